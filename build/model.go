@@ -1,0 +1,108 @@
+package build
+
+import (
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/site"
+)
+
+// model is the assembled site: every record with what its pages need,
+// in date order.
+type model struct {
+	Config  *site.Config
+	BaseURL string // absolute, ends in "/"; "" when not configured
+	Records []*recordView
+	Layers  []layerView
+	byID    map[string]*recordView
+}
+
+// recordView is a record with the links and labels its pages show.
+type recordView struct {
+	*incident.Record
+	URL              string // the record page, relative to the site root: "incidents/<id>/"
+	Layer            site.Layer
+	AttributionLabel string
+	CountryName      string
+	Prev, Next       *recordView
+	RelatedRecords   []*recordView
+}
+
+// layerView is a layer with its number of records.
+type layerView struct {
+	site.Layer
+	Count int
+}
+
+// Counts returns the record's figures as label and text, in display order.
+func (rv *recordView) CountList() []countView {
+	var out []countView
+	for _, name := range incident.CountFields {
+		if c := rv.Counts.Get(name); c.IsSet() {
+			out = append(out, countView{Name: name, Text: c.String()})
+		}
+	}
+	return out
+}
+
+type countView struct{ Name, Text string }
+
+// PrecisionNote says, for readers, how precisely the marker is placed.
+func (rv *recordView) PrecisionNote() string {
+	switch {
+	case rv.Location.Explicit:
+		return "placed at coordinates given by the analyst"
+	case rv.Location.Precision <= geo.Neighbourhood:
+		return "placed at the " + rv.Location.Precision.String()
+	case rv.Location.Precision == geo.Country:
+		return "placed only at country level: the marker stands for the whole country"
+	default:
+		return "approximate: placed at the " + rv.Location.Precision.String() + " level"
+	}
+}
+
+func newModel(s *site.Site, baseURL string) *model {
+	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{}}
+	counts := map[string]int{}
+	for _, r := range s.Records {
+		rv := &recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}
+		rv.Layer, _ = s.Config.Layer(r.Layer)
+		if a, ok := s.Config.Attribution(r.Attribution); ok {
+			rv.AttributionLabel = a.Label
+		}
+		m.Records = append(m.Records, rv)
+		m.byID[r.ID] = rv
+		counts[r.Layer]++
+	}
+	for i, rv := range m.Records {
+		if i > 0 {
+			rv.Prev = m.Records[i-1]
+		}
+		if i+1 < len(m.Records) {
+			rv.Next = m.Records[i+1]
+		}
+		for _, id := range rv.Related {
+			rv.RelatedRecords = append(rv.RelatedRecords, m.byID[id])
+		}
+	}
+	// Relations are shown from both ends.
+	for _, rv := range m.Records {
+		for _, other := range rv.RelatedRecords {
+			if !relatedTo(other, rv) {
+				other.RelatedRecords = append(other.RelatedRecords, rv)
+			}
+		}
+	}
+	for _, l := range s.Config.Layers {
+		m.Layers = append(m.Layers, layerView{Layer: l, Count: counts[l.Key]})
+	}
+	return m
+}
+
+func relatedTo(a, b *recordView) bool {
+	for _, r := range a.RelatedRecords {
+		if r == b {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,243 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mapsite/mapsite/templates"
+)
+
+// page is what every template gets.
+type page struct {
+	*model
+	Root        string // relative path from the page to the site root: "", "../" or "../../"
+	Path        string // the page's path from the root, e.g. "incidents/x/"
+	Kind        string // "map", "table", "record", "about", "404"
+	Title       string
+	Description string
+	Record      *recordView
+	assets      *assetSet
+	Updated     time.Time
+}
+
+// Asset returns the root-relative URL and integrity of a named asset.
+func (p *page) Asset(name string) (asset, error) { return p.assets.Get(name) }
+
+// Canonical returns the page's absolute URL, or "" without a base URL.
+func (p *page) Canonical() string {
+	if p.BaseURL == "" {
+		return ""
+	}
+	return p.BaseURL + p.Path
+}
+
+// loadTemplates parses the page templates, taking any the site overrides
+// from its own templates/ folder.
+func loadTemplates(siteDir string) (map[string]*template.Template, error) {
+	read := func(name string) (string, error) {
+		if b, err := os.ReadFile(filepath.Join(siteDir, "templates", name)); err == nil {
+			return string(b), nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		b, err := fs.ReadFile(templates.FS, name)
+		return string(b), err
+	}
+	funcs := template.FuncMap{
+		"json": func(v any) (template.JS, error) {
+			b, err := json.Marshal(v)
+			return template.JS(b), err
+		},
+		"iso":        func(t time.Time) string { return t.Format("2006-01-02") },
+		"paragraphs": paragraphs,
+		"title":      func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+		"tileOrigin": tileOrigin,
+	}
+	base, err := read("base.html")
+	if err != nil {
+		return nil, fmt.Errorf("template base.html: %w", err)
+	}
+	out := map[string]*template.Template{}
+	for _, name := range []string{"map.html", "table.html", "record.html", "about.html", "404.html"} {
+		src, err := read(name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		t, err := template.New(name).Funcs(funcs).Parse(base)
+		if err == nil {
+			_, err = t.Parse(src)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// pages renders every HTML page.
+func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time) (Files, error) {
+	out := Files{}
+	render := func(file, tname string, p *page) error {
+		p.model, p.assets, p.Updated = m, a, updated
+		var b bytes.Buffer
+		if err := tmpl[tname].ExecuteTemplate(&b, "base", p); err != nil {
+			return fmt.Errorf("render %s: %w", file, err)
+		}
+		out[file] = b.Bytes()
+		return nil
+	}
+	if err := render("index.html", "map.html", &page{Kind: "map", Title: m.Config.Title, Description: m.Config.Description}); err != nil {
+		return nil, err
+	}
+	if err := render("incidents/index.html", "table.html", &page{Root: "../", Path: "incidents/", Kind: "table",
+		Title: "All records", Description: m.Config.Description}); err != nil {
+		return nil, err
+	}
+	if err := render("about/index.html", "about.html", &page{Root: "../", Path: "about/", Kind: "about",
+		Title: "About", Description: m.Config.Description}); err != nil {
+		return nil, err
+	}
+	if err := render("404.html", "404.html", &page{Kind: "404", Title: "Page not found"}); err != nil {
+		return nil, err
+	}
+	for _, rv := range m.Records {
+		p := &page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}
+		if err := render(rv.URL+"index.html", "record.html", p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// description is a record's one-line summary for social previews.
+func description(rv *recordView) string {
+	d := rv.Date.String() + ", " + rv.Place
+	if rv.Place == "" {
+		d = rv.Date.String() + ", " + rv.CountryName
+	}
+	s := strings.Join(strings.Fields(rv.Summary), " ")
+	if len(s) > 200 {
+		cut := strings.LastIndex(s[:200], " ")
+		if cut < 0 {
+			cut = 200
+		}
+		s = s[:cut] + "…"
+	}
+	return d + ". " + s
+}
+
+// feed returns feed.xml: an Atom feed of the newest records.
+func (m *model) feed(updated time.Time) ([]byte, error) {
+	type link struct {
+		Href string `xml:"href,attr"`
+		Rel  string `xml:"rel,attr,omitempty"`
+	}
+	type entry struct {
+		Title   string `xml:"title"`
+		ID      string `xml:"id"`
+		Link    link   `xml:"link"`
+		Updated string `xml:"updated"`
+		Summary string `xml:"summary"`
+	}
+	type feed struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Title   string   `xml:"title"`
+		ID      string   `xml:"id"`
+		Links   []link   `xml:"link"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []entry `xml:"entry"`
+	}
+	f := feed{Title: m.Config.Title, ID: m.idURI(""), Updated: updated.Format(time.RFC3339)}
+	f.Author.Name = m.Config.Author
+	if f.Author.Name == "" {
+		f.Author.Name = m.Config.Title
+	}
+	if m.BaseURL != "" {
+		f.Links = []link{{Href: m.BaseURL}, {Href: m.BaseURL + "feed.xml", Rel: "self"}}
+	}
+	for i := len(m.Records) - 1; i >= 0 && len(f.Entries) < 50; i-- {
+		rv := m.Records[i]
+		f.Entries = append(f.Entries, entry{Title: rv.Title, ID: m.idURI(rv.URL), Link: link{Href: m.absolute(rv.URL)},
+			Updated: rv.Date.Start.Format(time.RFC3339), Summary: description(rv)})
+	}
+	b, err := xml.MarshalIndent(f, "", " ")
+	return append([]byte(xml.Header), b...), err
+}
+
+// idURI is a stable Atom id: the absolute URL, or a tag URI without a base.
+func (m *model) idURI(path string) string {
+	if m.BaseURL != "" {
+		return m.BaseURL + path
+	}
+	return "urn:mapsite:" + strings.TrimSuffix(path, "/")
+}
+
+// sitemap returns sitemap.xml, or nil when there is no base URL (a sitemap
+// needs absolute URLs).
+func (m *model) sitemap() ([]byte, error) {
+	if m.BaseURL == "" {
+		return nil, nil
+	}
+	type url struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod,omitempty"`
+	}
+	type urlset struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []url    `xml:"url"`
+	}
+	s := urlset{URLs: []url{{Loc: m.BaseURL}, {Loc: m.BaseURL + "incidents/"}, {Loc: m.BaseURL + "about/"}}}
+	for _, rv := range m.Records {
+		s.URLs = append(s.URLs, url{Loc: m.BaseURL + rv.URL})
+	}
+	b, err := xml.MarshalIndent(s, "", " ")
+	return append([]byte(xml.Header), b...), err
+}
+
+// robots returns robots.txt.
+func (m *model) robots() []byte {
+	s := "User-agent: *\nAllow: /\n"
+	if m.BaseURL != "" {
+		s += "Sitemap: " + m.BaseURL + "sitemap.xml\n"
+	}
+	return []byte(s)
+}
+
+// paragraphs splits text at blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tileOrigin returns the origin a tile URL template loads from, for the
+// Content Security Policy: "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+// gives "https://*.tile.example.org".
+func tileOrigin(tmpl string) string {
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok {
+		return "'none'"
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "}"); i >= 0 {
+		host = "*" + host[i+1:]
+	}
+	return scheme + "://" + host
+}

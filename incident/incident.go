@@ -1,0 +1,81 @@
+// Package incident defines the records an analyst keeps: what happened,
+// when, where, to how many, who is held responsible, and on whose word.
+package incident
+
+import (
+	"regexp"
+
+	"github.com/mapsite/mapsite/geo"
+)
+
+// Record is one attack, arrest, plot, threat or network as the data files
+// state it, after validation.
+type Record struct {
+	ID          string
+	Layer       string
+	Date        Date
+	Title       string
+	Place       string     // as written; may be empty when Coordinates are given
+	Country     string     // ISO 3166-1 alpha-2
+	Coordinates *[2]float64 // [lon, lat], when the analyst gave them
+	Counts      Counts
+	Note        string
+	Attribution string
+	Perpetrator string
+	Summary     string
+	Related     []string
+	Tags        []string
+	Sources     []Source
+
+	// Where the record is written, for messages.
+	File string
+	Line int
+
+	// Location is where the geocoder (or the analyst) put the record.
+	Location Location
+}
+
+// Counts are the figures a record may carry.
+type Counts struct {
+	Killed, Injured, Casualties, Detained, Arrested, Deported Count
+}
+
+// CountFields names the count fields in the order they are shown.
+var CountFields = []string{"killed", "injured", "casualties", "detained", "arrested", "deported"}
+
+// Get returns the count of the field named name (one of CountFields).
+func (c *Counts) Get(name string) *Count {
+	switch name {
+	case "killed":
+		return &c.Killed
+	case "injured":
+		return &c.Injured
+	case "casualties":
+		return &c.Casualties
+	case "detained":
+		return &c.Detained
+	case "arrested":
+		return &c.Arrested
+	case "deported":
+		return &c.Deported
+	}
+	return nil
+}
+
+// Source is a published source for a record.
+type Source struct {
+	Title string
+	URL   string
+}
+
+// Location is a record's point and how it was found.
+type Location struct {
+	Lon, Lat  float64
+	Precision geo.Precision
+	PlaceID   string // the matched place's ID; "" for explicit coordinates
+	Matched   string // the matched place's label, e.g. "Başakşehir, İstanbul, TR"
+	Explicit  bool   // the analyst gave coordinates
+}
+
+// ValidID matches the ids a record may have.
+var ValidID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -1,0 +1,453 @@
+package site
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/tomlpos"
+)
+
+// recordKeys are the keys a [[record]] may have, in the order they are
+// documented.
+var recordKeys = []string{"id", "layer", "date", "title", "place", "country", "coordinates",
+	"killed", "injured", "casualties", "detained", "arrested", "deported", "note",
+	"attribution", "perpetrator", "summary", "related", "tags", "source"}
+
+var sourceKeys = []string{"title", "url"}
+
+// decoder turns one file's generic TOML into typed values, collecting a
+// diagnostic for every problem.
+type decoder struct {
+	file   string
+	ix     tomlpos.Index
+	l      *diag.List
+	record string // id of the record being decoded, for messages
+	base   string // path of the table being decoded, e.g. "record[3]"
+}
+
+func (d *decoder) errorf(key, format string, args ...any) {
+	d.report(diag.Error, key, format, args...)
+}
+
+func (d *decoder) report(sev diag.Severity, key, format string, args ...any) {
+	p := d.ix.Lookup(d.base + "." + key)
+	field := key
+	if i := strings.IndexByte(d.base, '.'); i >= 0 { // record[3].source[0] -> source.title
+		field = stripIndexes(d.base[i+1:]) + "." + key
+	}
+	d.l.Add(diag.Diagnostic{File: d.file, Line: p.Line, Column: p.Column, Record: d.record,
+		Field: field, Message: fmt.Sprintf(format, args...), Severity: sev})
+}
+
+// decodeRecords reads the [[record]] tables of one data file.
+func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
+	var doc map[string]any
+	if _, err := toml.Decode(string(src), &doc); err != nil {
+		l.Add(syntaxError(file, err))
+		return nil
+	}
+	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
+	for _, k := range sortedKeys(doc) {
+		if k != "record" {
+			p := d.ix.Lookup(k)
+			l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: k,
+				Message: fmt.Sprintf("unknown top-level key %q: a data file holds [[record]] tables only%s", k, suggest(k, []string{"record"}))})
+		}
+	}
+	if _, ok := doc["record"]; !ok {
+		l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1, Severity: diag.Warning,
+			Message: "no [[record]] tables in this file"})
+		return nil
+	}
+	tables, ok := doc["record"].([]map[string]any)
+	if !ok {
+		p := d.ix.Lookup("record")
+		l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: "record",
+			Message: "record must be an array of tables: write each one under a [[record]] header"})
+		return nil
+	}
+	var records []*incident.Record
+	for i, t := range tables {
+		d.base = fmt.Sprintf("record[%d]", i)
+		r := d.record1(t)
+		s.where[r] = position{ix: d.ix, path: d.base}
+		records = append(records, r)
+	}
+	return records
+}
+
+// record1 decodes one record table; it returns the record even when some
+// fields are bad, so that cross-record checks still see its id.
+func (d *decoder) record1(t map[string]any) *incident.Record {
+	p := d.ix.Lookup(d.base)
+	r := &incident.Record{File: d.file, Line: p.Line}
+	d.record = ""
+	if id, ok := d.str(t, "id"); ok {
+		r.ID = id
+		d.record = id
+		if !incident.ValidID.MatchString(id) {
+			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them (e.g. %q)", id, slug(id))
+		}
+	}
+	for _, k := range sortedKeys(t) {
+		if !slices.Contains(recordKeys, k) {
+			d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
+		}
+	}
+	r.Layer, _ = d.required(t, "layer", `which layer it belongs to, e.g. layer = "attack"`)
+	r.Title, _ = d.required(t, "title", "a short headline")
+	r.Summary, _ = d.required(t, "summary", "a neutral summary in your own words")
+	r.Place, _ = d.str(t, "place")
+	if r.Place != "" && strings.TrimSpace(r.Place) == "" {
+		d.errorf("place", "place is blank")
+	}
+	r.Note, _ = d.str(t, "note")
+	r.Attribution, _ = d.str(t, "attribution")
+	r.Perpetrator, _ = d.str(t, "perpetrator")
+	if cc, ok := d.required(t, "country", `its ISO 3166-1 alpha-2 code, e.g. country = "TR"`); ok {
+		r.Country = strings.ToUpper(cc)
+		if cc != r.Country {
+			d.errorf("country", "write country codes in capitals: %q", r.Country)
+		} else if geo.CountryName(cc) == "" {
+			d.errorf("country", "%q is not an ISO 3166-1 alpha-2 country code", cc)
+		}
+	}
+	r.Date = d.date(t)
+	r.Coordinates = d.coordinates(t)
+	if r.Place == "" && r.Coordinates == nil {
+		d.errorf("place", `missing: give place = "..." (geocoded) or coordinates = [lon, lat]`)
+	}
+	for _, name := range incident.CountFields {
+		*r.Counts.Get(name) = d.count(t, name)
+	}
+	r.Related = d.strings(t, "related")
+	r.Tags = d.strings(t, "tags")
+	r.Sources = d.sources(t)
+	if r.ID == "" && r.Place != "" && !r.Date.IsZero() {
+		r.ID = slug(firstPart(r.Place) + "-" + r.Date.ISO())
+	}
+	return r
+}
+
+func (d *decoder) str(t map[string]any, key string) (string, bool) {
+	v, ok := t[key]
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	if !ok {
+		d.errorf(key, "%s must be a string, not %s", key, typeName(v))
+		return "", false
+	}
+	return s, true
+}
+
+func (d *decoder) required(t map[string]any, key, what string) (string, bool) {
+	s, ok := d.str(t, key)
+	if _, present := t[key]; !present {
+		d.errorf(key, "missing: add %s = ... (%s)", key, what)
+		return "", false
+	}
+	if ok && strings.TrimSpace(s) == "" {
+		d.errorf(key, "%s is empty: give %s", key, what)
+		return "", false
+	}
+	return s, ok
+}
+
+func (d *decoder) date(t map[string]any) incident.Date {
+	v, ok := t["date"]
+	if !ok {
+		d.errorf("date", `missing: add date = 2024-01-03 (or "2024-01", "2023-summer", "2023", "2022/2023")`)
+		return incident.Date{}
+	}
+	switch v := v.(type) {
+	case time.Time:
+		if v.Location().String() != "date-local" {
+			d.errorf("date", "write a date without a time of day, e.g. date = %s", v.Format(time.DateOnly))
+			return incident.Date{}
+		}
+		return incident.DateOf(v)
+	case string:
+		date, err := incident.ParseDate(v)
+		if err != nil {
+			d.errorf("date", "%v", err)
+		}
+		return date
+	case int64:
+		date, err := incident.ParseDate(fmt.Sprint(v))
+		if err != nil {
+			d.errorf("date", "%v", err)
+			return date
+		}
+		d.errorf("date", "write a year as a string: date = \"%d\"", v)
+		return date
+	default:
+		d.errorf("date", "date must be a TOML date or a string, not %s", typeName(v))
+		return incident.Date{}
+	}
+}
+
+func (d *decoder) coordinates(t map[string]any) *[2]float64 {
+	v, ok := t["coordinates"]
+	if !ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok || len(list) != 2 {
+		d.errorf("coordinates", "coordinates must be [lon, lat], two numbers")
+		return nil
+	}
+	var c [2]float64
+	for i, x := range list {
+		switch x := x.(type) {
+		case float64:
+			c[i] = x
+		case int64:
+			c[i] = float64(x)
+		default:
+			d.errorf("coordinates", "coordinates must be [lon, lat], two numbers, not %s", typeName(x))
+			return nil
+		}
+	}
+	lon, lat := c[0], c[1]
+	switch {
+	case math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180:
+		d.errorf("coordinates", "longitude %g is out of range [-180, 180]: write [lon, lat]", lon)
+		return nil
+	case lat < -90 || lat > 90:
+		hint := ""
+		if lon >= -90 && lon <= 90 {
+			hint = fmt.Sprintf(" (swapped? [%g, %g])", lat, lon)
+		}
+		d.errorf("coordinates", "latitude %g is out of range [-90, 90]: write [lon, lat]%s", lat, hint)
+		return nil
+	}
+	return &c
+}
+
+func (d *decoder) count(t map[string]any, key string) incident.Count {
+	v, ok := t[key]
+	if !ok {
+		return incident.Count{}
+	}
+	switch v := v.(type) {
+	case int64:
+		if v < 0 {
+			d.errorf(key, "%s = %d: a count cannot be negative", key, v)
+			return incident.Count{}
+		}
+		return incident.ExactCount(int(v))
+	case string:
+		c, err := incident.ParseCount(v)
+		if err != nil {
+			d.errorf(key, "%v", err)
+		}
+		return c
+	default:
+		d.errorf(key, "%s must be a whole number or a qualified count such as \"at least 140\", not %s", key, typeName(v))
+		return incident.Count{}
+	}
+}
+
+func (d *decoder) strings(t map[string]any, key string) []string {
+	v, ok := t[key]
+	if !ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		d.errorf(key, `%s must be a list of strings, e.g. %s = ["a", "b"]`, key, key)
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			d.errorf(key, "%s must hold strings only, not %s", key, typeName(x))
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) sources(t map[string]any) []incident.Source {
+	v, ok := t["source"]
+	if !ok {
+		d.errorf("source", "missing: cite at least one source in a [[record.source]] table with title and url")
+		return nil
+	}
+	tables, ok := v.([]map[string]any)
+	if !ok {
+		d.errorf("source", "source must be written as [[record.source]] tables with title and url")
+		return nil
+	}
+	base := d.base
+	defer func() { d.base = base }()
+	var out []incident.Source
+	for i, st := range tables {
+		d.base = fmt.Sprintf("%s.source[%d]", base, i)
+		for _, k := range sortedKeys(st) {
+			if !slices.Contains(sourceKeys, k) {
+				d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
+			}
+		}
+		title, _ := d.required(st, "title", "the publication and date, e.g. \"The Diplomat, 30 April 2024\"")
+		link, ok := d.required(st, "url", "the address of the source")
+		if ok {
+			if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				d.errorf("url", "%q is not an http(s) URL", link)
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, incident.Source{Title: title, URL: link})
+		}
+	}
+	return out
+}
+
+// position is where a record is written.
+type position struct {
+	ix   tomlpos.Index
+	path string // e.g. "record[3]"
+}
+
+// At returns a diagnostic pointing at field of r (or at r itself, when the
+// field is not written), ready for a Message.
+func (s *Site) At(r *incident.Record, field string) diag.Diagnostic {
+	dg := diag.Diagnostic{File: r.File, Line: r.Line, Column: 1, Record: r.ID, Field: field}
+	if w, ok := s.where[r]; ok {
+		p := w.ix.Lookup(w.path + "." + field)
+		dg.Line, dg.Column = p.Line, p.Column
+	}
+	return dg
+}
+
+// crossCheck checks what spans records and files: unique ids, known layers
+// and attributions, related ids that exist.
+func (s *Site) crossCheck(l *diag.List) {
+	byID := map[string]*incident.Record{}
+	for _, r := range s.Records {
+		if r.ID == "" {
+			continue
+		}
+		if first, dup := byID[r.ID]; dup {
+			dg := s.At(r, "id")
+			dg.Message = fmt.Sprintf("duplicate id %q: already used at %s:%d; give one of them another id", r.ID, first.File, first.Line)
+			l.Add(dg)
+			continue
+		}
+		byID[r.ID] = r
+	}
+	configOK := len(s.Config.Layers) > 0
+	for _, r := range s.Records {
+		if configOK && r.Layer != "" {
+			if _, ok := s.Config.Layer(r.Layer); !ok {
+				dg := s.At(r, "layer")
+				dg.Message = fmt.Sprintf("unknown layer %q%s; site.toml defines: %s", r.Layer, suggest(r.Layer, keysOf(s.Config.Layers)), s.Config.layerKeys())
+				l.Add(dg)
+			}
+		}
+		if r.Attribution != "" && len(s.Config.Attributions) > 0 {
+			if _, ok := s.Config.Attribution(r.Attribution); !ok {
+				dg := s.At(r, "attribution")
+				dg.Message = fmt.Sprintf("unknown attribution %q; site.toml defines: %s", r.Attribution, s.Config.attributionKeys())
+				l.Add(dg)
+			}
+		}
+		for _, id := range r.Related {
+			switch {
+			case id == r.ID:
+				dg := s.At(r, "related")
+				dg.Message = "a record cannot be related to itself"
+				l.Add(dg)
+			case byID[id] == nil:
+				dg := s.At(r, "related")
+				dg.Message = fmt.Sprintf("related id %q does not exist%s", id, suggest(id, sortedIDs(byID)))
+				l.Add(dg)
+			}
+		}
+	}
+}
+
+func keysOf(layers []Layer) []string {
+	keys := make([]string, len(layers))
+	for i, l := range layers {
+		keys[i] = l.Key
+	}
+	return keys
+}
+
+func sortedIDs(m map[string]*incident.Record) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		return "a date"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	case []map[string]any:
+		return "an array of tables"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// slug turns s into an id: lower-case ASCII letters and digits joined by '-'.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range geo.Normalize(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+func firstPart(place string) string {
+	first, _, _ := strings.Cut(place, ",")
+	return first
+}
