@@ -123,7 +123,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 	}
 	r.Date = d.date(t)
 	r.Coordinates = d.coordinates(t)
-	if r.Place == "" && r.Coordinates == nil {
+	if _, given := t["coordinates"]; r.Place == "" && !given {
 		d.errorf("place", `missing: give place = "..." (geocoded) or coordinates = [lon, lat]`)
 	}
 	for _, name := range incident.CountFields {

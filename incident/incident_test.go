@@ -1,0 +1,77 @@
+package incident
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in, iso, text, start, end string
+		prec                      DatePrecision
+	}{
+		{"2024-01-03", "2024-01-03", "3 January 2024", "2024-01-03", "2024-01-03", Day},
+		{"2024-02", "2024-02", "February 2024", "2024-02-01", "2024-02-29", Month},
+		{"2023-summer", "2023-summer", "summer 2023", "2023-06-01", "2023-08-31", Season},
+		{"2023-Fall", "2023-autumn", "autumn 2023", "2023-09-01", "2023-11-30", Season},
+		{"2023-winter", "2023-winter", "winter 2023", "2023-12-01", "2024-02-29", Season},
+		{"2021", "2021", "2021", "2021-01-01", "2021-12-31", Year},
+		{"2022/2023", "2022/2023", "2022–2023", "2022-01-01", "2023-12-31", Year},
+		{"2023-12/2024-01", "2023-12/2024-01", "December 2023–January 2024", "2023-12-01", "2024-01-31", Month},
+	}
+	for _, tt := range tests {
+		d, err := ParseDate(tt.in)
+		if err != nil {
+			t.Errorf("ParseDate(%q) error %v", tt.in, err)
+			continue
+		}
+		got := []string{d.ISO(), d.String(), d.Start.Format(time.DateOnly), d.End.Format(time.DateOnly)}
+		want := []string{tt.iso, tt.text, tt.start, tt.end}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, want)
+				break
+			}
+		}
+		if d.Precision != tt.prec {
+			t.Errorf("ParseDate(%q).Precision = %v, want %v", tt.in, d.Precision, tt.prec)
+		}
+	}
+	for _, bad := range []string{"", "24-01-03", "2024-13", "2024-02-30", "2023-monsoon", "2024/2023", "2024-1-3", "soon"} {
+		if _, err := ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) succeeded, want an error", bad)
+		}
+	}
+}
+
+func TestParseCount(t *testing.T) {
+	tests := []struct {
+		in, want string
+		n, max   int
+		exact    bool
+	}{
+		{"103", "103", 103, 0, true},
+		{"at least 140", "at least 140", 140, 0, false},
+		{"Over  500", "over 500", 500, 0, false},
+		{"almost 400", "almost 400", 400, 0, false},
+		{"more than 1,000", "more than 1000", 1000, 0, false},
+		{"25-29", "25–29", 25, 29, false},
+		{"25–29", "25–29", 25, 29, false},
+	}
+	for _, tt := range tests {
+		c, err := ParseCount(tt.in)
+		if err != nil {
+			t.Errorf("ParseCount(%q) error %v", tt.in, err)
+			continue
+		}
+		if c.String() != tt.want || c.N != tt.n || c.Max != tt.max || c.Exact() != tt.exact {
+			t.Errorf("ParseCount(%q) = %q (n %d, max %d, exact %v), want %q (n %d, max %d, exact %v)",
+				tt.in, c, c.N, c.Max, c.Exact(), tt.want, tt.n, tt.max, tt.exact)
+		}
+	}
+	for _, bad := range []string{"many", "-3", "at least", "29-25", "dozens", "1.5"} {
+		if _, err := ParseCount(bad); err == nil {
+			t.Errorf("ParseCount(%q) succeeded, want an error", bad)
+		}
+	}
+}
