@@ -183,7 +183,6 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	return rep, nil
 }
 
-
 // normalizeBaseURL picks the base URL (the flag wins over site.toml) and
 // makes it end in "/".
 func normalizeBaseURL(flag, config string) (string, error) {

@@ -36,7 +36,7 @@ func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		var nf *geo.NotFoundError
 		if *asJSON && errors.As(err, &nf) {
 			out := struct {
-				Error       string        `json:"error"`
+				Error       string      `json:"error"`
 				Suggestions []placeJSON `json:"suggestions"`
 			}{Error: err.Error(), Suggestions: []placeJSON{}}
 			for _, p := range nf.Suggestions {
@@ -108,16 +108,16 @@ func siteGazetteer(dir string, stderr io.Writer) (*geo.Gazetteer, error) {
 }
 
 type placeJSON struct {
-	ID         string      `json:"id"`
-	Name       string      `json:"name"`
-	Label      string      `json:"label"`
-	Lat        float64     `json:"lat"`
-	Lon        float64     `json:"lon"`
-	Precision  string      `json:"precision"`
-	Country    string      `json:"country"`
-	Population int         `json:"population,omitempty"`
-	Source     string      `json:"source,omitempty"`
-	Why        string      `json:"why,omitempty"`
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	Label      string  `json:"label"`
+	Lat        float64 `json:"lat"`
+	Lon        float64 `json:"lon"`
+	Precision  string  `json:"precision"`
+	Country    string  `json:"country"`
+	Population int     `json:"population,omitempty"`
+	Source     string  `json:"source,omitempty"`
+	Why        string  `json:"why,omitempty"`
 }
 
 // resultJSON is the answer of places --json: the place, its parents and the

@@ -15,8 +15,8 @@ type Record struct {
 	Layer       string
 	Date        Date
 	Title       string
-	Place       string     // as written; may be empty when Coordinates are given
-	Country     string     // ISO 3166-1 alpha-2
+	Place       string      // as written; may be empty when Coordinates are given
+	Country     string      // ISO 3166-1 alpha-2
 	Coordinates *[2]float64 // [lon, lat], when the analyst gave them
 	Counts      Counts
 	Note        string

@@ -8,14 +8,14 @@ import (
 
 // Config is a site's site.toml.
 type Config struct {
-	Title       string   `toml:"title"`
-	Description string   `toml:"description"`
-	Language    string   `toml:"language"`
-	BaseURL     string   `toml:"base_url"`
-	Author      string   `toml:"author"`
-	About       About    `toml:"about"`
-	Map         MapConfig `toml:"map"`
-	Layers      []Layer  `toml:"layer"`
+	Title        string        `toml:"title"`
+	Description  string        `toml:"description"`
+	Language     string        `toml:"language"`
+	BaseURL      string        `toml:"base_url"`
+	Author       string        `toml:"author"`
+	About        About         `toml:"about"`
+	Map          MapConfig     `toml:"map"`
+	Layers       []Layer       `toml:"layer"`
 	Attributions []Attribution `toml:"attribution"`
 }
 
