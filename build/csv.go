@@ -27,8 +27,8 @@ func (m *model) csvFile() ([]byte, error) {
 	for _, rv := range m.Records {
 		p := point(rv.Record)
 		row := []string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
-			rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), rv.Title,
-			rv.Place, rv.Location.Matched, rv.Location.Precision.String(), rv.Country,
+			rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), cell(rv.Title),
+			cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
 			strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64)}
 		for _, name := range incident.CountFields {
 			row = append(row, rv.Counts.Get(name).String())
@@ -38,9 +38,9 @@ func (m *model) csvFile() ([]byte, error) {
 			titles = append(titles, s.Title)
 			urls = append(urls, s.URL)
 		}
-		row = append(row, rv.Attribution, rv.Perpetrator, rv.Summary, rv.Note,
-			strings.Join(rv.Tags, " | "), strings.Join(rv.Related, " | "),
-			strings.Join(titles, " | "), strings.Join(urls, " | "), m.absolute(rv.URL))
+		row = append(row, rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
+			cell(strings.Join(rv.Tags, " | ")), strings.Join(rv.Related, " | "),
+			cell(strings.Join(titles, " | ")), strings.Join(urls, " | "), m.absolute(rv.URL))
 		if err := w.Write(row); err != nil {
 			return nil, err
 		}
@@ -53,4 +53,14 @@ func (m *model) csvFile() ([]byte, error) {
 // when the site has a base URL, and unchanged otherwise.
 func (m *model) absolute(path string) string {
 	return m.BaseURL + path
+}
+
+// cell keeps a spreadsheet from reading free text as a formula (CSV
+// injection): text that starts with = + - @ or a control character gets a
+// leading apostrophe, which spreadsheets show as text.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

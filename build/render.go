@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -61,6 +62,7 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 		"paragraphs": paragraphs,
 		"title":      func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 		"tileOrigin": tileOrigin,
+		"css":        cssColor,
 	}
 	base, err := read("base.html")
 	if err != nil {
@@ -240,4 +242,14 @@ func tileOrigin(tmpl string) string {
 		host = "*" + host[i+1:]
 	}
 	return scheme + "://" + host
+}
+
+var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// cssColor passes a validated #rrggbb colour into a style attribute.
+func cssColor(c string) template.CSS {
+	if !hexColor.MatchString(c) {
+		return "#777777"
+	}
+	return template.CSS(c)
 }
