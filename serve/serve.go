@@ -1,0 +1,297 @@
+// Package serve is mapsite's development server: it builds the site, serves
+// it on a local address, rebuilds when a file of the site changes and tells
+// open browsers to reload. A failed rebuild keeps the last good site served
+// and shows the errors in the terminal and in the page.
+package serve
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/mapsite/mapsite/build"
+	"github.com/mapsite/mapsite/diag"
+)
+
+// Options configure the server.
+type Options struct {
+	SiteDir string
+	Addr    string    // e.g. "127.0.0.1:1313"
+	Log     io.Writer // build reports and errors
+	// Ready, when set, receives the address actually listened on.
+	Ready func(addr string)
+}
+
+// reloadPath serves the script and the event stream of live reload.
+const reloadPath = "/_mapsite/"
+
+// Server builds, serves and rebuilds one site.
+type Server struct {
+	opt    Options
+	out    string // build output, a private temporary folder
+	mu     sync.Mutex
+	gen    int    // build generation, bumped by each successful build
+	errMsg string // the last failed build's errors, "" after a success
+	subs   map[chan string]bool
+}
+
+// Run serves the site until ctx is cancelled.
+func Run(ctx context.Context, opt Options) error {
+	tmp, err := os.MkdirTemp("", "mapsite-serve-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	s := &Server{opt: opt, out: filepath.Join(tmp, "public"), subs: map[chan string]bool{}}
+	s.rebuild(ctx)
+
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	defer w.Close()
+	if err := s.watchTree(w); err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	ln, err := net.Listen("tcp", opt.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	addr := ln.Addr().String()
+	fmt.Fprintf(opt.Log, "serving %s at http://%s/ (Ctrl-C to stop)\n", opt.SiteDir, addr)
+	if opt.Ready != nil {
+		opt.Ready(addr)
+	}
+	s.watch(ctx, w)
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	s.closeSubscribers()
+	return srv.Shutdown(shutdown)
+}
+
+// watchTree watches the site folder and its sub-folders, except the output
+// and hidden or dependency folders.
+func (s *Server) watchTree(w *fsnotify.Watcher) error {
+	return filepath.WalkDir(s.opt.SiteDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if path != s.opt.SiteDir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "public") {
+			return filepath.SkipDir
+		}
+		return w.Add(path)
+	})
+}
+
+// watch rebuilds after changes, waiting for a short quiet spell so that an
+// editor's save (often several events) makes one build.
+func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
+	const quiet = 50 * time.Millisecond
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			if !relevant(ev.Name) {
+				continue
+			}
+			if ev.Op&fsnotify.Create != 0 {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					w.Add(ev.Name)
+				}
+			}
+			timer = time.After(quiet)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(s.opt.Log, "watch: %v\n", err)
+		case <-timer:
+			timer = nil
+			s.rebuild(ctx)
+		}
+	}
+}
+
+// relevant reports whether a change to path can change the site.
+func relevant(path string) bool {
+	base := filepath.Base(path)
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") {
+		return false
+	}
+	switch filepath.Ext(base) {
+	case ".toml", ".html", ".css", ".js", ".svg", ".png", ".json", "":
+		return true
+	}
+	return false
+}
+
+// rebuild builds the site and tells browsers to reload (or shows them the
+// errors).
+func (s *Server) rebuild(ctx context.Context) {
+	start := time.Now()
+	rep, err := build.Build(ctx, build.Options{SiteDir: s.opt.SiteDir, OutDir: s.out, Force: true})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		var data *diag.DataError
+		msg := err.Error()
+		if errors.As(err, &data) {
+			var b bytes.Buffer
+			data.List.WriteText(&b)
+			msg = b.String()
+		}
+		s.errMsg = msg
+		fmt.Fprintf(s.opt.Log, "%sbuild failed; still serving the last good build\n", msg)
+		s.broadcast("error")
+		return
+	}
+	rep.Warnings.WriteText(s.opt.Log)
+	s.errMsg = ""
+	s.gen++
+	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms\n", rep.Records, time.Since(start).Milliseconds())
+	s.broadcast("reload")
+}
+
+func (s *Server) broadcast(msg string) {
+	for ch := range s.subs {
+		select {
+		case ch <- msg:
+		default:
+		}
+	}
+}
+
+func (s *Server) closeSubscribers() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.subs {
+		close(ch)
+		delete(s.subs, ch)
+	}
+}
+
+// ServeHTTP serves the built site, with the live-reload script added to
+// every HTML page, and the reload endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case reloadPath + "reload.js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		io.WriteString(w, reloadJS)
+		return
+	case reloadPath + "events":
+		s.events(w, r)
+		return
+	case reloadPath + "errors":
+		s.mu.Lock()
+		msg := s.errMsg
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, msg)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	clean := path.Clean("/" + r.URL.Path) // never outside the output folder
+	name := filepath.Join(s.out, filepath.FromSlash(clean))
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		name = filepath.Join(name, "index.html")
+	}
+	if !strings.HasSuffix(name, ".html") {
+		http.ServeFile(w, r, name)
+		return
+	}
+	b, err := os.ReadFile(name)
+	status := http.StatusOK
+	if err != nil {
+		b, _ = os.ReadFile(filepath.Join(s.out, "404.html"))
+		status = http.StatusNotFound
+	}
+	b = bytes.Replace(b, []byte("</body>"), []byte(`<script src="`+reloadPath+`reload.js"></script></body>`), 1)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// events streams "reload" and "error" to a page (Server-Sent Events).
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	ch := make(chan string, 1)
+	s.mu.Lock()
+	s.subs[ch] = true
+	failing := s.errMsg != ""
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.subs, ch)
+		s.mu.Unlock()
+	}()
+	io.WriteString(w, "retry: 500\n\n")
+	if failing {
+		io.WriteString(w, "data: error\n\n")
+	}
+	flusher.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case msg, ok := <-ch:
+			if !ok {
+				return
+			}
+			fmt.Fprintf(w, "data: %s\n\n", msg)
+			flusher.Flush()
+		}
+	}
+}
+
+// reloadJS reloads the page after a rebuild and shows build errors over it.
+const reloadJS = `(function () {
+  "use strict";
+  var base = "` + reloadPath + `";
+  var box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("pre");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1em;background:#fff4f4;color:#8a0000;border-top:3px solid #c00;font:13px/1.4 ui-monospace,monospace;z-index:100000;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "mapsite: the last edit did not build; showing the last good build.\n\n" + text;
+  }
+  var es = new EventSource(base + "events");
+  es.onmessage = function (e) {
+    if (e.data === "reload") location.reload();
+    if (e.data === "error") fetch(base + "errors").then(function (r) { return r.text(); }).then(show);
+  };
+})();
+`
