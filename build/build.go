@@ -152,17 +152,25 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	err = step("minify", func() error {
+		var paths []string
 		for _, p := range files.Paths() {
-			if strings.HasPrefix(p, "assets/") {
-				continue // minified when collected
+			if !strings.HasPrefix(p, "assets/") { // assets are minified when collected
+				paths = append(paths, p)
 			}
-			b, err := min.file(p, files[p])
-			if err != nil {
-				return fmt.Errorf("minify %s: %w", p, err)
-			}
-			files[p] = b
 		}
-		return nil
+		out := make([][]byte, len(paths))
+		err := parallel(len(paths), func(i int) error {
+			b, err := min.file(paths[i], files[paths[i]])
+			if err != nil {
+				return fmt.Errorf("minify %s: %w", paths[i], err)
+			}
+			out[i] = b
+			return nil
+		})
+		for i, p := range paths {
+			files[p] = out[i]
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -112,12 +112,18 @@ func writeAtomic(outDir string, files Files) error {
 }
 
 func writeTree(root string, files Files) error {
-	for _, p := range files.Paths() {
-		target := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
+	paths := files.Paths()
+	made := map[string]bool{}
+	for _, p := range paths {
+		if dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(p))); !made[dir] {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			made[dir] = true
 		}
-		if err := writeFile(target, files[p]); err != nil {
+	}
+	for _, p := range paths {
+		if err := writeFile(filepath.Join(root, filepath.FromSlash(p)), files[p]); err != nil {
 			return err
 		}
 	}

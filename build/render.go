@@ -11,6 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"strings"
 	"time"
 
@@ -88,37 +91,63 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 
 // pages renders every HTML page.
 func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time) (Files, error) {
-	out := Files{}
-	render := func(file, tname string, p *page) error {
-		p.model, p.assets, p.Updated = m, a, updated
-		var b bytes.Buffer
-		if err := tmpl[tname].ExecuteTemplate(&b, "base", p); err != nil {
-			return fmt.Errorf("render %s: %w", file, err)
-		}
-		out[file] = b.Bytes()
-		return nil
+	type job struct {
+		file, tmpl string
+		p          *page
 	}
-	if err := render("index.html", "map.html", &page{Kind: "map", Title: m.Config.Title, Description: m.Config.Description}); err != nil {
-		return nil, err
-	}
-	if err := render("incidents/index.html", "table.html", &page{Root: "../", Path: "incidents/", Kind: "table",
-		Title: "All records", Description: m.Config.Description}); err != nil {
-		return nil, err
-	}
-	if err := render("about/index.html", "about.html", &page{Root: "../", Path: "about/", Kind: "about",
-		Title: "About", Description: m.Config.Description}); err != nil {
-		return nil, err
-	}
-	if err := render("404.html", "404.html", &page{Kind: "404", Title: "Page not found"}); err != nil {
-		return nil, err
+	jobs := []job{
+		{"index.html", "map.html", &page{Kind: "map", Title: m.Config.Title, Description: m.Config.Description}},
+		{"incidents/index.html", "table.html", &page{Root: "../", Path: "incidents/", Kind: "table", Title: "All records", Description: m.Config.Description}},
+		{"about/index.html", "about.html", &page{Root: "../", Path: "about/", Kind: "about", Title: "About", Description: m.Config.Description}},
+		{"404.html", "404.html", &page{Kind: "404", Title: "Page not found"}},
 	}
 	for _, rv := range m.Records {
-		p := &page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}
-		if err := render(rv.URL+"index.html", "record.html", p); err != nil {
-			return nil, err
+		jobs = append(jobs, job{rv.URL + "index.html", "record.html",
+			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
+	}
+	results := make([][]byte, len(jobs))
+	err := parallel(len(jobs), func(i int) error {
+		j := jobs[i]
+		j.p.model, j.p.assets, j.p.Updated = m, a, updated
+		var b bytes.Buffer
+		if err := tmpl[j.tmpl].ExecuteTemplate(&b, "base", j.p); err != nil {
+			return fmt.Errorf("render %s: %w", j.file, err)
 		}
+		results[i] = b.Bytes()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(Files, len(jobs))
+	for i, j := range jobs {
+		out[j.file] = results[i]
 	}
 	return out, nil
+}
+
+// parallel calls f(0) … f(n-1) on as many goroutines as there are CPUs and
+// returns the errors.
+func parallel(n int, f func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	next := atomic.Int64{}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || errs[w] != nil {
+					return
+				}
+				errs[w] = f(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // description is a record's one-line summary for social previews.

@@ -1,0 +1,65 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func benchmarkBuild(b *testing.B, siteDir string) {
+	out := filepath.Join(b.TempDir(), "public")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildSeed is a rebuild of the seed site, as mapsite serve does
+// after an edit (the place list is loaded once per process).
+func BenchmarkBuildSeed(b *testing.B) { benchmarkBuild(b, "..") }
+
+// BenchmarkBuild10k builds a synthetic site of 10,000 records.
+func BenchmarkBuild10k(b *testing.B) { benchmarkBuild(b, syntheticSite(b, 10000)) }
+
+// syntheticSite writes a site of n records spread over a few cities,
+// layers and dates.
+func syntheticSite(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg, err := os.ReadFile(filepath.Join(fixture, "site.toml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "site.toml"), cfg, 0o644)
+	os.Mkdir(filepath.Join(dir, "data"), 0o755)
+	places := [][2]string{{"Paris", "FR"}, {"İstanbul", "TR"}, {"Tehran", "IR"}, {"Moscow", "RU"}, {"London", "GB"}, {"Madrid", "ES"}, {"Ankara", "TR"}, {"Brussels", "BE"}}
+	layers := []string{"attack", "arrest"}
+	var b strings.Builder
+	for i := range n {
+		p := places[i%len(places)]
+		fmt.Fprintf(&b, `[[record]]
+id = "r%05d"
+layer = %q
+date = %d-%02d-%02d
+title = "Synthetic record %d"
+place = %q
+country = %q
+killed = %d
+summary = "A synthetic record for benchmarks."
+tags = ["synthetic"]
+[[record.source]]
+title = "Benchmark"
+url = "https://example.org/%d"
+
+`, i, layers[i%2], 2000+i%25, 1+i%12, 1+i%28, i, p[0], p[1], i%50, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data", "synthetic.toml"), []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
