@@ -14,10 +14,10 @@ import (
 )
 
 // roundTo returns the number of decimals kept for a point of precision p:
-// six (about 10 cm) for venues and neighbourhoods, four (about 10 m) for
-// districts and coarser, whose point stands for an area anyway.
+// six (about 10 cm) for venues, neighbourhoods and districts, four (about
+// 10 m) for cities and coarser, whose point stands for an area anyway.
 func roundTo(p geo.Precision) int {
-	if p <= geo.Neighbourhood {
+	if p < geo.City {
 		return 6
 	}
 	return 4
