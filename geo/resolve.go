@@ -252,10 +252,17 @@ func (g *Gazetteer) class(i int32) int {
 	return 1
 }
 
-// weight is the population of place i; a venue, neighbourhood or district
+// weight is the population of place i. A curated or site place (chosen by
+// hand because records need it) that is a venue, neighbourhood or district
 // weighs at least as much as its nearest parent city, so that a
-// neighbourhood of a large city outranks a small town of the same name.
+// neighbourhood of a large city outranks a small town of the same name. A
+// GeoNames subdivision keeps its own population: otherwise any suburb of a
+// metropolis would outrank real cities of its name (Springfield, Brisbane
+// over Springfield, Missouri).
 func (g *Gazetteer) weight(i int32) int {
+	if id := g.places[i].ID; !strings.HasPrefix(id, "curated:") && !strings.HasPrefix(id, "site:") {
+		return g.places[i].Population
+	}
 	w := 0
 	for n := 0; n < 8; n++ {
 		p := &g.places[i]
