@@ -2,8 +2,6 @@ package build
 
 import (
 	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,10 +14,12 @@ import (
 	"github.com/mapsite/mapsite/assets"
 )
 
-// asset is a file under assets/ in the output, by fingerprinted name.
+// asset is a file under assets/ in the output, by fingerprinted name. The
+// content hash in the name lets browsers cache it for ever. (Subresource
+// Integrity attributes are not used: Chromium refuses every script that has
+// one when the site is opened from file://, where CORS cannot apply.)
 type asset struct {
-	Path      string // relative to the site root, e.g. "assets/map.1a2b3c4d.js"
-	Integrity string // Subresource Integrity, "sha384-..."
+	Path string // relative to the site root, e.g. "assets/map.1a2b3c4d.js"
 }
 
 // assetSet is the output's assets and the names pages refer to them by.
@@ -58,9 +58,8 @@ func (a *assetSet) addFingerprinted(name string, content []byte) {
 	ext := path.Ext(name)
 	base := strings.TrimSuffix(path.Base(name), ext)
 	p := "assets/" + base + "." + hex.EncodeToString(sum[:])[:10] + ext
-	sri := sha512.Sum384(content)
 	a.files[p] = content
-	a.byName[path.Base(name)] = asset{Path: p, Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:])}
+	a.byName[path.Base(name)] = asset{Path: p}
 }
 
 // vendorImages are Leaflet's images, which leaflet.css refers to as
@@ -72,7 +71,7 @@ var vendorImages = []string{"layers.png", "layers-2x.png", "marker-icon.png", "m
 // a page may not fetch a local file).
 func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, error) {
 	a := &assetSet{files: Files{}, byName: map[string]asset{}}
-	own := []string{"site.css", "map.js", "table.js"}
+	own := []string{"site.css", "site.js", "map.js", "table.js"}
 	vendor := []string{"vendor/leaflet.css", "vendor/leaflet.js", "vendor/supercluster.min.js", "vendor/topojson-client.min.js"}
 	for _, name := range append(own, vendor...) {
 		b, err := readAsset(siteDir, name)

@@ -99,7 +99,9 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 		{"index.html", "map.html", &page{Kind: "map", Title: m.Config.Title, Description: m.Config.Description}},
 		{"incidents/index.html", "table.html", &page{Root: "../", Path: "incidents/", Kind: "table", Title: "All records", Description: m.Config.Description}},
 		{"about/index.html", "about.html", &page{Root: "../", Path: "about/", Kind: "about", Title: "About", Description: m.Config.Description}},
-		{"404.html", "404.html", &page{Kind: "404", Title: "Page not found"}},
+		// A host serves 404.html at any depth, where relative links break:
+		// it links from the base URL when there is one.
+		{"404.html", "404.html", &page{Root: m.BaseURL, Kind: "404", Title: "Page not found"}},
 	}
 	for _, rv := range m.Records {
 		jobs = append(jobs, job{rv.URL + "index.html", "record.html",

@@ -36,10 +36,10 @@ type MapConfig struct {
 // Tiles is a raster tile layer the site offers besides the offline outlines.
 // Configuring one makes readers' browsers request tiles from its host.
 type Tiles struct {
-	Name        string `toml:"name"`
-	URL         string `toml:"url"` // e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-	Attribution string `toml:"attribution"`
-	MaxZoom     int    `toml:"max_zoom"`
+	Name        string `toml:"name" json:"name"`
+	URL         string `toml:"url" json:"url"` // e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	Attribution string `toml:"attribution" json:"attribution"`
+	MaxZoom     int    `toml:"max_zoom" json:"max_zoom,omitempty"`
 }
 
 // Layer is a kind of record drawn as its own overlay.

@@ -111,7 +111,20 @@ func (s *Site) Gazetteer() (*geo.Gazetteer, error) {
 	if len(s.Places) == 0 {
 		return g, nil
 	}
-	return g.With(s.Places)
+	places := make([]geo.Place, len(s.Places))
+	copy(places, s.Places)
+	for i, p := range places {
+		// A parent written as a name ("Paris") rather than an id is
+		// resolved in the bundled list, within the place's country.
+		if p.Parent != "" && !strings.Contains(p.Parent, ":") {
+			res, err := g.Resolve(geo.Query{Text: p.Parent, Country: p.Country})
+			if err != nil {
+				return nil, fmt.Errorf("%s: place %q: parent: %w", PlacesFile, p.Name, err)
+			}
+			places[i].Parent = res.Place.ID
+		}
+	}
+	return g.With(places)
 }
 
 // Geocode places every record: explicit coordinates are kept (and checked

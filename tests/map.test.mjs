@@ -1,0 +1,337 @@
+// Browser end-to-end tests of the map site: a reader's click-through, the
+// markers per layer, filters, the URL hash, the keyboard, sub-paths and
+// file://, on the fixture site and on the seed site. Every page visited
+// must send no request outside the site and log no error.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import * as h from './lib/harness.mjs';
+
+for (const site of h.sites()) {
+  describe(`map site (${site.name})`, { timeout: 240_000 }, () => {
+    let out, srv, browser, features, perLayer;
+    const opened = [];
+
+    before(async () => {
+      out = await h.build(site.dir);
+      features = await h.allFeatures(out);
+      perLayer = await h.layerCounts(out);
+      srv = await h.serve(out, '/');
+      browser = await h.launch();
+    });
+    after(async () => {
+      await browser?.close();
+      await srv?.close();
+      if (out) await h.removeBuild(out);
+    });
+
+    // open opens a page of the site and checks, when the test is done,
+    // that nothing went wrong on it.
+    async function open(t, url, options = {}) {
+      const p = await h.newPage(browser, options.base || srv.url, options);
+      opened.push(p);
+      t.after(async () => {
+        assert.deepEqual(p.problems(), [], `problems on ${url}`);
+        await p.context.close();
+      });
+      await p.page.goto(url);
+      return p.page;
+    }
+
+    async function openMap(t, hash = '', options = {}) {
+      const page = await open(t, (options.base || srv.url) + (options.file || '') + hash, options);
+      await h.waitForMap(page);
+      return page;
+    }
+
+    async function worldView(page) {
+      await page.evaluate(() => { window.mapsite.map.setView([30, 20], 2, { animate: false }); });
+    }
+
+    function titleOf(id) {
+      return features.find((f) => f.id === id).properties.title;
+    }
+
+    async function popupTitle(page) {
+      // A closed popup fades out for 200 ms before it leaves the DOM.
+      await page.waitForFunction(() => document.querySelectorAll('.record-popup').length === 1, null, { timeout: 5_000 });
+      return (await page.locator('.record-popup .popup-title').textContent({ timeout: 5_000 })).trim();
+    }
+
+    async function listCount(page) {
+      return page.locator('#record-list .record-entry').count();
+    }
+
+    // clickMarker zooms to a record and clicks its marker on the canvas;
+    // when it shares its point with others, it picks it from the list
+    // the cluster opens.
+    async function clickMarker(page, f) {
+      const [lon, lat] = f.geometry.coordinates;
+      const pt = await page.evaluate(([id, lat, lon]) => {
+        const m = window.mapsite.map;
+        m.setView([lat, lon], m.getMaxZoom(), { animate: false });
+        const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
+        const r = m.getContainer().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      }, [f.id, lat, lon]);
+      await page.mouse.click(pt.x, pt.y);
+      const cluster = page.locator('.cluster-popup .cluster-list button').filter({ hasText: f.properties.title });
+      const single = page.locator('.record-popup .popup-title');
+      await Promise.race([cluster.first().waitFor(), single.waitFor()]);
+      if (await cluster.count()) await cluster.first().click();
+    }
+
+    test('markers, legend and list hold every record of every layer', async (t) => {
+      const t0 = Date.now();
+      const page = await openMap(t);
+      t.diagnostic(`map ready with ${features.length} records in ${Date.now() - t0} ms`);
+      await worldView(page);
+      const drawn = await page.evaluate(() => window.mapsite.drawn());
+      assert.deepEqual(drawn.byLayer, perLayer, 'markers drawn (points and cluster members) per layer');
+      for (const [key, n] of Object.entries(perLayer)) {
+        assert.equal(await page.locator(`[data-layer-count="${key}"]`).textContent(), String(n), `legend count of ${key}`);
+      }
+      assert.equal(await listCount(page), Math.min(features.length, 300));
+      // Newest first.
+      const first = await page.locator('#record-list .record-entry').first().getAttribute('data-id');
+      const newest = features.reduce((a, f) => (f.properties.date_start >= a.properties.date_start ? f : a));
+      assert.equal(features.find((f) => f.id === first).properties.date_start, newest.properties.date_start);
+    });
+
+    test('a reader clicks a marker of each layer and follows it to the record page', async (t) => {
+      const page = await openMap(t);
+      const layers = [...new Set(features.map((f) => f.properties.layer))];
+      for (const layer of layers) {
+        const f = features.find((x) => x.properties.layer === layer);
+        await page.goto(srv.url + '#');
+        await h.waitForMap(page);
+        await clickMarker(page, f);
+        assert.equal(await popupTitle(page), f.properties.title, `popup of ${f.id} (${layer})`);
+        assert.match(page.url(), new RegExp(`#id=${f.id}(&|$)`));
+        await page.locator('.record-popup .popup-link').click();
+        await page.waitForURL(`**/incidents/${f.id}/`);
+        assert.equal((await page.locator('h1').textContent()).trim(), f.properties.title);
+      }
+    });
+
+    test('record pages: previous, next and back to the map with the record open', async (t) => {
+      const i = Math.min(1, features.length - 1);
+      const f = features[i];
+      const page = await open(t, `${srv.url}incidents/${f.id}/`);
+      assert.equal((await page.locator('h1').textContent()).trim(), f.properties.title);
+      if (i + 1 < features.length) {
+        await page.locator('a[rel="next"]').click();
+        await page.waitForURL(`**/incidents/${features[i + 1].id}/`);
+        assert.equal((await page.locator('h1').textContent()).trim(), features[i + 1].properties.title);
+        await page.locator('a[rel="prev"]').click();
+        await page.waitForURL(`**/incidents/${f.id}/`);
+      }
+      if (i > 0) {
+        await page.locator('a[rel="prev"]').click();
+        await page.waitForURL(`**/incidents/${features[i - 1].id}/`);
+        await page.locator('a[rel="next"]').click();
+        await page.waitForURL(`**/incidents/${f.id}/`);
+      }
+      await page.waitForSelector('#locator .leaflet-pane canvas');
+      for (const a of await page.locator('.sources a').all()) {
+        assert.equal(await a.getAttribute('rel'), 'noopener noreferrer');
+        assert.match(await a.getAttribute('href'), /^https?:\/\//);
+      }
+      await page.locator('a', { hasText: 'Show on the map' }).click();
+      await h.waitForMap(page);
+      assert.equal(await popupTitle(page), f.properties.title);
+      const centre = await page.evaluate(() => window.mapsite.map.getCenter());
+      assert.ok(Math.abs(centre.lat - f.geometry.coordinates[1]) < 0.01 && Math.abs(centre.lng - f.geometry.coordinates[0]) < 0.01, 'map centred on the record');
+    });
+
+    test('deep link #id= opens the popup, and Back walks the records opened', async (t) => {
+      const [a, b] = [features[0], features[features.length - 1]];
+      const page = await openMap(t, `#id=${a.id}`);
+      assert.equal(await popupTitle(page), a.properties.title);
+      await page.evaluate((id) => window.mapsite.open(id), b.id);
+      assert.equal(await popupTitle(page), b.properties.title);
+      assert.match(page.url(), new RegExp(`#id=${b.id}(&|$)`));
+      await page.goBack();
+      await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, a.properties.title);
+      await page.goForward();
+      await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, b.properties.title);
+      // Closing the popup takes the id out of the URL.
+      await page.locator('.leaflet-popup-close-button').click();
+      await page.waitForFunction(() => !/[#&]id=/.test(location.hash));
+    });
+
+    test('filters and search change the list, the markers and the counts', async (t) => {
+      const page = await openMap(t);
+      await worldView(page);
+      const total = features.length;
+      // A layer off.
+      const [layer, n] = Object.entries(perLayer).find(([, n]) => n > 0);
+      await page.locator(`input[name="layer"][value="${layer}"]`).uncheck();
+      await page.waitForFunction(([n]) => window.mapsite.visible().length === n, [total - n]);
+      assert.equal((await page.evaluate(() => window.mapsite.drawn())).byLayer[layer], 0);
+      assert.equal(await listCount(page), Math.min(total - n, 300));
+      assert.match(page.url(), /[#&]layers=/);
+      assert.equal(await page.locator(`[data-layer-count="${layer}"]`).textContent(), String(n), 'an unchecked layer still says how many it holds');
+      await page.locator(`input[name="layer"][value="${layer}"]`).check();
+      await page.waitForFunction(([n]) => window.mapsite.visible().length === n, [total]);
+
+      // Country.
+      const cc = features[0].properties.country;
+      const inCountry = features.filter((f) => f.properties.country === cc);
+      await page.locator('#country').selectOption(cc);
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, inCountry.length);
+      for (const [key, count] of Object.entries(perLayer)) {
+        const want = inCountry.filter((f) => f.properties.layer === key).length;
+        assert.equal(await page.locator(`[data-layer-count="${key}"]`).textContent(), String(want), `count of ${key} in ${cc} (of ${count})`);
+      }
+      assert.match(page.url(), new RegExp(`[#&]country=${cc}(&|$)`));
+      const shared = page.url();
+
+      // Search, within the country.
+      const target = inCountry[inCountry.length - 1];
+      const word = target.properties.title.split(/\s+/).filter((w) => /^[A-Za-z]{5,}$/.test(w)).pop() || target.properties.title.split(/\s+/)[0];
+      await page.locator('#q').fill(word.toLowerCase());
+      await page.waitForFunction(() => /[#&]q=/.test(location.hash));
+      assert.ok(await page.evaluate((id) => window.mapsite.visible().includes(id), target.id), `${target.id} found by "${word}"`);
+      const ids = await page.evaluate(() => window.mapsite.visible());
+      assert.ok(ids.length >= 1 && ids.length <= inCountry.length);
+      const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').toLowerCase();
+      for (const id of ids) {
+        const p = features.find((f) => f.id === id).properties;
+        const text = fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(' '), p.summary, p.perpetrator].join(' '));
+        assert.ok(text.includes(fold(word)), `${id} matches ${word}`);
+      }
+      assert.equal(await listCount(page), ids.length);
+
+      // Dates: the first record's span only.
+      await page.locator('#reset').click();
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, total);
+      const d = features[0].properties;
+      await page.locator('#from').fill(d.date_start);
+      await page.locator('#to').fill(d.date_start);
+      const inSpan = features.filter((f) => f.properties.date_end >= d.date_start && f.properties.date_start <= d.date_start);
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, inSpan.length);
+
+      // The shared URL restores the filters in a new page.
+      const again = await openMap(t, shared.slice(shared.indexOf('#')));
+      assert.equal(await again.locator('#country').inputValue(), cc);
+      assert.equal(await again.evaluate(() => window.mapsite.visible().length), inCountry.length);
+    });
+
+    test('keyboard: Tab to a list entry, Enter opens its popup', async (t) => {
+      const page = await openMap(t, '', { reducedMotion: 'no-preference' });
+      await worldView(page);
+      await page.locator('#q').focus();
+      let id = null;
+      for (let i = 0; i < 20 && !id; i++) {
+        await page.keyboard.press('Tab');
+        id = await page.evaluate(() => document.activeElement.classList.contains('record-entry') ? document.activeElement.dataset.id : null);
+      }
+      assert.ok(id, 'a list entry is reachable with Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.record-popup .popup-title');
+      assert.equal(await popupTitle(page), titleOf(id));
+      // Focus moves into the popup, whose link is next.
+      await page.waitForFunction(() => document.activeElement?.classList.contains('popup-title'));
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.className), 'popup-link');
+      // Escape closes it and goes back to the entry.
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('.record-popup'));
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.id), id);
+      // Every filter control has a label.
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll('#filters input, #filters select')]
+        .filter((e) => !e.labels || e.labels.length === 0).map((e) => e.name || e.id));
+      assert.deepEqual(unlabelled, []);
+    });
+
+    test('the site works under a sub-path', async (t) => {
+      const sub = await h.serve(out, '/sub/path/');
+      t.after(() => sub.close());
+      const page = await openMap(t, '', { base: sub.url });
+      await worldView(page);
+      assert.deepEqual((await page.evaluate(() => window.mapsite.drawn())).byLayer, perLayer);
+      const f = features[features.length - 1];
+      await page.evaluate((id) => window.mapsite.open(id), f.id);
+      await page.locator('.record-popup .popup-link').click();
+      await page.waitForURL(`${sub.url}incidents/${f.id}/`);
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).fontFamily), 'Times New Roman');
+      await page.locator('nav.site-nav a', { hasText: 'Table' }).click();
+      await page.waitForURL(`${sub.url}incidents/`);
+      await page.locator('nav.site-nav a', { hasText: 'About' }).click();
+      await page.waitForURL(`${sub.url}about/`);
+      await page.locator('nav.site-nav a', { hasText: 'Map' }).click();
+      await h.waitForMap(page);
+    });
+
+    test('the site works from file://', async (t) => {
+      const base = h.fileURL(out);
+      const page = await openMap(t, '', { base, file: 'index.html' });
+      await worldView(page);
+      assert.deepEqual((await page.evaluate(() => window.mapsite.drawn())).byLayer, perLayer);
+      const f = features[0];
+      await page.evaluate((id) => window.mapsite.open(id), f.id);
+      assert.equal(await popupTitle(page), f.properties.title);
+      assert.match(page.url(), new RegExp(`#id=${f.id}`));
+      // Links to folders lead to their index.html, not to a folder listing.
+      await page.locator('.record-popup .popup-link').click();
+      await page.waitForURL(`${base}incidents/${f.id}/index.html`);
+      await page.waitForSelector('#locator .leaflet-pane canvas');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).borderBottomStyle), 'solid');
+      if (features.length > 1) {
+        await page.locator('a[rel="next"]').click();
+        await page.waitForURL(`${base}incidents/${features[1].id}/index.html`);
+      }
+      await page.locator('a', { hasText: 'Show on the map' }).click();
+      await page.waitForURL(/\/index\.html#id=/);
+      await h.waitForMap(page);
+      assert.equal(await popupTitle(page), (features[1] || f).properties.title);
+      for (const [link, want] of [['Table', 'incidents/index.html'], ['About', 'about/index.html'], ['Map', 'index.html']]) {
+        await page.locator('nav.site-nav a', { hasText: link }).click();
+        await page.waitForURL(base + want);
+      }
+    });
+
+    test('the table sorts and filters', async (t) => {
+      const page = await open(t, `${srv.url}incidents/`);
+      const rows = page.locator('#records tbody tr');
+      assert.equal(await rows.count(), features.length);
+      const killed = page.locator('th', { hasText: 'Killed' });
+      await killed.locator('button').click();
+      assert.equal(await killed.getAttribute('aria-sort'), 'descending');
+      const max = Math.max(0, ...features.map((f) => f.properties.killed || 0));
+      if (max > 0) assert.equal(await rows.first().locator('td').nth(5).getAttribute('data-value'), String(max));
+      await killed.locator('button').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await killed.getAttribute('aria-sort'), 'ascending');
+      const f = features[0];
+      await page.locator('#table-filter').fill(f.properties.title.slice(0, 30));
+      const visible = page.locator('#records tbody tr:not([hidden])');
+      assert.ok((await visible.count()) >= 1 && (await visible.count()) <= features.length);
+      assert.ok(await visible.filter({ hasText: f.properties.title }).count() === 1);
+    });
+
+    test('screenshots at desktop and phone widths', async (t) => {
+      const f = features.find((x) => x.properties.note) || features[0];
+      for (const vp of [{ width: 1280, height: 800 }, { width: 375, height: 812 }]) {
+        const size = `${vp.width}x${vp.height}`;
+        const opts = { viewport: vp, isMobile: vp.width < 700 };
+        const page = await openMap(t, '', opts);
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-map-${size}.png`) });
+        await page.evaluate((id) => window.mapsite.open(id), f.id);
+        await page.waitForSelector('.record-popup');
+        await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-map-popup-${size}.png`) });
+        if (vp.width < 700) {
+          await page.locator('#panel-toggle').click();
+          await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-map-sheet-${size}.png`) });
+        }
+        await page.goto(`${srv.url}incidents/${f.id}/`);
+        await page.waitForSelector('#locator .leaflet-pane canvas');
+        await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-record-${size}.png`), fullPage: true });
+        await page.goto(`${srv.url}incidents/`);
+        await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-table-${size}.png`) });
+      }
+    });
+  });
+}
