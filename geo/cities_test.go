@@ -1,0 +1,83 @@
+package geo
+
+import (
+	"math"
+	"strconv"
+	"testing"
+)
+
+// TestCityKeys keeps the stored keys of data/cities.tsv equal to
+// Normalize's: the loader trusts them rather than normalising 135,000 names.
+func TestCityKeys(t *testing.T) {
+	var f [cityColumns]string
+	rows, bad := 0, 0
+	for n, line := range cityRows() {
+		rows++
+		if !splitTabs(line, f[:]) {
+			t.Fatalf("data/cities.tsv:%d: want %d fields", n, cityColumns)
+		}
+		if want := Normalize(f[1]); f[8] != want {
+			if bad++; bad <= 10 {
+				t.Errorf("data/cities.tsv:%d: key of %q is %q, Normalize gives %q", n, f[1], f[8], want)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d stale keys: after a change to Normalize, run go generate ./geo/", bad)
+	}
+	if rows < 100000 {
+		t.Errorf("only %d cities", rows)
+	}
+}
+
+// TestParseDecimal checks parseDecimal against strconv.ParseFloat on every
+// coordinate of data/cities.tsv and on odd forms.
+func TestParseDecimal(t *testing.T) {
+	check := func(where, s string) {
+		t.Helper()
+		got, err := parseDecimal(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if (err != nil) != (werr != nil) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("%s: parseDecimal(%q) = %v, %v; ParseFloat gives %v, %v", where, s, got, err, want, werr)
+		}
+	}
+	var f [cityColumns]string
+	for n, line := range cityRows() {
+		splitTabs(line, f[:])
+		check("data/cities.tsv:"+strconv.Itoa(n), f[6])
+		check("data/cities.tsv:"+strconv.Itoa(n), f[7])
+	}
+	for _, s := range []string{
+		"0", "-0", "0.0", "-0.00001", "12", "-12.5", "89.99999", "-179.12345",
+		"0.1", "0.3", "123456789012345", "1234567890123456", "0.1234567890123456",
+		"1e5", "1.5e-3", "", "-", ".", ".5", "5.", "1.2.3", "+1", "--1", "1_0", "NaN", "inf", "0x1p-2",
+	} {
+		check("literal", s)
+	}
+}
+
+func TestAtoi(t *testing.T) {
+	for _, s := range []string{"0", "7", "745044", "000123", "123456789012345678", "1234567890123456789",
+		"99999999999999999999", "", "-1", "+1", "1a", " 1", "1_000"} {
+		got, err := atoi(s)
+		want, werr := strconv.Atoi(s)
+		if got != want || (err != nil) != (werr != nil) {
+			t.Errorf("atoi(%q) = %v, %v; Atoi gives %v, %v", s, got, err, want, werr)
+		}
+	}
+}
+
+func TestSplitTabs(t *testing.T) {
+	var f [3]string
+	for _, tt := range []struct {
+		line string
+		ok   bool
+	}{{"a\tb\tc", true}, {"\t\t", true}, {"a\tb", false}, {"a\tb\tc\td", false}, {"abc", false}} {
+		if ok := splitTabs(tt.line, f[:]); ok != tt.ok {
+			t.Errorf("splitTabs(%q) = %v, want %v", tt.line, ok, tt.ok)
+		}
+	}
+	if splitTabs("x\t\tz", f[:]); f != [3]string{"x", "", "z"} {
+		t.Errorf("splitTabs(%q) gave %q", "x\t\tz", f)
+	}
+}
