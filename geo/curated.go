@@ -1,11 +1,9 @@
 package geo
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/BurntSushi/toml"
 )
 
 // curatedEntry is one [[place]] table of places/curated.toml, with the set
@@ -15,110 +13,61 @@ type curatedEntry struct {
 	place  Place
 	admin1 string
 	set    map[string]bool
-	line   int
+	line   int // the entry's number, for messages
 }
 
-// parseCurated reads the subset of TOML that places/curated.toml uses:
-// comments, [[place]] headers, and key = value lines where a value is a
-// basic string, a number or a one-line array of strings.
+// curatedTable is a [[place]] table as written.
+type curatedTable struct {
+	ID         string   `toml:"id"`
+	Name       string   `toml:"name"`
+	Aliases    []string `toml:"aliases"`
+	Country    string   `toml:"country"`
+	Parent     string   `toml:"parent"`
+	Precision  string   `toml:"precision"`
+	Lat        float64  `toml:"lat"`
+	Lon        float64  `toml:"lon"`
+	Population int      `toml:"population"`
+	Admin1     string   `toml:"admin1"`
+	Source     string   `toml:"source"`
+}
+
+var curatedKeys = []string{"id", "name", "aliases", "country", "parent", "precision", "lat", "lon", "population", "admin1", "source"}
+
+// parseCurated reads places/curated.toml. Unknown keys are errors, as in
+// a site's own files.
 func parseCurated(data []byte) ([]curatedEntry, error) {
-	var out []curatedEntry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if line == "[[place]]" {
-			out = append(out, curatedEntry{set: map[string]bool{}, line: n})
-			continue
-		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("curated.toml:%d: key outside [[place]]", n)
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("curated.toml:%d: want key = value", n)
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		e := &out[len(out)-1]
-		if e.set[k] {
-			return nil, fmt.Errorf("curated.toml:%d: duplicate key %q", n, k)
-		}
-		e.set[k] = true
-		if err := e.assign(k, v); err != nil {
-			return nil, fmt.Errorf("curated.toml:%d: %s: %w", n, k, err)
-		}
+	var doc struct {
+		Place []curatedTable `toml:"place"`
 	}
-	return out, sc.Err()
-}
-
-func (e *curatedEntry) assign(k, v string) error {
-	p := &e.place
-	var err error
-	switch k {
-	case "id", "name", "country", "parent", "precision", "source", "admin1":
-		var s string
-		if s, err = strconv.Unquote(v); err != nil {
-			return fmt.Errorf("want a string")
-		}
-		switch k {
-		case "id":
-			p.ID = s
-		case "name":
-			p.Name = s
-		case "country":
-			p.Country = s
-		case "parent":
-			p.Parent = s
-		case "source":
-			p.Source = s
-		case "admin1":
-			e.admin1 = s
-		case "precision":
-			p.Precision, err = ParsePrecision(s)
-		}
-	case "lat":
-		p.Lat, err = strconv.ParseFloat(v, 64)
-	case "lon":
-		p.Lon, err = strconv.ParseFloat(v, 64)
-	case "population":
-		p.Population, err = strconv.Atoi(v)
-	case "aliases":
-		p.Aliases, err = parseStrings(v)
-	default:
-		return fmt.Errorf("unknown key")
+	md, err := toml.Decode(string(data), &doc)
+	if err != nil {
+		return nil, fmt.Errorf("curated.toml: %w", err)
 	}
-	return err
-}
-
-func parseStrings(v string) ([]string, error) {
-	if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") {
-		return nil, fmt.Errorf("want an array of strings on one line")
+	if u := md.Undecoded(); len(u) > 0 {
+		return nil, fmt.Errorf("curated.toml: unknown key %q", u[0].String())
 	}
-	v = strings.TrimSpace(v[1 : len(v)-1])
-	var out []string
-	for v != "" {
-		if v[0] != '"' {
-			return nil, fmt.Errorf("want a string in the array")
+	// The decoder says which keys exist only per table path, not per
+	// element; decode each element again as a map to learn its keys.
+	var raw struct {
+		Place []map[string]any `toml:"place"`
+	}
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, fmt.Errorf("curated.toml: %w", err)
+	}
+	out := make([]curatedEntry, len(doc.Place))
+	for i, t := range doc.Place {
+		e := curatedEntry{admin1: t.Admin1, set: map[string]bool{}, line: i + 1}
+		for _, k := range curatedKeys {
+			_, e.set[k] = raw.Place[i][k]
 		}
-		end := 1
-		for end < len(v) && v[end] != '"' {
-			if v[end] == '\\' {
-				end++
+		e.place = Place{ID: t.ID, Name: t.Name, Aliases: t.Aliases, Country: t.Country, Parent: t.Parent,
+			Lat: t.Lat, Lon: t.Lon, Population: t.Population, Source: t.Source}
+		if e.set["precision"] {
+			if e.place.Precision, err = ParsePrecision(t.Precision); err != nil {
+				return nil, fmt.Errorf("curated.toml: place %d (%s): %w", i+1, t.ID, err)
 			}
-			end++
 		}
-		if end >= len(v) {
-			return nil, fmt.Errorf("unterminated string")
-		}
-		s, err := strconv.Unquote(v[:end+1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-		v = strings.TrimSpace(v[end+1:])
-		v = strings.TrimSpace(strings.TrimPrefix(v, ","))
+		out[i] = e
 	}
 	return out, nil
 }

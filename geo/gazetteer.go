@@ -248,7 +248,7 @@ func (g *Gazetteer) loadCurated() error {
 			continue
 		}
 		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.set["lat"] || !e.set["lon"] || !e.set["precision"] {
-			return fmt.Errorf("geo: curated.toml:%d: a new place needs id, name, country, precision, lat, lon and source", e.line)
+			return fmt.Errorf("geo: curated.toml place %d: a new place needs id, name, country, precision, lat, lon and source", e.line)
 		}
 		g.add(p, e.admin1, p.Precision == Region && e.admin1 != "")
 	}
