@@ -79,7 +79,7 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 			return nil, err
 		}
 		if !strings.Contains(name, ".min.") {
-			if b, err = min.file(name, b); err != nil {
+			if b, err = min.cached(name, b); err != nil {
 				return nil, fmt.Errorf("minify %s: %w", name, err)
 			}
 		}
@@ -96,7 +96,7 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 	if err != nil {
 		return nil, err
 	}
-	outlines, err = min.file("countries.json", outlines)
+	outlines, err = min.cached("countries.json", outlines)
 	if err != nil {
 		return nil, fmt.Errorf("minify outlines: %w", err)
 	}

@@ -46,34 +46,54 @@ type Step struct {
 	Duration time.Duration
 }
 
-// Build builds the site. A data problem returns a *diag.DataError listing
-// every error; any other failure names the step that failed.
+// Build builds the site into opt.OutDir. A data problem returns a
+// *diag.DataError listing every error; any other failure names the step
+// that failed.
 func Build(ctx context.Context, opt Options) (*Report, error) {
-	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
-	step := func(name string, f func() error) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		start := time.Now()
-		err := f()
-		rep.Steps = append(rep.Steps, Step{name, time.Since(start)})
+	if err := checkOutput(opt.SiteDir, opt.OutDir, opt.Force); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	files, rep, err := Render(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	err = rep.step(ctx, "write", func() error {
+		return writeAtomic(opt.OutDir, files)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	return rep, nil
+}
+
+// step runs f as a timed step of the report.
+func (rep *Report) step(ctx context.Context, name string, f func() error) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
+	start := time.Now()
+	err := f()
+	rep.Steps = append(rep.Steps, Step{name, time.Since(start)})
+	return err
+}
+
+// Render does every step of Build but the write, and returns the site's
+// files in memory (the development server serves them from there).
+func Render(ctx context.Context, opt Options) (Files, *Report, error) {
+	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
+	step := func(name string, f func() error) error { return rep.step(ctx, name, f) }
 	var (
 		s        *site.Site
 		problems diag.List
 		m        *model
 		files    = Files{}
 	)
-	if err := checkOutput(opt.SiteDir, opt.OutDir, opt.Force); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
 	err := step("load", func() error {
 		s, problems = site.Load(opt.SiteDir)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = step("geocode", func() error {
 		g, err := s.Gazetteer()
@@ -85,12 +105,12 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return problems.Err()
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep.Warnings = problems
 	baseURL, err := normalizeBaseURL(opt.BaseURL, s.Config.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	updated := lastUpdate(s)
 	err = step("assemble", func() error {
@@ -98,7 +118,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	min := newMinifier()
 	err = step("render", func() error {
@@ -149,7 +169,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, nil, fmt.Errorf("render: %w", err)
 	}
 	err = step("minify", func() error {
 		var paths []string
@@ -173,13 +193,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	err = step("write", func() error {
-		return writeAtomic(opt.OutDir, files)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("write: %w", err)
+		return nil, nil, err
 	}
 	rep.Records = len(s.Records)
 	for _, r := range s.Records {
@@ -188,7 +202,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	}
 	rep.Files = len(files)
 	rep.Bytes = files.Size()
-	return rep, nil
+	return files, rep, nil
 }
 
 // normalizeBaseURL picks the base URL (the flag wins over site.toml) and

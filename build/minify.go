@@ -1,8 +1,10 @@
 package build
 
 import (
+	"crypto/sha256"
 	"path"
 	"regexp"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -16,6 +18,24 @@ import (
 // minifier minifies output files by their extension.
 type minifier struct {
 	m *minify.M
+}
+
+// minified remembers, for the life of the process, what large files that
+// rarely change (the vendored libraries and outlines) minify to, so that
+// mapsite serve's rebuilds skip that work. Keys are content hashes.
+var minified sync.Map // [sha256.Size]byte -> []byte
+
+// cached is file for inputs worth remembering.
+func (m *minifier) cached(name string, b []byte) ([]byte, error) {
+	key := sha256.Sum256(append([]byte(name+"\x00"), b...))
+	if out, ok := minified.Load(key); ok {
+		return out.([]byte), nil
+	}
+	out, err := m.file(name, b)
+	if err == nil {
+		minified.Store(key, out)
+	}
+	return out, err
 }
 
 func newMinifier() *minifier {

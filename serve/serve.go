@@ -1,6 +1,6 @@
-// Package serve is mapsite's development server: it builds the site, serves
-// it on a local address, rebuilds when a file of the site changes and tells
-// open browsers to reload. A failed rebuild keeps the last good site served
+// Package serve is mapsite's development server: it builds the site in
+// memory, serves it on a local address, rebuilds when a file of the site
+// changes and tells open browsers to reload. A failed rebuild keeps the last good site served
 // and shows the errors in the terminal and in the page.
 package serve
 
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -41,21 +42,15 @@ const reloadPath = "/_mapsite/"
 // Server builds, serves and rebuilds one site.
 type Server struct {
 	opt    Options
-	out    string // build output, a private temporary folder
 	mu     sync.Mutex
-	gen    int    // build generation, bumped by each successful build
+	files  build.Files // the last good build
 	errMsg string // the last failed build's errors, "" after a success
 	subs   map[chan string]bool
 }
 
 // Run serves the site until ctx is cancelled.
 func Run(ctx context.Context, opt Options) error {
-	tmp, err := os.MkdirTemp("", "mapsite-serve-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	s := &Server{opt: opt, out: filepath.Join(tmp, "public"), subs: map[chan string]bool{}}
+	s := &Server{opt: opt, files: build.Files{}, subs: map[chan string]bool{}}
 	s.rebuild(ctx)
 
 	w, err := fsnotify.NewWatcher()
@@ -150,7 +145,7 @@ func relevant(path string) bool {
 // errors).
 func (s *Server) rebuild(ctx context.Context) {
 	start := time.Now()
-	rep, err := build.Build(ctx, build.Options{SiteDir: s.opt.SiteDir, OutDir: s.out, Force: true})
+	files, rep, err := build.Render(ctx, build.Options{SiteDir: s.opt.SiteDir})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -168,8 +163,15 @@ func (s *Server) rebuild(ctx context.Context) {
 	}
 	rep.Warnings.WriteText(s.opt.Log)
 	s.errMsg = ""
-	s.gen++
-	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms\n", rep.Records, time.Since(start).Milliseconds())
+	s.files = files
+	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms (", rep.Records, time.Since(start).Milliseconds())
+	for i, st := range rep.Steps {
+		if i > 0 {
+			fmt.Fprint(s.opt.Log, ", ")
+		}
+		fmt.Fprintf(s.opt.Log, "%s %d", st.Name, st.Duration.Milliseconds())
+	}
+	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
 }
 
@@ -211,27 +213,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	clean := path.Clean("/" + r.URL.Path) // never outside the output folder
-	name := filepath.Join(s.out, filepath.FromSlash(clean))
-	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
-		if !strings.HasSuffix(r.URL.Path, "/") {
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if strings.HasSuffix(r.URL.Path, "/") && name != "" {
+		name += "/"
+	}
+	s.mu.Lock()
+	files := s.files
+	s.mu.Unlock()
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	} else if _, ok := files[name]; !ok {
+		if _, dir := files[name+"/index.html"]; dir {
 			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
-		name = filepath.Join(name, "index.html")
 	}
-	if !strings.HasSuffix(name, ".html") {
-		http.ServeFile(w, r, name)
-		return
-	}
-	b, err := os.ReadFile(name)
+	b, ok := files[name]
 	status := http.StatusOK
-	if err != nil {
-		b, _ = os.ReadFile(filepath.Join(s.out, "404.html"))
-		status = http.StatusNotFound
+	if !ok {
+		name, b, status = "404.html", files["404.html"], http.StatusNotFound
 	}
-	b = bytes.Replace(b, []byte("</body>"), []byte(`<script src="`+reloadPath+`reload.js"></script></body>`), 1)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	ctype := mime.TypeByExtension(path.Ext(name))
+	switch path.Ext(name) {
+	case ".geojson":
+		ctype = "application/geo+json"
+	case ".html":
+		b = bytes.Replace(b, []byte("</body>"), []byte(`<script src="`+reloadPath+`reload.js"></script></body>`), 1)
+	}
+	if ctype != "" {
+		w.Header().Set("Content-Type", ctype)
+	}
 	w.WriteHeader(status)
 	w.Write(b)
 }
