@@ -44,7 +44,7 @@ type Server struct {
 	opt    Options
 	mu     sync.Mutex
 	files  build.Files // the last good build
-	errMsg string // the last failed build's errors, "" after a success
+	errMsg string      // the last failed build's errors, "" after a success
 	subs   map[chan string]bool
 }
 
