@@ -110,7 +110,14 @@ func writeSummary(w io.Writer, s *site.Site) {
 			last = r.Date
 		}
 	}
-	fmt.Fprintf(w, "  dates       %s – %s\n", first, dateEnd(last))
+	fmt.Fprintf(w, "  dates       %s – %s\n", dateStart(first), dateEnd(last))
+}
+
+// dateStart and dateEnd give the first and the last end of a date, which
+// are the same but for spans ("2022–2023").
+func dateStart(d incident.Date) string {
+	s, _, _ := strings.Cut(d.String(), "–")
+	return s
 }
 
 func dateEnd(d incident.Date) string {

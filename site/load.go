@@ -47,9 +47,13 @@ func Load(dir string) (*Site, diag.List) {
 	s := &Site{Dir: dir, where: map[*incident.Record]position{}}
 	var l diag.List
 	s.loadConfig(&l)
-	files, err := dataFiles(dir)
+	files, ignored, err := dataFiles(dir)
 	if err != nil {
 		l.Add(diag.Diagnostic{File: DataDir, Message: err.Error()})
+	}
+	for _, f := range ignored {
+		l.Add(diag.Diagnostic{File: f, Severity: diag.Warning,
+			Message: "not read: only *.toml files in data/ hold records (rename it to .toml, or move it out of data/)"})
 	}
 	for _, f := range files {
 		s.Files = append(s.Files, f)
@@ -75,31 +79,41 @@ func Load(dir string) (*Site, diag.List) {
 	return s, l
 }
 
-// dataFiles lists data/**/*.toml, relative to dir, sorted.
-func dataFiles(dir string) ([]string, error) {
+// dataFiles lists data/**/*.toml, relative to dir, sorted, and the other
+// files there, which are not read (hidden files aside).
+func dataFiles(dir string) (files, ignored []string, err error) {
 	root := filepath.Join(dir, DataDir)
-	var files []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".toml") && !strings.HasPrefix(d.Name(), ".") {
-			rel, err := filepath.Rel(dir, path)
-			if err != nil {
-				return err
+		hidden := strings.HasPrefix(d.Name(), ".")
+		if d.IsDir() {
+			if path != root && hidden {
+				return filepath.SkipDir
 			}
+			return nil
+		}
+		if hidden {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(d.Name(), ".toml") {
 			files = append(files, filepath.ToSlash(rel))
+		} else {
+			ignored = append(ignored, filepath.ToSlash(rel))
 		}
 		return nil
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no %s folder: put records in %s/*.toml", DataDir, DataDir)
+		return nil, nil, fmt.Errorf("no %s folder: put records in %s/*.toml", DataDir, DataDir)
 	}
 	slices.Sort(files)
-	return files, err
+	slices.Sort(ignored)
+	return files, ignored, err
 }
 
 func (s *Site) loadConfig(l *diag.List) {

@@ -172,3 +172,16 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func TestIgnoredFilesAreNamed(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "testdata/good/site.toml", filepath.Join(dir, "site.toml"))
+	os.Mkdir(filepath.Join(dir, "data"), 0o755)
+	copyFile(t, "testdata/good/data/good.toml", filepath.Join(dir, "data", "good.toml"))
+	os.WriteFile(filepath.Join(dir, "data", "more.tml"), []byte("[[record]]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "data", ".swp"), []byte("x"), 0o644)
+	_, l := Load(dir)
+	if len(l) != 1 || l[0].File != "data/more.tml" || l[0].Severity != diag.Warning {
+		t.Errorf("Load() = %v, want one warning naming data/more.tml", l)
+	}
+}
