@@ -1,0 +1,54 @@
+package diag
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		d    Diagnostic
+		want string
+	}{
+		{Diagnostic{File: "data/turkey.toml", Line: 42, Column: 3, Record: "istanbul-church-2024", Field: "place", Message: `unknown place "Basaksehr"`},
+			`data/turkey.toml:42:3: record "istanbul-church-2024": place: unknown place "Basaksehr"`},
+		{Diagnostic{File: "site.toml", Line: 1, Message: "x", Severity: Warning}, "site.toml:1: warning: x"},
+		{Diagnostic{Message: "bare"}, "bare"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestSortAndCount(t *testing.T) {
+	l := List{
+		{File: "b.toml", Line: 1, Message: "b"},
+		{File: "a.toml", Line: 9, Message: "late", Severity: Warning},
+		{File: "a.toml", Line: 2, Message: "early"},
+	}
+	l.Sort()
+	var b strings.Builder
+	for _, d := range l {
+		b.WriteString(d.Message + " ")
+	}
+	if got, want := b.String(), "early late b "; got != want {
+		t.Errorf("sorted = %q, want %q", got, want)
+	}
+	if l.Errors() != 2 || l.Warnings() != 1 || l.Err() == nil {
+		t.Errorf("Errors %d, Warnings %d, Err %v", l.Errors(), l.Warnings(), l.Err())
+	}
+	if (List{{Severity: Warning}}).Err() != nil {
+		t.Errorf("a list of warnings only is not an error")
+	}
+}
+
+func TestWriteJSONEmpty(t *testing.T) {
+	var b bytes.Buffer
+	List(nil).WriteJSON(&b)
+	if got := strings.TrimSpace(b.String()); got != "[]" {
+		t.Errorf("WriteJSON(nil) = %q, want []", got)
+	}
+}
