@@ -5,32 +5,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
-	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
 var placeKeys = []string{"id", "name", "aliases", "country", "parent", "precision", "lat", "lon", "population", "source"}
 
 // decodePlaces reads the [[place]] tables of data/places.toml.
 func decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
-	var doc map[string]any
-	if _, err := toml.Decode(string(src), &doc); err != nil {
-		l.Add(syntaxError(file, err))
-		return nil
-	}
-	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
-	for _, k := range sortedKeys(doc) {
-		if k != "place" {
-			p := d.ix.Lookup(k)
-			l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: k,
-				Message: fmt.Sprintf("unknown top-level key %q: %s holds [[place]] tables only", k, PlacesFile)})
-		}
-	}
-	tables, _ := doc["place"].([]map[string]any)
+	d, tables := decodeTables(file, src, "place", l)
 	var places []geo.Place
 	for i, t := range tables {
 		d.base = fmt.Sprintf("place[%d]", i)

@@ -48,33 +48,41 @@ func (d *decoder) report(sev diag.Severity, key, format string, args ...any) {
 		Field: field, Message: fmt.Sprintf(format, args...), Severity: sev})
 }
 
-// decodeRecords reads the [[record]] tables of one data file.
-func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
+// decodeTables parses a data file that holds only an array of tables
+// named key ([[record]] or [[place]]), reporting any other top-level key.
+func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
 	var doc map[string]any
 	if _, err := toml.Decode(string(src), &doc); err != nil {
 		l.Add(syntaxError(file, err))
-		return nil
+		return nil, nil
 	}
 	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
 	for _, k := range sortedKeys(doc) {
-		if k != "record" {
+		if k != key {
 			p := d.ix.Lookup(k)
 			l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: k,
-				Message: fmt.Sprintf("unknown top-level key %q: a data file holds [[record]] tables only%s", k, suggest(k, []string{"record"}))})
+				Message: fmt.Sprintf("unknown top-level key %q: this file holds [[%s]] tables only%s", k, key, suggest(k, []string{key}))})
 		}
 	}
-	if _, ok := doc["record"]; !ok {
-		l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1, Severity: diag.Warning,
-			Message: "no [[record]] tables in this file"})
-		return nil
-	}
-	tables, ok := doc["record"].([]map[string]any)
+	v, ok := doc[key]
 	if !ok {
-		p := d.ix.Lookup("record")
-		l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: "record",
-			Message: "record must be an array of tables: write each one under a [[record]] header"})
-		return nil
+		l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1, Severity: diag.Warning,
+			Message: fmt.Sprintf("no [[%s]] tables in this file", key)})
+		return d, nil
 	}
+	tables, ok := v.([]map[string]any)
+	if !ok {
+		p := d.ix.Lookup(key)
+		l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: key,
+			Message: fmt.Sprintf("%s must be an array of tables: write each one under a [[%s]] header", key, key)})
+		return d, nil
+	}
+	return d, tables
+}
+
+// decodeRecords reads the [[record]] tables of one data file.
+func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
+	d, tables := decodeTables(file, src, "record", l)
 	var records []*incident.Record
 	for i, t := range tables {
 		d.base = fmt.Sprintf("record[%d]", i)
