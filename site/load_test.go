@@ -106,7 +106,9 @@ url = "https://example.org/"
 		name, extra, want string
 	}{
 		{"swapped coordinates", `coordinates = [48.85, 148.85]`, `data/r.toml:10:1: record "r": coordinates: latitude 148.85 is out of range [-90, 90]: write [lon, lat]`},
-		{"date with time", `attribution = "claimed"`, ``},
+		{"not a number", `coordinates = [2.35, nan]`, `data/r.toml:10:1: record "r": coordinates: latitude NaN is out of range [-90, 90]`},
+		{"infinite", `coordinates = [inf, 48.85]`, `data/r.toml:10:1: record "r": coordinates: longitude +Inf is out of range [-180, 180]`},
+		{"known attribution", `attribution = "claimed"`, ``},
 		{"unknown attribution", `attribution = "maybe"`, `data/r.toml:10:1: record "r": attribution: unknown attribution "maybe"; site.toml defines: claimed`},
 		{"bad tags", `tags = "x"`, `data/r.toml:10:1: record "r": tags: tags must be a list of strings, e.g. tags = ["a", "b"]`},
 		{"negative count", `killed = -1`, `data/r.toml:10:1: record "r": killed: killed = -1: a count cannot be negative`},

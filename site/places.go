@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -79,7 +80,7 @@ func (d *decoder) number(t map[string]any, key string, lo, hi float64) float64 {
 		d.errorf(key, "%s must be a number, not %s", key, typeName(v))
 		return 0
 	}
-	if x < lo || x > hi {
+	if math.IsNaN(x) || x < lo || x > hi {
 		d.errorf(key, "%s = %g is out of range [%g, %g]", key, x, lo, hi)
 	}
 	return x

@@ -229,10 +229,10 @@ func (d *decoder) coordinates(t map[string]any) *[2]float64 {
 	}
 	lon, lat := c[0], c[1]
 	switch {
-	case math.IsNaN(lon) || math.IsNaN(lat) || lon < -180 || lon > 180:
+	case math.IsNaN(lon) || lon < -180 || lon > 180:
 		d.errorf("coordinates", "longitude %g is out of range [-180, 180]: write [lon, lat]", lon)
 		return nil
-	case lat < -90 || lat > 90:
+	case math.IsNaN(lat) || lat < -90 || lat > 90:
 		hint := ""
 		if lon >= -90 && lon <= 90 {
 			hint = fmt.Sprintf(" (swapped? [%g, %g])", lat, lon)
