@@ -80,8 +80,8 @@ type match struct {
 // comma-separated query must match a whole name or alias; a part matches
 // only inside the part to its right; a last part naming a country, and the
 // country hint, constrain the rest. Among matches a country name wins, then
-// the larger population (a place without one takes its nearest parent's),
-// then the finer precision. Unknown names return a *NotFoundError.
+// the larger population (a curated venue or district takes its nearest
+// city's), then the finer precision. Unknown names return a *NotFoundError.
 func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	hint := strings.ToUpper(strings.TrimSpace(q.Country))
 	if hint != "" {
