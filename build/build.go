@@ -38,6 +38,7 @@ type Report struct {
 	Precision map[geo.Precision]int
 	Steps     []Step
 	Warnings  diag.List
+	Notes     []string // what the build left out, and why
 }
 
 // Step is one timed stage of the pipeline.
@@ -164,6 +165,8 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 		}
 		if sitemap != nil {
 			files["sitemap.xml"] = sitemap
+		} else {
+			rep.Notes = append(rep.Notes, "no sitemap.xml: a sitemap needs absolute URLs; set base_url in site.toml or pass --base-url")
 		}
 		files["robots.txt"] = m.robots()
 		return nil
@@ -316,6 +319,9 @@ func (r *Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "built %d records, %d pages, %d files (%s) in %s\n", r.Records, r.Pages, r.Files, size(r.Bytes), ms(total))
 	fmt.Fprintf(w, "  precision  %s\n", strings.Join(precs, ", "))
 	fmt.Fprintf(w, "  steps      %s\n", strings.Join(steps, ", "))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note       %s\n", n)
+	}
 }
 
 func ms(d time.Duration) string {
