@@ -8,17 +8,12 @@ import * as h from './lib/harness.mjs';
 const HOSTILE = 'tehran-2022-summer';
 const TITLE = '<img src=x onerror=alert(1)> hostile & "quoted" title';
 
-let out, srv, browser;
+let env, srv, browser;
 before(async () => {
-  out = await h.build(h.FIXTURE);
-  srv = await h.serve(out, '/');
-  browser = await h.launch();
+  env = await h.start(h.FIXTURE);
+  ({ srv, browser } = env);
 });
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (out) await h.removeBuild(out);
-});
+after(async () => { await env?.stop(); });
 
 async function noInjectedMarkup(page) {
   return page.evaluate(() => ({

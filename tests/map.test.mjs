@@ -9,21 +9,16 @@ import * as h from './lib/harness.mjs';
 
 for (const site of h.sites()) {
   describe(`map site (${site.name})`, { timeout: 240_000 }, () => {
-    let out, srv, browser, features, perLayer;
+    let env, out, srv, browser, features, perLayer;
     const opened = [];
 
     before(async () => {
-      out = await h.build(site.dir);
+      env = await h.start(site.dir);
+      ({ out, srv, browser } = env);
       features = await h.allFeatures(out);
       perLayer = await h.layerCounts(out);
-      srv = await h.serve(out, '/');
-      browser = await h.launch();
     });
-    after(async () => {
-      await browser?.close();
-      await srv?.close();
-      if (out) await h.removeBuild(out);
-    });
+    after(async () => { await env?.stop(); });
 
     // open opens a page of the site and checks, when the test is done,
     // that nothing went wrong on it.

@@ -13,7 +13,7 @@ const TILES = 'https://tiles.example.test/';
 // A 1 × 1 transparent PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-let siteDir, out, srv, browser;
+let siteDir, env, srv, browser;
 before(async () => {
   siteDir = path.join(await mkdtemp(path.join(tmpdir(), 'mapsite-tiles-')), 'site');
   await cp(h.FIXTURE, siteDir, { recursive: true });
@@ -24,14 +24,11 @@ url         = "${TILES}{z}/{x}/{y}.png"
 attribution = "© Example <b>tiles</b>"
 max_zoom    = 18
 `);
-  out = await h.build(siteDir);
-  srv = await h.serve(out, '/');
-  browser = await h.launch();
+  env = await h.start(siteDir);
+  ({ srv, browser } = env);
 });
 after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (out) await h.removeBuild(out);
+  await env?.stop();
   if (siteDir) await rm(path.dirname(siteDir), { recursive: true, force: true });
 });
 

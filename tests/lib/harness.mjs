@@ -43,6 +43,27 @@ export async function removeBuild(out) {
   await rm(path.dirname(out), { recursive: true, force: true });
 }
 
+// start builds siteDir, serves it at "/" and launches the browser: the
+// setup every test file shares. stop() undoes what start did, also after a
+// partial start.
+export async function start(siteDir) {
+  const env = { out: null, srv: null, browser: null };
+  env.stop = async () => {
+    await env.browser?.close();
+    await env.srv?.close();
+    if (env.out) await removeBuild(env.out);
+  };
+  try {
+    env.out = await build(siteDir);
+    env.srv = await serve(env.out, '/');
+    env.browser = await launch();
+  } catch (err) {
+    await env.stop();
+    throw err;
+  }
+  return env;
+}
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json', '.geojson': 'application/geo+json', '.xml': 'application/xml', '.png': 'image/png',
