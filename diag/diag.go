@@ -41,15 +41,21 @@ type Diagnostic struct {
 	Field    string   `json:"field"`
 	Message  string   `json:"message"`
 	Severity Severity `json:"severity"`
+	// Source is the offending line of the file, when showing it helps (a
+	// syntax error), followed by a line with a caret under the column.
+	Source string `json:"source,omitempty"`
 }
 
-// String formats d the way compilers do:
+// String formats d the way compilers do, safe to print to a terminal
+// (control characters are escaped, see Printable):
 //
 //	data/turkey.toml:42:3: record "istanbul-church-2024": place: unknown place "Basaksehr"
+//
+// A Source excerpt follows on indented lines.
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	if d.File != "" {
-		b.WriteString(d.File)
+		b.WriteString(Printable(d.File))
 		if d.Line > 0 {
 			fmt.Fprintf(&b, ":%d", d.Line)
 			if d.Column > 0 {
@@ -65,10 +71,16 @@ func (d Diagnostic) String() string {
 		fmt.Fprintf(&b, "record %q: ", d.Record)
 	}
 	if d.Field != "" {
-		b.WriteString(d.Field)
+		b.WriteString(Printable(d.Field))
 		b.WriteString(": ")
 	}
-	b.WriteString(d.Message)
+	b.WriteString(Printable(d.Message))
+	if d.Source != "" {
+		for _, line := range strings.Split(d.Source, "\n") {
+			b.WriteString("\n    ")
+			b.WriteString(Printable(line))
+		}
+	}
 	return b.String()
 }
 

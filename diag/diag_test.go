@@ -52,3 +52,33 @@ func TestWriteJSONEmpty(t *testing.T) {
 		t.Errorf("WriteJSON(nil) = %q, want []", got)
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, tabs\tand İstanbul", "plain text, tabs\tand İstanbul"},
+		{"\x1b]0;pwned\x07title", `\x1b]0;pwned\x07title`},
+		{"\x1b[2J", `\x1b[2J`},
+		{"two\nlines\r", `two\nlines\r`},
+		{"c1 \u009b31m", `c1 \x9b31m`},
+		{"del\x7f", `del\x7f`},
+		{"bidi \u202egnp.exe", `bidi \u202egnp.exe`},
+		{"bad \xff\xfe utf-8", `bad \xff\xfe utf-8`},
+		{"\ufeffbom", `\ufeffbom`},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.in); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStringEscapes(t *testing.T) {
+	d := Diagnostic{File: "data/\x1b[31mred.toml", Line: 2, Column: 1, Field: "title", Message: "bad\x1b]0;x\x07", Source: "title = \"\x1b[2J\"\n        ^"}
+	got := d.String()
+	if strings.ContainsAny(got, "\x1b\x07") {
+		t.Errorf("String() = %q: holds control characters", got)
+	}
+	if want := "data/\\x1b[31mred.toml:2:1: title: bad\\x1b]0;x\\x07\n    title = \"\\x1b[2J\"\n            ^"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

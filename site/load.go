@@ -5,6 +5,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,7 +37,10 @@ type Site struct {
 	Places  []geo.Place        // the site's own places, from data/places.toml
 	Files   []string           // every input file read, relative to Dir
 
-	where map[*incident.Record]position
+	where         map[*incident.Record]position
+	placeIDs      map[string]position // the site's places by ID
+	placeWhere    []position          // of each of Places
+	placeProblems diag.List           // found by Gazetteer, reported by Geocode
 }
 
 // Load reads and validates the site in dir. The list holds every problem
@@ -44,29 +48,33 @@ type Site struct {
 // incomplete and must not be built. An error that is not about the data
 // (an unreadable folder) is returned as a single diagnostic too.
 func Load(dir string) (*Site, diag.List) {
-	s := &Site{Dir: dir, where: map[*incident.Record]position{}}
+	s := &Site{Dir: dir, where: map[*incident.Record]position{}, placeIDs: map[string]position{}}
 	var l diag.List
 	s.loadConfig(&l)
-	files, ignored, err := dataFiles(dir)
+	files, skipped, err := dataFiles(dir)
 	if err != nil {
 		l.Add(diag.Diagnostic{File: DataDir, Message: err.Error()})
 	}
-	for _, f := range ignored {
-		l.Add(diag.Diagnostic{File: f, Severity: diag.Warning,
-			Message: "not read: only *.toml files in data/ hold records (rename it to .toml, or move it out of data/)"})
-	}
+	l.Append(skipped)
 	for _, f := range files {
 		s.Files = append(s.Files, f)
-		src, err := os.ReadFile(filepath.Join(dir, f))
+		src, err := ReadFile(dir, f)
 		if err != nil {
-			l.Add(diag.Diagnostic{File: f, Message: err.Error()})
+			l.Add(diag.Diagnostic{File: f, Message: readError(err)})
 			continue
 		}
 		if filepath.Base(f) == PlacesFile {
-			s.Places = append(s.Places, decodePlaces(f, src, &l)...)
+			s.Places = append(s.Places, s.decodePlaces(f, src, &l)...)
 			continue
 		}
 		s.Records = append(s.Records, s.decodeRecords(f, src, &l)...)
+	}
+	if len(files) == 0 && err == nil {
+		l.Add(diag.Diagnostic{File: DataDir, Severity: diag.Warning,
+			Message: "no records: data/ holds no *.toml files, so the site would be empty"})
+	} else if len(s.Records) == 0 && l.Errors() == 0 {
+		l.Add(diag.Diagnostic{File: DataDir, Severity: diag.Warning,
+			Message: "no records: the files in data/ hold no [[record]] tables, so the site would be empty"})
 	}
 	s.crossCheck(&l)
 	slices.SortFunc(s.Records, func(a, b *incident.Record) int {
@@ -79,9 +87,12 @@ func Load(dir string) (*Site, diag.List) {
 	return s, l
 }
 
-// dataFiles lists data/**/*.toml, relative to dir, sorted, and the other
-// files there, which are not read (hidden files aside).
-func dataFiles(dir string) (files, ignored []string, err error) {
+// dataFiles lists data/**/*.toml, relative to dir, sorted, and warnings
+// about the other files there, which are not read (hidden files aside):
+// files of other names, and anything that is not a regular file (a FIFO,
+// a device, a socket), which is never opened. A symbolic link is listed
+// like the file it leads to; ReadFile refuses it if that is outside dir.
+func dataFiles(dir string) (files []string, skipped diag.List, err error) {
 	root := filepath.Join(dir, DataDir)
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -101,10 +112,27 @@ func dataFiles(dir string) (files, ignored []string, err error) {
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(d.Name(), ".toml") {
-			files = append(files, filepath.ToSlash(rel))
-		} else {
-			ignored = append(ignored, filepath.ToSlash(rel))
+		rel = filepath.ToSlash(rel)
+		skip := func(format string, args ...any) {
+			skipped.Add(diag.Diagnostic{File: rel, Severity: diag.Warning, Message: fmt.Sprintf(format, args...)})
+		}
+		mode := d.Type()
+		if mode&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(path); err == nil {
+				mode = fi.Mode().Type()
+			}
+			if mode.IsDir() {
+				skip("not read: a symbolic link to a folder is not followed (move the files into data/)")
+				return nil
+			}
+		}
+		switch {
+		case mode&^fs.ModeSymlink != 0:
+			skip("not read: not a regular file (%s); skipped without opening it", kind(mode))
+		case strings.HasSuffix(d.Name(), ".toml"):
+			files = append(files, rel)
+		default:
+			skip("not read: only *.toml files in data/ hold records (rename it to .toml, or move it out of data/)")
 		}
 		return nil
 	})
@@ -112,26 +140,36 @@ func dataFiles(dir string) (files, ignored []string, err error) {
 		return nil, nil, fmt.Errorf("no %s folder: put records in %s/*.toml", DataDir, DataDir)
 	}
 	slices.Sort(files)
-	slices.Sort(ignored)
-	return files, ignored, err
+	return files, skipped, err
+}
+
+// readError words an error of ReadFile for a diagnostic that already names
+// the file.
+func readError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func (s *Site) loadConfig(l *diag.List) {
-	src, err := os.ReadFile(filepath.Join(s.Dir, ConfigFile))
+	src, err := ReadFile(s.Dir, ConfigFile)
 	if err != nil {
-		msg := err.Error()
+		msg := readError(err)
 		if errors.Is(err, fs.ErrNotExist) {
 			msg = "missing: a site folder needs a site.toml (mapsite new DIR makes one)"
 		}
 		l.Add(diag.Diagnostic{File: ConfigFile, Message: msg})
 		return
 	}
-	ix := tomlpos.Scan(src)
-	md, err := toml.Decode(string(src), &s.Config)
-	if err != nil {
-		l.Add(syntaxError(ConfigFile, err))
+	src = bytes.TrimPrefix(src, utf8BOM)
+	md, dg := decodeTOML(ConfigFile, src, &s.Config)
+	if dg != nil {
+		l.Add(*dg)
 		return
 	}
+	ix := tomlpos.Scan(src)
 	for _, k := range md.Undecoded() {
 		path := indexedPath(ix, k)
 		p := ix.Lookup(path)
@@ -182,31 +220,54 @@ func stripIndexes(path string) string {
 	return b.String()
 }
 
-// syntaxError turns a TOML decoding error into a diagnostic that shows the
-// offending line.
-func syntaxError(file string, err error) diag.Diagnostic {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		msg := pe.Message
-		if pe.Usage != "" {
-			msg += "; " + strings.TrimSpace(pe.Usage)
-		}
-		return diag.Diagnostic{File: file, Line: pe.Position.Line, Column: pe.Position.Col,
-			Message: "TOML syntax: " + msg + "\n" + indent(pe.ErrorWithPosition())}
+var utf8BOM = []byte("\ufeff")
+
+// decodeTOML decodes src, the text of file without a byte order mark, into
+// v. Before decoding it refuses text that is not UTF-8 or nests deeper than
+// MaxDepth; a syntax error becomes a diagnostic that shows the line. A panic
+// in the decoder, which no input should cause, becomes a diagnostic too, so
+// that one file can never take down check, build or serve.
+func decodeTOML(file string, src []byte, v any) (md toml.MetaData, dg *diag.Diagnostic) {
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.IndexByte(src[:min(len(src), 64)], 0) >= 0 {
+		return md, &diag.Diagnostic{File: file, Line: 1, Column: 1,
+			Message: "not UTF-8: the file looks like UTF-16; save it as UTF-8, which TOML requires"}
 	}
-	return diag.Diagnostic{File: file, Message: err.Error()}
+	if at, ok := tomlpos.CheckDepth(src, MaxDepth); !ok {
+		return md, &diag.Diagnostic{File: file, Line: at.Line, Column: at.Column,
+			Message: fmt.Sprintf("nested more than %d levels deep (arrays, inline tables, dotted keys); write each record as a [[record]] table", MaxDepth)}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			md = toml.MetaData{}
+			dg = &diag.Diagnostic{File: file, Line: 1, Column: 1,
+				Message: fmt.Sprintf("the TOML decoder failed on this file (%v); look for a syntax error, and please report this", r)}
+		}
+	}()
+	md, err := toml.Decode(string(src), v)
+	if err != nil {
+		d := syntaxError(file, src, err)
+		return md, &d
+	}
+	return md, nil
 }
 
-func indent(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	// The first line repeats the message; keep the source excerpt.
-	if len(lines) > 1 {
-		lines = lines[1:]
+// syntaxError turns a TOML decoding error into a diagnostic that shows the
+// offending line. Its position comes from the error's byte offset, not from
+// the decoder's line count, which is off by one in CRLF files; the excerpt
+// is made here, not by toml.ParseError.ErrorWithPosition, which panics on
+// some inputs.
+func syntaxError(file string, src []byte, err error) diag.Diagnostic {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return diag.Diagnostic{File: file, Message: "TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
 	}
-	for i, l := range lines {
-		lines[i] = "    " + l
+	msg := pe.Message
+	if pe.Usage != "" {
+		msg += "; " + strings.Join(strings.Fields(pe.Usage), " ")
 	}
-	return strings.Join(lines, "\n")
+	at := tomlpos.At(src, pe.Position.Start)
+	return diag.Diagnostic{File: file, Line: at.Line, Column: at.Column,
+		Message: "TOML syntax: " + msg, Source: tomlpos.Excerpt(src, at.Line, at.Column, 100)}
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest of known, if any is

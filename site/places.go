@@ -14,12 +14,13 @@ import (
 var placeKeys = []string{"id", "name", "aliases", "country", "parent", "precision", "lat", "lon", "population", "source"}
 
 // decodePlaces reads the [[place]] tables of data/places.toml.
-func decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
+func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 	d, tables := decodeTables(file, src, "place", l)
 	var places []geo.Place
 	for i, t := range tables {
 		d.base = fmt.Sprintf("place[%d]", i)
 		d.record = ""
+		errs := l.Errors()
 		for _, k := range sortedKeys(t) {
 			if !slices.Contains(placeKeys, k) {
 				d.errorf(k, "unknown key %q in a place%s", k, suggest(k, placeKeys))
@@ -59,6 +60,14 @@ func decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 		if n, ok := t["population"].(int64); ok {
 			p.Population = int(n)
 		}
+		if first, dup := s.placeIDs[p.ID]; dup {
+			d.errorf("id", "place id %q is given twice (first at %s:%d); give one of them another id", p.ID, first.file, first.ix.Lookup(first.path).Line)
+		}
+		if l.Errors() > errs {
+			continue // reported; a bad place is left out of the gazetteer
+		}
+		s.placeIDs[p.ID] = position{file: file, ix: d.ix, path: d.base}
+		s.placeWhere = append(s.placeWhere, s.placeIDs[p.ID])
 		places = append(places, p)
 	}
 	return places
@@ -87,8 +96,11 @@ func (d *decoder) number(t map[string]any, key string, lo, hi float64) float64 {
 }
 
 // Gazetteer returns the bundled place list with the site's own places
-// added.
+// added. A place whose parent cannot be found is added under its country
+// instead, and the problem is reported by Geocode, with the file and line;
+// the error is for a bundled list that cannot be read.
 func (s *Site) Gazetteer() (*geo.Gazetteer, error) {
+	s.placeProblems = nil
 	g, err := geo.Bundled()
 	if err != nil {
 		return nil, fmt.Errorf("load place list: %w", err)
@@ -99,25 +111,49 @@ func (s *Site) Gazetteer() (*geo.Gazetteer, error) {
 	places := make([]geo.Place, len(s.Places))
 	copy(places, s.Places)
 	for i, p := range places {
+		if p.Parent == "" {
+			continue
+		}
 		// A parent written as a name ("Paris") rather than an id is
 		// resolved in the bundled list, within the place's country.
-		if p.Parent != "" && !strings.Contains(p.Parent, ":") {
+		if !strings.Contains(p.Parent, ":") {
 			res, err := g.Resolve(geo.Query{Text: p.Parent, Country: p.Country})
 			if err != nil {
-				return nil, fmt.Errorf("%s: place %q: parent: %w", PlacesFile, p.Name, err)
+				s.placeProblem(i, "parent", "parent %q: %v", p.Parent, err)
+				places[i].Parent = ""
+				continue
 			}
 			places[i].Parent = res.Place.ID
+			continue
+		}
+		if _, ok := g.Place(p.Parent); !ok && s.placeIDs[p.Parent].ix == nil {
+			s.placeProblem(i, "parent", "parent %q is not the id of a place (ids look like %q, or write the parent's name)", p.Parent, "geonames:745044")
+			places[i].Parent = ""
 		}
 	}
-	return g.With(places)
+	n, err := g.With(places)
+	if err != nil { // every place was checked above; this is a bug
+		s.placeProblems.Add(diag.Diagnostic{File: s.placeWhere[0].file, Line: 1, Column: 1, Message: err.Error()})
+		return g, nil
+	}
+	return n, nil
+}
+
+func (s *Site) placeProblem(i int, key, format string, args ...any) {
+	w := s.placeWhere[i]
+	p := w.ix.Lookup(w.path + "." + key)
+	s.placeProblems.Add(diag.Diagnostic{File: w.file, Line: p.Line, Column: p.Column, Record: s.Places[i].Name,
+		Field: key, Message: fmt.Sprintf(format, args...)})
 }
 
 // Geocode places every record: explicit coordinates are kept (and checked
 // against the record's country), place names are resolved with g. It
 // returns the problems found: unknown places are errors, ambiguous ones
-// warnings.
+// warnings, and so are a point outside the record's country (an error
+// when swapping lon and lat would put it inside: a typo, not a choice).
+// The list includes the problems Gazetteer found with the site's places.
 func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
-	var l diag.List
+	l := slices.Clone(s.placeProblems)
 	for _, r := range s.Records {
 		if r.Coordinates != nil {
 			lon, lat := r.Coordinates[0], r.Coordinates[1]
@@ -127,6 +163,7 @@ func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 				dg.Severity = diag.Warning
 				dg.Message = fmt.Sprintf("[%g, %g] lies outside %s: is it [lon, lat]?", lon, lat, geo.CountryName(r.Country))
 				if in, _ := geo.InCountry(r.Country, lat, lon); in {
+					dg.Severity = diag.Error
 					dg.Message = fmt.Sprintf("[%g, %g] lies outside %s but [%g, %g] is inside: lon and lat look swapped", lon, lat, geo.CountryName(r.Country), lat, lon)
 				}
 				l.Add(dg)

@@ -1,14 +1,13 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
@@ -51,9 +50,10 @@ func (d *decoder) report(sev diag.Severity, key, format string, args ...any) {
 // decodeTables parses a data file that holds only an array of tables
 // named key ([[record]] or [[place]]), reporting any other top-level key.
 func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
+	src = bytes.TrimPrefix(src, utf8BOM)
 	var doc map[string]any
-	if _, err := toml.Decode(string(src), &doc); err != nil {
-		l.Add(syntaxError(file, err))
+	if _, dg := decodeTOML(file, src, &doc); dg != nil {
+		l.Add(*dg)
 		return nil, nil
 	}
 	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
@@ -87,7 +87,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 	for i, t := range tables {
 		d.base = fmt.Sprintf("record[%d]", i)
 		r := d.record1(t)
-		s.where[r] = position{ix: d.ix, path: d.base}
+		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
 	}
 	return records
@@ -327,6 +327,7 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 
 // position is where a record is written.
 type position struct {
+	file string
 	ix   tomlpos.Index
 	path string // e.g. "record[3]"
 }

@@ -64,6 +64,7 @@ func (s *scanner) line(lines []string, n int) int {
 			return n
 		}
 		parent, last := s.resolve(splitKey(trimmed[2:end]))
+		s.prefixes(parent, Pos{n + 1, col})
 		base := join(parent, last)
 		i := s.counts[base]
 		s.counts[base] = i + 1
@@ -79,6 +80,7 @@ func (s *scanner) line(lines []string, n int) int {
 			return n
 		}
 		parent, last := s.resolve(splitKey(trimmed[1:end]))
+		s.prefixes(parent, Pos{n + 1, col})
 		s.current = join(parent, last)
 		s.ix[s.current] = Pos{n + 1, col}
 		return n
@@ -90,6 +92,9 @@ func (s *scanner) line(lines []string, n int) int {
 	path := s.current
 	for _, k := range splitKey(trimmed[:eq]) {
 		path = join(path, k)
+		if _, ok := s.ix[path]; !ok { // a dotted key's tables start here
+			s.ix[path] = Pos{n + 1, col}
+		}
 	}
 	s.ix[path] = Pos{n + 1, col}
 	return skipValue(lines, n, strings.TrimLeft(trimmed[eq+1:], " \t"))
@@ -109,6 +114,18 @@ func (s *scanner) resolve(keys []string) (parent, last string) {
 		}
 	}
 	return parent, keys[len(keys)-1]
+}
+
+// prefixes indexes the tables a dotted header such as [meta.info] creates
+// implicitly (meta), unless they are written elsewhere first.
+func (s *scanner) prefixes(path string, p Pos) {
+	for i := 0; i <= len(path); i++ {
+		if i == len(path) || path[i] == '.' {
+			if _, ok := s.ix[path[:i]]; !ok && i > 0 {
+				s.ix[path[:i]] = p
+			}
+		}
+	}
 }
 
 func join(a, b string) string {
