@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/mapsite/mapsite/assets"
@@ -66,12 +67,32 @@ func (a *assetSet) addFingerprinted(name string, content []byte) {
 // images/<name> relative to itself.
 var vendorImages = []string{"layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"}
 
+// ownAssets lists the site's own CSS and JavaScript files (assets/*.css
+// and assets/*.js in the binary), sorted: the map scripts are split by
+// concern into several files, and each new one is published without
+// being listed here. A site may override any of them by name.
+func ownAssets() ([]string, error) {
+	var names []string
+	for _, pattern := range []string{"*.css", "*.js"} {
+		m, err := fs.Glob(assets.FS, pattern)
+		if err != nil {
+			return nil, err
+		}
+		names = append(names, m...)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
 // collectAssets gathers, minifies and fingerprints every asset, and makes
 // the data and base-map scripts that let the map work from file:// (where
 // a page may not fetch a local file).
 func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, error) {
 	a := &assetSet{files: Files{}, byName: map[string]asset{}}
-	own := []string{"site.css", "site.js", "map.js", "table.js"}
+	own, err := ownAssets()
+	if err != nil {
+		return nil, err
+	}
 	vendor := []string{"vendor/leaflet.css", "vendor/leaflet.js", "vendor/supercluster.min.js", "vendor/topojson-client.min.js"}
 	for _, name := range append(own, vendor...) {
 		b, err := readAsset(siteDir, name)
@@ -100,7 +121,7 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 	if err != nil {
 		return nil, fmt.Errorf("minify outlines: %w", err)
 	}
-	a.addFingerprinted("basemap.js", append(append([]byte("window.MAPSITE_BASEMAP="), outlines...), ';'))
+	a.addFingerprinted("countries.js", append(append([]byte("window.MAPSITE_BASEMAP="), outlines...), ';'))
 	a.addFingerprinted("data.js", dataJS)
 	return a, nil
 }

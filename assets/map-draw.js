@@ -1,0 +1,237 @@
+// map-draw.js draws the records on the map: layer symbols and clusters on
+// a canvas (Leaflet's canvas renderer, extended), clustered with
+// supercluster, and the links between related records.
+(function (P) {
+  "use strict";
+
+  // tracePath adds a layer symbol of radius r at x, y to the canvas path.
+  function tracePath(ctx, symbol, x, y, r) {
+    var i, a;
+    switch (symbol) {
+      case "square":
+        r *= 0.88;
+        ctx.rect(x - r, y - r, 2 * r, 2 * r);
+        break;
+      case "triangle":
+        r *= 1.18;
+        ctx.moveTo(x, y - r);
+        ctx.lineTo(x + r * 0.97, y + r * 0.78);
+        ctx.lineTo(x - r * 0.97, y + r * 0.78);
+        ctx.closePath();
+        break;
+      case "diamond":
+        r *= 1.22;
+        ctx.moveTo(x, y - r);
+        ctx.lineTo(x + r * 0.92, y);
+        ctx.lineTo(x, y + r);
+        ctx.lineTo(x - r * 0.92, y);
+        ctx.closePath();
+        break;
+      case "star":
+        r *= 1.3;
+        for (i = 0; i < 10; i++) {
+          a = -Math.PI / 2 + i * Math.PI / 5;
+          var rr = i % 2 ? r * 0.45 : r;
+          if (i === 0) ctx.moveTo(x + rr * Math.cos(a), y + 0.1 * r + rr * Math.sin(a));
+          else ctx.lineTo(x + rr * Math.cos(a), y + 0.1 * r + rr * Math.sin(a));
+        }
+        ctx.closePath();
+        break;
+      default:
+        ctx.arc(x, y, r, 0, Math.PI * 2, false);
+    }
+  }
+
+  // defineLeafletParts adds the canvas-drawn record and cluster markers to
+  // Leaflet, once.
+  function defineLeafletParts(L) {
+    if (L.SymbolMarker) return;
+    // SymbolMarker is a canvas-drawn record: the layer's symbol, solid or
+    // hollow, with a dotted ring when it stands for a whole country.
+    L.SymbolMarker = L.CircleMarker.extend({
+      options: { symbol: "circle", ring: 0 },
+      _updatePath: function () { this._renderer._updateSymbol(this); },
+      _updateBounds: function () {
+        var r = Math.max(this._radius * 1.35, this.options.ring) + this._clickTolerance() + 2;
+        this._pxBounds = new L.Bounds(this._point.subtract([r, r]), this._point.add([r, r]));
+      }
+    });
+    // ClusterMarker is a group of records: a ring split by layer, the count inside.
+    L.ClusterMarker = L.CircleMarker.extend({
+      options: { parts: [], total: 0 },
+      _updatePath: function () { this._renderer._updateCluster(this); }
+    });
+    L.Canvas.include({
+      _updateSymbol: function (layer) {
+        if (!this._drawing || layer._empty()) return;
+        var p = layer._point, ctx = this._ctx, o = layer.options;
+        if (o.ring) {
+          ctx.beginPath();
+          ctx.arc(p.x, p.y, o.ring, 0, Math.PI * 2, false);
+          ctx.setLineDash([2, 3]);
+          ctx.globalAlpha = 0.9;
+          ctx.lineWidth = 1.6;
+          ctx.strokeStyle = o.color;
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        ctx.beginPath();
+        tracePath(ctx, o.symbol, p.x, p.y, Math.max(layer._radius, 1));
+        this._fillStroke(ctx, layer);
+      },
+      _updateCluster: function (layer) {
+        if (!this._drawing || layer._empty()) return;
+        var p = layer._point, ctx = this._ctx, o = layer.options, r = layer._radius;
+        var start = -Math.PI / 2;
+        ctx.globalAlpha = 1;
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r + 1.5, 0, Math.PI * 2);
+        ctx.fillStyle = "#fff";
+        ctx.fill();
+        o.parts.forEach(function (part) {
+          var end = start + (part.n / o.total) * Math.PI * 2;
+          ctx.beginPath();
+          ctx.moveTo(p.x, p.y);
+          ctx.arc(p.x, p.y, r, start, end);
+          ctx.closePath();
+          ctx.fillStyle = part.color;
+          ctx.fill();
+          start = end;
+        });
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r - 5, 0, Math.PI * 2);
+        ctx.fillStyle = "#fff";
+        ctx.fill();
+        ctx.fillStyle = "#1b1b1b";
+        ctx.font = "700 " + (o.total >= 1000 ? 10 : 12) + "px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "middle";
+        ctx.fillText(String(o.total), p.x, p.y + 0.5);
+      }
+    });
+  }
+
+  // markerOptions styles a record by its layer and location precision:
+  // solid for a venue or neighbourhood, hollow when approximate (district,
+  // city, region), hollow and ringed when only the country is known.
+  function markerOptions(layer, precision, renderer) {
+    var o = { renderer: renderer, symbol: layer.symbol, color: layer.color, fillColor: layer.color, radius: 6.5,
+      weight: 1.5, opacity: 1, fillOpacity: 1, ring: 0 };
+    if (precision === "venue" || precision === "neighbourhood") {
+      o.color = "#fff";
+    } else {
+      o.fillColor = "#fff";
+      o.fillOpacity = 0.92;
+      o.weight = 2.6;
+      o.radius = 5.8;
+      if (precision === "country") o.ring = 15;
+    }
+    return o;
+  }
+
+  // install gives the map page A its drawing: A.rebuildIndex clusters the
+  // filtered records, A.draw puts clusters and points of the view on the
+  // map, A.drawLinks the links between related records.
+  function install(A) {
+    var L = A.L, map = A.map;
+    defineLeafletParts(L);
+    var touch = L.Browser.touch || L.Browser.mobile;
+    map.createPane("links").style.zIndex = 420;
+    map.createPane("records").style.zIndex = 450;
+    var linkRenderer = L.canvas({ pane: "links" });
+    var recordRenderer = L.canvas({ pane: "records", tolerance: touch ? 10 : 3 });
+    var linkGroup = L.layerGroup().addTo(map);
+    var markerGroup = L.layerGroup().addTo(map);
+
+    A.rebuildIndex = function () {
+      A.index = new window.Supercluster({
+        radius: 44, maxZoom: A.maxZoom, minPoints: 2,
+        // Per-layer counts as flat keys c0, c1, …: supercluster copies
+        // properties shallowly, so a nested array would be shared.
+        map: function (p) { var o = {}; o["c" + p.li] = 1; return o; },
+        reduce: function (acc, p) { for (var k in p) acc[k] = (acc[k] || 0) + p[k]; }
+      });
+      A.index.load(A.filtered.map(function (r) {
+        return { type: "Feature", geometry: r.f.geometry, properties: { i: r.i, li: r.layer.index } };
+      }));
+    };
+
+    function viewBBox() {
+      var b = map.getBounds();
+      var w = b.getWest(), e = b.getEast();
+      if (e - w >= 360) { w = -180; e = 180; }
+      return [Math.max(-180, w), Math.max(-85, b.getSouth()), Math.min(180, e), Math.min(85, b.getNorth())];
+    }
+
+    A.draw = function () {
+      markerGroup.clearLayers();
+      var drawn = A.drawn = { clusters: 0, points: 0, byLayer: {}, items: [] };
+      A.layerOrder.forEach(function (k) { drawn.byLayer[k] = 0; });
+      var z = Math.round(map.getZoom());
+      A.index.getClusters(viewBBox(), z).forEach(function (c) {
+        var ll = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
+        if (c.properties.cluster) {
+          var parts = [];
+          A.layerOrder.forEach(function (key, i) {
+            var k = c.properties["c" + i];
+            if (k) { parts.push({ n: k, color: A.layerList[i].color }); drawn.byLayer[key] += k; }
+          });
+          var total = c.properties.point_count;
+          var m = new L.ClusterMarker(ll, { renderer: recordRenderer, radius: Math.min(26, 13 + Math.sqrt(total) * 1.6),
+            parts: parts, total: total, stroke: false });
+          m.on("click", function () { A.clusterClick(c, ll); });
+          drawn.items.push({ ll: ll, cluster: c.properties.cluster_id });
+          markerGroup.addLayer(m);
+          drawn.clusters++;
+        } else {
+          var r = A.records[c.properties.i];
+          var pt = new L.SymbolMarker(ll, markerOptions(r.layer, r.p.precision, recordRenderer));
+          pt.on("click", function () { A.openRecord(r.id, { push: true, fromMarker: true }); });
+          drawn.items.push({ ll: ll, id: r.id });
+          markerGroup.addLayer(pt);
+          drawn.points++;
+          drawn.byLayer[r.layer.key]++;
+        }
+      });
+      if (A.selected && drawn.items.some(function (it) { return it.id === A.selected; })) {
+        var s = A.byId[A.selected];
+        markerGroup.addLayer(L.circleMarker([s.lat, s.lon], { renderer: recordRenderer, radius: 12, weight: 2.5,
+          color: "#1b1b1b", fill: false, interactive: false }));
+      }
+      A.drawList();
+    };
+
+    // A.leavesOf returns the records of a cluster, newest first.
+    A.leavesOf = function (clusterId) {
+      return A.index.getLeaves(clusterId, Infinity).map(function (f) { return A.records[f.properties.i]; })
+        .sort(function (a, b) { return a.i - b.i; });
+    };
+
+    A.clusterClick = function (c, ll) {
+      var expand = A.index.getClusterExpansionZoom(c.properties.cluster_id);
+      if (expand <= A.maxZoom && expand > map.getZoom()) {
+        if (P.reducedMotion) map.setView(ll, expand, { animate: false });
+        else map.flyTo(ll, expand, { duration: 0.6 });
+        return;
+      }
+      // Records at one point (or too close to split): list them.
+      A.openCluster(A.leavesOf(c.properties.cluster_id), ll);
+    };
+
+    A.drawLinks = function () {
+      linkGroup.clearLayers();
+      if (!A.filters.links) return;
+      var on = {};
+      A.filtered.forEach(function (r) { on[r.id] = true; });
+      A.links.forEach(function (f) {
+        if (!on[f.properties.from] || !on[f.properties.to]) return;
+        var cs = f.geometry.coordinates;
+        linkGroup.addLayer(L.polyline(cs.map(function (c) { return [c[1], c[0]]; }), {
+          renderer: linkRenderer, color: "#2b2b2b", weight: 1, opacity: 0.4, interactive: false
+        }));
+      });
+    };
+  }
+
+  P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install };
+})(window.mapsiteParts = window.mapsiteParts || {});

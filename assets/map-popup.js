@@ -1,0 +1,135 @@
+// map-popup.js opens records on the map page: a record's popup (moving the
+// map to it) and the list of records that share one point.
+(function (P) {
+  "use strict";
+
+  var el = P.el;
+
+  // popupContent is the popup of record r.
+  function popupContent(r) {
+    var p = r.p, box = el("div", "popup");
+    var kicker = el("p", "popup-kicker");
+    kicker.appendChild(P.symbolSVG(r.layer));
+    kicker.appendChild(el("span", null, r.layer.name + (p.attribution_label ? " · " + p.attribution_label : "")));
+    box.appendChild(kicker);
+    var h = el("h2", "popup-title", p.title);
+    h.tabIndex = -1;
+    box.appendChild(h);
+    var date = el("p", "popup-line popup-date");
+    var t = el("time", null, p.date_text);
+    t.setAttribute("datetime", p.date_start);
+    date.appendChild(t);
+    box.appendChild(date);
+    var place = el("p", "popup-line popup-place", p.place || p.country_name || "");
+    if (p.place && p.country_name && p.place.indexOf(p.country_name) < 0) place.appendChild(document.createTextNode(", " + p.country_name));
+    if (p.matched_place && P.fold(p.matched_place).indexOf(P.fold(p.place)) !== 0) {
+      place.appendChild(document.createTextNode(" "));
+      place.appendChild(el("span", "muted", "(located as " + p.matched_place + ")"));
+    }
+    box.appendChild(place);
+    box.appendChild(el("p", "popup-precision" + (p.precision === "country" ? " country" : ""), P.precisionNote(p)));
+    var counts = P.countsText(p);
+    if (counts) box.appendChild(el("p", "popup-counts", counts));
+    if (p.perpetrator) box.appendChild(el("p", "popup-line", "Perpetrator: " + p.perpetrator));
+    var a = el("a", "popup-link", "Read the record and its sources →");
+    a.href = p.url;
+    box.appendChild(a);
+    return box;
+  }
+
+  // install gives the map page A its popups: A.openRecord, A.openCluster
+  // and A.closePopup.
+  function install(A) {
+    var L = A.L, map = A.map, mapEl = map.getContainer();
+    A.popup = null;
+    A.selected = null;
+    A.flying = false; // while the map moves to a record, whose popup then writes the URL
+
+    A.closePopup = function () {
+      if (A.popup) { var p = A.popup; A.popup = null; map.closePopup(p); }
+      map.closePopup();
+    };
+
+    var openToken = 0;
+    // A.openRecord shows a record's popup, moving the map to it.
+    A.openRecord = function (id, opt) {
+      var r = A.byId[id];
+      if (!r) return;
+      opt = opt || {};
+      var changed = A.selected !== id;
+      A.selected = id;
+      if (A.phone.matches && opt.fly) A.setCollapsed(true);
+      var ll = L.latLng(r.lat, r.lon);
+      var z = Math.min(A.maxZoom, Math.max(Math.round(map.getZoom()), P.PRECISION_ZOOM[r.p.precision] || 8));
+      if (opt.keepView) z = map.getZoom();
+      var token = ++openToken;
+      var show = function () {
+        if (token !== openToken) return; // another record was opened since
+        A.flying = false;
+        A.closePopup();
+        var popup = A.popup = L.popup({ maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 120)), offset: [0, -4], autoPanPaddingTopLeft: [48, 16], autoPanPaddingBottomRight: [16, A.phone.matches ? 64 : 16], className: "record-popup" })
+          .setLatLng(ll).setContent(popupContent(r));
+        popup.recordId = id;
+        popup.openOn(map);
+        A.draw();
+        var box = popup.getElement();
+        if (box) {
+          // Escape closes the popup and returns to the list entry.
+          box.addEventListener("keydown", function (e) {
+            if (e.key !== "Escape") return;
+            map.closePopup();
+            if (A.entryFor[id]) A.entryFor[id].focus();
+          });
+          if (opt.focusPopup) box.querySelector(".popup-title").focus();
+        }
+        if (changed || opt.push) A.writeHash(!!opt.push && changed);
+      };
+      // A record clicked on the map stays where it is; one opened from the
+      // list or the URL is brought into view, close enough to stand apart.
+      var move = !opt.fromMarker && (map.getZoom() < z || !map.getBounds().contains(ll));
+      if (opt.keepView || !move) { show(); return; }
+      if (opt.fly && !P.reducedMotion) {
+        var done = false, once = function () { if (!done) { done = true; show(); } };
+        A.flying = true;
+        map.once("moveend", once);
+        setTimeout(once, 2500);
+        map.flyTo(ll, z, { duration: 0.8 });
+      } else {
+        A.flying = true; // the URL is written once, by show
+        map.setView(ll, z, { animate: false });
+        show();
+      }
+    };
+
+    // A.openCluster lists records that share a point, each a button that
+    // opens it.
+    A.openCluster = function (leaves, ll) {
+      var box = el("div", "popup cluster-popup");
+      box.appendChild(el("p", "popup-title", leaves.length + " records at this place"));
+      var ul = el("ul", "cluster-list");
+      leaves.forEach(function (r) {
+        var li = el("li"), b = el("button");
+        b.type = "button";
+        b.appendChild(P.symbolSVG(r.layer));
+        b.appendChild(el("span", null, r.p.title + " (" + r.p.date_text + ")"));
+        b.addEventListener("click", function (ev) { A.openRecord(r.id, { push: true, fromMarker: true, focusPopup: ev.detail === 0 }); });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      A.closePopup();
+      L.popup({ maxWidth: 320, className: "cluster-popup-wrap" }).setLatLng(ll).setContent(box).openOn(map);
+    };
+
+    map.on("popupclose", function (e) {
+      if (A.popup && e.popup === A.popup) {
+        A.popup = null;
+        A.selected = null;
+        A.draw();
+        A.writeHash(false);
+      }
+    });
+  }
+
+  P.popup = { content: popupContent, install: install };
+})(window.mapsiteParts = window.mapsiteParts || {});
