@@ -27,9 +27,9 @@ func BenchmarkBundled(b *testing.B) {
 func BenchmarkResolve(b *testing.B) {
 	g := bundledT(b)
 	qs := []Query{
-		{"Santiago Bernabéu", "ES"}, {"Kerman", ""}, {"Sarıyer, Istanbul", "TR"},
-		{"Köln", "DE"}, {"Turkey", ""}, {"Crocus City Hall, Moscow", "RU"},
-		{"Paris", ""}, {"Başakşehir, İstanbul", "TR"},
+		{Text: "Santiago Bernabéu", Country: "ES"}, {Text: "Kerman", Country: ""}, {Text: "Sarıyer, Istanbul", Country: "TR"},
+		{Text: "Köln", Country: "DE"}, {Text: "Turkey", Country: ""}, {Text: "Crocus City Hall, Moscow", Country: "RU"},
+		{Text: "Paris", Country: ""}, {Text: "Başakşehir, İstanbul", Country: "TR"},
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -46,6 +46,6 @@ func BenchmarkResolveNotFound(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		g.Resolve(Query{"Basaksehr", "TR"})
+		g.Resolve(Query{Text: "Basaksehr", Country: "TR"})
 	}
 }

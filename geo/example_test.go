@@ -17,13 +17,14 @@ func ExampleGazetteer_Resolve() {
 	}
 	fmt.Println(g.Label(r.Place), r.Place.Precision, r.Place.ID)
 	for _, p := range r.Chain {
-		fmt.Println("  in", p.Name)
+		fmt.Println("  in", p.Name, p.Precision)
 	}
 	_, err = g.Resolve(geo.Query{Text: "Basaksehr", Country: "TR"})
 	fmt.Println(err)
 	// Output:
 	// Sarıyer, İstanbul, TR district curated:sariyer
-	//   in İstanbul
-	//   in Turkey
+	//   in İstanbul city
+	//   in İstanbul region
+	//   in Turkey country
 	// unknown place "Basaksehr" (did you mean "Başakşehir, İstanbul, TR"?)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"iter"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,20 +31,31 @@ type Place struct {
 type Gazetteer struct {
 	places []Place
 	admin1 []string           // GeoNames admin-1 code per place ("" if unknown)
+	admin2 []string           // GeoNames admin-2 code per place ("" if unknown)
 	seat   []bool             // the place is the seat of its admin-1 division, or a region
-	byID   map[string]int32   // every place but the GeoNames cities
-	head   map[string]int32   // key of a GeoNames city's name -> first city
-	next   []int32            // next city with the same key, or -1
+	iso    map[int32]string   // ISO 3166-2 code of a region, where known
+	byID   map[string]int32   // every place but the GeoNames places and divisions
+	head   map[string]int32   // key of a GeoNames place or division -> first entry
+	ent    []entry            // the entries head leads to
 	multi  map[string][]int32 // keys of every other name and alias
-	hidden map[int32]bool     // places overridden by With
+	hidden map[int32]bool     // places overridden by With or merged into a curated place
 
-	// GeoNames cities are places[geoStart:geoStart+len(geoNum)], sorted
-	// by their numeric GeoNames id; find searches them.
-	geoStart int32
-	geoNum   []int32
+	// GeoNames places are places[geoStart:divStart]: first those with a
+	// GeoNames id, sorted by it (geoNum), then from c500Start those known
+	// only from cities500, sorted by ID; the regions and districts follow,
+	// places[divStart:divEnd], sorted by ID. find searches them.
+	geoStart, c500Start, divStart, divEnd int32
+	geoNum                                []int32
+	curated                               []int32 // places that places/curated.toml adds or changes
 
 	sortedKeys []string // distinct keys, for suggestions; built lazily
 	keysOnce   sync.Once
+}
+
+// entry files place under one key of g.head; next is the next entry of
+// the same key, or -1.
+type entry struct {
+	place, next int32
 }
 
 var (
@@ -60,23 +72,25 @@ func Bundled() (*Gazetteer, error) {
 }
 
 func loadBundled() (*Gazetteer, error) {
-	// Room for the cities (at most one a line), the countries and curated
-	// places.
-	lines := strings.Count(citiesTSV, "\n")
+	// Room for the places and divisions (at most one a line), the countries
+	// and curated places; a division has a few keys.
+	lines := strings.Count(citiesTSV, "\n") + strings.Count(divisionsTSV, "\n")
+	keys := lines + strings.Count(divisionsTSV, "|")/2
 	capacity := lines + 2000
 	g := &Gazetteer{
 		places: make([]Place, 0, capacity),
 		admin1: make([]string, 0, capacity),
+		admin2: make([]string, 0, capacity),
 		seat:   make([]bool, 0, capacity),
-		next:   make([]int32, 0, capacity),
 		byID:   make(map[string]int32, 1000),
 		multi:  make(map[string][]int32, 4000),
+		hidden: map[int32]bool{},
 		geoNum: make([]int32, 0, capacity),
 	}
 	if err := g.loadCountries(); err != nil {
 		return nil, err
 	}
-	if err := g.loadCities(lines); err != nil {
+	if err := g.loadCities(keys); err != nil {
 		return nil, err
 	}
 	if err := g.loadCurated(); err != nil {
@@ -90,8 +104,8 @@ func (g *Gazetteer) add(p Place, admin1 string, seat bool) int32 {
 	i := int32(len(g.places))
 	g.places = append(g.places, p)
 	g.admin1 = append(g.admin1, admin1)
+	g.admin2 = append(g.admin2, "")
 	g.seat = append(g.seat, seat)
-	g.next = append(g.next, -1)
 	g.byID[p.ID] = i
 	g.index(i)
 	return i
@@ -112,33 +126,44 @@ func (g *Gazetteer) find(id string) (int32, bool) {
 	if i, ok := g.byID[id]; ok {
 		return i, true
 	}
-	num, ok := strings.CutPrefix(id, "geonames:")
-	if !ok || len(g.geoNum) == 0 {
-		return 0, false
+	switch {
+	case strings.HasPrefix(id, "geonames:"):
+		n, err := strconv.ParseInt(id[len("geonames:"):], 10, 32)
+		if err != nil || len(g.geoNum) == 0 {
+			return 0, false
+		}
+		k := sort.Search(len(g.geoNum), func(k int) bool { return g.geoNum[k] >= int32(n) })
+		if k == len(g.geoNum) || g.geoNum[k] != int32(n) {
+			return 0, false
+		}
+		return g.geoStart + int32(k), true
+	case strings.HasPrefix(id, "cities500:") && g.c500Start > 0:
+		return g.search(g.c500Start, g.divStart, id)
+	case strings.HasPrefix(id, "admin1:") || strings.HasPrefix(id, "admin2:"):
+		return g.search(g.divStart, g.divEnd, id)
 	}
-	n, err := strconv.ParseInt(num, 10, 32)
-	if err != nil {
-		return 0, false
-	}
-	k := sort.Search(len(g.geoNum), func(k int) bool { return g.geoNum[k] >= int32(n) })
-	if k == len(g.geoNum) || g.geoNum[k] != int32(n) {
-		return 0, false
-	}
-	return g.geoStart + int32(k), true
+	return 0, false
 }
 
-// link adds place i under key k unless it is there already.
-func (g *Gazetteer) link(k string, i int32) {
-	h, ok := g.head[k]
-	if ok {
-		for j := h; j >= 0; j = g.next[j] {
-			if j == i {
-				return
-			}
-		}
-		g.next[i] = h
+// search finds id among places[lo:hi], which are sorted by ID.
+func (g *Gazetteer) search(lo, hi int32, id string) (int32, bool) {
+	run := g.places[lo:hi]
+	k := sort.Search(len(run), func(k int) bool { return run[k].ID >= id })
+	if k == len(run) || run[k].ID != id {
+		return 0, false
 	}
-	g.head[k] = i
+	return lo + int32(k), true
+}
+
+// link files place i under key k. (Each place's keys are distinct, and
+// each place is filed once, so no check for duplicates is needed.)
+func (g *Gazetteer) link(k string, i int32) {
+	next := int32(-1)
+	if h, ok := g.head[k]; ok {
+		next = h
+	}
+	g.head[k] = int32(len(g.ent))
+	g.ent = append(g.ent, entry{place: i, next: next})
 }
 
 // index adds every name and alias of place i to the map of other names.
@@ -245,27 +270,46 @@ func (g *Gazetteer) loadCurated() error {
 				old.Population = p.Population
 			}
 			g.index(i)
+			g.curated = append(g.curated, i)
 			continue
 		}
 		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.set["lat"] || !e.set["lon"] || !e.set["precision"] {
 			return fmt.Errorf("geo: curated.toml place %d: a new place needs id, name, country, precision, lat, lon and source", e.line)
 		}
-		g.add(p, e.admin1, p.Precision == Region && e.admin1 != "")
+		g.curated = append(g.curated, g.add(p, e.admin1, p.Precision == Region && e.admin1 != ""))
 	}
 	return nil
 }
 
-// linkParents gives every GeoNames place without a parent one: a city the
-// curated region of its admin-1 division, else its country; a section of a
-// city (PPLX) the seat of its admin-1 division (the most populous PPLA or
-// PPLC), else its country.
+// linkParents gives every place without a parent one: a GeoNames place or
+// district the region of its admin-1 code, a region (or a place whose
+// region is unknown) its country. A GeoNames neighbourhood has its parent
+// from the generator (its district, else the city it is a section of).
+// Then each new curated place absorbs the GeoNames places it duplicates
+// (see absorb).
 func (g *Gazetteer) linkParents() {
-	seats := g.seats()
+	regions := map[string]map[string]string{} // country -> admin-1 code -> region id
+	for i := g.divStart; i < g.divEnd; i++ {
+		p := &g.places[i]
+		if p.Precision != Region {
+			continue
+		}
+		if regions[p.Country] == nil {
+			regions[p.Country] = map[string]string{}
+		}
+		regions[p.Country][g.admin1[i]] = p.ID
+	}
 	countryIDs := map[string]string{} // "TR" -> "country:TR", shared by all its places
 	for i := range g.places {
 		p := &g.places[i]
 		if p.Parent != "" || p.Precision == Country {
 			continue
+		}
+		if p.Precision != Region && g.admin1[i] != "" {
+			if id, ok := regions[p.Country][g.admin1[i]]; ok {
+				p.Parent = id
+				continue
+			}
 		}
 		id, ok := countryIDs[p.Country]
 		if !ok {
@@ -273,47 +317,87 @@ func (g *Gazetteer) linkParents() {
 			countryIDs[p.Country] = id
 		}
 		p.Parent = id
-		if g.admin1[i] == "" {
+	}
+	for _, i := range g.curated {
+		g.absorb(i)
+	}
+}
+
+// absorbKm is how far apart a curated place and a GeoNames place of the
+// same name may be to be taken for one place.
+const absorbKm = 10
+
+// absorb merges into curated place c the GeoNames places of its country
+// that share a key with its name or an alias, lie within absorbKm of it and
+// are no coarser than a city (GeoNames districts only into a curated
+// district): they are hidden from
+// matching, their ids find c, and c takes their admin codes where it has
+// none. So "Kadıköy" is the curated district alone, and "Puchong, Selangor"
+// finds the curated Puchong through the admin-1 code of GeoNames' Puchong.
+func (g *Gazetteer) absorb(c int32) {
+	p := &g.places[c]
+	if p.Precision > City {
+		return
+	}
+	keys := []string{Normalize(p.Name)}
+	for _, a := range p.Aliases {
+		keys = append(keys, Normalize(a))
+	}
+	for _, k := range keys {
+		h, ok := g.head[k]
+		if !ok {
 			continue
 		}
-		j, ok := seats[p.Country][g.admin1[i]]
-		if !ok || j == int32(i) {
-			continue
-		}
-		if g.places[j].Precision == Region || p.Precision < City {
-			p.Parent = g.places[j].ID
+		for e := h; e >= 0; e = g.ent[e].next {
+			j := g.ent[e].place
+			q := &g.places[j]
+			if j == c || g.hidden[j] || q.Country != p.Country || q.Precision > City || distanceKm(p.Lat, p.Lon, q.Lat, q.Lon) > absorbKm {
+				continue
+			}
+			if j >= g.divStart && j < g.divEnd && p.Precision != District {
+				continue // a GeoNames district is not a city of its name
+			}
+			g.hidden[j] = true
+			g.byID[q.ID] = c
+			if g.admin1[c] == "" {
+				g.admin1[c] = g.admin1[j]
+			}
+			if g.admin2[c] == "" && g.admin1[c] == g.admin1[j] {
+				g.admin2[c] = g.admin2[j]
+			}
 		}
 	}
 }
 
-// seats returns the seat of each admin-1 division, by country and admin-1
-// code: the best (see better) of its places marked as seats.
-func (g *Gazetteer) seats() map[string]map[string]int32 {
-	seats := map[string]map[string]int32{}
-	for i := range g.places {
-		if !g.seat[i] || g.admin1[i] == "" {
-			continue
-		}
-		cc := g.places[i].Country
-		if seats[cc] == nil {
-			seats[cc] = map[string]int32{}
-		}
-		j, ok := seats[cc][g.admin1[i]]
-		if !ok || g.better(int32(i), j) {
-			seats[cc][g.admin1[i]] = int32(i)
-		}
-	}
-	return seats
+// RegionInfo is a first-level administrative division (GeoNames admin-1),
+// as Regions yields it: for map labels and the like.
+type RegionInfo struct {
+	ID         string   // "admin1:IR.29"
+	Name       string   // GeoNames' English name, "Kerman"
+	Names      []string // other names: short forms, CLDR and curated local names
+	Country    string   // ISO 3166-1 alpha-2
+	ISO        string   // ISO 3166-2 code where the CLDR join found one ("IR-15"), else ""
+	Lat, Lon   float64  // the capital, or the population-weighted centre of its places
+	Population int      // sum of the known populations of its places: a lower bound, for ranking labels
 }
 
-// better reports whether seat candidate i beats j: a region beats a city,
-// then the larger population.
-func (g *Gazetteer) better(i, j int32) bool {
-	pi, pj := &g.places[i], &g.places[j]
-	if (pi.Precision == Region) != (pj.Precision == Region) {
-		return pi.Precision == Region
+// Regions yields every GeoNames admin-1 region of the gazetteer, by ID,
+// with curated names added: the base map labels regions from it, ranking
+// them by Population.
+func (g *Gazetteer) Regions() iter.Seq[RegionInfo] {
+	return func(yield func(RegionInfo) bool) {
+		for i := g.divStart; i < g.divEnd; i++ {
+			p := &g.places[i]
+			if p.Precision != Region || g.hidden[i] {
+				continue
+			}
+			r := RegionInfo{ID: p.ID, Name: p.Name, Names: p.Aliases, Country: p.Country, ISO: g.iso[i],
+				Lat: p.Lat, Lon: p.Lon, Population: p.Population}
+			if !yield(r) {
+				return
+			}
+		}
 	}
-	return pi.Population > pj.Population
 }
 
 // Len returns the number of places.
@@ -356,14 +440,16 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 	n := &Gazetteer{
 		places:   g.places[:len(g.places):len(g.places)],
 		admin1:   g.admin1[:len(g.admin1):len(g.admin1)],
+		admin2:   g.admin2[:len(g.admin2):len(g.admin2)],
 		seat:     g.seat[:len(g.seat):len(g.seat)],
-		next:     g.next[:len(g.next):len(g.next)],
+		iso:      g.iso,
 		head:     g.head, // read only; extra places go to multi
-		geoStart: g.geoStart,
-		geoNum:   g.geoNum,
-		byID:     make(map[string]int32, len(g.byID)+len(extra)),
-		multi:    make(map[string][]int32, len(g.multi)+len(extra)),
-		hidden:   make(map[int32]bool, len(g.hidden)+len(extra)),
+		ent:      g.ent,
+		geoStart: g.geoStart, c500Start: g.c500Start, divStart: g.divStart, divEnd: g.divEnd,
+		geoNum: g.geoNum,
+		byID:   make(map[string]int32, len(g.byID)+len(extra)),
+		multi:  make(map[string][]int32, len(g.multi)+len(extra)),
+		hidden: make(map[int32]bool, len(g.hidden)+len(extra)),
 	}
 	for k, v := range g.byID {
 		n.byID[k] = v
@@ -375,10 +461,10 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		n.hidden[k] = true
 	}
 	for _, p := range extra {
-		admin1 := ""
+		admin1, admin2 := "", ""
 		if old, ok := n.find(p.ID); ok {
 			n.hidden[old] = true
-			admin1 = n.admin1[old]
+			admin1, admin2 = n.admin1[old], n.admin2[old]
 		}
 		p.Aliases = append([]string(nil), p.Aliases...)
 		if p.Parent == "" && p.Precision != Country {
@@ -387,7 +473,8 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		if p.Precision == Country {
 			p.Parent = ""
 		}
-		n.add(p, admin1, false)
+		i := n.add(p, admin1, false)
+		n.admin2[i] = admin2
 	}
 	for _, p := range extra {
 		if p.Parent != "" {

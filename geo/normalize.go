@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,8 +34,33 @@ func fold(r rune) string {
 		return "h"
 	case 'ŋ', 'Ŋ':
 		return "n"
+	// Arabic-script letters that Persian and Arabic writers exchange: the
+	// Arabic yeh and alef maksura and the Persian yeh, the Arabic and the
+	// Persian kaf, teh marbuta and heh. (Hamza and madda forms decompose
+	// under NFKD into a base letter and a mark, which is dropped.)
+	case 'ي', 'ى':
+		return "ی"
+	case 'ك':
+		return "ک"
+	case 'ة':
+		return "ه"
+	}
+	if '٠' <= r && r <= '٩' { // Arabic-Indic digits
+		return digits[r-'٠']
+	}
+	if '۰' <= r && r <= '۹' { // Persian digits
+		return digits[r-'۰']
 	}
 	return ""
+}
+
+var digits = [...]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+
+// isDropped reports whether r is dropped without a trace: a combining
+// mark (diacritics, Arabic harakat), an apostrophe, or the Arabic tatweel
+// (a stretching stroke, not a letter).
+func isDropped(r rune) bool {
+	return unicode.Is(unicode.Mn, r) || isApostrophe(r) || r == 'ـ'
 }
 
 // isApostrophe reports whether r joins the letters around it ("Martyrs'",
@@ -51,8 +77,20 @@ func isApostrophe(r rune) bool {
 // decomposition (NFKD, which includes NFKC's folding), the letters of fold
 // folded, diacritics removed, lower case (never Turkish casing),
 // apostrophes dropped, any other punctuation or space run turned into one
-// space, "st" before another word read as "saint", and a leading "the"
-// dropped. Two names match when their keys are equal.
+// space, "st" before another word read as "saint", and leading "the"s
+// dropped. Two names match when their keys are equal; nothing else matches
+// (no prefixes, no edit distance), so "Kerman" never matches "Kermanshah".
+//
+// Persian and Arabic script: the Arabic yeh (ي) and alef maksura (ى) fold
+// to the Persian yeh (ی), the Arabic kaf (ك) to the Persian kaf (ک), teh
+// marbuta (ة) to heh (ه); harakat (vowel marks), hamza above or below and
+// the tatweel (ـ) are dropped; Arabic-Indic and Persian digits read as
+// 0-9. The zero-width non-joiner (ZWNJ, U+200C), which Persian writes
+// inside words (می‌رود) and which many writers type as a space, separates
+// words like a space, so "استان‌کرمان" and "استان کرمان" match; writing the
+// parts together without either is a different key.
+//
+// Normalize is idempotent: Normalize(Normalize(s)) == Normalize(s).
 func Normalize(s string) string {
 	if !isASCII(s) {
 		// NFKD: compatibility forms unfolded and letters decomposed into a
@@ -73,8 +111,8 @@ func Normalize(s string) string {
 		case r >= utf8.RuneSelf && fold(r) != "":
 			b.WriteString(fold(r))
 			space = false
-		case unicode.Is(unicode.Mn, r) || isApostrophe(r):
-			// dropped: diacritic or apostrophe
+		case isDropped(r):
+			// dropped: diacritic, harakat, apostrophe or tatweel
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
 			space = false
@@ -95,7 +133,7 @@ func Normalize(s string) string {
 			words[i] = "saint"
 		}
 	}
-	if words[0] == "the" {
+	for len(words) > 1 && words[0] == "the" {
 		words = words[1:]
 	}
 	return strings.Join(words, " ")
@@ -108,4 +146,23 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// DivisionKeys returns the distinct non-empty keys of name and of each
+// '|'-separated name in names, the name's first, joined by '|': the keys
+// column of data/divisions.tsv.
+func DivisionKeys(name, names string) string {
+	keys := []string{Normalize(name)}
+	if names != "" {
+		for _, n := range strings.Split(names, "|") {
+			keys = append(keys, Normalize(n))
+		}
+	}
+	out := keys[:0]
+	for _, k := range keys {
+		if k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return strings.Join(out, "|")
 }

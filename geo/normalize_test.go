@@ -62,7 +62,7 @@ func FuzzResolve(f *testing.F) {
 		f.Add(s, "TR")
 	}
 	f.Fuzz(func(t *testing.T, text, cc string) {
-		r, err := g.Resolve(Query{text, cc})
+		r, err := g.Resolve(Query{Text: text, Country: cc})
 		if err == nil && r.Place.ID == "" {
 			t.Errorf("Resolve(%q, %q) returned an empty place and no error", text, cc)
 		}

@@ -12,6 +12,10 @@ import (
 type Query struct {
 	Text    string // "Sarıyer, Istanbul"; parts are read right to left
 	Country string // ISO 3166-1 alpha-2 hint; "" for none
+	// Region says the (first) part names a first-level division: a
+	// region of that name then wins over a city of the same name, as when
+	// the text says "Kerman Province".
+	Region bool
 }
 
 // Result is how a query resolved.
@@ -96,6 +100,14 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 			keys = append(keys, k)
 		}
 	}
+	levels := make([]Precision, len(keys)) // a level word's precision, or Venue for none
+	full := append([]string(nil), keys...) // the keys with their level words
+	for k, key := range keys {
+		keys[k], levels[k] = splitLevel(key)
+	}
+	if q.Region && len(levels) > 0 && levels[0] == Venue {
+		levels[0] = Region
+	}
 	if len(keys) == 0 {
 		return Result{}, &NotFoundError{Query: q, Part: strings.TrimSpace(q.Text)}
 	}
@@ -107,9 +119,9 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 		last := len(keys) - 1
 		for _, i := range g.lookup(keys[last]) {
 			p := &g.places[i]
-			if p.Precision == Country && (hint == "" || hint == p.Country) {
+			if p.Precision == Country && levels[last] == Venue && (hint == "" || hint == p.Country) {
 				country = p.Country
-				parts, keys = parts[:last], keys[:last]
+				parts, keys, levels = parts[:last], keys[:last], levels[:last]
 				break
 			}
 		}
@@ -118,7 +130,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	var prev []match
 	for k := len(keys) - 1; k >= 0; k-- {
 		var cur []match
-		for _, i := range g.lookup(keys[k]) {
+		for _, i := range g.lookupLevel(keys[k], full[k], levels[k]) {
 			p := &g.places[i]
 			if country != "" && p.Country != country {
 				continue
@@ -156,7 +168,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	g.rank(prev)
 	var outside []int32
 	if hint != "" && len(keys) == 1 {
-		for _, i := range g.lookup(keys[0]) {
+		for _, i := range g.lookupLevel(keys[0], full[0], levels[0]) {
 			if g.places[i].Country != hint {
 				outside = append(outside, i)
 			}
@@ -167,12 +179,75 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	return r, nil
 }
 
+// lookupLevel returns the visible places with key k, or, when the text
+// said a level (level is not Venue), those of that level whose key is
+// k without the level word too: "Kerman Province" is the region Kerman
+// alone, "Sarıyer district" a district. A text without a level word that
+// names both a settlement and a region keeps both; ranking puts the
+// settlement first. When no place of that level has the name, the text is
+// taken whole (full, "District of Columbia").
+func (g *Gazetteer) lookupLevel(k, full string, level Precision) []int32 {
+	if level == Venue {
+		return g.lookup(k)
+	}
+	var out []int32
+	for _, i := range g.lookup(k) {
+		if g.places[i].Precision == level {
+			out = append(out, i)
+		}
+	}
+	if len(out) == 0 {
+		return g.lookup(full)
+	}
+	return out
+}
+
+// The level words say that a part names a region or a district, written
+// after the name ("Kerman Province", "İstanbul ili", "Московская область",
+// "Sarıyer ilçesi") or before it ("Ostan-e Kerman", "استان کرمان",
+// "Республика Дагестан"); by key.
+var (
+	regionSuffixes = []string{"province", "ostan", "oblast", "il", "ili", "region", "state", "governorate",
+		"krai", "kray", "okrug", "republic", "respublika", "provinz", "eyaleti", "vilayeti", "viloyati", "viloyat",
+		"oblysy", "oblys", "область", "обл", "край", "республика", "провинция", "остан", "ولایت", "استان"}
+	regionPrefixes = []string{"province of", "ostan e", "ostane", "ostan", "republic of", "respublika", "provincia de",
+		"estado de", "استان", "республика", "провинция", "остан", "محافظه", "محافظة", "ولایت", "ایالت"}
+	districtSuffixes = []string{"district", "ilce", "ilcesi", "rayon", "raion", "borough", "shahrestan",
+		"county", "район", "شهرستان"}
+	districtPrefixes = []string{"shahrestan e", "shahrestane", "shahrestan", "شهرستان", "london borough of", "borough of"}
+)
+
+// splitLevel returns key without a level word at its start or end, and
+// the level that word names; or key and Venue when it has none (or is
+// nothing but the word).
+func splitLevel(key string) (string, Precision) {
+	if !strings.Contains(key, " ") {
+		return key, Venue
+	}
+	for _, ws := range [...]struct {
+		suffixes, prefixes []string
+		level              Precision
+	}{{regionSuffixes, regionPrefixes, Region}, {districtSuffixes, districtPrefixes, District}} {
+		for _, w := range ws.suffixes {
+			if rest, ok := strings.CutSuffix(key, " "+w); ok && rest != "" {
+				return rest, ws.level
+			}
+		}
+		for _, w := range ws.prefixes {
+			if rest, ok := strings.CutPrefix(key, w+" "); ok && rest != "" {
+				return rest, ws.level
+			}
+		}
+	}
+	return key, Venue
+}
+
 // lookup returns the visible places with key k.
 func (g *Gazetteer) lookup(k string) []int32 {
 	var out []int32
 	if h, ok := g.head[k]; ok {
-		for j := h; j >= 0; j = g.next[j] {
-			out = append(out, j)
+		for e := h; e >= 0; e = g.ent[e].next {
+			out = append(out, g.ent[e].place)
 		}
 	}
 	for _, i := range g.multi[k] {
@@ -241,12 +316,16 @@ func popText(n int) string {
 }
 
 // class orders kinds of match: a country name first, then settlements,
-// venues and districts, then regions.
+// venues, neighbourhoods and districts that are places, then GeoNames
+// districts (admin-2), then regions. So a city beats the region or
+// district of its name (Kerman, Tehran) unless the text names the level.
 func (g *Gazetteer) class(i int32) int {
-	switch g.places[i].Precision {
-	case Country:
+	switch p := &g.places[i]; {
+	case p.Precision == Country:
 		return 0
-	case Region:
+	case p.Precision == Region:
+		return 3
+	case i >= g.divStart && i < g.divEnd:
 		return 2
 	}
 	return 1
@@ -301,10 +380,16 @@ func (g *Gazetteer) why(i, best int32) string {
 	p, b := &g.places[i], &g.places[best]
 	switch {
 	case g.class(i) != g.class(best):
-		if g.class(best) == 0 {
+		switch g.class(best) {
+		case 0:
 			return "a country's name takes precedence"
+		case 1:
+			if p.Precision == Region {
+				return "a region ranks after a place of the same name (write \"province\" or the like to mean the region)"
+			}
+			return "a district ranks after a place of the same name (write \"district\" or the like to mean the district)"
 		}
-		return "regions rank after cities and venues of the same name"
+		return "regions rank after districts of the same name"
 	case g.weight(i) != g.weight(best):
 		return fmt.Sprintf("smaller (%s vs %s)", popText(g.weight(i)), popText(g.weight(best)))
 	case p.Precision != b.Precision:
@@ -360,7 +445,10 @@ func (g *Gazetteer) inside(c, p int32) bool {
 		cur = j
 	}
 	if g.seat[p] && g.admin1[p] != "" && g.admin1[c] == g.admin1[p] {
-		return true
+		return true // a region, or its seat city, holds its admin-1 code
+	}
+	if pp.Precision == District && g.admin2[p] != "" && g.admin2[c] == g.admin2[p] && g.admin1[c] == g.admin1[p] {
+		return true // a district holds its admin-2 code
 	}
 	if pc.Precision > pp.Precision {
 		return false

@@ -23,64 +23,64 @@ func TestResolve(t *testing.T) {
 		id   string
 		prec Precision
 	}{
-		{"venue not Santiago de Chile", Query{"Santiago Bernabéu", "ES"}, "curated:santiago-bernabeu", Venue},
-		{"venue without hint", Query{"Santiago Bernabeu Stadium", ""}, "curated:santiago-bernabeu", Venue},
-		{"venue in its city", Query{"Santiago Bernabéu, Madrid", ""}, "curated:santiago-bernabeu", Venue},
-		{"Kerman with hint", Query{"Kerman", "IR"}, "geonames:128234", City},
-		{"Kerman without hint is the larger", Query{"Kerman", ""}, "geonames:128234", City},
-		{"district inside its city", Query{"Sarıyer, Istanbul", "TR"}, "curated:sariyer", District},
-		{"district ascii spelling", Query{"Sariyer, İstanbul", ""}, "curated:sariyer", District},
-		{"neighbourhood chain", Query{"Büyükdere, Sarıyer, İstanbul", "TR"}, "curated:buyukdere", Neighbourhood},
-		{"GeoNames district", Query{"Başakşehir", "TR"}, "geonames:6947639", District},
-		{"district by admin-1", Query{"Zeytinburnu, Istanbul", ""}, "geonames:737071", District},
-		{"Esenyurt", Query{"Esenyurt", "TR"}, "geonames:747323", District},
-		{"exonym Köln", Query{"Köln", "DE"}, "geonames:2886242", City},
-		{"exonym Cologne", Query{"Cologne", "DE"}, "geonames:2886242", City},
-		{"Bruxelles", Query{"Bruxelles", ""}, "geonames:2800866", City},
-		{"Wien", Query{"Wien", "AT"}, "geonames:2761369", City},
-		{"Istanbul is the city", Query{"Istanbul", ""}, "geonames:745044", City},
-		{"İstanbul dotted", Query{"İSTANBUL", "TR"}, "geonames:745044", City},
-		{"İzmir", Query{"Izmir", ""}, "geonames:311046", City},
-		{"Moskva is Moscow", Query{"Moskva", ""}, "geonames:524901", City},
-		{"Ahwaz", Query{"Ahwaz", "IR"}, "geonames:144448", City},
-		{"country", Query{"Turkey", ""}, "country:TR", Country},
-		{"country endonym with hint", Query{"Türkiye", "TR"}, "country:TR", Country},
-		{"country alias", Query{"UK", ""}, "country:GB", Country},
-		{"Russia", Query{"Russia", ""}, "country:RU", Country},
-		{"trailing country constrains", Query{"Paris, France", ""}, "geonames:2988507", City},
-		{"shrine alias", Query{"Shah-e Cheragh", "IR"}, "curated:shah-cheragh", Venue},
-		{"shrine in its city", Query{"Shah Cheragh shrine, Shiraz", ""}, "curated:shah-cheragh", Venue},
-		{"venue within a metropolis radius", Query{"Crocus City Hall, Moscow", "RU"}, "curated:crocus-city-hall", Venue},
-		{"venue in a suburb", Query{"Stade de France, Saint-Denis", "FR"}, "curated:stade-de-france", Venue},
-		{"apostrophes folded", Query{"St Stephens Cathedral", "AT"}, "curated:stephansdom", Venue},
-		{"Kölner Dom", Query{"Kölner Dom", ""}, "curated:cologne-cathedral", Venue},
-		{"neighbourhood of a megacity over a town", Query{"Ortaköy", "TR"}, "curated:ortakoy", Neighbourhood},
-		{"airport", Query{"Atatürk Airport", "TR"}, "curated:ataturk-airport", Venue},
-		{"New York is the city", Query{"New York", ""}, "geonames:5128581", City},
-		{"Kiev is Kyiv", Query{"Kiev", ""}, "geonames:703448", City},
-		{"Bombay is Mumbai", Query{"Bombay", ""}, "geonames:1275339", City},
-		{"Peking is Beijing", Query{"Peking", ""}, "geonames:1816670", City},
-		{"Saigon", Query{"Saigon", ""}, "geonames:1566083", City},
-		{"Grozny", Query{"Grozny", "RU"}, "geonames:558418", City},
-		{"Antep", Query{"Antep", ""}, "geonames:314830", City},
-		{"Roma over the US town", Query{"Roma", ""}, "geonames:3169070", City},
-		{"Den Haag", Query{"Den Haag", "NL"}, "geonames:2747373", City},
-		{"'s-Gravenhage", Query{"'s-Gravenhage", ""}, "geonames:2747373", City},
-		{"Bucureşti cedilla", Query{"Bucureşti", ""}, "geonames:683506", City},
-		{"Sankt-Peterburg", Query{"Sankt-Peterburg", ""}, "geonames:498817", City},
-		{"Al-Quds", Query{"Al-Quds", ""}, "geonames:281184", City},
-		{"Hawler is Erbil", Query{"Hawler", "IQ"}, "geonames:95446", City},
-		{"Raqqa", Query{"Raqqa", ""}, "geonames:172955", City},
-		{"Mazar-i-Sharif", Query{"Mazar-i-Sharif", "AF"}, "geonames:1133616", City},
-		{"Muqdisho", Query{"Muqdisho", ""}, "geonames:53654", City},
-		{"Calcutta over the US town", Query{"Calcutta", ""}, "geonames:1275004", City},
-		{"Molenbeek in Brussels", Query{"Molenbeek, Brussels", "BE"}, "curated:molenbeek", District},
-		{"Schaarbeek", Query{"Schaarbeek", ""}, "curated:schaerbeek", District},
-		{"Fatih over same-named places", Query{"Fatih", "TR"}, "curated:fatih", District},
-		{"Kadıköy district over a village", Query{"Kadıköy", "TR"}, "curated:kadikoy", District},
-		{"Bakırköy in İstanbul", Query{"Bakirkoy, Istanbul", ""}, "curated:bakirkoy", District},
-		{"Tower Hamlets", Query{"Tower Hamlets, London", ""}, "curated:tower-hamlets", District},
-		{"Westminster is the London borough", Query{"Westminster", ""}, "geonames:2634341", District},
+		{"venue not Santiago de Chile", Query{Text: "Santiago Bernabéu", Country: "ES"}, "curated:santiago-bernabeu", Venue},
+		{"venue without hint", Query{Text: "Santiago Bernabeu Stadium", Country: ""}, "curated:santiago-bernabeu", Venue},
+		{"venue in its city", Query{Text: "Santiago Bernabéu, Madrid", Country: ""}, "curated:santiago-bernabeu", Venue},
+		{"Kerman with hint", Query{Text: "Kerman", Country: "IR"}, "geonames:128234", City},
+		{"Kerman without hint is the larger", Query{Text: "Kerman", Country: ""}, "geonames:128234", City},
+		{"district inside its city", Query{Text: "Sarıyer, Istanbul", Country: "TR"}, "curated:sariyer", District},
+		{"district ascii spelling", Query{Text: "Sariyer, İstanbul", Country: ""}, "curated:sariyer", District},
+		{"neighbourhood chain", Query{Text: "Büyükdere, Sarıyer, İstanbul", Country: "TR"}, "curated:buyukdere", Neighbourhood},
+		{"GeoNames district", Query{Text: "Başakşehir", Country: "TR"}, "geonames:6947639", District},
+		{"district by admin-1", Query{Text: "Zeytinburnu, Istanbul", Country: ""}, "geonames:737071", District},
+		{"Esenyurt", Query{Text: "Esenyurt", Country: "TR"}, "geonames:747323", District},
+		{"exonym Köln", Query{Text: "Köln", Country: "DE"}, "geonames:2886242", City},
+		{"exonym Cologne", Query{Text: "Cologne", Country: "DE"}, "geonames:2886242", City},
+		{"Bruxelles", Query{Text: "Bruxelles", Country: ""}, "geonames:2800866", City},
+		{"Wien", Query{Text: "Wien", Country: "AT"}, "geonames:2761369", City},
+		{"Istanbul is the city", Query{Text: "Istanbul", Country: ""}, "geonames:745044", City},
+		{"İstanbul dotted", Query{Text: "İSTANBUL", Country: "TR"}, "geonames:745044", City},
+		{"İzmir", Query{Text: "Izmir", Country: ""}, "geonames:311046", City},
+		{"Moskva is Moscow", Query{Text: "Moskva", Country: ""}, "geonames:524901", City},
+		{"Ahwaz", Query{Text: "Ahwaz", Country: "IR"}, "geonames:144448", City},
+		{"country", Query{Text: "Turkey", Country: ""}, "country:TR", Country},
+		{"country endonym with hint", Query{Text: "Türkiye", Country: "TR"}, "country:TR", Country},
+		{"country alias", Query{Text: "UK", Country: ""}, "country:GB", Country},
+		{"Russia", Query{Text: "Russia", Country: ""}, "country:RU", Country},
+		{"trailing country constrains", Query{Text: "Paris, France", Country: ""}, "geonames:2988507", City},
+		{"shrine alias", Query{Text: "Shah-e Cheragh", Country: "IR"}, "curated:shah-cheragh", Venue},
+		{"shrine in its city", Query{Text: "Shah Cheragh shrine, Shiraz", Country: ""}, "curated:shah-cheragh", Venue},
+		{"venue within a metropolis radius", Query{Text: "Crocus City Hall, Moscow", Country: "RU"}, "curated:crocus-city-hall", Venue},
+		{"venue in a suburb", Query{Text: "Stade de France, Saint-Denis", Country: "FR"}, "curated:stade-de-france", Venue},
+		{"apostrophes folded", Query{Text: "St Stephens Cathedral", Country: "AT"}, "curated:stephansdom", Venue},
+		{"Kölner Dom", Query{Text: "Kölner Dom", Country: ""}, "curated:cologne-cathedral", Venue},
+		{"neighbourhood of a megacity over a town", Query{Text: "Ortaköy", Country: "TR"}, "curated:ortakoy", Neighbourhood},
+		{"airport", Query{Text: "Atatürk Airport", Country: "TR"}, "curated:ataturk-airport", Venue},
+		{"New York is the city", Query{Text: "New York", Country: ""}, "geonames:5128581", City},
+		{"Kiev is Kyiv", Query{Text: "Kiev", Country: ""}, "geonames:703448", City},
+		{"Bombay is Mumbai", Query{Text: "Bombay", Country: ""}, "geonames:1275339", City},
+		{"Peking is Beijing", Query{Text: "Peking", Country: ""}, "geonames:1816670", City},
+		{"Saigon", Query{Text: "Saigon", Country: ""}, "geonames:1566083", City},
+		{"Grozny", Query{Text: "Grozny", Country: "RU"}, "geonames:558418", City},
+		{"Antep", Query{Text: "Antep", Country: ""}, "geonames:314830", City},
+		{"Roma over the US town", Query{Text: "Roma", Country: ""}, "geonames:3169070", City},
+		{"Den Haag", Query{Text: "Den Haag", Country: "NL"}, "geonames:2747373", City},
+		{"'s-Gravenhage", Query{Text: "'s-Gravenhage", Country: ""}, "geonames:2747373", City},
+		{"Bucureşti cedilla", Query{Text: "Bucureşti", Country: ""}, "geonames:683506", City},
+		{"Sankt-Peterburg", Query{Text: "Sankt-Peterburg", Country: ""}, "geonames:498817", City},
+		{"Al-Quds", Query{Text: "Al-Quds", Country: ""}, "geonames:281184", City},
+		{"Hawler is Erbil", Query{Text: "Hawler", Country: "IQ"}, "geonames:95446", City},
+		{"Raqqa", Query{Text: "Raqqa", Country: ""}, "geonames:172955", City},
+		{"Mazar-i-Sharif", Query{Text: "Mazar-i-Sharif", Country: "AF"}, "geonames:1133616", City},
+		{"Muqdisho", Query{Text: "Muqdisho", Country: ""}, "geonames:53654", City},
+		{"Calcutta over the US town", Query{Text: "Calcutta", Country: ""}, "geonames:1275004", City},
+		{"Molenbeek in Brussels", Query{Text: "Molenbeek, Brussels", Country: "BE"}, "curated:molenbeek", District},
+		{"Schaarbeek", Query{Text: "Schaarbeek", Country: ""}, "curated:schaerbeek", District},
+		{"Fatih over same-named places", Query{Text: "Fatih", Country: "TR"}, "curated:fatih", District},
+		{"Kadıköy district over a village", Query{Text: "Kadıköy", Country: "TR"}, "curated:kadikoy", District},
+		{"Bakırköy in İstanbul", Query{Text: "Bakirkoy, Istanbul", Country: ""}, "curated:bakirkoy", District},
+		{"Tower Hamlets", Query{Text: "Tower Hamlets, London", Country: ""}, "curated:tower-hamlets", District},
+		{"Westminster is the London borough", Query{Text: "Westminster", Country: ""}, "geonames:2634341", District},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,11 +103,11 @@ func TestResolve(t *testing.T) {
 func TestResolveRejectsPartialMatches(t *testing.T) {
 	g := bundledT(t)
 	for _, q := range []Query{
-		{"Santiago Bernabéu Park", "ES"}, // an unused word is never dropped
-		{"Kerman Province", "US"},
-		{"Sarıyer, Ankara", "TR"}, // Sarıyer is not inside Ankara
-		{"Madrid", "TR"},          // the hint constrains
-		{"Büyükdere, Başakşehir", "TR"},
+		{Text: "Santiago Bernabéu Park", Country: "ES"}, // an unused word is never dropped
+		{Text: "Kerman Province", Country: "US"},
+		{Text: "Sarıyer, Ankara", Country: "TR"}, // Sarıyer is not inside Ankara
+		{Text: "Madrid", Country: "TR"},          // the hint constrains
+		{Text: "Büyükdere, Başakşehir", Country: "TR"},
 	} {
 		r, err := g.Resolve(q)
 		var nf *NotFoundError
@@ -119,7 +119,7 @@ func TestResolveRejectsPartialMatches(t *testing.T) {
 
 func TestResolveNotFoundSuggests(t *testing.T) {
 	g := bundledT(t)
-	_, err := g.Resolve(Query{"Basaksehr", "TR"})
+	_, err := g.Resolve(Query{Text: "Basaksehr", Country: "TR"})
 	var nf *NotFoundError
 	if !errors.As(err, &nf) {
 		t.Fatalf("Resolve(Basaksehr) error = %v, want *NotFoundError", err)
@@ -138,7 +138,7 @@ func TestResolveNotFoundSuggests(t *testing.T) {
 
 func TestResolvePartialInNotFound(t *testing.T) {
 	g := bundledT(t)
-	_, err := g.Resolve(Query{"Nowhere Hall, Sarıyer, İstanbul", "TR"})
+	_, err := g.Resolve(Query{Text: "Nowhere Hall, Sarıyer, İstanbul", Country: "TR"})
 	var nf *NotFoundError
 	if !errors.As(err, &nf) || nf.Partial == nil {
 		t.Fatalf("error = %v, want *NotFoundError with Partial", err)
@@ -154,10 +154,10 @@ func TestResolveWarnings(t *testing.T) {
 		q    Query
 		want string // substring of some warning; "" for none
 	}{
-		{Query{"Kerman", ""}, "other countries"},
-		{Query{"Kerman", "IR"}, ""},
-		{Query{"Santiago", ""}, "other countries"},
-		{Query{"Congo", ""}, "ambiguous"}, // two countries share the name
+		{Query{Text: "Kerman", Country: ""}, "other countries"},
+		{Query{Text: "Kerman", Country: "IR"}, ""},
+		{Query{Text: "Santiago", Country: ""}, "other countries"},
+		{Query{Text: "Congo", Country: ""}, "ambiguous"}, // two countries share the name
 	}
 	for _, tt := range tests {
 		r, err := g.Resolve(tt.q)
@@ -174,18 +174,23 @@ func TestResolveWarnings(t *testing.T) {
 
 func TestResolveCandidatesSayWhy(t *testing.T) {
 	g := bundledT(t)
-	r, err := g.Resolve(Query{"Kerman", "IR"})
+	r, err := g.Resolve(Query{Text: "Kerman", Country: "IR"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Candidates) == 0 || r.Candidates[0].Place.Country != "US" || !strings.Contains(r.Candidates[0].Why, "outside") {
-		t.Errorf("Candidates = %+v, want Kerman, US outside the hint", r.Candidates)
+	var us, region bool
+	for _, c := range r.Candidates {
+		us = us || c.Place.Country == "US" && strings.Contains(c.Why, "outside")
+		region = region || c.Place.ID == "admin1:IR.29" && strings.Contains(c.Why, "province")
+	}
+	if !us || !region {
+		t.Errorf("Candidates = %+v, want Kerman, US outside the hint and Kerman province as runner-up", r.Candidates)
 	}
 }
 
 func TestResolveBadHint(t *testing.T) {
 	g := bundledT(t)
-	if _, err := g.Resolve(Query{"Paris", "XX"}); err == nil {
+	if _, err := g.Resolve(Query{Text: "Paris", Country: "XX"}); err == nil {
 		t.Error("Resolve with country XX: want an error")
 	}
 }
@@ -220,18 +225,18 @@ func TestWith(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := site.Resolve(Query{"Güvercintepe, Başakşehir, İstanbul", "TR"})
+	r, err := site.Resolve(Query{Text: "Güvercintepe, Başakşehir, İstanbul", Country: "TR"})
 	if err != nil || r.Place.ID != "site:guvercintepe" {
 		t.Errorf("site place: got %s, %v", r.Place.ID, err)
 	}
 	if got := site.Label(r.Place); got != "Güvercintepe, İstanbul, TR" {
 		t.Errorf("Label = %q", got)
 	}
-	r, err = site.Resolve(Query{"Kirman", "IR"})
+	r, err = site.Resolve(Query{Text: "Kirman", Country: "IR"})
 	if err != nil || r.Place.Lat != 30.3 {
 		t.Errorf("override: got %+v, %v", r.Place, err)
 	}
-	if _, err := g.Resolve(Query{"Güvercintepe", "TR"}); err == nil {
+	if _, err := g.Resolve(Query{Text: "Güvercintepe", Country: "TR"}); err == nil {
 		t.Error("With changed the bundled gazetteer")
 	}
 	if p, _ := g.Place("geonames:128234"); p.Lat == 30.3 {

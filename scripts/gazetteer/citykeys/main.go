@@ -1,14 +1,19 @@
-// Command citykeys fills the key column of geo/data/cities.tsv with
-// geo.Normalize of each city's name, so that loading the gazetteer need not
-// normalise 135,000 names. Normalize stays the one definition of a key:
-// geo's TestCityKeys fails when a stored key differs from it.
+// Command citykeys fills the key columns of geo/data/cities.tsv and
+// geo/data/divisions.tsv with geo.Normalize of the names, so that loading
+// the gazetteer need not normalise 220,000 names. Normalize stays the one
+// definition of a key: geo's TestCityKeys fails when a stored key differs
+// from it.
 //
-// scripts/gazetteer/gen.mjs runs it after writing the file; after a change
+// scripts/gazetteer/gen.mjs runs it after writing the files; after a change
 // to Normalize, run it alone:
 //
 //	go generate ./geo/
 //
-// Usage: citykeys FILE (rewritten in place; running it twice is harmless).
+// Usage: citykeys FILE... (each rewritten in place; running it twice is
+// harmless). A file of 12 columns is a list of places (key: Normalize of
+// column 2, the name); one of 13 a list of divisions (keys: the distinct
+// Normalize of the name, column 3, and of each '|'-separated name of
+// column 12, joined by '|').
 package main
 
 import (
@@ -20,19 +25,23 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: citykeys FILE")
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: citykeys FILE...")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
-		fmt.Fprintln(os.Stderr, "citykeys:", err)
-		os.Exit(1)
+	for _, path := range os.Args[1:] {
+		if err := run(path); err != nil {
+			fmt.Fprintln(os.Stderr, "citykeys:", err)
+			os.Exit(1)
+		}
 	}
 }
 
-// columns are those of cities.tsv: id, name, country, admin1, feature,
-// population, lat, lon, key.
-const columns = 9
+// Column counts of the two kinds of file.
+const (
+	placeColumns    = 12
+	divisionColumns = 13
+)
 
 func run(path string) error {
 	data, err := os.ReadFile(path)
@@ -48,10 +57,14 @@ func run(path string) error {
 			continue
 		}
 		f := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
-		if len(f) != columns {
-			return fmt.Errorf("%s:%d: want %d fields, got %d", path, n+1, columns, len(f))
+		switch len(f) {
+		case placeColumns:
+			f[len(f)-1] = geo.Normalize(f[1])
+		case divisionColumns:
+			f[len(f)-1] = DivisionKeys(f[2], f[11])
+		default:
+			return fmt.Errorf("%s:%d: want %d or %d fields, got %d", path, n+1, placeColumns, divisionColumns, len(f))
 		}
-		f[len(f)-1] = geo.Normalize(f[1])
 		out.WriteString(strings.Join(f, "\t"))
 		out.WriteString("\n")
 	}
@@ -60,4 +73,10 @@ func run(path string) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// DivisionKeys returns the distinct keys of name and of the '|'-separated
+// names, the name's first, joined by '|'.
+func DivisionKeys(name, names string) string {
+	return geo.DivisionKeys(name, names)
 }
