@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/mapsite/mapsite/assets"
+	"github.com/mapsite/mapsite/site"
 )
 
 // asset is a file under assets/ in the output, by fingerprinted name. The
@@ -40,10 +39,10 @@ func (a *assetSet) Get(name string) (asset, error) {
 // readAsset returns an asset file: the site's own assets/<name> when it
 // has one, else the embedded one.
 func readAsset(siteDir, name string) ([]byte, error) {
-	if b, err := os.ReadFile(filepath.Join(siteDir, "assets", filepath.FromSlash(name))); err == nil {
+	if b, err := site.ReadFile(siteDir, "assets/"+name); err == nil {
 		return b, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return nil, fmt.Errorf("assets/%s: %w", name, err)
 	}
 	b, err := fs.ReadFile(assets.FS, name)
 	if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(name, "vendor/") {

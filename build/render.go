@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/templates"
 )
 
@@ -48,10 +47,10 @@ func (p *page) Canonical() string {
 // from its own templates/ folder.
 func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 	read := func(name string) (string, error) {
-		if b, err := os.ReadFile(filepath.Join(siteDir, "templates", name)); err == nil {
+		if b, err := site.ReadFile(siteDir, "templates/"+name); err == nil {
 			return string(b), nil
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
+			return "", fmt.Errorf("templates/%s: %w", name, err)
 		}
 		b, err := fs.ReadFile(templates.FS, name)
 		return string(b), err
@@ -64,7 +63,6 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 		"iso":        func(t time.Time) string { return t.Format("2006-01-02") },
 		"paragraphs": paragraphs,
 		"title":      func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
-		"tileOrigin": tileOrigin,
 		"css":        cssColor,
 	}
 	base, err := read("base.html")
@@ -258,21 +256,6 @@ func paragraphs(text string) []string {
 		}
 	}
 	return out
-}
-
-// tileOrigin returns the origin a tile URL template loads from, for the
-// Content Security Policy: "https://{s}.tile.example.org/{z}/{x}/{y}.png"
-// gives "https://*.tile.example.org".
-func tileOrigin(tmpl string) string {
-	scheme, rest, ok := strings.Cut(tmpl, "://")
-	if !ok {
-		return "'none'"
-	}
-	host, _, _ := strings.Cut(rest, "/")
-	if i := strings.LastIndex(host, "}"); i >= 0 {
-		host = "*" + host[i+1:]
-	}
-	return scheme + "://" + host
 }
 
 var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)

@@ -30,7 +30,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	s, problems, err := loadAndGeocode(*dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "mapsite check: %v\n", err)
+		if *format == "json" { // still JSON, for the tools that read it
+			diag.List{{Message: err.Error()}}.WriteJSON(stdout)
+		}
+		fmt.Fprintf(stderr, "mapsite check: %s\n", diag.Printable(err.Error()))
 		return DataError
 	}
 	if *format == "json" {
@@ -71,7 +74,7 @@ func loadAndGeocode(dir string) (*site.Site, diag.List, error) {
 // per location precision, and the span of dates.
 func writeSummary(w io.Writer, s *site.Site) {
 	recs := s.Records
-	fmt.Fprintf(w, "%s: %s in %s\n", s.Config.Title, plural(len(recs), "record"), plural(len(s.Files), "file"))
+	fmt.Fprintf(w, "%s: %s in %s\n", diag.Printable(s.Config.Title), plural(len(recs), "record"), plural(len(s.Files), "file"))
 	if len(recs) == 0 {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/site"
 )
@@ -28,7 +29,7 @@ func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	query := strings.Join(rest, " ")
 	g, err := siteGazetteer(*dir, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "mapsite places: %v\n", err)
+		fmt.Fprintf(stderr, "mapsite places: %s\n", diag.Printable(err.Error()))
 		return DataError
 	}
 	res, err := g.Resolve(geo.Query{Text: query, Country: strings.ToUpper(*country)})
@@ -44,7 +45,7 @@ func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			}
 			writeJSON(stdout, out)
 		} else {
-			fmt.Fprintf(stderr, "mapsite places: %v\n", err)
+			fmt.Fprintf(stderr, "mapsite places: %s\n", diag.Printable(err.Error()))
 		}
 		return DataError
 	}
@@ -62,31 +63,35 @@ func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		writeJSON(stdout, out)
 		return OK
 	}
+	// Names and sources may come from the site's places.toml.
+	say := func(format string, args ...any) {
+		fmt.Fprintln(stdout, diag.Printable(fmt.Sprintf(format, args...)))
+	}
 	p := res.Place
-	fmt.Fprintf(stdout, "%s\n", g.Label(p))
-	fmt.Fprintf(stdout, "  precision   %s\n", p.Precision)
-	fmt.Fprintf(stdout, "  point       lat %.6f, lon %.6f\n", p.Lat, p.Lon)
-	fmt.Fprintf(stdout, "  id          %s\n", p.ID)
+	say("%s", g.Label(p))
+	say("  precision   %s", p.Precision)
+	say("  point       lat %.6f, lon %.6f", p.Lat, p.Lon)
+	say("  id          %s", p.ID)
 	if len(res.Chain) > 0 {
 		names := make([]string, len(res.Chain))
 		for i, c := range res.Chain {
 			names[i] = fmt.Sprintf("%s (%s)", c.Name, c.Precision)
 		}
-		fmt.Fprintf(stdout, "  within      %s\n", strings.Join(names, " › "))
+		say("  within      %s", strings.Join(names, " › "))
 	}
 	if p.Population > 0 {
-		fmt.Fprintf(stdout, "  population  %d\n", p.Population)
+		say("  population  %d", p.Population)
 	}
 	if p.Source != "" {
-		fmt.Fprintf(stdout, "  source      %s\n", p.Source)
+		say("  source      %s", p.Source)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintf(stdout, "  warning     %s\n", w)
+		say("  warning     %s", w)
 	}
 	if len(res.Candidates) > 0 {
-		fmt.Fprintf(stdout, "  runners-up\n")
+		say("  runners-up")
 		for _, c := range res.Candidates {
-			fmt.Fprintf(stdout, "    %s (%s, %s): %s\n", g.Label(c.Place), c.Place.Precision, c.Place.ID, c.Why)
+			say("    %s (%s, %s): %s", g.Label(c.Place), c.Place.Precision, c.Place.ID, c.Why)
 		}
 	}
 	return OK
@@ -99,12 +104,18 @@ func siteGazetteer(dir string, stderr io.Writer) (*geo.Gazetteer, error) {
 	if len(s.Places) == 0 {
 		return geo.Bundled()
 	}
+	g, err := s.Gazetteer()
+	if err != nil {
+		return nil, err
+	}
+	problems.Append(s.Geocode(g)) // holds the problems with places' parents
+	problems.Sort()
 	for _, d := range problems {
-		if d.Severity == 0 && strings.HasSuffix(d.File, site.PlacesFile) {
+		if d.Severity == diag.Error && strings.HasSuffix(d.File, site.PlacesFile) {
 			fmt.Fprintln(stderr, d)
 		}
 	}
-	return s.Gazetteer()
+	return g, nil
 }
 
 type placeJSON struct {

@@ -64,8 +64,9 @@ func (c *Counts) Get(name string) *Count {
 
 // Source is a published source for a record.
 type Source struct {
-	Title string
-	URL   string
+	Title     string
+	URL       string
+	Published Date // day or month; zero when not given
 }
 
 // Location is a record's point and how it was found.

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -117,8 +119,10 @@ func (c *Config) validate() []problem {
 	if strings.TrimSpace(c.Title) == "" {
 		add("title", "title", `missing: give the site a title, e.g. title = "Incident map"`)
 	}
-	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
-		add("base_url", "base_url", "%q is not an http(s) URL", c.BaseURL)
+	if c.BaseURL != "" {
+		if err := CheckBaseURL(c.BaseURL); err != nil {
+			add("base_url", "base_url", "%v", err)
+		}
 	}
 	if len(c.Layers) == 0 {
 		add("layer", "layer", `no layers: define at least one [[layer]] with key, name and color`)
@@ -163,11 +167,16 @@ func (c *Config) validate() []problem {
 	}
 	for i, t := range c.Map.Tiles {
 		p := fmt.Sprintf("map.tiles[%d]", i)
-		if !strings.HasPrefix(t.URL, "https://") && !strings.HasPrefix(t.URL, "http://") || !strings.Contains(t.URL, "{z}") {
-			add(p+".url", "url", "tile URL %q must be http(s) with {z}, {x} and {y}", t.URL)
+		if _, err := parseTileURL(t.URL); err != nil {
+			add(p+".url", "url", "tile URL %q: %v", t.URL, err)
 		}
 		if t.Attribution == "" {
 			add(p, "attribution", "tiles %q need an attribution (the tile provider's terms require one)", t.Name)
+		}
+	}
+	for _, f := range c.texts() {
+		if msg := textProblem(f.text, f.long); msg != "" {
+			add(f.path, f.field, "%s", msg)
 		}
 	}
 	if lon, lat := c.Map.Center[0], c.Map.Center[1]; lon < -180 || lon > 180 || lat < -90 || lat > 90 {
@@ -183,4 +192,159 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// text is one text field of the config, for the control character check.
+type text struct {
+	path, field, text string
+	long              bool // may hold paragraphs: tabs and newlines allowed
+}
+
+// texts lists every text field of c.
+func (c *Config) texts() []text {
+	ts := []text{
+		{"title", "title", c.Title, false},
+		{"description", "description", c.Description, true},
+		{"language", "language", c.Language, false},
+		{"base_url", "base_url", c.BaseURL, false},
+		{"author", "author", c.Author, false},
+		{"about.methodology", "about.methodology", c.About.Methodology, true},
+		{"about.license", "about.license", c.About.License, false},
+		{"about.credits", "about.credits", c.About.Credits, true},
+	}
+	for i, t := range c.Map.Tiles {
+		p := fmt.Sprintf("map.tiles[%d].", i)
+		ts = append(ts, text{p + "name", "name", t.Name, false}, text{p + "url", "url", t.URL, false},
+			text{p + "attribution", "attribution", t.Attribution, false})
+	}
+	for i, l := range c.Layers {
+		p := fmt.Sprintf("layer[%d].", i)
+		ts = append(ts, text{p + "key", "key", l.Key, false}, text{p + "name", "name", l.Name, false},
+			text{p + "description", "description", l.Description, true}, text{p + "color", "color", l.Color, false},
+			text{p + "symbol", "symbol", l.Symbol, false})
+	}
+	for i, a := range c.Attributions {
+		p := fmt.Sprintf("attribution[%d].", i)
+		ts = append(ts, text{p + "key", "key", a.Key, false}, text{p + "label", "label", a.Label, false},
+			text{p + "description", "description", a.Description, true})
+	}
+	return ts
+}
+
+// textProblem says what is wrong with a text field holding a control
+// character, or returns "". Tabs and line breaks (LF or CRLF) are allowed in
+// long texts, which may hold paragraphs, and nowhere else.
+func textProblem(s string, long bool) string {
+	for i, r := range s {
+		switch {
+		case long && (r == '\t' || r == '\n' || r == '\r' && strings.HasPrefix(s[i:], "\r\n")):
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			where := "one-line text"
+			if long {
+				where = "text"
+			}
+			return fmt.Sprintf("control character %U at byte %d: a %s may not hold one; remove it", r, i, where)
+		}
+	}
+	return ""
+}
+
+// CheckBaseURL checks a site's base URL: absolute http(s), with a host and
+// no user name, query or fragment, ending in "/". Its error says how to
+// write it.
+func CheckBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", s, urlReason(err))
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("%q is not an absolute http(s) URL, e.g. \"https://example.org/map/\"", s)
+	case u.User != nil:
+		return fmt.Errorf("%q holds a user name or password; leave them out", s)
+	case u.RawQuery != "" || u.ForceQuery:
+		return fmt.Errorf("%q has a query (?...); a base URL cannot, write %q", s, trimQuery(s))
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return fmt.Errorf("%q has a fragment (#...); a base URL cannot, write %q", s, trimQuery(s))
+	case !strings.HasSuffix(u.Path, "/") && u.Path != "" || u.Path == "" && !strings.HasSuffix(s, "/"):
+		return fmt.Errorf("%q must end in \"/\" (the site's pages are below it): write %q", s, s+"/")
+	}
+	return nil
+}
+
+func trimQuery(s string) string {
+	s, _, _ = strings.Cut(s, "#")
+	s, _, _ = strings.Cut(s, "?")
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s
+}
+
+func urlReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// tilePlaceholders are the placeholders a tile URL template may use: {s}
+// (a subdomain, in the host only), {z}, {x}, {y} (required) and {r} (the
+// retina suffix).
+var tilePlaceholders = []string{"{s}", "{z}", "{x}", "{y}", "{r}"}
+
+var hostRE = regexp.MustCompile(`^(\{s\}\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$`)
+
+// parseTileURL parses a tile URL template such as
+// "https://{s}.tile.example.org/{z}/{x}/{y}.png" and returns the origin its
+// tiles load from, for the Content Security Policy ("https://*.tile.example.org").
+func parseTileURL(tmpl string) (origin string, err error) {
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok || scheme != "https" && scheme != "http" {
+		return "", fmt.Errorf("must be an http(s) URL, e.g. \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"")
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if !hostRE.MatchString(host) {
+		return "", fmt.Errorf("host %q is not a host name (only {s} may stand for a subdomain, at its start)", host)
+	}
+	for _, p := range []string{"{z}", "{x}", "{y}"} {
+		if !strings.Contains(tmpl, p) {
+			return "", fmt.Errorf("must hold {z}, {x} and {y}, which the map fills in")
+		}
+	}
+	plain := tmpl
+	for _, p := range tilePlaceholders {
+		plain = strings.ReplaceAll(plain, p, "0")
+	}
+	if i := strings.IndexAny(plain, "{}"); i >= 0 {
+		p := plain[i:]
+		if j := strings.IndexByte(p, '}'); j >= 0 {
+			p = p[:j+1]
+		}
+		return "", fmt.Errorf("unknown placeholder %q (use {s}, {z}, {x}, {y}, {r})", p)
+	}
+	u, err := url.Parse(plain)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("not a URL: %v", urlReason(err))
+	case u.User != nil:
+		return "", fmt.Errorf("holds a user name or password; leave them out")
+	case u.Fragment != "":
+		return "", fmt.Errorf("has a fragment (#...), which tile requests do not send")
+	case strings.ContainsAny(tmpl, " '\";,\\<>`"):
+		return "", fmt.Errorf("holds a character that must be percent-encoded")
+	}
+	return scheme + "://" + strings.Replace(host, "{s}", "*", 1), nil
+}
+
+// Origin returns the origin that the tiles load from, for the Content
+// Security Policy: "https://{s}.tile.example.org/{z}/{x}/{y}.png" gives
+// "https://*.tile.example.org". It is "'none'" for a URL that does not
+// parse, which Load reports as an error.
+func (t Tiles) Origin() string {
+	o, err := parseTileURL(t.URL)
+	if err != nil {
+		return "'none'"
+	}
+	return o
 }

@@ -11,7 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -60,7 +62,7 @@ func Load(dir string) (*Site, diag.List) {
 		s.Files = append(s.Files, f)
 		src, err := ReadFile(dir, f)
 		if err != nil {
-			l.Add(diag.Diagnostic{File: f, Message: readError(err)})
+			l.Add(diag.Diagnostic{File: f, Line: 1, Message: readError(err)})
 			continue
 		}
 		if filepath.Base(f) == PlacesFile {
@@ -76,6 +78,7 @@ func Load(dir string) (*Site, diag.List) {
 		l.Add(diag.Diagnostic{File: DataDir, Severity: diag.Warning,
 			Message: "no records: the files in data/ hold no [[record]] tables, so the site would be empty"})
 	}
+	checkOverrides(dir, &l)
 	s.crossCheck(&l)
 	slices.SortFunc(s.Records, func(a, b *incident.Record) int {
 		if c := a.Date.Compare(b.Date); c != 0 {
@@ -143,6 +146,39 @@ func dataFiles(dir string) (files []string, skipped diag.List, err error) {
 	return files, skipped, err
 }
 
+// OverrideDirs are the folders of a site whose files replace the built-in
+// templates and assets; the build reads them with ReadFile.
+var OverrideDirs = []string{"templates", "assets"}
+
+// checkOverrides reports, before any build, the files in OverrideDirs that
+// ReadFile would refuse: links that lead out of the site and files that are
+// not regular files.
+func checkOverrides(dir string, l *diag.List) {
+	for _, sub := range OverrideDirs {
+		root := filepath.Join(dir, sub)
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil // a missing folder is fine; an unreadable one fails in the build
+			}
+			rel, err := filepath.Rel(dir, path)
+			if err != nil {
+				return nil
+			}
+			rel = filepath.ToSlash(rel)
+			if d.Type()&fs.ModeSymlink != 0 {
+				if _, err := resolve(dir, rel); err != nil {
+					l.Add(diag.Diagnostic{File: rel, Line: 1, Message: readError(err)})
+					return nil
+				}
+			}
+			if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+				l.Add(diag.Diagnostic{File: rel, Line: 1, Message: fmt.Sprintf("not a regular file (%s): the build cannot use it", kind(fi.Mode()))})
+			}
+			return nil
+		})
+	}
+}
+
 // readError words an error of ReadFile for a diagnostic that already names
 // the file.
 func readError(err error) string {
@@ -160,7 +196,7 @@ func (s *Site) loadConfig(l *diag.List) {
 		if errors.Is(err, fs.ErrNotExist) {
 			msg = "missing: a site folder needs a site.toml (mapsite new DIR makes one)"
 		}
-		l.Add(diag.Diagnostic{File: ConfigFile, Message: msg})
+		l.Add(diag.Diagnostic{File: ConfigFile, Line: 1, Message: msg})
 		return
 	}
 	src = bytes.TrimPrefix(src, utf8BOM)
@@ -220,7 +256,10 @@ func stripIndexes(path string) string {
 	return b.String()
 }
 
-var utf8BOM = []byte("\ufeff")
+var (
+	utf8BOM       = []byte("\ufeff")
+	decodeErrorRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+)
 
 // decodeTOML decodes src, the text of file without a byte order mark, into
 // v. Before decoding it refuses text that is not UTF-8 or nests deeper than
@@ -259,7 +298,18 @@ func decodeTOML(file string, src []byte, v any) (md toml.MetaData, dg *diag.Diag
 func syntaxError(file string, src []byte, err error) diag.Diagnostic {
 	var pe toml.ParseError
 	if !errors.As(err, &pe) {
-		return diag.Diagnostic{File: file, Message: "TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
+		// A value of the wrong type for site.toml's fields:
+		// toml: line 13 (last key "map.zoom"): incompatible types: ...
+		dg := diag.Diagnostic{File: file, Line: 1, Column: 1, Message: strings.TrimPrefix(err.Error(), "toml: ")}
+		if m := decodeErrorRE.FindStringSubmatch(err.Error()); m != nil {
+			dg.Line, _ = strconv.Atoi(m[1])
+			dg.Column = 1
+			dg.Field, dg.Message = m[2], m[3]
+			if p, ok := tomlpos.Scan(src)[m[2]]; ok {
+				dg.Line, dg.Column = p.Line, p.Column
+			}
+		}
+		return dg
 	}
 	msg := pe.Message
 	if pe.Usage != "" {

@@ -21,7 +21,11 @@ var recordKeys = []string{"id", "layer", "date", "title", "place", "country", "c
 	"killed", "injured", "casualties", "detained", "arrested", "deported", "note",
 	"attribution", "perpetrator", "summary", "related", "tags", "source"}
 
-var sourceKeys = []string{"title", "url"}
+var sourceKeys = []string{"title", "url", "published"}
+
+// longKeys are the text fields that may hold paragraphs, and so tabs and
+// line breaks; in any other text, a control character is an error.
+var longKeys = map[string]bool{"summary": true, "note": true}
 
 // decoder turns one file's generic TOML into typed values, collecting a
 // diagnostic for every problem.
@@ -103,7 +107,11 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 		r.ID = id
 		d.record = id
 		if !incident.ValidID.MatchString(id) {
-			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them (e.g. %q)", id, slug(id))
+			hint := fmt.Sprintf(" (e.g. %q)", slug(id))
+			if slug(id) == "" {
+				hint = `, e.g. id = "kerman-2024-01-03"; or leave id out to derive it from place and date`
+			}
+			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them%s", id, hint)
 		}
 	}
 	for _, k := range sortedKeys(t) {
@@ -140,6 +148,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 	r.Related = d.strings(t, "related")
 	r.Tags = d.strings(t, "tags")
 	r.Sources = d.sources(t)
+	d.checkEvidence(r)
 	if r.ID == "" && r.Place != "" && !r.Date.IsZero() {
 		r.ID = slug(firstPart(r.Place) + "-" + r.Date.ISO())
 	}
@@ -155,6 +164,9 @@ func (d *decoder) str(t map[string]any, key string) (string, bool) {
 	if !ok {
 		d.errorf(key, "%s must be a string, not %s", key, typeName(v))
 		return "", false
+	}
+	if msg := textProblem(s, longKeys[key]); msg != "" {
+		d.errorf(key, "%s", msg)
 	}
 	return s, true
 }
@@ -284,6 +296,9 @@ func (d *decoder) strings(t map[string]any, key string) []string {
 			d.errorf(key, "%s must hold strings only, not %s", key, typeName(x))
 			continue
 		}
+		if msg := textProblem(s, false); msg != "" {
+			d.errorf(key, "%s", msg)
+		}
 		out = append(out, s)
 	}
 	return out
@@ -318,11 +333,64 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 				ok = false
 			}
 		}
+		published := d.published(st)
 		if ok {
-			out = append(out, incident.Source{Title: title, URL: link})
+			out = append(out, incident.Source{Title: title, URL: link, Published: published})
 		}
 	}
 	return out
+}
+
+// published reads a source's optional publication date: a TOML date or a
+// string "2024-04-30" or "2024-04".
+func (d *decoder) published(t map[string]any) incident.Date {
+	v, ok := t["published"]
+	if !ok {
+		return incident.Date{}
+	}
+	const how = `write published = 2024-04-30 (or "2024-04")`
+	switch v := v.(type) {
+	case time.Time:
+		if v.Location().String() != "date-local" {
+			d.errorf("published", "a publication date has no time of day: %s", how)
+			return incident.Date{}
+		}
+		return incident.DateOf(v)
+	case string:
+		date, err := incident.ParseDate(v)
+		if err != nil || date.Span || date.Precision > incident.Month {
+			d.errorf("published", "cannot read %q as a publication date: %s", v, how)
+			return incident.Date{}
+		}
+		return date
+	default:
+		d.errorf("published", "published must be a date, not %s: %s", typeName(v), how)
+		return incident.Date{}
+	}
+}
+
+// checkEvidence warns when r's date runs past the publication of its newest
+// source, when any of its sources says when it was published: a span such
+// as "2023/2024" read as ending on 31 December 2024 claims more than an
+// article of April 2024 can support.
+func (d *decoder) checkEvidence(r *incident.Record) {
+	var newest incident.Date
+	for _, s := range r.Sources {
+		if !s.Published.IsZero() && (newest.IsZero() || s.Published.End.After(newest.End)) {
+			newest = s.Published
+		}
+	}
+	if newest.IsZero() || r.Date.IsZero() || !r.Date.End.After(newest.End) {
+		return
+	}
+	if r.Date.Start.After(newest.End) {
+		d.report(diag.Warning, "date", "%s is after the newest source was published (%s): is the date right, or is a source missing?",
+			r.Date, newest)
+		return
+	}
+	from, _, _ := strings.Cut(r.Date.ISO(), "/")
+	d.report(diag.Warning, "date", "%q runs to %s, after the newest source was published (%s): end it where the evidence ends, e.g. date = %q",
+		r.Date.ISO(), r.Date.End.Format("2 January 2006"), newest, from+"/"+newest.End.Format("2006-01"))
 }
 
 // position is where a record is written.
