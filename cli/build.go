@@ -38,7 +38,7 @@ func reportBuild(rep *build.Report, err error, quiet bool, stdout, stderr io.Wri
 		return DataError
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mapsite build: %v\n", err)
+		fmt.Fprintf(stderr, "mapsite build: %s\n", diag.Printable(err.Error()))
 		return DataError
 	}
 	rep.Warnings.WriteText(stderr)
