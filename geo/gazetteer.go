@@ -285,8 +285,8 @@ func (g *Gazetteer) loadCurated() error {
 // district the region of its admin-1 code, a region (or a place whose
 // region is unknown) its country. A GeoNames neighbourhood has its parent
 // from the generator (its district, else the city it is a section of).
-// Then each new curated place absorbs the GeoNames places it duplicates
-// (see absorb).
+// First each curated place absorbs the GeoNames places it duplicates (see
+// absorb).
 func (g *Gazetteer) linkParents() {
 	regions := map[string]map[string]string{} // country -> admin-1 code -> region id
 	for i := g.divStart; i < g.divEnd; i++ {
@@ -298,6 +298,9 @@ func (g *Gazetteer) linkParents() {
 			regions[p.Country] = map[string]string{}
 		}
 		regions[p.Country][g.admin1[i]] = p.ID
+	}
+	for _, i := range g.curated {
+		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
 	}
 	countryIDs := map[string]string{} // "TR" -> "country:TR", shared by all its places
 	for i := range g.places {
@@ -317,9 +320,6 @@ func (g *Gazetteer) linkParents() {
 			countryIDs[p.Country] = id
 		}
 		p.Parent = id
-	}
-	for _, i := range g.curated {
-		g.absorb(i)
 	}
 }
 
