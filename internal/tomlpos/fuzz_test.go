@@ -1,0 +1,45 @@
+package tomlpos
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// FuzzScan runs the position index, the offset-to-position map, the
+// excerpt and the depth pre-scan on any bytes: none may panic, and every
+// position they give must lie in the text.
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{
+		"title = \"x\"\n[map]\nzoom = 3\n[[record]]\nid = \"a\"\n[[record.source]]\nurl = \"u\"\n",
+		"[[record]]\r\nid = \"a\"\r\nx = \"b\r\n",
+		"id = \"kerman\\",
+		"title = \"My map\r\n",
+		"[meta.info]\nx = 1\n",
+		"[[record\nid = \"b\"\n",
+		"a.b.c = 1\nx = [[1, {a = 2}], \"]\"]\n",
+		"s = \"\"\"\nnot = key\n\"\"\"\n",
+		"\ufeff[[record]]\n",
+		"x = {a={a={a=1}}}",
+	} {
+		f.Add([]byte(s), 3)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, off int) {
+		lines := bytes.Count(src, []byte("\n")) + 1
+		for path, p := range Scan(src) {
+			if p.Line < 1 || p.Line > lines || p.Column < 1 {
+				t.Fatalf("Scan: %q at %v, outside a text of %d lines", path, p, lines)
+			}
+		}
+		p := At(src, off)
+		if p.Line < 1 || p.Line > lines || p.Column < 1 {
+			t.Fatalf("At(%d) = %v, outside a text of %d lines", off, p, lines)
+		}
+		if ex := Excerpt(src, p.Line, p.Column, 100); !strings.HasSuffix(ex, "^") || strings.Count(ex, "\n") != 1 {
+			t.Fatalf("Excerpt(%v) = %q, want a line and a caret", p, ex)
+		}
+		if at, ok := CheckDepth(src, 8); !ok && (at.Line < 1 || at.Line > lines) {
+			t.Fatalf("CheckDepth = %v, outside a text of %d lines", at, lines)
+		}
+	})
+}
