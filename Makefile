@@ -5,7 +5,7 @@ VENDOR  := assets/vendor
 VENDORED := $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css $(VENDOR)/supercluster.min.js \
 	$(VENDOR)/topojson-client.min.js $(VENDOR)/countries-50m.json $(VENDOR)/images/layers.png
 
-.PHONY: all site test vet gotest e2e bench vendor clean gazetteer
+.PHONY: all site test vet gotest e2e bench fuzz vendor clean gazetteer
 
 all: mapsite site
 
@@ -40,6 +40,17 @@ gotest: vendor
 
 e2e: mapsite
 	node --test tests/
+
+# Runs each fuzz target for FUZZTIME (go test -fuzz takes one target at a
+# time); `make test` runs their seed corpora (testdata/fuzz/ in each package).
+FUZZTIME ?= 1m
+FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan \
+	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable
+fuzz: vendor
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 bench: vendor
 	$(GO) test -run '^$$' -bench . -benchmem ./...
