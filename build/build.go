@@ -26,6 +26,13 @@ type Options struct {
 	OutDir  string // replaced whole on success
 	BaseURL string // overrides site.toml's base_url; only for absolute URLs in the feed, sitemap and social meta
 	Force   bool   // replace an output folder that mapsite did not write
+	// AllowEmpty lets a build with no records replace a published site
+	// that has some.
+	AllowEmpty bool
+	// LockWait is how long to wait for another build into OutDir to
+	// finish before refusing; 0 means DefaultLockWait.
+	LockWait time.Duration
+	Log      io.Writer // says when the build waits for another, or repairs a killed one's output
 }
 
 // Report describes a finished build.
@@ -54,12 +61,25 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	if err := checkOutput(opt.SiteDir, opt.OutDir, opt.Force); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
+	wait := opt.LockWait
+	if wait == 0 {
+		wait = DefaultLockWait
+	}
+	out, err := openOutput(opt.OutDir, wait, opt.Log)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	defer out.close()
 	files, rep, err := Render(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
+	checkpoint("rendered")
+	if n := out.publishedRecords(); rep.Records == 0 && n > 0 && !opt.AllowEmpty {
+		return nil, fmt.Errorf("output: %w", emptySiteError(opt.OutDir, n))
+	}
 	err = rep.step(ctx, "write", func() error {
-		return writeAtomic(opt.OutDir, files)
+		return out.write(files, rep.Records)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)

@@ -1,18 +1,30 @@
 package build
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Marker is the file every output folder gets, so that a later build knows
-// the folder is its own to replace.
+// the folder is its own to replace. It is written last, so a temporary
+// folder that has it is complete, and it records the number of records the
+// folder publishes.
 const Marker = ".mapsite-output"
+
+const markerText = "This folder is written by mapsite build and replaced whole by the next build.\n"
+
+// DefaultLockWait is how long a build waits for another build into the same
+// output folder to finish before it refuses.
+const DefaultLockWait = 5 * time.Minute
 
 // Files is a whole output tree in memory, by slash-separated path.
 type Files map[string][]byte
@@ -80,35 +92,252 @@ func resolve(path string) string {
 	return filepath.Join(resolve(filepath.Clean(dir)), base)
 }
 
-// writeAtomic writes files into a fresh folder beside outDir and then swaps
-// it in, so that outDir is either the old tree or the complete new one,
-// never a mix, whatever happens during the write.
-func writeAtomic(outDir string, files Files) error {
-	out, err := filepath.Abs(outDir)
+// followLinks returns the path that path names after following links,
+// also a link to a folder that does not exist yet.
+func followLinks(path string) string {
+	for range 40 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = filepath.Clean(target)
+	}
+	return resolve(path)
+}
+
+// An output is an output folder held by one build. Every build of a folder
+// first takes its lock (a file beside it, ".<name>.lock"), so at most one
+// build at a time writes beside it; then it repairs what a build killed
+// mid-way left behind, and removes that build's temporary folders.
+//
+// The new tree is written into a temporary folder beside the output,
+// ".<name>.new-<random>", whose Marker is written last. It is swapped in
+// with one atomic exchange of the two folders where the system has one
+// (Linux renameat2 RENAME_EXCHANGE, macOS renamex_np RENAME_SWAP).
+// Elsewhere the old folder is first renamed aside to ".<name>.old-<random>"
+// and the new one renamed in: a kill between the two renames leaves no
+// output folder, and the next build, even a failing one, renames the aside
+// folder back before anything else. The output folder is always a real
+// folder, never a link, so publishers can copy it as it is.
+type output struct {
+	dir  string   // the output folder: absolute, with links resolved
+	name string   // its base name, for messages and sibling names
+	lock *os.File // held from openOutput to close
+	log  io.Writer
+}
+
+// sibling returns the path of a folder beside the output: ".<name><suffix>".
+func (o *output) sibling(suffix string) string {
+	return filepath.Join(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+suffix)
+}
+
+// openOutput takes the lock of the output folder outDir, waiting up to
+// wait (and saying so on log) while another build holds it, then recovers
+// from any build that was killed mid-way.
+func openOutput(outDir string, wait time.Duration, log io.Writer) (*output, error) {
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = io.Discard
+	}
+	// A link as output folder stays a link: the folder it points to is
+	// the one replaced.
+	o := &output{dir: followLinks(abs), name: outDir, log: log}
+	if err := os.MkdirAll(filepath.Dir(o.dir), 0o755); err != nil {
+		return nil, err
+	}
+	if err := o.takeLock(wait); err != nil {
+		return nil, err
+	}
+	checkpoint("locked")
+	if err := o.recover(); err != nil {
+		o.close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// takeLock locks ".<name>.lock" beside the output folder. The lock is the
+// operating system's (flock), so it dies with its process: a killed build
+// never leaves a folder locked.
+func (o *output) takeLock(wait time.Duration) error {
+	path := o.sibling(".lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	deadline := time.Now().Add(wait)
+	said := false
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		if ok {
+			break
+		}
+		holder := lockHolder(path)
+		if time.Now().After(deadline) {
+			f.Close()
+			return fmt.Errorf("another mapsite build%s is still writing %s after %s; wait for it to finish, or stop it and build again (the next build repairs what it leaves)", holder, o.name, wait.Round(time.Second))
+		}
+		if !said {
+			fmt.Fprintf(o.log, "waiting for another mapsite build%s to finish writing %s (up to %s)\n", holder, o.name, wait.Round(time.Second))
+			said = true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Name the holder for builds that wait.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	o.lock = f
+	return nil
+}
+
+// lockHolder returns " (process N)" for the build that holds the lock, as
+// far as it has said, or "".
+func lockHolder(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+		return fmt.Sprintf(" (process %d)", pid)
+	}
+	return ""
+}
+
+// close releases the lock. The lock file stays: removing it would let two
+// builds lock two different files of the same name.
+func (o *output) close() {
+	if o.lock != nil {
+		o.lock.Close() // releases the flock
+		o.lock = nil
+	}
+}
+
+// recover undoes what builds killed mid-way left: it renames an output
+// folder that was moved aside back into place, and removes every temporary
+// folder. It runs with the lock held, so no other build is using them.
+func (o *output) recover() error {
+	asides, _ := filepath.Glob(o.sibling(".old-*"))
+	if _, err := os.Lstat(o.dir); errors.Is(err, fs.ErrNotExist) && len(asides) > 0 {
+		// A build was killed between its two renames. Each rename is
+		// atomic, so the aside folder is a whole earlier output; with
+		// several (which one build cannot leave), the newest.
+		newest, newestTime := "", time.Time{}
+		for _, a := range asides {
+			if fi, err := os.Stat(a); err == nil && (newest == "" || fi.ModTime().After(newestTime)) {
+				newest, newestTime = a, fi.ModTime()
+			}
+		}
+		if newest != "" {
+			if err := os.Rename(newest, o.dir); err != nil {
+				return fmt.Errorf("restore %s from %s: %w", o.name, newest, err)
+			}
+			fmt.Fprintf(o.log, "restored %s, which a killed build had left moved aside\n", o.name)
+		}
+	}
+	var stale []string
+	for _, pattern := range []string{".new-*", ".old-*", ".del-*"} {
+		m, _ := filepath.Glob(o.sibling(pattern))
+		stale = append(stale, m...)
+	}
+	for i, s := range stale {
+		if err := o.discard(s); err != nil {
+			return fmt.Errorf("remove %s, left by a killed build: %w", s, err)
+		}
+		if i == 0 {
+			checkpoint("sweeping")
+		}
+	}
+	return nil
+}
+
+// discard removes a folder that is not the output: first renamed to
+// ".<name>.del-…", so that no half-removed tree ever carries a name that
+// recover would restore, then removed.
+func (o *output) discard(dir string) error {
+	prefix := "." + filepath.Base(o.dir) + "."
+	if base := filepath.Base(dir); !strings.HasPrefix(base, prefix+"del-") {
+		// ".public.new-123" becomes ".public.del-new-123": unique, as
+		// its source name was.
+		del := o.sibling(".del-" + strings.TrimPrefix(base, prefix))
+		if err := os.Rename(dir, del); err != nil {
+			return err
+		}
+		dir = del
+	}
+	entries, _ := os.ReadDir(dir)
+	for i, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+		if i == 0 {
+			checkpoint("removing")
+		}
+	}
+	return os.RemoveAll(dir)
+}
+
+// publishedRecords returns how many records the site in the output folder
+// publishes: 0 when there is none.
+func (o *output) publishedRecords() int {
+	f, err := os.Open(filepath.Join(o.dir, Marker))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "records: "); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	// Written before the marker counted records: count the record pages.
+	pages, _ := filepath.Glob(filepath.Join(o.dir, "incidents", "*", "index.html"))
+	return len(pages)
+}
+
+// write writes files, a site of records records, into a fresh temporary
+// folder and swaps it in, so that the output folder is either the old tree
+// or the complete new one, never a mix, whatever happens during the write.
+func (o *output) write(files Files, records int) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".new-")
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := o.fill(tmp, files, records); err != nil {
+		o.discard(tmp)
 		return err
 	}
-	// A build killed mid-way leaves its temporary folder behind; sweep them.
-	stale, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(out)+".new-*"))
-	for _, s := range stale {
-		os.RemoveAll(s)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
-	if err != nil {
+	checkpoint("complete")
+	if err := o.swap(tmp); err != nil {
+		o.discard(tmp)
 		return err
 	}
-	defer os.RemoveAll(tmp) // a no-op after a successful swap
-	if err := writeTree(tmp, files); err != nil {
+	return nil
+}
+
+// fill writes the tree into root, the marker last.
+func (o *output) fill(root string, files Files, records int) error {
+	if err := writeTree(root, files); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	checkpoint("written")
+	marker := fmt.Sprintf("%srecords: %d\n", markerText, records)
+	if err := writeFile(filepath.Join(root, Marker), []byte(marker)); err != nil {
 		return err
 	}
-	return swap(tmp, out)
+	return os.Chmod(root, 0o755) // MkdirTemp makes it 0700
 }
 
 func writeTree(root string, files Files) error {
@@ -122,12 +351,15 @@ func writeTree(root string, files Files) error {
 			made[dir] = true
 		}
 	}
-	for _, p := range paths {
+	for i, p := range paths {
 		if err := writeFile(filepath.Join(root, filepath.FromSlash(p)), files[p]); err != nil {
 			return err
 		}
+		if i == len(paths)/2 {
+			checkpoint("writing")
+		}
 	}
-	return writeFile(filepath.Join(root, Marker), []byte("This folder is written by mapsite build and replaced whole by the next build.\n"))
+	return nil
 }
 
 // writeFile is a variable so that tests can make writes fail.
@@ -135,25 +367,58 @@ var writeFile = func(name string, data []byte) error {
 	return os.WriteFile(name, data, 0o644)
 }
 
-// swap replaces out with tmp: the old tree is renamed aside, the new one
-// renamed in, and the old one removed. Each rename is atomic; if the
-// second fails the old tree is put back.
-func swap(tmp, out string) error {
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return err
+// swap puts the complete tree tmp in place of the output folder.
+func (o *output) swap(tmp string) error {
+	if _, err := os.Lstat(o.dir); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(tmp, o.dir)
+	}
+	if !noExchange {
+		err := exchange(tmp, o.dir)
+		if err == nil {
+			// tmp now holds the old tree.
+			checkpoint("exchanged")
+			return o.discard(tmp)
+		}
+		if !errors.Is(err, errNoExchange) {
+			return fmt.Errorf("swap %s in: %w", o.name, err)
 		}
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
+	aside := o.sibling(".old-" + strings.TrimPrefix(filepath.Base(tmp), "."+filepath.Base(o.dir)+".new-"))
+	if err := os.Rename(o.dir, aside); err != nil {
+		return fmt.Errorf("move %s aside: %w", o.name, err)
+	}
+	checkpoint("swap-1")
+	if err := os.Rename(tmp, o.dir); err != nil {
+		if err2 := os.Rename(aside, o.dir); err2 != nil {
+			return fmt.Errorf("swap %s in: %w; the old site is at %s (the next build puts it back)", o.name, err, aside)
 		}
-		return err
+		return fmt.Errorf("swap %s in: %w", o.name, err)
 	}
-	if old != "" {
-		return os.RemoveAll(old)
+	checkpoint("swap-2")
+	return o.discard(aside)
+}
+
+// errNoExchange says the system cannot exchange two folders atomically.
+var errNoExchange = errors.New("atomic exchange unsupported")
+
+// Test hooks, read once: MAPSITE_TEST_DIE_AT names a point at which the
+// build kills itself (SIGKILL, so nothing is cleaned up), for the kill test;
+// MAPSITE_TEST_NO_EXCHANGE=1 takes the two-rename swap. Each point costs a
+// build one string comparison.
+var (
+	dieAt      = os.Getenv("MAPSITE_TEST_DIE_AT")
+	noExchange = os.Getenv("MAPSITE_TEST_NO_EXCHANGE") == "1"
+)
+
+// checkpoint is a named point of the write, where the kill test kills the
+// build.
+func checkpoint(name string) {
+	if dieAt == name {
+		killSelf()
 	}
-	return nil
+}
+
+// emptySiteError refuses to replace a published site with an empty one.
+func emptySiteError(outDir string, published int) error {
+	return fmt.Errorf("data/ has no records, and %s publishes %d: this build would empty the site; add records to data/, or run mapsite build --allow-empty to publish an empty site", outDir, published)
 }

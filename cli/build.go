@@ -11,12 +11,14 @@ import (
 )
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("build", "[-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [-q] [--force]", stderr)
+	fs := newFlags("build", "[-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [-q] [--force] [--allow-empty]", stderr)
 	var opt build.Options
 	fs.StringVar(&opt.SiteDir, "s", ".", "site folder (holds site.toml and data/)")
 	fs.StringVar(&opt.OutDir, "o", "public", "output folder, replaced whole on success")
 	fs.StringVar(&opt.BaseURL, "base-url", "", "absolute URL the site is published at (feed, sitemap, social meta only)")
 	fs.BoolVar(&opt.Force, "force", false, "replace an output folder that mapsite did not write")
+	fs.BoolVar(&opt.AllowEmpty, "allow-empty", false, "let a build with no records replace a published site")
+	opt.Log = stderr
 	quiet := fs.Bool("q", false, "print nothing but errors and warnings")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code

@@ -22,7 +22,7 @@ const (
 const usage = `mapsite turns incident records kept in TOML into a static map site.
 
 Usage:
-  mapsite build  [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [-q] [--force]
+  mapsite build  [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [-q] [--force] [--allow-empty]
   mapsite check  [-s SITE_DIR] [--format text|json]
   mapsite serve  [-s SITE_DIR] [--addr 127.0.0.1:1313]
   mapsite places [-s SITE_DIR] [--country CC] [--json] QUERY

@@ -1,0 +1,237 @@
+//go:build unix
+
+package build
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestKillChild is the build that TestKill runs in a process of its own
+// (this test binary again, with MAPSITE_KILL_SITE set) so that it can kill
+// it. Run alone, it skips.
+func TestKillChild(t *testing.T) {
+	siteDir := os.Getenv("MAPSITE_KILL_SITE")
+	if siteDir == "" {
+		t.Skip("a helper process of TestKill")
+	}
+	_, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: os.Getenv("MAPSITE_KILL_OUT"), Log: os.Stderr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// child is one build process of the kill test.
+type child struct {
+	cmd    *exec.Cmd
+	stderr bytes.Buffer
+}
+
+func startChild(t *testing.T, siteDir, out string, env ...string) *child {
+	t.Helper()
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")}
+	c.cmd.Env = append(os.Environ(), append(env, "MAPSITE_KILL_SITE="+siteDir, "MAPSITE_KILL_OUT="+out)...)
+	c.cmd.Stderr = &c.stderr
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// wait returns how the child ended: "ok", "failed" or "killed".
+func (c *child) wait() string {
+	err := c.cmd.Wait()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &exit):
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			return "killed"
+		}
+		return "failed"
+	}
+	return err.Error()
+}
+
+// treeSum returns a digest of every file below dir (paths and contents),
+// or "" when dir does not exist.
+func treeSum(t *testing.T, dir string) string {
+	t.Helper()
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s %d %x\n", filepath.ToSlash(rel), len(b), sha256.Sum256(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// TestKill kills a 3,000-record build at every named point of its write and
+// swap (and at a few moments from outside), then checks that the output
+// folder is the old site or the new one, whole, or is put back by the next
+// build, even a failing one; that the next good build succeeds with the
+// right content; and that nothing is left beside the output.
+func TestKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 3,000-record site a few dozen times")
+	}
+	siteDir := syntheticSite(t, 3000)
+	dataFile := filepath.Join(siteDir, "data", "synthetic.toml")
+	brokenFile := filepath.Join(siteDir, "data", "broken.toml")
+	v1, err := os.ReadFile(dataFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := [2][]byte{v1, bytes.ReplaceAll(v1, []byte("A synthetic record for benchmarks."), []byte("An edited record."))}
+	out := filepath.Join(t.TempDir(), "public")
+
+	// build runs one build to its end and returns how it ended.
+	build := func(env ...string) (string, string) {
+		c := startChild(t, siteDir, out, env...)
+		return c.wait(), c.stderr.String()
+	}
+	var sums [2]string
+	var took time.Duration
+	for v := range versions {
+		os.WriteFile(dataFile, versions[v], 0o644)
+		start := time.Now()
+		if how, msg := build(); how != "ok" {
+			t.Fatalf("build of version %d: %s\n%s", v, how, msg)
+		}
+		took = time.Since(start)
+		sums[v] = treeSum(t, out)
+	}
+	if sums[0] == sums[1] {
+		t.Fatal("the two versions build the same site")
+	}
+	t.Logf("a build takes %s", took.Round(time.Millisecond))
+
+	type kill struct {
+		at         string        // a checkpoint, or "" to kill from outside
+		after      time.Duration // for a kill from outside
+		noExchange bool          // take the two-rename swap
+	}
+	rounds := [][]kill{
+		{{at: "locked"}},
+		{{at: "rendered"}},
+		{{at: "writing"}},
+		{{at: "written"}},
+		{{at: "complete"}},
+		{{at: "exchanged"}},
+		{{at: "removing"}},
+		{{at: "swap-1", noExchange: true}},
+		{{at: "swap-2", noExchange: true}},
+		{{at: "writing"}, {at: "sweeping"}}, // the second dies removing what the first left
+		{{after: took * 4 / 10}},
+		{{after: took * 8 / 10}},
+	}
+	cur, survived := 1, 0
+	for _, round := range rounds {
+		target := 1 - cur
+		os.WriteFile(dataFile, versions[target], 0o644)
+		for _, k := range round {
+			name := k.at
+			if name == "" {
+				name = "after " + k.after.Round(time.Millisecond).String()
+			}
+			env := []string{"MAPSITE_TEST_DIE_AT=" + k.at}
+			if k.noExchange {
+				env = append(env, "MAPSITE_TEST_NO_EXCHANGE=1")
+			}
+			c := startChild(t, siteDir, out, env...)
+			if k.at == "" {
+				time.AfterFunc(k.after, func() { c.cmd.Process.Kill() })
+			}
+			how := c.wait()
+			if k.at != "" && how != "killed" {
+				t.Fatalf("kill at %s: the build was not killed but %s\n%s", name, how, c.stderr.String())
+			}
+			if how == "killed" {
+				survived++
+			}
+			switch got := treeSum(t, out); {
+			case got == sums[cur] || got == sums[target]:
+			case got == "" && k.at == "swap-1":
+				// No output until the next build puts it back, below.
+			default:
+				t.Errorf("kill at %s (%s): the output is neither site, whole (%q)", name, how, got)
+			}
+		}
+		// The next build fails on bad data, and still leaves a whole site.
+		os.WriteFile(brokenFile, []byte("[[record]]\nid = \"x\"\nlayer = \"nope\"\n"), 0o644)
+		how, msg := build()
+		os.Remove(brokenFile)
+		if how != "failed" {
+			t.Fatalf("after the kill at %v: a build of bad data ended %s\n%s", round, how, msg)
+		}
+		if got := treeSum(t, out); got != sums[cur] && got != sums[target] {
+			t.Errorf("after the kill at %v, a failed build left the output neither site (%q)\n%s", round, got, msg)
+		}
+		if how, msg := build(); how != "ok" {
+			t.Fatalf("after the kill at %v: the next build ended %s\n%s", round, how, msg)
+		}
+		if got := treeSum(t, out); got != sums[target] {
+			t.Errorf("after the kill at %v, the next build did not write the new site", round)
+		}
+		if left := siblings(t, out); len(left) > 0 {
+			t.Errorf("after the kill at %v, left beside the output: %v", round, left)
+		}
+		cur = target
+	}
+	t.Logf("%d kills survived", survived)
+
+	// Two builds at once: one waits for the other, both succeed, and the
+	// output is the site, whole, with nothing left beside it.
+	target := 1 - cur
+	os.WriteFile(dataFile, versions[target], 0o644)
+	var wg sync.WaitGroup
+	results := make([]string, 2)
+	logs := make([]string, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := startChild(t, siteDir, out)
+			results[i] = c.wait()
+			logs[i] = c.stderr.String()
+		}()
+	}
+	wg.Wait()
+	if results[0] != "ok" || results[1] != "ok" {
+		t.Errorf("two builds at once ended %v\n%s", results, strings.Join(logs, "\n"))
+	}
+	if !strings.Contains(logs[0]+logs[1], "waiting for another mapsite build") {
+		t.Errorf("neither of two builds at once waited for the other:\n%s", strings.Join(logs, "\n"))
+	}
+	if got := treeSum(t, out); got != sums[target] {
+		t.Errorf("two builds at once left the output neither site")
+	}
+	if left := siblings(t, out); len(left) > 0 {
+		t.Errorf("two builds at once left beside the output: %v", left)
+	}
+}
