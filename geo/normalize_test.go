@@ -29,6 +29,20 @@ func TestNormalize(t *testing.T) {
 		{"Main St", "main st"},
 		{"", ""},
 		{"!!!", ""},
+		{"The the Hague", "hague"},
+		// Persian and Arabic.
+		{"كرمان", "کرمان"},                  // Arabic kaf and yeh fold to the Persian letters
+		{"کرمان", "کرمان"},                  // already Persian
+		{"كـرمـان", "کرمان"},                // tatweel dropped
+		{"مُحَمَّد", "محمد"},                // harakat dropped
+		{"استان\u200cکرمان", "استان کرمان"}, // ZWNJ separates like a space
+		{"أصفهان", "اصفهان"},                // hamza on alef dropped
+		{"آبادان", "ابادان"},                // madda dropped
+		{"ولاية", "ولایه"},                  // teh marbuta to heh, Arabic yeh to Persian yeh
+		{"۱۳۴۲", "1342"},                    // Persian digits
+		{"٢٠٢٤", "2024"},                    // Arabic-Indic digits
+		{"Керман", "керман"},
+		{"Kermanshah", "kermanshah"},
 	}
 	for _, tt := range tests {
 		if got := Normalize(tt.in); got != tt.want {
@@ -38,11 +52,15 @@ func TestNormalize(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"İstanbul", "Martyrs'", "St. x", "ǅ", "\xff", "the the"} {
+	for _, s := range []string{"İstanbul", "Martyrs'", "St. x", "ǅ", "\xff", "the the", "the the x",
+		"استان\u200cکرمان", "كرمانـ", "مُحَمَّد", "۱۲۳", "Керман", "ﷺ", "ﻙ", "st st st"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k := Normalize(s)
+		if k2 := Normalize(k); k2 != k {
+			t.Errorf("Normalize not idempotent: Normalize(%q) = %q, Normalize(%q) = %q", s, k, k, k2)
+		}
 		if !utf8.ValidString(k) && utf8.ValidString(s) {
 			t.Errorf("Normalize(%q) = %q, not valid UTF-8", s, k)
 		}

@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -42,13 +43,22 @@ type NotFoundError struct {
 	// Partial is how the parts to the right of Part resolved, if any: a
 	// coarser answer a caller may choose to use, marked as such.
 	Partial *Result
+	// Contradicts is set when Part does name places, but none inside the
+	// part to its right ("Kadıköy, Ankara"): the parent contradicts the
+	// child. Suggestions then start with the places of that name, each
+	// labelled with its real parent.
+	Contradicts bool
 }
 
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "unknown place %q", e.Part)
-	if e.Part != strings.TrimSpace(e.Query.Text) && e.Partial != nil {
-		fmt.Fprintf(&b, " in %q", e.Partial.Place.Name)
+	switch {
+	case e.Contradicts && e.Partial != nil:
+		fmt.Fprintf(&b, "%q is not in %q", e.Part, e.Partial.Place.Name)
+	case e.Part != strings.TrimSpace(e.Query.Text) && e.Partial != nil:
+		fmt.Fprintf(&b, "unknown place %q in %q", e.Part, e.Partial.Place.Name)
+	default:
+		fmt.Fprintf(&b, "unknown place %q", e.Part)
 	}
 	if len(e.Labels) > 0 {
 		b.WriteString(" (did you mean ")
@@ -78,6 +88,7 @@ const maxCandidates = 5
 type match struct {
 	i      int32
 	parent int32 // -1 when the part is the rightmost
+	cls    int   // class of the match among the others (see rank)
 }
 
 // Resolve returns the best match for q and why it won. Each part of a
@@ -136,12 +147,12 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 				continue
 			}
 			if prev == nil {
-				cur = append(cur, match{i, -1})
+				cur = append(cur, match{i: i, parent: -1})
 				continue
 			}
 			for _, m := range prev {
 				if i != m.i && g.inside(i, m.i) {
-					cur = append(cur, match{i, m.i})
+					cur = append(cur, match{i: i, parent: m.i})
 					break
 				}
 			}
@@ -157,7 +168,29 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 					within = append(within, m.i)
 				}
 			}
-			e.Suggestions = g.suggest(keys[k], country, within)
+			if prev != nil {
+				// The name exists, but not inside its parent: suggest
+				// the places of that name first.
+				var same []match
+				for _, i := range g.lookupLevel(keys[k], full[k], levels[k]) {
+					if country == "" || g.places[i].Country == country {
+						same = append(same, match{i: i, parent: -1})
+					}
+				}
+				g.rank(same)
+				for _, m := range same {
+					if len(e.Suggestions) == 3 {
+						break
+					}
+					e.Suggestions = append(e.Suggestions, g.places[m.i])
+				}
+				e.Contradicts = len(same) > 0
+			}
+			for _, p := range g.suggest(keys[k], country, within) {
+				if len(e.Suggestions) < 3 && !slices.ContainsFunc(e.Suggestions, func(q Place) bool { return q.ID == p.ID }) {
+					e.Suggestions = append(e.Suggestions, p)
+				}
+			}
 			for _, s := range e.Suggestions {
 				e.Labels = append(e.Labels, g.Label(s))
 			}
@@ -281,9 +314,9 @@ func (g *Gazetteer) result(ms []match, country string, outside []int32) Result {
 	for n, m := range ms[1:] {
 		c := &g.places[m.i]
 		if n < maxCandidates {
-			r.Candidates = append(r.Candidates, Candidate{Place: *c, Why: g.why(m.i, best)})
+			r.Candidates = append(r.Candidates, Candidate{Place: *c, Why: g.why(m, ms[0])})
 		}
-		if g.class(m.i) == g.class(best) && (bw == 0 || g.weight(m.i)*closeFactor >= bw) {
+		if m.cls == ms[0].cls && (bw == 0 || g.weight(m.i)*closeFactor >= bw) {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("ambiguous: %q and %q both match (%s vs %s); add a parent place or coordinates to choose",
 				g.Label(g.places[best]), g.Label(*c), popText(bw), popText(g.weight(m.i))))
 		}
@@ -358,14 +391,44 @@ func (g *Gazetteer) weight(i int32) int {
 	return w
 }
 
+// rank sorts matches best first. A region or GeoNames district ranks
+// after the settlements of its own country that share its name (Kerman
+// city before Kerman province), but is weighed against those of other
+// countries by population like any place: Chechnya the region, not a
+// village of that name in Ukraine.
 func (g *Gazetteer) rank(ms []match) {
-	sort.SliceStable(ms, func(a, b int) bool { return g.less(ms[a].i, ms[b].i) })
+	settled := map[string]bool{}
+	for _, m := range ms {
+		if g.class(m.i) == 1 {
+			settled[g.places[m.i].Country] = true
+		}
+	}
+	for k := range ms {
+		c := g.class(ms[k].i)
+		if c > 1 && !settled[g.places[ms[k].i].Country] {
+			c = 1
+		}
+		ms[k].cls = c
+	}
+	sort.SliceStable(ms, func(a, b int) bool {
+		if ms[a].cls != ms[b].cls {
+			return ms[a].cls < ms[b].cls
+		}
+		return g.lessInClass(ms[a].i, ms[b].i)
+	})
 }
 
+// less orders two places by class, then as lessInClass does.
 func (g *Gazetteer) less(a, b int32) bool {
 	if ca, cb := g.class(a), g.class(b); ca != cb {
 		return ca < cb
 	}
+	return g.lessInClass(a, b)
+}
+
+// lessInClass orders two places of one class: the heavier first (see
+// weight), then the finer, then by ID.
+func (g *Gazetteer) lessInClass(a, b int32) bool {
 	if wa, wb := g.weight(a), g.weight(b); wa != wb {
 		return wa > wb
 	}
@@ -376,11 +439,12 @@ func (g *Gazetteer) less(a, b int32) bool {
 	return pa.ID < pb.ID
 }
 
-func (g *Gazetteer) why(i, best int32) string {
+func (g *Gazetteer) why(m, bm match) string {
+	i, best := m.i, bm.i
 	p, b := &g.places[i], &g.places[best]
 	switch {
-	case g.class(i) != g.class(best):
-		switch g.class(best) {
+	case m.cls != bm.cls:
+		switch bm.cls {
 		case 0:
 			return "a country's name takes precedence"
 		case 1:
