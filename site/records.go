@@ -380,7 +380,16 @@ func (d *decoder) checkEvidence(r *incident.Record) {
 			newest = s.Published
 		}
 	}
-	if newest.IsZero() || r.Date.IsZero() || !r.Date.End.After(newest.End) {
+	if newest.IsZero() || r.Date.IsZero() {
+		return
+	}
+	// A date known to the month or coarser may run to the end of the
+	// month of publication: "2024-04" is fine for an article of 2 April.
+	limit := newest.End
+	if r.Date.Precision != incident.Day {
+		limit = time.Date(limit.Year(), limit.Month()+1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	if !r.Date.End.After(limit) {
 		return
 	}
 	if r.Date.Start.After(newest.End) {
@@ -389,8 +398,12 @@ func (d *decoder) checkEvidence(r *incident.Record) {
 		return
 	}
 	from, _, _ := strings.Cut(r.Date.ISO(), "/")
+	fix := from + "/" + newest.End.Format("2006-01")
+	if from == newest.End.Format("2006-01") {
+		fix = from
+	}
 	d.report(diag.Warning, "date", "%q runs to %s, after the newest source was published (%s): end it where the evidence ends, e.g. date = %q",
-		r.Date.ISO(), r.Date.End.Format("2 January 2006"), newest, from+"/"+newest.End.Format("2006-01"))
+		r.Date.ISO(), r.Date.End.Format("2 January 2006"), newest, fix)
 }
 
 // position is where a record is written.

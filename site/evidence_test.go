@@ -1,0 +1,75 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mapsite/mapsite/diag"
+)
+
+// TestDatePastSources checks the warning for a record whose date runs past
+// the publication of its newest source (issue 11): only when a source says
+// when it was published, and at the record's date.
+func TestDatePastSources(t *testing.T) {
+	const base = `[[record]]
+id = "r"
+layer = "attack"
+date = %DATE%
+title = "t"
+place = "Paris"
+country = "FR"
+summary = "s"
+[[record.source]]
+title = "a"
+url = "https://example.org/a"
+%PUB1%
+[[record.source]]
+title = "b"
+url = "https://example.org/b"
+%PUB2%
+`
+	tests := []struct {
+		name, date, pub1, pub2, want string
+	}{
+		{"no publication dates", `"2023/2024"`, ``, ``, ``},
+		{"span past the article", `"2023/2024"`, `published = 2024-04-30`, ``,
+			`data/r.toml:4:1: warning: record "r": date: "2023/2024" runs to 31 December 2024, after the newest source was published (30 April 2024): end it where the evidence ends, e.g. date = "2023/2024-04"`},
+		{"span ending with the article", `"2023/2024-04"`, `published = 2024-04-30`, ``, ``},
+		{"newest source counts", `"2023/2024"`, `published = 2024-04-30`, `published = "2025-01"`, ``},
+		{"newest of two still too early", `"2023/2024"`, `published = 2024-01-02`, `published = "2024-04"`,
+			`data/r.toml:4:1: warning: record "r": date: "2023/2024" runs to 31 December 2024, after the newest source was published (April 2024): end it where the evidence ends, e.g. date = "2023/2024-04"`},
+		{"year of publication", `"2024"`, `published = "2024-04-30"`, ``,
+			`data/r.toml:4:1: warning: record "r": date: "2024" runs to 31 December 2024, after the newest source was published (30 April 2024): end it where the evidence ends, e.g. date = "2024/2024-04"`},
+		{"month of publication", `"2024-04"`, `published = 2024-04-02`, ``, ``},
+		{"month after publication", `"2024-04/2024-05"`, `published = 2024-04-02`, ``,
+			`data/r.toml:4:1: warning: record "r": date: "2024-04/2024-05" runs to 31 May 2024, after the newest source was published (2 April 2024): end it where the evidence ends, e.g. date = "2024-04"`},
+		{"day after publication", `2024-05-01`, `published = 2024-04-30`, ``,
+			`data/r.toml:4:1: warning: record "r": date: 1 May 2024 is after the newest source was published (30 April 2024): is the date right, or is a source missing?`},
+		{"day of publication", `2024-04-30`, `published = 2024-04-30`, ``, ``},
+		{"month-precision publication covers its month", `2024-04-30`, `published = "2024-04"`, ``, ``},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyFile(t, "testdata/good/site.toml", filepath.Join(dir, "site.toml"))
+			os.Mkdir(filepath.Join(dir, "data"), 0o755)
+			src := strings.NewReplacer("%DATE%", tt.date, "%PUB1%", tt.pub1, "%PUB2%", tt.pub2).Replace(base)
+			os.WriteFile(filepath.Join(dir, "data", "r.toml"), []byte(src), 0o644)
+			_, l := Load(dir)
+			if l.Errors() > 0 {
+				t.Fatalf("Load() = %v, want no errors", l)
+			}
+			var got []string
+			for _, d := range l {
+				if d.Severity == diag.Warning {
+					got = append(got, d.String())
+				}
+			}
+			if g := strings.Join(got, "\n"); g != tt.want {
+				t.Errorf("warnings = %q,\nwant %q", g, tt.want)
+			}
+		})
+	}
+}
