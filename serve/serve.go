@@ -42,6 +42,7 @@ const reloadPath = "/_mapsite/"
 // Server builds, serves and rebuilds one site.
 type Server struct {
 	opt    Options
+	hosts  hosts
 	mu     sync.Mutex
 	files  build.Files // the last good build
 	errMsg string      // the last failed build's errors, "" after a success
@@ -65,9 +66,10 @@ func Run(ctx context.Context, opt Options) error {
 	if err != nil {
 		return err
 	}
+	addr := ln.Addr().String()
+	s.hosts = allowedHosts(opt.Addr, addr)
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	addr := ln.Addr().String()
 	fmt.Fprintf(opt.Log, "serving %s at http://%s/ (Ctrl-C to stop)\n", opt.SiteDir, addr)
 	if opt.Ready != nil {
 		opt.Ready(addr)
@@ -193,9 +195,59 @@ func (s *Server) closeSubscribers() {
 	}
 }
 
+// hosts are the names a request's Host header may give: the server
+// answers nothing else, so that a page on another site whose name an
+// attacker points at 127.0.0.1 (DNS rebinding) cannot read this one.
+type hosts struct {
+	names map[string]bool // lower case, without brackets or port
+	anyIP bool            // listening on every address: any IP literal too
+	port  string          // the port listened on; a Host may also omit it
+}
+
+// allowedHosts returns the hosts a server listening on listen (the
+// --addr flag) at the actual address addr answers: the loopback names, and
+// the host --addr names, if any.
+func allowedHosts(listen, addr string) hosts {
+	h := hosts{names: map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}}
+	_, h.port, _ = net.SplitHostPort(addr)
+	name, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		name = listen
+	}
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if ip := net.ParseIP(name); name == "" || (ip != nil && ip.IsUnspecified()) {
+		h.anyIP = true
+	} else {
+		h.names[name] = true
+	}
+	return h
+}
+
+// allow reports whether a request with the Host header host is answered.
+func (h hosts) allow(host string) bool {
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		name, port = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), ""
+	}
+	if port != "" && port != h.port {
+		return false
+	}
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if h.names[name] {
+		return true
+	}
+	return h.anyIP && net.ParseIP(name) != nil
+}
+
 // ServeHTTP serves the built site, with the live-reload script added to
 // every HTML page, and the reload endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts.allow(r.Host) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "mapsite serve answers only requests for localhost, 127.0.0.1 or [::1] (port %s), or the host --addr names; this one asked for %q\n", s.hosts.port, r.Host)
+		return
+	}
 	switch r.URL.Path {
 	case reloadPath + "reload.js":
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
