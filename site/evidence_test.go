@@ -73,3 +73,23 @@ url = "https://example.org/b"
 		})
 	}
 }
+
+// TestTooManyErrors checks that the loader stops reading a file after
+// MaxFileErrors errors, and says so.
+func TestTooManyErrors(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "testdata/good/site.toml", filepath.Join(dir, "site.toml"))
+	os.Mkdir(filepath.Join(dir, "data"), 0o755)
+	os.WriteFile(filepath.Join(dir, "data", "x.toml"), []byte(strings.Repeat("[[record]]\n", 5000)), 0o644)
+	_, l := Load(dir)
+	if n := l.Errors(); n < MaxFileErrors || n > MaxFileErrors+20 {
+		t.Errorf("Load(5000 empty records) = %d errors, want about %d", n, MaxFileErrors)
+	}
+	found := false
+	for _, d := range l {
+		found = found || strings.Contains(d.Message, "too many errors") && d.Line == 1
+	}
+	if !found {
+		t.Errorf("Load(5000 empty records) does not say it stopped at too many errors")
+	}
+}

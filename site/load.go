@@ -65,11 +65,7 @@ func Load(dir string) (*Site, diag.List) {
 			l.Add(diag.Diagnostic{File: f, Line: 1, Message: readError(err)})
 			continue
 		}
-		if filepath.Base(f) == PlacesFile {
-			s.Places = append(s.Places, s.decodePlaces(f, src, &l)...)
-			continue
-		}
-		s.Records = append(s.Records, s.decodeRecords(f, src, &l)...)
+		s.decodeFile(f, src, &l)
 	}
 	if len(files) == 0 && err == nil {
 		l.Add(diag.Diagnostic{File: DataDir, Severity: diag.Warning,
@@ -88,6 +84,25 @@ func Load(dir string) (*Site, diag.List) {
 	})
 	l.Sort()
 	return s, l
+}
+
+// decodeFile decodes one data file. A panic, which no input should cause,
+// becomes a diagnostic on that file rather than ending check, build or
+// serve; the file's records are then left out.
+func (s *Site) decodeFile(f string, src []byte, l *diag.List) {
+	records, places := len(s.Records), len(s.Places)
+	defer func() {
+		if r := recover(); r != nil {
+			s.Records, s.Places = s.Records[:records], s.Places[:places]
+			l.Add(diag.Diagnostic{File: f, Line: 1, Column: 1,
+				Message: fmt.Sprintf("mapsite failed on this file (%v); please report it, with the file", r)})
+		}
+	}()
+	if filepath.Base(f) == PlacesFile {
+		s.Places = append(s.Places, s.decodePlaces(f, src, l)...)
+		return
+	}
+	s.Records = append(s.Records, s.decodeRecords(f, src, l)...)
 }
 
 // dataFiles lists data/**/*.toml, relative to dir, sorted, and warnings

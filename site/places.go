@@ -17,7 +17,11 @@ var placeKeys = []string{"id", "name", "aliases", "country", "parent", "precisio
 func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 	d, tables := decodeTables(file, src, "place", l)
 	var places []geo.Place
+	start := l.Errors()
 	for i, t := range tables {
+		if tooMany(file, l, start) {
+			break
+		}
 		d.base = fmt.Sprintf("place[%d]", i)
 		d.record = ""
 		errs := l.Errors()

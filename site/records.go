@@ -88,13 +88,33 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
 	d, tables := decodeTables(file, src, "record", l)
 	var records []*incident.Record
+	errs := l.Errors()
 	for i, t := range tables {
+		if tooMany(file, l, errs) {
+			break
+		}
 		d.base = fmt.Sprintf("record[%d]", i)
 		r := d.record1(t)
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
 	}
 	return records
+}
+
+// MaxFileErrors is how many errors are reported in one data file before
+// the loader stops reading it, as compilers do, which also bounds the memory
+// a file of thousands of empty tables could cost.
+const MaxFileErrors = 200
+
+// tooMany reports whether file has more than MaxFileErrors errors since
+// the list held errs, and says so once in the list.
+func tooMany(file string, l *diag.List, errs int) bool {
+	if l.Errors()-errs < MaxFileErrors {
+		return false
+	}
+	l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1,
+		Message: fmt.Sprintf("too many errors (%d); fix these and check again", l.Errors()-errs)})
+	return true
 }
 
 // record1 decodes one record table; it returns the record even when some
