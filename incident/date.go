@@ -122,8 +122,9 @@ func dateReason(err error) string {
 	return msg
 }
 
-// IsZero reports whether d is unset.
-func (d Date) IsZero() bool { return d.Start.IsZero() }
+// IsZero reports whether d is unset. (Not Start.IsZero: "0001-01" is a
+// date whose start is the zero time.)
+func (d Date) IsZero() bool { return d.text == "" }
 
 // ISO returns the date as written in data files, canonicalised:
 // "2024-01-03", "2024-02", "2023-summer", "2021", "2022/2023".
