@@ -70,46 +70,14 @@ func cityRows() iter.Seq2[int, string] { return tsvRows(citiesTSV) }
 // divisionRows yields the data rows of data/divisions.tsv.
 func divisionRows() iter.Seq2[int, string] { return tsvRows(divisionsTSV) }
 
-// loadCities adds the GeoNames places and divisions. Filing their keys in
-// the map costs about as much as parsing the rows (a cache miss each), so a
-// second goroutine does it meanwhile, which takes a third off the time on
-// two cores: indexCities writes only g.head and g.ent, parseCities the
-// rest, and both read the same rows.
-//
-// n is about the number of keys, to size the index.
-func (g *Gazetteer) loadCities(n int) error {
+// loadCities adds the GeoNames places and divisions. Their names need no
+// map: lookup searches the embedded index (see indexBin).
+func (g *Gazetteer) loadCities() error {
 	g.geoStart = int32(len(g.places))
-	indexed := make(chan struct{})
-	go func() {
-		defer close(indexed)
-		g.indexCities(n)
-	}()
-	err := g.parseCities()
-	<-indexed
-	return err
-}
-
-// indexCities makes g.head, for about n keys, and files every place and
-// division under each of its keys.
-func (g *Gazetteer) indexCities(n int) {
-	g.head = make(map[string]int32, n)
-	g.ent = make([]entry, 0, n)
-	i := g.geoStart
-	for _, line := range cityRows() {
-		if key := line[strings.LastIndexByte(line, '\t')+1:]; key != "" {
-			g.link(key, i)
-		}
-		i++
+	if err := checkIndex(); err != nil {
+		return err
 	}
-	for _, line := range divisionRows() {
-		keys := line[strings.LastIndexByte(line, '\t')+1:]
-		for keys != "" {
-			var k string
-			k, keys, _ = strings.Cut(keys, "|")
-			g.link(k, i)
-		}
-		i++
-	}
+	return g.parseCities()
 }
 
 // parseCities appends the places and then the divisions to g.places (and

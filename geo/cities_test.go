@@ -92,3 +92,21 @@ func TestSplitTabs(t *testing.T) {
 		t.Errorf("splitTabs(%q) gave %q", "x\t\tz", f)
 	}
 }
+
+// TestIndex keeps data/index.bin equal to the index of the embedded files:
+// after a change to them, run go generate ./geo/.
+func TestIndex(t *testing.T) {
+	if err := checkIndex(); err != nil {
+		t.Fatal(err)
+	}
+	if want := BuildIndex(citiesTSV, divisionsTSV); string(want) != indexBin {
+		t.Fatalf("data/index.bin (%d bytes) is stale (want %d bytes): run go generate ./geo/", len(indexBin), len(want))
+	}
+	for e := 1; e < indexLen(); e++ {
+		a, _ := indexEntry(e - 1)
+		b, _ := indexEntry(e)
+		if a > b {
+			t.Fatalf("index entries %d and %d out of order: %q > %q", e-1, e, a, b)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,6 @@ type Gazetteer struct {
 	seat   []bool             // the place is the seat of its admin-1 division, or a region
 	iso    map[int32]string   // ISO 3166-2 code of a region, where known
 	byID   map[string]int32   // every place but the GeoNames places and divisions
-	head   map[string]int32   // key of a GeoNames place or division -> first entry
-	ent    []entry            // the entries head leads to
 	multi  map[string][]int32 // keys of every other name and alias
 	hidden map[int32]bool     // places overridden by With or merged into a curated place
 
@@ -50,12 +49,6 @@ type Gazetteer struct {
 
 	sortedKeys []string // distinct keys, for suggestions; built lazily
 	keysOnce   sync.Once
-}
-
-// entry files place under one key of g.head; next is the next entry of
-// the same key, or -1.
-type entry struct {
-	place, next int32
 }
 
 var (
@@ -73,9 +66,8 @@ func Bundled() (*Gazetteer, error) {
 
 func loadBundled() (*Gazetteer, error) {
 	// Room for the places and divisions (at most one a line), the countries
-	// and curated places; a division has a few keys.
+	// and curated places.
 	lines := strings.Count(citiesTSV, "\n") + strings.Count(divisionsTSV, "\n")
-	keys := lines + strings.Count(divisionsTSV, "|")/2
 	capacity := lines + 2000
 	g := &Gazetteer{
 		places: make([]Place, 0, capacity),
@@ -90,7 +82,7 @@ func loadBundled() (*Gazetteer, error) {
 	if err := g.loadCountries(); err != nil {
 		return nil, err
 	}
-	if err := g.loadCities(keys); err != nil {
+	if err := g.loadCities(); err != nil {
 		return nil, err
 	}
 	if err := g.loadCurated(); err != nil {
@@ -153,17 +145,6 @@ func (g *Gazetteer) search(lo, hi int32, id string) (int32, bool) {
 		return 0, false
 	}
 	return lo + int32(k), true
-}
-
-// link files place i under key k. (Each place's keys are distinct, and
-// each place is filed once, so no check for duplicates is needed.)
-func (g *Gazetteer) link(k string, i int32) {
-	next := int32(-1)
-	if h, ok := g.head[k]; ok {
-		next = h
-	}
-	g.head[k] = int32(len(g.ent))
-	g.ent = append(g.ent, entry{place: i, next: next})
 }
 
 // index adds every name and alias of place i to the map of other names.
@@ -343,13 +324,10 @@ func (g *Gazetteer) absorb(c int32) {
 	for _, a := range p.Aliases {
 		keys = append(keys, Normalize(a))
 	}
+	var found []int32
 	for _, k := range keys {
-		h, ok := g.head[k]
-		if !ok {
-			continue
-		}
-		for e := h; e >= 0; e = g.ent[e].next {
-			j := g.ent[e].place
+		found = g.indexed(found[:0], k)
+		for _, j := range found {
 			q := &g.places[j]
 			if j == c || g.hidden[j] || q.Country != p.Country || q.Precision > City || distanceKm(p.Lat, p.Lon, q.Lat, q.Lon) > absorbKm {
 				continue
@@ -443,8 +421,6 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		admin2:   g.admin2[:len(g.admin2):len(g.admin2)],
 		seat:     g.seat[:len(g.seat):len(g.seat)],
 		iso:      g.iso,
-		head:     g.head, // read only; extra places go to multi
-		ent:      g.ent,
 		geoStart: g.geoStart, c500Start: g.c500Start, divStart: g.divStart, divEnd: g.divEnd,
 		geoNum: g.geoNum,
 		byID:   make(map[string]int32, len(g.byID)+len(extra)),
@@ -486,20 +462,25 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 	return n, nil
 }
 
-// allKeys returns the distinct keys, sorted.
+// allKeys returns the distinct keys, sorted: those of the index (already
+// in order) merged with those of the other names.
 func (g *Gazetteer) allKeys() []string {
 	g.keysOnce.Do(func() {
-		g.sortedKeys = make([]string, 0, len(g.head)+len(g.multi))
-		for k := range g.head {
-			g.sortedKeys = append(g.sortedKeys, k)
-		}
-		for k := range g.multi {
-			if _, ok := g.head[k]; !ok {
-				g.sortedKeys = append(g.sortedKeys, k)
+		n := indexLen()
+		keys := make([]string, 0, n/2+len(g.multi))
+		for e := 0; e < n; e++ {
+			k, _ := indexEntry(e)
+			if len(keys) == 0 || keys[len(keys)-1] != k {
+				keys = append(keys, k)
 			}
 		}
-		sort.Strings(g.sortedKeys)
-		packKeys(g.sortedKeys)
+		for k := range g.multi {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		keys = slices.Compact(keys)
+		packKeys(keys)
+		g.sortedKeys = keys
 	})
 	return g.sortedKeys
 }

@@ -277,12 +277,7 @@ func splitLevel(key string) (string, Precision) {
 
 // lookup returns the visible places with key k.
 func (g *Gazetteer) lookup(k string) []int32 {
-	var out []int32
-	if h, ok := g.head[k]; ok {
-		for e := h; e >= 0; e = g.ent[e].next {
-			out = append(out, g.ent[e].place)
-		}
-	}
+	out := g.indexed(nil, k)
 	for _, i := range g.multi[k] {
 		dup := false
 		for _, j := range out {

@@ -1,0 +1,150 @@
+package geo
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// indexBin is the name index of the GeoNames places and divisions, built
+// by BuildIndex (scripts/gazetteer/citykeys) from data/cities.tsv and
+// data/divisions.tsv: "GNX1", the number of entries n (uint32), then n
+// entries of two little-endian uint32s, sorted by key and then by row:
+//
+//	key   offset of a key in cities.tsv, or with bit 31 set in
+//	      divisions.tsv; the key runs to the next '|' or newline
+//	row   the row's number among the data rows of cities.tsv followed by
+//	      those of divisions.tsv, which is the place's index after
+//	      Gazetteer.geoStart
+//
+// So loading builds no map of the 250,000 keys: lookup binary-searches
+// the entries, reading the keys where they lie in the embedded files.
+// TestIndex checks that the index matches the files.
+//
+//go:embed data/index.bin
+var indexBin string
+
+const (
+	indexMagic  = "GNX1"
+	indexHeader = len(indexMagic) + 4
+	entrySize   = 8
+	inDivisions = 1 << 31
+)
+
+// BuildIndex returns the index of the keys of citiesTSV and divisionsTSV,
+// given as the texts of data/cities.tsv and data/divisions.tsv with their
+// key columns filled.
+func BuildIndex(cities, divisions string) []byte {
+	type ent struct {
+		key      string
+		off, row uint32
+	}
+	var ents []ent
+	row := uint32(0)
+	for f, text := range [2]string{cities, divisions} {
+		for pos := 0; pos < len(text); {
+			end := strings.IndexByte(text[pos:], '\n')
+			if end < 0 {
+				end = len(text) - pos
+			}
+			line := text[pos : pos+end]
+			if line != "" && line[0] != '#' {
+				start := pos + strings.LastIndexByte(line, '\t') + 1
+				keys := line[start-pos:]
+				off := start
+				for keys != "" {
+					k, rest, _ := strings.Cut(keys, "|")
+					o := uint32(off)
+					if f == 1 {
+						o |= inDivisions
+					}
+					ents = append(ents, ent{k, o, row})
+					off += len(k) + 1
+					keys = rest
+				}
+				row++
+			}
+			pos += end + 1
+		}
+	}
+	slices.SortStableFunc(ents, func(a, b ent) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return int(a.row) - int(b.row)
+	})
+	out := make([]byte, indexHeader, indexHeader+entrySize*len(ents))
+	copy(out, indexMagic)
+	binary.LittleEndian.PutUint32(out[len(indexMagic):], uint32(len(ents)))
+	for _, e := range ents {
+		out = binary.LittleEndian.AppendUint32(out, e.off)
+		out = binary.LittleEndian.AppendUint32(out, e.row)
+	}
+	return out
+}
+
+// checkIndex reports whether indexBin has the right form and size.
+func checkIndex() error {
+	if len(indexBin) < indexHeader || indexBin[:len(indexMagic)] != indexMagic {
+		return fmt.Errorf("geo: data/index.bin: bad header")
+	}
+	if n := indexLen(); indexHeader+entrySize*n != len(indexBin) {
+		return fmt.Errorf("geo: data/index.bin: %d entries, %d bytes", n, len(indexBin))
+	}
+	return nil
+}
+
+// indexLen is the number of entries of the index.
+func indexLen() int {
+	b := indexBin[len(indexMagic):indexHeader]
+	return int(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+}
+
+// indexEntry returns the key and the row of entry e.
+func indexEntry(e int) (string, int32) {
+	b := indexBin[indexHeader+entrySize*e : indexHeader+entrySize*(e+1)]
+	off := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+	row := int32(uint32(b[4]) | uint32(b[5])<<8 | uint32(b[6])<<16 | uint32(b[7])<<24)
+	text := citiesTSV
+	if off&inDivisions != 0 {
+		text, off = divisionsTSV, off&^inDivisions
+	}
+	key := text[off:]
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c == '|' || c == '\n' {
+			key = key[:i]
+			break
+		}
+	}
+	return key, row
+}
+
+// indexFind returns the first entry whose key is not less than k.
+func indexFind(k string) int {
+	lo, hi := 0, indexLen()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if key, _ := indexEntry(m); key < k {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// indexed appends to out the places (as indexes into g.places) filed under
+// key k in the index, and returns it.
+func (g *Gazetteer) indexed(out []int32, k string) []int32 {
+	n := indexLen()
+	for e := indexFind(k); e < n; e++ {
+		key, row := indexEntry(e)
+		if key != k {
+			break
+		}
+		out = append(out, g.geoStart+row)
+	}
+	return out
+}
