@@ -92,7 +92,7 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 	if err != nil {
 		return nil, err
 	}
-	vendor := []string{"vendor/leaflet.css", "vendor/leaflet.js", "vendor/supercluster.min.js", "vendor/topojson-client.min.js"}
+	vendor := []string{"vendor/leaflet.css", "vendor/leaflet.js", "vendor/supercluster.min.js", "vendor/protomaps-leaflet.min.js"}
 	for _, name := range append(own, vendor...) {
 		b, err := readAsset(siteDir, name)
 		if err != nil {
@@ -112,15 +112,6 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 		}
 		a.files["assets/images/"+img] = b
 	}
-	outlines, err := readAsset(siteDir, "vendor/countries-50m.json")
-	if err != nil {
-		return nil, err
-	}
-	outlines, err = min.cached("countries.json", outlines)
-	if err != nil {
-		return nil, fmt.Errorf("minify outlines: %w", err)
-	}
-	a.addFingerprinted("countries.js", append(append([]byte("window.MAPSITE_BASEMAP="), outlines...), ';'))
 	a.addFingerprinted("data.js", dataJS)
 	return a, nil
 }

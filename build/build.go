@@ -161,6 +161,9 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}
+		if err := m.addBasemap(a, opt.SiteDir); err != nil {
+			return fmt.Errorf("base map: %w", err)
+		}
 		for p, b := range a.files {
 			files[p] = b
 		}

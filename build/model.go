@@ -1,6 +1,8 @@
 package build
 
 import (
+	"html/template"
+
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/site"
@@ -14,6 +16,8 @@ type model struct {
 	Records []*recordView
 	Layers  []layerView
 	byID    map[string]*recordView
+	// locators are the record pages' locator maps, by record ID (see addBasemap).
+	locators map[string]template.HTML
 }
 
 // recordView is a record with the links and labels its pages show.

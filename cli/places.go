@@ -14,10 +14,11 @@ import (
 )
 
 func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("places", "[-s SITE_DIR] [--country CC] [--json] QUERY", stderr)
+	fs := newFlags("places", "[-s SITE_DIR] [--country CC] [--region] [--json] QUERY", stderr)
 	dir := fs.String("s", ".", "site folder; its data/places.toml is used when present")
 	country := fs.String("country", "", "ISO 3166-1 alpha-2 country hint")
 	asJSON := fs.Bool("json", false, "print JSON")
+	region := fs.Bool("region", false, "the name is a first-level region (province, oblast): prefer it over a city of the same name")
 	rest, code, ok := parse(fs, args)
 	if !ok {
 		return code
@@ -32,7 +33,7 @@ func runPlaces(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "mapsite places: %s\n", diag.Printable(err.Error()))
 		return DataError
 	}
-	res, err := g.Resolve(geo.Query{Text: query, Country: strings.ToUpper(*country)})
+	res, err := g.Resolve(geo.Query{Text: query, Country: strings.ToUpper(*country), Region: *region})
 	if err != nil {
 		var nf *geo.NotFoundError
 		if *asJSON && errors.As(err, &nf) {

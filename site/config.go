@@ -33,6 +33,10 @@ type MapConfig struct {
 	Center [2]float64 `toml:"center"` // [lon, lat]; zero fits the data
 	Zoom   int        `toml:"zoom"`
 	Tiles  []Tiles    `toml:"tiles"`
+	// Basemap is a PMTiles archive in the site folder (e.g. an
+	// OpenStreetMap extract), copied to the output and drawn as a street
+	// map; the offline map stays where it cannot be read.
+	Basemap string `toml:"basemap"`
 }
 
 // Tiles is a raster tile layer the site offers besides the offline outlines.
@@ -102,6 +106,8 @@ func (c *Config) attributionKeys() string {
 
 var (
 	colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	// basemapRE is a PMTiles file name in the site folder: the output keeps it at its root.
+	basemapRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.pmtiles$`)
 	keyRE   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 )
 
@@ -181,6 +187,9 @@ func (c *Config) validate() []problem {
 	}
 	if lon, lat := c.Map.Center[0], c.Map.Center[1]; lon < -180 || lon > 180 || lat < -90 || lat > 90 {
 		add("map.center", "center", "center [%g, %g] is not [lon, lat]", lon, lat)
+	}
+	if b := c.Map.Basemap; b != "" && !basemapRE.MatchString(b) {
+		add("map.basemap", "basemap", "basemap %q must name a .pmtiles file in the site folder, e.g. \"basemap.pmtiles\"", b)
 	}
 	return ps
 }

@@ -1,0 +1,336 @@
+// Package basemap makes the offline base map: Natural Earth outlines
+// (1:10m, simplified per zoom band, cut at the antimeridian) and place
+// labels (countries, cities by population, and the districts around the
+// records), written as small scripts that the map loads by zoom and
+// view, and a static SVG locator for each record's page.
+//
+// Scripts rather than fetched files or tiles keep the site working from
+// file://, where a page may load scripts but not fetch files; docs/BASEMAP.md
+// gives the figures behind the choice.
+package basemap
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/mapsite/mapsite/assets"
+	"github.com/mapsite/mapsite/geo"
+	"github.com/paulmach/orb"
+)
+
+// Base is the prepared base map: the outlines of every band, cut into
+// cells, and the worldwide city labels. It depends only on data the
+// binary carries, so a process prepares it once (see Bundled).
+type Base struct {
+	topo      *topology
+	countries []countryAnchor
+	bands     []outlines
+	cells     []map[cellKey]outlines // per band; nil for the world band
+	cities    []Label                // most populous first, MinZoom set
+	regions   []Label                // admin-1 regions, MinZoom set
+	districts []Label                // districts and neighbourhoods, MinZoom set
+}
+
+// Bundled returns the base map prepared from the binary's Natural Earth
+// outlines (assets/vendor/countries-10m.json) and gazetteer.
+var Bundled = sync.OnceValues(func() (*Base, error) {
+	topo, err := fs.ReadFile(assets.FS, "vendor/countries-10m.json")
+	if err != nil {
+		return nil, fmt.Errorf("basemap: %w (build mapsite with `make`, which copies it from node_modules)", err)
+	}
+	g, err := geo.Bundled()
+	if err != nil {
+		return nil, err
+	}
+	return Prepare(topo, g)
+})
+
+// Prepare makes the base map from a TopoJSON topology of countries (such
+// as world-atlas's countries-10m.json) and a gazetteer.
+func Prepare(topoJSON []byte, g *geo.Gazetteer) (*Base, error) {
+	t, err := decodeTopology(topoJSON)
+	if err != nil {
+		return nil, fmt.Errorf("basemap: %w", err)
+	}
+	b := &Base{topo: t, bands: make([]outlines, len(Bands)), cells: make([]map[cellKey]outlines, len(Bands))}
+	var wg sync.WaitGroup
+	for i, band := range Bands {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b.bands[i] = bandOutlines(t, band)
+			if i == 0 {
+				b.countries = countryAnchors(t, b.bands[0])
+			}
+			if band.Cell > 0 {
+				b.cells[i] = b.bands[i].cut(band.Cell, 2*band.Quantum)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.cities = cityLabels(g)
+		b.regions = regionLabels(g)
+		b.districts = districtLabels(g)
+	}()
+	wg.Wait()
+	return b, nil
+}
+
+// regionLabels returns the gazetteer's first-level regions, the most
+// populous first, with the zoom from which each shows.
+func regionLabels(g *geo.Gazetteer) []Label {
+	var out []Label
+	for r := range g.Regions() {
+		out = append(out, Label{Name: regionName(r.Name), Lon: r.Lon, Lat: r.Lat, Kind: KindRegion, MaxZoom: regionMaxZoom, Population: r.Population})
+	}
+	sortByPopulation(out)
+	thin(out, regionMinZoom, nil)
+	return out
+}
+
+// regionName drops the English level word some GeoNames names carry
+// ("Gilan Province" is labelled "Gilan"), where the rest is a name.
+func regionName(name string) string {
+	for _, w := range []string{" Province", " Governorate"} {
+		if stem, ok := strings.CutSuffix(name, w); ok && stem != "" {
+			return stem
+		}
+	}
+	return name
+}
+
+// sortByPopulation sorts labels most populous first, then by name and place.
+func sortByPopulation(ls []Label) {
+	sort.Slice(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		if a.Population != b.Population {
+			return a.Population > b.Population
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if a.Lon != b.Lon {
+			return a.Lon < b.Lon
+		}
+		return a.Lat < b.Lat
+	})
+}
+
+// districtLabels returns the gazetteer's districts and neighbourhoods
+// (curated ones, and the sections of cities GeoNames lists), the most
+// populous first, with the zoom from which each shows.
+func districtLabels(g *geo.Gazetteer) []Label {
+	var ds, hs []Label
+	for p := range g.Places() {
+		l := Label{Name: p.Name, Lon: p.Lon, Lat: p.Lat, Kind: KindDistrict, MaxZoom: MaxZoom, Population: p.Population}
+		switch p.Precision {
+		case geo.District:
+			ds = append(ds, l)
+		case geo.Neighbourhood:
+			hs = append(hs, l)
+		}
+	}
+	sortByPopulation(ds)
+	sortByPopulation(hs)
+	thin(ds, districtMinZoom, nil)
+	thin(hs, hoodMinZoom, nil)
+	return append(ds, hs...)
+}
+
+// Site is what a site adds to the base map: the language of its labels
+// and the points of its records, around which the deeper labels are kept.
+type Site struct {
+	Language string      // BCP 47, e.g. "en", "de"
+	Points   []orb.Point // lon, lat of every record
+}
+
+// Scripts are a site's base-map scripts.
+type Scripts struct {
+	// World is window.MAPSITE_BASEMAP: the world band's outlines and
+	// labels, and which cell scripts there are.
+	World []byte
+	// Cells are the cell scripts, by path under the site's assets/
+	// ("basemap/1a2b3c4d5e/o2-7-3.js", the folder named for the content
+	// of them all); each adds its part to MAPSITE_BASEMAP.cells.
+	Cells map[string][]byte
+}
+
+// near answers whether a point lies within NearKm of a site's records.
+type near struct {
+	grid map[[2]int][]orb.Point
+}
+
+const nearCell = 0.5 // degrees
+
+func newNear(pts []orb.Point) *near {
+	n := &near{grid: map[[2]int][]orb.Point{}}
+	for _, p := range pts {
+		k := [2]int{int(math.Floor(p[0] / nearCell)), int(math.Floor(p[1] / nearCell))}
+		n.grid[k] = append(n.grid[k], p)
+	}
+	return n
+}
+
+func (n *near) has(lon, lat float64) bool {
+	kx, ky := int(math.Floor(lon/nearCell)), int(math.Floor(lat/nearCell))
+	// NearKm is under 0.5° of latitude; of longitude, up to ±60° of latitude.
+	r := 1
+	if math.Abs(lat) > 60 {
+		r = 3
+	}
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -r; dx <= r; dx++ {
+			for _, p := range n.grid[[2]int{kx + dx, ky + dy}] {
+				if km(lon, lat, p[0], p[1]) <= NearKm {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// km is the great-circle distance between two points.
+func km(lon1, lat1, lon2, lat2 float64) float64 {
+	const r = 6371.0
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
+	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Sqrt(a))
+}
+
+// Labels returns the labels of a site, in the order a map places them:
+// countries in the site's language, cities labelled worldwide down to
+// zoom worldLabelZoom, and deeper towns, districts and neighbourhoods near
+// the records.
+func (b *Base) Labels(s Site) []Label {
+	out := countryLabels(b.countries, s.Language)
+	n := newNear(s.Points)
+	for _, l := range b.cities {
+		if l.MinZoom <= worldLabelZoom || (l.MinZoom <= MaxZoom && n.has(l.Lon, l.Lat)) {
+			out = append(out, l)
+		}
+	}
+	for _, l := range b.regions {
+		if l.MinZoom <= regionMaxZoom {
+			out = append(out, l)
+		}
+	}
+	for _, l := range b.districts {
+		if l.MinZoom <= MaxZoom && n.has(l.Lon, l.Lat) {
+			out = append(out, l)
+		}
+	}
+	sortLabels(out)
+	return out
+}
+
+// Scripts returns the base-map scripts of a site. Their bytes depend only
+// on the binary's data and s. street, when not "", is the URL of the
+// publisher's PMTiles archive relative to the map page.
+func (b *Base) Scripts(s Site, street string) Scripts {
+	labels := b.Labels(s)
+	// Labels go to the band of their MinZoom: the world script or a cell.
+	byCell := make([]map[cellKey][]Label, len(Bands))
+	var worldLabels []Label
+	for _, l := range labels {
+		band := bandFor(l.MinZoom)
+		if Bands[band].Cell == 0 {
+			worldLabels = append(worldLabels, l)
+			continue
+		}
+		k := cellsOf(orb.Bound{Min: orb.Point{l.Lon, l.Lat}, Max: orb.Point{l.Lon, l.Lat}}, Bands[band].Cell)
+		if len(k) == 0 {
+			continue
+		}
+		if byCell[band] == nil {
+			byCell[band] = map[cellKey][]Label{}
+		}
+		byCell[band][k[0]] = append(byCell[band][k[0]], l)
+	}
+	type cell struct {
+		name string
+		body []byte
+	}
+	var cells []cell
+	add := func(kind string, band int, k cellKey, body []byte) {
+		name := fmt.Sprintf("%s%d-%d-%d.js", kind, band, k.X, k.Y)
+		js := fmt.Appendf(nil, `MAPSITE_BASEMAP.cells["%s%d/%d/%d"]={`, kind, band, k.X, k.Y)
+		cells = append(cells, cell{name, append(append(js, body...), "};"...)})
+	}
+	// The world script lists the cells of each band as [x0, y0, x1, y1, …].
+	w := []byte(`window.MAPSITE_BASEMAP={"bands":[`)
+	for i, band := range Bands {
+		if i > 0 {
+			w = append(w, ',')
+		}
+		w = fmt.Appendf(w, `{"min":%d,"max":%d,"q":%g,"cell":%g,"o":[`, band.MinZoom, band.MaxZoom, band.Quantum, band.Cell)
+		for j, k := range sortedKeys(b.cells[i]) {
+			// The clip bound, in quanta: edges along it are not stroked.
+			cb := cellBound(k, band.Cell).Pad(2 * band.Quantum)
+			body := fmt.Appendf(nil, `"clip":[%d,%d,%d,%d],`, int64(math.Round(cb.Min[0]/band.Quantum)), int64(math.Round(cb.Min[1]/band.Quantum)),
+				int64(math.Round(cb.Max[0]/band.Quantum)), int64(math.Round(cb.Max[1]/band.Quantum)))
+			add("o", i, k, appendOutlines(body, b.cells[i][k], band.Quantum, false))
+			w = appendKey(w, j, k)
+		}
+		w = append(w, `],"l":[`...)
+		for j, k := range sortedKeys(byCell[i]) {
+			add("l", i, k, appendLabels(nil, byCell[i][k]))
+			w = appendKey(w, j, k)
+		}
+		w = append(w, "]}"...)
+	}
+	// The cells' folder is named for their content, so that browsers may
+	// cache them for ever.
+	h := sha256.New()
+	for _, c := range cells {
+		h.Write([]byte(c.name))
+		h.Write(c.body)
+	}
+	dir := "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
+	out := Scripts{Cells: make(map[string][]byte, len(cells))}
+	for _, c := range cells {
+		out.Cells[dir+c.name] = c.body
+	}
+	streetJSON, _ := json.Marshal(street)
+	langJSON, _ := json.Marshal(s.Language)
+	w = fmt.Appendf(w, `],"dir":%q,"street":%s,"lang":%s,"cells":{},`, dir, streetJSON, langJSON)
+	w = appendOutlines(w, b.bands[0], Bands[0].Quantum, true)
+	w = append(w, ',')
+	w = appendLabels(w, worldLabels)
+	// The page's URL of this script locates the cells, at any path and from disk.
+	w = append(w, "};MAPSITE_BASEMAP.src=document.currentScript&&document.currentScript.src;"...)
+	out.World = w
+	return out
+}
+
+func appendKey(b []byte, j int, k cellKey) []byte {
+	if j > 0 {
+		b = append(b, ',')
+	}
+	return fmt.Appendf(b, "%d,%d", k.X, k.Y)
+}
+
+// sortedKeys returns the keys of m by row, then column.
+func sortedKeys[V any](m map[cellKey]V) []cellKey {
+	keys := make([]cellKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Y != keys[j].Y {
+			return keys[i].Y < keys[j].Y
+		}
+		return keys[i].X < keys[j].X
+	})
+	return keys
+}

@@ -1,0 +1,357 @@
+package basemap
+
+import (
+	"bufio"
+	_ "embed"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Kind is what a label names; it sets the label's style and, among labels
+// that first show at the same zoom, its priority.
+type Kind int
+
+// The kinds of label, in order of priority.
+const (
+	KindCountry Kind = iota
+	KindRegion
+	KindCity
+	KindDistrict
+)
+
+// Label is a place name on the base map, drawn from zoom MinZoom to
+// MaxZoom. A map places labels in their order (see sortLabels) and skips
+// any that would overlap one placed before it.
+type Label struct {
+	Name             string
+	Lon, Lat         float64
+	Kind             Kind
+	MinZoom, MaxZoom int
+	Population       int
+}
+
+// Spacing is the least distance, in pixels, between the anchors of two
+// city labels that first show at the same zoom: it sets how fast cities
+// grow denser as the reader zooms in.
+const Spacing = 64
+
+// Zoom limits of the kinds of label.
+const (
+	cityMinZoom     = 3
+	countryMaxZoom  = 8
+	regionMinZoom   = 5
+	regionMaxZoom   = 8
+	districtMinZoom = 9  // districts and GeoNames city sections
+	hoodMinZoom     = 11 // neighbourhoods
+	worldLabelZoom  = 8  // cities that show by this zoom are labelled worldwide; deeper ones only near records
+)
+
+// NearKm is how far from a record the deeper labels (small towns,
+// districts, neighbourhoods) are kept.
+const NearKm = 40.0
+
+//go:embed data/countries.tsv
+var countriesTSV string
+
+// countryName returns the name of country cc in language lang ("de"),
+// or in English when the table has none in lang.
+func countryName(cc, lang string) string {
+	lang = strings.ToLower(strings.SplitN(strings.SplitN(lang, "-", 2)[0], "_", 2)[0])
+	if lang != "" && lang != "en" {
+		sc := bufio.NewScanner(strings.NewReader(countriesTSV))
+		sc.Buffer(nil, 1<<20)
+		col := -1
+		for sc.Scan() {
+			f := strings.Split(sc.Text(), "\t")
+			if strings.HasPrefix(sc.Text(), "# numeric") {
+				for i, h := range f {
+					if h == lang {
+						col = i
+					}
+				}
+				if col < 0 {
+					break
+				}
+				continue
+			}
+			if col > 0 && len(f) > col && f[1] == cc && f[col] != "" {
+				return f[col]
+			}
+		}
+	}
+	return geo.CountryName(cc)
+}
+
+// numericToAlpha2 maps ISO 3166-1 numeric codes ("364") to alpha-2 ("IR").
+func numericToAlpha2() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(countriesTSV, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		num, rest, _ := strings.Cut(line, "\t")
+		a2, _, _ := strings.Cut(rest, "\t")
+		m[num] = a2
+	}
+	return m
+}
+
+// mercator returns the Web Mercator position of lon, lat in pixels at
+// zoom z (256-pixel tiles).
+func mercator(lon, lat float64, z int) (x, y float64) {
+	size := 256 * math.Exp2(float64(z))
+	lat = math.Max(-85.0511, math.Min(85.0511, lat))
+	s := math.Sin(lat * math.Pi / 180)
+	return (lon + 180) / 360 * size, (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * size
+}
+
+// countryAnchor is where a country's label goes: the visual centre of
+// its largest part, and that part's width in pixels at zoom 0.
+type countryAnchor struct {
+	cc       string
+	lon, lat float64
+	width    float64
+}
+
+// countryAnchors finds the label anchor of every country with an ISO
+// 3166-1 code, on the outlines of o.
+func countryAnchors(t *topology, o outlines) []countryAnchor {
+	codes := numericToAlpha2()
+	var out []countryAnchor
+	for _, c := range t.countries {
+		cc := codes[c.numeric]
+		if cc == "" {
+			continue // areas without an ISO 3166-1 code are not labelled
+		}
+		var best orb.Polygon
+		bestArea := 0.0
+		for _, p := range countryPolygons(t, c, o) {
+			if a := math.Abs(planar.Area(p)); a > bestArea {
+				best, bestArea = p, a
+			}
+		}
+		if best == nil {
+			continue
+		}
+		lon, lat := visualCentre(best)
+		b := best.Bound()
+		x0, _ := mercator(b.Min[0], lat, 0)
+		x1, _ := mercator(b.Max[0], lat, 0)
+		out = append(out, countryAnchor{cc: cc, lon: lon, lat: lat, width: x1 - x0})
+	}
+	return out
+}
+
+// countryLabels labels the countries in language lang, each from the
+// zoom at which its largest part is about as wide as its name.
+func countryLabels(anchors []countryAnchor, lang string) []Label {
+	var out []Label
+	for _, a := range anchors {
+		name := countryName(a.cc, lang)
+		if name == "" {
+			continue
+		}
+		need := 6.5 * float64(min(len([]rune(name)), 14))
+		z := 2
+		for z < countryMaxZoom && a.width*math.Exp2(float64(z)) < need {
+			z++
+		}
+		out = append(out, Label{Name: name, Lon: a.lon, Lat: a.lat, Kind: KindCountry, MinZoom: z, MaxZoom: countryMaxZoom})
+	}
+	return out
+}
+
+// countryPolygons returns country c's polygons, assembled from o's band
+// (the same simplification as the land drawn) and cut at the antimeridian.
+func countryPolygons(t *topology, c topoCountry, o outlines) []orb.Polygon {
+	var out []orb.Polygon
+	for _, refs := range c.polygons {
+		var p orb.Polygon
+		for _, r := range refs {
+			ring := ring(o.arcs, r)
+			if len(ring) >= 4 {
+				p = append(p, ring)
+			}
+		}
+		if len(p) > 0 {
+			out = append(out, cutPolygon(p)...)
+		}
+	}
+	return out
+}
+
+// visualCentre returns the point of polygon p farthest from its edges
+// (the pole of inaccessibility, found on a grid refined around the best
+// cell), in Web Mercator so that it looks central on the map.
+func visualCentre(p orb.Polygon) (lon, lat float64) {
+	proj := make(orb.Polygon, len(p))
+	for i, r := range p {
+		proj[i] = make(orb.Ring, len(r))
+		for j, pt := range r {
+			x, y := mercator(pt[0], pt[1], 0)
+			proj[i][j] = orb.Point{x, y}
+		}
+	}
+	b := proj.Bound()
+	best, bestD := b.Center(), math.Inf(-1)
+	step := math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]) / 12
+	lo, hi := b.Min, b.Max
+	for round := 0; round < 3 && step > 0; round++ {
+		for y := lo[1] + step/2; y < hi[1]; y += step {
+			for x := lo[0] + step/2; x < hi[0]; x += step {
+				if d := signedDistance(proj, orb.Point{x, y}); d > bestD {
+					best, bestD = orb.Point{x, y}, d
+				}
+			}
+		}
+		lo = orb.Point{best[0] - step, best[1] - step}
+		hi = orb.Point{best[0] + step, best[1] + step}
+		step /= 4
+	}
+	lon = best[0]/256*360 - 180
+	lat = math.Atan(math.Sinh(math.Pi*(1-2*best[1]/256))) * 180 / math.Pi
+	return lon, lat
+}
+
+// signedDistance is the distance from pt to polygon p's edges, negative
+// outside p.
+func signedDistance(p orb.Polygon, pt orb.Point) float64 {
+	d := math.Inf(1)
+	for _, r := range p {
+		for i := 1; i < len(r); i++ {
+			d = math.Min(d, segmentDistance(pt, r[i-1], r[i]))
+		}
+	}
+	if !contains(p, pt) {
+		return -d
+	}
+	return d
+}
+
+// contains reports whether pt lies inside polygon p (even-odd rule).
+func contains(p orb.Polygon, pt orb.Point) bool {
+	in := false
+	for _, r := range p {
+		for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+			a, b := r[i], r[j]
+			if (a[1] > pt[1]) != (b[1] > pt[1]) && pt[0] < (b[0]-a[0])*(pt[1]-a[1])/(b[1]-a[1])+a[0] {
+				in = !in
+			}
+		}
+	}
+	return in
+}
+
+func segmentDistance(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	ex, ey := p[0]-(a[0]+t*dx), p[1]-(a[1]+t*dy)
+	return math.Hypot(ex, ey)
+}
+
+// thin sets the MinZoom of each label, given in order of importance, to
+// the first zoom from minZoom at which no label before it (already shown)
+// lies within Spacing pixels: the labels that a map can show together
+// without crowding, growing denser with every zoom.
+//
+// floor, when not nil, gives the zoom before which a label may not show
+// however much room it has (a town of 2,000 in the taiga is no label for
+// the world view).
+func thin(labels []Label, minZoom int, floor func(Label) int) {
+	shown := make([]bool, len(labels))
+	pos := make([]orb.Point, len(labels)) // at zoom 0
+	for i := range labels {
+		labels[i].MinZoom = MaxZoom + 1
+		x, y := mercator(labels[i].Lon, labels[i].Lat, 0)
+		pos[i] = orb.Point{x, y}
+	}
+	for z := minZoom; z <= MaxZoom; z++ {
+		scale := math.Exp2(float64(z))
+		grid := map[[2]int][]int{}
+		cellOf := func(i int) (int, int) {
+			return int(math.Floor(pos[i][0] * scale / Spacing)), int(math.Floor(pos[i][1] * scale / Spacing))
+		}
+		free := func(i int) bool {
+			cx, cy := cellOf(i)
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					for _, j := range grid[[2]int{cx + dx, cy + dy}] {
+						dx, dy := (pos[j][0]-pos[i][0])*scale, (pos[j][1]-pos[i][1])*scale
+						if dx*dx+dy*dy < Spacing*Spacing {
+							return false
+						}
+					}
+				}
+			}
+			return true
+		}
+		for i := range labels {
+			if !shown[i] && floor != nil && floor(labels[i]) > z {
+				continue
+			}
+			if shown[i] || free(i) {
+				if !shown[i] {
+					shown[i] = true
+					labels[i].MinZoom = z
+				}
+				cx, cy := cellOf(i)
+				grid[[2]int{cx, cy}] = append(grid[[2]int{cx, cy}], i)
+			}
+		}
+	}
+}
+
+// cityLabels returns the gazetteer's populated places, most populous
+// first, with the zoom from which each shows.
+func cityLabels(g *geo.Gazetteer) []Label {
+	var out []Label
+	for p := range g.Places() {
+		if p.Precision == geo.City && p.Population > 0 && strings.HasPrefix(p.ID, "geonames:") {
+			out = append(out, Label{Name: p.Name, Lon: p.Lon, Lat: p.Lat, Kind: KindCity, MaxZoom: MaxZoom, Population: p.Population})
+		}
+	}
+	sortByPopulation(out)
+	thin(out, cityMinZoom, populationZoom)
+	return out
+}
+
+// populationZoom is the least zoom at which a place of its population
+// may be labelled: about the zoom at which such places are a map's
+// landmarks.
+func populationZoom(l Label) int {
+	for i, min := range []int{5_000_000, 1_000_000, 300_000, 100_000, 30_000, 10_000, 3_000} {
+		if l.Population >= min {
+			return cityMinZoom + i
+		}
+	}
+	return cityMinZoom + 7
+}
+
+// sortLabels puts labels in the order a map places them: those that show
+// first (lower MinZoom) first; then by kind, population and name.
+func sortLabels(ls []Label) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		a, b := ls[i], ls[j]
+		switch {
+		case a.MinZoom != b.MinZoom:
+			return a.MinZoom < b.MinZoom
+		case a.Kind != b.Kind:
+			return a.Kind < b.Kind
+		case a.Population != b.Population:
+			return a.Population > b.Population
+		case a.Name != b.Name:
+			return a.Name < b.Name
+		case a.Lon != b.Lon:
+			return a.Lon < b.Lon
+		}
+		return a.Lat < b.Lat
+	})
+}

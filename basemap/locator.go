@@ -1,0 +1,232 @@
+package basemap
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+)
+
+// Locator sizes, in pixels.
+const (
+	LocatorWidth  = 320
+	LocatorHeight = 190
+	locatorLabels = 3 // labels on a locator, at most
+)
+
+// Colours of the base map, shared with assets/basemap.js.
+const (
+	colorSea   = "#dbe5ec"
+	colorLand  = "#f7f5f0"
+	colorCoast = "#a9a292"
+	colorInk   = "#2b2b2b"
+)
+
+// Mark is the record a locator points at, drawn as on the map.
+type Mark struct {
+	Lon, Lat  float64
+	Zoom      int    // see LocatorZoom
+	Color     string // "#rrggbb"
+	Solid     bool   // a venue or neighbourhood; else drawn hollow
+	WholeArea bool   // placed only at region or country level: a dashed ring
+	Label     string // what the locator shows, for its accessible name
+}
+
+// LocatorZoom is the zoom a locator uses for a record located at the
+// given precision ("venue" … "country"): close enough to show the
+// neighbourhood, far enough to name it.
+func LocatorZoom(precision string) int {
+	switch precision {
+	case "venue", "neighbourhood":
+		return 11
+	case "district":
+		return 10
+	case "city":
+		return 8
+	case "region":
+		return 6
+	}
+	return 4
+}
+
+// Locators draws the locators of one site: the land of the base map and
+// the site's labels, indexed by place.
+type Locators struct {
+	base   *Base
+	labels map[[2]int][]int // 1° cell → indexes into all, in order
+	all    []Label
+}
+
+// Locators returns the locator maker for site s.
+func (b *Base) Locators(s Site) *Locators {
+	l := &Locators{base: b, labels: map[[2]int][]int{}, all: b.Labels(s)}
+	for i, lb := range l.all {
+		k := [2]int{int(math.Floor(lb.Lon)), int(math.Floor(lb.Lat))}
+		l.labels[k] = append(l.labels[k], i)
+	}
+	return l
+}
+
+// SVG returns the locator of mark m: a small static map, centred on the
+// point, with the land, two or three place names and the marker. The
+// result is safe to put in an HTML page as it is.
+func (l *Locators) SVG(m Mark) string {
+	z := min(max(m.Zoom, 2), MaxZoom)
+	cx, cy := mercator(m.Lon, m.Lat, z)
+	x0, y0 := cx-LocatorWidth/2, cy-LocatorHeight/2
+	// The view in degrees, with a margin so that strokes reach the edges.
+	unproject := func(x, y float64) orb.Point {
+		size := 256 * math.Exp2(float64(z))
+		return orb.Point{x/size*360 - 180, math.Atan(math.Sinh(math.Pi*(1-2*y/size))) * 180 / math.Pi}
+	}
+	nw, se := unproject(x0-8, y0-8), unproject(x0+LocatorWidth+8, y0+LocatorHeight+8)
+	view := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
+
+	var b []byte
+	b = fmt.Appendf(b, `<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="%s" font-family="system-ui, sans-serif">`,
+		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight, html.EscapeString("Locator map: "+m.Label))
+	b = fmt.Appendf(b, `<rect width="%d" height="%d" fill="%s"/>`, LocatorWidth, LocatorHeight, colorSea)
+	b = append(b, `<path fill="`+colorLand+`" stroke="`+colorCoast+`" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd" d="`...)
+	for _, p := range l.land(z, view) {
+		for _, r := range clip.Polygon(view, p.Clone()) {
+			for i, pt := range r {
+				x, y := mercator(pt[0], pt[1], z)
+				if i == 0 {
+					b = append(b, 'M')
+				} else {
+					b = append(b, 'L')
+				}
+				b = appendNum(b, x-x0)
+				b = append(b, ',')
+				b = appendNum(b, y-y0)
+			}
+			b = append(b, 'Z')
+		}
+	}
+	b = append(b, `"/>`...)
+
+	// The marker's box, which no label may cover.
+	mx, my := float64(LocatorWidth)/2, float64(LocatorHeight)/2
+	placed := [][4]float64{{mx - 16, my - 16, mx + 16, my + 16}}
+	n := 0
+	for _, i := range l.candidates(view) {
+		lb := l.all[i]
+		if z < lb.MinZoom || z > lb.MaxZoom || n >= locatorLabels {
+			continue
+		}
+		x, y := mercator(lb.Lon, lb.Lat, z)
+		x, y = x-x0, y-y0
+		size := 12.0
+		if lb.Kind == KindCountry || lb.Kind == KindRegion {
+			size = 11
+		}
+		w := 0.58 * size * float64(len([]rune(lb.Name)))
+		box := [4]float64{x + 5, y - size/2 - 2, x + 5 + w, y + size/2 + 2}
+		anchor := "start"
+		if box[2] > LocatorWidth-4 {
+			box[0], box[2], anchor = x-5-w, x-5, "end"
+		}
+		if box[0] < 4 || box[1] < 4 || box[2] > LocatorWidth-4 || box[3] > LocatorHeight-4 || overlaps(box, placed) {
+			continue
+		}
+		placed = append(placed, box)
+		n++
+		tx := x + 5
+		if anchor == "end" {
+			tx = x - 5
+		}
+		style := `fill="` + colorInk + `"`
+		if lb.Kind == KindDistrict {
+			style = `fill="#5a5148" font-style="italic"`
+		}
+		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="2.2" fill="#4a4640" stroke="#fff"/>`, num(x), num(y))
+		b = fmt.Appendf(b, `<text x="%s" y="%s" text-anchor="%s" font-size="%g" %s stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">%s</text>`,
+			num(tx), num(y+size*0.35), anchor, size, style, html.EscapeString(lb.Name))
+	}
+
+	// The marker: a ring, then the record's point as the map draws it.
+	color := m.Color
+	if !hexColor(color) {
+		color = "#555555"
+	}
+	if m.WholeArea {
+		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="14" fill="none" stroke="%s" stroke-width="1.6" stroke-dasharray="3 2"/>`, num(mx), num(my), color)
+	} else {
+		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="11" fill="none" stroke="#1b1b1b" stroke-width="2"/>`, num(mx), num(my))
+	}
+	fill, stroke, sw := color, "#fff", "1.5"
+	if !m.Solid {
+		fill, stroke, sw = "#fff", color, "2.6"
+	}
+	b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="6" fill="%s" stroke="%s" stroke-width="%s"/>`, num(mx), num(my), fill, stroke, sw)
+	return string(append(b, "</svg>"...))
+}
+
+// land returns the polygons of the band for zoom z that touch view.
+func (l *Locators) land(z int, view orb.Bound) []orb.Polygon {
+	band := bandFor(z)
+	var src []orb.Polygon
+	if Bands[band].Cell == 0 {
+		src = l.base.bands[band].land
+	} else {
+		for _, k := range cellsOf(view, Bands[band].Cell) {
+			src = append(src, l.base.cells[band][k].land...)
+		}
+	}
+	var out []orb.Polygon
+	for _, p := range src {
+		if p.Bound().Intersects(view) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// candidates returns the labels in view, in order of importance.
+func (l *Locators) candidates(view orb.Bound) []int {
+	var out []int
+	for y := int(math.Floor(view.Min[1])); y <= int(math.Floor(view.Max[1])); y++ {
+		for x := int(math.Floor(view.Min[0])); x <= int(math.Floor(view.Max[0])); x++ {
+			for _, i := range l.labels[[2]int{x, y}] {
+				if view.Contains(orb.Point{l.all[i].Lon, l.all[i].Lat}) {
+					out = append(out, i)
+				}
+			}
+		}
+	}
+	// Indexes into all follow its order, which is the order of importance.
+	sort.Ints(out)
+	return out
+}
+
+func overlaps(b [4]float64, boxes [][4]float64) bool {
+	for _, o := range boxes {
+		if b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1] {
+			return true
+		}
+	}
+	return false
+}
+
+func hexColor(c string) bool {
+	if len(c) != 7 || c[0] != '#' {
+		return false
+	}
+	for _, r := range c[1:] {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendNum appends v with one decimal, without a trailing ".0".
+func appendNum(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64)
+}
+
+func num(v float64) string { return string(appendNum(nil, v)) }

@@ -1,0 +1,59 @@
+package build
+
+import (
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+
+	"github.com/paulmach/orb"
+
+	"github.com/mapsite/mapsite/basemap"
+	"github.com/mapsite/mapsite/geo"
+)
+
+// addBasemap adds the offline base map (package basemap) to the assets:
+// the world script, which the map page loads, and the cell scripts that
+// the map loads as the reader zooms in. It copies the publisher's PMTiles
+// archive ([map] basemap) to the same path in the output.
+func (m *model) addBasemap(a *assetSet, siteDir string) error {
+	base, err := basemap.Bundled()
+	if err != nil {
+		return err
+	}
+	site := basemap.Site{Language: m.Config.Language}
+	for _, rv := range m.Records {
+		site.Points = append(site.Points, orb.Point{rv.Location.Lon, rv.Location.Lat})
+	}
+	street := filepath.ToSlash(m.Config.Map.Basemap)
+	if street != "" {
+		b, err := os.ReadFile(filepath.Join(siteDir, m.Config.Map.Basemap))
+		if err != nil {
+			return fmt.Errorf("site.toml [map] basemap: %w", err)
+		}
+		a.files[street] = b
+	}
+	s := base.Scripts(site, street)
+	loc := base.Locators(site)
+	m.locators = make(map[string]template.HTML, len(m.Records))
+	for _, rv := range m.Records {
+		p := rv.Location.Precision
+		label := rv.Place
+		if label == "" {
+			label = rv.CountryName
+		}
+		m.locators[rv.ID] = template.HTML(loc.SVG(basemap.Mark{ // SVG escapes everything from the data
+			Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
+			Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
+		}))
+	}
+	a.addFingerprinted("basemap-world.js", s.World)
+	for p, b := range s.Cells {
+		a.files["assets/"+p] = b
+	}
+	return nil
+}
+
+// Locator returns the locator map of the record with the given ID, an
+// inline SVG that record pages show beside the facts.
+func (m *model) Locator(id string) template.HTML { return m.locators[id] }

@@ -1,0 +1,19 @@
+package geo
+
+import "iter"
+
+// Places yields every place of the gazetteer (countries, GeoNames cities
+// and curated places, with a site's own places), in no particular order.
+// The base map draws its labels from it.
+func (g *Gazetteer) Places() iter.Seq[Place] {
+	return func(yield func(Place) bool) {
+		for i := range g.places {
+			if g.hidden[int32(i)] {
+				continue
+			}
+			if !yield(g.places[i]) {
+				return
+			}
+		}
+	}
+}
