@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/mapsite/mapsite/diag"
 )
 
 // Config is a site's site.toml.
@@ -108,25 +110,28 @@ var (
 	colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 	// basemapRE is a PMTiles file name in the site folder: the output keeps it at its root.
 	basemapRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.pmtiles$`)
-	keyRE   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	keyRE     = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 )
 
 // problem is a config error before positions are attached.
 type problem struct {
 	path, field, msg string
+	sev              diag.Severity
 }
 
 // validate checks the config's values; positions are added by the caller.
 func (c *Config) validate() []problem {
 	var ps []problem
 	add := func(path, field, format string, args ...any) {
-		ps = append(ps, problem{path, field, fmt.Sprintf(format, args...)})
+		ps = append(ps, problem{path, field, fmt.Sprintf(format, args...), diag.Error})
 	}
 	if strings.TrimSpace(c.Title) == "" {
 		add("title", "title", `missing: give the site a title, e.g. title = "Incident map"`)
 	}
 	if c.BaseURL != "" {
-		if err := CheckBaseURL(c.BaseURL); err != nil {
+		if err := CheckBaseURL(c.BaseURL); errors.Is(err, errNoSlash) {
+			ps = append(ps, problem{"base_url", "base_url", err.Error(), diag.Warning})
+		} else if err != nil {
 			add("base_url", "base_url", "%v", err)
 		}
 	}
@@ -260,7 +265,8 @@ func textProblem(s string, long bool) string {
 
 // CheckBaseURL checks a site's base URL: absolute http(s), with a host and
 // no user name, query or fragment, ending in "/". Its error says how to
-// write it.
+// write it; only a missing final "/", which the build adds, wraps
+// errNoSlash.
 func CheckBaseURL(s string) error {
 	u, err := url.Parse(s)
 	switch {
@@ -275,10 +281,14 @@ func CheckBaseURL(s string) error {
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return fmt.Errorf("%q has a fragment (#...); a base URL cannot, write %q", s, trimQuery(s))
 	case !strings.HasSuffix(u.Path, "/") && u.Path != "" || u.Path == "" && !strings.HasSuffix(s, "/"):
-		return fmt.Errorf("%q must end in \"/\" (the site's pages are below it): write %q", s, s+"/")
+		return fmt.Errorf("%q %w: it is read as %q; write that", s, errNoSlash, s+"/")
 	}
 	return nil
 }
+
+// errNoSlash is the one base URL problem the build can fix itself, so it
+// is a warning.
+var errNoSlash = errors.New(`does not end in "/" (the site's pages are below it)`)
 
 func trimQuery(s string) string {
 	s, _, _ = strings.Cut(s, "#")

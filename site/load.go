@@ -229,7 +229,7 @@ func (s *Site) loadConfig(l *diag.List) {
 	}
 	for _, pr := range s.Config.validate() {
 		p := ix.Lookup(pr.path)
-		l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: pr.field, Message: pr.msg})
+		l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: pr.field, Message: pr.msg, Severity: pr.sev})
 	}
 	if s.Config.Language == "" {
 		s.Config.Language = "en"
