@@ -9,5 +9,5 @@ import "embed"
 
 // FS holds the assets.
 //
-//go:embed *.css *.js all:vendor
+//go:embed *.css *.js *.svg all:vendor
 var FS embed.FS

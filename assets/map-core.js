@@ -51,10 +51,16 @@
     var s = document.createElementNS(SVG, shape[0]);
     for (var k in shape[1]) s.setAttribute(k, shape[1][k]);
     s.setAttribute("fill", (layer && layer.color) || "#555");
-    s.setAttribute("stroke", "#fff");
-    s.setAttribute("stroke-width", "1");
+    s.setAttribute("stroke", "#1b1b1b");
+    s.setAttribute("stroke-width", "1.2");
     svg.appendChild(s);
     return svg;
+  };
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  // monthYear writes an ISO date's month for readers: "November 2015".
+  P.monthYear = function (iso) {
+    return MONTHS[+iso.slice(5, 7) - 1] + " " + iso.slice(0, 4);
   };
 
   // fold makes text comparable for search: lower case, no diacritics.

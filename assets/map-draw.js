@@ -75,8 +75,15 @@
           ctx.stroke();
           ctx.setLineDash([]);
         }
+        // A dark edge outside the symbol keeps it at 3:1 or more against
+        // land and sea, whatever the layer's colour (WCAG 1.4.11).
         ctx.beginPath();
         tracePath(ctx, o.symbol, p.x, p.y, Math.max(layer._radius, 1));
+        ctx.globalAlpha = 1;
+        ctx.lineJoin = "round";
+        ctx.lineWidth = o.weight + 2 * o.edgeWidth;
+        ctx.strokeStyle = o.edge;
+        ctx.stroke();
         this._fillStroke(ctx, layer);
       },
       _updateCluster: function (layer) {
@@ -88,6 +95,9 @@
         ctx.arc(p.x, p.y, r + 1.5, 0, Math.PI * 2);
         ctx.fillStyle = "#fff";
         ctx.fill();
+        ctx.lineWidth = EDGE_WIDTH * 2;
+        ctx.strokeStyle = EDGE;
+        ctx.stroke();
         o.parts.forEach(function (part) {
           var end = start + (part.n / o.total) * Math.PI * 2;
           ctx.beginPath();
@@ -114,14 +124,18 @@
   // markerOptions styles a record by its layer and location precision:
   // solid for a venue or neighbourhood, hollow when approximate (district,
   // city, region), hollow and ringed when only the country is known.
+  //
+  // Every symbol and cluster has a dark edge (EDGE) outside it: Okabe–Ito
+  // orange and pink reach only 2:1 against the pale land on their own.
+  var EDGE = "#1b1b1b", EDGE_WIDTH = 1.1;
   function markerOptions(layer, precision, renderer) {
     var o = { renderer: renderer, symbol: layer.symbol, color: layer.color, fillColor: layer.color, radius: 6.5,
-      weight: 1.5, opacity: 1, fillOpacity: 1, ring: 0 };
+      weight: 1.5, opacity: 1, fillOpacity: 1, ring: 0, edge: EDGE, edgeWidth: EDGE_WIDTH };
     if (precision === "venue" || precision === "neighbourhood") {
       o.color = "#fff";
     } else {
       o.fillColor = "#fff";
-      o.fillOpacity = 0.92;
+      o.fillOpacity = 1;
       o.weight = 2.6;
       o.radius = 5.8;
       if (precision === "country") o.ring = 15;
@@ -151,7 +165,9 @@
         map: function (p) { var o = {}; o["c" + p.li] = 1; return o; },
         reduce: function (acc, p) { for (var k in p) acc[k] = (acc[k] || 0) + p[k]; }
       });
-      A.index.load(A.filtered.map(function (r) {
+      // Records that stand for a whole country or region are drawn as
+      // that area (map-areas.js), never clustered with points.
+      A.index.load(A.filtered.filter(function (r) { return !r.area; }).map(function (r) {
         return { type: "Feature", geometry: r.f.geometry, properties: { i: r.i, li: r.layer.index } };
       }));
     };
@@ -165,7 +181,7 @@
 
     A.draw = function () {
       markerGroup.clearLayers();
-      var drawn = A.drawn = { clusters: 0, points: 0, byLayer: {}, items: [] };
+      var drawn = A.drawn = { clusters: 0, points: 0, areas: 0, byLayer: {}, items: [] };
       A.layerOrder.forEach(function (k) { drawn.byLayer[k] = 0; });
       var z = Math.round(map.getZoom());
       A.index.getClusters(viewBBox(), z).forEach(function (c) {
@@ -174,12 +190,14 @@
           var parts = [];
           A.layerOrder.forEach(function (key, i) {
             var k = c.properties["c" + i];
-            if (k) { parts.push({ n: k, color: A.layerList[i].color }); drawn.byLayer[key] += k; }
+            if (k) { parts.push({ n: k, color: A.layerList[i].color, name: A.layerList[i].name }); drawn.byLayer[key] += k; }
           });
           var total = c.properties.point_count;
           var m = new L.ClusterMarker(ll, { renderer: recordRenderer, radius: Math.min(26, 13 + Math.sqrt(total) * 1.6),
             parts: parts, total: total, stroke: false });
           m.on("click", function () { A.clusterClick(c, ll); });
+          // The layers by name, not by colour alone.
+          m.bindTooltip(total + " records: " + parts.map(function (pt) { return pt.n + " " + pt.name; }).join(", "), { direction: "top", offset: [0, -m.options.radius] });
           drawn.items.push({ ll: ll, cluster: c.properties.cluster_id });
           markerGroup.addLayer(m);
           drawn.clusters++;
@@ -193,12 +211,43 @@
           drawn.byLayer[r.layer.key]++;
         }
       });
+      if (A.drawAreas) A.drawAreas();
       if (A.selected && drawn.items.some(function (it) { return it.id === A.selected; })) {
         var s = A.byId[A.selected];
         markerGroup.addLayer(L.circleMarker([s.lat, s.lon], { renderer: recordRenderer, radius: 12, weight: 2.5,
           color: "#1b1b1b", fill: false, interactive: false }));
       }
+      A.highlight(highlighted);
       A.drawList();
+      if (!firstDrawn && drawn.items.length) {
+        firstDrawn = true;
+        if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");
+      }
+    };
+    var firstDrawn = false;
+
+    // A.markerOf returns where the point, cluster or area badge that holds
+    // a record is drawn, or null.
+    A.markerOf = function (id) {
+      var items = A.drawn ? A.drawn.items : [];
+      for (var i = 0; i < items.length; i++) {
+        var it = items[i];
+        if (it.id === id || (it.ids && it.ids.indexOf(id) >= 0)) return it.ll;
+        if (it.cluster != null && A.leavesOf(it.cluster).some(function (r) { return r.id === id; })) return it.ll;
+      }
+      return null;
+    };
+
+    // A.highlight rings the marker (or cluster) of record id, for the list
+    // entry under the pointer or the keyboard focus; null clears it.
+    var highlighted = null, ring = null;
+    A.highlight = function (id) {
+      highlighted = id;
+      if (ring) { ring.remove(); ring = null; }
+      var ll = id && A.markerOf(id);
+      if (!ll) return;
+      ring = L.circleMarker(ll, { renderer: recordRenderer, radius: A.byId[id].area ? 22 : 17, weight: 3,
+        color: "#1a73e8", fill: false, interactive: false, className: "highlight" }).addTo(map);
     };
 
     // A.leavesOf returns the records of a cluster, newest first.
@@ -233,5 +282,5 @@
     };
   }
 
-  P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install };
+  P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -19,32 +19,50 @@
     var toggleCount = document.getElementById("panel-toggle-count");
 
     // ---- Filters ----
-    var from = form.elements.from, to = form.elements.to, country = form.elements.country, q = form.elements.q;
+    var from = form.elements.from, to = form.elements.to, q = form.elements.q;
     [from, to].forEach(function (input) { input.min = A.span.min; input.max = A.span.max; });
     from.placeholder = A.span.min;
     to.placeholder = A.span.max;
-    var countries = A.countries;
-    Object.keys(countries).sort(function (a, b) { return countries[a].name.localeCompare(countries[b].name); })
-      .forEach(function (cc) {
-        var o = el("option", null, countries[cc].name + " (" + countries[cc].n + ")");
-        o.value = cc;
-        country.appendChild(o);
+    // The select filters, each with the values the data hold and how
+    // many records have each; a select with nothing to choose is hidden.
+    var selects = { country: A.countries, attribution: A.attributions, perpetrator: A.perpetrators, tag: A.tags };
+    Object.keys(selects).forEach(function (name) {
+      var set = selects[name], box = form.elements[name];
+      var keys = Object.keys(set).sort(function (a, b) { return set[a].name.localeCompare(set[b].name); });
+      keys.forEach(function (k) {
+        var o = el("option", null, set[k].name + " (" + set[k].n + ")");
+        o.value = k;
+        box.appendChild(o);
       });
+      if (!keys.length) box.closest(".field").hidden = true;
+    });
     var layerBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name="layer"]'));
     var linksBox = form.elements.links;
 
     A.readFilters = function () {
       var on = {};
       layerBoxes.forEach(function (b) { if (b.checked) on[b.value] = true; });
-      return { layers: on, from: from.value, to: to.value, country: country.value, q: q.value.trim(), links: linksBox.checked };
+      var f = { layers: on, from: from.value, to: to.value, q: q.value.trim(), links: linksBox.checked };
+      Object.keys(selects).forEach(function (name) { f[name] = form.elements[name].value; });
+      return f;
     };
     A.writeFilters = function (s) {
       layerBoxes.forEach(function (b) { b.checked = !s.layers || !!s.layers[b.value]; });
       from.value = s.from || "";
       to.value = s.to || "";
-      country.value = countries[s.country] ? s.country : "";
+      Object.keys(selects).forEach(function (name) {
+        form.elements[name].value = selects[name][s[name]] ? s[name] : "";
+      });
       q.value = s.q || "";
       linksBox.checked = s.links !== false;
+    };
+    // A.setDates sets the time window (ISO dates, "" for open) and shows it.
+    A.setDates = function (a, b) {
+      if (from.value === a && to.value === b) return;
+      from.value = a;
+      to.value = b;
+      A.applyFilters();
+      A.writeHash(false);
     };
 
     // A.applyFilters recomputes what is shown after the filters change.
@@ -65,7 +83,13 @@
       A.rebuildIndex();
       A.drawLinks();
       A.draw();
+      if (A.timeline) A.timeline.update();
+      var total = A.records.length, n = A.filtered.length;
+      statusEl.textContent = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
+        (A.span.min ? " · the data run from " + spanText + "." : ".");
     };
+    var statusEl = document.getElementById("panel-status");
+    var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
 
     // ---- List ----
     A.entryFor = {};
@@ -77,7 +101,25 @@
       var focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
       listEl.textContent = "";
       var entryFor = A.entryFor = {};
+      // Records across a whole country or region are listed together,
+      // where the newest of them would come.
+      var groupLists = {};
       inView.slice(0, P.LIST_LIMIT).forEach(function (r) {
+        var parent = listEl;
+        if (r.area) {
+          parent = groupLists[r.group.key];
+          if (!parent) {
+            var n = inView.filter(function (x) { return x.group === r.group; }).length;
+            var gli = el("li", "area-group"), titleId = "area-" + Object.keys(groupLists).length;
+            var gt = el("p", "area-group-title", "Across " + r.group.name + ": " + n + (n === 1 ? " record" : " records"));
+            gt.id = titleId;
+            parent = groupLists[r.group.key] = el("ul", "area-group-list");
+            parent.setAttribute("aria-labelledby", titleId);
+            gli.appendChild(gt);
+            gli.appendChild(parent);
+            listEl.appendChild(gli);
+          }
+        }
         var li = el("li"), b = el("button", "record-entry");
         b.type = "button";
         b.dataset.id = r.id;
@@ -89,8 +131,12 @@
         b.addEventListener("click", function (ev) {
           A.openRecord(r.id, { push: true, fly: true, focusPopup: ev.detail === 0 });
         });
+        b.addEventListener("mouseenter", function () { A.highlight(r.id); });
+        b.addEventListener("focus", function () { A.highlight(r.id); });
+        b.addEventListener("mouseleave", function () { A.highlight(null); });
+        b.addEventListener("blur", function () { A.highlight(null); });
         li.appendChild(b);
-        listEl.appendChild(li);
+        parent.appendChild(li);
         entryFor[r.id] = b;
       });
       if (focusedId && entryFor[focusedId]) entryFor[focusedId].focus({ preventScroll: true });
@@ -114,11 +160,56 @@
       toggleCount.textContent = filtered.length + (filtered.length === 1 ? " record" : " records");
     };
 
+    // A.focusEntry moves the keyboard focus to the open record's entry.
+    A.focusEntry = function () {
+      var b = A.selected && A.entryFor[A.selected];
+      if (!b) return;
+      if (A.phone.matches) A.setCollapsed(false);
+      b.focus({ preventScroll: true });
+      b.scrollIntoView({ block: "nearest" });
+    };
+
     A.fitFiltered = function () {
       if (!A.filtered.length) return;
       var b = L.latLngBounds(A.filtered.map(function (r) { return [r.lat, r.lon]; }));
       map.fitBounds(b, { padding: [40, 40], maxZoom: 7, animate: !P.reducedMotion });
     };
+
+    // ---- Copy link, downloads ----
+    var copyStatus = document.getElementById("copy-status");
+    document.getElementById("copy-link").addEventListener("click", function () {
+      var url = location.href;
+      var done = function (ok) { copyStatus.textContent = ok ? "Link copied." : "Copy this link: " + url; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(url).then(function () { done(true); }, function () { done(fallbackCopy(url)); });
+      } else {
+        done(fallbackCopy(url));
+      }
+    });
+    function fallbackCopy(text) {
+      var t = el("textarea");
+      t.value = text;
+      t.setAttribute("readonly", "");
+      t.className = "visually-hidden";
+      document.body.appendChild(t);
+      t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (err) { ok = false; }
+      t.remove();
+      return ok;
+    }
+    // The download links name the whole data set's files without
+    // JavaScript; with it, they carry the filtered selection, made here.
+    [["download-csv", "text/csv;charset=utf-8", "csv", P.data.csvOf],
+      ["download-geojson", "application/geo+json", "geojson", P.data.geojsonOf]].forEach(function (d) {
+      var a = document.getElementById(d[0]);
+      a.addEventListener("click", function () {
+        if (a.dataset.blob) URL.revokeObjectURL(a.dataset.blob);
+        var blob = new Blob([d[3](A.filtered, location.href)], { type: d[1] });
+        a.href = a.dataset.blob = URL.createObjectURL(blob);
+        a.download = "records-" + A.filtered.length + "." + d[2];
+      });
+    });
 
     // ---- Events ----
     var searchTimer = 0;
@@ -149,8 +240,6 @@
     toggle.hidden = false;
     toggle.addEventListener("click", function () { A.setCollapsed(!panel.classList.contains("collapsed")); });
     A.setCollapsed(A.phone.matches);
-    // On a phone the list comes first; the filters fold away.
-    if (A.phone.matches) document.getElementById("filter-box").open = false;
   }
 
   P.panel = { install: install };

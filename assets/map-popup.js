@@ -50,6 +50,30 @@
       map.closePopup();
     };
 
+    // popupOptions keeps a popup clear of the map's controls (zoom, scale,
+    // notes, attribution): its auto-pan padding is what they cover, and
+    // its height what is left, so that its close button always shows.
+    function popupOptions(className) {
+      var box = mapEl.getBoundingClientRect();
+      var edge = function (corner, side) {
+        var c = mapEl.querySelector(".leaflet-" + corner), n = 0;
+        if (!c) return 0;
+        Array.prototype.forEach.call(c.children, function (ch) {
+          var r = ch.getBoundingClientRect();
+          if (!r.width) return;
+          n = Math.max(n, side === "top" ? r.bottom - box.top : side === "bottom" ? box.bottom - r.top
+            : side === "left" ? r.right - box.left : box.right - r.left);
+        });
+        return Math.min(n, side === "top" || side === "bottom" ? box.height / 3 : box.width / 3);
+      };
+      var top = Math.max(edge("top.leaflet-left", "top"), edge("top.leaflet-right", "top")) + 8;
+      var bottom = Math.max(edge("bottom.leaflet-left", "bottom"), edge("bottom.leaflet-right", "bottom")) + 8;
+      var left = edge("top.leaflet-left", "left") + 8;
+      return { maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 2 * left - 20)), offset: [0, -4], className: className,
+        maxHeight: Math.max(120, box.height - top - bottom - 30),
+        autoPanPaddingTopLeft: [left, top], autoPanPaddingBottomRight: [8, bottom] };
+    }
+
     var openToken = 0;
     // A.openRecord shows a record's popup, moving the map to it.
     A.openRecord = function (id, opt) {
@@ -67,8 +91,7 @@
         if (token !== openToken) return; // another record was opened since
         A.flying = false;
         A.closePopup();
-        var popup = A.popup = L.popup({ maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 120)), offset: [0, -4], autoPanPaddingTopLeft: [48, 16], autoPanPaddingBottomRight: [16, A.phone.matches ? 64 : 16], className: "record-popup" })
-          .setLatLng(ll).setContent(popupContent(r));
+        var popup = A.popup = L.popup(popupOptions("record-popup")).setLatLng(ll).setContent(popupContent(r));
         popup.recordId = id;
         popup.openOn(map);
         A.draw();
@@ -103,9 +126,9 @@
 
     // A.openCluster lists records that share a point, each a button that
     // opens it.
-    A.openCluster = function (leaves, ll) {
+    A.openCluster = function (leaves, ll, title) {
       var box = el("div", "popup cluster-popup");
-      box.appendChild(el("p", "popup-title", leaves.length + " records at this place"));
+      box.appendChild(el("p", "popup-title", title || leaves.length + " records at this place"));
       var ul = el("ul", "cluster-list");
       leaves.forEach(function (r) {
         var li = el("li"), b = el("button");
@@ -118,7 +141,7 @@
       });
       box.appendChild(ul);
       A.closePopup();
-      L.popup({ maxWidth: 320, className: "cluster-popup-wrap" }).setLatLng(ll).setContent(box).openOn(map);
+      L.popup(popupOptions("cluster-popup-wrap")).setLatLng(ll).setContent(box).openOn(map);
     };
 
     map.on("popupclose", function (e) {

@@ -20,7 +20,8 @@
   // filtersOf returns the filters a parsed hash asks for.
   function filtersOf(s) {
     var f = { from: DATE.test(s.from || "") ? s.from : "", to: DATE.test(s.to || "") ? s.to : "",
-      country: s.country || "", q: s.q || "", links: s.links !== "off", layers: null };
+      country: s.country || "", attribution: s.attribution || "", perpetrator: s.perpetrator || "", tag: s.tag || "",
+      q: s.q || "", links: s.links !== "off", layers: null };
     if (s.layers != null) {
       f.layers = {};
       s.layers.split(",").forEach(function (k) { f.layers[k] = true; });
@@ -41,7 +42,7 @@
     if (off.length) add("layers", A.layerOrder.filter(function (k) { return filters.layers[k]; }).join(","));
     if (filters.from) add("from", filters.from);
     if (filters.to) add("to", filters.to);
-    if (filters.country) add("country", filters.country);
+    ["country", "attribution", "perpetrator", "tag"].forEach(function (k) { if (filters[k]) add(k, filters[k]); });
     if (filters.q) add("q", filters.q);
     if (!filters.links) add("links", "off");
     return "#" + parts.join("&");

@@ -1,7 +1,7 @@
-// map.js wires the parts of the map page (index.html) together, and draws
-// the locator on record pages. The parts (map-core.js and the files it
-// names) share the namespace window.mapsiteParts; each installs its
-// functions on one object, A, that holds the page's state:
+// map.js wires the parts of the map page (index.html) together. The parts
+// (map-core.js and the files it names) share the namespace
+// window.mapsiteParts; each installs its functions on one object, A, that
+// holds the page's state:
 //
 //   A.records, A.byId, A.layerOrder …   the data (map-data.js)
 //   A.filters, A.filtered               what the filters keep (map-panel.js)
@@ -30,10 +30,15 @@
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     P.draw.install(A);
     P.popup.install(A);
+    P.areas.install(A);
     P.panel.install(A);
     P.state.install(A);
     A.filters = A.readFilters();
     A.filtered = A.records;
+    P.timeline.install(A);
+    // The map takes what the header, the timeline and (on phones) the
+    // panel leave; it follows when they change size.
+    if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize({ pan: false }); }).observe(mapEl);
 
     map.on("moveend", function () {
       if (A.applying || A.flying) return;
@@ -44,43 +49,37 @@
     A.applyHash(true);
     mapEl.setAttribute("data-ready", "true");
     if (window.performance && performance.mark) performance.mark("mapsite-ready");
+    // Back from a record page: the URL has restored the view and the
+    // record; the keyboard goes on from the list entry the reader left.
+    var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    if (nav && nav.type === "back_forward") A.focusEntry();
+    window.addEventListener("pageshow", function (e) { if (e.persisted) A.focusEntry(); });
 
     // A small read-only handle for tests and for readers' own scripts.
     window.mapsite = {
       map: map,
-      drawn: function () { var d = A.drawn; return { clusters: d.clusters, points: d.points, byLayer: JSON.parse(JSON.stringify(d.byLayer)) }; },
-      // markerOf returns where the point or cluster that holds a record is drawn.
-      markerOf: function (id) {
-        for (var i = 0; i < A.drawn.items.length; i++) {
-          var it = A.drawn.items[i];
-          if (it.id === id) return it.ll;
-          if (it.cluster != null && A.leavesOf(it.cluster).some(function (r) { return r.id === id; })) return it.ll;
+      drawn: function () { var d = A.drawn; return { clusters: d.clusters, points: d.points, areas: d.areas, byLayer: JSON.parse(JSON.stringify(d.byLayer)) }; },
+      // markerOf returns where the point, cluster or area badge that holds a record is drawn.
+      markerOf: A.markerOf,
+      // clusterOf returns the ids of the records drawn with record id in one cluster.
+      clusterOf: function (id) {
+        var items = A.drawn.items;
+        for (var i = 0; i < items.length; i++) {
+          if (items[i].cluster == null) continue;
+          var ids = A.leavesOf(items[i].cluster).map(function (r) { return r.id; });
+          if (ids.indexOf(id) >= 0) return ids;
         }
         return null;
       },
+      // timeline returns the timeline's periods and counts.
+      timeline: function () {
+        var T = A.timeline;
+        return T ? { unit: T.unit, bins: T.bins.map(function (b) { return { start: P.timeline.isoOf(b.start), end: P.timeline.isoOf(b.end), total: b.total }; }) } : null;
+      },
+      isArea: function (id) { return !!(A.byId[id] && A.byId[id].area); },
       visible: function () { return A.filtered.map(function (r) { return r.id; }); },
       open: function (id) { A.openRecord(id, { push: true, fly: false }); }
     };
-  }
-
-  // initLocator draws the record page's small map: the outlines, the
-  // record's symbol and a ring around it.
-  function initLocator(L, box) {
-    P.draw.defineLeafletParts(L);
-    var lat = parseFloat(box.dataset.lat), lon = parseFloat(box.dataset.lon), prec = box.dataset.precision;
-    if (!isFinite(lat) || !isFinite(lon)) return;
-    var map = L.map(box, { zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false,
-      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false, zoomSnap: 0.5 });
-    L.control.attribution({ prefix: false }).addTo(map);
-    map.setView([lat, lon], prec === "country" ? 3.5 : 4.5, { animate: false });
-    var r = L.canvas({ padding: 0.2 });
-    var base = P.basemap.outlines(L, r);
-    if (base) base.addTo(map);
-    var layer = { symbol: box.dataset.symbol || "circle", color: box.dataset.color || "#555" };
-    L.circleMarker([lat, lon], { renderer: r, radius: 11, weight: 2, color: "#1b1b1b", fill: false, interactive: false }).addTo(map);
-    var o = P.draw.markerOptions(layer, prec, r);
-    o.interactive = false;
-    new L.SymbolMarker([lat, lon], o).addTo(map);
   }
 
   function start() {
@@ -88,8 +87,6 @@
     if (!L) return;
     var mapEl = document.getElementById("map");
     if (mapEl && window.MAPSITE_DATA && window.Supercluster) initMap(L, window.MAPSITE_DATA);
-    var loc = document.getElementById("locator");
-    if (loc) initLocator(L, loc);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

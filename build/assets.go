@@ -2,9 +2,11 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"path"
 	"sort"
@@ -20,6 +22,13 @@ import (
 // one when the site is opened from file://, where CORS cannot apply.)
 type asset struct {
 	Path string // relative to the site root, e.g. "assets/map.1a2b3c4d.js"
+
+	// Inline assets are written into the page: the favicon as a data URI
+	// (so that no page asks the host root for /favicon.ico) and the 404
+	// page's CSS, with its hash for the Content Security Policy.
+	DataURI template.URL
+	CSS     template.CSS
+	Hash    string // "'sha256-…'", for style-src
 }
 
 // assetSet is the output's assets and the names pages refer to them by.
@@ -66,6 +75,29 @@ func (a *assetSet) addFingerprinted(name string, content []byte) {
 // images/<name> relative to itself.
 var vendorImages = []string{"layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png"}
 
+// addInline adds the assets pages carry inline: favicon.svg as a data URI
+// and 404.css as CSS with its hash.
+func (a *assetSet) addInline(siteDir string, min *minifier) error {
+	icon, err := readAsset(siteDir, "favicon.svg")
+	if err != nil {
+		return err
+	}
+	if icon, err = min.cached("favicon.svg", icon); err != nil {
+		return fmt.Errorf("minify favicon.svg: %w", err)
+	}
+	a.byName["favicon.svg"] = asset{DataURI: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(icon))}
+	css, err := readAsset(siteDir, "404.css")
+	if err != nil {
+		return err
+	}
+	if css, err = min.cached("404.css", css); err != nil {
+		return fmt.Errorf("minify 404.css: %w", err)
+	}
+	sum := sha256.Sum256(css)
+	a.byName["404.css"] = asset{CSS: template.CSS(css), Hash: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"}
+	return nil
+}
+
 // ownAssets lists the site's own CSS and JavaScript files (assets/*.css
 // and assets/*.js in the binary), sorted: the map scripts are split by
 // concern into several files, and each new one is published without
@@ -77,7 +109,11 @@ func ownAssets() ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		names = append(names, m...)
+		for _, name := range m {
+			if name != "404.css" { // inline only
+				names = append(names, name)
+			}
+		}
 	}
 	sort.Strings(names)
 	return names, nil
@@ -111,6 +147,9 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 			return nil, err
 		}
 		a.files["assets/images/"+img] = b
+	}
+	if err := a.addInline(siteDir, min); err != nil {
+		return nil, err
 	}
 	a.addFingerprinted("data.js", dataJS)
 	return a, nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"regexp"
 	"runtime"
 	"strings"
@@ -34,6 +35,16 @@ type page struct {
 
 // Asset returns the root-relative URL and integrity of a named asset.
 func (p *page) Asset(name string) (asset, error) { return p.assets.Get(name) }
+
+// rootPath returns the path of the site's root on its host, from the base
+// URL ("https://example.org/iskp/" gives "/iskp/"), or "/" without one.
+func rootPath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
 
 // Canonical returns the page's absolute URL, or "" without a base URL.
 func (p *page) Canonical() string {
@@ -98,8 +109,8 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 		{"incidents/index.html", "table.html", &page{Root: "../", Path: "incidents/", Kind: "table", Title: "All records", Description: m.Config.Description}},
 		{"about/index.html", "about.html", &page{Root: "../", Path: "about/", Kind: "about", Title: "About", Description: m.Config.Description}},
 		// A host serves 404.html at any depth, where relative links break:
-		// it links from the base URL when there is one.
-		{"404.html", "404.html", &page{Root: m.BaseURL, Kind: "404", Title: "Page not found"}},
+		// its links start at the root path (of the base URL, or "/").
+		{"404.html", "404.html", &page{Root: rootPath(m.BaseURL), Kind: "404", Title: "Page not found"}},
 	}
 	for _, rv := range m.Records {
 		jobs = append(jobs, job{rv.URL + "index.html", "record.html",

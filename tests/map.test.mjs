@@ -64,7 +64,10 @@ for (const site of h.sites()) {
       const [lon, lat] = f.geometry.coordinates;
       const pt = await page.evaluate(([id, lat, lon]) => {
         const m = window.mapsite.map;
-        m.setView([lat, lon], m.getMaxZoom(), { animate: false });
+        // A record across a whole country is drawn at its area's badge.
+        m.setView([30, 20], 2, { animate: false });
+        const at = window.mapsite.markerOf(id);
+        m.setView(window.mapsite.isArea(id) ? at : [lat, lon], m.getMaxZoom(), { animate: false });
         const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
         const r = m.getContainer().getBoundingClientRect();
         return { x: r.left + p.x, y: r.top + p.y };
@@ -127,7 +130,7 @@ for (const site of h.sites()) {
         await page.locator('a[rel="next"]').click();
         await page.waitForURL(`**/incidents/${f.id}/`);
       }
-      await page.waitForSelector('#locator .leaflet-pane canvas');
+      await page.waitForSelector('.locator-map svg');
       for (const a of await page.locator('.sources a').all()) {
         assert.equal(await a.getAttribute('rel'), 'noopener noreferrer');
         assert.match(await a.getAttribute('href'), /^https?:\/\//);
@@ -271,7 +274,7 @@ for (const site of h.sites()) {
       // Links to folders lead to their index.html, not to a folder listing.
       await page.locator('.record-popup .popup-link').click();
       await page.waitForURL(`${base}incidents/${f.id}/index.html`);
-      await page.waitForSelector('#locator .leaflet-pane canvas');
+      await page.waitForSelector('.locator-map svg');
       assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).borderBottomStyle), 'solid');
       if (features.length > 1) {
         await page.locator('a[rel="next"]').click();
@@ -322,7 +325,7 @@ for (const site of h.sites()) {
           await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-map-sheet-${size}.png`) });
         }
         await page.goto(`${srv.url}incidents/${f.id}/`);
-        await page.waitForSelector('#locator .leaflet-pane canvas');
+        await page.waitForSelector('.locator-map svg');
         await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-record-${size}.png`), fullPage: true });
         await page.goto(`${srv.url}incidents/`);
         await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-table-${size}.png`) });

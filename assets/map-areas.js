@@ -1,0 +1,170 @@
+// map-areas.js draws the records placed only at country or region level as
+// that area, not as a point: the country's outline highlighted and a
+// badge with the count at a point well inside it (never the capital, and
+// never clustered with the records placed at a venue or a city). The
+// list and the badge's popup group them: "Across Turkey: 6 records".
+(function (P) {
+  "use strict";
+
+  var el = P.el;
+
+  // isArea says whether a record stands for a whole country or region.
+  function isArea(r) { return r.p.precision === "country" || r.p.precision === "region"; }
+
+  // ---- Geometry in degrees, longitude scaled by the cosine of latitude ----
+
+  function ringArea(ring) {
+    var a = 0;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] + ring[i][0]) * (ring[j][1] - ring[i][1]);
+    return Math.abs(a / 2);
+  }
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+  function inPolygon(x, y, poly) {
+    if (!inRing(x, y, poly[0])) return false;
+    for (var k = 1; k < poly.length; k++) if (inRing(x, y, poly[k])) return false;
+    return true;
+  }
+  function polygonsOf(g) { return g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []; }
+
+  // edgeDistance is the distance from x, y to the polygon's nearest edge.
+  function edgeDistance(x, y, poly, kx) {
+    var best = Infinity;
+    poly.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var ax = ring[j][0] * kx, ay = ring[j][1], bx = ring[i][0] * kx, by = ring[i][1], px = x * kx;
+        var dx = bx - ax, dy = by - ay, t = dx || dy ? ((px - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy) : 0;
+        t = Math.max(0, Math.min(1, t));
+        var ex = ax + t * dx - px, ey = ay + t * dy - y, d = ex * ex + ey * ey;
+        if (d < best) best = d;
+      }
+    });
+    return Math.sqrt(best);
+  }
+
+  // labelPoint returns a point deep inside the feature's largest polygon:
+  // the point of a sampling grid, refined twice, farthest from its edges.
+  function labelPoint(feature) {
+    var polys = polygonsOf(feature.geometry);
+    if (!polys.length) return null;
+    var poly = polys.reduce(function (a, b) { return ringArea(b[0]) > ringArea(a[0]) ? b : a; });
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    poly[0].forEach(function (c) { x0 = Math.min(x0, c[0]); x1 = Math.max(x1, c[0]); y0 = Math.min(y0, c[1]); y1 = Math.max(y1, c[1]); });
+    var kx = Math.cos(((y0 + y1) / 2) * Math.PI / 180), best = null, bestD = -1, N = 24;
+    var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, w = x1 - x0, h = y1 - y0;
+    for (var round = 0; round < 3; round++) {
+      for (var i = 0; i <= N; i++) {
+        for (var j = 0; j <= N; j++) {
+          var x = cx - w / 2 + (w * i) / N, y = cy - h / 2 + (h * j) / N;
+          if (!inPolygon(x, y, poly)) continue;
+          var d = edgeDistance(x, y, poly, kx);
+          if (d > bestD) { bestD = d; best = [x, y]; }
+        }
+      }
+      if (!best) break;
+      cx = best[0]; cy = best[1]; w /= 6; h /= 6;
+    }
+    return best;
+  }
+
+  // drawable leaves out the parts of an outline that cross the
+  // antimeridian (their edges would run across the whole map).
+  function drawable(feature) {
+    var polys = polygonsOf(feature.geometry).filter(function (poly) {
+      var x0 = Infinity, x1 = -Infinity;
+      poly[0].forEach(function (c) { x0 = Math.min(x0, c[0]); x1 = Math.max(x1, c[0]); });
+      return x1 - x0 < 180;
+    });
+    return { type: "Feature", properties: {}, geometry: { type: "MultiPolygon", coordinates: polys } };
+  }
+
+  // shapeOf returns the outline of country cc (ISO 3166-1 alpha-2) or,
+  // failing that, the country outline that holds lon, lat.
+  function shapeOf(cc, lon, lat) {
+    var all = P.basemap.countryShapes ? P.basemap.countryShapes() : [];
+    for (var k = 0; k < all.length; k++) if (cc && all[k].properties && all[k].properties.cc === cc) return all[k];
+    for (var i = 0; i < all.length; i++) {
+      if (polygonsOf(all[i].geometry).some(function (poly) { return inPolygon(lon, lat, poly); })) return all[i];
+    }
+    return null;
+  }
+
+  // install groups the area records of map page A (A.areas, by key), puts
+  // each at its group's label point, and gives A.drawAreas and
+  // A.openArea.
+  function install(A) {
+    var L = A.L, map = A.map;
+    var groups = A.areas = {}, order = [];
+    A.records.forEach(function (r) {
+      if (!isArea(r)) return;
+      r.area = true;
+      var country = r.p.precision === "country";
+      var key = country ? "country:" + (r.p.country || r.p.country_name) : "region:" + (r.p.place || "") + ":" + (r.p.country || "");
+      var g = groups[key];
+      if (!g) {
+        g = groups[key] = { key: key, name: country ? (r.p.country_name || r.p.country) : (r.p.place || r.p.country_name), records: [],
+          lon: r.lon, lat: r.lat, shape: country ? shapeOf(r.p.country, r.lon, r.lat) : null };
+        if (g.shape) {
+          var lp = labelPoint(g.shape);
+          if (lp) { g.lon = lp[0]; g.lat = lp[1]; }
+        }
+        order.push(g);
+      }
+      g.records.push(r);
+      r.group = g;
+      r.lon = g.lon;
+      r.lat = g.lat;
+    });
+
+    map.createPane("areas").style.zIndex = 410;
+    var areaRenderer = L.svg({ pane: "areas" });
+    var areaGroup = L.layerGroup().addTo(map);
+
+    // A.drawAreas draws each group that holds filtered records: its
+    // outline and a badge with the count, counted in A.drawn.
+    A.drawAreas = function () {
+      areaGroup.clearLayers();
+      var on = {};
+      A.filtered.forEach(function (r) { if (r.area) (on[r.group.key] = on[r.group.key] || []).push(r); });
+      order.forEach(function (g) {
+        var rs = on[g.key];
+        if (!rs) return;
+        var selected = rs.some(function (r) { return r.id === A.selected; });
+        if (g.shape) {
+          areaGroup.addLayer(L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false,
+            style: { color: "#3b3b3b", weight: selected ? 2.5 : 1.6, dashArray: "5 4", opacity: 1, fillColor: "#3b3b3b", fillOpacity: selected ? 0.1 : 0.04 } }));
+        }
+        // The badge: the count, with the area's name when zoomed in far
+        // enough for the names not to crowd each other.
+        var badge = el("span", "area-badge-inner");
+        badge.appendChild(el("span", map.getZoom() >= 5 ? "area-name" : "visually-hidden", "Across " + g.name + ": "));
+        badge.appendChild(el("span", "area-count", String(rs.length)));
+        badge.appendChild(el("span", "visually-hidden", rs.length === 1 ? " record" : " records"));
+        var m = L.marker([g.lat, g.lon], {
+          icon: L.divIcon({ className: "area-badge" + (selected ? " selected" : ""), html: badge, iconSize: null }),
+          title: "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records"),
+          alt: "", riseOnHover: true, pane: "markerPane"
+        });
+        m.on("click", function () { A.openArea(g, rs); });
+        areaGroup.addLayer(m);
+        A.drawn.items.push({ ll: [g.lat, g.lon], ids: rs.map(function (r) { return r.id; }) });
+        rs.forEach(function (r) { A.drawn.byLayer[r.layer.key]++; });
+        A.drawn.areas++;
+      });
+    };
+
+    // A.openArea lists a group's records in a popup at its badge.
+    A.openArea = function (g, rs) {
+      rs = rs || g.records.filter(function (r) { return A.filtered.indexOf(r) >= 0; });
+      A.openCluster(rs, [g.lat, g.lon], "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records"));
+    };
+  }
+
+  P.areas = { install: install, isArea: isArea, labelPoint: labelPoint };
+})(window.mapsiteParts = window.mapsiteParts || {});
