@@ -52,7 +52,21 @@ fuzz: vendor
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s "$${t%%:*}"; \
 	done
 
-bench: vendor
+# make bench prints one table, mapsite against Hugo, for BENCH_N records
+# (scripts/bench/run; docs/SCALING.md). Hugo is installed once into
+# BENCH_CACHE. bench-go runs the Go benchmarks (load, geocode, render, write).
+BENCH_N     ?= 1000,10000,100000
+BENCH_RUNS  ?= 3
+BENCH_CACHE ?= $(HOME)/.cache/mapsite-bench
+HUGO        := $(BENCH_CACHE)/bin/hugo
+
+bench: mapsite $(HUGO)
+	$(GO) run ./scripts/bench/run -n $(BENCH_N) -runs $(BENCH_RUNS) -mapsite ./mapsite -hugo $(HUGO)
+
+$(HUGO):
+	GOBIN=$(BENCH_CACHE)/bin $(GO) install github.com/gohugoio/hugo@v0.165.0
+
+bench-go: vendor
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Regenerates the embedded place list from the npm data packages.

@@ -1,0 +1,62 @@
+// map.mjs times a built site's map in headless Chromium, from Performance
+// API marks, and prints the medians as JSON:
+//
+//   drawn   ms from navigation start to performance.mark('mapsite:markers-drawn')
+//           (map.js's older 'mapsite-ready' mark when the page has no such mark)
+//   popup   ms from setting the #id= deep link to the popup in the page
+//   filter  ms from unticking a layer to the next frame after the filter ran
+//
+// Usage: node scripts/bench/map.mjs OUT_DIR RECORD_ID [RUNS]
+import { serve, launch, newPage } from '../../tests/lib/harness.mjs';
+
+const [out, id, runsArg] = process.argv.slice(2);
+if (!out || !id) {
+  console.error('usage: node scripts/bench/map.mjs OUT_DIR RECORD_ID [RUNS]');
+  process.exit(2);
+}
+const runs = Number(runsArg || 3);
+
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+
+const srv = await serve(out, '/');
+const browser = await launch();
+const times = { drawn: [], popup: [], filter: [] };
+try {
+  for (let i = 0; i < runs; i++) {
+    const { page, context } = await newPage(browser, srv.url);
+    page.setDefaultTimeout(60_000);
+    await page.goto(srv.url);
+    times.drawn.push(await page.evaluate(() => new Promise((resolve) => {
+      const find = () => {
+        const m = performance.getEntriesByName('mapsite:markers-drawn')[0] || performance.getEntriesByName('mapsite-ready')[0];
+        if (m) resolve(m.startTime); else setTimeout(find, 10);
+      };
+      find();
+    })));
+    times.popup.push(await page.evaluate((id) => new Promise((resolve) => {
+      const t0 = performance.now();
+      location.hash = '#id=' + encodeURIComponent(id);
+      const poll = () => {
+        if (document.querySelector('.leaflet-popup')) resolve(performance.now() - t0);
+        else if (performance.now() - t0 > 10_000) resolve(null);
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    }), id));
+    times.filter.push(await page.evaluate(() => new Promise((resolve) => {
+      const box = document.querySelector('input[name="layer"]');
+      if (!box) { resolve(null); return; }
+      const t0 = performance.now();
+      box.click();
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+    })));
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await srv.close();
+}
+console.log(JSON.stringify({ drawn: median(times.drawn), popup: median(times.popup), filter: median(times.filter), runs: times }));

@@ -1,0 +1,339 @@
+// Command run measures mapsite against Hugo on synthetic sites and prints
+// one Markdown table: cold build time, peak RSS, output size, a rebuild
+// after a one-record edit, mapsite serve's save-to-reload time, and the
+// map's first draw, popup and filter times in headless Chromium.
+//
+// Runs of mapsite and Hugo alternate, and each figure is the median of
+// -runs runs. Sites and outputs live under -dir (tmpfs by default). Peak
+// RSS is the child's ru_maxrss, the figure /usr/bin/time -v reports.
+//
+//	go run ./scripts/bench/run -n 1000,10000 -mapsite ./mapsite -hugo ~/.cache/mapsite-bench/bin/hugo
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ns := flag.String("n", "1000,10000,100000", "comma-separated numbers of records")
+	runs := flag.Int("runs", 3, "runs of each measurement (the median is shown)")
+	dir := flag.String("dir", "/dev/shm/mapsite-bench", "scratch folder for sites and outputs (tmpfs)")
+	mapsite := flag.String("mapsite", "./mapsite", "the mapsite binary")
+	hugo := flag.String("hugo", "", "the Hugo binary (Hugo columns are left empty without it)")
+	browser := flag.Bool("browser", true, "time the map in headless Chromium (node scripts/bench/map.mjs)")
+	flag.Parse()
+
+	b := bench{runs: *runs, dir: *dir, hugo: *hugo, browser: *browser}
+	var err error
+	if b.mapsite, err = filepath.Abs(*mapsite); err != nil {
+		log.Fatal(err)
+	}
+	var rows []row
+	for _, f := range strings.Split(*ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			log.Fatalf("run: -n: %q is not a number of records", f)
+		}
+		r, err := b.measure(n)
+		if err != nil {
+			log.Fatalf("run: %d records: %v", n, err)
+		}
+		rows = append(rows, r)
+		fmt.Fprintf(os.Stderr, "%d records done\n", n)
+	}
+	printTable(os.Stdout, rows, *runs)
+}
+
+type bench struct {
+	runs          int
+	dir           string
+	mapsite, hugo string
+	browser       bool
+}
+
+// result is one process run.
+type result struct {
+	wall time.Duration
+	rss  int64 // bytes
+}
+
+// row is the table's line for one number of records. Zero values are
+// shown as "–" (not measured).
+type row struct {
+	n                       int
+	hugo, mapsite           result
+	hugoBytes, mapsiteBytes int64
+	hugoEdit, mapsiteEdit   time.Duration
+	serveEdit               time.Duration
+	drawn, popup, filter    float64 // ms
+}
+
+// measure generates the sites of n records and measures everything.
+func (b *bench) measure(n int) (row, error) {
+	r := row{n: n}
+	base := filepath.Join(b.dir, strconv.Itoa(n))
+	site, hugoSite := filepath.Join(base, "site"), filepath.Join(base, "hugo")
+	out, hugoOut := filepath.Join(base, "public"), filepath.Join(base, "hugo-public")
+	args := []string{"run", "./scripts/bench/gen", "-n", strconv.Itoa(n), "-o", site}
+	if b.hugo != "" {
+		args = append(args, "-hugo", hugoSite)
+	}
+	if err := command("go", args...).Run(); err != nil {
+		return r, fmt.Errorf("gen: %w", err)
+	}
+	cold := map[string][]result{}
+	for range b.runs { // alternate the two tools
+		if b.hugo != "" {
+			os.RemoveAll(hugoOut)
+			res, err := b.run(b.hugo, "--minify", "--quiet", "-s", hugoSite, "-d", hugoOut)
+			if err != nil {
+				return r, fmt.Errorf("hugo: %w", err)
+			}
+			cold["hugo"] = append(cold["hugo"], res)
+		}
+		os.RemoveAll(out)
+		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
+		if err != nil {
+			return r, fmt.Errorf("mapsite build: %w", err)
+		}
+		cold["mapsite"] = append(cold["mapsite"], res)
+	}
+	r.hugo, r.mapsite = medianResult(cold["hugo"]), medianResult(cold["mapsite"])
+	r.mapsiteBytes = treeSize(out)
+	if b.hugo != "" {
+		r.hugoBytes = treeSize(hugoOut)
+	}
+
+	// A one-record edit: the title of the middle record, a new text each run.
+	id := fmt.Sprintf("r%07d", n/2+1)
+	dataFile := filepath.Join(site, "data", fmt.Sprintf("part-%04d.toml", (n/2)/1000+1))
+	var hugoEdits, edits []time.Duration
+	for i := range b.runs {
+		if b.hugo != "" {
+			if err := editTitle(filepath.Join(hugoSite, "content", "incidents", id+".md"), "title = \"", i); err != nil {
+				return r, err
+			}
+			res, err := b.run(b.hugo, "--minify", "--quiet", "-s", hugoSite, "-d", hugoOut)
+			if err != nil {
+				return r, fmt.Errorf("hugo: %w", err)
+			}
+			hugoEdits = append(hugoEdits, res.wall)
+		}
+		if err := editRecordTitle(dataFile, id, i); err != nil {
+			return r, err
+		}
+		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
+		if err != nil {
+			return r, fmt.Errorf("mapsite rebuild: %w", err)
+		}
+		edits = append(edits, res.wall)
+	}
+	r.hugoEdit, r.mapsiteEdit = median(hugoEdits), median(edits)
+
+	var err error
+	if r.serveEdit, err = b.serveEdit(site, dataFile, id); err != nil {
+		return r, fmt.Errorf("serve: %w", err)
+	}
+	if b.browser {
+		if err := b.mapTimes(&r, out, id); err != nil {
+			return r, fmt.Errorf("map: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// run runs a program to completion and returns its wall time and peak RSS.
+func (b *bench) run(name string, args ...string) (result, error) {
+	cmd := command(name, args...)
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return result{}, err
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	res := result{wall: wall}
+	if ru != nil {
+		res.rss = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return res, nil
+}
+
+// command is exec.Command with stderr shown (a failing run says why).
+func command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// serveEdit starts mapsite serve, waits for its first build, and times
+// from each edit of the data file to the "reload" event on the page's
+// event stream; it returns the median.
+func (b *bench) serveEdit(site, dataFile, id string) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.mapsite, "serve", "-s", site, "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	var url string
+	for lines.Scan() {
+		if _, after, ok := strings.Cut(lines.Text(), " at http://"); ok {
+			url = "http://" + strings.Fields(after)[0]
+			break
+		}
+	}
+	if url == "" {
+		return 0, errors.New("serve printed no address")
+	}
+	go io.Copy(io.Discard, stdout)
+	resp, err := http.Get(url + "_mapsite/events")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	events := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				events <- data
+			}
+		}
+		close(events)
+	}()
+	var times []time.Duration
+	for i := range b.runs {
+		time.Sleep(300 * time.Millisecond) // let the watcher settle
+		start := time.Now()
+		if err := editRecordTitle(dataFile, id, 100+i); err != nil {
+			return 0, err
+		}
+		select {
+		case ev, ok := <-events:
+			if !ok || ev != "reload" {
+				return 0, fmt.Errorf("event %q after an edit", ev)
+			}
+		case <-time.After(5 * time.Minute):
+			return 0, errors.New("no reload within 5 minutes")
+		}
+		times = append(times, time.Since(start))
+	}
+	return median(times), nil
+}
+
+// mapTimes runs the browser timings (scripts/bench/map.mjs).
+func (b *bench) mapTimes(r *row, out, id string) error {
+	cmd := command("node", "scripts/bench/map.mjs", out, id, strconv.Itoa(b.runs))
+	stdout, err := cmd.Output()
+	if err != nil {
+		return err
+	}
+	var m struct{ Drawn, Popup, Filter *float64 }
+	if err := json.Unmarshal(stdout, &m); err != nil {
+		return fmt.Errorf("map.mjs printed %q: %w", stdout, err)
+	}
+	for _, x := range []struct {
+		dst *float64
+		src *float64
+	}{{&r.drawn, m.Drawn}, {&r.popup, m.Popup}, {&r.filter, m.Filter}} {
+		if x.src != nil {
+			*x.dst = *x.src
+		}
+	}
+	return nil
+}
+
+// editTitle inserts an edit mark after the first occurrence of prefix.
+func editTitle(file, prefix string, k int) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	i := strings.Index(s, prefix)
+	if i < 0 {
+		return fmt.Errorf("%s: no %q", file, prefix)
+	}
+	i += len(prefix)
+	return os.WriteFile(file, []byte(s[:i]+"Edit "+strconv.Itoa(k)+": "+s[i:]), 0o644)
+}
+
+// editRecordTitle edits the title of record id in a data file.
+func editRecordTitle(file, id string, k int) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	s := string(b)
+	at := strings.Index(s, "id = \""+id+"\"\n")
+	if at < 0 {
+		return fmt.Errorf("%s: no record %s", file, id)
+	}
+	i := strings.Index(s[at:], "title = \"")
+	if i < 0 {
+		return fmt.Errorf("%s: record %s has no title", file, id)
+	}
+	i += at + len("title = \"")
+	return os.WriteFile(file, []byte(s[:i]+"Edit "+strconv.Itoa(k)+": "+s[i:]), 0o644)
+}
+
+// treeSize is the total size of the files under dir.
+func treeSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// medianResult takes the median wall time and the median peak RSS.
+func medianResult(rs []result) result {
+	if len(rs) == 0 {
+		return result{}
+	}
+	walls := make([]time.Duration, len(rs))
+	rss := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		walls[i], rss[i] = r.wall, time.Duration(r.rss)
+	}
+	return result{wall: median(walls), rss: int64(median(rss))}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// column is one column of the table: its heading and how a row shows it.
+type column struct {
+	head string
+	cell func(r row) string
+}
+
+var columns = []column{
+	{"records", func(r row) string { return thousands(r.n) }},
+	{"build Hugo / mapsite", func(r row) string { return pair(secs(r.hugo.wall), secs(r.mapsite.wall)) }},
+	{"Hugo ÷ mapsite", func(r row) string { return ratio(r.hugo.wall, r.mapsite.wall) }},
+	{"peak RSS Hugo / mapsite", func(r row) string { return pair(bytes(r.hugo.rss), bytes(r.mapsite.rss)) }},
+	{"output Hugo / mapsite", func(r row) string { return pair(bytes(r.hugoBytes), bytes(r.mapsiteBytes)) }},
+	{"rebuild after 1 edit Hugo / mapsite", func(r row) string { return pair(secs(r.hugoEdit), secs(r.mapsiteEdit)) }},
+	{"serve: save → reload", func(r row) string { return secs(r.serveEdit) }},
+	{"map: markers drawn", func(r row) string { return millis(r.drawn) }},
+	{"popup", func(r row) string { return millis(r.popup) }},
+	{"filter", func(r row) string { return millis(r.filter) }},
+}
+
+// printTable writes rows as a Markdown table.
+func printTable(w io.Writer, rows []row, runs int) {
+	heads := make([]string, len(columns))
+	rules := make([]string, len(columns))
+	for i, c := range columns {
+		heads[i], rules[i] = c.head, "---"
+	}
+	fmt.Fprintf(w, "| %s |\n|%s|\n", strings.Join(heads, " | "), strings.Join(rules, "|"))
+	for _, r := range rows {
+		cells := make([]string, len(columns))
+		for i, c := range columns {
+			cells[i] = c.cell(r)
+		}
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+	}
+	fmt.Fprintf(w, "\nMedians of %d alternating runs; outputs on tmpfs; Hugo with --minify; map times in headless Chromium.\n", runs)
+}
+
+const none = "–"
+
+func pair(a, b string) string { return a + " / " + b }
+
+func secs(d time.Duration) string {
+	switch {
+	case d == 0:
+		return none
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func millis(ms float64) string {
+	if ms == 0 {
+		return none
+	}
+	return fmt.Sprintf("%.0f ms", ms)
+}
+
+func ratio(a, b time.Duration) string {
+	if a == 0 || b == 0 {
+		return none
+	}
+	return fmt.Sprintf("%.1f×", float64(a)/float64(b))
+}
+
+func bytes(n int64) string {
+	switch {
+	case n == 0:
+		return none
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+}
+
+// thousands writes n with thousands separators: 100000 gives "100,000".
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
