@@ -112,6 +112,12 @@ func (s *Site) decodeFile(f string, src []byte, l *diag.List) {
 // like the file it leads to; ReadFile refuses it if that is outside dir.
 func dataFiles(dir string) (files []string, skipped diag.List, err error) {
 	root := filepath.Join(dir, DataDir)
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// data/ itself may be a link to a folder inside the site.
+		if root, err = resolve(dir, DataDir); err != nil {
+			return nil, nil, errors.New(readError(err))
+		}
+	}
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -126,11 +132,11 @@ func dataFiles(dir string) (files []string, skipped diag.List, err error) {
 		if hidden {
 			return nil
 		}
-		rel, err := filepath.Rel(dir, path)
+		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
 		}
-		rel = filepath.ToSlash(rel)
+		rel = DataDir + "/" + filepath.ToSlash(rel)
 		skip := func(format string, args ...any) {
 			skipped.Add(diag.Diagnostic{File: rel, Severity: diag.Warning, Message: fmt.Sprintf(format, args...)})
 		}

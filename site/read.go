@@ -113,7 +113,7 @@ func resolve(dir, name string) (string, error) {
 		return "", err
 	}
 	if !inside(root, real) {
-		return "", fmt.Errorf("refused: %w (to %s); copy the file into the site instead", ErrOutside, linkTarget(path))
+		return "", fmt.Errorf("refused: %w (to %s); copy it into the site instead", ErrOutside, linkTarget(path))
 	}
 	return real, nil
 }
