@@ -310,14 +310,19 @@ func (d *decoder) strings(t map[string]any, key string) []string {
 		return nil
 	}
 	out := make([]string, 0, len(list))
+	reported := false // one error per list is enough
 	for _, x := range list {
 		s, ok := x.(string)
 		if !ok {
-			d.errorf(key, "%s must hold strings only, not %s", key, typeName(x))
+			if !reported {
+				d.errorf(key, "%s must hold strings only, not %s", key, typeName(x))
+			}
+			reported = true
 			continue
 		}
-		if msg := textProblem(s, false); msg != "" {
+		if msg := textProblem(s, false); msg != "" && !reported {
 			d.errorf(key, "%s", msg)
+			reported = true
 		}
 		out = append(out, s)
 	}
