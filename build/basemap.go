@@ -3,14 +3,26 @@ package build
 import (
 	"fmt"
 	"html/template"
-	"os"
+	"io"
 	"path/filepath"
 
 	"github.com/paulmach/orb"
 
 	"github.com/mapsite/mapsite/basemap"
 	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/site"
 )
+
+// readBasemap reads the publisher's PMTiles archive, which may be large,
+// through site.Open: never a link out of the site folder, never a FIFO.
+func readBasemap(siteDir, name string) ([]byte, error) {
+	f, err := site.Open(siteDir, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
 
 // addBasemap adds the offline base map (package basemap) to the assets:
 // the world script, which the map page loads, and the cell scripts that
@@ -27,7 +39,7 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	}
 	street := filepath.ToSlash(m.Config.Map.Basemap)
 	if street != "" {
-		b, err := os.ReadFile(filepath.Join(siteDir, m.Config.Map.Basemap))
+		b, err := readBasemap(siteDir, street)
 		if err != nil {
 			return fmt.Errorf("site.toml [map] basemap: %w", err)
 		}

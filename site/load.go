@@ -237,6 +237,20 @@ func (s *Site) loadConfig(l *diag.List) {
 		p := ix.Lookup(pr.path)
 		l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: pr.field, Message: pr.msg, Severity: pr.sev})
 	}
+	if b := s.Config.Map.Basemap; b != "" && basemapRE.MatchString(b) {
+		// The build copies it into the output: it must be the site's own.
+		f, err := Open(s.Dir, b)
+		if err == nil {
+			f.Close()
+		} else {
+			msg := readError(err)
+			if errors.Is(err, fs.ErrNotExist) {
+				msg = fmt.Sprintf("%q is not in the site folder (put the PMTiles file beside site.toml)", b)
+			}
+			p := ix.Lookup("map.basemap")
+			l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: "map.basemap", Message: msg})
+		}
+	}
 	if s.Config.Language == "" {
 		s.Config.Language = "en"
 	}

@@ -30,37 +30,18 @@ const (
 var ErrOutside = errors.New("links outside the site folder")
 
 // ReadFile reads the file name (slash-separated, relative to the site
-// folder dir) the way the loader reads every site file: a symbolic link is
-// followed only when it resolves inside dir, a file that is not a regular
-// file (a FIFO, a device, a socket, a folder) is refused without being
-// opened for reading in a way that could block, and a file larger than
-// MaxFileSize is refused before it is read whole. A missing file gives an
-// error that wraps fs.ErrNotExist, so callers can fall back to a default.
-// The build reads a site's own templates/ and assets/ through it.
+// folder dir) the way the loader reads every site file: through Open, and
+// refusing a file larger than MaxFileSize before reading it whole. The
+// build reads a site's own templates/ and assets/ through it.
 func ReadFile(dir, name string) ([]byte, error) {
-	path, err := resolve(dir, name)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", kind(fi.Mode()))
-	}
-	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat,
-	// opening it still returns at once.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := Open(dir, name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
+	fi, err := f.Stat()
+	if err != nil {
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", kind(fi.Mode()))
 	}
 	if fi.Size() > MaxFileSize {
 		return nil, tooLarge(fi.Size())
@@ -73,6 +54,41 @@ func ReadFile(dir, name string) ([]byte, error) {
 		return nil, tooLarge(int64(len(b)))
 	}
 	return b, nil
+}
+
+// Open opens the file name (slash-separated, relative to the site folder
+// dir) for reading, safely: a symbolic link is followed only when it
+// resolves inside dir (else the error wraps ErrOutside), and a file that is
+// not a regular file (a FIFO, a device, a socket, a folder) is refused
+// without being opened in a way that could block. A missing file gives an
+// error that wraps fs.ErrNotExist, so callers can fall back to a default.
+// It sets no size limit: use it for large files such as a base map.
+func Open(dir, name string) (*os.File, error) {
+	path, err := resolve(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", kind(fi.Mode()))
+	}
+	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat,
+	// opening it still returns at once, and the second check refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("not a regular file (%s)", kind(fi.Mode()))
+		}
+		return nil, err
+	}
+	return f, nil
 }
 
 func tooLarge(n int64) error {
