@@ -436,8 +436,8 @@
       });
     }
     A.tiles.forEach(function (t) {
-      var esc = P.el("span", null, t.attribution || "").innerHTML; // escaped text, for Leaflet's innerHTML
-      choices[t.name || "Tiles"] = L.tileLayer(t.url, { attribution: esc, maxZoom: t.max_zoom || 19 });
+      // The control sets a label's innerHTML: the name goes in escaped.
+      choices[P.html(t.name || "Tiles")] = L.tileLayer(t.url, { attribution: P.html(t.attribution), maxZoom: t.max_zoom || 19 });
     });
     var control = null;
     function switcher() {

@@ -28,6 +28,13 @@
     return e;
   };
 
+  // html escapes text for the Leaflet options that are set as HTML: the
+  // layers control's labels, attributions and tooltips. Every text that
+  // reaches one of them goes through here (or is a DOM node).
+  P.html = function (text) {
+    return P.el("span", null, text == null ? "" : String(text)).innerHTML;
+  };
+
   // SHAPES are the SVG shapes of the layer symbols, in a 16 × 16 box
   // centred on 0, 0: the same as the "symbol" template in base.html.
   P.SHAPES = {

@@ -197,7 +197,7 @@
             parts: parts, total: total, stroke: false });
           m.on("click", function () { A.clusterClick(c, ll); });
           // The layers by name, not by colour alone.
-          m.bindTooltip(total + " records: " + parts.map(function (pt) { return pt.n + " " + pt.name; }).join(", "), { direction: "top", offset: [0, -m.options.radius] });
+          m.bindTooltip(P.html(total + " records: " + parts.map(function (pt) { return pt.n + " " + pt.name; }).join(", ")), { direction: "top", offset: [0, -m.options.radius] });
           drawn.items.push({ ll: ll, cluster: c.properties.cluster_id });
           markerGroup.addLayer(m);
           drawn.clusters++;
@@ -242,7 +242,7 @@
     // entry under the pointer or the keyboard focus; null clears it.
     var highlighted = null, ring = null;
     A.highlight = function (id) {
-      highlighted = id;
+      highlighted = A.highlighted = id;
       if (ring) { ring.remove(); ring = null; }
       var ll = id && A.markerOf(id);
       if (!ll) return;
