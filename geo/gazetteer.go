@@ -38,6 +38,7 @@ type Gazetteer struct {
 	byID   map[string]int32   // every place but the GeoNames places and divisions
 	multi  map[string][]int32 // keys of every other name and alias
 	hidden map[int32]bool     // places overridden by With or merged into a curated place
+	parent []int32            // index of each place's parent as linkParents found it, or -1
 
 	// GeoNames places are places[geoStart:divStart]: first those with a
 	// GeoNames id, sorted by it (geoNum), then from c500Start those known
@@ -269,39 +270,59 @@ func (g *Gazetteer) loadCurated() error {
 // First each curated place absorbs the GeoNames places it duplicates (see
 // absorb).
 func (g *Gazetteer) linkParents() {
-	regions := map[string]map[string]string{} // country -> admin-1 code -> region id
+	regions := map[string]map[string]int32{} // country -> admin-1 code -> region
 	for i := g.divStart; i < g.divEnd; i++ {
 		p := &g.places[i]
 		if p.Precision != Region {
 			continue
 		}
 		if regions[p.Country] == nil {
-			regions[p.Country] = map[string]string{}
+			regions[p.Country] = map[string]int32{}
 		}
-		regions[p.Country][g.admin1[i]] = p.ID
+		regions[p.Country][g.admin1[i]] = i
 	}
 	for _, i := range g.curated {
 		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
 	}
-	countryIDs := map[string]string{} // "TR" -> "country:TR", shared by all its places
+	countries := map[string]int32{} // "TR" -> the index of "country:TR"
+	g.parent = make([]int32, len(g.places))
 	for i := range g.places {
 		p := &g.places[i]
-		if p.Parent != "" || p.Precision == Country {
+		g.parent[i] = -1
+		switch {
+		case p.Precision == Country:
+			countries[p.Country] = int32(i)
+			continue
+		case p.Parent != "":
+			if j, ok := g.find(p.Parent); ok {
+				g.parent[i] = j
+			}
 			continue
 		}
 		if p.Precision != Region && g.admin1[i] != "" {
-			if id, ok := regions[p.Country][g.admin1[i]]; ok {
-				p.Parent = id
+			if j, ok := regions[p.Country][g.admin1[i]]; ok {
+				p.Parent, g.parent[i] = g.places[j].ID, j
 				continue
 			}
 		}
-		id, ok := countryIDs[p.Country]
-		if !ok {
-			id = "country:" + p.Country
-			countryIDs[p.Country] = id
+		if j, ok := countries[p.Country]; ok {
+			p.Parent, g.parent[i] = g.places[j].ID, j
+		} else {
+			p.Parent = "country:" + p.Country
 		}
-		p.Parent = id
 	}
+}
+
+// parentOf returns the index of the parent of place i. The index linkParents
+// noted is used unless that place has since been hidden (merged or
+// overridden), when the parent's ID is looked up again.
+func (g *Gazetteer) parentOf(i int32) (int32, bool) {
+	if int(i) < len(g.parent) {
+		if j := g.parent[i]; j >= 0 && !g.hidden[j] {
+			return j, true
+		}
+	}
+	return g.find(g.places[i].Parent)
 }
 
 // absorbKm is how far apart a curated place and a GeoNames place of the
@@ -421,6 +442,7 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		admin2:   g.admin2[:len(g.admin2):len(g.admin2)],
 		seat:     g.seat[:len(g.seat):len(g.seat)],
 		iso:      g.iso,
+		parent:   g.parent[:len(g.parent):len(g.parent)],
 		geoStart: g.geoStart, c500Start: g.c500Start, divStart: g.divStart, divEnd: g.divEnd,
 		geoNum: g.geoNum,
 		byID:   make(map[string]int32, len(g.byID)+len(extra)),

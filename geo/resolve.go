@@ -377,7 +377,7 @@ func (g *Gazetteer) weight(i int32) int {
 		if p.Precision >= City {
 			return w
 		}
-		j, ok := g.find(p.Parent)
+		j, ok := g.parentOf(i)
 		if !ok {
 			return w
 		}
@@ -464,7 +464,7 @@ func (g *Gazetteer) chain(i int32) []Place {
 	seen := map[int32]bool{i: true}
 	cur := i
 	for n := 0; n < 10; n++ {
-		j, ok := g.find(g.places[cur].Parent)
+		j, ok := g.parentOf(cur)
 		if !ok || seen[j] {
 			break
 		}
@@ -494,7 +494,7 @@ func (g *Gazetteer) inside(c, p int32) bool {
 	}
 	cur := c
 	for n := 0; n < 10; n++ {
-		j, ok := g.find(g.places[cur].Parent)
+		j, ok := g.parentOf(cur)
 		if !ok {
 			break
 		}
@@ -553,13 +553,9 @@ func (g *Gazetteer) Label(p Place) string {
 		return p.Name
 	}
 	parts := []string{p.Name}
-	cur := p
-	for n := 0; n < 10; n++ {
-		j, ok := g.find(cur.Parent)
-		if !ok {
-			break
-		}
-		q := g.places[j]
+	j, ok := g.find(p.Parent)
+	for n := 0; ok && n < 10; n++ {
+		q := &g.places[j]
 		if q.Precision == Country {
 			break
 		}
@@ -569,7 +565,7 @@ func (g *Gazetteer) Label(p Place) string {
 			}
 			break
 		}
-		cur = q
+		j, ok = g.parentOf(j)
 	}
 	if p.Country != "" {
 		parts = append(parts, p.Country)
