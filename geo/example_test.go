@@ -28,3 +28,24 @@ func ExampleGazetteer_Resolve() {
 	//   in Turkey country
 	// unknown place "Basaksehr" (did you mean "Başakşehir, İstanbul, TR"?)
 }
+
+// The regions carry their capital's point, their ISO 3166-2 code where the
+// CLDR join found one, and their other names, for map labels.
+func ExampleGazetteer_Regions() {
+	g, err := geo.Bundled()
+	if err != nil {
+		panic(err)
+	}
+	for r := range g.Regions() {
+		if r.ID == "admin1:RU.17" {
+			fmt.Println(r.Name, r.Country, r.ISO, r.Lat, r.Lon)
+			fmt.Println(r.Names)
+		}
+	}
+	r, _ := g.Resolve(geo.Query{Text: "Derbent, Dagestan"})
+	fmt.Println(g.Label(r.Place), r.Place.Precision)
+	// Output:
+	// Dagestan RU RU-DA 42.97638 47.50236
+	// [Дагестан Республика Дагестан Daghestan]
+	// Derbent, Dagestan, RU city
+}
