@@ -7,7 +7,25 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
 )
+
+// The benchmarks run on synthetic sites (package internal/synth): records
+// spread over real places at every precision, one data file per 1,000
+// records. make bench compares whole builds with Hugo; these time the
+// stages: load, geocode, render, write.
+
+// synthSite writes a synthetic site of n records.
+func synthSite(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "site")
+	if _, err := synth.Site("..", dir, n, 1); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
 
 func benchmarkBuild(b *testing.B, siteDir string) {
 	out := filepath.Join(b.TempDir(), "public")
@@ -24,10 +42,52 @@ func benchmarkBuild(b *testing.B, siteDir string) {
 func BenchmarkBuildSeed(b *testing.B) { benchmarkBuild(b, "..") }
 
 // BenchmarkBuild10k builds a synthetic site of 10,000 records.
-func BenchmarkBuild10k(b *testing.B) { benchmarkBuild(b, syntheticSite(b, 10000)) }
+func BenchmarkBuild10k(b *testing.B) { benchmarkBuild(b, synthSite(b, 10000)) }
 
-// syntheticSite writes a site of n records spread over a few cities,
-// layers and dates.
+// BenchmarkLoad10k reads and validates 10,000 records.
+func BenchmarkLoad10k(b *testing.B) {
+	dir := synthSite(b, 10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, l := site.Load(dir); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	}
+}
+
+// BenchmarkGeocode10k places 10,000 loaded records (the place list is
+// loaded once per process).
+func BenchmarkGeocode10k(b *testing.B) {
+	s, l := site.Load(synthSite(b, 10000))
+	if l.Err() != nil {
+		b.Fatal(l.Err())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		g, err := s.Gazetteer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if l := s.Geocode(g); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	}
+}
+
+// BenchmarkRender10k renders 10,000 records in memory (load and geocode
+// included), as mapsite serve does.
+func BenchmarkRender10k(b *testing.B) {
+	dir := synthSite(b, 10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Render(context.Background(), Options{SiteDir: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// syntheticSite writes a site of n near-identical records over a few
+// cities, in one file, data/synthetic.toml (the kill test edits it).
 func syntheticSite(tb testing.TB, n int) string {
 	tb.Helper()
 	dir := tb.TempDir()

@@ -290,8 +290,6 @@ func (m *model) dataScript() ([]byte, error) {
 		Tiles        []site.Tiles  `json:"tiles"`
 		Center       *[2]float64   `json:"center,omitempty"`
 		Zoom         int           `json:"zoom,omitempty"`
-		Records      any           `json:"records"`
-		Links        any           `json:"links"`
 	}{Title: m.Config.Title, Tiles: m.Config.Map.Tiles, Zoom: m.Config.Map.Zoom}
 	if data.Tiles == nil {
 		data.Tiles = []site.Tiles{}
@@ -309,20 +307,33 @@ func (m *model) dataScript() ([]byte, error) {
 	for _, a := range m.Config.Attributions {
 		data.Attributions = append(data.Attributions, attribution{a.Key, a.Label})
 	}
-	var features []any
-	for _, rv := range m.Records {
-		features = append(features, m.feature(rv))
-	}
-	if features == nil {
-		features = []any{}
-	}
-	data.Records = features
-	data.Links = collection(m.links())
-	b, err := json.Marshal(data)
+	links, err := json.Marshal(collection(m.links()))
 	if err != nil {
 		return nil, err
 	}
-	return append(append([]byte("window.MAPSITE_DATA="), b...), ';'), nil
+	head, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	// The records are the features already encoded for the GeoJSON files.
+	features := m.features()
+	n := len(head) + len(links) + 64
+	for _, f := range features {
+		n += len(f) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, "window.MAPSITE_DATA="...)
+	b = append(b, head[:len(head)-1]...)
+	b = append(b, `,"records":[`...)
+	for i, f := range features {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, f...)
+	}
+	b = append(b, `],"links":`...)
+	b = append(b, links...)
+	return append(b, "};"...), nil
 }
 
 // Write prints the build summary.

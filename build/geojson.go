@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -34,74 +35,137 @@ func point(r *incident.Record) orb.Point {
 	return orb.Point{round(r.Location.Lon, d), round(r.Location.Lat, d)}
 }
 
-// feature returns the GeoJSON feature of a record: its point and the
-// properties a map popup or a GIS user needs. No property is null: a
-// value that is not known is left out.
-func (m *model) feature(rv *recordView) *geojson.Feature {
+// prop is one property of a feature as JSON: its key and encoded value.
+type prop struct {
+	key string
+	val []byte
+}
+
+// featureJSON returns the GeoJSON feature of a record, encoded: its point
+// and the properties a map popup or a GIS user needs. No property is null:
+// a value that is not known is left out. Properties are in key order, and
+// the bytes are those json.Marshal gives for the same feature.
+func (m *model) featureJSON(rv *recordView) []byte {
 	r := rv.Record
-	f := geojson.NewFeature(point(r))
-	f.ID = r.ID
-	p := geojson.Properties{
-		"title":          r.Title,
-		"layer":          r.Layer,
-		"date":           r.Date.ISO(),
-		"date_text":      r.Date.String(),
-		"date_precision": r.Date.Precision.String(),
-		"date_start":     r.Date.Start.Format("2006-01-02"),
-		"date_end":       r.Date.End.Format("2006-01-02"),
-		"country":        r.Country,
-		"country_name":   rv.CountryName,
-		"precision":      r.Location.Precision.String(),
-		"url":            rv.URL,
-		"summary":        r.Summary,
-	}
-	if r.Place != "" {
-		p["place"] = r.Place
-	}
-	if r.Location.Matched != "" {
-		p["matched_place"] = r.Location.Matched
-	}
-	if r.Location.PlaceID != "" {
-		p["place_id"] = r.Location.PlaceID
+	var ps []prop
+	str := func(k, v string) { ps = append(ps, prop{k, appendString(nil, v)}) }
+	num := func(k string, n int) { ps = append(ps, prop{k, strconv.AppendInt(nil, int64(n), 10)}) }
+	str("title", r.Title)
+	str("layer", r.Layer)
+	str("date", r.Date.ISO())
+	str("date_text", r.Date.String())
+	str("date_precision", r.Date.Precision.String())
+	str("date_start", r.Date.Start.Format("2006-01-02"))
+	str("date_end", r.Date.End.Format("2006-01-02"))
+	str("country", r.Country)
+	str("country_name", rv.CountryName)
+	str("precision", r.Location.Precision.String())
+	str("url", rv.URL)
+	str("summary", r.Summary)
+	for _, kv := range [][2]string{{"place", r.Place}, {"matched_place", r.Location.Matched}, {"place_id", r.Location.PlaceID},
+		{"attribution", r.Attribution}, {"perpetrator", r.Perpetrator}, {"note", r.Note}, {"attribution_label", rv.AttributionLabel}} {
+		if kv[1] != "" {
+			str(kv[0], kv[1])
+		}
 	}
 	if r.Location.Explicit {
-		p["coordinates_given"] = true
+		ps = append(ps, prop{"coordinates_given", []byte("true")})
 	}
 	for _, name := range incident.CountFields {
 		c := r.Counts.Get(name)
 		if !c.IsSet() {
 			continue
 		}
-		p[name] = c.N
-		p[name+"_text"] = c.String()
+		num(name, c.N)
+		str(name+"_text", c.String())
 		if c.Qualifier != "" {
-			p[name+"_qualifier"] = c.Qualifier
+			str(name+"_qualifier", c.Qualifier)
 		}
 		if c.Max > 0 {
-			p[name+"_max"] = c.Max
+			num(name+"_max", c.Max)
 		}
-	}
-	for k, v := range map[string]string{"attribution": r.Attribution, "perpetrator": r.Perpetrator, "note": r.Note} {
-		if v != "" {
-			p[k] = v
-		}
-	}
-	if rv.AttributionLabel != "" {
-		p["attribution_label"] = rv.AttributionLabel
 	}
 	if len(r.Tags) > 0 {
-		p["tags"] = r.Tags
+		ps = append(ps, prop{"tags", appendStrings(nil, r.Tags)})
 	}
 	if len(r.Related) > 0 {
-		p["related"] = r.Related
+		ps = append(ps, prop{"related", appendStrings(nil, r.Related)})
 	}
-	sources := make([]map[string]string, len(r.Sources))
-	for i, s := range r.Sources {
-		sources[i] = map[string]string{"title": s.Title, "url": s.URL}
+	sources := []byte{'['}
+	for i, src := range r.Sources {
+		if i > 0 {
+			sources = append(sources, ',')
+		}
+		sources = append(sources, `{"title":`...)
+		sources = appendString(sources, src.Title)
+		sources = append(sources, `,"url":`...)
+		sources = appendString(sources, src.URL)
+		sources = append(sources, '}')
 	}
-	p["sources"] = sources
-	f.Properties = p
-	return f
+	ps = append(ps, prop{"sources", append(sources, ']')})
+	slices.SortFunc(ps, func(a, b prop) int { return cmp.Compare(a.key, b.key) })
+
+	pt := point(r)
+	b := make([]byte, 0, 1024)
+	b = append(b, `{"id":`...)
+	b = appendString(b, r.ID)
+	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
+	b = appendFloat(b, pt[0])
+	b = append(b, ',')
+	b = appendFloat(b, pt[1])
+	b = append(b, `]},"properties":{`...)
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, p.key)
+		b = append(b, ':')
+		b = append(b, p.val...)
+	}
+	return append(b, "}}"...)
+}
+
+// features returns every record's encoded feature, in the model's order,
+// encoding them (on every core) the first time it is called.
+func (m *model) features() [][]byte {
+	m.featuresOnce.Do(func() {
+		m.featureBytes = make([][]byte, len(m.Records))
+		parallel(len(m.Records), func(i int) error {
+			m.featureBytes[i] = m.featureJSON(m.Records[i])
+			return nil
+		})
+	})
+	return m.featureBytes
+}
+
+// featureCollection writes a FeatureCollection of encoded features, with
+// the bbox of their points, as json.Marshal writes orb's.
+func featureCollection(features [][]byte, points []orb.Point) []byte {
+	n := 64
+	for _, f := range features {
+		n += len(f) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	if len(points) > 0 {
+		bound := orb.MultiPoint(points).Bound()
+		b = append(b, `"bbox":[`...)
+		for i, x := range []float64{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]} {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendFloat(b, x)
+		}
+		b = append(b, "],"...)
+	}
+	b = append(b, `"features":[`...)
+	for i, f := range features {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, f...)
+	}
+	return append(b, `],"type":"FeatureCollection"}`...)
 }
 
 // collection returns a FeatureCollection of features with its bbox.
@@ -125,26 +189,33 @@ func collection(features []*geojson.Feature) *geojson.FeatureCollection {
 // the model's order (date, then id).
 func (m *model) layers() (map[string][]byte, error) {
 	out := map[string][]byte{}
-	var all []*geojson.Feature
-	byLayer := map[string][]*geojson.Feature{}
-	for _, rv := range m.Records {
-		f := m.feature(rv)
-		all = append(all, f)
-		byLayer[rv.Record.Layer] = append(byLayer[rv.Record.Layer], f)
+	features := m.features()
+	type group struct {
+		features [][]byte
+		points   []orb.Point
+	}
+	all := group{features: features}
+	byLayer := map[string]*group{}
+	for i, rv := range m.Records {
+		pt := point(rv.Record)
+		all.points = append(all.points, pt)
+		g := byLayer[rv.Record.Layer]
+		if g == nil {
+			g = &group{}
+			byLayer[rv.Record.Layer] = g
+		}
+		g.features = append(g.features, features[i])
+		g.points = append(g.points, pt)
 	}
 	for _, l := range m.Config.Layers {
-		b, err := marshal(collection(byLayer[l.Key]))
-		if err != nil {
-			return nil, err
+		g := byLayer[l.Key]
+		if g == nil {
+			g = &group{}
 		}
-		out["layers/"+l.Key+".geojson"] = b
+		out["layers/"+l.Key+".geojson"] = featureCollection(g.features, g.points)
 	}
-	b, err := marshal(collection(all))
-	if err != nil {
-		return nil, err
-	}
-	out["layers/all.geojson"] = b
-	b, err = marshal(collection(m.links()))
+	out["layers/all.geojson"] = featureCollection(all.features, all.points)
+	b, err := json.Marshal(collection(m.links()))
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +256,4 @@ func (m *model) links() []*geojson.Feature {
 		features[i] = f
 	}
 	return features
-}
-
-func marshal(v any) ([]byte, error) {
-	return json.Marshal(v)
 }

@@ -2,6 +2,7 @@ package build
 
 import (
 	"html/template"
+	"sync"
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
@@ -16,6 +17,10 @@ type model struct {
 	Records []*recordView
 	Layers  []layerView
 	byID    map[string]*recordView
+
+	featuresOnce sync.Once
+	featureBytes [][]byte // each record's GeoJSON feature, encoded once (see features)
+
 	// locators are the record pages' locator maps, by record ID (see addBasemap).
 	locators map[string]template.HTML
 }
