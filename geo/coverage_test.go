@@ -10,10 +10,10 @@ import (
 // Turkey, Russia, Central Asia and Western Europe, checking the precision
 // and that the point lies within km of the expected one.
 //
-// Expected points are the coordinates the English Wikipedia gives for each
-// place (the city, or for a region its capital, where the gazetteer places
-// it), rounded to two decimals; they were not taken from this package's
-// output. The tolerances cover the gap between a Wikipedia point and a
+// Expected points are the English Wikipedia's coordinates for each place
+// (the city, or for a region its capital, where the gazetteer places it),
+// rounded to two decimals and written from those articles' values without
+// fetching them; none was taken from this package's output. The tolerances cover the gap between a Wikipedia point and a
 // GeoNames one: 3 km for neighbourhoods, 6 km for districts, 15 km for
 // cities, 40 km for regions placed at their capital (100 km for those at
 // the population-weighted centre of their places).
@@ -284,5 +284,49 @@ func TestSplitLevel(t *testing.T) {
 		if rest != tt.rest || level != tt.level {
 			t.Errorf("splitLevel(%q) = %q, %s; want %q, %s", tt.in, rest, level, tt.rest, tt.level)
 		}
+	}
+}
+
+// TestDataInvariants checks the generated lists against the rules of
+// scripts/gazetteer/places.mjs.
+func TestDataInvariants(t *testing.T) {
+	g := bundledT(t)
+	var places, hoods, districts, regions, geoDistricts int
+	for i := g.geoStart; i < g.divEnd; i++ {
+		p := &g.places[i]
+		switch {
+		case i >= g.divStart && p.Precision == Region:
+			regions++
+		case i >= g.divStart:
+			geoDistricts++
+			if g.admin2[i] == "" {
+				t.Errorf("%s: a district without an admin-2 code", p.ID)
+			}
+		default:
+			places++
+		}
+		if p.Precision == District && i < g.divStart {
+			districts++
+			if g.admin2[i] == "" {
+				t.Errorf("%s: a place standing for a district without an admin-2 code", p.ID)
+			}
+		}
+		if p.Precision != Neighbourhood || i >= g.divStart {
+			continue
+		}
+		hoods++
+		j, ok := g.parentOf(i)
+		if !ok {
+			t.Errorf("%s (%s): a neighbourhood without a parent (%q)", p.ID, p.Name, p.Parent)
+			continue
+		}
+		q := &g.places[j]
+		if q.Country != p.Country || q.Precision <= Neighbourhood {
+			t.Errorf("%s (%s): parent %s (%s, %s)", p.ID, p.Name, q.ID, q.Name, q.Precision)
+		}
+	}
+	t.Logf("%d places (%d neighbourhoods, %d districts that are places), %d regions, %d districts", places, hoods, districts, regions, geoDistricts)
+	if places < 170000 || hoods < 10000 || regions < 3700 || geoDistricts < 30000 {
+		t.Errorf("too few: %d places, %d neighbourhoods, %d regions, %d districts", places, hoods, regions, geoDistricts)
 	}
 }
