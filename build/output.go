@@ -250,12 +250,19 @@ func (o *output) recover() error {
 		m, _ := filepath.Glob(o.sibling(pattern))
 		stale = append(stale, m...)
 	}
+	// All renamed first, then removed: a build killed while sweeping
+	// leaves only ".del-" folders.
+	trash := make([]string, len(stale))
 	for i, s := range stale {
-		if err := o.discard(s); err != nil {
+		var err error
+		if trash[i], err = o.trash(s); err != nil {
 			return fmt.Errorf("remove %s, left by a killed build: %w", s, err)
 		}
-		if i == 0 {
-			checkpoint("sweeping")
+	}
+	checkpoint("sweeping")
+	for _, t := range trash {
+		if err := o.remove(t); err != nil {
+			return fmt.Errorf("remove %s, left by a killed build: %w", t, err)
 		}
 	}
 	return nil
@@ -265,16 +272,27 @@ func (o *output) recover() error {
 // ".<name>.del-…", so that no half-removed tree ever carries a name that
 // recover would restore, then removed.
 func (o *output) discard(dir string) error {
-	prefix := "." + filepath.Base(o.dir) + "."
-	if base := filepath.Base(dir); !strings.HasPrefix(base, prefix+"del-") {
-		// ".public.new-123" becomes ".public.del-new-123": unique, as
-		// its source name was.
-		del := o.sibling(".del-" + strings.TrimPrefix(base, prefix))
-		if err := os.Rename(dir, del); err != nil {
-			return err
-		}
-		dir = del
+	del, err := o.trash(dir)
+	if err != nil {
+		return err
 	}
+	return o.remove(del)
+}
+
+// trash renames dir to ".<name>.del-…" (".public.new-123" becomes
+// ".public.del-new-123": unique, as its name was) and returns the new name.
+func (o *output) trash(dir string) (string, error) {
+	prefix := "." + filepath.Base(o.dir) + "."
+	base := filepath.Base(dir)
+	if strings.HasPrefix(base, prefix+"del-") {
+		return dir, nil
+	}
+	del := o.sibling(".del-" + strings.TrimPrefix(base, prefix))
+	return del, os.Rename(dir, del)
+}
+
+// remove removes a trashed folder.
+func (o *output) remove(dir string) error {
 	entries, _ := os.ReadDir(dir)
 	for i, e := range entries {
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
@@ -420,5 +438,9 @@ func checkpoint(name string) {
 
 // emptySiteError refuses to replace a published site with an empty one.
 func emptySiteError(outDir string, published int) error {
-	return fmt.Errorf("data/ has no records, and %s publishes %d: this build would empty the site; add records to data/, or run mapsite build --allow-empty to publish an empty site", outDir, published)
+	what := fmt.Sprintf("%d records", published)
+	if published == 1 {
+		what = "1 record"
+	}
+	return fmt.Errorf("data/ has no records, but %s publishes %s: this build would empty the site; add records to data/, or run mapsite build --allow-empty to publish an empty site", outDir, what)
 }

@@ -150,7 +150,7 @@ func TestEmptyDataKeepsPublishedSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: out})
-	if err == nil || !strings.Contains(err.Error(), "--allow-empty") || !strings.Contains(err.Error(), "publishes 4") {
+	if err == nil || !strings.Contains(err.Error(), "--allow-empty") || !strings.Contains(err.Error(), "publishes 4 records") {
 		t.Fatalf("Build(no records) over a published site = %v, want a refusal that names --allow-empty", err)
 	}
 	assertSameTree(t, before, readTree(t, out))
