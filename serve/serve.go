@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -290,13 +291,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ".geojson":
 		ctype = "application/geo+json"
 	case ".html":
-		b = bytes.Replace(b, []byte("</body>"), []byte(`<script src="`+reloadPath+`reload.js"></script></body>`), 1)
+		b = withReload(b)
 	}
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// withReload adds the live-reload script to an HTML page, before its last
+// "</body>": text of the site may hold the string too, in an attribute
+// where the minifier leaves "<" as it is.
+func withReload(page []byte) []byte {
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return page
+	}
+	script := `<script src="` + reloadPath + `reload.js"></script>`
+	return slices.Concat(page[:i:i], []byte(script), page[i:])
 }
 
 // events streams "reload" and "error" to a page (Server-Sent Events).

@@ -274,3 +274,18 @@ func TestTraversal(t *testing.T) {
 		t.Errorf("the server stopped answering after the traversal attempts: %d", code)
 	}
 }
+
+func TestWithReload(t *testing.T) {
+	script := `<script src="` + reloadPath + `reload.js"></script>`
+	tests := []struct{ page, want string }{
+		{"<html><body><p>x</p></body></html>", "<html><body><p>x</p>" + script + "</body></html>"},
+		// A site title holding "</body>", left raw in an attribute by the minifier.
+		{"<html><head><meta content='a </body> b'></head><body></body></html>", "<html><head><meta content='a </body> b'></head><body>" + script + "</body></html>"},
+		{"no body", "no body"},
+	}
+	for _, tt := range tests {
+		if got := string(withReload([]byte(tt.page))); got != tt.want {
+			t.Errorf("withReload(%q) = %q, want %q", tt.page, got, tt.want)
+		}
+	}
+}
