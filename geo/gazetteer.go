@@ -49,6 +49,7 @@ type Gazetteer struct {
 	curated                               []int32 // places that places/curated.toml adds or changes
 
 	sortedKeys []string // distinct keys, for suggestions; built lazily
+	keyMasks   []uint64 // runeMask of each of sortedKeys
 	keysOnce   sync.Once
 }
 
@@ -503,6 +504,10 @@ func (g *Gazetteer) allKeys() []string {
 		keys = slices.Compact(keys)
 		packKeys(keys)
 		g.sortedKeys = keys
+		g.keyMasks = make([]uint64, len(keys))
+		for i, k := range keys {
+			g.keyMasks[i] = runeMask(k)
+		}
 	})
 	return g.sortedKeys
 }
@@ -545,4 +550,16 @@ var countryNames = sync.OnceValue(func() map[string]string {
 // alpha-2 code cc ("TR" -> "Turkey"), or "" if cc is unknown.
 func CountryName(cc string) string {
 	return countryNames()[strings.ToUpper(cc)]
+}
+
+// runeMask is the set of the runes of s, each rune folded to one of 64
+// bits. One edit (insertion, deletion or substitution of a rune) changes at
+// most two bits, so two keys within edit distance d differ in at most 2d
+// bits: suggest skips the others without computing the distance.
+func runeMask(s string) uint64 {
+	var m uint64
+	for _, r := range s {
+		m |= 1 << (uint32(r) % 64)
+	}
+	return m
 }

@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -584,9 +585,14 @@ func (g *Gazetteer) suggest(key, country string, within []int32) []Place {
 	}
 	var found []sug
 	qr := []rune(key)
-	for _, k := range g.allKeys() {
+	keys := g.allKeys()
+	qmask := runeMask(key)
+	for n, k := range keys {
 		if abs(len(k)-len(key)) > 2*4 { // byte lengths; runes checked below
 			continue
+		}
+		if bits.OnesCount64(qmask^g.keyMasks[n]) > 2*2 {
+			continue // more than two edits apart (see runeMask)
 		}
 		d := editDistance(qr, k, 2)
 		if d > 2 {

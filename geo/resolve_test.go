@@ -2,6 +2,8 @@ package geo
 
 import (
 	"errors"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -265,4 +267,45 @@ func TestCountryName(t *testing.T) {
 			t.Errorf("CountryName(%q) = %q, want %q", cc, got, want)
 		}
 	}
+}
+
+// TestRuneMaskBound checks the filter suggest relies on: keys within edit
+// distance 2 of each other differ in at most 4 bits of runeMask.
+func TestRuneMaskBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzçşğıöüкерманدگستان ")
+	edit := func(r []rune) []rune {
+		i := rng.IntN(len(r) + 1)
+		c := alphabet[rng.IntN(len(alphabet))]
+		switch rng.IntN(3) {
+		case 0: // insert
+			return append(r[:i:i], append([]rune{c}, r[i:]...)...)
+		case 1: // delete
+			if i < len(r) {
+				return append(r[:i:i], r[i+1:]...)
+			}
+		default: // substitute
+			if i < len(r) {
+				s := append([]rune(nil), r...)
+				s[i] = c
+				return s
+			}
+		}
+		return r
+	}
+	for n := 0; n < 20000; n++ {
+		k := indexKeyAt(rng.IntN(indexLen()))
+		r := []rune(k)
+		for e := rng.IntN(2) + 1; e > 0; e-- {
+			r = edit(r)
+		}
+		if d := editDistance([]rune(k), string(r), 2); d <= 2 && bits.OnesCount64(runeMask(k)^runeMask(string(r))) > 4 {
+			t.Fatalf("%q and %q are %d edits apart but their masks differ in more than 4 bits", k, string(r), d)
+		}
+	}
+}
+
+func indexKeyAt(e int) string {
+	k, _ := indexEntry(e)
+	return k
 }
