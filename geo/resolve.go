@@ -214,8 +214,8 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 }
 
 // lookupLevel returns the visible places with key k, or, when the text
-// said a level (level is not Venue), those of that level whose key is
-// k without the level word too: "Kerman Province" is the region Kerman
+// said a level (level is not Venue), those of that level whose name
+// includes the level word (full), else those whose key is k, without it: "Kerman Province" is the region Kerman
 // alone, "Sarıyer district" a district. A text without a level word that
 // names both a settlement and a region keeps both; ranking puts the
 // settlement first. When no place of that level has the name, the text is
@@ -224,14 +224,23 @@ func (g *Gazetteer) lookupLevel(k, full string, level Precision) []int32 {
 	if level == Venue {
 		return g.lookup(k)
 	}
+	all := g.lookup(full)
 	var out []int32
+	for _, i := range all { // a name that carries its level word: "Almaty Region"
+		if g.places[i].Precision == level {
+			out = append(out, i)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
 	for _, i := range g.lookup(k) {
 		if g.places[i].Precision == level {
 			out = append(out, i)
 		}
 	}
 	if len(out) == 0 {
-		return g.lookup(full)
+		return all
 	}
 	return out
 }

