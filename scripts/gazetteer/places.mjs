@@ -51,7 +51,10 @@
 // "Kermān", "Tlyaratinskiy Rayon" -> "Tlyaratinskiy"). A region also
 // answers to the CLDR names of its ISO 3166-2 subdivision in English,
 // Russian, Persian, Turkish, Arabic, German and French and in the
-// country's official languages. GeoNames admin-1 codes are not ISO 3166-2
+// country's official languages. (cldr-subdivisions-full 48.x names only
+// England, Scotland and Wales in languages other than English, so in
+// practice this adds English names; the Persian and Russian names of the
+// regions of Iran, Russia and Central Asia are in geo/places/curated.toml.) GeoNames admin-1 codes are not ISO 3166-2
 // codes ("IR.29" is Kerman, ISO IR-08): the join is by name within the
 // country: a region and a first-level CLDR subdivision match when their
 // English names, folded and without level words, are equal, else when one
