@@ -70,16 +70,25 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	defer out.close()
-	files, rep, err := Render(ctx, opt)
+	// Files are written into the temporary folder as they are made, and
+	// the folder is swapped in only when the build has succeeded.
+	tmp, err := out.begin()
 	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	rep, err := render(ctx, opt, newDirSink(tmp))
+	if err == nil {
+		checkpoint("rendered")
+		if n := out.publishedRecords(); rep.Records == 0 && n > 0 && !opt.AllowEmpty {
+			err = fmt.Errorf("output: %w", emptySiteError(opt.OutDir, n))
+		}
+	}
+	if err != nil {
+		out.discard(tmp)
 		return nil, err
 	}
-	checkpoint("rendered")
-	if n := out.publishedRecords(); rep.Records == 0 && n > 0 && !opt.AllowEmpty {
-		return nil, fmt.Errorf("output: %w", emptySiteError(opt.OutDir, n))
-	}
 	err = rep.step(ctx, "write", func() error {
-		return out.write(files, rep.Records)
+		return out.commit(tmp, rep.Records)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -101,20 +110,30 @@ func (rep *Report) step(ctx context.Context, name string, f func() error) error 
 // Render does every step of Build but the write, and returns the site's
 // files in memory (the development server serves them from there).
 func Render(ctx context.Context, opt Options) (Files, *Report, error) {
+	mem := &memSink{files: Files{}}
+	rep, err := render(ctx, opt, mem)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mem.files, rep, nil
+}
+
+// render does every step of Build but the swap, and hands each file to
+// out as soon as it is made.
+func render(ctx context.Context, opt Options, out sink) (*Report, error) {
 	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
 	step := func(name string, f func() error) error { return rep.step(ctx, name, f) }
 	var (
 		s        *site.Site
 		problems diag.List
 		m        *model
-		files    = Files{}
 	)
 	err := step("load", func() error {
 		s, problems = site.Load(opt.SiteDir)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	err = step("geocode", func() error {
 		g, err := s.Gazetteer()
@@ -126,12 +145,12 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 		return problems.Err()
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rep.Warnings = problems
 	baseURL, err := normalizeBaseURL(opt.BaseURL, s.Config.BaseURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	updated := lastUpdate(s)
 	err = step("assemble", func() error {
@@ -139,10 +158,11 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	min := newMinifier()
 	err = step("render", func() error {
+		files := Files{}
 		layers, err := m.layers()
 		if err != nil {
 			return fmt.Errorf("geojson: %w", err)
@@ -167,18 +187,6 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 		for p, b := range a.files {
 			files[p] = b
 		}
-		t, err := loadTemplates(opt.SiteDir)
-		if err != nil {
-			return err
-		}
-		pages, err := m.pages(t, a, updated)
-		if err != nil {
-			return err
-		}
-		for p, b := range pages {
-			files[p] = b
-		}
-		rep.Pages = len(pages)
 		if files["feed.xml"], err = m.feed(updated); err != nil {
 			return fmt.Errorf("feed: %w", err)
 		}
@@ -192,43 +200,27 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 			rep.Notes = append(rep.Notes, "no sitemap.xml: a sitemap needs absolute URLs; set base_url in site.toml or pass --base-url")
 		}
 		files["robots.txt"] = m.robots()
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("render: %w", err)
-	}
-	err = step("minify", func() error {
-		var paths []string
-		for _, p := range files.Paths() {
-			if !strings.HasPrefix(p, "assets/") { // assets are minified when collected
-				paths = append(paths, p)
-			}
+		paths := files.Paths()
+		if err := parallel(len(paths), func(i int) error { return out.put(paths[i], files[paths[i]]) }); err != nil {
+			return err
 		}
-		out := make([][]byte, len(paths))
-		err := parallel(len(paths), func(i int) error {
-			b, err := min.file(paths[i], files[paths[i]])
-			if err != nil {
-				return fmt.Errorf("minify %s: %w", paths[i], err)
-			}
-			out[i] = b
-			return nil
-		})
-		for i, p := range paths {
-			files[p] = out[i]
+		t, err := loadTemplates(opt.SiteDir)
+		if err != nil {
+			return err
 		}
+		rep.Pages, err = m.pages(t, a, updated, out)
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("render: %w", err)
 	}
 	rep.Records = len(s.Records)
 	for _, r := range s.Records {
 		rep.Layers[r.Layer]++
 		rep.Precision[r.Location.Precision]++
 	}
-	rep.Files = len(files)
-	rep.Bytes = files.Size()
-	return files, rep, nil
+	rep.Files, rep.Bytes = out.count()
+	return rep, nil
 }
 
 // normalizeBaseURL picks the base URL (the flag wins over site.toml) and

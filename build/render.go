@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"text/template/parse"
 	"time"
 
 	"github.com/mapsite/mapsite/site"
@@ -93,13 +94,15 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
+		compactTemplates(t)
 		out[name] = t
 	}
 	return out, nil
 }
 
-// pages renders every HTML page.
-func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time) (Files, error) {
+// pages renders every HTML page and puts it into out as soon as it is
+// rendered, on every core; it returns the number of pages.
+func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time, out sink) (int, error) {
 	type job struct {
 		file, tmpl string
 		p          *page
@@ -112,29 +115,63 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 		// its links start at the root path (of the base URL, or "/").
 		{"404.html", "404.html", &page{Root: rootPath(m.BaseURL), Kind: "404", Title: "Page not found"}},
 	}
-	for _, rv := range m.Records {
-		jobs = append(jobs, job{rv.URL + "index.html", "record.html",
-			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
-	}
-	results := make([][]byte, len(jobs))
-	err := parallel(len(jobs), func(i int) error {
-		j := jobs[i]
+	n := len(jobs) + len(m.Records)
+	err := parallel(n, func(i int) error {
+		var j job
+		if i < len(jobs) {
+			j = jobs[i]
+		} else {
+			rv := m.Records[i-len(jobs)]
+			j = job{rv.URL + "index.html", "record.html",
+				&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}}
+		}
 		j.p.model, j.p.assets, j.p.Updated = m, a, updated
 		var b bytes.Buffer
 		if err := tmpl[j.tmpl].ExecuteTemplate(&b, "base", j.p); err != nil {
 			return fmt.Errorf("render %s: %w", j.file, err)
 		}
-		results[i] = b.Bytes()
-		return nil
+		return out.put(j.file, b.Bytes())
 	})
-	if err != nil {
-		return nil, err
+	return n, err
+}
+
+// compactTemplates collapses, in the text between the actions of every
+// template, each run of white space that holds a line break into one line
+// break. Done once when the templates are parsed, it gives pages without
+// indentation at no cost per page; the data's own text is never touched.
+// A line break stands for any white space in HTML text and attributes, and
+// keeps line comments in inline scripts ending where they did (no
+// template has a <pre> or <textarea>, where it would matter).
+func compactTemplates(t *template.Template) {
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil && tt.Tree.Root != nil {
+			compactNode(tt.Tree.Root)
+		}
 	}
-	out := make(Files, len(jobs))
-	for i, j := range jobs {
-		out[j.file] = results[i]
+}
+
+var indentation = regexp.MustCompile(`[ \t\r\n]*\n[ \t\r\n]*`)
+
+func compactNode(n parse.Node) {
+	switch n := n.(type) {
+	case *parse.TextNode:
+		n.Text = indentation.ReplaceAll(n.Text, []byte("\n"))
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				compactNode(c)
+			}
+		}
+	case *parse.IfNode:
+		compactNode(n.List)
+		compactNode(n.ElseList)
+	case *parse.RangeNode:
+		compactNode(n.List)
+		compactNode(n.ElseList)
+	case *parse.WithNode:
+		compactNode(n.List)
+		compactNode(n.ElseList)
 	}
-	return out, nil
 }
 
 // parallel calls f(0) … f(n-1) on as many goroutines as there are CPUs and
@@ -215,7 +252,7 @@ func (m *model) feed(updated time.Time) ([]byte, error) {
 		f.Entries = append(f.Entries, entry{Title: rv.Title, ID: m.idURI(rv.URL), Link: link{Href: m.absolute(rv.URL)},
 			Updated: rv.Date.Start.Format(time.RFC3339), Summary: description(rv)})
 	}
-	b, err := xml.MarshalIndent(f, "", " ")
+	b, err := xml.Marshal(f)
 	return append([]byte(xml.Header), b...), err
 }
 
@@ -245,7 +282,7 @@ func (m *model) sitemap() ([]byte, error) {
 	for _, rv := range m.Records {
 		s.URLs = append(s.URLs, url{Loc: m.BaseURL + rv.URL})
 	}
-	b, err := xml.MarshalIndent(s, "", " ")
+	b, err := xml.Marshal(s)
 	return append([]byte(xml.Header), b...), err
 }
 
