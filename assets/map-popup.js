@@ -70,7 +70,9 @@
       var bottom = Math.max(edge("bottom.leaflet-left", "bottom"), edge("bottom.leaflet-right", "bottom")) + 8;
       var left = edge("top.leaflet-left", "left") + 8;
       return { maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 2 * left - 20)), offset: [0, -4], className: className,
-        maxHeight: Math.max(120, box.height - top - bottom - 30),
+        // The content's height: what is left after the controls, the
+        // popup's own padding and tip (about 50 px) and a margin.
+        maxHeight: Math.max(90, box.height - top - bottom - 60),
         autoPanPaddingTopLeft: [left, top], autoPanPaddingBottomRight: [8, bottom] };
     }
 

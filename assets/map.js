@@ -76,6 +76,22 @@
         var T = A.timeline;
         return T ? { unit: T.unit, bins: T.bins.map(function (b) { return { start: P.timeline.isoOf(b.start), end: P.timeline.isoOf(b.end), total: b.total }; }) } : null;
       },
+      // highlighted returns the id whose marker the list highlights.
+      highlighted: function () { return A.highlighted || null; },
+      // symbolColors returns, per layer and precision, the colours a
+      // symbol is drawn with: its outer edge meets the map.
+      symbolColors: function () {
+        var out = [];
+        A.layerList.forEach(function (l) {
+          ["venue", "city"].forEach(function (kind) {
+            var o = P.draw.markerOptions(l, kind, null);
+            out.push({ layer: l.key, kind: kind, edge: o.edge, stroke: o.color, fill: o.fillColor });
+          });
+        });
+        out.push({ layer: "*", kind: "cluster", edge: P.draw.EDGE });
+        return out;
+      },
+      landColor: function () { return getComputedStyle(document.documentElement).getPropertyValue("--land").trim(); },
       isArea: function (id) { return !!(A.byId[id] && A.byId[id].area); },
       visible: function () { return A.filtered.map(function (r) { return r.id; }); },
       open: function (id) { A.openRecord(id, { push: true, fly: false }); }

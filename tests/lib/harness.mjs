@@ -27,12 +27,13 @@ export function sites() {
   return only.length ? all.filter((s) => only.includes(s.name)) : all;
 }
 
-// build runs `mapsite build` into a fresh temporary folder and returns it.
-export async function build(siteDir) {
+// build runs `mapsite build` into a fresh temporary folder and returns it;
+// args are further flags (e.g. ['--base-url', 'https://example.org/x/']).
+export async function build(siteDir, args = []) {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`make mapsite\` first`);
   const out = path.join(await mkdtemp(path.join(tmpdir(), 'mapsite-e2e-')), 'public');
   try {
-    await run(BIN, ['build', '-s', siteDir, '-o', out], { timeout: 60_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1714435200' } });
+    await run(BIN, ['build', '-s', siteDir, '-o', out, ...args], { timeout: 60_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1714435200' } });
   } catch (err) {
     throw new Error(`mapsite build -s ${siteDir} failed:\n${err.stdout}${err.stderr}`);
   }
