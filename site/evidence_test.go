@@ -3,8 +3,10 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mapsite/mapsite/diag"
 )
@@ -91,5 +93,34 @@ func TestTooManyErrors(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("Load(5000 empty records) does not say it stopped at too many errors")
+	}
+}
+
+// TestTooManyUnknownKeys checks the same limit on unknown keys, in
+// site.toml and at the top of a data file; finding where each is written
+// must not take time that grows with the square of their number.
+func TestTooManyUnknownKeys(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 20000; i++ {
+		b.WriteString("k" + strconv.Itoa(i) + " = 1\n")
+	}
+	keys := b.String()
+	for _, name := range []string{"site.toml", "data/r.toml"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyFile(t, "testdata/good/site.toml", filepath.Join(dir, "site.toml"))
+			os.Mkdir(filepath.Join(dir, "data"), 0o755)
+			f, _ := os.OpenFile(filepath.Join(dir, filepath.FromSlash(name)), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+			f.WriteString(keys)
+			f.Close()
+			start := time.Now()
+			_, l := Load(dir)
+			if n := l.Errors(); n < MaxFileErrors || n > MaxFileErrors+2 {
+				t.Errorf("Load(20000 unknown keys in %s) = %d errors, want %d and a note", name, n, MaxFileErrors+1)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("Load(20000 unknown keys in %s) took %v", name, d)
+			}
+		})
 	}
 }

@@ -227,8 +227,18 @@ func (s *Site) loadConfig(l *diag.List) {
 		return
 	}
 	ix := tomlpos.Scan(src)
-	for _, k := range md.Undecoded() {
-		path := indexedPath(ix, k)
+	written := firstWritten(ix)
+	unknown := md.Undecoded()
+	for i, k := range unknown {
+		if i == MaxFileErrors {
+			l.Add(diag.Diagnostic{File: ConfigFile, Line: 1, Column: 1,
+				Message: fmt.Sprintf("too many unknown keys (%d); fix these and check again", len(unknown))})
+			break
+		}
+		path, ok := written[k.String()]
+		if !ok {
+			path = k.String()
+		}
 		p := ix.Lookup(path)
 		l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: k.String(),
 			Message: fmt.Sprintf("unknown key %q%s", k[len(k)-1], suggest(k[len(k)-1], configKeys))})
@@ -259,20 +269,18 @@ func (s *Site) loadConfig(l *diag.List) {
 var configKeys = []string{"title", "description", "language", "base_url", "author", "about", "map", "layer", "attribution",
 	"methodology", "license", "credits", "center", "zoom", "tiles", "name", "url", "max_zoom", "key", "color", "symbol", "label"}
 
-// indexedPath finds the first written path that matches an unindexed key
-// such as layer.colour (the decoder does not say which element).
-func indexedPath(ix tomlpos.Index, k toml.Key) string {
-	want := k.String()
-	best := ""
-	for path := range ix {
-		if stripIndexes(path) == want && (best == "" || ix[path].Line < ix[best].Line) {
-			best = path
+// firstWritten maps each key path without indexes (layer.colour) to the
+// first written path that matches it (layer[2].colour), since the decoder
+// does not say which element an unknown key is in.
+func firstWritten(ix tomlpos.Index) map[string]string {
+	first := make(map[string]string, len(ix))
+	for path, p := range ix {
+		k := stripIndexes(path)
+		if best, ok := first[k]; !ok || p.Line < ix[best].Line {
+			first[k] = path
 		}
 	}
-	if best == "" {
-		return want
-	}
-	return best
+	return first
 }
 
 func stripIndexes(path string) string {

@@ -17,14 +17,13 @@ var placeKeys = []string{"id", "name", "aliases", "country", "parent", "precisio
 func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 	d, tables := decodeTables(file, src, "place", l)
 	var places []geo.Place
-	start := l.Errors()
 	for i, t := range tables {
-		if tooMany(file, l, start) {
+		if d.tooMany() {
 			break
 		}
 		d.base = fmt.Sprintf("place[%d]", i)
 		d.record = ""
-		errs := l.Errors()
+		before := d.errors
 		for _, k := range sortedKeys(t) {
 			if !slices.Contains(placeKeys, k) {
 				d.errorf(k, "unknown key %q in a place%s", k, suggest(k, placeKeys))
@@ -67,7 +66,7 @@ func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 		if first, dup := s.placeIDs[p.ID]; dup {
 			d.errorf("id", "place id %q is given twice (first at %s:%d); give one of them another id", p.ID, first.file, first.ix.Lookup(first.path).Line)
 		}
-		if l.Errors() > errs {
+		if d.errors > before {
 			continue // reported; a bad place is left out of the gazetteer
 		}
 		s.placeIDs[p.ID] = position{file: file, ix: d.ix, path: d.base}

@@ -30,11 +30,13 @@ var longKeys = map[string]bool{"summary": true, "note": true}
 // decoder turns one file's generic TOML into typed values, collecting a
 // diagnostic for every problem.
 type decoder struct {
-	file   string
-	ix     tomlpos.Index
-	l      *diag.List
-	record string // id of the record being decoded, for messages
-	base   string // path of the table being decoded, e.g. "record[3]"
+	file    string
+	ix      tomlpos.Index
+	l       *diag.List
+	errors  int    // reported so far
+	stopped bool   // after too many errors
+	record  string // id of the record being decoded, for messages
+	base    string // path of the table being decoded, e.g. "record[3]"
 }
 
 func (d *decoder) errorf(key, format string, args ...any) {
@@ -49,6 +51,21 @@ func (d *decoder) report(sev diag.Severity, key, format string, args ...any) {
 	}
 	d.l.Add(diag.Diagnostic{File: d.file, Line: p.Line, Column: p.Column, Record: d.record,
 		Field: field, Message: fmt.Sprintf(format, args...), Severity: sev})
+	if sev == diag.Error {
+		d.errors++
+	}
+}
+
+// tooMany reports whether the file has MaxFileErrors errors or more, and
+// the first time, says so in the list.
+func (d *decoder) tooMany() bool {
+	if d.errors < MaxFileErrors || d.stopped {
+		return d.stopped
+	}
+	d.stopped = true
+	d.l.Add(diag.Diagnostic{File: d.file, Line: 1, Column: 1,
+		Message: fmt.Sprintf("too many errors (%d); fix these and check again", d.errors)})
+	return true
 }
 
 // decodeTables parses a data file that holds only an array of tables
@@ -62,10 +79,11 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 	}
 	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
 	for _, k := range sortedKeys(doc) {
-		if k != key {
+		if k != key && !d.tooMany() {
 			p := d.ix.Lookup(k)
 			l.Add(diag.Diagnostic{File: file, Line: p.Line, Column: p.Column, Field: k,
 				Message: fmt.Sprintf("unknown top-level key %q: this file holds [[%s]] tables only%s", k, key, suggest(k, []string{key}))})
+			d.errors++
 		}
 	}
 	v, ok := doc[key]
@@ -88,9 +106,8 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
 	d, tables := decodeTables(file, src, "record", l)
 	var records []*incident.Record
-	errs := l.Errors()
 	for i, t := range tables {
-		if tooMany(file, l, errs) {
+		if d.tooMany() {
 			break
 		}
 		d.base = fmt.Sprintf("record[%d]", i)
@@ -105,17 +122,6 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 // the loader stops reading it, as compilers do, which also bounds the memory
 // a file of thousands of empty tables could cost.
 const MaxFileErrors = 200
-
-// tooMany reports whether file has more than MaxFileErrors errors since
-// the list held errs, and says so once in the list.
-func tooMany(file string, l *diag.List, errs int) bool {
-	if l.Errors()-errs < MaxFileErrors {
-		return false
-	}
-	l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1,
-		Message: fmt.Sprintf("too many errors (%d); fix these and check again", l.Errors()-errs)})
-	return true
-}
 
 // record1 decodes one record table; it returns the record even when some
 // fields are bad, so that cross-record checks still see its id.
