@@ -293,18 +293,23 @@ func thin(labels []Label, minZoom int, floor func(Label) int) {
 			}
 			return true
 		}
+		add := func(i int) {
+			cx, cy := cellOf(i)
+			grid[[2]int{cx, cy}] = append(grid[[2]int{cx, cy}], i)
+		}
+		// The labels shown already stay; the others join where there is room.
 		for i := range labels {
-			if !shown[i] && floor != nil && floor(labels[i]) > z {
+			if shown[i] {
+				add(i)
+			}
+		}
+		for i := range labels {
+			if shown[i] || floor != nil && floor(labels[i]) > z || !free(i) {
 				continue
 			}
-			if shown[i] || free(i) {
-				if !shown[i] {
-					shown[i] = true
-					labels[i].MinZoom = z
-				}
-				cx, cy := cellOf(i)
-				grid[[2]int{cx, cy}] = append(grid[[2]int{cx, cy}], i)
-			}
+			shown[i] = true
+			labels[i].MinZoom = z
+			add(i)
 		}
 	}
 }

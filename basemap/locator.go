@@ -125,27 +125,41 @@ func (l *Locators) SVG(m Mark) string {
 			size = 11
 		}
 		w := 0.58 * size * float64(len([]rune(lb.Name)))
-		box := [4]float64{x + 5, y - size/2 - 2, x + 5 + w, y + size/2 + 2}
-		anchor := "start"
-		if box[2] > LocatorWidth-4 {
-			box[0], box[2], anchor = x-5-w, x-5, "end"
+		// Right of the dot, left of it, above, below: the first free spot.
+		type spot struct {
+			box    [4]float64
+			tx, ty float64
+			anchor string
 		}
-		if box[0] < 4 || box[1] < 4 || box[2] > LocatorWidth-4 || box[3] > LocatorHeight-4 || overlaps(box, placed) {
+		spots := []spot{
+			{[4]float64{x + 5, y - size/2 - 2, x + 5 + w, y + size/2 + 2}, x + 5, y + size*0.35, "start"},
+			{[4]float64{x - 5 - w, y - size/2 - 2, x - 5, y + size/2 + 2}, x - 5, y + size*0.35, "end"},
+			{[4]float64{x - w/2, y - size - 6, x + w/2, y - 3}, x, y - 6, "middle"},
+			{[4]float64{x - w/2, y + 3, x + w/2, y + size + 6}, x, y + size + 2, "middle"},
+		}
+		var at *spot
+		if overlaps([4]float64{x - 3, y - 3, x + 3, y + 3}, placed) {
+			continue // the place itself is under the marker or a label
+		}
+		for i, sp := range spots {
+			box := sp.box
+			if box[0] >= 4 && box[1] >= 4 && box[2] <= LocatorWidth-4 && box[3] <= LocatorHeight-4 && !overlaps(box, placed) {
+				at = &spots[i]
+				break
+			}
+		}
+		if at == nil {
 			continue
 		}
-		placed = append(placed, box)
+		placed = append(placed, at.box, [4]float64{x - 3, y - 3, x + 3, y + 3})
 		n++
-		tx := x + 5
-		if anchor == "end" {
-			tx = x - 5
-		}
 		style := `fill="` + colorInk + `"`
 		if lb.Kind == KindDistrict {
 			style = `fill="#5a5148" font-style="italic"`
 		}
 		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="2.2" fill="#4a4640" stroke="#fff"/>`, num(x), num(y))
 		b = fmt.Appendf(b, `<text x="%s" y="%s" text-anchor="%s" font-size="%g" %s stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">%s</text>`,
-			num(tx), num(y+size*0.35), anchor, size, style, html.EscapeString(lb.Name))
+			num(at.tx), num(at.ty), at.anchor, size, style, html.EscapeString(lb.Name))
 	}
 
 	// The marker: a ring, then the record's point as the map draws it.
@@ -198,8 +212,17 @@ func (l *Locators) candidates(view orb.Bound) []int {
 			}
 		}
 	}
-	// Indexes into all follow its order, which is the order of importance.
-	sort.Ints(out)
+	// Indexes into all follow its order, which is the order of importance;
+	// a locator names the towns first, then the districts, then the
+	// regions and countries around them.
+	rank := func(k Kind) int { return [...]int{KindCountry: 3, KindRegion: 2, KindCity: 0, KindDistrict: 1}[k] }
+	sort.Slice(out, func(i, j int) bool {
+		ri, rj := rank(l.all[out[i]].Kind), rank(l.all[out[j]].Kind)
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i] < out[j]
+	})
 	return out
 }
 

@@ -1,0 +1,278 @@
+package basemap
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+var update = flag.Bool("update", false, "update the .golden files in testdata/")
+
+// seed is a site like the seed data set: records in İstanbul, Kerman and
+// Krasnogorsk.
+var seed = Site{Language: "en", Points: []orb.Point{{28.9784, 41.0082}, {57.0786, 30.2839}, {37.3887, 55.8253}}}
+
+func bundled(t testing.TB) *Base {
+	t.Helper()
+	b, err := Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// golden compares got with testdata/name, or writes it there with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (%d bytes, want %d); run go test -update and review the diff", name, len(got), len(want))
+	}
+}
+
+func TestCutPolygon(t *testing.T) {
+	tests := []struct {
+		name  string
+		ring  orb.Ring
+		parts int
+		area  float64 // total, square degrees
+	}{
+		{"no crossing", orb.Ring{{10, 10}, {20, 10}, {20, 20}, {10, 20}, {10, 10}}, 1, 100},
+		// An island from 178° E to 178° W, written the short way across the antimeridian.
+		{"across the antimeridian", orb.Ring{{178, -17}, {-178, -17}, {-178, -15}, {178, -15}, {178, -17}}, 2, 8},
+		// A ring around the South Pole, as Natural Earth draws Antarctica.
+		{"around the pole", orb.Ring{{-180, -70}, {-90, -75}, {0, -70}, {90, -75}, {180, -70}, {-180, -70}}, 1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cutPolygon(orb.Polygon{tt.ring})
+			if len(got) != tt.parts {
+				t.Fatalf("cutPolygon gave %d parts, want %d: %v", len(got), tt.parts, got)
+			}
+			area := 0.0
+			for _, p := range got {
+				b := p.Bound()
+				if b.Min[0] < -180 || b.Max[0] > 180 {
+					t.Errorf("part %v leaves [-180, 180]", b)
+				}
+				for _, r := range p {
+					for i := 1; i < len(r); i++ {
+						// An edge along a pole's parallel is off the map; any other may not cross it.
+						if math.Abs(r[i][0]-r[i-1][0]) > 180 && !(math.Abs(r[i][1]) == 90 && r[i][1] == r[i-1][1]) {
+							t.Errorf("part still has an edge across the world: %v", r)
+						}
+					}
+				}
+				area += math.Abs(planar.Area(p))
+			}
+			if tt.area > 0 && math.Abs(area-tt.area) > 1e-9 {
+				t.Errorf("area %g, want %g", area, tt.area)
+			}
+			if tt.area < 0 && !contains(got[0], orb.Point{0, -85}) {
+				t.Errorf("the pole's ring does not cover the pole: %v", got[0])
+			}
+		})
+	}
+}
+
+func TestCutLine(t *testing.T) {
+	got := cutLine(orb.LineString{{170, 0}, {179, 10}, {-179, 12}, {-170, 20}})
+	if len(got) != 2 {
+		t.Fatalf("cutLine gave %d parts, want 2: %v", len(got), got)
+	}
+	if end, start := got[0][len(got[0])-1], got[1][0]; end != (orb.Point{180, 11}) || start != (orb.Point{-180, 11}) {
+		t.Errorf("cut at %v and %v, want (180, 11) and (-180, 11)", end, start)
+	}
+}
+
+// TestSeasAreSea checks that no band fills a sea as land, and that land
+// across the antimeridian is filled once: the faults of drawing Natural
+// Earth's polygons unsplit (the White and Barents seas filled, a band
+// across the Arctic, a line at 16° S).
+func TestSeasAreSea(t *testing.T) {
+	b := bundled(t)
+	points := []struct {
+		name     string
+		lon, lat float64
+		land     bool
+	}{
+		{"Barents Sea", 40, 72, false},
+		{"White Sea", 38.5, 65.5, false},
+		{"South Pacific", -150, -16, false},
+		{"Arctic Ocean north of Alaska", -150, 75, false},
+		{"Bering Sea", 179.9, 58, false},
+		{"Moscow", 37.62, 55.75, true},
+		{"Chukotka, east of 180°", -175, 66.5, true},
+		{"Vanua Levu, Fiji", 179.2, -16.5, true},
+		{"Antarctica", 0, -80, true},
+	}
+	for i, band := range Bands {
+		for _, p := range points {
+			// A cell's land overlaps its neighbours' a little: look in
+			// the cell the point lies in.
+			land := b.bands[i].land
+			if band.Cell > 0 {
+				k := cellsOf(orb.Bound{Min: orb.Point{p.lon, p.lat}, Max: orb.Point{p.lon, p.lat}}, band.Cell)
+				land = b.cells[i][k[0]].land
+			}
+			n := 0
+			for _, poly := range land {
+				if poly.Bound().Pad(1e-9).Contains(orb.Point{p.lon, p.lat}) && contains(poly, orb.Point{p.lon, p.lat}) {
+					n++
+				}
+			}
+			if p.land && n != 1 || !p.land && n != 0 {
+				t.Errorf("band %d: %s (%g, %g) lies in %d land polygons, want %v", i, p.name, p.lon, p.lat, n, p.land)
+			}
+		}
+	}
+}
+
+func TestScriptsDeterministic(t *testing.T) {
+	b := bundled(t)
+	a, c := b.Scripts(seed, ""), b.Scripts(seed, "")
+	if !bytes.Equal(a.World, c.World) {
+		t.Error("two runs wrote different world scripts")
+	}
+	if len(a.Cells) != len(c.Cells) {
+		t.Fatalf("two runs wrote %d and %d cells", len(a.Cells), len(c.Cells))
+	}
+	for p, body := range a.Cells {
+		if !bytes.Equal(body, c.Cells[p]) {
+			t.Errorf("two runs wrote different %s", p)
+		}
+	}
+}
+
+// TestLabelCellGolden pins the labels of the cell around İstanbul that
+// the map loads from zoom 9.
+func TestLabelCellGolden(t *testing.T) {
+	s := bundled(t).Scripts(seed, "")
+	// İstanbul, 28.98° E 41.01° N, in band 3's 5° cells.
+	for p, body := range s.Cells {
+		if strings.HasSuffix(p, "/l3-41-26.js") {
+			golden(t, "istanbul-labels.golden.js", body)
+			return
+		}
+	}
+	t.Fatal("no label cell l3-41-26")
+}
+
+func TestLocatorGolden(t *testing.T) {
+	loc := bundled(t).Locators(seed)
+	svg := loc.SVG(Mark{Lon: 37.3887, Lat: 55.8253, Zoom: LocatorZoom("venue"), Color: "#D55E00", Solid: true, Label: "Crocus City Hall, Krasnogorsk"})
+	golden(t, "crocus-locator.golden.svg", []byte(svg))
+	for _, want := range []string{"Krasnogorsk", `aria-label="Locator map: Crocus City Hall, Krasnogorsk"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("locator lacks %q", want)
+		}
+	}
+	if n := strings.Count(svg, "<text"); n < 2 || n > locatorLabels {
+		t.Errorf("locator has %d labels, want 2 to %d", n, locatorLabels)
+	}
+	hostile := loc.SVG(Mark{Lon: 28.97, Lat: 41.01, Zoom: 10, Color: `"><script>`, Label: `<script>alert(1)</script>`})
+	if strings.Contains(hostile, "<script") {
+		t.Errorf("locator does not escape its input: %s", hostile)
+	}
+}
+
+func TestLabelRanking(t *testing.T) {
+	b := bundled(t)
+	ls := b.Labels(seed)
+	index := map[string]Label{}
+	order := map[string]int{}
+	for i, l := range ls {
+		key := l.Name
+		if _, ok := index[key]; !ok {
+			index[key], order[key] = l, i
+		}
+	}
+	// Cities show by population: a metropolis from the world view, a
+	// district town only close in.
+	for _, tt := range []struct {
+		name       string
+		minZ, maxZ int
+	}{
+		{"İstanbul", 3, 4},
+		{"Tehran", 3, 4},
+		{"Moscow", 3, 4},
+		{"Kerman", 5, 7},
+		{"Krasnogorsk", 8, 11},
+		{"Fatih", 9, 12}, // a district of İstanbul
+	} {
+		l, ok := index[tt.name]
+		if !ok {
+			t.Errorf("no label %q", tt.name)
+			continue
+		}
+		if l.MinZoom < tt.minZ || l.MinZoom > tt.maxZ {
+			t.Errorf("%s shows from zoom %d, want %d to %d", tt.name, l.MinZoom, tt.minZ, tt.maxZ)
+		}
+	}
+	if order["İstanbul"] > order["Kerman"] || order["Kerman"] > order["Krasnogorsk"] {
+		t.Errorf("labels out of order: İstanbul %d, Kerman %d, Krasnogorsk %d", order["İstanbul"], order["Kerman"], order["Krasnogorsk"])
+	}
+	for i := 1; i < len(ls); i++ {
+		if ls[i].MinZoom < ls[i-1].MinZoom {
+			t.Fatalf("label %d (%s, zoom %d) after one of zoom %d", i, ls[i].Name, ls[i].MinZoom, ls[i-1].MinZoom)
+		}
+	}
+	// The cities that show at a zoom stand Spacing pixels apart.
+	for _, z := range []int{4, 6} {
+		var shown []Label
+		for _, l := range b.cities {
+			if l.MinZoom <= z {
+				shown = append(shown, l)
+			}
+		}
+		for i := range shown {
+			xi, yi := mercator(shown[i].Lon, shown[i].Lat, z)
+			for j := i + 1; j < len(shown); j++ {
+				xj, yj := mercator(shown[j].Lon, shown[j].Lat, z)
+				if d := math.Hypot(xi-xj, yi-yj); d < Spacing-1e-6 {
+					t.Fatalf("zoom %d: %s and %s are %.0f px apart, under %d", z, shown[i].Name, shown[j].Name, d, Spacing)
+				}
+			}
+		}
+	}
+	// Far from every record, no small town is labelled.
+	for _, l := range ls {
+		if l.Kind == KindCity && l.MinZoom > worldLabelZoom && km(l.Lon, l.Lat, 28.9784, 41.0082) > NearKm &&
+			km(l.Lon, l.Lat, 57.0786, 30.2839) > NearKm && km(l.Lon, l.Lat, 37.3887, 55.8253) > NearKm {
+			t.Fatalf("%s (zoom %d) is labelled far from the records", l.Name, l.MinZoom)
+		}
+	}
+}
+
+func TestCountryNames(t *testing.T) {
+	tests := []struct{ cc, lang, want string }{
+		{"IR", "en", "Iran"},
+		{"DE", "de", "Deutschland"},
+		{"DE", "de-AT", "Deutschland"},
+		{"RU", "fr", "Russie"},
+		{"TR", "tr", "Türkiye"},
+		{"IR", "xx", "Iran"}, // no table for the language: English
+	}
+	for _, tt := range tests {
+		if got := countryName(tt.cc, tt.lang); got != tt.want {
+			t.Errorf("countryName(%q, %q) = %q, want %q", tt.cc, tt.lang, got, tt.want)
+		}
+	}
+}
