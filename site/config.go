@@ -95,13 +95,21 @@ func (c *Config) layerKeys() string {
 	for i, l := range c.Layers {
 		keys[i] = l.Key
 	}
-	return strings.Join(keys, ", ")
+	return listKeys(keys)
 }
 
 func (c *Config) attributionKeys() string {
 	keys := make([]string, len(c.Attributions))
 	for i, a := range c.Attributions {
 		keys[i] = a.Key
+	}
+	return listKeys(keys)
+}
+
+// listKeys joins keys for a message, the first 20 of them.
+func listKeys(keys []string) string {
+	if len(keys) > 20 {
+		return strings.Join(keys[:20], ", ") + fmt.Sprintf(" and %d more", len(keys)-20)
 	}
 	return strings.Join(keys, ", ")
 }

@@ -458,6 +458,19 @@ func (s *Site) At(r *incident.Record, field string) diag.Diagnostic {
 // crossCheck checks what spans records and files: unique ids, known layers
 // and attributions, related ids that exist.
 func (s *Site) crossCheck(l *diag.List) {
+	errs := 0
+	add := func(dg diag.Diagnostic) bool {
+		if errs++; errs > MaxFileErrors {
+			return false
+		}
+		l.Add(dg)
+		return true
+	}
+	defer func() {
+		if errs > MaxFileErrors {
+			l.Add(diag.Diagnostic{File: DataDir, Message: fmt.Sprintf("too many errors across records (%d); fix these and check again", errs)})
+		}
+	}()
 	byID := map[string]*incident.Record{}
 	for _, r := range s.Records {
 		if r.ID == "" {
@@ -466,37 +479,51 @@ func (s *Site) crossCheck(l *diag.List) {
 		if first, dup := byID[r.ID]; dup {
 			dg := s.At(r, "id")
 			dg.Message = fmt.Sprintf("duplicate id %q: already used at %s:%d; give one of them another id", r.ID, first.File, first.Line)
-			l.Add(dg)
+			if !add(dg) {
+				return
+			}
 			continue
 		}
 		byID[r.ID] = r
 	}
-	configOK := len(s.Config.Layers) > 0
+	layers, attributions := map[string]bool{}, map[string]bool{}
+	for _, x := range s.Config.Layers {
+		layers[x.Key] = true
+	}
+	for _, x := range s.Config.Attributions {
+		attributions[x.Key] = true
+	}
+	var ids []string // sorted, for suggestions; made when first needed
 	for _, r := range s.Records {
-		if configOK && r.Layer != "" {
-			if _, ok := s.Config.Layer(r.Layer); !ok {
-				dg := s.At(r, "layer")
-				dg.Message = fmt.Sprintf("unknown layer %q%s; site.toml defines: %s", r.Layer, suggest(r.Layer, keysOf(s.Config.Layers)), s.Config.layerKeys())
-				l.Add(dg)
+		if len(layers) > 0 && r.Layer != "" && !layers[r.Layer] {
+			dg := s.At(r, "layer")
+			dg.Message = fmt.Sprintf("unknown layer %q%s; site.toml defines: %s", r.Layer, suggest(r.Layer, keysOf(s.Config.Layers)), s.Config.layerKeys())
+			if !add(dg) {
+				return
 			}
 		}
-		if r.Attribution != "" && len(s.Config.Attributions) > 0 {
-			if _, ok := s.Config.Attribution(r.Attribution); !ok {
-				dg := s.At(r, "attribution")
-				dg.Message = fmt.Sprintf("unknown attribution %q; site.toml defines: %s", r.Attribution, s.Config.attributionKeys())
-				l.Add(dg)
+		if r.Attribution != "" && len(attributions) > 0 && !attributions[r.Attribution] {
+			dg := s.At(r, "attribution")
+			dg.Message = fmt.Sprintf("unknown attribution %q; site.toml defines: %s", r.Attribution, s.Config.attributionKeys())
+			if !add(dg) {
+				return
 			}
 		}
 		for _, id := range r.Related {
+			dg := s.At(r, "related")
 			switch {
 			case id == r.ID:
-				dg := s.At(r, "related")
 				dg.Message = "a record cannot be related to itself"
-				l.Add(dg)
 			case byID[id] == nil:
-				dg := s.At(r, "related")
-				dg.Message = fmt.Sprintf("related id %q does not exist%s", id, suggest(id, sortedIDs(byID)))
-				l.Add(dg)
+				if ids == nil {
+					ids = sortedIDs(byID)
+				}
+				dg.Message = fmt.Sprintf("related id %q does not exist%s", id, suggest(id, ids))
+			default:
+				continue
+			}
+			if !add(dg) {
+				return
 			}
 		}
 	}
