@@ -157,6 +157,7 @@ func (s *Site) placeProblem(i int, key, format string, args ...any) {
 // The list includes the problems Gazetteer found with the site's places.
 func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 	l := slices.Clone(s.placeProblems)
+	unknown := 0
 	for _, r := range s.Records {
 		if r.Coordinates != nil {
 			lon, lat := r.Coordinates[0], r.Coordinates[1]
@@ -176,11 +177,20 @@ func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 		if r.Place == "" {
 			continue
 		}
+		if unknown == MaxFileErrors {
+			// Each unknown name costs a search for suggestions; stop.
+			l.Add(diag.Diagnostic{File: DataDir, Message: fmt.Sprintf("too many unknown places (%d); fix these and check again", unknown)})
+			unknown++
+		}
+		if unknown > MaxFileErrors {
+			continue
+		}
 		res, err := g.Resolve(geo.Query{Text: r.Place, Country: r.Country})
 		if err != nil {
 			dg := s.At(r, "place")
 			dg.Message = err.Error()
 			l.Add(dg)
+			unknown++
 			continue
 		}
 		for _, w := range res.Warnings {
