@@ -124,7 +124,7 @@ func followLinks(path string) string {
 // folder, never a link, so publishers can copy it as it is.
 type output struct {
 	dir  string   // the output folder: absolute, with links resolved
-	name string   // its base name, for messages and sibling names
+	name string   // the output folder as the command line names it, for messages
 	lock *os.File // held from openOutput to close
 	log  io.Writer
 }
@@ -132,6 +132,19 @@ type output struct {
 // sibling returns the path of a folder beside the output: ".<name><suffix>".
 func (o *output) sibling(suffix string) string {
 	return filepath.Join(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+suffix)
+}
+
+// siblings returns the paths beside the output that start with
+// ".<name><prefix>" (read, not globbed: the name may hold '*' or '[').
+func (o *output) siblings(prefix string) []string {
+	entries, _ := os.ReadDir(filepath.Dir(o.dir))
+	var paths []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "."+filepath.Base(o.dir)+prefix) {
+			paths = append(paths, filepath.Join(filepath.Dir(o.dir), e.Name()))
+		}
+	}
+	return paths
 }
 
 // openOutput takes the lock of the output folder outDir, waiting up to
@@ -227,7 +240,7 @@ func (o *output) close() {
 // folder that was moved aside back into place, and removes every temporary
 // folder. It runs with the lock held, so no other build is using them.
 func (o *output) recover() error {
-	asides, _ := filepath.Glob(o.sibling(".old-*"))
+	asides := o.siblings(".old-")
 	if _, err := os.Lstat(o.dir); errors.Is(err, fs.ErrNotExist) && len(asides) > 0 {
 		// A build was killed between its two renames. Each rename is
 		// atomic, so the aside folder is a whole earlier output; with
@@ -246,9 +259,8 @@ func (o *output) recover() error {
 		}
 	}
 	var stale []string
-	for _, pattern := range []string{".new-*", ".old-*", ".del-*"} {
-		m, _ := filepath.Glob(o.sibling(pattern))
-		stale = append(stale, m...)
+	for _, kind := range []string{".new-", ".old-", ".del-"} {
+		stale = append(stale, o.siblings(kind)...)
 	}
 	// All renamed first, then removed: a build killed while sweeping
 	// leaves only ".del-" folders.

@@ -78,25 +78,29 @@ func TestLinkedOutputStaysALink(t *testing.T) {
 // of the fallback swap leaves no output folder; the next build, even one
 // that fails on bad data, puts the old one back.
 func TestNextBuildRestoresMovedAside(t *testing.T) {
-	siteDir := copySite(t)
-	out := filepath.Join(t.TempDir(), "public")
-	buildTo(t, siteDir, out)
-	before := readTree(t, out)
-	if err := os.Rename(out, filepath.Join(filepath.Dir(out), ".public.old-123")); err != nil {
-		t.Fatal(err)
-	}
-	os.Mkdir(filepath.Join(filepath.Dir(out), ".public.new-123"), 0o755) // the half-written new tree
-	os.WriteFile(filepath.Join(siteDir, "data", "broken.toml"), []byte("[[record]]\nid = \"x\"\nlayer = \"nope\"\n"), 0o644)
-	var log bytes.Buffer
-	if _, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: out, Log: &log}); err == nil {
-		t.Fatal("Build(broken) succeeded")
-	}
-	assertSameTree(t, before, readTree(t, out))
-	if !strings.Contains(log.String(), "restored") {
-		t.Errorf("the build did not say it restored the output: %q", log.String())
-	}
-	if left := siblings(t, out); len(left) > 0 {
-		t.Errorf("left beside the output: %v", left)
+	for _, name := range []string{"public", "pub[1]*"} {
+		t.Run(name, func(t *testing.T) {
+			siteDir := copySite(t)
+			out := filepath.Join(t.TempDir(), name)
+			buildTo(t, siteDir, out)
+			before := readTree(t, out)
+			if err := os.Rename(out, filepath.Join(filepath.Dir(out), "."+name+".old-123")); err != nil {
+				t.Fatal(err)
+			}
+			os.Mkdir(filepath.Join(filepath.Dir(out), "."+name+".new-123"), 0o755) // the new tree, half written
+			os.WriteFile(filepath.Join(siteDir, "data", "broken.toml"), []byte("[[record]]\nid = \"x\"\nlayer = \"nope\"\n"), 0o644)
+			var log bytes.Buffer
+			if _, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: out, Log: &log}); err == nil {
+				t.Fatal("Build(broken) succeeded")
+			}
+			assertSameTree(t, before, readTree(t, out))
+			if !strings.Contains(log.String(), "restored") {
+				t.Errorf("the build did not say it restored the output: %q", log.String())
+			}
+			if left := siblings(t, out); len(left) > 0 {
+				t.Errorf("left beside the output: %v", left)
+			}
+		})
 	}
 }
 
