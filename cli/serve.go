@@ -11,7 +11,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "[-s SITE_DIR] [--addr 127.0.0.1:1313]", stderr)
 	dir := fs.String("s", ".", "site folder (holds site.toml and data/)")
-	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on; only requests for localhost, 127.0.0.1, [::1] or this host are answered")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code
 	} else if len(rest) > 0 {
