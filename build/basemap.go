@@ -47,17 +47,34 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	}
 	s := base.Scripts(site, street)
 	loc := base.Locators(site)
-	m.locators = make(map[string]template.HTML, len(m.Records))
-	for _, rv := range m.Records {
+	// Records at the same place in the same layer share a locator: each
+	// distinct one is drawn once, on every core.
+	marks := make([]basemap.Mark, len(m.Records))
+	index := map[basemap.Mark]int{}
+	var unique []basemap.Mark
+	for i, rv := range m.Records {
 		p := rv.Location.Precision
 		label := rv.Place
 		if label == "" {
 			label = rv.CountryName
 		}
-		m.locators[rv.ID] = template.HTML(loc.SVG(basemap.Mark{ // SVG escapes everything from the data
+		marks[i] = basemap.Mark{
 			Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
 			Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
-		}))
+		}
+		if _, ok := index[marks[i]]; !ok {
+			index[marks[i]] = len(unique)
+			unique = append(unique, marks[i])
+		}
+	}
+	svgs := make([]template.HTML, len(unique))
+	parallel(len(unique), func(i int) error {
+		svgs[i] = template.HTML(loc.SVG(unique[i])) // SVG escapes everything from the data
+		return nil
+	})
+	m.locators = make(map[string]template.HTML, len(m.Records))
+	for i, rv := range m.Records {
+		m.locators[rv.ID] = svgs[index[marks[i]]]
 	}
 	a.addFingerprinted("basemap-world.js", s.World)
 	for p, b := range s.Cells {
