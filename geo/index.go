@@ -10,8 +10,11 @@ import (
 
 // indexBin is the name index of the GeoNames places and divisions, built
 // by BuildIndex (scripts/gazetteer/citykeys) from data/cities.tsv and
-// data/divisions.tsv: "GNX1", the number of entries n (uint32), then n
-// entries of two little-endian uint32s, sorted by key and then by row:
+// data/divisions.tsv: "GNX2", the number of entries n, then buckets+1
+// bucket starts (the first entry whose key's first two bytes, the second
+// read as 0 when the key has one, are at least the bucket's number), then
+// n entries of two uint32s, sorted by key and then by row (all numbers
+// little-endian uint32s):
 //
 //	key   offset of a key in cities.tsv, or with bit 31 set in
 //	      divisions.tsv; the key runs to the next '|' or newline
@@ -19,19 +22,32 @@ import (
 //	      those of divisions.tsv, which is the place's index after
 //	      Gazetteer.geoStart
 //
-// So loading builds no map of the 250,000 keys: lookup binary-searches
-// the entries, reading the keys where they lie in the embedded files.
+// So loading builds no map of the 270,000 keys: lookup binary-searches
+// the entries of the key's bucket, reading the keys where they lie in the
+// embedded files.
 // TestIndex checks that the index matches the files.
 //
 //go:embed data/index.bin
 var indexBin string
 
 const (
-	indexMagic  = "GNX1"
-	indexHeader = len(indexMagic) + 4
+	indexMagic  = "GNX2"
+	buckets     = 1 << 16
+	indexHeader = len(indexMagic) + 4 + 4*(buckets+1)
 	entrySize   = 8
 	inDivisions = 1 << 31
 )
+
+// bucketOf is the bucket of key k: its first two bytes.
+func bucketOf(k string) int {
+	switch len(k) {
+	case 0:
+		return 0
+	case 1:
+		return int(k[0]) << 8
+	}
+	return int(k[0])<<8 | int(k[1])
+}
 
 // BuildIndex returns the index of the keys of citiesTSV and divisionsTSV,
 // given as the texts of data/cities.tsv and data/divisions.tsv with their
@@ -75,9 +91,16 @@ func BuildIndex(cities, divisions string) []byte {
 		}
 		return int(a.row) - int(b.row)
 	})
-	out := make([]byte, indexHeader, indexHeader+entrySize*len(ents))
-	copy(out, indexMagic)
-	binary.LittleEndian.PutUint32(out[len(indexMagic):], uint32(len(ents)))
+	out := make([]byte, 0, indexHeader+entrySize*len(ents))
+	out = append(out, indexMagic...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(ents)))
+	e := 0
+	for b := 0; b <= buckets; b++ {
+		for e < len(ents) && bucketOf(ents[e].key) < b {
+			e++
+		}
+		out = binary.LittleEndian.AppendUint32(out, uint32(e))
+	}
 	for _, e := range ents {
 		out = binary.LittleEndian.AppendUint32(out, e.off)
 		out = binary.LittleEndian.AppendUint32(out, e.row)
@@ -98,8 +121,18 @@ func checkIndex() error {
 
 // indexLen is the number of entries of the index.
 func indexLen() int {
-	b := indexBin[len(indexMagic):indexHeader]
-	return int(uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24)
+	return int(indexUint32(len(indexMagic)))
+}
+
+// indexUint32 reads the little-endian uint32 at offset off of indexBin.
+func indexUint32(off int) uint32 {
+	b := indexBin[off : off+4]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+// bucketStart is the first entry of bucket b (b may be buckets: the end).
+func bucketStart(b int) int {
+	return int(indexUint32(len(indexMagic) + 4 + 4*b))
 }
 
 // indexEntry returns the key and the row of entry e.
@@ -123,7 +156,8 @@ func indexEntry(e int) (string, int32) {
 
 // indexFind returns the first entry whose key is not less than k.
 func indexFind(k string) int {
-	lo, hi := 0, indexLen()
+	b := bucketOf(k)
+	lo, hi := bucketStart(b), bucketStart(b+1)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if key, _ := indexEntry(m); key < k {

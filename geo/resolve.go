@@ -260,29 +260,57 @@ var (
 	districtPrefixes = []string{"shahrestan e", "shahrestane", "shahrestan", "شهرستان", "london borough of", "borough of"}
 )
 
-// splitLevel returns key without a level word at its start or end, and
-// the level that word names; or key and Venue when it has none (or is
-// nothing but the word).
-func splitLevel(key string) (string, Precision) {
-	if !strings.Contains(key, " ") {
-		return key, Venue
-	}
+// levelSuffix and levelPrefix map the level words to their levels, and
+// levelFirst the first words of the prefixes, so that splitLevel looks up
+// a key's last and first words instead of trying every level word.
+var levelSuffix, levelPrefix, levelFirst = func() (map[string]Precision, map[string]Precision, map[string]bool) {
+	suf, pre, first := map[string]Precision{}, map[string]Precision{}, map[string]bool{}
 	for _, ws := range [...]struct {
 		suffixes, prefixes []string
 		level              Precision
 	}{{regionSuffixes, regionPrefixes, Region}, {districtSuffixes, districtPrefixes, District}} {
 		for _, w := range ws.suffixes {
-			if rest, ok := strings.CutSuffix(key, " "+w); ok && rest != "" {
-				return rest, ws.level
+			if _, ok := suf[w]; !ok {
+				suf[w] = ws.level
 			}
 		}
 		for _, w := range ws.prefixes {
-			if rest, ok := strings.CutPrefix(key, w+" "); ok && rest != "" {
-				return rest, ws.level
+			if _, ok := pre[w]; !ok {
+				pre[w] = ws.level
 			}
+			f, _, _ := strings.Cut(w, " ")
+			first[f] = true
 		}
 	}
-	return key, Venue
+	return suf, pre, first
+}()
+
+// splitLevel returns key without a level word at its end or start, and
+// the level that word names; or key and Venue when it has none (or is
+// nothing but the word). A word at the end is tried first, then the
+// longest level word at the start.
+func splitLevel(key string) (string, Precision) {
+	sp := strings.LastIndexByte(key, ' ')
+	if sp < 0 {
+		return key, Venue
+	}
+	if level, ok := levelSuffix[key[sp+1:]]; ok {
+		return key[:sp], level
+	}
+	first, _, _ := strings.Cut(key, " ")
+	if !levelFirst[first] {
+		return key, Venue
+	}
+	best, level := -1, Venue
+	for w, l := range levelPrefix {
+		if len(w) > best && len(key) > len(w)+1 && key[len(w)] == ' ' && strings.HasPrefix(key, w) {
+			best, level = len(w), l
+		}
+	}
+	if best < 0 {
+		return key, Venue
+	}
+	return key[best+1:], level
 }
 
 // lookup returns the visible places with key k.
