@@ -165,14 +165,14 @@ func TestScriptsDeterministic(t *testing.T) {
 // the map loads from zoom 9.
 func TestLabelCellGolden(t *testing.T) {
 	s := bundled(t).Scripts(seed, "")
-	// İstanbul, 28.98° E 41.01° N, in band 3's 5° cells.
+	// İstanbul, 28.98° E 41.01° N, in the deepest band's 5° cells.
 	for p, body := range s.Cells {
-		if strings.HasSuffix(p, "/l3-41-26.js") {
+		if strings.HasSuffix(p, "/l4-41-26.js") {
 			golden(t, "istanbul-labels.golden.js", body)
 			return
 		}
 	}
-	t.Fatal("no label cell l3-41-26")
+	t.Fatal("no label cell l4-41-26")
 }
 
 func TestLocatorGolden(t *testing.T) {

@@ -24,8 +24,9 @@ type Band struct {
 // 360/2^(z+8) degrees of longitude at zoom z).
 var Bands = []Band{
 	{MinZoom: 0, MaxZoom: 3, Tolerance: 0.08, Cell: 0, Quantum: 0.02},
-	{MinZoom: 4, MaxZoom: 5, Tolerance: 0.02, Cell: 45, Quantum: 0.005},
-	{MinZoom: 6, MaxZoom: 8, Tolerance: 0.003, Cell: 15, Quantum: 0.001},
+	{MinZoom: 4, MaxZoom: 4, Tolerance: 0.04, Cell: 45, Quantum: 0.01},
+	{MinZoom: 5, MaxZoom: 6, Tolerance: 0.01, Cell: 20, Quantum: 0.003},
+	{MinZoom: 7, MaxZoom: 8, Tolerance: 0.0025, Cell: 10, Quantum: 0.001},
 	{MinZoom: 9, MaxZoom: 14, Tolerance: 0, Cell: 5, Quantum: 0.0005},
 }
 
