@@ -33,6 +33,10 @@ type Options struct {
 	// finish before refusing; 0 means DefaultLockWait.
 	LockWait time.Duration
 	Log      io.Writer // says when the build waits for another, or repairs a killed one's output
+	// Progress, when set, gets a progress line (records loaded, pages
+	// written, time left) once the build has run for two seconds: a
+	// terminal, never a pipe or file (see IsTerminal).
+	Progress io.Writer
 }
 
 // Report describes a finished build.
@@ -76,7 +80,9 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
-	rep, err := render(ctx, opt, newDirSink(tmp))
+	prog := startProgress(opt.Progress)
+	rep, err := render(ctx, opt, newDirSink(tmp), prog)
+	prog.end()
 	if err == nil {
 		checkpoint("rendered")
 		if n := out.publishedRecords(); rep.Records == 0 && n > 0 && !opt.AllowEmpty {
@@ -111,7 +117,7 @@ func (rep *Report) step(ctx context.Context, name string, f func() error) error 
 // files in memory (the development server serves them from there).
 func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 	mem := &memSink{files: Files{}}
-	rep, err := render(ctx, opt, mem)
+	rep, err := render(ctx, opt, mem, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,7 +126,7 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 
 // render does every step of Build but the swap, and hands each file to
 // out as soon as it is made.
-func render(ctx context.Context, opt Options, out sink) (*Report, error) {
+func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report, error) {
 	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
 	step := func(name string, f func() error) error { return rep.step(ctx, name, f) }
 	var (
@@ -130,6 +136,8 @@ func render(ctx context.Context, opt Options, out sink) (*Report, error) {
 	)
 	err := step("load", func() error {
 		s, problems = site.Load(opt.SiteDir)
+		prog.loaded(len(s.Records))
+		prog.stage("placing them")
 		return nil
 	})
 	if err != nil {
@@ -161,6 +169,7 @@ func render(ctx context.Context, opt Options, out sink) (*Report, error) {
 		return nil, err
 	}
 	min := newMinifier()
+	prog.stage("writing the data files, assets and base map")
 	err = step("render", func() error {
 		files := Files{}
 		layers, err := m.layers()
@@ -208,7 +217,7 @@ func render(ctx context.Context, opt Options, out sink) (*Report, error) {
 		if err != nil {
 			return err
 		}
-		rep.Pages, err = m.pages(t, a, updated, out)
+		rep.Pages, err = m.pages(t, a, updated, out, prog)
 		return err
 	})
 	if err != nil {

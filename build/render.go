@@ -102,7 +102,7 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 
 // pages renders every HTML page and puts it into out as soon as it is
 // rendered, on every core; it returns the number of pages.
-func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time, out sink) (int, error) {
+func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time, out sink, prog *progress) (int, error) {
 	type job struct {
 		file, tmpl string
 		p          *page
@@ -116,6 +116,7 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 		{"404.html", "404.html", &page{Root: rootPath(m.BaseURL), Kind: "404", Title: "Page not found"}},
 	}
 	n := len(jobs) + len(m.Records)
+	prog.pagesToWrite(n)
 	err := parallel(n, func(i int) error {
 		var j job
 		if i < len(jobs) {
@@ -130,6 +131,7 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 		if err := tmpl[j.tmpl].ExecuteTemplate(&b, "base", j.p); err != nil {
 			return fmt.Errorf("render %s: %w", j.file, err)
 		}
+		prog.pageWritten()
 		return out.put(j.file, b.Bytes())
 	})
 	return n, err

@@ -26,6 +26,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "mapsite build: unexpected argument %q\n", rest[0])
 		return Usage
 	}
+	if !*quiet && build.IsTerminal(stdout) {
+		opt.Progress = stdout // a long build shows how far it has come
+	}
 	rep, err := build.Build(ctx, opt)
 	return reportBuild(rep, err, *quiet, stdout, stderr)
 }
