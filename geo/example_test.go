@@ -46,6 +46,6 @@ func ExampleGazetteer_Regions() {
 	fmt.Println(g.Label(r.Place), r.Place.Precision)
 	// Output:
 	// Dagestan RU RU-DA 42.97638 47.50236
-	// [Дагестан Республика Дагестан Daghestan]
+	// [Дагестан Республика Дагестан Daghestan Dağıstan]
 	// Derbent, Dagestan, RU city
 }
