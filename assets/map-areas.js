@@ -123,36 +123,55 @@
     });
 
     map.createPane("areas").style.zIndex = 410;
-    var areaRenderer = L.svg({ pane: "areas" });
-    var areaGroup = L.layerGroup().addTo(map);
+    var areaRenderer = L.canvas({ pane: "areas", padding: 0.2 });
+    var outlineStyle = function (selected) {
+      return { color: "#3b3b3b", weight: selected ? 2.5 : 1.6, dashArray: "5 4", opacity: 1, fillColor: "#3b3b3b", fillOpacity: selected ? 0.1 : 0.04 };
+    };
 
     // A.drawAreas draws each group that holds filtered records: its
-    // outline and a badge with the count, counted in A.drawn.
+    // outline and a badge with the count, counted in A.drawn. Outlines
+    // and badges are made once per group and only shown, hidden or
+    // restyled here: a filter step at 10,000 records stays quick.
     A.drawAreas = function () {
-      areaGroup.clearLayers();
-      var on = {};
+      var on = {}, showName = map.getZoom() >= 5;
       A.filtered.forEach(function (r) { if (r.area) (on[r.group.key] = on[r.group.key] || []).push(r); });
       order.forEach(function (g) {
         var rs = on[g.key];
-        if (!rs) return;
+        if (!rs) {
+          if (g.outline) g.outline.remove();
+          if (g.marker) g.marker.remove();
+          g.state = "";
+          return;
+        }
         var selected = rs.some(function (r) { return r.id === A.selected; });
         if (g.shape) {
-          areaGroup.addLayer(L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false,
-            style: { color: "#3b3b3b", weight: selected ? 2.5 : 1.6, dashArray: "5 4", opacity: 1, fillColor: "#3b3b3b", fillOpacity: selected ? 0.1 : 0.04 } }));
+          if (!g.outline) g.outline = L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false, style: outlineStyle(false) });
+          if (!map.hasLayer(g.outline)) g.outline.addTo(map);
+          if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }
         }
-        // The badge: the count, with the area's name when zoomed in far
-        // enough for the names not to crowd each other.
-        var badge = el("span", "area-badge-inner");
-        badge.appendChild(el("span", map.getZoom() >= 5 ? "area-name" : "visually-hidden", "Across " + g.name + ": "));
-        badge.appendChild(el("span", "area-count", String(rs.length)));
-        badge.appendChild(el("span", "visually-hidden", rs.length === 1 ? " record" : " records"));
-        var m = L.marker([g.lat, g.lon], {
-          icon: L.divIcon({ className: "area-badge" + (selected ? " selected" : ""), html: badge, iconSize: null }),
-          title: "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records"),
-          alt: "", riseOnHover: true, pane: "markerPane"
-        });
-        m.on("click", function () { A.openArea(g, rs); });
-        areaGroup.addLayer(m);
+        if (!g.marker) {
+          g.marker = L.marker([g.lat, g.lon], { alt: "", riseOnHover: true, keyboard: true, icon: L.divIcon({ className: "area-badge", html: "", iconSize: null }) });
+          g.marker.on("click", function () { A.openArea(g); });
+        }
+        var state = rs.length + "|" + selected + "|" + showName;
+        if (g.state !== state) {
+          g.state = state;
+          // The badge: the count, with the area's name when zoomed in far
+          // enough for the names not to crowd each other.
+          var label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
+          var badge = el("span", "area-badge-inner");
+          badge.appendChild(el("span", showName ? "area-name" : "visually-hidden", "Across " + g.name + ": "));
+          badge.appendChild(el("span", "area-count", String(rs.length)));
+          badge.appendChild(el("span", "visually-hidden", rs.length === 1 ? " record" : " records"));
+          g.marker.setIcon(L.divIcon({ className: "area-badge" + (selected ? " selected" : ""), html: badge, iconSize: null }));
+          g.marker.options.title = label;
+          var icon = g.marker.getElement();
+          if (icon) icon.title = label;
+        }
+        if (!map.hasLayer(g.marker)) {
+          g.marker.options.title = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
+          g.marker.addTo(map);
+        }
         A.drawn.items.push({ ll: [g.lat, g.lon], ids: rs.map(function (r) { return r.id; }) });
         rs.forEach(function (r) { A.drawn.byLayer[r.layer.key]++; });
         A.drawn.areas++;
@@ -160,8 +179,10 @@
     };
 
     // A.openArea lists a group's records in a popup at its badge.
-    A.openArea = function (g, rs) {
-      rs = rs || g.records.filter(function (r) { return A.filtered.indexOf(r) >= 0; });
+    A.openArea = function (g) {
+      var on = {};
+      A.filtered.forEach(function (r) { if (r.group === g) on[r.id] = true; });
+      var rs = g.records.filter(function (r) { return on[r.id]; });
       A.openCluster(rs, [g.lat, g.lon], "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records"));
     };
   }

@@ -220,7 +220,6 @@
       A.highlight(highlighted);
       A.drawList();
       if (A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
-      if (A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
       if (!firstDrawn && drawn.items.length) {
         firstDrawn = true;
         if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");

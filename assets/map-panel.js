@@ -69,10 +69,15 @@
     A.applyFilters = function () {
       var filters = A.filters = A.readFilters();
       filters.words = P.fold(filters.q).split(/\s+/).filter(Boolean);
-      A.filtered = A.records.filter(function (r) { return P.data.matches(r, filters, false); });
-      var counts = {};
+      // One pass: what each layer holds under the other filters, and
+      // what is shown.
+      var counts = {}, filtered = A.filtered = [];
       A.layerOrder.forEach(function (k) { counts[k] = 0; });
-      A.records.forEach(function (r) { if (P.data.matches(r, filters, true)) counts[r.layer.key]++; });
+      A.records.forEach(function (r) {
+        if (!P.data.matches(r, filters, true)) return;
+        counts[r.layer.key]++;
+        if (filters.layers[r.layer.key]) filtered.push(r);
+      });
       A.layerOrder.forEach(function (k) {
         var c = form.querySelector('[data-layer-count="' + k + '"]');
         if (c) {
@@ -103,13 +108,14 @@
       var entryFor = A.entryFor = {};
       // Records across a whole country or region are listed together,
       // where the newest of them would come.
-      var groupLists = {};
+      var groupLists = {}, groupCount = {};
+      inView.forEach(function (r) { if (r.area) groupCount[r.group.key] = (groupCount[r.group.key] || 0) + 1; });
       inView.slice(0, P.LIST_LIMIT).forEach(function (r) {
         var parent = listEl;
         if (r.area) {
           parent = groupLists[r.group.key];
           if (!parent) {
-            var n = inView.filter(function (x) { return x.group === r.group; }).length;
+            var n = groupCount[r.group.key];
             var gli = el("li", "area-group"), titleId = "area-" + Object.keys(groupLists).length;
             var gt = el("p", "area-group-title", "Across " + r.group.name + ": " + n + (n === 1 ? " record" : " records"));
             gt.id = titleId;

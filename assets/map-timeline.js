@@ -193,9 +193,10 @@
       var step = T.width / ((T.x1 - T.x0) / 365.25) < 34 ? 5 : 1;
       for (var y = new Date(T.x0 * DAY).getUTCFullYear(); y <= new Date(T.x1 * DAY).getUTCFullYear(); y++) {
         var d = Date.UTC(y, 0, 1) / DAY;
-        if (d < T.x0 || d > T.x1 || y % step) continue;
+        var tx = xOf(d);
+        if (d < T.x0 || d > T.x1 || y % step || tx < 14 || tx > T.width - 14) continue; // no label cut by the edge
         var t = P.el("span", "timeline-tick", String(y));
-        t.style.left = (xOf(d) / T.width * 100).toFixed(2) + "%";
+        t.style.left = (tx / T.width * 100).toFixed(2) + "%";
         ticks.appendChild(t);
       }
     }

@@ -38,7 +38,9 @@
     P.timeline.install(A);
     // The map takes what the header, the timeline and (on phones) the
     // panel leave; it follows when they change size.
-    if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize({ pan: false }); }).observe(mapEl);
+    // It keeps its centre, so that the records stay in sight above an
+    // opened sheet.
+    if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize({ animate: false }); }).observe(mapEl);
 
     map.on("moveend", function () {
       if (A.applying || A.flying) return;
