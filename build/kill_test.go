@@ -177,9 +177,13 @@ func TestKill(t *testing.T) {
 				survived++
 			}
 			switch got := treeSum(t, out); {
-			case got == sums[cur] || got == sums[target]:
+			case got == sums[cur]:
+				t.Logf("kill at %s (%s): the old site, whole", name, how)
+			case got == sums[target]:
+				t.Logf("kill at %s (%s): the new site, whole", name, how)
 			case got == "" && k.at == "swap-1":
 				// No output until the next build puts it back, below.
+				t.Logf("kill at %s (%s): no output folder, the old one aside", name, how)
 			default:
 				t.Errorf("kill at %s (%s): the output is neither site, whole (%q)", name, how, got)
 			}
