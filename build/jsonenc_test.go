@@ -10,7 +10,7 @@ import (
 // against encoding/json on the values that need care.
 func TestJSONEncodersMatchEncodingJSON(t *testing.T) {
 	strs := []string{"", "plain", `quote " and \ backslash`, "<script>&amp;</script>", "tab\tnew\nline\rret",
-		"\x00\x01\x1f\x7f", "İstanbul – Москва", "line\u2028sep\u2029", "bad \xff utf-8 \xc3", "emoji 🙂"}
+		"\x00\x01\x1f\x7f\b\f", "İstanbul – Москва", "line\u2028sep\u2029", "bad \xff utf-8 \xc3", "emoji 🙂"}
 	for _, s := range strs {
 		want, _ := json.Marshal(s)
 		if got := appendString(nil, s); string(got) != string(want) {
