@@ -71,7 +71,8 @@ type bench struct {
 // result is one process run.
 type result struct {
 	wall time.Duration
-	rss  int64 // bytes
+	cpu  time.Duration // user + system: steadier than wall on a shared machine
+	rss  int64         // bytes
 }
 
 // row is the table's line for one number of records. Zero values are
@@ -172,6 +173,7 @@ func (b *bench) run(name string, args ...string) (result, error) {
 	res := result{wall: wall}
 	if ru != nil {
 		res.rss = ru.Maxrss * 1024 // kilobytes on Linux
+		res.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return res, nil
 }
@@ -325,15 +327,16 @@ func median(ds []time.Duration) time.Duration {
 	return s[(len(s)-1)/2]
 }
 
-// medianResult takes the median wall time and the median peak RSS.
+// medianResult takes the medians of wall time, CPU time and peak RSS.
 func medianResult(rs []result) result {
 	if len(rs) == 0 {
 		return result{}
 	}
 	walls := make([]time.Duration, len(rs))
+	cpus := make([]time.Duration, len(rs))
 	rss := make([]time.Duration, len(rs))
 	for i, r := range rs {
-		walls[i], rss[i] = r.wall, time.Duration(r.rss)
+		walls[i], cpus[i], rss[i] = r.wall, r.cpu, time.Duration(r.rss)
 	}
-	return result{wall: median(walls), rss: int64(median(rss))}
+	return result{wall: median(walls), cpu: median(cpus), rss: int64(median(rss))}
 }

@@ -17,6 +17,8 @@ var columns = []column{
 	{"records", func(r row) string { return thousands(r.n) }},
 	{"build Hugo / mapsite", func(r row) string { return pair(secs(r.hugo.wall), secs(r.mapsite.wall)) }},
 	{"Hugo ÷ mapsite", func(r row) string { return ratio(r.hugo.wall, r.mapsite.wall) }},
+	{"build CPU Hugo / mapsite", func(r row) string { return pair(secs(r.hugo.cpu), secs(r.mapsite.cpu)) }},
+	{"CPU Hugo ÷ mapsite", func(r row) string { return ratio(r.hugo.cpu, r.mapsite.cpu) }},
 	{"peak RSS Hugo / mapsite", func(r row) string { return pair(bytes(r.hugo.rss), bytes(r.mapsite.rss)) }},
 	{"output Hugo / mapsite", func(r row) string { return pair(bytes(r.hugoBytes), bytes(r.mapsiteBytes)) }},
 	{"rebuild after 1 edit Hugo / mapsite", func(r row) string { return pair(secs(r.hugoEdit), secs(r.mapsiteEdit)) }},
