@@ -35,7 +35,7 @@ type Base struct {
 	cells     []map[cellKey]outlines // per band; nil for the world band
 	cities    []Label                // most populous first, MinZoom set
 	regions   []Label                // admin-1 regions, MinZoom set
-	districts []Label                // districts and neighbourhoods, MinZoom set
+	districts []Label                // districts, then neighbourhoods, each most populous first
 }
 
 // Bundled returns the base map prepared from the binary's Natural Earth
@@ -93,7 +93,7 @@ func regionLabels(g *geo.Gazetteer) []Label {
 		out = append(out, Label{Name: regionName(r.Name), Lon: r.Lon, Lat: r.Lat, Kind: KindRegion, MaxZoom: regionMaxZoom, Population: r.Population})
 	}
 	sortByPopulation(out)
-	thin(out, regionMinZoom, nil)
+	thin(out, regionMinZoom, regionMaxZoom, nil)
 	return out
 }
 
@@ -126,12 +126,14 @@ func sortByPopulation(ls []Label) {
 }
 
 // districtLabels returns the gazetteer's districts and neighbourhoods
-// (curated ones, and the sections of cities GeoNames lists), the most
-// populous first, with the zoom from which each shows.
+// (curated ones, GeoNames admin-2 districts and sections of cities): the
+// districts, then the neighbourhoods, each the most populous first. Which
+// of them show, and from which zoom, depends on a site's records (see
+// Labels).
 func districtLabels(g *geo.Gazetteer) []Label {
 	var ds, hs []Label
 	for p := range g.Places() {
-		l := Label{Name: p.Name, Lon: p.Lon, Lat: p.Lat, Kind: KindDistrict, MaxZoom: MaxZoom, Population: p.Population}
+		l := Label{Name: p.Name, Lon: p.Lon, Lat: p.Lat, Kind: KindDistrict, MaxZoom: MaxZoom, Population: p.Population, Precision: p.Precision}
 		switch p.Precision {
 		case geo.District:
 			ds = append(ds, l)
@@ -141,8 +143,6 @@ func districtLabels(g *geo.Gazetteer) []Label {
 	}
 	sortByPopulation(ds)
 	sortByPopulation(hs)
-	thin(ds, districtMinZoom, nil)
-	thin(hs, hoodMinZoom, nil)
 	return append(ds, hs...)
 }
 
@@ -215,8 +215,23 @@ func km(lon1, lat1, lon2, lat2 float64) float64 {
 func (b *Base) Labels(s Site) []Label {
 	out := countryLabels(b.countries, s.Language)
 	n := newNear(s.Points)
+	// Cities: those that show worldwide, and near the records the smaller
+	// ones, given room among each other from the zoom after.
+	var local []Label
 	for _, l := range b.cities {
-		if l.MinZoom <= worldLabelZoom || (l.MinZoom <= MaxZoom && n.has(l.Lon, l.Lat)) {
+		switch {
+		case l.MinZoom <= worldLabelZoom && n.has(l.Lon, l.Lat):
+			local = append(local, l)
+			out = append(out, l)
+		case l.MinZoom <= worldLabelZoom:
+			out = append(out, l)
+		case n.has(l.Lon, l.Lat):
+			local = append(local, l)
+		}
+	}
+	thin(local, worldLabelZoom+1, MaxZoom, nil)
+	for _, l := range local {
+		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
 			out = append(out, l)
 		}
 	}
@@ -225,8 +240,22 @@ func (b *Base) Labels(s Site) []Label {
 			out = append(out, l)
 		}
 	}
+	// Districts and neighbourhoods, near the records only.
+	var ds, hs []Label
 	for _, l := range b.districts {
-		if l.MinZoom <= MaxZoom && n.has(l.Lon, l.Lat) {
+		if !n.has(l.Lon, l.Lat) {
+			continue
+		}
+		if l.Precision == geo.District {
+			ds = append(ds, l)
+		} else {
+			hs = append(hs, l)
+		}
+	}
+	thin(ds, districtMinZoom, MaxZoom, nil)
+	thin(hs, hoodMinZoom, MaxZoom, nil)
+	for _, l := range append(ds, hs...) {
+		if l.MinZoom <= MaxZoom {
 			out = append(out, l)
 		}
 	}

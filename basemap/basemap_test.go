@@ -276,3 +276,26 @@ func TestCountryNames(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPrepare measures what a build process pays once: decoding the
+// 1:10m outlines, simplifying and cutting them per band, ranking the
+// gazetteer's places.
+func BenchmarkPrepare(b *testing.B) {
+	bundled(b) // the gazetteer and the data, read once
+	topo, g := mustInputs(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Prepare(topo, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScripts measures what every build pays: a site's labels and
+// the scripts.
+func BenchmarkScripts(b *testing.B) {
+	base := bundled(b)
+	for b.Loop() {
+		base.Scripts(seed, "")
+	}
+}

@@ -33,6 +33,7 @@ type Label struct {
 	Kind             Kind
 	MinZoom, MaxZoom int
 	Population       int
+	Precision        geo.Precision // of the place labelled, for districts and neighbourhoods
 }
 
 // Spacing is the least distance, in pixels, between the anchors of two
@@ -258,22 +259,28 @@ func segmentDistance(p, a, b orb.Point) float64 {
 }
 
 // thin sets the MinZoom of each label, given in order of importance, to
-// the first zoom from minZoom at which no label before it (already shown)
-// lies within Spacing pixels: the labels that a map can show together
-// without crowding, growing denser with every zoom.
+// the first zoom from minZoom to maxZoom at which no label before it
+// (already shown) lies within Spacing pixels: the labels that a map can
+// show together without crowding, growing denser with every zoom. A label
+// that thin finds no room for gets MaxZoom+1. Labels whose MinZoom is
+// already below minZoom stay as they are, and take room.
 //
 // floor, when not nil, gives the zoom before which a label may not show
 // however much room it has (a town of 2,000 in the taiga is no label for
 // the world view).
-func thin(labels []Label, minZoom int, floor func(Label) int) {
+func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 	shown := make([]bool, len(labels))
 	pos := make([]orb.Point, len(labels)) // at zoom 0
 	for i := range labels {
-		labels[i].MinZoom = MaxZoom + 1
+		if labels[i].MinZoom > 0 && labels[i].MinZoom < minZoom {
+			shown[i] = true
+		} else {
+			labels[i].MinZoom = MaxZoom + 1
+		}
 		x, y := mercator(labels[i].Lon, labels[i].Lat, 0)
 		pos[i] = orb.Point{x, y}
 	}
-	for z := minZoom; z <= MaxZoom; z++ {
+	for z := minZoom; z <= maxZoom; z++ {
 		scale := math.Exp2(float64(z))
 		grid := map[[2]int][]int{}
 		cellOf := func(i int) (int, int) {
@@ -324,7 +331,7 @@ func cityLabels(g *geo.Gazetteer) []Label {
 		}
 	}
 	sortByPopulation(out)
-	thin(out, cityMinZoom, populationZoom)
+	thin(out, cityMinZoom, worldLabelZoom, populationZoom)
 	return out
 }
 

@@ -135,8 +135,21 @@ func cellsOf(b orb.Bound, size float64) []cellKey {
 func (o outlines) cut(size, pad float64) map[cellKey]outlines {
 	cells := map[cellKey]outlines{}
 	for _, p := range o.land {
-		for _, k := range cellsOf(p.Bound().Pad(pad), size) {
-			c := clip.Polygon(cellBound(k, size).Pad(pad), p.Clone())
+		keys := cellsOf(p.Bound().Pad(pad), size)
+		// Clip to the row of cells first, then to each cell of it: a
+		// polygon as large as Russia is then read once per row, not once
+		// per cell.
+		var row orb.Polygon
+		for i, k := range keys {
+			if i == 0 || k.Y != keys[i-1].Y {
+				rb := cellBound(k, size).Pad(pad)
+				rb.Min[0], rb.Max[0] = -180-pad, 180+pad
+				row = clip.Polygon(rb, p.Clone())
+			}
+			if len(row) == 0 || len(row[0]) < 4 {
+				continue
+			}
+			c := clip.Polygon(cellBound(k, size).Pad(pad), row.Clone())
 			if len(c) > 0 && len(c[0]) >= 4 {
 				cell := cells[k]
 				cell.land = append(cell.land, c)
