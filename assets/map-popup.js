@@ -87,6 +87,8 @@
       if (A.phone.matches && opt.fly) A.setCollapsed(true);
       var ll = L.latLng(r.lat, r.lon);
       var z = Math.min(A.maxZoom, Math.max(Math.round(map.getZoom()), P.PRECISION_ZOOM[r.p.precision] || 8));
+      // A record across a country or region is shown with its whole area.
+      if (r.area) z = Math.min(Math.round(map.getZoom()), P.PRECISION_ZOOM[r.p.precision] || 5);
       if (opt.keepView) z = map.getZoom();
       var token = ++openToken;
       var show = function () {
@@ -111,7 +113,7 @@
       };
       // A record clicked on the map stays where it is; one opened from the
       // list or the URL is brought into view, close enough to stand apart.
-      var move = !opt.fromMarker && (map.getZoom() < z || !map.getBounds().contains(ll));
+      var move = !opt.fromMarker && (map.getZoom() < z || (r.area && map.getZoom() > z) || !map.getBounds().contains(ll));
       if (opt.keepView || !move) { show(); return; }
       if (opt.fly && !P.reducedMotion) {
         var done = false, once = function () { if (!done) { done = true; show(); } };

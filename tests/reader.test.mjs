@@ -59,6 +59,18 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     return page;
   }
   const shown = (page) => page.locator('#panel-status').textContent();
+  // settled waits until the URL has stopped changing: a popup that pans
+  // the map into view writes the view once the pan ends.
+  const settled = async (page) => {
+    let last = null;
+    for (let i = 0; i < 40; i++) {
+      const h = await page.evaluate(() => location.hash);
+      if (h === last) return h;
+      last = h;
+      await page.waitForTimeout(300);
+    }
+    return last;
+  };
   const popupTitle = async (page) => {
     await page.waitForFunction(() => document.querySelectorAll('.record-popup').length === 1);
     return (await page.locator('.record-popup .popup-title').textContent()).trim();
@@ -200,6 +212,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     for (const id of ids) {
       await page.evaluate((id) => window.mapsite.open(id), id);
       await page.waitForFunction((id) => location.hash.includes(`id=${id}`), id);
+      await settled(page);
     }
     const title = (id) => features.find((f) => f.id === id).properties.title;
     const popupIs = (id) => page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, title(id));
@@ -223,13 +236,13 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     const id = await entry.getAttribute('data-id');
     await entry.click();
     await popupTitle(page);
-    const view = await page.evaluate(() => location.hash);
+    const view = await settled(page);
     await page.locator('.record-popup .popup-link').click();
     await page.waitForURL(`**/incidents/${id}/`);
     await page.goBack();
     await h.waitForMap(page);
     await page.waitForFunction((id) => document.activeElement?.dataset?.id === id, id);
-    assert.equal(await page.evaluate(() => location.hash), view);
+    assert.equal(await settled(page), view);
   });
 
   test('hovering or focusing a list entry highlights its marker', async (t) => {
@@ -275,7 +288,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
             window.mapsite.open(id);
           }, [f.id, z, f.geometry.coordinates[1], f.geometry.coordinates[0]]);
           await popupTitle(page);
-          await page.waitForTimeout(50);
+          await settled(page); // the popup pans the map into view
           for (const sel of ['.leaflet-popup-close-button', '.record-popup .popup-link']) {
             const hit = await page.evaluate((sel) => {
               const e = document.querySelector(sel);
