@@ -123,3 +123,32 @@ url = "https://example.org/%d"
 	}
 	return dir
 }
+
+// BenchmarkWrite10k writes the 10,000-record site, rendered once, into a
+// temporary folder beside the output and swaps it in, as Build does.
+func BenchmarkWrite10k(b *testing.B) {
+	files, _, err := Render(context.Background(), Options{SiteDir: synthSite(b, 10000)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths := files.Paths()
+	out, err := openOutput(filepath.Join(b.TempDir(), "public"), DefaultLockWait, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.close()
+	b.SetBytes(int64(files.Size()))
+	for b.Loop() {
+		tmp, err := out.begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := newDirSink(tmp)
+		if err := parallel(len(paths), func(i int) error { return dir.put(paths[i], files[paths[i]]) }); err != nil {
+			b.Fatal(err)
+		}
+		if err := out.commit(tmp, 10000); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
