@@ -111,7 +111,11 @@
     var svg = svgEl("svg", { "class": "timeline-bars", "aria-hidden": "true", focusable: "false" });
     var sel = document.createElement("div");
     sel.className = "timeline-window";
+    // Shades over the periods outside the window.
+    var shades = [0, 1].map(function () { var d = document.createElement("div"); d.className = "timeline-shade"; return d; });
     chart.appendChild(svg);
+    chart.appendChild(shades[0]);
+    chart.appendChild(shades[1]);
     chart.appendChild(sel);
     var handles = ["from", "to"].map(function (which) {
       var h = document.createElement("div");
@@ -212,6 +216,10 @@
       sel.style.left = a + "px";
       sel.style.width = Math.max(2, b - a) + "px";
       sel.classList.toggle("all", w[0] <= min && w[1] >= max);
+      shades[0].style.left = "0";
+      shades[0].style.width = Math.max(0, a) + "px";
+      shades[1].style.left = b + "px";
+      shades[1].style.width = Math.max(0, T.width - b) + "px";
       handles[0].style.left = a + "px";
       handles[1].style.left = b + "px";
       [[handles[0], w[0]], [handles[1], w[1]]].forEach(function (hv) {

@@ -79,6 +79,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
   test('the timeline brush by keyboard changes the count and the URL, and the URL restores it', async (t) => {
     const page = await openMap(t);
     const total = features.length;
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('mapsite:markers-drawn').length), 1, 'the first markers are marked once');
     assert.match(await shown(page), new RegExp(`All ${total} records shown`));
     assert.equal(await page.locator('#panel-status').getAttribute('aria-live'), 'polite');
     const from = page.locator('.timeline-handle-from');
