@@ -196,7 +196,7 @@ func startServer(t *testing.T) (addr, dir string) {
 	})
 	select {
 	case addr = <-ready:
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute): // the first build, on a loaded machine
 		t.Fatal("server did not start")
 	}
 	return addr, dir
@@ -211,7 +211,7 @@ func raw(t *testing.T, addr, target, host string) (int, string) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
