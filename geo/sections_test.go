@@ -81,3 +81,40 @@ func TestSectionsOfCities(t *testing.T) {
 		})
 	}
 }
+
+// TestSectionsResolve resolves towns beside big cities and sections of
+// cities by name: a town comes back at city precision without the big
+// city as parent, a section at neighbourhood or district precision under
+// it.
+func TestSectionsResolve(t *testing.T) {
+	g := bundledT(t)
+	tests := []struct {
+		q      Query
+		prec   Precision
+		id     string
+		parent string // "" when any will do
+	}{
+		{Query{Text: "Andisheh", Country: "IR"}, City, "cities500:IR.26.andisheh", "admin1:IR.26"},
+		{Query{Text: "Baqershahr"}, City, "cities500:IR.26.baqershahr", "admin1:IR.26"},
+		{Query{Text: "Eslamshahr"}, City, "geonames:449504", "admin1:IR.26"},
+		{Query{Text: "Pardis, Tehran Province"}, City, "cities500:IR.26.pardis", "admin1:IR.26"},
+		{Query{Text: "Slough"}, City, "geonames:2637627", ""},
+		{Query{Text: "Guarulhos"}, City, "geonames:3461786", ""},
+		{Query{Text: "Bebek, İstanbul"}, Neighbourhood, "cities500:TR.34.bebek", ""},
+		{Query{Text: "Kuruçeşme, Beşiktaş"}, Neighbourhood, "", ""},
+		{Query{Text: "Nilüfer, Bursa"}, District, "geonames:10346824", "geonames:750269"},
+		{Query{Text: "Queens, New York City"}, District, "geonames:5133273", "geonames:5128581"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q.Text, func(t *testing.T) {
+			r, err := g.Resolve(tt.q)
+			if err != nil {
+				t.Fatalf("Resolve(%+v): %v", tt.q, err)
+			}
+			p := r.Place
+			if p.Precision != tt.prec || tt.id != "" && p.ID != tt.id || tt.parent != "" && p.Parent != tt.parent {
+				t.Errorf("Resolve(%+v) = %s %s under %q (%s), want %s %s under %q", tt.q, p.ID, p.Precision, p.Parent, g.Label(p), tt.id, tt.prec, tt.parent)
+			}
+		})
+	}
+}
