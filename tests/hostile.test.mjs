@@ -227,7 +227,7 @@ async function siteTitle() {
   if (cachedTitle == null) {
     const html = await readFile(path.join(out, 'index.html'), 'utf8');
     const m = /<title>([^<]*)<\/title>/.exec(html);
-    cachedTitle = m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    cachedTitle = m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
   }
   return cachedTitle;
 }
