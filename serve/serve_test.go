@@ -222,6 +222,25 @@ func raw(t *testing.T, addr, target, host string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// rawResponse is raw's response, headers included, body read.
+func rawResponse(t *testing.T, addr, target, host string) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("GET %q: %v", target, err)
+	}
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
 // TestHostHeader: a request naming another host (DNS rebinding) gets 403
 // on every path, the site's and the live-reload endpoints alike.
 func TestHostHeader(t *testing.T) {
@@ -270,6 +289,13 @@ func TestTraversal(t *testing.T) {
 		}
 	}
 	t.Logf("%d traversal attempts", len(targets))
+	// A folder's redirect stays on this server.
+	for _, target := range []string{"/about", "//about", "///about", "/./about", "/%2fabout"} {
+		resp := rawResponse(t, addr, target, addr)
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || loc != "/about/" {
+			t.Errorf("GET %s = %d to %q, want 301 to /about/", target, resp.StatusCode, loc)
+		}
+	}
 	if code, _ := raw(t, addr, "/", addr); code != http.StatusOK {
 		t.Errorf("the server stopped answering after the traversal attempts: %d", code)
 	}
