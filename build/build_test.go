@@ -87,9 +87,13 @@ func TestOutputs(t *testing.T) {
 		t.Errorf("record page does not escape the summary's markup")
 	}
 	for p, b := range files {
-		if strings.HasSuffix(p, ".html") && bytes.Contains(b, []byte(`href="/`)) {
+		// 404.html is served at any depth: its links start at the root path.
+		if strings.HasSuffix(p, ".html") && p != "404.html" && bytes.Contains(b, []byte(`href="/`)) {
 			t.Errorf("%s has a root-absolute link; every internal link must be relative", p)
 		}
+	}
+	if nf := string(files["404.html"]); !strings.Contains(nf, `href="/map/incidents/"`) {
+		t.Errorf("404.html does not link from the base URL's path /map/")
 	}
 	csv := string(files["incidents.csv"])
 	if strings.Contains(csv, "\n=HYPERLINK") || strings.Contains(csv, ",=HYPERLINK") {
