@@ -48,6 +48,8 @@ func TestSectionsOfCities(t *testing.T) {
 		{"cities500:HU.05.csillaghegy", "Csillaghegy", Neighbourhood, "geonames:3054643"}, // Budapest: no admin-2 codes at all
 		{"geonames:6544100", "Eixample", Neighbourhood, "admin2:ES.56.B"},                 // PPLX
 		{"geonames:2911285", "Wandsbek", Neighbourhood, "geonames:2911298"},               // PPLX of 400,000
+		{"geonames:7290255", "Berlin Treptow", Neighbourhood, "geonames:2950159"},         // PPLX without an admin-2 code: the city by reach
+		{"geonames:2208285", "Randwick", District, "geonames:2147714"},                    // PPLX standing for its district, outside the City of Sydney's
 		{"geonames:738329", "Üsküdar", District, "geonames:745044"},                       // İstanbul's ilçe
 		{"geonames:10346824", "Nilüfer", District, "geonames:750269"},                     // Bursa's centre lies in Osmangazi, one of its ilçes
 		{"geonames:746232", "Gürsu", District, "geonames:750269"},

@@ -420,7 +420,10 @@ export function buildPlaces({ out, clean }) {
       const s = same[0];
       s.prec = 'district';
       const city = s.section || containing(s, 1000000, 3, seatInDistrict) || containing(s, 100000, 1, inDistrict);
-      s.parent = city?.id || '';
+      // A PPLX is a section of a city on GeoNames' word: failing the
+      // admin-2 test, its city is the one whose reach covers it.
+      const pplxCity = !city && s.feature === 'PPLX' ? containing(s, 100000, 1) : null;
+      s.parent = (city || pplxCity)?.id || '';
       s.section = null;
       if (city) {
         if (!cityDistricts.has(city)) cityDistricts.set(city, new Set());
@@ -483,11 +486,14 @@ export function buildPlaces({ out, clean }) {
   }
 
   // Parents of neighbourhoods: their district, else the city they are a
-  // section of; everything else gets its region (or country) in package geo.
+  // section of (for a PPLX outside the city's known district, the city
+  // whose reach covers it); everything else gets its region (or country)
+  // in package geo.
   for (const p of places) {
     if (p.prec !== 'neighbourhood') continue;
     const d = p.a2 ? divisionOf2.get(`${p.cc}.${p.a1}.${p.a2}`) : '';
-    p.parent = d && d !== p.id ? d : p.section ? p.section.id : (containing(p, 100000, 1, inDistrict)?.id || '');
+    const city = p.section || containing(p, 100000, 1, inDistrict) || containing(p, 100000, 1);
+    p.parent = d && d !== p.id ? d : city?.id || '';
   }
 
   // --- Write ---------------------------------------------------------------
