@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"path/filepath"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -47,34 +48,22 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	}
 	s := base.Scripts(site, street)
 	loc := base.Locators(site)
-	// Records at the same place in the same layer share a locator: each
-	// distinct one is drawn once, on every core.
-	marks := make([]basemap.Mark, len(m.Records))
-	index := map[basemap.Mark]int{}
-	var unique []basemap.Mark
-	for i, rv := range m.Records {
+	// A record's locator is drawn when its page is rendered (see Locator),
+	// so that the build never holds them all. Records at the same place in
+	// the same layer share one, drawn once and kept for the others.
+	m.locators = &locators{draw: loc.SVG, marks: make(map[string]basemap.Mark, len(m.Records)), uses: map[basemap.Mark]int{}}
+	for _, rv := range m.Records {
 		p := rv.Location.Precision
 		label := rv.Place
 		if label == "" {
 			label = rv.CountryName
 		}
-		marks[i] = basemap.Mark{
+		mark := basemap.Mark{
 			Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
 			Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
 		}
-		if _, ok := index[marks[i]]; !ok {
-			index[marks[i]] = len(unique)
-			unique = append(unique, marks[i])
-		}
-	}
-	svgs := make([]template.HTML, len(unique))
-	parallel(len(unique), func(i int) error {
-		svgs[i] = template.HTML(loc.SVG(unique[i])) // SVG escapes everything from the data
-		return nil
-	})
-	m.locators = make(map[string]template.HTML, len(m.Records))
-	for i, rv := range m.Records {
-		m.locators[rv.ID] = svgs[index[marks[i]]]
+		m.locators.marks[rv.ID] = mark
+		m.locators.uses[mark]++
 	}
 	a.addFingerprinted("basemap-world.js", s.World)
 	for p, b := range s.Cells {
@@ -85,4 +74,33 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 
 // Locator returns the locator map of the record with the given ID, an
 // inline SVG that record pages show beside the facts.
-func (m *model) Locator(id string) template.HTML { return m.locators[id] }
+func (m *model) Locator(id string) template.HTML {
+	if m.locators == nil {
+		return ""
+	}
+	return m.locators.get(id)
+}
+
+// locators draws the record pages' locator maps on demand, from any
+// goroutine, keeping only those that more than one record shows.
+type locators struct {
+	draw   func(basemap.Mark) string
+	marks  map[string]basemap.Mark // by record ID
+	uses   map[basemap.Mark]int    // records per mark
+	shared sync.Map                // basemap.Mark -> template.HTML, for marks used more than once
+}
+
+func (l *locators) get(id string) template.HTML {
+	mark, ok := l.marks[id]
+	if !ok {
+		return ""
+	}
+	if l.uses[mark] < 2 {
+		return template.HTML(l.draw(mark)) // SVG escapes everything from the data
+	}
+	if svg, ok := l.shared.Load(mark); ok {
+		return svg.(template.HTML)
+	}
+	svg, _ := l.shared.LoadOrStore(mark, template.HTML(l.draw(mark)))
+	return svg.(template.HTML)
+}

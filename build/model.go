@@ -1,7 +1,6 @@
 package build
 
 import (
-	"html/template"
 	"sync"
 
 	"github.com/mapsite/mapsite/geo"
@@ -21,8 +20,8 @@ type model struct {
 	featuresOnce sync.Once
 	featureBytes [][]byte // each record's GeoJSON feature, encoded once (see features)
 
-	// locators are the record pages' locator maps, by record ID (see addBasemap).
-	locators map[string]template.HTML
+	// locators draws the record pages' locator maps (see addBasemap).
+	locators *locators
 }
 
 // recordView is a record with the links and labels its pages show.
