@@ -4,7 +4,8 @@
 // syntax, JSON breakers, bidi and zero-width characters, very long strings.
 // This test builds it and opens every page type: the map (every record's
 // popup, every tile layer, the cluster tooltips), every record page, the
-// table, about, 404, feed.xml and sitemap.xml. It fails on any dialog, any
+// table, about, 404, feed.xml and sitemap.xml (and the main pages again
+// opened from disk). It fails on any dialog, any
 // navigation away, any console error or CSP violation, any request that
 // leaves the site, and any element or attribute that the templates and
 // scripts did not make.
@@ -219,6 +220,28 @@ test('feed.xml and sitemap.xml are well-formed and carry the payloads as text', 
   assert.equal(parsed.err, null);
   assert.deepEqual(parsed.foreign, [], 'elements outside the Atom namespace');
   for (const f of features) assert.ok(parsed.titles.includes(f.properties.title), `feed entry of ${f.id}`);
+  assert.deepEqual(problems(), []);
+});
+
+test('opened from disk too, nothing runs or becomes markup', { timeout: 120_000 }, async (t) => {
+  const base = h.fileURL(out);
+  const { page, context, problems } = await h.newPage(browser, base, { viewport: { width: 1280, height: 2400 } });
+  t.after(() => context.close());
+  const found = [];
+  await page.goto(base + 'index.html');
+  await h.waitForMap(page);
+  for (const f of features.slice(0, 5)) {
+    await page.evaluate((id) => window.mapsite.open(id), f.id);
+    await page.waitForSelector('.record-popup .popup-title');
+    found.push(...await inspect(page, `file:// popup of ${f.id}`));
+  }
+  for (const p of [`incidents/${features[0].id}/index.html`, 'incidents/index.html', 'about/index.html']) {
+    await page.goto(base + p);
+    await settle(page);
+    found.push(...await inspect(page, `file:// ${p}`));
+    assert.ok(page.url().startsWith(base), `${p} navigated to ${page.url()}`);
+  }
+  assert.deepEqual(found, []);
   assert.deepEqual(problems(), []);
 });
 
