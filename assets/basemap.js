@@ -232,12 +232,19 @@
       return out.sort(function (a, b) { return a.min - b.min || a.kind - b.kind; });
     }
 
-    // obstacles are the boxes of the markers drawn on the map.
+    // obstacles are the boxes of the markers drawn on the map: the records
+    // and clusters on canvas, and any marker element (such as the badges of
+    // records across a whole country).
     function obstacles() {
       var out = [];
       ((A && A.drawn && A.drawn.items) || []).forEach(function (it) {
         var p = map.latLngToContainerPoint(it.ll), rr = it.cluster != null ? CLUSTER_RADIUS : MARKER_RADIUS;
         out.push([p.x - rr, p.y - rr, p.x + rr, p.y + rr]);
+      });
+      var origin = map.getContainer().getBoundingClientRect();
+      Array.prototype.forEach.call(map.getPane("markerPane").querySelectorAll("*"), function (e) {
+        var r = e.getBoundingClientRect();
+        if (r.width && r.height) out.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
       });
       return out;
     }
@@ -285,11 +292,18 @@
           // the marker, without the dot, if it is a town of some size.
           if (l.min > 8 || hits(dot, placed)) return false;
           dot = null;
-          spots = [[p.x + 16, p.y - h / 2], [p.x - 16 - w, p.y - h / 2], [p.x - w / 2, p.y - h - 16], [p.x - w / 2, p.y + 16]];
+          spots = [];
+          [16, 30].forEach(function (d) {
+            spots.push([p.x + d, p.y - h / 2], [p.x - d - w, p.y - h / 2], [p.x - w / 2, p.y - h - d], [p.x - w / 2, p.y + d]);
+          });
         } else if (dot) {
           spots = [[p.x + 5, p.y - h / 2], [p.x - 5 - w, p.y - h / 2], [p.x - w / 2, p.y - h - 4], [p.x - w / 2, p.y + 4]];
         } else {
-          spots = [[p.x - w / 2, p.y - h / 2], [p.x - w / 2, p.y - h / 2 - 18], [p.x - w / 2, p.y - h / 2 + 18]];
+          // An area's name may move a little within the area to keep
+          // clear of a marker on its centre.
+          spots = [[0, 0], [0, -18], [0, 18], [0, -36], [0, 36], [-w / 2 - 30, 0], [w / 2 + 30, 0], [0, -54], [0, 54]].map(function (d) {
+            return [p.x - w / 2 + d[0], p.y - h / 2 + d[1]];
+          });
         }
         for (var i = 0; i < spots.length; i++) {
           var box = [spots[i][0] - 2, spots[i][1] - 1, spots[i][0] + w + 2, spots[i][1] + h + 1];
