@@ -5,7 +5,7 @@ VENDOR  := assets/vendor
 VENDORED := $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css $(VENDOR)/supercluster.min.js \
 	$(VENDOR)/protomaps-leaflet.min.js $(VENDOR)/countries-10m.json $(VENDOR)/images/layers.png
 
-.PHONY: all site test vet gotest e2e bench fuzz vendor clean gazetteer
+.PHONY: all site test vet gotest e2e bench fuzz vendor clean gazetteer basemap-data
 
 all: mapsite site
 
@@ -72,6 +72,10 @@ bench-go: vendor
 # Regenerates the embedded place list from the npm data packages.
 gazetteer: node_modules/.package-lock.json
 	node scripts/gazetteer/gen.mjs
+
+# Regenerates the base map's table of country names by language.
+basemap-data: node_modules/.package-lock.json
+	node scripts/basemap/gen.mjs
 
 clean:
 	rm -rf mapsite public $(VENDOR)/*.js $(VENDOR)/*.css $(VENDOR)/*.json $(VENDOR)/images
