@@ -7,6 +7,7 @@
   "use strict";
 
   var el = P.el;
+  var MAX_OUTLINES = 40;
 
   // isArea says whether a record stands for a whole country or region.
   function isArea(r) { return r.p.precision === "country" || r.p.precision === "region"; }
@@ -133,8 +134,13 @@
     // and badges are made once per group and only shown, hidden or
     // restyled here: a filter step at 10,000 records stays quick.
     A.drawAreas = function () {
-      var on = {}, showName = map.getZoom() >= 5;
+      var on = {}, showName = map.getZoom() >= 5, view = map.getBounds().pad(0.1), n = 0;
       A.filtered.forEach(function (r) { if (r.area) (on[r.group.key] = on[r.group.key] || []).push(r); });
+      // Outlines are drawn for at most MAX_OUTLINES areas in view (and the
+      // open one): past that, they would cover the map and cost a redraw
+      // of every outline at each filter step; the badges stay.
+      order.forEach(function (g) { if (on[g.key] && g.shape && view.contains([g.lat, g.lon])) n++; });
+      var outlines = n <= MAX_OUTLINES;
       order.forEach(function (g) {
         var rs = on[g.key];
         if (!rs) {
@@ -144,7 +150,9 @@
           return;
         }
         var selected = rs.some(function (r) { return r.id === A.selected; });
-        if (g.shape) {
+        if (g.shape && !outlines && !selected) {
+          if (g.outline) g.outline.remove();
+        } else if (g.shape) {
           if (!g.outline) g.outline = L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false, style: outlineStyle(false) });
           if (!map.hasLayer(g.outline)) g.outline.addTo(map);
           if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }
