@@ -1,9 +1,12 @@
 package build
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"path/filepath"
 	"sync"
 
@@ -46,8 +49,7 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 		}
 		a.files[street] = b
 	}
-	s := base.Scripts(site, street)
-	loc := base.Locators(site)
+	s, loc := preparedBasemap(base, site, street)
 	// A record's locator is drawn when its page is rendered (see Locator),
 	// so that the build never holds them all. Records at the same place in
 	// the same layer share one, drawn once and kept for the others.
@@ -70,6 +72,39 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 		a.files["assets/"+p] = b
 	}
 	return nil
+}
+
+// lastBasemap keeps, for the life of the process, the base map prepared
+// for the last build: mapsite serve rebuilds after every save, and most
+// saves move no record, so the next build finds the same points and skips
+// preparing it again (seconds of CPU, whatever the number of records).
+var lastBasemap struct {
+	sync.Mutex
+	key     [sha256.Size]byte
+	scripts basemap.Scripts
+	loc     *basemap.Locators
+}
+
+// preparedBasemap returns the scripts and locators of site, prepared by
+// base or taken from the last build when its language, points and street
+// map were the same. Both are only read afterwards.
+func preparedBasemap(base *basemap.Base, site basemap.Site, street string) (basemap.Scripts, *basemap.Locators) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %q %d\n", site.Language, street, len(site.Points))
+	var buf [16]byte
+	for _, p := range site.Points {
+		binary.LittleEndian.PutUint64(buf[:8], math.Float64bits(p[0]))
+		binary.LittleEndian.PutUint64(buf[8:], math.Float64bits(p[1]))
+		h.Write(buf[:])
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	lastBasemap.Lock()
+	defer lastBasemap.Unlock()
+	if lastBasemap.loc == nil || lastBasemap.key != key {
+		lastBasemap.key, lastBasemap.scripts, lastBasemap.loc = key, base.Scripts(site, street), base.Locators(site)
+	}
+	return lastBasemap.scripts, lastBasemap.loc
 }
 
 // Locator returns the locator map of the record with the given ID, an
