@@ -148,6 +148,15 @@
       L.popup(popupOptions("cluster-popup-wrap")).setLatLng(ll).setContent(box).openOn(map);
     };
 
+    // When the map changes size (a phone's sheet opens, the window turns),
+    // the open popup is fitted again to the room left and panned into it.
+    map.on("resize", function () {
+      if (!A.popup || !A.popup.isOpen()) return;
+      var o = popupOptions("record-popup");
+      ["maxWidth", "maxHeight", "autoPanPaddingTopLeft", "autoPanPaddingBottomRight"].forEach(function (k) { A.popup.options[k] = o[k]; });
+      A.popup.update();
+    });
+
     map.on("popupclose", function (e) {
       if (A.popup && e.popup === A.popup) {
         A.popup = null;
