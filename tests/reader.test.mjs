@@ -373,6 +373,19 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     });
   }
 
+  test('phone: opening the sheet keeps an open popup whole, its close button in sight', async (t) => {
+    const page = await openMap(t, '#id=paris-2015-11-13-bataclan', { viewport: PHONE, isMobile: true });
+    await popupTitle(page);
+    await page.locator('#panel-toggle').click();
+    await page.waitForFunction(() => {
+      const e = document.querySelector('.leaflet-popup-close-button');
+      if (!e) return false;
+      const r = e.getBoundingClientRect(), m = document.querySelector('#map').getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.top >= m.top && r.bottom <= m.bottom && top && (top === e || e.contains(top));
+    }, null, { timeout: 5_000 });
+  });
+
   test('phone: title, tagline, timeline and legend one tap away', async (t) => {
     const page = await openMap(t, '', { viewport: PHONE, isMobile: true });
     assert.ok(await page.locator('.tagline').isVisible(), 'tagline shows');
