@@ -24,7 +24,7 @@ $(VENDORED): node_modules/.package-lock.json
 	cp node_modules/world-atlas/countries-10m.json $(VENDOR)/
 	@touch $(VENDORED)
 
-mapsite: vendor $(shell find . -name '*.go' -not -path './node_modules/*') $(shell find templates assets geo site -type f -not -path '*/vendor/*')
+mapsite: vendor $(shell find . -name '*.go' -not -path './node_modules/*') $(shell find templates assets geo site basemap/data -type f -not -path '*/vendor/*')
 	$(GO) build -o mapsite ./cmd/mapsite
 
 site: mapsite
@@ -73,9 +73,12 @@ bench-go: vendor
 gazetteer: node_modules/.package-lock.json
 	node scripts/gazetteer/gen.mjs
 
-# Regenerates the base map's table of country names by language.
+# Regenerates the base map's table of country names by language, then the
+# embedded base map (outline cell scripts, ranked labels) from world-atlas
+# and the gazetteer; go test ./basemap checks that it is up to date.
 basemap-data: node_modules/.package-lock.json
 	node scripts/basemap/gen.mjs
+	$(GO) run ./basemap/gen
 
 clean:
 	rm -rf mapsite public $(VENDOR)/*.js $(VENDOR)/*.css $(VENDOR)/*.json $(VENDOR)/images

@@ -11,55 +11,72 @@ package basemap
 
 import (
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math"
 	"sort"
 	"strings"
 	"sync"
 
-	"github.com/mapsite/mapsite/assets"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/paulmach/orb"
 )
 
-// Base is the prepared base map: the outlines of every band, cut into
-// cells, and the worldwide city labels. It depends only on data the
-// binary carries, so a process prepares it once (see Bundled).
+// Base is the base map as a build uses it: the outline scripts of every
+// band, made once by Generate and embedded in the binary
+// (data/basemap.bin), and the labels a site picks from. It depends only on
+// data the binary carries, so a process loads it once (see Bundled).
 type Base struct {
+	world     []byte          // the world band's outlines: the members "land" and "cc" of MAPSITE_BASEMAP
+	cells     [][]outlineCell // per band, by row, then column; nil for the world band
+	countries []countryAnchor
+	cities    []Label    // most populous first, MinZoom set
+	regions   []Label    // admin-1 regions, MinZoom set
+	districts []Label    // districts, then neighbourhoods, each most populous first
+	cityGrid  *labelGrid // the cities that show only near records (MinZoom > worldLabelZoom), by place
+	distGrid  *labelGrid // districts, by place
+
+	landMu sync.Mutex
+	land   map[[3]int][]orb.Polygon // decoded outlines of a band's cell, for the locators
+}
+
+// outlineCell is one cell script of outlines, written as it is.
+type outlineCell struct {
+	key    cellKey
+	script []byte // MAPSITE_BASEMAP.cells["o1/2/3"]={…};
+}
+
+// prepared is the base map as Generate makes it from the Natural Earth
+// topology and the gazetteer: outlines as geometry.
+type prepared struct {
 	topo      *topology
 	countries []countryAnchor
 	bands     []outlines
 	cells     []map[cellKey]outlines // per band; nil for the world band
-	cities    []Label                // most populous first, MinZoom set
-	regions   []Label                // admin-1 regions, MinZoom set
-	districts []Label                // districts, then neighbourhoods, each most populous first
+	cities    []Label
+	regions   []Label
+	districts []Label
 }
 
-// Bundled returns the base map prepared from the binary's Natural Earth
-// outlines (assets/vendor/countries-10m.json) and gazetteer.
-var Bundled = sync.OnceValues(func() (*Base, error) {
-	topo, err := fs.ReadFile(assets.FS, "vendor/countries-10m.json")
-	if err != nil {
-		return nil, fmt.Errorf("basemap: %w (build mapsite with `make`, which copies it from node_modules)", err)
-	}
-	g, err := geo.Bundled()
-	if err != nil {
-		return nil, err
-	}
-	return Prepare(topo, g)
-})
+//go:embed data/basemap.bin
+var bundledData []byte
 
-// Prepare makes the base map from a TopoJSON topology of countries (such
-// as world-atlas's countries-10m.json) and a gazetteer.
-func Prepare(topoJSON []byte, g *geo.Gazetteer) (*Base, error) {
+// Bundled returns the base map the binary carries (data/basemap.bin, made
+// by `make basemap-data` from world-atlas's countries-10m.json and the
+// gazetteer).
+var Bundled = sync.OnceValues(func() (*Base, error) { return Load(bundledData) })
+
+// prepare makes the base map from a TopoJSON topology of countries (such
+// as world-atlas's countries-10m.json) and a gazetteer: seconds of CPU,
+// which is why it runs at generation time (see Generate).
+func prepare(topoJSON []byte, g *geo.Gazetteer) (*prepared, error) {
 	t, err := decodeTopology(topoJSON)
 	if err != nil {
 		return nil, fmt.Errorf("basemap: %w", err)
 	}
-	b := &Base{topo: t, bands: make([]outlines, len(Bands)), cells: make([]map[cellKey]outlines, len(Bands))}
+	b := &prepared{topo: t, bands: make([]outlines, len(Bands)), cells: make([]map[cellKey]outlines, len(Bands))}
 	var wg sync.WaitGroup
 	for i, band := range Bands {
 		wg.Add(1)
@@ -219,16 +236,18 @@ func (b *Base) Labels(s Site) []Label {
 	// ones, given room among each other from the zoom after.
 	var local []Label
 	for _, l := range b.cities {
-		switch {
-		case l.MinZoom <= worldLabelZoom && n.has(l.Lon, l.Lat):
-			local = append(local, l)
-			out = append(out, l)
-		case l.MinZoom <= worldLabelZoom:
-			out = append(out, l)
-		case n.has(l.Lon, l.Lat):
+		if l.MinZoom > worldLabelZoom {
+			break // b.cities holds those labelled worldwide first
+		}
+		if n.has(l.Lon, l.Lat) {
 			local = append(local, l)
 		}
+		out = append(out, l)
 	}
+	for _, i := range b.cityGrid.near(n, s.Points) {
+		local = append(local, b.cities[i])
+	}
+	sortByPopulation(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)
 	for _, l := range local {
 		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
@@ -242,11 +261,8 @@ func (b *Base) Labels(s Site) []Label {
 	}
 	// Districts and neighbourhoods, near the records only.
 	var ds, hs []Label
-	for _, l := range b.districts {
-		if !n.has(l.Lon, l.Lat) {
-			continue
-		}
-		if l.Precision == geo.District {
+	for _, i := range b.distGrid.near(n, s.Points) {
+		if l := b.districts[i]; l.Precision == geo.District {
 			ds = append(ds, l)
 		} else {
 			hs = append(hs, l)
@@ -303,13 +319,9 @@ func (b *Base) Scripts(s Site, street string) Scripts {
 			w = append(w, ',')
 		}
 		w = fmt.Appendf(w, `{"min":%d,"max":%d,"q":%g,"cell":%g,"o":[`, band.MinZoom, band.MaxZoom, band.Quantum, band.Cell)
-		for j, k := range sortedKeys(b.cells[i]) {
-			// The clip bound, in quanta: edges along it are not stroked.
-			cb := cellBound(k, band.Cell).Pad(2 * band.Quantum)
-			body := fmt.Appendf(nil, `"clip":[%d,%d,%d,%d],`, int64(math.Round(cb.Min[0]/band.Quantum)), int64(math.Round(cb.Min[1]/band.Quantum)),
-				int64(math.Round(cb.Max[0]/band.Quantum)), int64(math.Round(cb.Max[1]/band.Quantum)))
-			add("o", i, k, appendOutlines(body, b.cells[i][k], band.Quantum, false))
-			w = appendKey(w, j, k)
+		for j, c := range b.cells[i] {
+			cells = append(cells, cell{fmt.Sprintf("o%d-%d-%d.js", i, c.key.X, c.key.Y), c.script})
+			w = appendKey(w, j, c.key)
 		}
 		w = append(w, `],"l":[`...)
 		for j, k := range sortedKeys(byCell[i]) {
@@ -333,7 +345,7 @@ func (b *Base) Scripts(s Site, street string) Scripts {
 	streetJSON, _ := json.Marshal(street)
 	langJSON, _ := json.Marshal(s.Language)
 	w = fmt.Appendf(w, `],"dir":%q,"street":%s,"lang":%s,"cells":{},`, dir, streetJSON, langJSON)
-	w = appendOutlines(w, b.bands[0], Bands[0].Quantum, true)
+	w = append(w, b.world...)
 	w = append(w, ',')
 	w = appendLabels(w, worldLabels)
 	// The page's URL of this script locates the cells, at any path and from disk.

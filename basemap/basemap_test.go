@@ -127,10 +127,10 @@ func TestSeasAreSea(t *testing.T) {
 		for _, p := range points {
 			// A cell's land overlaps its neighbours' a little: look in
 			// the cell the point lies in.
-			land := b.bands[i].land
+			land := b.cellLand(i, cellKey{})
 			if band.Cell > 0 {
 				k := cellsOf(orb.Bound{Min: orb.Point{p.lon, p.lat}, Max: orb.Point{p.lon, p.lat}}, band.Cell)
-				land = b.cells[i][k[0]].land
+				land = b.cellLand(i, k[0])
 			}
 			n := 0
 			for _, poly := range land {
@@ -280,12 +280,23 @@ func TestCountryNames(t *testing.T) {
 // BenchmarkPrepare measures what a build process pays once: decoding the
 // 1:10m outlines, simplifying and cutting them per band, ranking the
 // gazetteer's places.
-func BenchmarkPrepare(b *testing.B) {
-	bundled(b) // the gazetteer and the data, read once
+// BenchmarkGenerate measures what `make basemap-data` does once: the
+// outlines and the ranked labels, from Natural Earth and the gazetteer.
+func BenchmarkGenerate(b *testing.B) {
 	topo, g := mustInputs(b)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Prepare(topo, g); err != nil {
+		if _, err := Generate(topo, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoad measures what a process pays once to read the embedded
+// base map (Bundled).
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(bundledData); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -185,10 +185,10 @@ func (l *Locators) land(z int, view orb.Bound) []orb.Polygon {
 	band := bandFor(z)
 	var src []orb.Polygon
 	if Bands[band].Cell == 0 {
-		src = l.base.bands[band].land
+		src = l.base.cellLand(band, cellKey{})
 	} else {
 		for _, k := range cellsOf(view, Bands[band].Cell) {
-			src = append(src, l.base.cells[band][k].land...)
+			src = append(src, l.base.cellLand(band, k)...)
 		}
 	}
 	var out []orb.Polygon

@@ -43,11 +43,11 @@ func TestMeasureVectorTiles(t *testing.T) {
 			bound := tile.Bound()
 			land := geojson.NewFeatureCollection()
 			band := bandFor(v.z)
-			src := b.bands[band].land
+			src := b.cellLand(band, cellKey{})
 			if Bands[band].Cell > 0 {
 				src = nil
 				for _, k := range cellsOf(bound, Bands[band].Cell) {
-					src = append(src, b.cells[band][k].land...)
+					src = append(src, b.cellLand(band, k)...)
 				}
 			}
 			for _, p := range src {

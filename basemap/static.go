@@ -1,0 +1,327 @@
+package basemap
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/paulmach/orb"
+)
+
+// The outlines and the ranked place names depend only on Natural Earth
+// and the gazetteer, not on a site, and take seconds of CPU and hundreds
+// of megabytes to make. Generate makes them once (`make basemap-data`
+// writes data/basemap.bin), and a build only loads them: the outline
+// cell scripts are kept as the bytes the site gets.
+//
+// data/basemap.bin holds, after staticMagic, as unsigned varints and
+// length-prefixed bytes:
+//
+//   - the world band's outlines, as the world script carries them;
+//   - for each finer band, its number of cells, then each cell's column,
+//     row and script, by row, then column;
+//   - the countries' label anchors (code, lon, lat, width);
+//   - the cities, the regions and the districts, each a count, then each
+//     label's name, lon, lat, kind, zooms, population and precision
+//     (coordinates as the bits of float64, so nothing is rounded).
+
+const staticMagic = "mapsite basemap 1\n"
+
+// Generate makes the embedded base map (data/basemap.bin) from a TopoJSON
+// topology of countries (world-atlas's countries-10m.json) and a
+// gazetteer. Its output depends only on its inputs.
+func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
+	p, err := prepare(topoJSON, g)
+	if err != nil {
+		return nil, err
+	}
+	e := &staticWriter{b: []byte(staticMagic)}
+	e.bytes(appendOutlines(nil, p.bands[0], Bands[0].Quantum, true))
+	for i := 1; i < len(Bands); i++ {
+		keys := sortedKeys(p.cells[i])
+		e.uint(uint64(len(keys)))
+		for _, k := range keys {
+			e.uint(uint64(k.X))
+			e.uint(uint64(k.Y))
+			e.bytes(outlineScript(i, k, p.cells[i][k]))
+		}
+	}
+	e.uint(uint64(len(p.countries)))
+	for _, c := range p.countries {
+		e.bytes([]byte(c.cc))
+		e.float(c.lon)
+		e.float(c.lat)
+		e.float(c.width)
+	}
+	// The cities labelled worldwide first: a build takes them all and
+	// looks up the others by place.
+	var world, deep []Label
+	for _, l := range p.cities {
+		if l.MinZoom <= worldLabelZoom {
+			world = append(world, l)
+		} else {
+			deep = append(deep, l)
+		}
+	}
+	for _, ls := range [][]Label{append(world, deep...), p.regions, p.districts} {
+		e.uint(uint64(len(ls)))
+		for _, l := range ls {
+			e.label(l)
+		}
+	}
+	return e.b, nil
+}
+
+// outlineScript returns the script of cell k of band i: its clip bound,
+// in quanta (the map does not stroke edges along it), and its land.
+func outlineScript(i int, k cellKey, o outlines) []byte {
+	band := Bands[i]
+	cb := cellBound(k, band.Cell).Pad(2 * band.Quantum)
+	js := fmt.Appendf(nil, `MAPSITE_BASEMAP.cells["o%d/%d/%d"]={"clip":[%d,%d,%d,%d],`, i, k.X, k.Y,
+		int64(math.Round(cb.Min[0]/band.Quantum)), int64(math.Round(cb.Min[1]/band.Quantum)),
+		int64(math.Round(cb.Max[0]/band.Quantum)), int64(math.Round(cb.Max[1]/band.Quantum)))
+	js = appendOutlines(js, o, band.Quantum, false)
+	return append(js, "};"...)
+}
+
+type staticWriter struct{ b []byte }
+
+func (e *staticWriter) uint(v uint64)   { e.b = binary.AppendUvarint(e.b, v) }
+func (e *staticWriter) float(f float64) { e.uint(math.Float64bits(f)) }
+func (e *staticWriter) bytes(p []byte) {
+	e.uint(uint64(len(p)))
+	e.b = append(e.b, p...)
+}
+
+func (e *staticWriter) label(l Label) {
+	e.bytes([]byte(l.Name))
+	e.float(l.Lon)
+	e.float(l.Lat)
+	for _, v := range []int{int(l.Kind), l.MinZoom, l.MaxZoom, l.Population, int(l.Precision)} {
+		e.uint(uint64(v))
+	}
+}
+
+// staticReader reads what staticWriter wrote; the first error sticks.
+type staticReader struct {
+	b   []byte
+	err error
+}
+
+var errTruncated = errors.New("basemap: data/basemap.bin is truncated (run make basemap-data)")
+
+func (d *staticReader) uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errTruncated
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *staticReader) float() float64 { return math.Float64frombits(d.uint()) }
+
+// count reads a length, which may not exceed what is left to read.
+func (d *staticReader) count() int {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.err = errTruncated
+		return 0
+	}
+	return int(n)
+}
+
+// bytes returns the next length-prefixed bytes, sharing d's memory.
+func (d *staticReader) bytes() []byte {
+	n := d.count()
+	if d.err != nil {
+		return nil
+	}
+	p := d.b[:n:n]
+	d.b = d.b[n:]
+	return p
+}
+
+func (d *staticReader) labels() []Label {
+	ls := make([]Label, d.count())
+	for i := range ls {
+		l := &ls[i]
+		l.Name = string(d.bytes())
+		l.Lon, l.Lat = d.float(), d.float()
+		l.Kind = Kind(d.uint())
+		l.MinZoom, l.MaxZoom, l.Population = int(d.uint()), int(d.uint()), int(d.uint())
+		l.Precision = geo.Precision(d.uint())
+	}
+	return ls
+}
+
+// Load returns the base map that Generate wrote to data. The outline
+// scripts share data's memory, which must not change afterwards.
+func Load(data []byte) (*Base, error) {
+	rest, ok := bytes.CutPrefix(data, []byte(staticMagic))
+	if !ok {
+		return nil, errors.New("basemap: data/basemap.bin is not base map data (run make basemap-data)")
+	}
+	d := &staticReader{b: rest}
+	b := &Base{world: d.bytes(), cells: make([][]outlineCell, len(Bands)), land: map[[3]int][]orb.Polygon{}}
+	for i := 1; i < len(Bands); i++ {
+		b.cells[i] = make([]outlineCell, d.count())
+		for j := range b.cells[i] {
+			x, y := d.uint(), d.uint()
+			b.cells[i][j] = outlineCell{key: cellKey{int(x), int(y)}, script: d.bytes()}
+		}
+	}
+	b.countries = make([]countryAnchor, d.count())
+	for i := range b.countries {
+		b.countries[i] = countryAnchor{cc: string(d.bytes()), lon: d.float(), lat: d.float(), width: d.float()}
+	}
+	b.cities, b.regions, b.districts = d.labels(), d.labels(), d.labels()
+	if d.err != nil {
+		return nil, d.err
+	}
+	if len(d.b) > 0 {
+		return nil, errors.New("basemap: data/basemap.bin has trailing bytes (run make basemap-data)")
+	}
+	deep := sort.Search(len(b.cities), func(i int) bool { return b.cities[i].MinZoom > worldLabelZoom })
+	b.cityGrid = newLabelGrid(b.cities, deep) // those labelled worldwide are all taken
+	b.distGrid = newLabelGrid(b.districts, 0)
+	return b, nil
+}
+
+// labelGrid finds the labels near a site's records without reading them
+// all: labels by 1° cell of longitude and latitude.
+type labelGrid struct {
+	cells map[[2]int][]int32 // indexes into ls, ascending
+	ls    []Label
+	from  int // the first label indexed
+}
+
+// newLabelGrid indexes ls[from:].
+func newLabelGrid(ls []Label, from int) *labelGrid {
+	g := &labelGrid{cells: map[[2]int][]int32{}, ls: ls, from: from}
+	for i := from; i < len(ls); i++ {
+		k := [2]int{int(math.Floor(ls[i].Lon)), int(math.Floor(ls[i].Lat))}
+		g.cells[k] = append(g.cells[k], int32(i))
+	}
+	return g
+}
+
+// near returns, in ascending order, the indexes of the labels that lie
+// within NearKm of one of pts (as n.has tells).
+func (g *labelGrid) near(n *near, pts []orb.Point) []int {
+	// A degree of latitude is at least 110.5 km; of longitude, that times
+	// the cosine of the latitude.
+	const dlat = NearKm / 110.5 * 1.05
+	seen := map[[2]int]bool{}
+	var out []int
+	for _, p := range pts {
+		dlon := 180.0
+		if c := math.Cos((math.Abs(p[1]) + dlat) * math.Pi / 180); c > dlat/180 {
+			dlon = dlat / c
+		}
+		for y := int(math.Floor(p[1] - dlat)); y <= int(math.Floor(p[1]+dlat)); y++ {
+			for x := int(math.Floor(p[0] - dlon)); x <= int(math.Floor(p[0]+dlon)); x++ {
+				k := [2]int{x, y}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				for _, i := range g.cells[k] {
+					if l := g.ls[i]; n.has(l.Lon, l.Lat) {
+						out = append(out, int(i))
+					}
+				}
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// cellLand returns the land of cell k of band i (of the world for the
+// world band), decoded from its script and kept: what the map draws, for
+// the locators.
+func (b *Base) cellLand(i int, k cellKey) []orb.Polygon {
+	b.landMu.Lock()
+	defer b.landMu.Unlock()
+	key := [3]int{i, k.X, k.Y}
+	if land, ok := b.land[key]; ok {
+		return land
+	}
+	var js []byte
+	if Bands[i].Cell == 0 {
+		js = b.world
+	} else {
+		cs := b.cells[i]
+		j := sort.Search(len(cs), func(j int) bool {
+			return cs[j].key.Y > k.Y || cs[j].key.Y == k.Y && cs[j].key.X >= k.X
+		})
+		if j < len(cs) && cs[j].key == k {
+			js = cs[j].script
+		}
+	}
+	land := decodeLand(js, Bands[i].Quantum)
+	b.land[key] = land
+	return land
+}
+
+// decodeLand reads the member "land" of a script (see appendOutlines):
+// polygons of rings of integers, the first pair a point in quanta of q
+// degrees, each pair after it the step from the point before.
+func decodeLand(js []byte, q float64) []orb.Polygon {
+	i := bytes.Index(js, []byte(`"land":`))
+	if i < 0 {
+		return nil
+	}
+	var out []orb.Polygon
+	var poly orb.Polygon
+	var nums []int64
+	depth := 0
+	for i += len(`"land":`); i < len(js); i++ {
+		switch c := js[i]; {
+		case c == '[':
+			depth++
+			nums = nums[:0]
+		case c == ']':
+			switch depth {
+			case 3: // a ring
+				r := make(orb.Ring, 0, len(nums)/2)
+				var x, y int64
+				for j := 0; j+1 < len(nums); j += 2 {
+					x, y = x+nums[j], y+nums[j+1]
+					r = append(r, orb.Point{float64(x) * q, float64(y) * q})
+				}
+				poly = append(poly, r)
+			case 2:
+				out = append(out, poly)
+				poly = nil
+			case 1:
+				return out
+			}
+			depth--
+		case c == '-' || c >= '0' && c <= '9':
+			neg, j := c == '-', i
+			if neg {
+				j++
+			}
+			var v int64
+			for ; j < len(js) && js[j] >= '0' && js[j] <= '9'; j++ {
+				v = v*10 + int64(js[j]-'0')
+			}
+			if neg {
+				v = -v
+			}
+			nums = append(nums, v)
+			i = j - 1
+		}
+	}
+	return out
+}

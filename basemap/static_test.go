@@ -1,0 +1,95 @@
+package basemap
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/paulmach/orb"
+)
+
+// TestBundledDataUpToDate regenerates the embedded base map from its
+// inputs and compares: data/basemap.bin must be what `make basemap-data`
+// makes from today's world-atlas, gazetteer and code.
+func TestBundledDataUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("regenerating the base map takes seconds")
+	}
+	topo, err := os.ReadFile("../node_modules/world-atlas/countries-10m.json")
+	if os.IsNotExist(err) {
+		t.Skip("node_modules/world-atlas is not installed (npm ci)")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := geo.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Generate(topo, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, bundledData) {
+		t.Errorf("data/basemap.bin is out of date (%d bytes, regenerated %d): run make basemap-data", len(bundledData), len(got))
+	}
+}
+
+func TestLoadRejectsDamagedData(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"other file", []byte("PK\x03\x04")},
+		{"truncated", bundledData[:len(bundledData)/2]},
+		{"trailing bytes", append(bytes.Clone(bundledData), 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Load(tt.data); err == nil {
+				t.Error("Load accepted it")
+			}
+		})
+	}
+}
+
+// TestLabelGridNear checks the index that finds the labels near records
+// against reading every label, for points at the equator, high latitudes
+// and by the antimeridian.
+func TestLabelGridNear(t *testing.T) {
+	b := bundled(t)
+	pts := []orb.Point{{28.9784, 41.0082}, {-0.1, 51.5}, {103.8, 1.35}, {25.8, 66.5}, {-21.9, 64.1}, {179.9, -16.5}, {-179.9, 65.5}, {15.6, 78.2}}
+	n := newNear(pts)
+	for _, tc := range []struct {
+		name string
+		g    *labelGrid
+	}{{"cities", b.cityGrid}, {"districts", b.distGrid}} {
+		var want []int
+		for i, l := range tc.g.ls {
+			if i >= tc.g.from && n.has(l.Lon, l.Lat) {
+				want = append(want, i)
+			}
+		}
+		got := tc.g.near(n, pts)
+		if len(want) == 0 {
+			t.Fatalf("%s: no label near the points; the test proves nothing", tc.name)
+		}
+		if !equalInts(got, want) {
+			t.Errorf("%s: near gave %d labels, reading them all %d", tc.name, len(got), len(want))
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
