@@ -145,7 +145,13 @@
       });
       box.appendChild(ul);
       A.closePopup();
-      L.popup(popupOptions("cluster-popup-wrap")).setLatLng(ll).setContent(box).openOn(map);
+      var list = A.listPopup = L.popup(popupOptions("cluster-popup-wrap")).setLatLng(ll).setContent(box);
+      // Closed with no record chosen: the URL no longer names one.
+      list.on("remove", function () {
+        if (A.listPopup === list) A.listPopup = null;
+        setTimeout(function () { if (!A.selected && !A.listPopup) A.writeHash(false); }, 0);
+      });
+      list.openOn(map);
     };
 
     // When the map changes size (a phone's sheet opens, the window turns),
@@ -157,12 +163,20 @@
       A.popup.update();
     });
 
+    // A closed popup takes the record out of the URL, unless the close
+    // came from a click on another record or group (Leaflet closes the
+    // popup just before the marker's click opens the next): the entry of
+    // the record closed must stay in the history, for Back to return to it.
     map.on("popupclose", function (e) {
       if (A.popup && e.popup === A.popup) {
         A.popup = null;
         A.selected = null;
         A.draw();
-        A.writeHash(false);
+        var token = openToken;
+        setTimeout(function () {
+          if (A.selected || token !== openToken || A.listPopup) return;
+          A.writeHash(false);
+        }, 0);
       }
     });
   }

@@ -231,6 +231,33 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await popupIs(ids[2]);
   });
 
+  test('Back after clicking three markers on the map shows the records clicked before', async (t) => {
+    const page = await openMap(t);
+    const venues = features.filter((f) => f.properties.precision === 'venue');
+    const clicked = [venues[0], venues[3], venues[6]];
+    for (const f of clicked) {
+      const pt = await page.evaluate(([id, lat, lon]) => {
+        const m = window.mapsite.map;
+        m.setView([lat, lon], m.getMaxZoom(), { animate: false });
+        const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
+        const r = m.getContainer().getBoundingClientRect();
+        return { x: r.left + p.x, y: r.top + p.y };
+      }, [f.id, f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+      await page.mouse.click(pt.x, pt.y);
+      // Records at one point open a list first, as a reader sees them.
+      const exact = new RegExp(`^${f.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
+      const entry = page.locator('.cluster-popup .cluster-list button').filter({ hasText: exact });
+      await Promise.race([entry.first().waitFor(), page.locator('.record-popup .popup-title').waitFor()]);
+      if (await entry.count()) await entry.first().click();
+      assert.equal(await popupTitle(page), f.properties.title);
+      await settled(page);
+    }
+    for (const f of [clicked[1], clicked[0]]) {
+      await page.goBack();
+      await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, f.properties.title);
+    }
+  });
+
   test('Back from a record page restores the view and focuses the list entry', async (t) => {
     const page = await openMap(t);
     const entry = page.locator('#record-list .record-entry').nth(2);
