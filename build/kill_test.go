@@ -68,6 +68,33 @@ func (c *child) wait() string {
 	return err.Error()
 }
 
+// killWhen kills the child build c from outside (SIGKILL): "rendering",
+// a quarter of a build's time after it took the output's lock (the lock
+// file names its process); "writing", as soon as its temporary folder
+// appears beside the output.
+func killWhen(c *child, out, when string, took time.Duration) {
+	pid := fmt.Sprint(c.cmd.Process.Pid)
+	lock := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".lock")
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if c.cmd.Process.Signal(syscall.Signal(0)) != nil {
+			return // it ended before it got there
+		}
+		switch when {
+		case "rendering":
+			if b, _ := os.ReadFile(lock); strings.TrimSpace(string(b)) == pid {
+				time.Sleep(took / 4)
+				c.cmd.Process.Kill()
+				return
+			}
+		case "writing":
+			if tmp, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".new-*")); len(tmp) > 0 {
+				c.cmd.Process.Kill()
+				return
+			}
+		}
+	}
+}
+
 // treeSum returns a digest of every file below dir (paths and contents),
 // or "" when dir does not exist.
 func treeSum(t *testing.T, dir string) string {
@@ -134,9 +161,9 @@ func TestKill(t *testing.T) {
 	t.Logf("a build takes %s", took.Round(time.Millisecond))
 
 	type kill struct {
-		at         string        // a checkpoint, or "" to kill from outside
-		after      time.Duration // for a kill from outside
-		noExchange bool          // take the two-rename swap
+		at         string // a checkpoint, or "" to kill from outside
+		when       string // for a kill from outside: "rendering" or "writing"
+		noExchange bool   // take the two-rename swap
 	}
 	rounds := [][]kill{
 		{{at: "locked"}},
@@ -149,8 +176,8 @@ func TestKill(t *testing.T) {
 		{{at: "swap-1", noExchange: true}},
 		{{at: "swap-2", noExchange: true}},
 		{{at: "writing"}, {at: "sweeping"}}, // the second dies removing what the first left
-		{{after: took * 4 / 10}},
-		{{after: took * 8 / 10}},
+		{{when: "rendering"}},
+		{{when: "writing"}},
 	}
 	cur, survived := 1, 0
 	for _, round := range rounds {
@@ -159,18 +186,18 @@ func TestKill(t *testing.T) {
 		for _, k := range round {
 			name := k.at
 			if name == "" {
-				name = "after " + k.after.Round(time.Millisecond).String()
+				name = "from outside while " + k.when
 			}
 			env := []string{"MAPSITE_TEST_DIE_AT=" + k.at}
 			if k.noExchange {
 				env = append(env, "MAPSITE_TEST_NO_EXCHANGE=1")
 			}
 			c := startChild(t, siteDir, out, env...)
-			if k.at == "" {
-				time.AfterFunc(k.after, func() { c.cmd.Process.Kill() })
+			if k.when != "" {
+				go killWhen(c, out, k.when, took)
 			}
 			how := c.wait()
-			if k.at != "" && how != "killed" {
+			if how != "killed" {
 				t.Fatalf("kill at %s: the build was not killed but %s\n%s", name, how, c.stderr.String())
 			}
 			if how == "killed" {
@@ -210,6 +237,9 @@ func TestKill(t *testing.T) {
 		cur = target
 	}
 	t.Logf("%d kills survived", survived)
+	if survived < len(rounds)+1 {
+		t.Errorf("%d kills, want one per round and two in the sweeping round", survived)
+	}
 
 	// Two builds at once: one waits for the other, both succeed, and the
 	// output is the site, whole, with nothing left beside it.
