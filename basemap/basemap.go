@@ -29,14 +29,13 @@ import (
 // (data/basemap.bin), and the labels a site picks from. It depends only on
 // data the binary carries, so a process loads it once (see Bundled).
 type Base struct {
-	world     []byte          // the world band's outlines: the members "land" and "cc" of MAPSITE_BASEMAP
-	cells     [][]outlineCell // per band, by row, then column; nil for the world band
-	countries []countryAnchor
-	cities    []Label    // most populous first, MinZoom set
-	regions   []Label    // admin-1 regions, MinZoom set
-	districts []Label    // districts, then neighbourhoods, each most populous first
-	cityGrid  *labelGrid // the cities that show only near records (MinZoom > worldLabelZoom), by place
-	distGrid  *labelGrid // districts, by place
+	world      []byte          // the world band's outlines: the members "land" and "cc" of MAPSITE_BASEMAP
+	cells      [][]outlineCell // per band, by row, then column; nil for the world band
+	countries  []countryAnchor
+	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
+	deepCities *labelGrid // the others, MinZoom set as worldwide, by place
+	regions    []Label    // admin-1 regions, MinZoom set
+	districts  *labelGrid // districts and neighbourhoods, by place
 
 	landMu sync.Mutex
 	land   map[[3]int][]orb.Polygon // decoded outlines of a band's cell, for the locators
@@ -236,18 +235,13 @@ func (b *Base) Labels(s Site) []Label {
 	// ones, given room among each other from the zoom after.
 	var local []Label
 	for _, l := range b.cities {
-		if l.MinZoom > worldLabelZoom {
-			break // b.cities holds those labelled worldwide first
-		}
 		if n.has(l.Lon, l.Lat) {
 			local = append(local, l)
 		}
 		out = append(out, l)
 	}
-	for _, i := range b.cityGrid.near(n, s.Points) {
-		local = append(local, b.cities[i])
-	}
-	sortByPopulation(local)
+	local = append(local, b.deepCities.near(n, s.Points)...)
+	sortByRank(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)
 	for _, l := range local {
 		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
@@ -261,13 +255,15 @@ func (b *Base) Labels(s Site) []Label {
 	}
 	// Districts and neighbourhoods, near the records only.
 	var ds, hs []Label
-	for _, i := range b.distGrid.near(n, s.Points) {
-		if l := b.districts[i]; l.Precision == geo.District {
+	for _, l := range b.districts.near(n, s.Points) {
+		if l.Precision == geo.District {
 			ds = append(ds, l)
 		} else {
 			hs = append(hs, l)
 		}
 	}
+	sortByRank(ds)
+	sortByRank(hs)
 	thin(ds, districtMinZoom, MaxZoom, nil)
 	thin(hs, hoodMinZoom, MaxZoom, nil)
 	for _, l := range append(ds, hs...) {
@@ -283,7 +279,17 @@ func (b *Base) Labels(s Site) []Label {
 // on the binary's data and s. street, when not "", is the URL of the
 // publisher's PMTiles archive relative to the map page.
 func (b *Base) Scripts(s Site, street string) Scripts {
+	return b.scripts(s, street, b.Labels(s))
+}
+
+// ForSite returns the base-map scripts and the locator maker of site s
+// (see Scripts and Locators), choosing its labels once for both.
+func (b *Base) ForSite(s Site, street string) (Scripts, *Locators) {
 	labels := b.Labels(s)
+	return b.scripts(s, street, labels), b.locators(labels)
+}
+
+func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// Labels go to the band of their MinZoom: the world script or a cell.
 	byCell := make([]map[cellKey][]Label, len(Bands))
 	var worldLabels []Label

@@ -310,3 +310,12 @@ func BenchmarkScripts(b *testing.B) {
 		base.Scripts(seed, "")
 	}
 }
+
+// BenchmarkForSite measures what every build pays: a site's labels, the
+// scripts and the locator maker.
+func BenchmarkForSite(b *testing.B) {
+	base := bundled(b)
+	for b.Loop() {
+		base.ForSite(seed, "")
+	}
+}

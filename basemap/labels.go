@@ -2,9 +2,10 @@ package basemap
 
 import (
 	"bufio"
+	"cmp"
 	_ "embed"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/mapsite/mapsite/geo"
@@ -34,6 +35,8 @@ type Label struct {
 	MinZoom, MaxZoom int
 	Population       int
 	Precision        geo.Precision // of the place labelled, for districts and neighbourhoods
+
+	rank int // place in the list Generate ranked it in, which a site's subset keeps
 }
 
 // Spacing is the least distance, in pixels, between the anchors of two
@@ -350,20 +353,24 @@ func populationZoom(l Label) int {
 // sortLabels puts labels in the order a map places them: those that show
 // first (lower MinZoom) first; then by kind, population and name.
 func sortLabels(ls []Label) {
-	sort.SliceStable(ls, func(i, j int) bool {
-		a, b := ls[i], ls[j]
+	slices.SortStableFunc(ls, func(a, b Label) int {
 		switch {
 		case a.MinZoom != b.MinZoom:
-			return a.MinZoom < b.MinZoom
+			return cmp.Compare(a.MinZoom, b.MinZoom)
 		case a.Kind != b.Kind:
-			return a.Kind < b.Kind
+			return cmp.Compare(a.Kind, b.Kind)
 		case a.Population != b.Population:
-			return a.Population > b.Population
+			return cmp.Compare(b.Population, a.Population)
 		case a.Name != b.Name:
-			return a.Name < b.Name
+			return strings.Compare(a.Name, b.Name)
 		case a.Lon != b.Lon:
-			return a.Lon < b.Lon
+			return cmp.Compare(a.Lon, b.Lon)
 		}
-		return a.Lat < b.Lat
+		return cmp.Compare(a.Lat, b.Lat)
 	})
+}
+
+// sortByRank puts labels taken from a ranked list back in its order.
+func sortByRank(ls []Label) {
+	slices.SortFunc(ls, func(a, b Label) int { return cmp.Compare(a.rank, b.rank) })
 }

@@ -63,7 +63,13 @@ type Locators struct {
 
 // Locators returns the locator maker for site s.
 func (b *Base) Locators(s Site) *Locators {
-	l := &Locators{base: b, labels: map[[2]int][]int{}, all: b.Labels(s)}
+	return b.locators(b.Labels(s))
+}
+
+// locators returns the locator maker for a site's labels (see Labels),
+// which it keeps and only reads.
+func (b *Base) locators(all []Label) *Locators {
+	l := &Locators{base: b, labels: map[[2]int][]int{}, all: all}
 	for i, lb := range l.all {
 		k := [2]int{int(math.Floor(lb.Lon)), int(math.Floor(lb.Lat))}
 		l.labels[k] = append(l.labels[k], i)

@@ -26,7 +26,7 @@ import (
 //     row and script, by row, then column;
 //   - the countries' label anchors (code, lon, lat, width);
 //   - the cities, the regions and the districts, each a count, then each
-//     label's name, lon, lat, kind, zooms, population and precision
+//     label's name, lon, lat, kind, zooms, population, precision and rank
 //     (coordinates as the bits of float64, so nothing is rounded).
 
 const staticMagic = "mapsite basemap 1\n"
@@ -57,8 +57,14 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 		e.float(c.lat)
 		e.float(c.width)
 	}
-	// The cities labelled worldwide first: a build takes them all and
-	// looks up the others by place.
+	for i := range p.cities {
+		p.cities[i].rank = i
+	}
+	for i := range p.districts {
+		p.districts[i].rank = i
+	}
+	// The cities labelled worldwide, which every site takes; the others
+	// and the districts by place, which a site takes near its records.
 	var world, deep []Label
 	for _, l := range p.cities {
 		if l.MinZoom <= worldLabelZoom {
@@ -67,12 +73,10 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 			deep = append(deep, l)
 		}
 	}
-	for _, ls := range [][]Label{append(world, deep...), p.regions, p.districts} {
-		e.uint(uint64(len(ls)))
-		for _, l := range ls {
-			e.label(l)
-		}
-	}
+	e.labels(world)
+	e.grid(deep)
+	e.labels(p.regions)
+	e.grid(p.districts)
 	return e.b, nil
 }
 
@@ -97,11 +101,40 @@ func (e *staticWriter) bytes(p []byte) {
 	e.b = append(e.b, p...)
 }
 
+func (e *staticWriter) labels(ls []Label) {
+	e.uint(uint64(len(ls)))
+	for _, l := range ls {
+		e.label(l)
+	}
+}
+
+// grid writes labels by 1° cell (see labelGrid), by row, then column, each
+// cell's labels in their order in ls.
+func (e *staticWriter) grid(ls []Label) {
+	cells := map[cellKey][]Label{}
+	for _, l := range ls {
+		k := gridCell(l.Lon, l.Lat)
+		cells[k] = append(cells[k], l)
+	}
+	keys := sortedKeys(cells)
+	e.uint(uint64(len(keys)))
+	for _, k := range keys {
+		e.uint(zigzag(k.X))
+		e.uint(zigzag(k.Y))
+		c := &staticWriter{}
+		c.labels(cells[k])
+		e.bytes(c.b)
+	}
+}
+
+func zigzag(v int) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
+func unzigzag(u uint64) int { return int(u>>1) ^ -int(u&1) }
+
 func (e *staticWriter) label(l Label) {
 	e.bytes([]byte(l.Name))
 	e.float(l.Lon)
 	e.float(l.Lat)
-	for _, v := range []int{int(l.Kind), l.MinZoom, l.MaxZoom, l.Population, int(l.Precision)} {
+	for _, v := range []int{int(l.Kind), l.MinZoom, l.MaxZoom, l.Population, int(l.Precision), l.rank} {
 		e.uint(uint64(v))
 	}
 }
@@ -159,6 +192,7 @@ func (d *staticReader) labels() []Label {
 		l.Kind = Kind(d.uint())
 		l.MinZoom, l.MaxZoom, l.Population = int(d.uint()), int(d.uint()), int(d.uint())
 		l.Precision = geo.Precision(d.uint())
+		l.rank = int(d.uint())
 	}
 	return ls
 }
@@ -183,45 +217,58 @@ func Load(data []byte) (*Base, error) {
 	for i := range b.countries {
 		b.countries[i] = countryAnchor{cc: string(d.bytes()), lon: d.float(), lat: d.float(), width: d.float()}
 	}
-	b.cities, b.regions, b.districts = d.labels(), d.labels(), d.labels()
+	b.cities, b.deepCities, b.regions, b.districts = d.labels(), d.grid(), d.labels(), d.grid()
 	if d.err != nil {
 		return nil, d.err
 	}
 	if len(d.b) > 0 {
 		return nil, errors.New("basemap: data/basemap.bin has trailing bytes (run make basemap-data)")
 	}
-	deep := sort.Search(len(b.cities), func(i int) bool { return b.cities[i].MinZoom > worldLabelZoom })
-	b.cityGrid = newLabelGrid(b.cities, deep) // those labelled worldwide are all taken
-	b.distGrid = newLabelGrid(b.districts, 0)
 	return b, nil
 }
 
-// labelGrid finds the labels near a site's records without reading them
-// all: labels by 1° cell of longitude and latitude.
-type labelGrid struct {
-	cells map[[2]int][]int32 // indexes into ls, ascending
-	ls    []Label
-	from  int // the first label indexed
-}
-
-// newLabelGrid indexes ls[from:].
-func newLabelGrid(ls []Label, from int) *labelGrid {
-	g := &labelGrid{cells: map[[2]int][]int32{}, ls: ls, from: from}
-	for i := from; i < len(ls); i++ {
-		k := [2]int{int(math.Floor(ls[i].Lon)), int(math.Floor(ls[i].Lat))}
-		g.cells[k] = append(g.cells[k], int32(i))
+// grid reads what staticWriter.grid wrote; the cells' labels are read
+// only when a site asks for them.
+func (d *staticReader) grid() *labelGrid {
+	n := d.count()
+	g := &labelGrid{cells: make(map[cellKey][]byte, n)}
+	for ; n > 0 && d.err == nil; n-- {
+		x, y := unzigzag(d.uint()), unzigzag(d.uint())
+		g.cells[cellKey{x, y}] = d.bytes()
 	}
 	return g
 }
 
-// near returns, in ascending order, the indexes of the labels that lie
-// within NearKm of one of pts (as n.has tells).
-func (g *labelGrid) near(n *near, pts []orb.Point) []int {
+// labelGrid holds labels by 1° cell of longitude and latitude (cell
+// (x, y) spans [x, x+1) × [y, y+1) degrees), encoded until a site asks for
+// those of the cells near its records: a build reads a few cells rather
+// than 160,000 labels.
+type labelGrid struct {
+	cells map[cellKey][]byte
+}
+
+func gridCell(lon, lat float64) cellKey {
+	return cellKey{int(math.Floor(lon)), int(math.Floor(lat))}
+}
+
+// cell returns the labels of cell k, in the order Generate found them.
+func (g *labelGrid) cell(k cellKey) []Label {
+	c, ok := g.cells[k]
+	if !ok {
+		return nil
+	}
+	d := &staticReader{b: c}
+	return d.labels() // Generate's bytes, which TestBundledDataUpToDate checks
+}
+
+// near returns the labels that lie within NearKm of one of pts (as n.has
+// tells), cell by cell.
+func (g *labelGrid) near(n *near, pts []orb.Point) []Label {
 	// A degree of latitude is at least 110.5 km; of longitude, that times
 	// the cosine of the latitude.
 	const dlat = NearKm / 110.5 * 1.05
-	seen := map[[2]int]bool{}
-	var out []int
+	seen := map[cellKey]bool{}
+	var out []Label
 	for _, p := range pts {
 		dlon := 180.0
 		if c := math.Cos((math.Abs(p[1]) + dlat) * math.Pi / 180); c > dlat/180 {
@@ -229,20 +276,22 @@ func (g *labelGrid) near(n *near, pts []orb.Point) []int {
 		}
 		for y := int(math.Floor(p[1] - dlat)); y <= int(math.Floor(p[1]+dlat)); y++ {
 			for x := int(math.Floor(p[0] - dlon)); x <= int(math.Floor(p[0]+dlon)); x++ {
-				k := [2]int{x, y}
+				k := cellKey{x, y}
 				if seen[k] {
 					continue
 				}
 				seen[k] = true
-				for _, i := range g.cells[k] {
-					if l := g.ls[i]; n.has(l.Lon, l.Lat) {
-						out = append(out, int(i))
+				if _, ok := g.cells[k]; !ok {
+					continue
+				}
+				for _, l := range g.cell(k) {
+					if n.has(l.Lon, l.Lat) {
+						out = append(out, l)
 					}
 				}
 			}
 		}
 	}
-	sort.Ints(out)
 	return out
 }
 

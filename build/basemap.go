@@ -102,7 +102,8 @@ func preparedBasemap(base *basemap.Base, site basemap.Site, street string) (base
 	lastBasemap.Lock()
 	defer lastBasemap.Unlock()
 	if lastBasemap.loc == nil || lastBasemap.key != key {
-		lastBasemap.key, lastBasemap.scripts, lastBasemap.loc = key, base.Scripts(site, street), base.Locators(site)
+		lastBasemap.key = key
+		lastBasemap.scripts, lastBasemap.loc = base.ForSite(site, street)
 	}
 	return lastBasemap.scripts, lastBasemap.loc
 }
