@@ -277,9 +277,6 @@ func TestCountryNames(t *testing.T) {
 	}
 }
 
-// BenchmarkPrepare measures what a build process pays once: decoding the
-// 1:10m outlines, simplifying and cutting them per band, ranking the
-// gazetteer's places.
 // BenchmarkGenerate measures what `make basemap-data` does once: the
 // outlines and the ranked labels, from Natural Earth and the gazetteer.
 func BenchmarkGenerate(b *testing.B) {

@@ -2,11 +2,9 @@ package basemap
 
 import (
 	"bytes"
-	"os"
 	"reflect"
 	"testing"
 
-	"github.com/mapsite/mapsite/geo"
 	"github.com/paulmach/orb"
 )
 
@@ -17,18 +15,7 @@ func TestBundledDataUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("regenerating the base map takes seconds")
 	}
-	topo, err := os.ReadFile("../node_modules/world-atlas/countries-10m.json")
-	if os.IsNotExist(err) {
-		t.Skip("node_modules/world-atlas is not installed (npm ci)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := geo.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := Generate(topo, g)
+	got, err := Generate(mustInputs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
