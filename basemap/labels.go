@@ -65,30 +65,45 @@ var countriesTSV string
 // countryName returns the name of country cc in language lang ("de"),
 // or in English when the table has none in lang.
 func countryName(cc, lang string) string {
+	if name := countryNames(lang)[cc]; name != "" {
+		return name
+	}
+	return geo.CountryName(cc)
+}
+
+// countryNames returns the names of the countries in language lang
+// ("de", "pt-BR") by alpha-2 code, from the table (data/countries.tsv),
+// read in one pass; nil for English or a language the table lacks.
+func countryNames(lang string) map[string]string {
 	lang = strings.ToLower(strings.SplitN(strings.SplitN(lang, "-", 2)[0], "_", 2)[0])
-	if lang != "" && lang != "en" {
-		sc := bufio.NewScanner(strings.NewReader(countriesTSV))
-		sc.Buffer(nil, 1<<20)
-		col := -1
-		for sc.Scan() {
-			f := strings.Split(sc.Text(), "\t")
-			if strings.HasPrefix(sc.Text(), "# numeric") {
-				for i, h := range f {
-					if h == lang {
-						col = i
-					}
+	if lang == "" || lang == "en" {
+		return nil
+	}
+	sc := bufio.NewScanner(strings.NewReader(countriesTSV))
+	sc.Buffer(nil, 1<<20)
+	col := -1
+	var names map[string]string
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if strings.HasPrefix(sc.Text(), "# numeric") {
+			for i, h := range f {
+				if h == lang {
+					col = i
 				}
-				if col < 0 {
-					break
-				}
-				continue
 			}
-			if col > 0 && len(f) > col && f[1] == cc && f[col] != "" {
-				return f[col]
+			if col < 0 {
+				return nil
+			}
+			names = map[string]string{}
+			continue
+		}
+		if col > 0 && len(f) > col && f[col] != "" {
+			if _, ok := names[f[1]]; !ok {
+				names[f[1]] = f[col]
 			}
 		}
 	}
-	return geo.CountryName(cc)
+	return names
 }
 
 // numericToAlpha2 maps ISO 3166-1 numeric codes ("364") to alpha-2 ("IR").
@@ -155,8 +170,12 @@ func countryAnchors(t *topology, o outlines) []countryAnchor {
 // zoom at which its largest part is about as wide as its name.
 func countryLabels(anchors []countryAnchor, lang string) []Label {
 	var out []Label
+	names := countryNames(lang)
 	for _, a := range anchors {
-		name := countryName(a.cc, lang)
+		name := names[a.cc]
+		if name == "" {
+			name = geo.CountryName(a.cc)
+		}
 		if name == "" {
 			continue
 		}
