@@ -337,26 +337,6 @@ func (o *output) publishedRecords() int {
 	return len(pages)
 }
 
-// write writes files, a site of records records, into a fresh temporary
-// folder and swaps it in, so that the output folder is either the old tree
-// or the complete new one, never a mix, whatever happens during the write.
-func (o *output) write(files Files, records int) error {
-	tmp, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".new-")
-	if err != nil {
-		return err
-	}
-	if err := o.fill(tmp, files, records); err != nil {
-		o.discard(tmp)
-		return err
-	}
-	checkpoint("complete")
-	if err := o.swap(tmp); err != nil {
-		o.discard(tmp)
-		return err
-	}
-	return nil
-}
-
 // fill writes the tree into root, the marker last.
 func (o *output) fill(root string, files Files, records int) error {
 	if err := writeTree(root, files); err != nil {
