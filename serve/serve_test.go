@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -206,23 +207,13 @@ func startServer(t *testing.T) (addr, dir string) {
 // the path) and returns the status code and body.
 func raw(t *testing.T, addr, target, host string) (int, string) {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatalf("GET %q: %v", target, err)
-	}
-	defer resp.Body.Close()
+	resp := rawResponse(t, addr, target, host)
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
 
-// rawResponse is raw's response, headers included, body read.
+// rawResponse sends the request as raw does and returns the response, its
+// body read in full and kept in memory.
 func rawResponse(t *testing.T, addr, target, host string) *http.Response {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
@@ -236,8 +227,9 @@ func rawResponse(t *testing.T, addr, target, host string) *http.Response {
 	if err != nil {
 		t.Fatalf("GET %q: %v", target, err)
 	}
-	io.ReadAll(resp.Body)
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
 	return resp
 }
 
