@@ -38,7 +38,7 @@ type Base struct {
 	districts  *labelGrid // districts and neighbourhoods, by place
 
 	landMu sync.Mutex
-	land   map[[3]int][]orb.Polygon // decoded outlines of a band's cell, for the locators
+	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
 }
 
 // outlineCell is one cell script of outlines, written as it is.

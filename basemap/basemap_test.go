@@ -2,10 +2,14 @@ package basemap
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"flag"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,7 +138,7 @@ func TestSeasAreSea(t *testing.T) {
 			}
 			n := 0
 			for _, poly := range land {
-				if poly.Bound().Pad(1e-9).Contains(orb.Point{p.lon, p.lat}) && contains(poly, orb.Point{p.lon, p.lat}) {
+				if poly.Bound().Pad(1e-9).Contains(orb.Point{p.lon, p.lat}) && contains(poly.Polygon, orb.Point{p.lon, p.lat}) {
 					n++
 				}
 			}
@@ -314,5 +318,63 @@ func BenchmarkForSite(b *testing.B) {
 	base := bundled(b)
 	for b.Loop() {
 		base.ForSite(seed, "")
+	}
+}
+
+// benchMarks are marks spread over Europe, the Middle East and Central Asia
+// at every locator zoom, and the site they belong to.
+func benchMarks() (Site, []Mark) {
+	r := rand.New(rand.NewPCG(1, 2))
+	zooms := []string{"venue", "district", "city", "region", "country"}
+	s := Site{Language: "en"}
+	var marks []Mark
+	for i := range 2000 {
+		lon, lat := -10+r.Float64()*80, 25+r.Float64()*35
+		s.Points = append(s.Points, orb.Point{lon, lat})
+		p := zooms[i%len(zooms)]
+		marks = append(marks, Mark{Lon: lon, Lat: lat, Zoom: LocatorZoom(p), Color: "#D55E00", Solid: p == "venue", WholeArea: p == "region" || p == "country", Label: "Mark"})
+	}
+	return s, marks
+}
+
+// TestLocatorsStable pins the locators of two hundred marks (a hash of
+// each), so that work on the locator's speed cannot change what it draws.
+func TestLocatorsStable(t *testing.T) {
+	s, marks := benchMarks()
+	loc := bundled(t).Locators(s)
+	var b bytes.Buffer
+	for i := 0; i < len(marks); i += 10 {
+		m := marks[i]
+		fmt.Fprintf(&b, "%.4f %.4f z%d %x\n", m.Lon, m.Lat, m.Zoom, sha256.Sum256([]byte(loc.SVG(m))))
+	}
+	golden(t, "locators.golden.txt", b.Bytes())
+}
+
+// BenchmarkLocatorSVG measures what every record page pays: its locator.
+func BenchmarkLocatorSVG(b *testing.B) {
+	s, marks := benchMarks()
+	loc := bundled(b).Locators(s)
+	for _, m := range marks {
+		loc.SVG(m) // the land of every cell, decoded once per process
+	}
+	i := 0
+	for b.Loop() {
+		loc.SVG(marks[i%len(marks)])
+		i++
+	}
+}
+
+// TestAppendNum checks appendNum against the strconv call it replaces.
+func TestAppendNum(t *testing.T) {
+	vals := []float64{0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.96, 1, -1, 12.345, -12.35, 99.95, 1e14, 3e15, -3e15, math.Inf(1), math.NaN()}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		vals = append(vals, (r.Float64()-0.5)*2000)
+	}
+	for _, v := range vals {
+		want := strconv.AppendFloat(nil, math.Round(v*10)/10, 'f', -1, 64)
+		if got := appendNum(nil, v); string(got) != string(want) {
+			t.Errorf("appendNum(%v) = %s, want %s", v, got, want)
+		}
 	}
 }

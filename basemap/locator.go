@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -57,8 +58,11 @@ func LocatorZoom(precision string) int {
 // the site's labels, indexed by place.
 type Locators struct {
 	base   *Base
-	labels map[[2]int][]int // 1° cell → indexes into all, in order
 	all    []Label
+	byZoom [MaxZoom + 1]struct {
+		once  sync.Once
+		cells map[[2]int][]int64 // 1° cell → the labels shown at the zoom (see candidates)
+	}
 }
 
 // Locators returns the locator maker for site s.
@@ -69,12 +73,7 @@ func (b *Base) Locators(s Site) *Locators {
 // locators returns the locator maker for a site's labels (see Labels),
 // which it keeps and only reads.
 func (b *Base) locators(all []Label) *Locators {
-	l := &Locators{base: b, labels: map[[2]int][]int{}, all: all}
-	for i, lb := range l.all {
-		k := [2]int{int(math.Floor(lb.Lon)), int(math.Floor(lb.Lat))}
-		l.labels[k] = append(l.labels[k], i)
-	}
-	return l
+	return &Locators{base: b, all: all}
 }
 
 // SVG returns the locator of mark m: a small static map, centred on the
@@ -92,7 +91,7 @@ func (l *Locators) SVG(m Mark) string {
 	nw, se := unproject(x0-8, y0-8), unproject(x0+LocatorWidth+8, y0+LocatorHeight+8)
 	view := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 
-	var b []byte
+	b := make([]byte, 0, 8<<10)
 	b = fmt.Appendf(b, `<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="%s" font-family="system-ui, sans-serif">`,
 		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight, html.EscapeString("Locator map: "+m.Label))
 	b = fmt.Appendf(b, `<rect width="%d" height="%d" fill="%s"/>`, LocatorWidth, LocatorHeight, colorSea)
@@ -119,10 +118,10 @@ func (l *Locators) SVG(m Mark) string {
 	mx, my := float64(LocatorWidth)/2, float64(LocatorHeight)/2
 	placed := [][4]float64{{mx - 16, my - 16, mx + 16, my + 16}}
 	n := 0
-	for _, i := range l.candidates(view) {
+	for _, i := range l.candidates(z, view) {
 		lb := l.all[i]
-		if z < lb.MinZoom || z > lb.MaxZoom || n >= locatorLabels {
-			continue
+		if n >= locatorLabels {
+			break
 		}
 		x, y := mercator(lb.Lon, lb.Lat, z)
 		x, y = x-x0, y-y0
@@ -189,7 +188,7 @@ func (l *Locators) SVG(m Mark) string {
 // land returns the polygons of the band for zoom z that touch view.
 func (l *Locators) land(z int, view orb.Bound) []orb.Polygon {
 	band := bandFor(z)
-	var src []orb.Polygon
+	var src []landPart
 	if Bands[band].Cell == 0 {
 		src = l.base.cellLand(band, cellKey{})
 	} else {
@@ -199,37 +198,54 @@ func (l *Locators) land(z int, view orb.Bound) []orb.Polygon {
 	}
 	var out []orb.Polygon
 	for _, p := range src {
-		if p.Bound().Intersects(view) {
-			out = append(out, p)
+		if p.bound.Intersects(view) {
+			out = append(out, p.Polygon)
 		}
 	}
 	return out
 }
 
-// candidates returns the labels in view, in order of importance.
-func (l *Locators) candidates(view orb.Bound) []int {
-	var out []int
+// candidates returns the labels shown at zoom z in view, in order of
+// importance. Indexes into all follow its order, which is the order of
+// importance; a locator names the towns first, then the districts, then
+// the regions and countries around them.
+func (l *Locators) candidates(z int, view orb.Bound) []int {
+	var keys []int64 // rank<<32 | index: sorting them sorts the labels
+	cells := l.zoomCells(z)
 	for y := int(math.Floor(view.Min[1])); y <= int(math.Floor(view.Max[1])); y++ {
 		for x := int(math.Floor(view.Min[0])); x <= int(math.Floor(view.Max[0])); x++ {
-			for _, i := range l.labels[[2]int{x, y}] {
-				if view.Contains(orb.Point{l.all[i].Lon, l.all[i].Lat}) {
-					out = append(out, i)
+			for _, k := range cells[[2]int{x, y}] {
+				lb := &l.all[int32(k)]
+				if view.Contains(orb.Point{lb.Lon, lb.Lat}) {
+					keys = append(keys, k)
 				}
 			}
 		}
 	}
-	// Indexes into all follow its order, which is the order of importance;
-	// a locator names the towns first, then the districts, then the
-	// regions and countries around them.
-	rank := func(k Kind) int { return [...]int{KindCountry: 3, KindRegion: 2, KindCity: 0, KindDistrict: 1}[k] }
-	sort.Slice(out, func(i, j int) bool {
-		ri, rj := rank(l.all[out[i]].Kind), rank(l.all[out[j]].Kind)
-		if ri != rj {
-			return ri < rj
-		}
-		return out[i] < out[j]
-	})
+	slices.Sort(keys)
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		out[i] = int(int32(k))
+	}
 	return out
+}
+
+// zoomCells returns the labels shown at zoom z by 1° cell, indexed on
+// first use: a site's locators use a handful of zooms.
+func (l *Locators) zoomCells(z int) map[[2]int][]int64 {
+	bz := &l.byZoom[z]
+	bz.once.Do(func() {
+		rank := [...]int64{KindCountry: 3, KindRegion: 2, KindCity: 0, KindDistrict: 1}
+		bz.cells = map[[2]int][]int64{}
+		for i, lb := range l.all {
+			if z < lb.MinZoom || z > lb.MaxZoom {
+				continue
+			}
+			k := [2]int{int(math.Floor(lb.Lon)), int(math.Floor(lb.Lat))}
+			bz.cells[k] = append(bz.cells[k], rank[lb.Kind]<<32|int64(i))
+		}
+	})
+	return bz.cells
 }
 
 func overlaps(b [4]float64, boxes [][4]float64) bool {
@@ -253,9 +269,23 @@ func hexColor(c string) bool {
 	return true
 }
 
-// appendNum appends v with one decimal, without a trailing ".0".
+// appendNum appends v with one decimal, without a trailing ".0": what
+// strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) writes, in
+// integers.
 func appendNum(b []byte, v float64) []byte {
-	return strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64)
+	k := math.Round(v * 10)
+	if !(math.Abs(k) < 1e15) { // huge, or NaN
+		return strconv.AppendFloat(b, k/10, 'f', -1, 64)
+	}
+	if math.Signbit(k) {
+		b, k = append(b, '-'), -k
+	}
+	n := int64(k)
+	b = strconv.AppendInt(b, n/10, 10)
+	if d := n % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
+	}
+	return b
 }
 
 func num(v float64) string { return string(appendNum(nil, v)) }

@@ -205,7 +205,7 @@ func Load(data []byte) (*Base, error) {
 		return nil, errors.New("basemap: data/basemap.bin is not base map data (run make basemap-data)")
 	}
 	d := &staticReader{b: rest}
-	b := &Base{world: d.bytes(), cells: make([][]outlineCell, len(Bands)), land: map[[3]int][]orb.Polygon{}}
+	b := &Base{world: d.bytes(), cells: make([][]outlineCell, len(Bands)), land: map[[3]int][]landPart{}}
 	for i := 1; i < len(Bands); i++ {
 		b.cells[i] = make([]outlineCell, d.count())
 		for j := range b.cells[i] {
@@ -298,7 +298,7 @@ func (g *labelGrid) near(n *near, pts []orb.Point) []Label {
 // cellLand returns the land of cell k of band i (of the world for the
 // world band), decoded from its script and kept: what the map draws, for
 // the locators.
-func (b *Base) cellLand(i int, k cellKey) []orb.Polygon {
+func (b *Base) cellLand(i int, k cellKey) []landPart {
 	b.landMu.Lock()
 	defer b.landMu.Unlock()
 	key := [3]int{i, k.X, k.Y}
@@ -317,9 +317,19 @@ func (b *Base) cellLand(i int, k cellKey) []orb.Polygon {
 			js = cs[j].script
 		}
 	}
-	land := decodeLand(js, Bands[i].Quantum)
+	var land []landPart
+	for _, p := range decodeLand(js, Bands[i].Quantum) {
+		land = append(land, landPart{p, p.Bound()})
+	}
 	b.land[key] = land
 	return land
+}
+
+// landPart is a polygon of land with its bounds, which the locators test
+// against their view before drawing it.
+type landPart struct {
+	orb.Polygon
+	bound orb.Bound
 }
 
 // decodeLand reads the member "land" of a script (see appendOutlines):
