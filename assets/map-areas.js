@@ -49,29 +49,67 @@
     return Math.sqrt(best);
   }
 
-  // labelPoint returns a point deep inside the feature's largest polygon:
-  // the point of a sampling grid, refined twice, farthest from its edges.
+  // labelPoint returns a point deep inside the feature's largest polygon,
+  // near the one farthest from its edges: square cells, the most
+  // promising split first (a cell's promise is its centre's distance from
+  // the edges plus its half-diagonal), until no cell can beat the best by
+  // more than a hundredth of the polygon's size. It measures far fewer
+  // points than a grid would (a 10,000-record map spent most of its
+  // first draw here).
   function labelPoint(feature) {
     var polys = polygonsOf(feature.geometry);
     if (!polys.length) return null;
     var poly = polys.reduce(function (a, b) { return ringArea(b[0]) > ringArea(a[0]) ? b : a; });
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     poly[0].forEach(function (c) { x0 = Math.min(x0, c[0]); x1 = Math.max(x1, c[0]); y0 = Math.min(y0, c[1]); y1 = Math.max(y1, c[1]); });
-    var kx = Math.cos(((y0 + y1) / 2) * Math.PI / 180), best = null, bestD = -1, N = 24;
-    var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, w = x1 - x0, h = y1 - y0;
-    for (var round = 0; round < 3; round++) {
-      for (var i = 0; i <= N; i++) {
-        for (var j = 0; j <= N; j++) {
-          var x = cx - w / 2 + (w * i) / N, y = cy - h / 2 + (h * j) / N;
-          if (!inPolygon(x, y, poly)) continue;
-          var d = edgeDistance(x, y, poly, kx);
-          if (d > bestD) { bestD = d; best = [x, y]; }
+    // Distances are in degrees of latitude: longitude scaled by kx.
+    var kx = Math.cos(((y0 + y1) / 2) * Math.PI / 180) || 1;
+    var w = (x1 - x0) * kx, h = y1 - y0, size = Math.min(w, h);
+    if (!(size > 0)) return [(x0 + x1) / 2, (y0 + y1) / 2];
+    var precision = Math.max(w, h) / 100;
+    // cell is a square of half-side hs (scaled) centred on x, y (degrees).
+    var cell = function (x, y, hs) {
+      var d = edgeDistance(x, y, poly, kx), inside = inPolygon(x, y, poly);
+      var dist = inside ? d : -d;
+      return { x: x, y: y, hs: hs, d: dist, max: dist + hs * Math.SQRT2 };
+    };
+    var heap = [], push = function (c) {
+      heap.push(c);
+      for (var i = heap.length - 1; i > 0;) {
+        var up = (i - 1) >> 1;
+        if (heap[up].max >= heap[i].max) break;
+        var t = heap[up]; heap[up] = heap[i]; heap[i] = t; i = up;
+      }
+    }, pop = function () {
+      var top = heap[0], last = heap.pop();
+      if (heap.length) {
+        heap[0] = last;
+        for (var i = 0; ;) {
+          var l = 2 * i + 1, r = l + 1, m = i;
+          if (l < heap.length && heap[l].max > heap[m].max) m = l;
+          if (r < heap.length && heap[r].max > heap[m].max) m = r;
+          if (m === i) break;
+          var t = heap[m]; heap[m] = heap[i]; heap[i] = t; i = m;
         }
       }
-      if (!best) break;
-      cx = best[0]; cy = best[1]; w /= 6; h /= 6;
+      return top;
+    };
+    var hs = size / 2;
+    for (var x = x0 * kx; x < x1 * kx; x += size) {
+      for (var y = y0; y < y1; y += size) push(cell((x + hs) / kx, y + hs, hs));
     }
-    return best;
+    var best = cell((x0 + x1) / 2, (y0 + y1) / 2, 0);
+    for (var n = 0; heap.length && n < 4000; n++) {
+      var c = pop();
+      if (c.d > best.d) best = c;
+      if (c.max - best.d <= precision) continue;
+      var q = c.hs / 2, qx = q / kx;
+      push(cell(c.x - qx, c.y - q, q));
+      push(cell(c.x + qx, c.y - q, q));
+      push(cell(c.x - qx, c.y + q, q));
+      push(cell(c.x + qx, c.y + q, q));
+    }
+    return best.d > 0 ? [best.x, best.y] : null;
   }
 
   // drawable leaves out the parts of an outline that cross the

@@ -1,27 +1,89 @@
 // map-data.js reads the records the build put in data.js
 // (window.MAPSITE_DATA) and decides which of them the filters keep. It is
-// the one place that knows the payload's format: the rest of the map
-// scripts see only what load returns.
+// the one place that knows the payload's format (build/mapdata.go writes
+// it): the rest of the map scripts see only what load returns.
+//
+// data.js holds, in columns, what the map needs to draw, list, filter and
+// count the records. The rest comes on demand, from chunk scripts beside
+// this one (a <script> element, so that the site works from file://):
+// each record's whole GeoJSON feature when its popup opens or a download
+// needs it (A.needDetails), and the summaries when a search first asks
+// for them (A.needTexts).
 (function (P) {
   "use strict";
 
   var UNKNOWN_LAYER = { key: "", name: "", color: "#555", symbol: "circle", index: 0 };
+  // The chunks' names are relative to the folder this script is in.
+  var here = document.currentScript && document.currentScript.src;
+
+  // loadScript runs the chunk script file (a name in data.js) and calls
+  // done(items) with what it hands over under key, or done(null) when it
+  // fails. Each file is asked for once; later callers wait for it.
+  var scripts = {};
+  function loadScript(file, key, done) {
+    var s = scripts[file];
+    if (s && s.items) { done(s.items); return; }
+    if (s) { s.waiting.push(done); return; }
+    s = scripts[file] = { items: null, waiting: [done] };
+    var el = document.createElement("script");
+    var finish = function () {
+      var box = window.MAPSITE_CHUNKS || {};
+      s.items = box[key] || null;
+      delete box[key];
+      el.remove();
+      var waiting = s.waiting;
+      s.waiting = [];
+      if (!s.items) delete scripts[file]; // a failed load may be tried again
+      waiting.forEach(function (f) { f(s.items); });
+    };
+    el.onload = finish;
+    el.onerror = finish;
+    el.src = here ? new URL(file, here).href : file;
+    document.head.appendChild(el);
+  }
+
+  // column reads a repeated-values column ({values, refs}) for record k.
+  function valueOf(col, k) { return col.values[col.refs[k]]; }
 
   // load turns the payload into the records the page works with, newest
-  // first, each with its layer, point, date span and search text.
+  // first, each with its layer, point, date span and properties (r.p:
+  // those of the GeoJSON feature the map needs up front, then, once its
+  // details are loaded, all of them, with the feature as r.f).
   function load(D) {
-    var layers = {}, layerOrder = [];
+    var layers = {}, layerOrder = [], attributionLabel = {};
     D.layers.forEach(function (l, i) { layers[l.key] = l; l.index = i; layerOrder.push(l.key); });
-    var records = D.records.map(function (f) {
-      var p = f.properties;
-      return {
-        id: String(f.id), f: f, p: p,
-        layer: layers[p.layer] || Object.assign({}, UNKNOWN_LAYER, { key: p.layer, name: p.layer }),
-        lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1],
-        start: p.date_start, end: p.date_end,
-        text: P.fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(" "), p.summary, p.perpetrator].join(" \u0001 "))
+    (D.attributions || []).forEach(function (a) { attributionLabel[a.key] = a.label; });
+    var C = D.records, n = C.id.length, records = new Array(n);
+    var countryName = {};
+    C.country.values.forEach(function (cc, i) { countryName[cc] = C.country_name[i]; });
+    for (var k = 0; k < n; k++) {
+      var layer = D.layers[C.layer[k]];
+      var start = C.start[k], end = C.end[k] || start;
+      var p = { title: C.title[k], layer: layer ? layer.key : "", date_text: valueOf(C.date_text, k),
+        date_start: start, date_end: end, precision: valueOf(C.precision, k), url: "incidents/" + C.id[k] + "/" };
+      var cc = valueOf(C.country, k);
+      p.country = cc;
+      p.country_name = countryName[cc];
+      var v = valueOf(C.place, k);
+      if (v) p.place = v;
+      if ((v = valueOf(C.matched_place, k))) p.matched_place = v;
+      if ((v = valueOf(C.perpetrator, k))) p.perpetrator = v;
+      if ((v = valueOf(C.attribution, k))) { p.attribution = v; p.attribution_label = attributionLabel[v]; }
+      var tagRefs = C.tags.refs[k];
+      if (tagRefs.length) p.tags = tagRefs.map(function (t) { return C.tags.values[t]; });
+      records[k] = {
+        id: C.id[k], k: k, f: null, p: p,
+        layer: layer || Object.assign({}, UNKNOWN_LAYER),
+        lon: C.xy[2 * k], lat: C.xy[2 * k + 1],
+        start: start, end: end, text: null
       };
-    });
+    }
+    var links = [];
+    for (var j = 0; j + 1 < D.links.length; j += 2) {
+      var a = records[D.links[j]], b = records[D.links[j + 1]];
+      links.push({ properties: { from: a.id, to: b.id }, geometry: { coordinates: [[a.lon, a.lat], [b.lon, b.lat]] } });
+    }
+    var byKey = records.slice(); // the payload's order, which the chunks follow
     records.sort(function (a, b) {
       return a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
@@ -41,13 +103,86 @@
       if (r.p.attribution) tally(attributions, r.p.attribution, r.p.attribution_label);
       (r.p.tags || []).forEach(function (t) { tally(tags, t); });
     });
+
+    // needDetails calls done() once every record of list has its whole
+    // feature (r.f, and r.p its properties), loading the chunks that hold
+    // them; done(false) when one failed to load.
+    function needDetails(list, done) {
+      var want = {}, files = [];
+      list.forEach(function (r) {
+        if (r.f) return;
+        var c = Math.floor(r.k / D.details.size);
+        if (!want[c]) { want[c] = true; files.push(c); }
+      });
+      var left = files.length, ok = true;
+      if (!left) { done(true); return; }
+      files.forEach(function (c) {
+        loadScript(D.details.files[c], "d" + c, function (items) {
+          if (items) {
+            items.forEach(function (f, j) {
+              var r = byKey[c * D.details.size + j];
+              if (r && !r.f) { r.f = f; r.p = f.properties; }
+            });
+          } else {
+            ok = false;
+          }
+          if (--left === 0) done(ok);
+        });
+      });
+    }
+
+    // searchText makes every record's search text: the title, place, the
+    // place it was located as, country, tags and perpetrator, and the
+    // summary once the summaries are loaded (textsLoaded).
+    var summaries = null, textsAsked = false, textWaiting = [];
+    function searchText() {
+      if (records.length && records[0].text != null && records[0].withSummary === !!summaries) return;
+      records.forEach(function (r) {
+        var p = r.p;
+        r.text = P.fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(" "),
+          summaries ? summaries[r.k] : "", p.perpetrator].join(" \u0001 "));
+        r.withSummary = !!summaries;
+      });
+    }
+    // needTexts loads the summaries, for search, and calls done(true)
+    // when they are in every record's search text (done(false) when a
+    // chunk failed).
+    function needTexts(done) {
+      if (summaries) { done(true); return; }
+      textWaiting.push(done);
+      if (textsAsked) return;
+      textsAsked = true;
+      var all = new Array(n), left = D.texts.files.length, ok = true;
+      var finish = function () {
+        var waiting = textWaiting;
+        textWaiting = [];
+        if (ok) {
+          summaries = all;
+          searchText();
+        } else {
+          textsAsked = false;
+        }
+        waiting.forEach(function (f) { f(ok); });
+      };
+      if (!left) { finish(); return; }
+      D.texts.files.forEach(function (file, c) {
+        loadScript(file, "s" + c, function (items) {
+          if (items) items.forEach(function (s, j) { all[c * D.texts.size + j] = s; });
+          else ok = false;
+          if (--left === 0) finish();
+        });
+      });
+    }
+
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: records, byId: byId,
       span: span, countries: countries, perpetrators: perpetrators, tags: tags, attributions: attributions,
-      links: (D.links && D.links.features) || [] };
+      links: links, needDetails: needDetails, needTexts: needTexts, searchText: searchText,
+      textsLoaded: function () { return !!summaries; } };
   }
 
   // csvOf and geojsonOf write records as the site's downloads do, from the
-  // data already loaded: the reader's filtered selection.
+  // data already loaded: the reader's filtered selection, whose details
+  // (A.needDetails) must be loaded first.
   var CSV_FIELDS = ["id", "title", "layer", "date_start", "date_end", "date_text", "date_precision", "place", "country",
     "precision", "attribution", "perpetrator", "killed_text", "injured_text", "tags", "url"];
   function csvCell(v) {
@@ -73,7 +208,8 @@
 
   // matches says whether record r passes filters f (ignoring the layer
   // checkboxes when ignoreLayer is set, to count what each layer holds;
-  // the dates when ignoreDates is set).
+  // the dates when ignoreDates is set). Search words need the records'
+  // search text (searchText) first.
   // The timeline counts with ignoreDates set: its bars show every date.
   function matches(r, f, ignoreLayer, ignoreDates) {
     if (!ignoreLayer && !f.layers[r.layer.key]) return false;
@@ -83,7 +219,7 @@
     if (f.attribution && r.p.attribution !== f.attribution) return false;
     if (f.perpetrator && r.p.perpetrator !== f.perpetrator) return false;
     if (f.tag && (r.p.tags || []).indexOf(f.tag) < 0) return false;
-    if (f.words && f.words.some(function (w) { return r.text.indexOf(w) < 0; })) return false;
+    if (f.words && f.words.length && f.words.some(function (w) { return r.text.indexOf(w) < 0; })) return false;
     return true;
   }
 

@@ -168,7 +168,7 @@
       // Records that stand for a whole country or region are drawn as
       // that area (map-areas.js), never clustered with points.
       A.index.load(A.filtered.filter(function (r) { return !r.area; }).map(function (r) {
-        return { type: "Feature", geometry: r.f.geometry, properties: { i: r.i, li: r.layer.index } };
+        return { type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: { i: r.i, li: r.layer.index } };
       }));
     };
 

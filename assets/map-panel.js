@@ -66,9 +66,22 @@
     };
 
     // A.applyFilters recomputes what is shown after the filters change.
+    // A search looks in the summaries too, which load (once) when a
+    // search is first made: until they are in, it looks in the rest of
+    // each record's text (a subset of what it finds once they are in),
+    // and it runs again when they arrive.
     A.applyFilters = function () {
       var filters = A.filters = A.readFilters();
       filters.words = P.fold(filters.q).split(/\s+/).filter(Boolean);
+      var loading = false;
+      if (filters.words.length) {
+        A.searchText();
+        if (!A.textsLoaded()) {
+          loading = true;
+          A.needTexts(function (ok) { if (ok && A.filters.words && A.filters.words.length) A.applyFilters(); });
+        }
+      }
+      if (window.performance && performance.mark) performance.mark("mapsite:filter");
       // One pass: what each layer holds under the other filters, and
       // what is shown.
       var counts = {}, filtered = A.filtered = [];
@@ -91,7 +104,7 @@
       if (A.timeline) A.timeline.update();
       var total = A.records.length, n = A.filtered.length;
       statusEl.textContent = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
-        (A.span.min ? " · the data run from " + spanText + "." : ".");
+        (A.span.min ? " · the data run from " + spanText + "." : ".") + (loading ? " Loading the summaries to search them too…" : "");
     };
     var statusEl = document.getElementById("panel-status");
     var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
@@ -168,7 +181,8 @@
 
     // A.focusEntry moves the keyboard focus to the open record's entry.
     A.focusEntry = function () {
-      var b = A.selected && A.entryFor[A.selected];
+      var id = A.selected || A.opening; // a record whose details are loading
+      var b = id && A.entryFor[id];
       if (!b) return;
       if (A.phone.matches) A.setCollapsed(false);
       b.focus({ preventScroll: true });
@@ -209,11 +223,24 @@
     [["download-csv", "text/csv;charset=utf-8", "csv", P.data.csvOf],
       ["download-geojson", "application/geo+json", "geojson", P.data.geojsonOf]].forEach(function (d) {
       var a = document.getElementById(d[0]);
-      a.addEventListener("click", function () {
-        if (a.dataset.blob) URL.revokeObjectURL(a.dataset.blob);
-        var blob = new Blob([d[3](A.filtered, location.href)], { type: d[1] });
-        a.href = a.dataset.blob = URL.createObjectURL(blob);
-        a.download = "records-" + A.filtered.length + "." + d[2];
+      // The records' details (all their properties) load first, if they
+      // are not in yet; the link is then followed again.
+      var ready = false;
+      a.addEventListener("click", function (e) {
+        if (ready) { ready = false; return; }
+        e.preventDefault();
+        var shown = A.filtered;
+        copyStatus.textContent = "Preparing the download…";
+        A.needDetails(shown, function (ok) {
+          if (!ok) { copyStatus.textContent = "The records' details could not be loaded: download the whole set from the table page."; return; }
+          copyStatus.textContent = "";
+          if (a.dataset.blob) URL.revokeObjectURL(a.dataset.blob);
+          var blob = new Blob([d[3](shown, location.href)], { type: d[1] });
+          a.href = a.dataset.blob = URL.createObjectURL(blob);
+          a.download = "records-" + shown.length + "." + d[2];
+          ready = true;
+          setTimeout(function () { a.click(); }, 0);
+        });
       });
     });
 
@@ -229,14 +256,25 @@
         A.writeHash(false);
       }
     });
+    // Checkboxes and selects fire both input and change: the filters run
+    // once, on input; change catches a control that fired no input (a
+    // date picker in some browsers).
     form.addEventListener("change", function (e) {
-      if (e.target === q) return;
+      if (e.target === q || sameFilters(A.readFilters(), A.filters)) return;
       A.applyFilters();
       A.writeHash(false);
     });
     form.addEventListener("reset", function () {
       setTimeout(function () { A.applyFilters(); A.writeHash(false); }, 0);
     });
+
+    // sameFilters says whether two states of the form are the same.
+    function sameFilters(a, b) {
+      if (!b) return false;
+      var keys = ["from", "to", "q", "links", "country", "attribution", "perpetrator", "tag"];
+      return keys.every(function (k) { return a[k] === b[k]; }) &&
+        A.layerOrder.every(function (k) { return !a.layers[k] === !b.layers[k]; });
+    }
 
     // ---- Bottom sheet (phones) ----
     A.setCollapsed = function (c) {

@@ -78,10 +78,24 @@
 
     var openToken = 0;
     // A.openRecord shows a record's popup, moving the map to it.
+    // What the popup shows beyond the list's title, date and place comes
+    // with the record's details, loaded first when they are not in yet.
     A.openRecord = function (id, opt) {
       var r = A.byId[id];
       if (!r) return;
       opt = opt || {};
+      if (!r.f && !opt.withoutDetails) {
+        var waitFor = ++openToken;
+        A.opening = id;
+        A.needDetails([r], function (ok) {
+          if (waitFor !== openToken) return; // another record was opened since
+          A.opening = null;
+          // Details that failed to load leave the popup what the list shows.
+          A.openRecord(id, ok ? opt : Object.assign({}, opt, { withoutDetails: true }));
+        });
+        return;
+      }
+      A.opening = null;
       var changed = A.selected !== id;
       A.selected = id;
       if (A.phone.matches && opt.fly) A.setCollapsed(true);

@@ -6,7 +6,6 @@ package build
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -33,6 +32,11 @@ type Options struct {
 	// finish before refusing; 0 means DefaultLockWait.
 	LockWait time.Duration
 	Log      io.Writer // says when the build waits for another, or repairs a killed one's output
+	// Loader, when set, loads the site instead of site.Load(SiteDir):
+	// mapsite serve keeps one, which decodes only the files that changed.
+	Loader interface {
+		Load() (*site.Site, diag.List)
+	}
 	// Progress, when set, gets a progress line (records loaded, pages
 	// written, time left) once the build has run for two seconds: a
 	// terminal, never a pipe or file (see IsTerminal).
@@ -46,6 +50,7 @@ type Report struct {
 	Pages     int
 	Files     int
 	Bytes     int
+	Reused    int // files taken unchanged from the previous build (see ManifestName)
 	Precision map[geo.Precision]int
 	Steps     []Step
 	Warnings  diag.List
@@ -76,12 +81,12 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	defer out.close()
 	// Files are written into the temporary folder as they are made, and
 	// the folder is swapped in only when the build has succeeded.
-	tmp, err := out.begin()
+	tmp, dir, err := out.begin()
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	prog := startProgress(opt.Progress)
-	rep, err := render(ctx, opt, newDirSink(tmp), prog)
+	rep, err := render(ctx, opt, dir, prog)
 	prog.end()
 	if err == nil {
 		checkpoint("rendered")
@@ -94,7 +99,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil, err
 	}
 	err = rep.step(ctx, "write", func() error {
-		return out.commit(tmp, rep.Records)
+		return out.commit(tmp, dir, rep.Records)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write: %w", err)
@@ -134,8 +139,13 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		problems diag.List
 		m        *model
 	)
+	tmplKey, ownTemplates := templatesDigest(opt.SiteDir) // before they are read: see pageKeys
 	err := step("load", func() error {
-		s, problems = site.Load(opt.SiteDir)
+		if opt.Loader != nil {
+			s, problems = opt.Loader.Load()
+		} else {
+			s, problems = site.Load(opt.SiteDir)
+		}
 		prog.loaded(len(s.Records))
 		prog.stage("placing them")
 		return nil
@@ -182,11 +192,11 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		if files["incidents.csv"], err = m.csvFile(); err != nil {
 			return fmt.Errorf("csv: %w", err)
 		}
-		dataJS, err := m.dataScript()
-		if err != nil {
-			return fmt.Errorf("map data: %w", err)
+		md := m.mapData()
+		for p, b := range md.chunks {
+			files[p] = b
 		}
-		a, err := collectAssets(opt.SiteDir, min, dataJS)
+		a, err := collectAssets(opt.SiteDir, min, md.script)
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}
@@ -217,6 +227,7 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		if err != nil {
 			return err
 		}
+		out.keyPages(newPageKeys(m, a, tmplKey, ownTemplates, updated))
 		rep.Pages, err = m.pages(t, a, updated, out, prog)
 		return err
 	})
@@ -229,6 +240,7 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		rep.Precision[r.Location.Precision]++
 	}
 	rep.Files, rep.Bytes = out.count()
+	rep.Reused = out.reused()
 	return rep, nil
 }
 
@@ -269,74 +281,6 @@ func lastUpdate(s *site.Site) time.Time {
 	return t
 }
 
-// dataScript returns the map's data as a script, so that the map works
-// from file:// where pages may not fetch local files.
-func (m *model) dataScript() ([]byte, error) {
-	type layer struct {
-		Key         string `json:"key"`
-		Name        string `json:"name"`
-		Description string `json:"description,omitempty"`
-		Color       string `json:"color"`
-		Symbol      string `json:"symbol"`
-		Count       int    `json:"count"`
-	}
-	type attribution struct {
-		Key   string `json:"key"`
-		Label string `json:"label"`
-	}
-	data := struct {
-		Title        string        `json:"title"`
-		Layers       []layer       `json:"layers"`
-		Attributions []attribution `json:"attributions"`
-		Tiles        []site.Tiles  `json:"tiles"`
-		Center       *[2]float64   `json:"center,omitempty"`
-		Zoom         int           `json:"zoom,omitempty"`
-	}{Title: m.Config.Title, Tiles: m.Config.Map.Tiles, Zoom: m.Config.Map.Zoom}
-	if data.Tiles == nil {
-		data.Tiles = []site.Tiles{}
-	}
-	if c := m.Config.Map.Center; c != [2]float64{} {
-		data.Center = &c
-	}
-	for _, l := range m.Layers {
-		sym := l.Symbol
-		if sym == "" {
-			sym = "circle"
-		}
-		data.Layers = append(data.Layers, layer{l.Key, l.Name, l.Description, l.Color, sym, l.Count})
-	}
-	for _, a := range m.Config.Attributions {
-		data.Attributions = append(data.Attributions, attribution{a.Key, a.Label})
-	}
-	links, err := json.Marshal(collection(m.links()))
-	if err != nil {
-		return nil, err
-	}
-	head, err := json.Marshal(data)
-	if err != nil {
-		return nil, err
-	}
-	// The records are the features already encoded for the GeoJSON files.
-	features := m.features()
-	n := len(head) + len(links) + 64
-	for _, f := range features {
-		n += len(f) + 1
-	}
-	b := make([]byte, 0, n)
-	b = append(b, "window.MAPSITE_DATA="...)
-	b = append(b, head[:len(head)-1]...)
-	b = append(b, `,"records":[`...)
-	for i, f := range features {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, f...)
-	}
-	b = append(b, `],"links":`...)
-	b = append(b, links...)
-	return append(b, "};"...), nil
-}
-
 // Write prints the build summary.
 func (r *Report) Write(w io.Writer) {
 	var total time.Duration
@@ -352,6 +296,9 @@ func (r *Report) Write(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "built %d records, %d pages, %d files (%s) in %s\n", r.Records, r.Pages, r.Files, size(r.Bytes), ms(total))
+	if r.Reused > 0 {
+		fmt.Fprintf(w, "  unchanged  %d files, taken from the previous build\n", r.Reused)
+	}
 	fmt.Fprintf(w, "  precision  %s\n", strings.Join(precs, ", "))
 	fmt.Fprintf(w, "  steps      %s\n", strings.Join(steps, ", "))
 	for _, n := range r.Notes {

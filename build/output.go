@@ -337,12 +337,13 @@ func (o *output) publishedRecords() int {
 	return len(pages)
 }
 
-// fill writes the tree into root, the marker last.
-func (o *output) fill(root string, files Files, records int) error {
-	if err := writeTree(root, files); err != nil {
+// fill completes the tree streamed into root: its manifest, listing made,
+// then the marker, last.
+func (o *output) fill(root string, made manifest, records int) error {
+	checkpoint("written")
+	if err := writeFile(filepath.Join(root, ManifestName), made.encode()); err != nil {
 		return err
 	}
-	checkpoint("written")
 	marker := fmt.Sprintf("%srecords: %d\n", markerText, records)
 	if err := writeFile(filepath.Join(root, Marker), []byte(marker)); err != nil {
 		return err
@@ -350,31 +351,20 @@ func (o *output) fill(root string, files Files, records int) error {
 	return os.Chmod(root, 0o755) // MkdirTemp makes it 0700
 }
 
-func writeTree(root string, files Files) error {
-	paths := files.Paths()
-	made := map[string]bool{}
-	for _, p := range paths {
-		if dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(p))); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			made[dir] = true
-		}
-	}
-	for i, p := range paths {
-		if err := writeFile(filepath.Join(root, filepath.FromSlash(p)), files[p]); err != nil {
-			return err
-		}
-		if i == len(paths)/2 {
-			checkpoint("writing")
-		}
-	}
-	return nil
-}
-
-// writeFile is a variable so that tests can make writes fail.
+// writeFile creates the file name, which must not exist, and writes data
+// into it. It never opens an existing file: a file of the new tree may be
+// a hard link to one of the old output, which must stay as it is. It is a
+// variable so that tests can make writes fail.
 var writeFile = func(name string, data []byte) error {
-	return os.WriteFile(name, data, 0o644)
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err2 := f.Close(); err == nil {
+		err = err2
+	}
+	return err
 }
 
 // swap puts the complete tree tmp in place of the output folder.

@@ -127,6 +127,10 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 				&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}}
 		}
 		j.p.model, j.p.assets, j.p.Updated = m, a, updated
+		if j.p.Record != nil && out.reuse(j.file, j.p.Record) { // unchanged since the last build (see pageKeys)
+			prog.pageWritten()
+			return nil
+		}
 		var b bytes.Buffer
 		if err := tmpl[j.tmpl].ExecuteTemplate(&b, "base", j.p); err != nil {
 			return fmt.Errorf("render %s: %w", j.file, err)

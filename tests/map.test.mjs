@@ -216,6 +216,49 @@ for (const site of h.sites()) {
       assert.equal(await again.evaluate(() => window.mapsite.visible().length), inCountry.length);
     });
 
+    test('a checkbox or a select runs the filters once', async (t) => {
+      const page = await openMap(t);
+      await worldView(page);
+      // Every run of the filters redraws the list: count the redraws.
+      await page.evaluate(() => {
+        window.listRedraws = 0;
+        new MutationObserver((ms) => { if (ms.some((m) => m.removedNodes.length)) window.listRedraws++; })
+          .observe(document.getElementById('record-list'), { childList: true });
+      });
+      const redraws = async (act) => {
+        await page.evaluate(() => { window.listRedraws = 0; });
+        await act();
+        await page.waitForTimeout(300);
+        return page.evaluate(() => window.listRedraws);
+      };
+      assert.equal(await redraws(() => page.locator('input[name="layer"]').first().click()), 1, 'layer checkbox');
+      assert.equal(await redraws(() => page.locator('#links').click()), 1, 'links checkbox');
+      assert.equal(await redraws(() => page.locator('#country').selectOption(features[0].properties.country)), 1, 'country select');
+    });
+
+    test('search finds words of the summaries, which load on the first search', async (t) => {
+      const page = await openMap(t);
+      const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').toLowerCase();
+      const textOf = (p) => fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(' '), p.summary, p.perpetrator].join(' '));
+      const head = (p) => fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(' '), p.perpetrator].join(' '));
+      // A word of a summary that no title, place, tag or perpetrator holds.
+      let word = null;
+      for (const f of features) {
+        word = fold(f.properties.summary).split(/[^a-z]+/).find((w) => w.length >= 6 && features.every((g) => !head(g.properties).includes(w)));
+        if (word) break;
+      }
+      assert.ok(word, 'a word found only in summaries');
+      const want = features.filter((f) => textOf(f.properties).includes(word)).map((f) => f.id).sort();
+      assert.ok(want.length >= 1);
+      await page.locator('#q').fill(word);
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, want.length);
+      assert.deepEqual((await page.evaluate(() => window.mapsite.visible())).sort(), want);
+      // The same search from a shared link.
+      const again = await openMap(t, `#q=${encodeURIComponent(word)}`);
+      await again.waitForFunction((n) => window.mapsite.visible().length === n, want.length);
+      assert.deepEqual((await again.evaluate(() => window.mapsite.visible())).sort(), want);
+    });
+
     test('keyboard: Tab to a list entry, Enter opens its popup', async (t) => {
       const page = await openMap(t, '', { reducedMotion: 'no-preference' });
       await worldView(page);

@@ -1,0 +1,284 @@
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/templates"
+)
+
+// Incremental builds. A record page is rendered again only when its input
+// key changes: a hash of everything the page shows. The key is made of
+//
+//   - the site's key (siteKey): the binary, the site's own templates, the
+//     decoded site.toml, the base URL, the build's date, and every asset
+//     but the map data (whose name changes with every record), including
+//     the base map's label scripts, from which the locators are drawn;
+//   - the record's own fields and where it was placed (recordDigest);
+//   - the same of the records the page links to: its neighbours in time
+//     (prev and next) and its related records, in the order shown.
+//
+// With templates of its own, a page may show anything of the site: the
+// site's key then also covers every record, so a change to any record
+// renders every page again (the slower path README promises overrides).
+//
+// What the bundled templates show of a record page is listed here; a
+// template that shows more of the model must add it to the key.
+// TestIncrementalEqualsFull, which compares incremental builds with full
+// ones after random edits, catches a key that misses something.
+
+// digest is a content or input hash: SHA-256, cut to 128 bits.
+type digest [16]byte
+
+func sum(b []byte) digest {
+	s := sha256.Sum256(b)
+	return digest(s[:16])
+}
+
+// keyVersion changes when what a key covers changes, so that an output
+// made by another version is never trusted.
+const keyVersion = "mapsite page key 1"
+
+// pageKeys gives the input key of every record page of one build.
+type pageKeys struct {
+	site    digest
+	index   map[*recordView]int
+	records []*recordView
+	once    []sync.Once
+	digests []digest
+}
+
+// newPageKeys prepares the keys of m's record pages. templates is the
+// digest of the site's templates/ folder (see templatesDigest), taken
+// before the templates were read.
+func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updated time.Time) *pageKeys {
+	k := &pageKeys{
+		index:   make(map[*recordView]int, len(m.Records)),
+		records: m.Records,
+		once:    make([]sync.Once, len(m.Records)),
+		digests: make([]digest, len(m.Records)),
+	}
+	for i, rv := range m.Records {
+		k.index[rv] = i
+	}
+	h := sha256.New()
+	io.WriteString(h, keyVersion+"\n")
+	bin := binaryDigest()
+	h.Write(bin[:])
+	h.Write(templates[:])
+	fmt.Fprintf(h, "%#v\n%q\n%d\n", *m.Config, m.BaseURL, updated.UnixNano())
+	// Every asset but the map data: names, inline values and bytes.
+	names := make([]string, 0, len(a.byName))
+	for name := range a.byName {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	skip := map[string]bool{}
+	for _, name := range names {
+		x := a.byName[name]
+		if name == "data.js" && !overridden {
+			skip[x.Path] = true
+			continue
+		}
+		fmt.Fprintf(h, "%q %q %q %q %q\n", name, x.Path, x.DataURI, x.CSS, x.Hash)
+	}
+	street := filepath.ToSlash(m.Config.Map.Basemap)
+	for _, p := range a.files.Paths() {
+		if skip[p] || p == street { // the street map is fetched by the map page only
+			continue
+		}
+		d := sum(a.files[p])
+		fmt.Fprintf(h, "%q %x\n", p, d)
+	}
+	if overridden {
+		parallel(len(m.Records), func(i int) error { k.digest(i); return nil })
+		for i := range m.Records {
+			h.Write(k.digests[i][:])
+		}
+	}
+	copy(k.site[:], h.Sum(nil))
+	return k
+}
+
+// digest returns the digest of the i-th record, made once.
+func (k *pageKeys) digest(i int) digest {
+	k.once[i].Do(func() { k.digests[i] = recordDigest(k.records[i].Record) })
+	return k.digests[i]
+}
+
+// key returns the input key of rv's page. It may be called from several
+// goroutines.
+func (k *pageKeys) key(rv *recordView) digest {
+	var b []byte
+	b = append(b, k.site[:]...)
+	d := k.digest(k.index[rv])
+	b = append(b, d[:]...)
+	for _, other := range []*recordView{rv.Prev, rv.Next} {
+		b = append(b, '|')
+		if other != nil {
+			d := k.digest(k.index[other])
+			b = append(b, d[:]...)
+		}
+	}
+	b = append(b, '|')
+	for _, other := range rv.RelatedRecords {
+		d := k.digest(k.index[other])
+		b = append(b, d[:]...)
+	}
+	return sum(b)
+}
+
+// recordDigest hashes every field of a record that a page may show, and
+// where it was placed: all but File and Line, which only messages use.
+// TestRecordDigestCoversEveryField fails when a field is added to
+// incident.Record and not here.
+func recordDigest(r *incident.Record) digest {
+	var e keyEncoder
+	e.str(r.ID)
+	e.str(r.Layer)
+	e.date(r.Date)
+	e.str(r.Title)
+	e.str(r.Place)
+	e.str(r.Country)
+	if r.Coordinates != nil {
+		e.num(1)
+		e.float(r.Coordinates[0])
+		e.float(r.Coordinates[1])
+	} else {
+		e.num(0)
+	}
+	for _, name := range incident.CountFields {
+		c := r.Counts.Get(name)
+		if c.IsSet() {
+			e.num(1)
+		} else {
+			e.num(0)
+		}
+		e.str(c.Qualifier)
+		e.num(int64(c.N))
+		e.num(int64(c.Max))
+		e.str(c.String())
+	}
+	e.str(r.Note)
+	e.str(r.Attribution)
+	e.str(r.Perpetrator)
+	e.str(r.Summary)
+	e.strs(r.Related)
+	e.strs(r.Tags)
+	e.num(int64(len(r.Sources)))
+	for _, s := range r.Sources {
+		e.str(s.Title)
+		e.str(s.URL)
+		e.date(s.Published)
+	}
+	l := r.Location
+	e.float(l.Lon)
+	e.float(l.Lat)
+	e.num(int64(l.Precision))
+	e.str(l.PlaceID)
+	e.str(l.Matched)
+	if l.Explicit {
+		e.num(1)
+	} else {
+		e.num(0)
+	}
+	return sum(e.b)
+}
+
+// keyEncoder writes values unambiguously: every string with its length.
+type keyEncoder struct{ b []byte }
+
+func (e *keyEncoder) num(n int64) { e.b = binary.AppendVarint(e.b, n) }
+func (e *keyEncoder) float(f float64) {
+	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f))
+}
+func (e *keyEncoder) str(s string) {
+	e.num(int64(len(s)))
+	e.b = append(e.b, s...)
+}
+func (e *keyEncoder) strs(ss []string) {
+	e.num(int64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+func (e *keyEncoder) date(d incident.Date) {
+	e.str(d.ISO())
+	e.str(d.String())
+	e.num(d.Start.UnixNano())
+	e.num(d.End.UnixNano())
+	e.num(int64(d.Precision))
+	if d.Span {
+		e.num(1)
+	} else {
+		e.num(0)
+	}
+}
+
+// templatesDigest hashes the site's templates/ folder, names and bytes,
+// and reports whether the site has templates of its own, other than the
+// built-in ones. It is taken
+// before the templates are read, so that an edit made meanwhile changes
+// the next build's key rather than hiding behind this one's.
+func templatesDigest(siteDir string) (digest, bool) {
+	h := sha256.New()
+	own := false
+	root := filepath.Join(siteDir, "templates")
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			// Unreadable now: a key that matches nothing.
+			fmt.Fprintf(h, "%q unreadable %d\n", rel, time.Now().UnixNano())
+			own = true
+			return nil
+		}
+		// A file the same as the built-in template of its name is no
+		// override (the seed site keeps copies of them).
+		if builtin, err := fs.ReadFile(templates.FS, filepath.ToSlash(rel)); err != nil || !bytes.Equal(builtin, b) {
+			own = true
+		}
+		d2 := sum(b)
+		fmt.Fprintf(h, "%q %x\n", filepath.ToSlash(rel), d2)
+		return nil
+	})
+	var d digest
+	copy(d[:], h.Sum(nil))
+	return d, own
+}
+
+// binaryDigest is the digest of the running program, read once: a new
+// binary may render any page differently. When the program cannot be
+// read, it is random, so that nothing is reused.
+var binaryDigest = sync.OnceValue(func() digest {
+	var d digest
+	exe, err := os.Executable()
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(exe); err == nil {
+			h := sha256.New()
+			_, err = io.Copy(h, f)
+			f.Close()
+			copy(d[:], h.Sum(nil))
+		}
+	}
+	if err != nil {
+		binary.LittleEndian.PutUint64(d[:], uint64(time.Now().UnixNano()))
+		binary.LittleEndian.PutUint64(d[8:], uint64(os.Getpid()))
+	}
+	return d
+})

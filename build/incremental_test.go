@@ -1,0 +1,336 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/synth"
+)
+
+// edit is one change to a synthetic site, as an analyst would make it.
+type edit struct {
+	name  string
+	apply func(e *editor)
+}
+
+// editor holds a synthetic site being edited: its records and site.toml.
+type editor struct {
+	rng   *rand.Rand
+	recs  []synth.Record
+	cfg   []byte
+	pool  *synth.PlacePool
+	added int
+}
+
+func (e *editor) pick() *synth.Record { return &e.recs[e.rng.IntN(len(e.recs))] }
+
+var edits = []edit{
+	{"title", func(e *editor) {
+		r := e.pick()
+		r.Title = fmt.Sprintf("An edited title <%d> & more", e.rng.IntN(1000))
+	}},
+	{"summary", func(e *editor) {
+		r := e.pick()
+		r.Summary += fmt.Sprintf("\n\nA new paragraph %d.", e.rng.IntN(1000))
+	}},
+	{"date", func(e *editor) {
+		// A day date anywhere in the range: the record moves in time
+		// order, and the build's date may change.
+		r := e.pick()
+		r.Start = fmt.Sprintf("%04d-%02d-%02d", 1990+e.rng.IntN(36), 1+e.rng.IntN(12), 1+e.rng.IntN(28))
+		r.Date = r.Start
+	}},
+	{"new record", func(e *editor) {
+		e.added++
+		r := synth.Generate(1, uint64(1000+e.added), e.pool)[0]
+		r.ID = fmt.Sprintf("new-%d", e.added)
+		i := e.rng.IntN(len(e.recs) + 1)
+		e.recs = slices.Insert(e.recs, i, r)
+	}},
+	{"deleted record", func(e *editor) {
+		i := e.rng.IntN(len(e.recs))
+		id := e.recs[i].ID
+		e.recs = slices.Delete(e.recs, i, i+1)
+		for j := range e.recs {
+			e.recs[j].Related = slices.DeleteFunc(e.recs[j].Related, func(s string) bool { return s == id })
+		}
+	}},
+	{"related", func(e *editor) {
+		a, b := e.pick(), e.pick()
+		if a.ID != b.ID {
+			a.Related = []string{b.ID}
+		}
+	}},
+	{"place", func(e *editor) {
+		// Another record's place: the point moves, and the labels near
+		// the records may change.
+		a, b := e.pick(), e.pick()
+		a.Place, a.Coords = b.Place, b.Coords
+	}},
+	{"layer", func(e *editor) {
+		r := e.pick()
+		r.Layer = []string{"attack", "arrest", "plot", "threat", "network"}[e.rng.IntN(5)]
+	}},
+	{"site.toml", func(e *editor) {
+		re := regexp.MustCompile(`(?m)^title\s*=\s*"([^"]*)"`)
+		e.cfg = re.ReplaceAll(e.cfg, []byte(fmt.Sprintf(`title = "Edited site %d"`, e.rng.IntN(1000))))
+	}},
+	{"nothing", func(e *editor) {}},
+}
+
+// TestIncrementalEqualsFull applies a seeded random sequence of edits to a
+// synthetic site and, after each, builds it incrementally into the same
+// output folder, renders it with a Renderer (as mapsite serve does), and
+// builds it cold into a new folder: every file, paths and bytes, must be
+// the same in all three, the manifests included.
+func TestIncrementalEqualsFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few dozen builds")
+	}
+	pool, err := synth.LoadPlaces("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := uint64(1)
+	if s := os.Getenv("MAPSITE_EDIT_SEED"); s != "" {
+		fmt.Sscan(s, &seed)
+	}
+	t.Logf("edit seed %d (MAPSITE_EDIT_SEED=n tries another)", seed)
+	e := &editor{rng: rand.New(rand.NewPCG(seed, 7)), recs: synth.Generate(80, 1, pool), cfg: cfg, pool: pool}
+	tmp := t.TempDir()
+	siteDir, out := filepath.Join(tmp, "site"), filepath.Join(tmp, "public")
+	if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := Build(ctx, Options{SiteDir: siteDir, OutDir: out}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewRenderer(Options{SiteDir: siteDir})
+	if _, _, err := r.Render(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Every kind of edit once, in a random order, then random ones.
+	order := e.rng.Perm(len(edits))
+	for range 3 {
+		order = append(order, e.rng.IntN(len(edits)))
+	}
+	for step, k := range order {
+		ed := edits[k]
+		ed.apply(e)
+		if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Build(ctx, Options{SiteDir: siteDir, OutDir: out})
+		if err != nil {
+			t.Fatalf("step %d (%s): incremental build: %v", step, ed.name, err)
+		}
+		cold := filepath.Join(tmp, fmt.Sprintf("cold-%d", step))
+		if _, err := Build(ctx, Options{SiteDir: siteDir, OutDir: cold}); err != nil {
+			t.Fatalf("step %d (%s): cold build: %v", step, ed.name, err)
+		}
+		want := readTree(t, cold)
+		compareTrees(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), want, readTree(t, out))
+		files, srep, err := r.Render(ctx)
+		if err != nil {
+			t.Fatalf("step %d (%s): Renderer: %v", step, ed.name, err)
+		}
+		delete(want, Marker)
+		delete(want, ManifestName)
+		compareTrees(t, fmt.Sprintf("step %d (%s): Renderer", step, ed.name), want, files)
+		t.Logf("step %d (%s): build took %d of %d files from the last, Renderer %d pages of %d", step, ed.name, rep.Reused, rep.Files, srep.Reused, srep.Pages)
+		if rep.Reused == 0 {
+			t.Errorf("step %d (%s): the build took nothing from the last", step, ed.name)
+		}
+		// A new text renders the record's page, its neighbours' and
+		// related records' pages, and the four others, no more.
+		if again := srep.Pages - srep.Reused; (ed.name == "title" || ed.name == "summary") && again > 12 {
+			t.Errorf("step %d (%s): the Renderer rendered %d pages again", step, ed.name, again)
+		}
+		os.RemoveAll(cold)
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+}
+
+// compareTrees reports every path missing, extra or different in got.
+func compareTrees(t *testing.T, what string, want, got map[string][]byte) {
+	t.Helper()
+	n := 0
+	for p, b := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s is missing", what, p)
+		case !bytes.Equal(g, b):
+			t.Errorf("%s: %s differs from a full build's", what, p)
+		default:
+			continue
+		}
+		if n++; n > 10 {
+			t.Fatalf("%s: and more", what)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s: %s is not in a full build", what, p)
+		}
+	}
+}
+
+// TestUnchangedRebuildLinksEverything: a second build of the same site
+// renders no record page and writes every file of the output as a link to
+// the previous one's, leaving the old output as it was.
+func TestUnchangedRebuildLinksEverything(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	first := buildTo(t, fixture, out)
+	if first.Reused != 0 {
+		t.Errorf("first build reused %d files", first.Reused)
+	}
+	before := readTree(t, out)
+	rep := buildTo(t, fixture, out)
+	// Every file but the manifest and the marker, which are written anew.
+	if want := len(before) - 2; rep.Reused != want || rep.Files != want {
+		t.Errorf("second build reused %d of %d files, want all %d", rep.Reused, rep.Files, want)
+	}
+	assertSameTree(t, before, readTree(t, out))
+}
+
+// TestReusedFilesAreNotWrittenThrough: a file taken from the previous
+// output shares its inode while both exist; the build must create every
+// file it writes anew, never open an existing one, so that a failed build
+// leaves the old output exactly as it was.
+func TestReusedFilesAreNotWrittenThrough(t *testing.T) {
+	siteDir := copySite(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, siteDir, out)
+	before := readTree(t, out)
+	src, _ := os.ReadFile(filepath.Join(siteDir, "data", "records.toml"))
+	os.WriteFile(filepath.Join(siteDir, "data", "records.toml"), bytes.Replace(src, []byte("A day-precision attack"), []byte("An edited attack"), 1), 0o644)
+	// The build fails at its marker, after every other file is made.
+	orig := writeFile
+	writeFile = func(name string, data []byte) error {
+		if filepath.Base(name) == Marker {
+			return fmt.Errorf("disk full")
+		}
+		return orig(name, data)
+	}
+	_, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: out})
+	writeFile = orig
+	if err == nil {
+		t.Fatal("Build with a failing marker write succeeded")
+	}
+	assertSameTree(t, before, readTree(t, out))
+}
+
+// TestManifestRoundTrip: a manifest reads back as written, and a damaged
+// one is refused.
+func TestManifestRoundTrip(t *testing.T) {
+	m := manifest{
+		"index.html":             {sum: sum([]byte("a")), size: 1},
+		"incidents/x/index.html": {sum: sum([]byte("b")), size: 2, key: sum([]byte("k")), keyed: true},
+		"odd name/with space.js": {sum: sum(nil), size: 0},
+	}
+	got, err := decodeManifest(m.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Errorf("decodeManifest(encode(m)) = %v, want %v", got, m)
+	}
+	for _, bad := range []string{"", "mapsite manifest; other\n", manifestHeader + "00 1 - x\n", manifestHeader + fmt.Sprintf("%x 1 - x", sum(nil))} {
+		if _, err := decodeManifest([]byte(bad)); err == nil {
+			t.Errorf("decodeManifest(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestRecordDigestCoversEveryField changes each field of a record, one at
+// a time, and checks that the record's digest changes: a field added to
+// incident.Record must be added to recordDigest.
+func TestRecordDigestCoversEveryField(t *testing.T) {
+	date, _ := incident.ParseDate("2024-01-03")
+	pub, _ := incident.ParseDate("2024-04")
+	killed, _ := incident.ParseCount("at least 3")
+	r := &incident.Record{
+		ID: "x", Layer: "attack", Date: date, Title: "t", Place: "p", Country: "FR",
+		Coordinates: &[2]float64{1, 2}, Counts: incident.Counts{Killed: killed, Injured: incident.ExactCount(2), Casualties: incident.ExactCount(3),
+			Detained: incident.ExactCount(4), Arrested: incident.ExactCount(5), Deported: incident.ExactCount(6)},
+		Note: "n", Attribution: "claimed", Perpetrator: "p", Summary: "s", Related: []string{"y"}, Tags: []string{"z"},
+		Sources:  []incident.Source{{Title: "s", URL: "https://example.org/", Published: pub}},
+		Location: incident.Location{Lon: 1, Lat: 2, Precision: geo.City, PlaceID: "q", Matched: "m", Explicit: true},
+	}
+	messagesOnly := map[string]bool{".File": true, ".Line": true}
+	want := recordDigest(r)
+	checked := 0
+	var walk func(path string, v reflect.Value)
+	walk = func(path string, v reflect.Value) {
+		if messagesOnly[path] {
+			return
+		}
+		change := func(set func()) {
+			old := reflect.New(v.Type()).Elem()
+			old.Set(v)
+			set()
+			if recordDigest(r) == want {
+				t.Errorf("changing %s leaves the record's digest as it was", path)
+			}
+			v.Set(old)
+			checked++
+		}
+		switch v.Kind() {
+		case reflect.Struct:
+			if tm, ok := v.Interface().(time.Time); ok {
+				change(func() { v.Set(reflect.ValueOf(tm.Add(24 * time.Hour))) })
+				return
+			}
+			for i := range v.NumField() {
+				if f := v.Type().Field(i); f.IsExported() {
+					walk(path+"."+f.Name, v.Field(i))
+				}
+			}
+		case reflect.String:
+			change(func() { v.SetString(v.String() + "x") })
+		case reflect.Int, reflect.Int64, reflect.Int32, reflect.Int8, reflect.Int16:
+			change(func() { v.SetInt(v.Int() + 1) })
+		case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
+			change(func() { v.SetUint(v.Uint() + 1) })
+		case reflect.Float64:
+			change(func() { v.SetFloat(v.Float() + 0.5) })
+		case reflect.Bool:
+			change(func() { v.SetBool(!v.Bool()) })
+		case reflect.Pointer:
+			change(func() { v.Set(reflect.Zero(v.Type())) })
+			walk(path+"*", v.Elem())
+		case reflect.Array:
+			for i := range v.Len() {
+				walk(fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+			}
+		case reflect.Slice:
+			change(func() { v.Set(v.Slice(0, 0)) })
+			for i := range v.Len() {
+				walk(fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+			}
+		default:
+			t.Errorf("%s: a %s, which this test cannot change", path, v.Kind())
+		}
+	}
+	walk("", reflect.ValueOf(r).Elem())
+	t.Logf("%d fields checked", checked)
+}

@@ -1,0 +1,129 @@
+package build
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ManifestName is the file, beside the Marker in every output folder, that
+// lists each file of the output with the digest of its bytes and, for a
+// record page, the input key it was rendered from (see pageKeys): the next
+// build into the folder takes from it every file that would come out the
+// same. It is written just before the marker.
+const ManifestName = ".mapsite-manifest"
+
+// manifestHeader starts a manifest, with the version of the key scheme:
+// a manifest of another version is ignored, and every file made again.
+const manifestHeader = "mapsite manifest; " + keyVersion + "\n"
+
+// A manifest is what a build knows of the files of an output, by slash
+// path.
+type manifest map[string]entry
+
+type entry struct {
+	sum   digest // of the bytes
+	size  int64
+	key   digest // of the inputs, for a record page
+	keyed bool
+}
+
+// encode returns the manifest's text: the header, then a line per file,
+// sorted by path: "<sum> <size> <key or -> <path>".
+func (m manifest) encode() []byte {
+	paths := make([]string, 0, len(m))
+	for p := range m {
+		if !strings.ContainsAny(p, "\n\r") {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	b := make([]byte, 0, len(manifestHeader)+len(paths)*96)
+	b = append(b, manifestHeader...)
+	for _, p := range paths {
+		e := m[p]
+		b = hex.AppendEncode(b, e.sum[:])
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.size, 10)
+		b = append(b, ' ')
+		if e.keyed {
+			b = hex.AppendEncode(b, e.key[:])
+		} else {
+			b = append(b, '-')
+		}
+		b = append(b, ' ')
+		b = append(b, p...)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// decodeManifest reads a manifest's text.
+func decodeManifest(b []byte) (manifest, error) {
+	rest, ok := bytes.CutPrefix(b, []byte(manifestHeader))
+	if !ok {
+		return nil, errors.New("not a manifest of this version")
+	}
+	m := manifest{}
+	for len(rest) > 0 {
+		line, next, ok := bytes.Cut(rest, []byte{'\n'})
+		if !ok {
+			return nil, errors.New("truncated")
+		}
+		rest = next
+		f := strings.SplitN(string(line), " ", 4)
+		if len(f) != 4 || f[3] == "" {
+			return nil, fmt.Errorf("bad line %q", line)
+		}
+		var e entry
+		if err := decodeDigest(f[0], &e.sum); err != nil {
+			return nil, err
+		}
+		size, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil || size < 0 {
+			return nil, fmt.Errorf("bad size in %q", line)
+		}
+		e.size = size
+		if f[2] != "-" {
+			if err := decodeDigest(f[2], &e.key); err != nil {
+				return nil, err
+			}
+			e.keyed = true
+		}
+		m[f[3]] = e
+	}
+	return m, nil
+}
+
+func decodeDigest(s string, d *digest) error {
+	if len(s) != 2*len(d) {
+		return fmt.Errorf("bad digest %q", s)
+	}
+	_, err := hex.Decode(d[:], []byte(s))
+	return err
+}
+
+// previous returns the manifest of the output folder as it is, or nil
+// when it has none that this build can trust: no marker (not a whole
+// output), no manifest, or one of another version.
+func (o *output) previous() manifest {
+	if _, err := os.Lstat(filepath.Join(o.dir, Marker)); err != nil {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(o.dir, ManifestName))
+	if err != nil {
+		return nil
+	}
+	m, err := decodeManifest(b)
+	if err != nil {
+		fmt.Fprintf(o.log, "ignoring %s in %s (%v): every file is made again\n", ManifestName, o.name, err)
+		return nil
+	}
+	return m
+}

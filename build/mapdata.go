@@ -1,0 +1,340 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+)
+
+// The map page's data come in three parts, all scripts, so that the map
+// works from file:// (where a page may not fetch a local file) under the
+// pages' Content Security Policy (script-src 'self'):
+//
+//   - data.js (window.MAPSITE_DATA): what the map needs before its first
+//     draw, in columns: per record its id, point, layer, date span and
+//     text, title, place, country, location precision, perpetrator,
+//     attribution and tags; the values that repeat (places, countries,
+//     dates as text, tags …) are written once, and records refer to them
+//     by number. About 120 bytes a record instead of the feature's 1.3 kB.
+//   - detail chunks (assets/records/d<k>.<hash>.js): every record's whole
+//     GeoJSON feature, the bytes of the GeoJSON files, detailChunk records
+//     a file in the data's order. The map loads one when a popup opens,
+//     and all of those it needs for a download of the filtered records.
+//   - text chunks (assets/records/s<k>.<hash>.js): the summaries, which the
+//     search box searches, textChunk records a file. The map loads them
+//     when a search is first asked for.
+//
+// A chunk's name carries the hash of its content, so a browser may cache
+// it for ever; data.js names them. assets/map-data.js is the one reader
+// of this format.
+
+// Records per chunk. A detail chunk is about 340 kB at 1.3 kB a record:
+// a popup loads one. The text chunks are loaded together, so they are
+// fewer and larger.
+const (
+	detailChunk = 256
+	textChunk   = 4096
+)
+
+// mapData is the map page's data: data.js and the chunk files it names.
+type mapData struct {
+	script []byte // data.js
+	chunks Files  // by path in the output, e.g. "assets/records/d0.1a2b3c4d5e.js"
+}
+
+// mapData writes the map's data: data.js and its chunks (see above).
+// Records are in the model's order (date, then id); the bytes depend only
+// on the model.
+func (m *model) mapData() mapData {
+	features := m.features()
+	out := mapData{chunks: Files{}}
+	var details, texts []string
+	for k := 0; k*detailChunk < len(m.Records); k++ {
+		lo, hi := k*detailChunk, min((k+1)*detailChunk, len(m.Records))
+		n := 64
+		for _, f := range features[lo:hi] {
+			n += len(f) + 1
+		}
+		b := make([]byte, 0, n)
+		for i, f := range features[lo:hi] {
+			b = append(b, ","[:min(i, 1)]...)
+			b = append(b, f...)
+		}
+		details = append(details, out.addChunk("d"+strconv.Itoa(k), b))
+	}
+	for k := 0; k*textChunk < len(m.Records); k++ {
+		lo, hi := k*textChunk, min((k+1)*textChunk, len(m.Records))
+		var b []byte
+		for i, rv := range m.Records[lo:hi] {
+			b = append(b, ","[:min(i, 1)]...)
+			b = appendString(b, rv.Summary)
+		}
+		texts = append(texts, out.addChunk("s"+strconv.Itoa(k), b))
+	}
+
+	b := make([]byte, 0, 4096+160*len(m.Records))
+	b = append(b, "window.MAPSITE_DATA={"...)
+	b = m.appendMapConfig(b)
+	b = append(b, `,"records":`...)
+	b = m.appendColumns(b)
+	b = append(b, `,"links":`...)
+	b = m.appendLinks(b)
+	b = append(b, `,"details":{"size":`...)
+	b = strconv.AppendInt(b, detailChunk, 10)
+	b = append(b, `,"files":`...)
+	b = appendStrings(b, details)
+	b = append(b, `},"texts":{"size":`...)
+	b = strconv.AppendInt(b, textChunk, 10)
+	b = append(b, `,"files":`...)
+	b = appendStrings(b, texts)
+	out.script = append(b, "}};\n"...)
+	return out
+}
+
+// addChunk adds a chunk script that hands the JSON array items to the
+// map under key, and returns its name relative to assets/.
+func (d *mapData) addChunk(key string, items []byte) string {
+	b := make([]byte, 0, len(items)+80)
+	b = append(b, "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})["...)
+	b = appendString(b, key)
+	b = append(b, "]=["...)
+	b = append(b, items...)
+	b = append(b, "];\n"...)
+	sum := sha256.Sum256(b)
+	name := "records/" + key + "." + hex.EncodeToString(sum[:])[:10] + ".js"
+	d.chunks["assets/"+name] = b
+	return name
+}
+
+// appendMapConfig appends the site's title, layers, attribution
+// vocabulary, tile servers and initial view, as object members.
+func (m *model) appendMapConfig(b []byte) []byte {
+	b = append(b, `"title":`...)
+	b = appendString(b, m.Config.Title)
+	b = append(b, `,"layers":[`...)
+	for i, l := range m.Layers {
+		sym := l.Symbol
+		if sym == "" {
+			sym = "circle"
+		}
+		b = append(b, ","[:min(i, 1)]...)
+		b = append(b, `{"key":`...)
+		b = appendString(b, l.Key)
+		b = append(b, `,"name":`...)
+		b = appendString(b, l.Name)
+		if l.Description != "" {
+			b = append(b, `,"description":`...)
+			b = appendString(b, l.Description)
+		}
+		b = append(b, `,"color":`...)
+		b = appendString(b, l.Color)
+		b = append(b, `,"symbol":`...)
+		b = appendString(b, sym)
+		b = append(b, `,"count":`...)
+		b = strconv.AppendInt(b, int64(l.Count), 10)
+		b = append(b, '}')
+	}
+	b = append(b, `],"attributions":[`...)
+	for i, a := range m.Config.Attributions {
+		b = append(b, ","[:min(i, 1)]...)
+		b = append(b, `{"key":`...)
+		b = appendString(b, a.Key)
+		b = append(b, `,"label":`...)
+		b = appendString(b, a.Label)
+		b = append(b, '}')
+	}
+	b = append(b, `],"tiles":[`...)
+	for i, t := range m.Config.Map.Tiles {
+		b = append(b, ","[:min(i, 1)]...)
+		b = append(b, `{"name":`...)
+		b = appendString(b, t.Name)
+		b = append(b, `,"url":`...)
+		b = appendString(b, t.URL)
+		b = append(b, `,"attribution":`...)
+		b = appendString(b, t.Attribution)
+		if t.MaxZoom != 0 {
+			b = append(b, `,"max_zoom":`...)
+			b = strconv.AppendInt(b, int64(t.MaxZoom), 10)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if c := m.Config.Map.Center; c != [2]float64{} {
+		b = append(b, `,"center":[`...)
+		b = appendFloat(b, c[0])
+		b = append(b, ',')
+		b = appendFloat(b, c[1])
+		b = append(b, ']')
+	}
+	if z := m.Config.Map.Zoom; z != 0 {
+		b = append(b, `,"zoom":`...)
+		b = strconv.AppendInt(b, int64(z), 10)
+	}
+	return b
+}
+
+// dict is a column of values that repeat: each value once, in the order
+// first met, and per record its number.
+type dict struct {
+	index  map[string]int
+	values []string
+	refs   []int
+}
+
+func newDict(n int) *dict { return &dict{index: map[string]int{}, refs: make([]int, 0, n)} }
+
+func (d *dict) ref(v string) int {
+	i, ok := d.index[v]
+	if !ok {
+		i = len(d.values)
+		d.index[v] = i
+		d.values = append(d.values, v)
+	}
+	return i
+}
+
+func (d *dict) add(v string) { d.refs = append(d.refs, d.ref(v)) }
+
+// appendTo appends the column as {"values":[…],"refs":[…]}.
+func (d *dict) appendTo(b []byte) []byte {
+	b = append(b, `{"values":`...)
+	b = appendStrings(b, d.values)
+	b = append(b, `,"refs":`...)
+	return append(appendInts(b, d.refs), '}')
+}
+
+// appendColumns appends the records as an object of columns, each an
+// array with one value per record in the model's order (or a dict of
+// them). "end" is "" where a record's span ends the day it starts.
+func (m *model) appendColumns(b []byte) []byte {
+	n := len(m.Records)
+	layerIndex := map[string]int{}
+	for i, l := range m.Layers {
+		layerIndex[l.Key] = i
+	}
+	dates, places, matched, countries, precisions := newDict(n), newDict(n), newDict(n), newDict(n), newDict(n)
+	perpetrators, attributions := newDict(n), newDict(n)
+	tags := newDict(0)
+	var countryNames []string
+	layers := make([]int, n)
+	tagRefs := make([][]int, n)
+	for i, rv := range m.Records {
+		r := rv.Record
+		layers[i] = layerIndex[r.Layer]
+		dates.add(r.Date.String())
+		places.add(r.Place)
+		matched.add(r.Location.Matched)
+		before := len(countries.values)
+		countries.add(r.Country)
+		if len(countries.values) > before {
+			countryNames = append(countryNames, rv.CountryName)
+		}
+		precisions.add(r.Location.Precision.String())
+		perpetrators.add(r.Perpetrator)
+		attributions.add(r.Attribution)
+		for _, t := range r.Tags {
+			tagRefs[i] = append(tagRefs[i], tags.ref(t))
+		}
+	}
+
+	column := func(name string) { b = append(b, ',', '"'); b = append(b, name...); b = append(b, '"', ':') }
+	b = append(b, `{"id":[`...)
+	for i, rv := range m.Records {
+		b = append(b, ","[:min(i, 1)]...)
+		b = appendString(b, rv.ID)
+	}
+	b = append(b, ']')
+	column("xy")
+	b = append(b, '[')
+	for i, rv := range m.Records {
+		pt := point(rv.Record)
+		b = append(b, ","[:min(i, 1)]...)
+		b = appendFloat(b, pt[0])
+		b = append(b, ',')
+		b = appendFloat(b, pt[1])
+	}
+	b = append(b, ']')
+	column("layer")
+	b = appendInts(b, layers)
+	column("start")
+	b = appendDates(b, m.Records, false)
+	column("end")
+	b = appendDates(b, m.Records, true)
+	column("title")
+	b = append(b, '[')
+	for i, rv := range m.Records {
+		b = append(b, ","[:min(i, 1)]...)
+		b = appendString(b, rv.Title)
+	}
+	b = append(b, ']')
+	for _, c := range []struct {
+		name string
+		d    *dict
+	}{{"date_text", dates}, {"place", places}, {"matched_place", matched}, {"country", countries},
+		{"precision", precisions}, {"perpetrator", perpetrators}, {"attribution", attributions}} {
+		column(c.name)
+		b = c.d.appendTo(b)
+	}
+	column("country_name")
+	b = appendStrings(b, countryNames)
+	column("tags")
+	b = append(b, `{"values":`...)
+	b = appendStrings(b, tags.values)
+	b = append(b, `,"refs":[`...)
+	for i, refs := range tagRefs {
+		b = append(b, ","[:min(i, 1)]...)
+		b = appendInts(b, refs)
+	}
+	return append(b, "]}}"...)
+}
+
+// appendDates appends the records' first days (or last days, "" where
+// the same as the first) as an array of ISO dates.
+func appendDates(b []byte, records []*recordView, end bool) []byte {
+	b = append(b, '[')
+	for i, rv := range records {
+		b = append(b, ","[:min(i, 1)]...)
+		d := rv.Date.Start
+		if end {
+			if rv.Date.End.Equal(d) {
+				b = append(b, `""`...)
+				continue
+			}
+			d = rv.Date.End
+		}
+		b = append(b, '"')
+		b = d.AppendFormat(b, "2006-01-02")
+		b = append(b, '"')
+	}
+	return append(b, ']')
+}
+
+// appendLinks appends the links between related records as a flat array
+// of pairs of record numbers (in the order of the records' columns), in
+// the order of layers/links.geojson.
+func (m *model) appendLinks(b []byte) []byte {
+	index := make(map[string]int, len(m.Records))
+	for i, rv := range m.Records {
+		index[rv.ID] = i
+	}
+	b = append(b, '[')
+	for i, f := range m.links() {
+		from, _ := f.Properties["from"].(string)
+		to, _ := f.Properties["to"].(string)
+		b = append(b, ","[:min(i, 1)]...)
+		b = strconv.AppendInt(b, int64(index[from]), 10)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(index[to]), 10)
+	}
+	return append(b, ']')
+}
+
+// appendInts appends a JSON array of integers.
+func appendInts(b []byte, list []int) []byte {
+	b = append(b, '[')
+	for i, n := range list {
+		b = append(b, ","[:min(i, 1)]...)
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return append(b, ']')
+}
