@@ -55,17 +55,36 @@ func (p *page) Canonical() string {
 	return p.BaseURL + p.Path
 }
 
+// templateSet is a site's page templates: each page template parsed by
+// html/template, and which of them the fast path renders instead
+// (render_fast.go): those the site leaves as built in.
+type templateSet struct {
+	html map[string]*template.Template // by page template, e.g. "record.html"
+	fast map[string]bool               // neither base.html nor the page template is overridden
+	size map[string]*atomic.Int64      // the last page's length, a guess for the next one's
+}
+
+// pageTemplates are the page templates, each parsed together with base.html.
+var pageTemplates = []string{"map.html", "table.html", "record.html", "about.html", "404.html"}
+
 // loadTemplates parses the page templates, taking any the site overrides
-// from its own templates/ folder.
-func loadTemplates(siteDir string) (map[string]*template.Template, error) {
-	read := func(name string) (string, error) {
-		if b, err := site.ReadFile(siteDir, "templates/"+name); err == nil {
-			return string(b), nil
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("templates/%s: %w", name, err)
+// from its own templates/ folder. A site's file the same as the built-in
+// one is no override (the seed site keeps the built-in templates in its
+// templates/ folder). A page whose template and base.html are both built
+// in takes the fast path; an override of base.html sends every page
+// through html/template, an override of record.html only the record pages.
+func loadTemplates(siteDir string) (*templateSet, error) {
+	read := func(name string) (src string, overridden bool, err error) {
+		builtin, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			return "", false, err
 		}
-		b, err := fs.ReadFile(templates.FS, name)
-		return string(b), err
+		if b, err := site.ReadFile(siteDir, "templates/"+name); err == nil {
+			return string(b), !bytes.Equal(b, builtin), nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", false, fmt.Errorf("templates/%s: %w", name, err)
+		}
+		return string(builtin), false, nil
 	}
 	funcs := template.FuncMap{
 		"json": func(v any) (template.JS, error) {
@@ -77,13 +96,13 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 		"title":      func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 		"css":        cssColor,
 	}
-	base, err := read("base.html")
+	base, baseOverridden, err := read("base.html")
 	if err != nil {
 		return nil, fmt.Errorf("template base.html: %w", err)
 	}
-	out := map[string]*template.Template{}
-	for _, name := range []string{"map.html", "table.html", "record.html", "about.html", "404.html"} {
-		src, err := read(name)
+	set := &templateSet{html: map[string]*template.Template{}, fast: map[string]bool{}, size: map[string]*atomic.Int64{}}
+	for _, name := range pageTemplates {
+		src, overridden, err := read(name)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
@@ -95,14 +114,37 @@ func loadTemplates(siteDir string) (map[string]*template.Template, error) {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
 		compactTemplates(t)
-		out[name] = t
+		set.html[name] = t
+		set.fast[name] = !baseOverridden && !overridden
+		set.size[name] = new(atomic.Int64)
 	}
-	return out, nil
+	return set, nil
+}
+
+// render renders the page p with the page template name: on the fast
+// path when the site leaves it as built in, else with html/template.
+func (ts *templateSet) render(name string, p *page) ([]byte, error) {
+	size := ts.size[name]
+	var b []byte
+	if ts.fast[name] {
+		var err error
+		if b, err = renderFast(p, int(size.Load())+512); err != nil {
+			return nil, err
+		}
+	} else {
+		buf := bytes.NewBuffer(make([]byte, 0, int(size.Load())+512))
+		if err := ts.html[name].ExecuteTemplate(buf, "base", p); err != nil {
+			return nil, err
+		}
+		b = buf.Bytes()
+	}
+	size.Store(int64(len(b)))
+	return b, nil
 }
 
 // pages renders every HTML page and puts it into out as soon as it is
 // rendered, on every core; it returns the number of pages.
-func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated time.Time, out sink, prog *progress) (int, error) {
+func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress) (int, error) {
 	type job struct {
 		file, tmpl string
 		p          *page
@@ -131,12 +173,12 @@ func (m *model) pages(tmpl map[string]*template.Template, a *assetSet, updated t
 			prog.pageWritten()
 			return nil
 		}
-		var b bytes.Buffer
-		if err := tmpl[j.tmpl].ExecuteTemplate(&b, "base", j.p); err != nil {
+		b, err := tmpl.render(j.tmpl, j.p)
+		if err != nil {
 			return fmt.Errorf("render %s: %w", j.file, err)
 		}
 		prog.pageWritten()
-		return out.put(j.file, b.Bytes())
+		return out.put(j.file, b)
 	})
 	return n, err
 }

@@ -1,0 +1,123 @@
+package build
+
+import "strings"
+
+// The escapers of the fast render path (render_fast.go). Each does, byte
+// for byte, what html/template does to a plain string in the same place,
+// so that both paths write the same pages; TestEscapersMatchHTMLTemplate
+// and FuzzEscapers compare them with html/template itself.
+
+// appendHTML escapes s for HTML text, a quoted attribute value or RCDATA
+// (<title>): html/template's htmlEscaper, attrEscaper and rcdataEscaper,
+// which share one table for plain strings. Every byte it replaces is
+// ASCII, which no byte of a multi-byte UTF-8 sequence is, so a byte loop
+// does what html/template's rune loop does, invalid UTF-8 included.
+func appendHTML(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case 0:
+			repl = "\uFFFD"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, repl...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
+
+// appendURL writes s as the start of a URL attribute value (href, src):
+// html/template's urlFilter, urlNormalizer and attrEscaper. A URL whose
+// scheme is not http, https or mailto becomes "#ZgotmplZ", so no value
+// from the data can make a javascript: link.
+func appendURL(b []byte, s string) []byte {
+	if !isSafeURL(s) {
+		return append(b, "#ZgotmplZ"...)
+	}
+	return appendURLRest(b, s)
+}
+
+// isSafeURL is html/template's test: a URL with a scheme must be http,
+// https or mailto (a colon after a slash is no scheme).
+func isSafeURL(s string) bool {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") {
+		return strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https") || strings.EqualFold(scheme, "mailto")
+	}
+	return true
+}
+
+// appendURLRest writes s inside a URL attribute value, after its start and
+// before any '?' or '#': html/template's urlNormalizer then attrEscaper.
+// What a URL may hold stays (valid %-escapes too); every other byte is
+// %-escaped; '&' and '+' are then escaped for the attribute.
+func appendURLRest(b []byte, s string) []byte {
+	return appendURLBytes(b, s, true)
+}
+
+// appendURLPart writes s into a URL's query or fragment: html/template's
+// urlEscaper then attrEscaper (everything but letters, digits and "-._~"
+// is %-escaped).
+func appendURLPart(b []byte, s string) []byte {
+	return appendURLBytes(b, s, false)
+}
+
+const lowerHex = "0123456789abcdef"
+
+// appendURLBytes is html/template's processURLOnto followed by its
+// attribute escaper, which, on its output, only touches '&' and '+'.
+func appendURLBytes(b []byte, s string, norm bool) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '!', '#', '$', '*', ',', '/', ':', ';', '=', '?', '@', '[', ']':
+			if norm {
+				b = append(b, c)
+				continue
+			}
+		case '&':
+			if norm {
+				b = append(b, "&amp;"...)
+				continue
+			}
+		case '+':
+			if norm {
+				b = append(b, "&#43;"...)
+				continue
+			}
+		case '-', '.', '_', '~':
+			b = append(b, c)
+			continue
+		case '%':
+			if norm && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+				b = append(b, c)
+				continue
+			}
+		default:
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				b = append(b, c)
+				continue
+			}
+		}
+		b = append(b, '%', lowerHex[c>>4], lowerHex[c&15])
+	}
+	return b
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}

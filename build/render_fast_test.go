@@ -1,0 +1,312 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
+	"github.com/mapsite/mapsite/templates"
+)
+
+// withTemplateOverrides copies a site's site.toml and data/ into a new
+// folder and gives it, as its own templates/, every built-in template
+// with a template comment added: overrides that change no page, but send
+// every page through html/template.
+func withTemplateOverrides(t *testing.T, siteDir string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"site.toml", "data"} {
+		err := filepath.WalkDir(filepath.Join(siteDir, name), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(siteDir, p)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755)
+			return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "templates"), 0o755)
+	for _, name := range append([]string{"base.html"}, pageTemplates...) {
+		b, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(b, "{{/* overridden */}}\n"...)
+		if err := os.WriteFile(filepath.Join(dir, "templates", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestFastPathMatchesTemplates renders sites with the built-in templates
+// (the fast path) and again with every template overridden by an
+// equivalent one (html/template), and wants every file, every page above
+// all, the same byte for byte: the seed site, the hostile site (a payload
+// in every text field), the build fixture with a base URL, and a
+// synthetic site of every date precision, count form and place precision.
+func TestFastPathMatchesTemplates(t *testing.T) {
+	synthDir := filepath.Join(t.TempDir(), "synth")
+	if _, err := synth.Site("..", synthDir, 300, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, dir, baseURL string
+	}{
+		{"seed", "..", ""},
+		{"hostile", "../testdata/hostile", ""},
+		{"fixture", fixture, "https://example.org/a+b/x'y/"},
+		{"synth", synthDir, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, err := loadTemplates(tc.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range pageTemplates {
+				if !ts.fast[name] {
+					t.Fatalf("%s does not take the fast path for %s", tc.dir, name)
+				}
+			}
+			fast, _, err := Render(context.Background(), Options{SiteDir: tc.dir, BaseURL: tc.baseURL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slowDir := withTemplateOverrides(t, tc.dir)
+			if ts, err := loadTemplates(slowDir); err != nil || ts.fast["record.html"] {
+				t.Fatalf("the overridden templates take the fast path (%v)", err)
+			}
+			slow, _, err := Render(context.Background(), Options{SiteDir: slowDir, BaseURL: tc.baseURL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := 0
+			for p, want := range slow {
+				got, ok := fast[p]
+				switch {
+				case !ok:
+					t.Errorf("%s: only html/template writes it", p)
+				case !bytes.Equal(got, want):
+					t.Errorf("%s differs from html/template's:\n%s", p, firstDifference(got, want))
+				}
+				if strings.HasSuffix(p, ".html") {
+					pages++
+				}
+			}
+			if len(fast) != len(slow) {
+				t.Errorf("%d files on the fast path, %d with html/template", len(fast), len(slow))
+			}
+			if pages < 5 {
+				t.Errorf("only %d pages compared", pages)
+			}
+		})
+	}
+}
+
+// firstDifference shows where two pages part.
+func firstDifference(got, want []byte) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(0, i-80)
+	return "fast:          …" + string(got[from:min(len(got), i+80)]) + "…\nhtml/template: …" + string(want[from:min(len(want), i+80)]) + "…"
+}
+
+// TestOverrideTakesTemplatePath checks which pages an override sends
+// through html/template: an override of record.html the record pages only,
+// of base.html every page; and that a site's file equal to the built-in
+// one is no override.
+func TestOverrideTakesTemplatePath(t *testing.T) {
+	for _, tc := range []struct {
+		template string
+		marked   []string // pages that must show the override
+		unmarked []string
+	}{
+		{"record.html", []string{"incidents/kerman-2024-01-03/index.html"}, []string{"index.html", "incidents/index.html", "about/index.html", "404.html"}},
+		{"table.html", []string{"incidents/index.html"}, []string{"index.html", "incidents/kerman-2024-01-03/index.html"}},
+		{"base.html", []string{"index.html", "incidents/index.html", "about/index.html", "404.html", "incidents/kerman-2024-01-03/index.html"}, nil},
+	} {
+		t.Run(tc.template, func(t *testing.T) {
+			dir := copySite(t)
+			b, err := fs.ReadFile(templates.FS, tc.template)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every page template and base.html define "main" or "base";
+			// the marker goes where each page shows it.
+			marker := `<p class="override">overridden</p>`
+			src := strings.Replace(string(b), "</main>", marker+"</main>", 1)
+			if tc.template == "base.html" {
+				src = strings.Replace(string(b), "</body>", marker+"</body>", 1)
+			}
+			if src == string(b) {
+				t.Fatal("no place for the marker")
+			}
+			os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
+			os.WriteFile(filepath.Join(dir, "templates", tc.template), []byte(src), 0o644)
+			files, _, err := Render(context.Background(), Options{SiteDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range tc.marked {
+				if !bytes.Contains(files[p], []byte(marker)) {
+					t.Errorf("%s does not show the override of %s", p, tc.template)
+				}
+			}
+			for _, p := range tc.unmarked {
+				if files[p] == nil {
+					t.Errorf("no %s", p)
+				}
+				if bytes.Contains(files[p], []byte(marker)) {
+					t.Errorf("%s shows the override of %s", p, tc.template)
+				}
+			}
+		})
+	}
+	t.Run("same as built in", func(t *testing.T) {
+		dir := copySite(t)
+		os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
+		b, _ := fs.ReadFile(templates.FS, "base.html")
+		os.WriteFile(filepath.Join(dir, "templates", "base.html"), b, 0o644)
+		ts, err := loadTemplates(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range pageTemplates {
+			if !ts.fast[name] {
+				t.Errorf("%s: a copy of the built-in base.html is taken for an override", name)
+			}
+		}
+	})
+}
+
+// escaperCases are strings every escaper must treat as html/template does.
+var escaperCases = []string{
+	"", "plain", `<script>alert(1)</script>`, `" onmouseover="x`, `'single'`, "a+b=c&d",
+	"javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "vbscript:x", "data:text/html,<b>",
+	"https://example.org/a b?q=1&r=é#frag", "HTTPS://EXAMPLE.ORG/%41%zz%4", "mailto:a@b.c",
+	"/a:b", "../../incidents/x/", "%", "%4", "%41", "a%2", "\x00nul", "tab\there\nline",
+	"Başakşehir, İstanbul", "日本語 テキスト", "\xff\xfe broken utf-8 <", "`backtick` =equals",
+	"\ufdd0\uffff specials", "!#$&*+,/:;=?@[]-._~", "{{.}}", "&amp; already escaped",
+}
+
+// TestEscapersMatchHTMLTemplate compares each escaper with html/template
+// executing the same value in the same place.
+func TestEscapersMatchHTMLTemplate(t *testing.T) {
+	for _, s := range escaperCases {
+		checkEscapers(t, s)
+	}
+}
+
+// FuzzEscapers compares the escapers with html/template on any string.
+func FuzzEscapers(f *testing.F) {
+	for _, s := range escaperCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkEscapers)
+}
+
+// escaperTemplates are the places of a value in the templates, each with
+// the escaper the fast path uses there.
+var escaperTemplates = []struct {
+	src    string
+	append func([]byte, string) []byte
+	prefix string
+	suffix string
+}{
+	{`<p>{{.}}</p>`, appendHTML, "<p>", "</p>"},
+	{`<p title="{{.}}">`, appendHTML, `<p title="`, `">`},
+	{`<title>{{.}}</title>`, appendHTML, "<title>", "</title>"},
+	{`<meta name="description" content="{{.}}">`, appendHTML, `<meta name="description" content="`, `">`},
+	{`<a href="{{.}}">`, appendURL, `<a href="`, `">`},
+	{`<a href="../../{{.}}">`, appendURLRest, `<a href="../../`, `">`},
+	{`<a href="../../#id={{.}}">`, appendURLPart, `<a href="../../#id=`, `">`},
+}
+
+func checkEscapers(t *testing.T, s string) {
+	for _, et := range escaperTemplates {
+		tmpl := template.Must(template.New("").Parse(et.src))
+		var want strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		got := et.prefix + string(et.append(nil, s)) + et.suffix
+		if got != want.String() {
+			t.Errorf("%s with %q:\n got %q\nwant %q", et.src, s, got, want.String())
+		}
+	}
+}
+
+// renderSetup prepares a site's model, assets and templates as render
+// does, for the page benchmarks.
+func renderSetup(tb testing.TB, siteDir string) (*model, *assetSet, *templateSet) {
+	tb.Helper()
+	s, problems := site.Load(siteDir)
+	g, err := s.Gazetteer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	problems.Append(s.Geocode(g))
+	if err := problems.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	m := newModel(s, "")
+	a, err := collectAssets(siteDir, newMinifier(), nil) // the map data script is not timed
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := m.addBasemap(a, siteDir); err != nil {
+		tb.Fatal(err)
+	}
+	ts, err := loadTemplates(siteDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m, a, ts
+}
+
+// benchmarkRecordPages renders the record pages of 1,000 synthetic records
+// on one goroutine, on the fast path or with html/template. The pages
+// leave out their locator maps, so that only the templates are timed.
+func benchmarkRecordPages(b *testing.B, fast bool) {
+	m, a, ts := renderSetup(b, synthSite(b, 1000))
+	ts.fast["record.html"] = fast
+	m.locators = nil
+	pages := make([]*page, len(m.Records))
+	for i, rv := range m.Records {
+		pages[i] = &page{model: m, assets: a, Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for _, p := range pages {
+			out, err := ts.render("record.html", p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(out)
+		}
+	}
+	b.SetBytes(int64(n / max(1, b.N)))
+}
+
+// BenchmarkRecordPagesFast renders 1,000 record pages on the fast path.
+func BenchmarkRecordPagesFast(b *testing.B) { benchmarkRecordPages(b, true) }
+
+// BenchmarkRecordPagesTemplate renders 1,000 record pages with html/template.
+func BenchmarkRecordPagesTemplate(b *testing.B) { benchmarkRecordPages(b, false) }
