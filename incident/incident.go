@@ -4,6 +4,7 @@ package incident
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/mapsite/mapsite/geo"
 )
@@ -33,6 +34,20 @@ type Record struct {
 
 	// Location is where the geocoder (or the analyst) put the record.
 	Location Location
+}
+
+// Clone returns a copy of r that shares nothing with it that either could
+// change: its slices and its coordinates are copied too.
+func (r *Record) Clone() *Record {
+	c := *r
+	if r.Coordinates != nil {
+		xy := *r.Coordinates
+		c.Coordinates = &xy
+	}
+	c.Related = slices.Clone(r.Related)
+	c.Tags = slices.Clone(r.Tags)
+	c.Sources = slices.Clone(r.Sources)
+	return &c
 }
 
 // Counts are the figures a record may carry.

@@ -6,10 +6,10 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,6 +54,12 @@ type Site struct {
 // incomplete and must not be built. An error that is not about the data
 // (an unreadable folder) is returned as a single diagnostic too.
 func Load(dir string) (*Site, diag.List) {
+	return load(dir, nil)
+}
+
+// load is Load; with a cache, a data file whose bytes are those of the
+// cached decoding is not decoded again, and the cache is brought up to date.
+func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 	s := &Site{Dir: dir, where: map[*incident.Record]position{}, placeIDs: map[string]position{}}
 	var l diag.List
 	s.loadConfig(&l)
@@ -66,10 +72,9 @@ func Load(dir string) (*Site, diag.List) {
 	// its own, and the parts merged in file order: the result is the same
 	// as one file after the other. data/places.toml is decoded in the merge.
 	type part struct {
-		site *Site
-		src  []byte
-		err  error
-		l    diag.List
+		dec *decoded
+		src []byte
+		err error
 	}
 	parts := make([]part, len(files))
 	var next atomic.Int64
@@ -83,25 +88,46 @@ func Load(dir string) (*Site, diag.List) {
 				if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
 					continue
 				}
-				p.site = &Site{Dir: dir, where: map[*incident.Record]position{}}
-				p.site.decodeFile(files[i], p.src, &p.l)
+				if cache == nil {
+					p.dec = decodeData(dir, files[i], p.src, [32]byte{})
+				} else if sum := sha256.Sum256(p.src); cache[files[i]] != nil && cache[files[i]].sum == sum {
+					p.dec = cache[files[i]]
+				} else {
+					p.dec = decodeData(dir, files[i], p.src, sum)
+				}
 				p.src = nil
 			}
 		}()
 	}
 	wg.Wait()
+	if cache != nil {
+		clear(cache)
+	}
 	for i, f := range files {
 		s.Files = append(s.Files, f)
 		p := &parts[i]
 		switch {
 		case p.err != nil:
 			l.Add(diag.Diagnostic{File: f, Line: 1, Message: readError(p.err)})
-		case p.site == nil:
+		case p.dec == nil:
 			s.decodeFile(f, p.src, &l)
+		case cache == nil:
+			// Nothing else holds these records: take them as they are.
+			s.Records = append(s.Records, p.dec.records...)
+			for _, r := range p.dec.records {
+				s.where[r] = p.dec.where[r]
+			}
+			l.Append(p.dec.l)
 		default:
-			s.Records = append(s.Records, p.site.Records...)
-			maps.Copy(s.where, p.site.where)
-			l.Append(p.l)
+			// The cached records stay as decoded, for the next load; the
+			// site gets copies, which geocoding may write into.
+			cache[f] = p.dec
+			for _, r := range p.dec.records {
+				c := r.Clone()
+				s.Records = append(s.Records, c)
+				s.where[c] = p.dec.where[r]
+			}
+			l.Append(p.dec.l)
 		}
 		parts[i] = part{}
 	}
@@ -122,6 +148,51 @@ func Load(dir string) (*Site, diag.List) {
 	})
 	l.Sort()
 	return s, l
+}
+
+// decoded is one data file of records, decoded: what Load takes from it,
+// and the SHA-256 of the bytes it was decoded from.
+type decoded struct {
+	sum     [32]byte
+	records []*incident.Record
+	where   map[*incident.Record]position
+	l       diag.List
+}
+
+// decodeData decodes the records of data file f, whose bytes are src.
+func decodeData(dir, f string, src []byte, sum [32]byte) *decoded {
+	s := &Site{Dir: dir, where: map[*incident.Record]position{}}
+	var l diag.List
+	s.decodeFile(f, src, &l)
+	return &decoded{sum: sum, records: s.Records, where: s.where, l: l}
+}
+
+// A Loader loads one site folder again and again, as mapsite serve does
+// after every save: a data file whose path and bytes are those of the
+// previous load is not decoded again (its bytes are still read, and
+// compared by their SHA-256, so a change that keeps a file's size and
+// modification time is seen). site.toml and data/places.toml are read and
+// decoded every time, and every check across files is made again, so
+// Load's result and problems are those of the package-level Load. A Loader
+// is safe for use by several goroutines; its loads run one at a time.
+type Loader struct {
+	dir   string
+	mu    sync.Mutex
+	cache map[string]*decoded // by path relative to dir, as of the last Load
+}
+
+// NewLoader returns a Loader of the site in dir.
+func NewLoader(dir string) *Loader {
+	return &Loader{dir: dir, cache: map[string]*decoded{}}
+}
+
+// Load reads and validates the site, like the package-level Load. The
+// records it returns are the caller's: they are copies of those kept for
+// the next load, so geocoding may write into them.
+func (l *Loader) Load() (*Site, diag.List) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return load(l.dir, l.cache)
 }
 
 // decodeFile decodes one data file. A panic, which no input should cause,
