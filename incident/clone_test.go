@@ -19,8 +19,8 @@ func TestCloneSharesNothing(t *testing.T) {
 		Coordinates: &[2]float64{57, 30}, Counts: Counts{Killed: ExactCount(3)},
 		Note: "n", Attribution: "claimed", Perpetrator: "x", Summary: "s",
 		Related: []string{"b"}, Tags: []string{"t1", "t2"},
-		Sources:  []Source{{Title: "s", URL: "https://example.org/", Published: DateOf(time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC))}},
-		File:     "data/a.toml", Line: 3,
+		Sources: []Source{{Title: "s", URL: "https://example.org/", Published: DateOf(time.Date(2024, 4, 30, 0, 0, 0, 0, time.UTC))}},
+		File:    "data/a.toml", Line: 3,
 		Location: Location{Lon: 57, Lat: 30, PlaceID: "geonames:1", Matched: "Kerman"},
 	}
 	c := r.Clone()

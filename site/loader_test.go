@@ -291,4 +291,3 @@ func write(t *testing.T, dir, name string, b []byte) {
 		t.Fatal(err)
 	}
 }
-
