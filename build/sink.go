@@ -98,7 +98,7 @@ type dirSink struct {
 	made manifest        // every file put or reused so far
 
 	files, bytes, taken atomic.Int64
-	noLink               atomic.Bool // links failed once: copy instead
+	noLink              atomic.Bool // links failed once: copy instead
 }
 
 // newDirSink returns a sink into the empty folder root, reusing files of
