@@ -26,6 +26,7 @@ import (
 
 	"github.com/mapsite/mapsite/build"
 	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/site"
 )
 
 // Options configure the server.
@@ -43,6 +44,7 @@ const reloadPath = "/_mapsite/"
 // Server builds, serves and rebuilds one site.
 type Server struct {
 	opt    Options
+	render *build.Renderer // keeps the last render, whose unchanged pages the next reuses
 	hosts  hosts
 	mu     sync.Mutex
 	files  build.Files // the last good build
@@ -53,6 +55,10 @@ type Server struct {
 // Run serves the site until ctx is cancelled.
 func Run(ctx context.Context, opt Options) error {
 	s := &Server{opt: opt, files: build.Files{}, subs: map[chan string]bool{}}
+	s.render = build.NewRenderer(build.Options{
+		SiteDir: opt.SiteDir,
+		Loader:  site.NewLoader(opt.SiteDir), // decodes only the data files that changed
+	})
 	s.rebuild(ctx)
 
 	w, err := fsnotify.NewWatcher()
@@ -97,10 +103,15 @@ func (s *Server) watchTree(w *fsnotify.Watcher) error {
 	})
 }
 
-// watch rebuilds after changes, waiting for a short quiet spell so that an
-// editor's save (often several events) makes one build.
+// settle is how long the watcher waits after a change for the next one
+// before it rebuilds. An editor's save is often a burst of events (the
+// file truncated, then written; or a new file renamed over the old) a few
+// microseconds apart; a rebuild takes longer than this wait, and events
+// that arrive while it runs make one more rebuild, right after it.
+const settle = 3 * time.Millisecond
+
+// watch rebuilds after changes, once per burst of events (see settle).
 func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
-	const quiet = 50 * time.Millisecond
 	var timer <-chan time.Time
 	for {
 		select {
@@ -118,7 +129,7 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
 					w.Add(ev.Name)
 				}
 			}
-			timer = time.After(quiet)
+			timer = time.After(settle)
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
@@ -148,7 +159,7 @@ func relevant(path string) bool {
 // errors).
 func (s *Server) rebuild(ctx context.Context) {
 	start := time.Now()
-	files, rep, err := build.Render(ctx, build.Options{SiteDir: s.opt.SiteDir})
+	files, rep, err := s.render.Render(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -173,6 +184,9 @@ func (s *Server) rebuild(ctx context.Context) {
 			fmt.Fprint(s.opt.Log, ", ")
 		}
 		fmt.Fprintf(s.opt.Log, "%s %d", st.Name, st.Duration.Milliseconds())
+	}
+	if rep.Reused > 0 {
+		fmt.Fprintf(s.opt.Log, "; %d of %d pages unchanged", rep.Reused, rep.Pages)
 	}
 	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
