@@ -173,7 +173,14 @@
     // restyled here: a filter step at 10,000 records stays quick.
     A.drawAreas = function () {
       var on = {}, showName = map.getZoom() >= 5, view = map.getBounds().pad(0.1), n = 0;
-      A.filtered.forEach(function (r) { if (r.area) (on[r.group.key] = on[r.group.key] || []).push(r); });
+      // Only the areas whose badge is in view (or near) are drawn, as only
+      // the points in view are.
+      var near = map.getBounds().pad(0.5), seen = {};
+      var inView = function (g) {
+        if (!(g.key in seen)) seen[g.key] = near.contains([g.lat, g.lon]) || near.contains([g.lat, g.lon + 360]) || near.contains([g.lat, g.lon - 360]);
+        return seen[g.key];
+      };
+      A.filtered.forEach(function (r) { if (r.area && inView(r.group)) (on[r.group.key] = on[r.group.key] || []).push(r); });
       // Outlines are drawn for at most MAX_OUTLINES areas in view (and the
       // open one): past that, they would cover the map and cost a redraw
       // of every outline at each filter step; the badges stay.
@@ -196,33 +203,45 @@
           if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }
         }
         if (!g.marker) {
-          g.marker = L.marker([g.lat, g.lon], { alt: "", riseOnHover: true, keyboard: true, icon: L.divIcon({ className: "area-badge", html: "", iconSize: null }) });
+          // The badge: the count, with the area's name when zoomed in far
+          // enough for the names not to crowd each other. Made once; a
+          // filter step changes its text in place.
+          g.badge = el("span", "area-badge-inner");
+          g.badgeName = g.badge.appendChild(el("span", "visually-hidden", "Across " + g.name + ": "));
+          g.badgeCount = g.badge.appendChild(el("span", "area-count"));
+          g.badgeWord = g.badge.appendChild(el("span", "visually-hidden"));
+          g.marker = L.marker([g.lat, g.lon], { alt: "", riseOnHover: true, keyboard: true, icon: L.divIcon({ className: "area-badge", html: g.badge, iconSize: null }) });
           g.marker.on("click", function () { A.openArea(g); });
         }
         var state = rs.length + "|" + selected + "|" + showName;
         if (g.state !== state) {
           g.state = state;
-          // The badge: the count, with the area's name when zoomed in far
-          // enough for the names not to crowd each other.
-          var label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
-          var badge = el("span", "area-badge-inner");
-          badge.appendChild(el("span", showName ? "area-name" : "visually-hidden", "Across " + g.name + ": "));
-          badge.appendChild(el("span", "area-count", String(rs.length)));
-          badge.appendChild(el("span", "visually-hidden", rs.length === 1 ? " record" : " records"));
-          g.marker.setIcon(L.divIcon({ className: "area-badge" + (selected ? " selected" : ""), html: badge, iconSize: null }));
-          g.marker.options.title = label;
-          var icon = g.marker.getElement();
-          if (icon) icon.title = label;
+          g.label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
+          g.badgeName.className = showName ? "area-name" : "visually-hidden";
+          g.badgeCount.textContent = String(rs.length);
+          g.badgeWord.textContent = rs.length === 1 ? " record" : " records";
+          g.marker.options.title = g.label;
+          g.selected = selected;
+          styleBadge(g);
         }
         if (!map.hasLayer(g.marker)) {
-          g.marker.options.title = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
           g.marker.addTo(map);
+          styleBadge(g);
         }
         A.drawn.items.push({ ll: [g.lat, g.lon], ids: rs.map(function (r) { return r.id; }) });
         rs.forEach(function (r) { A.drawn.byLayer[r.layer.key]++; });
         A.drawn.areas++;
       });
     };
+
+    // styleBadge marks a group's badge, as drawn now, selected or not, and
+    // names it (Leaflet makes the badge's element anew when it is added).
+    function styleBadge(g) {
+      var icon = g.marker.getElement();
+      if (!icon) return;
+      icon.classList.toggle("selected", !!g.selected);
+      icon.title = g.label;
+    }
 
     // A.openArea lists a group's records in a popup at its badge.
     A.openArea = function (g) {

@@ -84,9 +84,23 @@
       links.push({ properties: { from: a.id, to: b.id }, geometry: { coordinates: [[a.lon, a.lat], [b.lon, b.lat]] } });
     }
     var byKey = records.slice(); // the payload's order, which the chunks follow
-    records.sort(function (a, b) {
-      return a.start < b.start ? 1 : a.start > b.start ? -1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
+    // Newest first, then by id. The payload comes oldest first: reversed,
+    // only the records that start the same day need sorting among them.
+    records.reverse();
+    var byIdOrder = function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; };
+    for (var lo = 0, hi; lo < n; lo = hi) {
+      for (hi = lo + 1; hi < n && records[hi].start === records[lo].start;) hi++;
+      if (hi - lo > 1) {
+        var run = records.slice(lo, hi).sort(byIdOrder);
+        for (var m = 0; m < run.length; m++) records[lo + m] = run[m];
+      }
+    }
+    for (var o = 1; o < n; o++) {
+      if (records[o - 1].start >= records[o].start) continue;
+      // Not the build's order after all: sort the whole.
+      records.sort(function (a, b) { return a.start < b.start ? 1 : a.start > b.start ? -1 : byIdOrder(a, b); });
+      break;
+    }
     var byId = {};
     records.forEach(function (r, i) { byId[r.id] = r; r.i = i; });
 

@@ -276,9 +276,11 @@
       A.links.forEach(function (f) {
         if (!on[f.properties.from] || !on[f.properties.to]) return;
         var cs = f.geometry.coordinates;
-        linkGroup.addLayer(L.polyline(cs.map(function (c) { return [c[1], c[0]]; }), {
+        // Each line is made once, and only shown or hidden after.
+        f.line = f.line || L.polyline(cs.map(function (c) { return [c[1], c[0]]; }), {
           renderer: linkRenderer, color: "#2b2b2b", weight: 1, opacity: 0.4, interactive: false
-        }));
+        });
+        linkGroup.addLayer(f.line);
       });
     };
   }

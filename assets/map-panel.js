@@ -110,12 +110,48 @@
     var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
 
     // ---- List ----
+    // entryOf returns record r's list entry, made the first time it is
+    // listed and kept: a filter step or a move of the map re-lists
+    // entries without making them again.
+    function entryOf(r) {
+      if (r.entry) return r.entry;
+      var li = el("li"), b = el("button", "record-entry");
+      b.type = "button";
+      b.dataset.id = r.id;
+      b.appendChild(P.symbolSVG(r.layer));
+      b.appendChild(el("span", "entry-title", r.p.title));
+      var where = r.p.place || r.p.country_name || "";
+      b.appendChild(el("span", "entry-meta", r.p.date_text + (where ? " · " + where : "") + " · " + r.layer.name));
+      b.addEventListener("click", function (ev) {
+        A.openRecord(r.id, { push: true, fly: true, focusPopup: ev.detail === 0 });
+      });
+      b.addEventListener("mouseenter", function () { A.highlight(r.id); });
+      b.addEventListener("focus", function () { A.highlight(r.id); });
+      b.addEventListener("mouseleave", function () { A.highlight(null); });
+      b.addEventListener("blur", function () { A.highlight(null); });
+      li.appendChild(b);
+      return (r.entry = { li: li, b: b });
+    }
+
     A.entryFor = {};
+    var listKey = null;
     A.drawList = function () {
       var filtered = A.filtered, b = map.getBounds().pad(0.02), inView = [];
       filtered.forEach(function (r) {
         if (b.contains([r.lat, r.lon]) || b.contains([r.lat, r.lon + 360]) || b.contains([r.lat, r.lon - 360])) inView.push(r);
       });
+      // The same entries as last time (the map drawn again after a popup
+      // opened or closed, say): only the open record's mark changes.
+      var shown = inView.slice(0, P.LIST_LIMIT);
+      var key = inView.length + "/" + filtered.length + ":" + shown.map(function (r) { return r.id; }).join(",");
+      if (key === listKey) {
+        shown.forEach(function (r) {
+          if (r.id === A.selected) r.entry.b.setAttribute("aria-current", "true");
+          else r.entry.b.removeAttribute("aria-current");
+        });
+        return;
+      }
+      listKey = key;
       var focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
       listEl.textContent = "";
       var entryFor = A.entryFor = {};
@@ -123,7 +159,7 @@
       // where the newest of them would come.
       var groupLists = {}, groupCount = {};
       inView.forEach(function (r) { if (r.area) groupCount[r.group.key] = (groupCount[r.group.key] || 0) + 1; });
-      inView.slice(0, P.LIST_LIMIT).forEach(function (r) {
+      shown.forEach(function (r) {
         var parent = listEl;
         if (r.area) {
           parent = groupLists[r.group.key];
@@ -139,24 +175,11 @@
             listEl.appendChild(gli);
           }
         }
-        var li = el("li"), b = el("button", "record-entry");
-        b.type = "button";
-        b.dataset.id = r.id;
-        b.appendChild(P.symbolSVG(r.layer));
-        b.appendChild(el("span", "entry-title", r.p.title));
-        var where = r.p.place || r.p.country_name || "";
-        b.appendChild(el("span", "entry-meta", r.p.date_text + (where ? " · " + where : "") + " · " + r.layer.name));
-        if (r.id === A.selected) b.setAttribute("aria-current", "true");
-        b.addEventListener("click", function (ev) {
-          A.openRecord(r.id, { push: true, fly: true, focusPopup: ev.detail === 0 });
-        });
-        b.addEventListener("mouseenter", function () { A.highlight(r.id); });
-        b.addEventListener("focus", function () { A.highlight(r.id); });
-        b.addEventListener("mouseleave", function () { A.highlight(null); });
-        b.addEventListener("blur", function () { A.highlight(null); });
-        li.appendChild(b);
-        parent.appendChild(li);
-        entryFor[r.id] = b;
+        var e = entryOf(r);
+        if (r.id === A.selected) e.b.setAttribute("aria-current", "true");
+        else e.b.removeAttribute("aria-current");
+        parent.appendChild(e.li);
+        entryFor[r.id] = e.b;
       });
       if (focusedId && entryFor[focusedId]) entryFor[focusedId].focus({ preventScroll: true });
       if (inView.length > P.LIST_LIMIT) listEl.appendChild(el("li", "list-more", "… and " + (inView.length - P.LIST_LIMIT) + " more: zoom in or narrow the filters."));
@@ -268,13 +291,14 @@
       setTimeout(function () { A.applyFilters(); A.writeHash(false); }, 0);
     });
 
-    // sameFilters says whether two states of the form are the same.
-    function sameFilters(a, b) {
+    // sameFilters (A.sameFilters) says whether two states of the form are
+    // the same.
+    var sameFilters = A.sameFilters = function (a, b) {
       if (!b) return false;
       var keys = ["from", "to", "q", "links", "country", "attribution", "perpetrator", "tag"];
       return keys.every(function (k) { return a[k] === b[k]; }) &&
         A.layerOrder.every(function (k) { return !a.layers[k] === !b.layers[k]; });
-    }
+    };
 
     // ---- Bottom sheet (phones) ----
     A.setCollapsed = function (c) {

@@ -92,7 +92,10 @@
       if (hasView) map.setView([lat, lon], Math.max(2, Math.min(A.maxZoom, z)), { animate: false });
       else if (initial && r) map.setView([r.lat, r.lon], P.PRECISION_ZOOM[r.p.precision] || 6, { animate: false });
       else if (initial) initialView();
-      A.applyFilters();
+      // A link that changes only the view or the open record keeps the
+      // filtered records: the map is drawn again, not filtered again.
+      if (!initial && A.sameFilters(A.readFilters(), A.filters)) A.draw();
+      else A.applyFilters();
       if (r) {
         A.openRecord(r.id, { push: false, fly: !initial && !hasView, keepView: hasView || initial });
       } else if (A.selected) {

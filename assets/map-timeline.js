@@ -14,8 +14,12 @@
   var MIN_BIN_PX = 7;
 
   // dayOf turns an ISO date (yyyy-mm-dd) into a day number (days since 1970).
+  // Records share dates: each is worked out once.
+  var days = Object.create(null);
   function dayOf(iso) {
-    return Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
+    var d = days[iso];
+    if (d === undefined) d = days[iso] = Math.floor(Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY);
+    return d;
   }
   // isoOf turns a day number back into an ISO date.
   function isoOf(day) { return new Date(day * DAY).toISOString().slice(0, 10); }

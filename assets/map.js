@@ -4,6 +4,7 @@
 // holds the page's state:
 //
 //   A.records, A.byId, A.layerOrder …   the data (map-data.js)
+//   A.needDetails, A.needTexts          the rest of it, loaded on demand
 //   A.filters, A.filtered               what the filters keep (map-panel.js)
 //   A.selected, A.popup                 the open record (map-popup.js)
 //   A.draw, A.drawList, A.openRecord …  what the parts call on each other

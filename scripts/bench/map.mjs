@@ -3,8 +3,13 @@
 //
 //   drawn   ms from navigation start to performance.mark('mapsite:markers-drawn')
 //           (map.js's older 'mapsite-ready' mark when the page has no such mark)
-//   popup   ms from setting the #id= deep link to the popup in the page
+//   popup   ms from setting the #id= deep link to the whole popup in the page
+//           (its link to the record page, the last thing it shows; a popup
+//           may first load the record's details)
 //   filter  ms from unticking a layer to the next frame after the filter ran
+//   search  ms from typing a word in the search box (the page waits 150 ms
+//           for more typing) to the status line counting what it found,
+//           the summaries included: the first search loads them
 //
 // Usage: node scripts/bench/map.mjs OUT_DIR RECORD_ID [RUNS]
 import { serve, launch, newPage } from '../../tests/lib/harness.mjs';
@@ -23,7 +28,7 @@ const median = (xs) => {
 
 const srv = await serve(out, '/');
 const browser = await launch();
-const times = { drawn: [], popup: [], filter: [] };
+const times = { drawn: [], popup: [], filter: [], search: [] };
 try {
   for (let i = 0; i < runs; i++) {
     const { page, context } = await newPage(browser, srv.url);
@@ -40,7 +45,7 @@ try {
       const t0 = performance.now();
       location.hash = '#id=' + encodeURIComponent(id);
       const poll = () => {
-        if (document.querySelector('.leaflet-popup')) resolve(performance.now() - t0);
+        if (document.querySelector('.leaflet-popup .popup-link')) resolve(performance.now() - t0);
         else if (performance.now() - t0 > 10_000) resolve(null);
         else requestAnimationFrame(poll);
       };
@@ -53,10 +58,24 @@ try {
       box.click();
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
     })));
+    times.search.push(await page.evaluate(() => new Promise((resolve) => {
+      const q = document.getElementById('q'), status = document.getElementById('panel-status');
+      const before = status.textContent;
+      const t0 = performance.now();
+      q.value = 'payments';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      const poll = () => {
+        const s = status.textContent;
+        if (s !== before && / of /.test(s) && !/Loading/.test(s)) resolve(performance.now() - t0);
+        else if (performance.now() - t0 > 30_000) resolve(null);
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    })));
     await context.close();
   }
 } finally {
   await browser.close();
   await srv.close();
 }
-console.log(JSON.stringify({ drawn: median(times.drawn), popup: median(times.popup), filter: median(times.filter), runs: times }));
+console.log(JSON.stringify({ drawn: median(times.drawn), popup: median(times.popup), filter: median(times.filter), search: median(times.search), runs: times }));
