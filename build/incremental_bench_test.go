@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mapsite/mapsite/site"
 )
 
 // scratch returns a folder for outputs on /dev/shm (tmpfs) where there is
@@ -79,7 +81,7 @@ func BenchmarkRebuildEdit100k(b *testing.B) { benchmarkRebuildEdit(b, 100000) }
 // edit: a render in memory that reuses the previous one.
 func benchmarkServeEdit(b *testing.B, n int) {
 	siteDir := synthSite(b, n)
-	r := NewRenderer(Options{SiteDir: siteDir})
+	r := NewRenderer(Options{SiteDir: siteDir, Loader: site.NewLoader(siteDir)}) // as mapsite serve does
 	if _, _, err := r.Render(context.Background()); err != nil {
 		b.Fatal(err)
 	}

@@ -165,14 +165,14 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 			j = jobs[i]
 		} else {
 			rv := m.Records[i-len(jobs)]
+			if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
+				prog.pageWritten()
+				return nil
+			}
 			j = job{rv.URL + "index.html", "record.html",
 				&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}}
 		}
 		j.p.model, j.p.assets, j.p.Updated = m, a, updated
-		if j.p.Record != nil && out.reuse(j.file, j.p.Record) { // unchanged since the last build (see pageKeys)
-			prog.pageWritten()
-			return nil
-		}
 		b, err := tmpl.render(j.tmpl, j.p)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", j.file, err)
