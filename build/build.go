@@ -154,11 +154,13 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		return nil, err
 	}
 	err = step("geocode", func() error {
-		g, err := s.Gazetteer()
+		// Through the geocoding caches: the place list is loaded only
+		// for a place not placed before.
+		l, err := s.Locate()
 		if err != nil {
 			return fmt.Errorf("geocode: %w", err)
 		}
-		problems.Append(s.Geocode(g))
+		problems.Append(l)
 		problems.Sort()
 		return problems.Err()
 	})

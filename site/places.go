@@ -1,6 +1,8 @@
 package site
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -108,8 +110,31 @@ func (s *Site) Gazetteer() (*geo.Gazetteer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load place list: %w", err)
 	}
-	if len(s.Places) == 0 {
+	places, _ := s.ownPlaces(g.Answer, func(id string) (bool, error) {
+		_, ok := g.Place(id)
+		return ok, nil
+	})
+	if len(places) == 0 {
 		return g, nil
+	}
+	n, err := g.With(places)
+	if err != nil { // every place was checked above; this is a bug
+		s.placeProblems.Add(diag.Diagnostic{File: s.placeWhere[0].file, Line: 1, Column: 1, Message: err.Error()})
+		return g, nil
+	}
+	return n, nil
+}
+
+// ownPlaces returns the site's own places as they join the bundled list,
+// with each parent written as a name replaced by the id of the place it
+// names there (resolve), and each parent that cannot be found removed and
+// reported in s.placeProblems. has says whether the bundled list has a
+// place of an id. The error is one of resolve or has that is not about
+// the place (the bundled list cannot be loaded).
+func (s *Site) ownPlaces(resolve func(geo.Query) (geo.Answer, error), has func(string) (bool, error)) ([]geo.Place, error) {
+	s.placeProblems = nil
+	if len(s.Places) == 0 {
+		return nil, nil
 	}
 	places := make([]geo.Place, len(s.Places))
 	copy(places, s.Places)
@@ -120,26 +145,68 @@ func (s *Site) Gazetteer() (*geo.Gazetteer, error) {
 		// A parent written as a name ("Paris") rather than an id is
 		// resolved in the bundled list, within the place's country.
 		if !strings.Contains(p.Parent, ":") {
-			res, err := g.Resolve(geo.Query{Text: p.Parent, Country: p.Country})
+			a, err := resolve(geo.Query{Text: p.Parent, Country: p.Country})
+			if le := (*geo.LoadError)(nil); errors.As(err, &le) {
+				return nil, err
+			}
 			if err != nil {
 				s.placeProblem(i, "parent", "parent %q: %v", p.Parent, err)
 				places[i].Parent = ""
 				continue
 			}
-			places[i].Parent = res.Place.ID
+			places[i].Parent = a.ID
 			continue
 		}
-		if _, ok := g.Place(p.Parent); !ok && s.placeIDs[p.Parent].ix == nil {
+		ok, err := has(p.Parent)
+		if err != nil {
+			return nil, err
+		}
+		if !ok && s.placeIDs[p.Parent].ix == nil {
 			s.placeProblem(i, "parent", "parent %q is not the id of a place (ids look like %q, or write the parent's name)", p.Parent, "geonames:745044")
 			places[i].Parent = ""
 		}
 	}
-	n, err := g.With(places)
-	if err != nil { // every place was checked above; this is a bug
-		s.placeProblems.Add(diag.Diagnostic{File: s.placeWhere[0].file, Line: 1, Column: 1, Message: err.Error()})
-		return g, nil
+	return places, nil
+}
+
+// bundledList returns the bundled place list; a variable, so that tests
+// can see when Locate loads it.
+var bundledList = geo.Bundled
+
+// Locate places every record as Geocode does with the site's Gazetteer,
+// with the same result and problems, but through geo.Resolver: the place
+// list is loaded only when a place is not among the answers this process
+// or the cache on disk (geo.CacheEnv) already holds. The error is for a
+// place list that cannot be read.
+func (s *Site) Locate() (diag.List, error) {
+	bundled := geo.NewResolver(geo.Version(), bundledList)
+	places, err := s.ownPlaces(bundled.Resolve, bundled.Has)
+	if err != nil {
+		return nil, fmt.Errorf("load place list: %w", err)
 	}
-	return n, nil
+	r := bundled
+	if len(places) > 0 {
+		// The key of the gazetteer with the site's places is every
+		// field of every one of them, as they are added.
+		key, err := json.Marshal(places)
+		if err != nil {
+			return nil, err
+		}
+		r = geo.NewResolver(geo.Version()+"\n"+string(key), func() (*geo.Gazetteer, error) {
+			g, err := bundled.Gazetteer()
+			if err != nil {
+				return nil, err
+			}
+			return g.With(places)
+		})
+	}
+	l, err := s.geocode(r.Resolve)
+	if err != nil {
+		return nil, fmt.Errorf("load place list: %w", err)
+	}
+	bundled.Save()
+	r.Save()
+	return l, nil
 }
 
 func (s *Site) placeProblem(i int, key, format string, args ...any) {
@@ -156,6 +223,14 @@ func (s *Site) placeProblem(i int, key, format string, args ...any) {
 // when swapping lon and lat would put it inside: a typo, not a choice).
 // The list includes the problems Gazetteer found with the site's places.
 func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
+	l, _ := s.geocode(g.Answer) // g.Answer has no other error than a name's
+	return l
+}
+
+// geocode is Geocode with resolve for the gazetteer's Answer; the error is
+// one of resolve that is not about a name (a place list that cannot be
+// loaded).
+func (s *Site) geocode(resolve func(geo.Query) (geo.Answer, error)) (diag.List, error) {
 	l := slices.Clone(s.placeProblems)
 	unknown := 0
 	for _, r := range s.Records {
@@ -185,7 +260,10 @@ func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 		if unknown > MaxFileErrors {
 			continue
 		}
-		res, err := g.Resolve(geo.Query{Text: r.Place, Country: r.Country})
+		a, err := resolve(geo.Query{Text: r.Place, Country: r.Country})
+		if le := (*geo.LoadError)(nil); errors.As(err, &le) {
+			return nil, err
+		}
 		if err != nil {
 			dg := s.At(r, "place")
 			dg.Message = err.Error()
@@ -193,17 +271,17 @@ func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 			unknown++
 			continue
 		}
-		for _, w := range res.Warnings {
+		for _, w := range a.Warnings {
 			dg := s.At(r, "place")
 			dg.Severity = diag.Warning
 			dg.Message = w
 			l.Add(dg)
 		}
 		r.Location = incident.Location{
-			Lon: res.Place.Lon, Lat: res.Place.Lat, Precision: res.Place.Precision,
-			PlaceID: res.Place.ID, Matched: g.Label(res.Place),
+			Lon: a.Lon, Lat: a.Lat, Precision: a.Precision,
+			PlaceID: a.ID, Matched: a.Label,
 		}
 	}
 	l.Sort()
-	return l
+	return l, nil
 }
