@@ -44,7 +44,8 @@ e2e: mapsite
 # time); `make test` runs their seed corpora (testdata/fuzz/ in each package).
 FUZZTIME ?= 1m
 FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan \
-	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable
+	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable \
+	./build:FuzzEscapers
 fuzz: vendor
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
