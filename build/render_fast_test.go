@@ -22,7 +22,10 @@ import (
 func withTemplateOverrides(t *testing.T, siteDir string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"site.toml", "data"} {
+	for _, name := range []string{"site.toml", "data", "street.pmtiles"} {
+		if _, err := os.Stat(filepath.Join(siteDir, name)); err != nil {
+			continue
+		}
 		err := filepath.WalkDir(filepath.Join(siteDir, name), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -71,6 +74,7 @@ func TestFastPathMatchesTemplates(t *testing.T) {
 		{"hostile", "../testdata/hostile", ""},
 		{"fixture", fixture, "https://example.org/a+b/x'y/"},
 		{"synth", synthDir, ""},
+		{"variants", variantsSite(t), "https://example.org/"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ts, err := loadTemplates(tc.dir)
@@ -115,6 +119,159 @@ func TestFastPathMatchesTemplates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// variantsSite writes a site that takes every branch of the templates the
+// other sites leave out: a street map and a tile layer, every symbol, the
+// about page's optional parts, a record placed by coordinates alone, every
+// count, a note, related records.
+func variantsSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"street.pmtiles": "not read by the build, only copied",
+		"site.toml": `title = "Variants <&> 'one' + two"
+description = "Every optional part: + & \" '"
+language = "fr"
+author = "A. Author"
+
+[about]
+methodology = """First paragraph, with <b>markup</b>.
+
+Second   paragraph,
+over two lines."""
+license = "CC BY 4.0 + more"
+credits = """Credit one.
+
+Credit two & three."""
+
+[map]
+basemap = "street.pmtiles"
+
+[[map.tiles]]
+name = "Tiles <x>"
+url = "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+attribution = "© Example <contributors>"
+
+[[layer]]
+key = "attack"
+name = "Attacks"
+color = "#D55E00"
+symbol = "circle"
+description = "Attacks & 'claims'"
+
+[[layer]]
+key = "arrest"
+name = "Arrests"
+color = "#0072B2"
+symbol = "square"
+
+[[layer]]
+key = "plot"
+name = "Plots"
+color = "#009E73"
+symbol = "triangle"
+
+[[layer]]
+key = "threat"
+name = "Threats"
+color = "#CC79A7"
+symbol = "diamond"
+
+[[layer]]
+key = "network"
+name = "Networks"
+color = "#E69F00"
+symbol = "star"
+
+[[attribution]]
+key = "claimed"
+label = "Claimed"
+description = "The group said so <here>."
+`,
+		"data/records.toml": `[[record]]
+id = "paris-2015"
+layer = "attack"
+date = 2015-11-13
+title = "Paris: \"quoted\" + <b>bold</b>"
+place = "Paris"
+country = "FR"
+killed = "at least 130"
+injured = "400-420"
+casualties = "over 500"
+note = """A note.
+
+Two paragraphs."""
+attribution = "claimed"
+perpetrator = "Someone & co"
+summary = "One."
+related = ["tehran-coords"]
+tags = ["a+b", "<i>"]
+[[record.source]]
+title = "Source 'one'"
+url = "https://example.org/a b?q=1&r=é#x"
+published = 2016-01-01
+
+[[record]]
+id = "tehran-coords"
+layer = "arrest"
+date = "2016-summer"
+title = "Placed by coordinates only"
+coordinates = [51.389, 35.689]
+country = "IR"
+detained = 3
+arrested = "about 7"
+deported = "up to 9"
+summary = "Two."
+[[record.source]]
+title = "Source"
+url = "http://example.org/"
+
+[[record]]
+id = "plot-2017"
+layer = "plot"
+date = "2017-03/2017-05"
+title = "A plot"
+coordinates = [51.4, 35.7]
+country = "IR"
+summary = "Three."
+[[record.source]]
+title = "S"
+url = "https://example.org/3"
+
+[[record]]
+id = "threat-2018"
+layer = "threat"
+date = "2018"
+title = "A threat"
+place = "Paris"
+country = "FR"
+summary = "Four."
+[[record.source]]
+title = "S"
+url = "https://example.org/4"
+
+[[record]]
+id = "network-2019"
+layer = "network"
+date = "2019-02"
+title = "A network"
+place = "Paris"
+country = "FR"
+summary = "Five."
+[[record.source]]
+title = "S"
+url = "https://example.org/5"
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // firstDifference shows where two pages part.
