@@ -45,7 +45,7 @@ e2e: mapsite
 FUZZTIME ?= 1m
 FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan \
 	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable \
-	./build:FuzzEscapers
+	./build:FuzzEscapers ./build:FuzzRecordPage
 fuzz: vendor
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \

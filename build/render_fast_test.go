@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/internal/synth"
 	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/templates"
@@ -407,3 +408,61 @@ func BenchmarkRecordPagesFast(b *testing.B) { benchmarkRecordPages(b, true) }
 
 // BenchmarkRecordPagesTemplate renders 1,000 record pages with html/template.
 func BenchmarkRecordPagesTemplate(b *testing.B) { benchmarkRecordPages(b, false) }
+
+// FuzzRecordPage renders a record page whose text fields hold any strings,
+// the loader's checks bypassed, on both paths, and wants the same bytes.
+func FuzzRecordPage(f *testing.F) {
+	f.Add("Title <b>&</b>", "Place, 'x'", "Summary.\n\nTwo + two.", "tag\x00", "https://example.org/a b?c=d&e=é", "Source \"t\"", "Layer", "#D55E00", "Matched")
+	f.Add("", "", "", "", "javascript:alert(1)", "", "", `"><script>`, "")
+	f.Add("\xff\xfe", "\ufdd0", "\r\n\r\n", "`", "%zz%41", "{{.}}", "<", "", "\u2028")
+	ts, err := loadTemplates(f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	a := &assetSet{files: Files{}, byName: map[string]asset{
+		"favicon.svg": {DataURI: "data:image/svg+xml;base64,PHN2Zz4+PC9zdmc+"},
+		"404.css":     {CSS: "body{color:red}", Hash: "'sha256-ab+c/d='"},
+	}}
+	for _, name := range []string{"site.css", "site.js", "table.js"} {
+		a.byName[name] = asset{Path: "assets/" + name}
+	}
+	f.Fuzz(func(t *testing.T, title, place, summary, tag, srcURL, srcTitle, layerName, color, matched string) {
+		date, err := incident.ParseDate("2023-summer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		killed, _ := incident.ParseCount("at least 3")
+		r := &incident.Record{ID: "r-1", Layer: "l", Date: date, Title: title, Place: place, Country: "FR",
+			Summary: summary, Note: summary, Perpetrator: title, Tags: []string{tag, tag}, Attribution: "a",
+			Sources:  []incident.Source{{Title: srcTitle, URL: srcURL}},
+			Location: incident.Location{Lon: 2.35, Lat: -48.85, Matched: matched}}
+		r.Counts.Killed = killed
+		other := &incident.Record{ID: "r-2", Layer: "l", Date: date, Title: srcTitle, Place: place, Country: "FR", Related: []string{"r-1"}}
+		s := &site.Site{Config: site.Config{Title: title, Description: summary, Language: layerName,
+			Layers:       []site.Layer{{Key: "l", Name: layerName, Color: color, Symbol: "star", Description: tag}},
+			Attributions: []site.Attribution{{Key: "a", Label: tag}}},
+			Records: []*incident.Record{r, other}}
+		m := newModel(s, "")
+		for _, rv := range m.Records {
+			p := &page{model: m, assets: a, Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}
+			want, err := renderTemplate(ts, "record.html", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := renderFast(p, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("record page differs from html/template's:\n%s", firstDifference(got, want))
+			}
+		}
+	})
+}
+
+// renderTemplate renders p with html/template, whatever the fast path may do.
+func renderTemplate(ts *templateSet, name string, p *page) ([]byte, error) {
+	var b bytes.Buffer
+	err := ts.html[name].ExecuteTemplate(&b, "base", p)
+	return b.Bytes(), err
+}
