@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/templates"
@@ -94,13 +96,17 @@ func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updat
 		fmt.Fprintf(h, "%q %q %q %q %q\n", name, x.Path, x.DataURI, x.CSS, x.Hash)
 	}
 	street := filepath.ToSlash(m.Config.Map.Basemap)
+	sums := lastSums.begin()
+	var line []byte
 	for _, p := range a.files.Paths() {
 		if skip[p] || p == street { // the street map is fetched by the map page only
 			continue
 		}
-		d := sum(a.files[p])
-		fmt.Fprintf(h, "%q %x\n", p, d)
+		d := sums.sum(a.files[p])
+		line = append(append(strconv.AppendQuote(line[:0], p), ' '), d[:]...)
+		h.Write(line)
 	}
+	lastSums.end(sums)
 	if overridden {
 		parallel(len(m.Records), func(i int) error { k.digest(i); return nil })
 		for i := range m.Records {
@@ -282,3 +288,54 @@ var binaryDigest = sync.OnceValue(func() digest {
 	}
 	return d
 })
+
+// lastSums keeps the digests of the asset files of the process's last
+// build by the address and length of their bytes: the base map's cell
+// scripts (megabytes) are the same slices from one build of mapsite serve
+// to the next (see preparedBasemap), and need not be hashed again. Each
+// entry holds its slice, so that no other bytes can take its address
+// while it is kept, and a build never changes bytes it has made.
+var lastSums sumCache
+
+type sumCache struct {
+	mu   sync.Mutex
+	last map[*byte]cachedSum
+}
+
+type cachedSum struct {
+	b []byte
+	d digest
+}
+
+// sums is one build's use of the cache: what it found, and what it keeps
+// for the next.
+type sums struct {
+	last, next map[*byte]cachedSum
+}
+
+func (c *sumCache) begin() *sums {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return &sums{last: c.last, next: make(map[*byte]cachedSum, len(c.last))}
+}
+
+func (c *sumCache) end(s *sums) {
+	c.mu.Lock()
+	c.last = s.next
+	c.mu.Unlock()
+}
+
+// sum returns the digest of b, from the cache when the same bytes were
+// hashed by the last build.
+func (s *sums) sum(b []byte) digest {
+	if len(b) < 64 {
+		return sum(b)
+	}
+	at := unsafe.SliceData(b)
+	e, ok := s.last[at]
+	if !ok || len(e.b) != len(b) {
+		e = cachedSum{b, sum(b)}
+	}
+	s.next[at] = e
+	return e.d
+}

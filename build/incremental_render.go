@@ -28,7 +28,7 @@ func NewRenderer(opt Options) *Renderer { return &Renderer{opt: opt} }
 func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	mem := &memSink{files: Files{}, prev: r.files, prevKeys: r.keys, made: map[string]digest{}}
+	mem := &memSink{files: make(Files, len(r.files)), prev: r.files, prevKeys: r.keys, made: make(map[string]digest, len(r.keys))}
 	rep, err := render(ctx, r.opt, mem, nil)
 	if err != nil {
 		return nil, nil, err
