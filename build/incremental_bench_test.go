@@ -116,3 +116,43 @@ func BenchmarkBuild10kShm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCreateFile creates 1,000 small files on /dev/shm (or a
+// temporary folder), as a build creates its pages: through os.OpenFile,
+// and through createFile, which the build uses.
+func BenchmarkCreateFile(b *testing.B) {
+	page := bytes.Repeat([]byte("<p>record</p>\n"), 800) // 11 kB, a record page's size
+	for _, bm := range []struct {
+		name   string
+		create func(string, []byte) error
+	}{
+		{"os.OpenFile", func(name string, data []byte) error {
+			f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = f.Write(data)
+			if err2 := f.Close(); err == nil {
+				err = err2
+			}
+			return err
+		}},
+		{"createFile", createFile},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			root := scratch(b)
+			for i := 0; b.Loop(); i++ {
+				dir := filepath.Join(root, fmt.Sprint(i))
+				os.Mkdir(dir, 0o755)
+				for j := range 1000 {
+					if err := bm.create(filepath.Join(dir, fmt.Sprint(j)), page); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				os.RemoveAll(dir)
+				b.StartTimer()
+			}
+		})
+	}
+}

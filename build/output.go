@@ -352,20 +352,10 @@ func (o *output) fill(root string, made manifest, records int) error {
 }
 
 // writeFile creates the file name, which must not exist, and writes data
-// into it. It never opens an existing file: a file of the new tree may be
-// a hard link to one of the old output, which must stay as it is. It is a
-// variable so that tests can make writes fail.
-var writeFile = func(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err2 := f.Close(); err == nil {
-		err = err2
-	}
-	return err
-}
+// into it (createFile). It never opens an existing file: a file of the new
+// tree may be a hard link to one of the old output, which must stay as it
+// is. It is a variable so that tests can make writes fail.
+var writeFile = createFile
 
 // swap puts the complete tree tmp in place of the output folder.
 func (o *output) swap(tmp string) error {
