@@ -257,6 +257,13 @@ func (c *Config) texts() []text {
 // character, or returns "". Tabs and line breaks (LF or CRLF) are allowed in
 // long texts, which may hold paragraphs, and nowhere else.
 func textProblem(s string, long bool) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f { // printable ASCII, the usual case
+		i++
+	}
+	if i == len(s) {
+		return ""
+	}
 	for i, r := range s {
 		switch {
 		case long && (r == '\t' || r == '\n' || r == '\r' && strings.HasPrefix(s[i:], "\r\n")):

@@ -419,6 +419,12 @@ var (
 // in the decoder, which no input should cause, becomes a diagnostic too, so
 // that one file can never take down check, build or serve.
 func decodeTOML(file string, src []byte, v any) (md toml.MetaData, dg *diag.Diagnostic) {
+	return decodeText(file, src, string(src), v)
+}
+
+// decodeText is decodeTOML with src also given as a string, text, which
+// the decoded strings may share.
+func decodeText(file string, src []byte, text string, v any) (md toml.MetaData, dg *diag.Diagnostic) {
 	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.IndexByte(src[:min(len(src), 64)], 0) >= 0 {
 		return md, &diag.Diagnostic{File: file, Line: 1, Column: 1,
 			Message: "not UTF-8: the file looks like UTF-16; save it as UTF-8, which TOML requires"}
@@ -434,7 +440,7 @@ func decodeTOML(file string, src []byte, v any) (md toml.MetaData, dg *diag.Diag
 				Message: fmt.Sprintf("the TOML decoder failed on this file (%v); look for a syntax error, and please report this", r)}
 		}
 	}()
-	md, err := toml.Decode(string(src), v)
+	md, err := toml.Decode(text, v)
 	if err != nil {
 		d := syntaxError(file, src, err)
 		return md, &d

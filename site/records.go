@@ -6,7 +6,9 @@ import (
 	"math"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mapsite/mapsite/diag"
@@ -31,7 +33,7 @@ var longKeys = map[string]bool{"summary": true, "note": true}
 // diagnostic for every problem.
 type decoder struct {
 	file    string
-	ix      tomlpos.Index
+	ix      *positions
 	l       *diag.List
 	errors  int    // reported so far
 	stopped bool   // after too many errors
@@ -72,12 +74,13 @@ func (d *decoder) tooMany() bool {
 // named key ([[record]] or [[place]]), reporting any other top-level key.
 func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
 	src = bytes.TrimPrefix(src, utf8BOM)
+	text := string(src)
 	var doc map[string]any
-	if _, dg := decodeTOML(file, src, &doc); dg != nil {
+	if _, dg := decodeText(file, src, text, &doc); dg != nil {
 		l.Add(*dg)
 		return nil, nil
 	}
-	d := &decoder{file: file, ix: tomlpos.Scan(src), l: l}
+	d := &decoder{file: file, ix: newPositions(text), l: l}
 	for _, k := range sortedKeys(doc) {
 		if k != key && !d.tooMany() {
 			p := d.ix.Lookup(k)
@@ -110,7 +113,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 		if d.tooMany() {
 			break
 		}
-		d.base = fmt.Sprintf("record[%d]", i)
+		d.base = "record[" + strconv.Itoa(i) + "]"
 		r := d.record1(t)
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
@@ -126,7 +129,7 @@ const MaxFileErrors = 200
 // record1 decodes one record table; it returns the record even when some
 // fields are bad, so that cross-record checks still see its id.
 func (d *decoder) record1(t map[string]any) *incident.Record {
-	p := d.ix.Lookup(d.base)
+	p := d.ix.table(d.base)
 	r := &incident.Record{File: d.file, Line: p.Line}
 	d.record = ""
 	if id, ok := d.str(t, "id"); ok {
@@ -140,9 +143,11 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them%s", id, hint)
 		}
 	}
-	for _, k := range sortedKeys(t) {
-		if !slices.Contains(recordKeys, k) {
-			d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
+	if hasUnknown(t, recordKeys) {
+		for _, k := range sortedKeys(t) {
+			if !slices.Contains(recordKeys, k) {
+				d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
+			}
 		}
 	}
 	r.Layer, _ = d.required(t, "layer", `which layer it belongs to, e.g. layer = "attack"`)
@@ -350,10 +355,12 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 	defer func() { d.base = base }()
 	var out []incident.Source
 	for i, st := range tables {
-		d.base = fmt.Sprintf("%s.source[%d]", base, i)
-		for _, k := range sortedKeys(st) {
-			if !slices.Contains(sourceKeys, k) {
-				d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
+		d.base = base + ".source[" + strconv.Itoa(i) + "]"
+		if hasUnknown(st, sourceKeys) {
+			for _, k := range sortedKeys(st) {
+				if !slices.Contains(sourceKeys, k) {
+					d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
+				}
 			}
 		}
 		title, _ := d.required(st, "title", "the publication and date, e.g. \"The Diplomat, 30 April 2024\"")
@@ -440,8 +447,43 @@ func (d *decoder) checkEvidence(r *incident.Record) {
 // position is where a record is written.
 type position struct {
 	file string
-	ix   tomlpos.Index
+	ix   *positions
 	path string // e.g. "record[3]"
+}
+
+// positions says where the tables and keys of one file are written. It
+// indexes the table headers at once, since every record needs its line,
+// and every key only when first asked: only a problem needs them.
+type positions struct {
+	text   string
+	tables tomlpos.Index
+	once   sync.Once
+	all    tomlpos.Index
+}
+
+func newPositions(text string) *positions {
+	return &positions{text: text, tables: tomlpos.ScanTables(text)}
+}
+
+// index returns the index of every key.
+func (p *positions) index() tomlpos.Index {
+	p.once.Do(func() { p.all = tomlpos.Scan([]byte(p.text)) })
+	return p.all
+}
+
+// Lookup is tomlpos.Index.Lookup on the index of every key.
+func (p *positions) Lookup(path string) tomlpos.Pos {
+	return p.index().Lookup(path)
+}
+
+// table is Lookup for the path of an array-of-tables element, cheaply:
+// in a file the TOML decoder accepted, ScanTables gives such a path the
+// position Scan gives it.
+func (p *positions) table(path string) tomlpos.Pos {
+	if pos, ok := p.tables[path]; ok {
+		return pos
+	}
+	return p.Lookup(path)
 }
 
 // At returns a diagnostic pointing at field of r (or at r itself, when the
@@ -510,18 +552,20 @@ func (s *Site) crossCheck(l *diag.List) {
 			}
 		}
 		for _, id := range r.Related {
-			dg := s.At(r, "related")
+			var msg string
 			switch {
 			case id == r.ID:
-				dg.Message = "a record cannot be related to itself"
+				msg = "a record cannot be related to itself"
 			case byID[id] == nil:
 				if ids == nil {
 					ids = sortedIDs(byID)
 				}
-				dg.Message = fmt.Sprintf("related id %q does not exist%s", id, suggest(id, ids))
+				msg = fmt.Sprintf("related id %q does not exist%s", id, suggest(id, ids))
 			default:
 				continue
 			}
+			dg := s.At(r, "related") // only now: it may index the whole file
+			dg.Message = msg
 			if !add(dg) {
 				return
 			}
@@ -544,6 +588,17 @@ func sortedIDs(m map[string]*incident.Record) []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// hasUnknown reports whether t has a key that is not one of known: the
+// cheap test before the sorted walk that reports them.
+func hasUnknown(t map[string]any, known []string) bool {
+	for k := range t {
+		if !slices.Contains(known, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys(m map[string]any) []string {

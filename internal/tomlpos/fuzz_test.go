@@ -6,25 +6,35 @@ import (
 	"testing"
 )
 
+// fuzzSeeds are FuzzScan's seeds; TestScanMatchesReference runs them too.
+var fuzzSeeds = []string{
+	"title = \"x\"\n[map]\nzoom = 3\n[[record]]\nid = \"a\"\n[[record.source]]\nurl = \"u\"\n",
+	"[[record]]\r\nid = \"a\"\r\nx = \"b\r\n",
+	"id = \"kerman\\",
+	"title = \"My map\r\n",
+	"[meta.info]\nx = 1\n",
+	"[[record\nid = \"b\"\n",
+	"a.b.c = 1\nx = [[1, {a = 2}], \"]\"]\n",
+	"s = \"\"\"\nnot = key\n\"\"\"\n",
+	"\ufeff[[record]]\n",
+	"x = {a={a={a=1}}}",
+	"s = '''\n[[x]]\n'''\n[[record]]\nt = [\n 1,\n [2,\n 3]]\n[[record]]\n",
+	"x = \"\"\"\nnever closed\n[[record]]\n",
+	"a = [\n1,\n",
+	"\n\n[[record]]\n\n",
+	"[[a]]\n[a.b]\nc = 1\n[[a.d]]\n[[a]]\n[[a.d]]\n\"q.r\" = 2\n",
+}
+
 // FuzzScan runs the position index, the offset-to-position map, the
-// excerpt and the depth pre-scan on any bytes: none may panic, and every
-// position they give must lie in the text.
+// excerpt and the depth pre-scan on any bytes: none may panic, every
+// position they give must lie in the text, Scan must equal the reference
+// (refScan) and ScanTables must agree with Scan.
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{
-		"title = \"x\"\n[map]\nzoom = 3\n[[record]]\nid = \"a\"\n[[record.source]]\nurl = \"u\"\n",
-		"[[record]]\r\nid = \"a\"\r\nx = \"b\r\n",
-		"id = \"kerman\\",
-		"title = \"My map\r\n",
-		"[meta.info]\nx = 1\n",
-		"[[record\nid = \"b\"\n",
-		"a.b.c = 1\nx = [[1, {a = 2}], \"]\"]\n",
-		"s = \"\"\"\nnot = key\n\"\"\"\n",
-		"\ufeff[[record]]\n",
-		"x = {a={a={a=1}}}",
-	} {
+	for _, s := range fuzzSeeds {
 		f.Add([]byte(s), 3)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, off int) {
+		checkScan(t, src)
 		lines := bytes.Count(src, []byte("\n")) + 1
 		for path, p := range Scan(src) {
 			if p.Line < 1 || p.Line > lines || p.Column < 1 {

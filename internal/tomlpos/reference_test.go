@@ -1,0 +1,249 @@
+package tomlpos
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+// refScan is Scan as it was first written, line by line after splitting
+// the text: the reference the faster Scan must equal.
+func refScan(src []byte) Index {
+	s := refScanner{ix: Index{}, counts: map[string]int{}}
+	lines := strings.Split(string(src), "\n")
+	for n := 0; n < len(lines); n++ {
+		n = s.line(lines, n)
+	}
+	return s.ix
+}
+
+type refScanner struct {
+	ix      Index
+	counts  map[string]int // elements seen of each array of tables, by resolved path
+	current string         // resolved path of the current table
+}
+
+// line reads the statement starting at lines[n] and returns the index of
+// its last line.
+func (s *refScanner) line(lines []string, n int) int {
+	text := lines[n]
+	trimmed := strings.TrimLeft(text, " \t")
+	col := len(text) - len(trimmed) + 1
+	switch {
+	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+		return n
+	case strings.HasPrefix(trimmed, "[["):
+		end := strings.Index(trimmed, "]]")
+		if end < 0 {
+			return n
+		}
+		parent, last := s.resolve(splitKey(trimmed[2:end]))
+		s.prefixes(parent, Pos{n + 1, col})
+		base := join(parent, last)
+		i := s.counts[base]
+		s.counts[base] = i + 1
+		s.current = base + "[" + strconv.Itoa(i) + "]"
+		if _, ok := s.ix[base]; !ok {
+			s.ix[base] = Pos{n + 1, col}
+		}
+		s.ix[s.current] = Pos{n + 1, col}
+		return n
+	case strings.HasPrefix(trimmed, "["):
+		end := strings.Index(trimmed, "]")
+		if end < 0 {
+			return n
+		}
+		parent, last := s.resolve(splitKey(trimmed[1:end]))
+		s.prefixes(parent, Pos{n + 1, col})
+		s.current = join(parent, last)
+		s.ix[s.current] = Pos{n + 1, col}
+		return n
+	}
+	eq := keyEnd(trimmed)
+	if eq < 0 {
+		return n
+	}
+	path := s.current
+	for _, k := range splitKey(trimmed[:eq]) {
+		path = join(path, k)
+		if _, ok := s.ix[path]; !ok { // a dotted key's tables start here
+			s.ix[path] = Pos{n + 1, col}
+		}
+	}
+	s.ix[path] = Pos{n + 1, col}
+	return refSkipValue(lines, n, strings.TrimLeft(trimmed[eq+1:], " \t"))
+}
+
+// resolve turns the segments of a table header into the resolved path of
+// its parent (array-of-tables segments get their latest index) and its last
+// segment.
+func (s *refScanner) resolve(keys []string) (parent, last string) {
+	if len(keys) == 0 {
+		return "", ""
+	}
+	for _, k := range keys[:len(keys)-1] {
+		parent = join(parent, k)
+		if c, ok := s.counts[parent]; ok && c > 0 {
+			parent += "[" + strconv.Itoa(c-1) + "]"
+		}
+	}
+	return parent, keys[len(keys)-1]
+}
+
+// prefixes indexes the tables a dotted header such as [meta.info] creates
+// implicitly (meta), unless they are written elsewhere first.
+func (s *refScanner) prefixes(path string, p Pos) {
+	for i := 0; i <= len(path); i++ {
+		if i == len(path) || path[i] == '.' {
+			if _, ok := s.ix[path[:i]]; !ok && i > 0 {
+				s.ix[path[:i]] = p
+			}
+		}
+	}
+}
+
+// skipValue returns the last line of a value that starts on line n: a
+// multi-line string, or an array or inline table spread over lines.
+func refSkipValue(lines []string, n int, value string) int {
+	for _, delim := range []string{`"""`, `'''`} {
+		if strings.HasPrefix(value, delim) {
+			rest := value[3:]
+			for {
+				if strings.Contains(rest, delim) {
+					return n
+				}
+				n++
+				if n >= len(lines) {
+					return len(lines) - 1
+				}
+				rest = lines[n]
+			}
+		}
+	}
+	depth := 0
+	text := value
+	for {
+		var quote byte
+	scan:
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			switch {
+			case quote != 0:
+				if c == '\\' && quote == '"' {
+					i++
+				} else if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '#':
+				break scan
+			case c == '[' || c == '{':
+				depth++
+			case c == ']' || c == '}':
+				depth--
+			}
+		}
+		if depth <= 0 || n+1 >= len(lines) {
+			return n
+		}
+		n++
+		text = lines[n]
+	}
+}
+
+// checkScan compares Scan with refScan on src; and when src is valid TOML,
+// ScanTables with Scan for every array-of-tables element ("record[3]"),
+// which is what ScanTables promises.
+func checkScan(t *testing.T, src []byte) {
+	t.Helper()
+	got, want := Scan(src), refScan(src)
+	if !maps.Equal(got, want) {
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("Scan(%.200q)[%q] = %v, want %v", src, k, got[k], v)
+			}
+		}
+		t.Fatalf("Scan(%.200q) has %d entries, want %d", src, len(got), len(want))
+	}
+	var doc map[string]any
+	if _, err := toml.Decode(string(src), &doc); err != nil {
+		return
+	}
+	for k, v := range ScanTables(string(src)) {
+		if strings.HasSuffix(k, "]") && got[k] != v {
+			t.Fatalf("ScanTables(%.200q)[%q] = %v, but Scan gives %v", src, k, v, got[k])
+		}
+	}
+}
+
+// TestScanMatchesReference compares Scan with the reference on the seed
+// site's files, every file of the bad-input corpus and the fuzz seeds.
+func TestScanMatchesReference(t *testing.T) {
+	files, _ := filepath.Glob("../../data/*.toml")
+	more, _ := filepath.Glob("../../testdata/bad/*.txtar")
+	files = append(append(files, more...), "../../site.toml")
+	if len(files) < 100 {
+		t.Fatalf("found only %d files to compare on", len(files))
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkScan(t, src)
+		// And every file of a txtar archive alone.
+		for _, part := range strings.Split(string(src), "\n-- ") {
+			checkScan(t, []byte(part))
+		}
+	}
+	for _, s := range fuzzSeeds {
+		checkScan(t, []byte(s))
+	}
+}
+
+// benchFile is a data file of 1,000 synthetic records, if
+// MAPSITE_BENCH_SITE names a site made by scripts/bench/gen.
+func benchFile(b *testing.B) []byte {
+	dir := os.Getenv("MAPSITE_BENCH_SITE")
+	if dir == "" {
+		b.Skip("MAPSITE_BENCH_SITE is not set")
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "data", "part-0001.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return src
+}
+
+func BenchmarkScan(b *testing.B) {
+	src := benchFile(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Scan(src)
+	}
+}
+
+func BenchmarkScanReference(b *testing.B) {
+	src := benchFile(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		refScan(src)
+	}
+}
+
+func BenchmarkScanTables(b *testing.B) {
+	src := benchFile(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ScanTables(string(src))
+	}
+}

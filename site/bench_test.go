@@ -1,0 +1,107 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mapsite/mapsite/internal/synth"
+)
+
+// bench10k is a synthetic site of 10,000 records, written once per run
+// (or the one MAPSITE_BENCH_SITE names, as scripts/bench/gen writes it).
+var bench10k = sync.OnceValues(func() (string, error) {
+	if dir := os.Getenv("MAPSITE_BENCH_SITE"); dir != "" {
+		return dir, nil
+	}
+	dir, err := os.MkdirTemp("", "mapsite-bench-")
+	if err != nil {
+		return "", err
+	}
+	dir = filepath.Join(dir, "site")
+	_, err = synth.Site("..", dir, 10000, 1)
+	return dir, err
+})
+
+// cpuTime is the CPU time (user and system, all threads) the process has
+// used: on a shared machine, a steadier measure than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loop runs f b.N times and reports its CPU time per run beside the wall
+// time.
+func loop(b *testing.B, f func()) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+func benchSite(b *testing.B) string {
+	dir, err := bench10k()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkLoad10k reads and validates 10,000 records.
+func BenchmarkLoad10k(b *testing.B) {
+	dir := benchSite(b)
+	loop(b, func() {
+		if _, l := Load(dir); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	})
+}
+
+// BenchmarkLoaderUnchanged10k loads 10,000 records again, none changed,
+// as mapsite serve does after a save that changes nothing.
+func BenchmarkLoaderUnchanged10k(b *testing.B) {
+	ld := NewLoader(benchSite(b))
+	ld.Load()
+	loop(b, func() {
+		if _, l := ld.Load(); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	})
+}
+
+// BenchmarkLoaderOneFile10k loads 10,000 records again after an edit to
+// one data file of 1,000 (alternately two versions of it).
+func BenchmarkLoaderOneFile10k(b *testing.B) {
+	src := benchSite(b)
+	dir := filepath.Join(b.TempDir(), "site")
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(dir, "data", "part-0001.toml")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	versions := [][]byte{orig, append(append([]byte{}, orig...), "\n# edited\n"...)}
+	ld := NewLoader(dir)
+	ld.Load()
+	i := 0
+	loop(b, func() {
+		i++
+		if err := os.WriteFile(file, versions[i%2], 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, l := ld.Load(); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	})
+}
