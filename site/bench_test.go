@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/internal/synth"
 )
 
@@ -56,9 +57,25 @@ func benchSite(b *testing.B) string {
 	return dir
 }
 
-// BenchmarkLoad10k reads and validates 10,000 records.
+// BenchmarkLoad10k reads and validates 10,000 records, decoding every
+// file (the cache on disk off).
 func BenchmarkLoad10k(b *testing.B) {
 	dir := benchSite(b)
+	b.Setenv(geo.CacheEnv, "off")
+	loop(b, func() {
+		if _, l := Load(dir); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+	})
+}
+
+// BenchmarkLoad10kCached reads and validates 10,000 records in a new
+// process, as mapsite build does, when the cache on disk holds the
+// decoding of every file.
+func BenchmarkLoad10kCached(b *testing.B) {
+	dir := benchSite(b)
+	b.Setenv(geo.CacheEnv, b.TempDir())
+	Load(dir)
 	loop(b, func() {
 		if _, l := Load(dir); l.Err() != nil {
 			b.Fatal(l.Err())
@@ -69,6 +86,7 @@ func BenchmarkLoad10k(b *testing.B) {
 // BenchmarkLoaderUnchanged10k loads 10,000 records again, none changed,
 // as mapsite serve does after a save that changes nothing.
 func BenchmarkLoaderUnchanged10k(b *testing.B) {
+	b.Setenv(geo.CacheEnv, "off")
 	ld := NewLoader(benchSite(b))
 	ld.Load()
 	loop(b, func() {
@@ -81,6 +99,7 @@ func BenchmarkLoaderUnchanged10k(b *testing.B) {
 // BenchmarkLoaderOneFile10k loads 10,000 records again after an edit to
 // one data file of 1,000 (alternately two versions of it).
 func BenchmarkLoaderOneFile10k(b *testing.B) {
+	b.Setenv(geo.CacheEnv, "off")
 	src := benchSite(b)
 	dir := filepath.Join(b.TempDir(), "site")
 	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {

@@ -77,6 +77,8 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 		err error
 	}
 	parts := make([]part, len(files))
+	disk := newDiskCache()
+	defer disk.prune()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
@@ -88,10 +90,17 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 				if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
 					continue
 				}
-				if cache == nil {
-					p.dec = decodeData(dir, files[i], p.src, [32]byte{})
-				} else if sum := sha256.Sum256(p.src); cache[files[i]] != nil && cache[files[i]].sum == sum {
-					p.dec = cache[files[i]]
+				var sum [32]byte
+				if cache != nil || disk != nil {
+					sum = sha256.Sum256(p.src)
+				}
+				if c := cache[files[i]]; c != nil && c.sum == sum {
+					p.dec = c
+				} else if disk != nil {
+					if p.dec = disk.get(dir, files[i], p.src, sum); p.dec == nil {
+						p.dec = decodeData(dir, files[i], p.src, sum)
+						disk.put(files[i], p.dec)
+					}
 				} else {
 					p.dec = decodeData(dir, files[i], p.src, sum)
 				}

@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/internal/synth"
 )
 
@@ -244,16 +245,56 @@ func TestLoaderEqualsLoad(t *testing.T) {
 			return PlacesFile
 		}},
 	}
+	// Files that the cache on disk must bring back exactly: empty lists,
+	// a point at [0, 0], a byte order mark and CRLF, no records, a
+	// syntax error.
+	write(t, dir, "data/edge.toml", []byte(`[[record]]
+id = "null-island"
+layer = "attack"
+date = 2024-01-03
+title = "At [0, 0]"
+coordinates = [0, 0]
+country = "GH"
+summary = "x"
+tags = []
+related = []
+killed = 0
+[[record.source]]
+title = "s"
+url = "https://example.org/"
+published = 2024-04-30
+`))
+	write(t, dir, "data/crlf.toml", []byte("\ufeff[[record]]\r\nid = \"crlf\"\r\nlayer = \"attack\"\r\ndate = \"2023-summer\"\r\ntitle = \"t\"\r\nplace = \"Kerman\"\r\ncountry = \"IR\"\r\nsummary = \"\"\"a\r\nb\"\"\"\r\n[[record.source]]\r\ntitle = \"s\"\r\nurl = \"https://example.org/\"\r\n"))
+	write(t, dir, "data/empty.toml", []byte("# nothing yet\n"))
+	write(t, dir, "data/broken.toml", []byte("[[record]]\nid = \"x\n"))
+
+	// The reference is Load with the cache on disk off; the Loader and
+	// Load use a cache folder of their own, cold for each changed file,
+	// then warm.
+	cache := t.TempDir()
 	ld := NewLoader(dir)
 	check := func(step string) {
 		t.Helper()
-		got, gl := ld.Load()
+		t.Setenv(geo.CacheEnv, "off")
 		want, wl := Load(dir)
+		t.Setenv(geo.CacheEnv, cache)
+		got, gl := ld.Load()
 		if d := sameSite(got, want); d != "" {
 			t.Fatalf("after %s: Loader.Load differs from Load: %s", step, d)
 		}
 		if !reflect.DeepEqual(gl, wl) {
 			t.Fatalf("after %s: Loader.Load's problems differ from Load's:\n%s\n--- want\n%s", step, listText(gl), listText(wl))
+		}
+		hits := diskHits.Load()
+		disk, dl := Load(dir)
+		if n := len(disk.Files) - 1; diskHits.Load()-hits < int64(n-2) { // all but places.toml and broken.toml
+			t.Fatalf("after %s: Load read %d files from the cache on disk, want %d", step, diskHits.Load()-hits, n-2)
+		}
+		if d := sameSite(disk, want); d != "" {
+			t.Fatalf("after %s: Load from the cache on disk differs from Load: %s", step, d)
+		}
+		if !reflect.DeepEqual(dl, wl) {
+			t.Fatalf("after %s: Load's problems from the cache on disk differ:\n%s\n--- want\n%s", step, listText(dl), listText(wl))
 		}
 		// Write into what the Loader returned, as geocoding does and more.
 		for _, r := range got.Records {

@@ -1,0 +1,76 @@
+package incident
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+)
+
+// The binary forms of Date and Count let a decoded record be stored (with
+// encoding/gob, in the loader's cache) and read back equal, field for
+// field, unexported fields included.
+
+var errBinary = errors.New("incident: bad binary form")
+
+// MarshalBinary encodes d: its precision, whether it is a span, its first
+// and last days (UTC midnights, as Unix seconds) and its text.
+func (d Date) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 2+2*binary.MaxVarintLen64+len(d.text))
+	b = append(b, byte(d.Precision))
+	if d.Span {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = binary.AppendVarint(b, d.Start.Unix())
+	b = binary.AppendVarint(b, d.End.Unix())
+	return append(b, d.text...), nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded.
+func (d *Date) UnmarshalBinary(b []byte) error {
+	if len(b) < 2 || b[0] > byte(Year) || b[1] > 1 {
+		return errBinary
+	}
+	start, n := binary.Varint(b[2:])
+	if n <= 0 {
+		return errBinary
+	}
+	end, m := binary.Varint(b[2+n:])
+	if m <= 0 {
+		return errBinary
+	}
+	*d = Date{Start: time.Unix(start, 0).UTC(), End: time.Unix(end, 0).UTC(),
+		Precision: DatePrecision(b[0]), Span: b[1] == 1, text: string(b[2+n+m:])}
+	return nil
+}
+
+// MarshalBinary encodes c: whether it is set, N, Max and the qualifier.
+func (c Count) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(c.Qualifier))
+	if c.set {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = binary.AppendVarint(b, int64(c.N))
+	b = binary.AppendVarint(b, int64(c.Max))
+	return append(b, c.Qualifier...), nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded.
+func (c *Count) UnmarshalBinary(b []byte) error {
+	if len(b) < 1 || b[0] > 1 {
+		return errBinary
+	}
+	n, k := binary.Varint(b[1:])
+	if k <= 0 {
+		return errBinary
+	}
+	max, l := binary.Varint(b[1+k:])
+	if l <= 0 {
+		return errBinary
+	}
+	*c = Count{set: b[0] == 1, N: int(n), Max: int(max), Qualifier: string(b[1+k+l:])}
+	return nil
+}
