@@ -38,7 +38,7 @@
     };
     el.onload = finish;
     el.onerror = finish;
-    el.src = here ? new URL(file, here).href : file;
+    el.src = here ? new URL(file, here).href : "assets/" + file;
     document.head.appendChild(el);
   }
 

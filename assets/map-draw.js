@@ -167,6 +167,7 @@
       });
       // Records that stand for a whole country or region are drawn as
       // that area (map-areas.js), never clustered with points.
+      A.indexVersion = (A.indexVersion || 0) + 1;
       A.index.load(A.filtered.filter(function (r) { return !r.area; }).map(function (r) {
         return { type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: { i: r.i, li: r.layer.index } };
       }));
@@ -179,9 +180,43 @@
       return [Math.max(-180, w), Math.max(-85, b.getSouth()), Math.min(180, e), Math.min(85, b.getNorth())];
     }
 
+    // A.draw draws the records in view: the points and clusters (again
+    // only when the filters or the view changed since the last draw: a
+    // popup that opens or closes changes only the marks of the open
+    // record), the areas, the open record's ring and the list.
+    var pointsKey = null, points = null, selectedRing = null;
     A.draw = function () {
+      var key = A.indexVersion + "|" + map.getZoom() + "|" + map.getBounds().toBBoxString();
+      var moved = key !== pointsKey;
+      if (moved) {
+        points = drawPoints();
+        pointsKey = key;
+      }
+      var drawn = A.drawn = { clusters: points.clusters, points: points.points, areas: 0,
+        byLayer: Object.assign({}, points.byLayer), items: points.items.slice() };
+      if (A.drawAreas) A.drawAreas();
+      if (selectedRing) { markerGroup.removeLayer(selectedRing); selectedRing = null; }
+      if (A.selected && drawn.items.some(function (it) { return it.id === A.selected; })) {
+        var s = A.byId[A.selected];
+        selectedRing = L.circleMarker([s.lat, s.lon], { renderer: recordRenderer, radius: 12, weight: 2.5,
+          color: "#1b1b1b", fill: false, interactive: false });
+        markerGroup.addLayer(selectedRing);
+      }
+      A.highlight(highlighted);
+      A.drawList();
+      if (moved && A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
+      if (!firstDrawn && drawn.items.length) {
+        firstDrawn = true;
+        if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");
+      }
+    };
+    var firstDrawn = false;
+
+    // drawPoints draws the points and clusters in view and returns what it drew.
+    function drawPoints() {
       markerGroup.clearLayers();
-      var drawn = A.drawn = { clusters: 0, points: 0, areas: 0, byLayer: {}, items: [] };
+      selectedRing = null;
+      var drawn = { clusters: 0, points: 0, byLayer: {}, items: [] };
       A.layerOrder.forEach(function (k) { drawn.byLayer[k] = 0; });
       var z = Math.round(map.getZoom());
       A.index.getClusters(viewBBox(), z).forEach(function (c) {
@@ -211,21 +246,8 @@
           drawn.byLayer[r.layer.key]++;
         }
       });
-      if (A.drawAreas) A.drawAreas();
-      if (A.selected && drawn.items.some(function (it) { return it.id === A.selected; })) {
-        var s = A.byId[A.selected];
-        markerGroup.addLayer(L.circleMarker([s.lat, s.lon], { renderer: recordRenderer, radius: 12, weight: 2.5,
-          color: "#1b1b1b", fill: false, interactive: false }));
-      }
-      A.highlight(highlighted);
-      A.drawList();
-      if (A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
-      if (!firstDrawn && drawn.items.length) {
-        firstDrawn = true;
-        if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");
-      }
-    };
-    var firstDrawn = false;
+      return drawn;
+    }
 
     // A.markerOf returns where the point, cluster or area badge that holds
     // a record is drawn, or null.

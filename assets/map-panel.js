@@ -78,7 +78,10 @@
         A.searchText();
         if (!A.textsLoaded()) {
           loading = true;
-          A.needTexts(function (ok) { if (ok && A.filters.words && A.filters.words.length) A.applyFilters(); });
+          A.needTexts(function (ok) {
+            if (!ok) statusEl.textContent = statusText + " The summaries could not be loaded: the search looked in the rest.";
+            else if (A.filters.words && A.filters.words.length) A.applyFilters();
+          });
         }
       }
       if (window.performance && performance.mark) performance.mark("mapsite:filter");
@@ -103,10 +106,11 @@
       A.draw();
       if (A.timeline) A.timeline.update();
       var total = A.records.length, n = A.filtered.length;
-      statusEl.textContent = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
-        (A.span.min ? " · the data run from " + spanText + "." : ".") + (loading ? " Loading the summaries to search them too…" : "");
+      statusText = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
+        (A.span.min ? " · the data run from " + spanText + "." : ".");
+      statusEl.textContent = statusText + (loading ? " Loading the summaries to search them too…" : "");
     };
-    var statusEl = document.getElementById("panel-status");
+    var statusEl = document.getElementById("panel-status"), statusText = "";
     var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
 
     // ---- List ----
