@@ -260,6 +260,20 @@ for (const site of h.sites()) {
       assert.deepEqual((await again.evaluate(() => window.mapsite.visible())).sort(), want);
     });
 
+    test('a popup shows what the record\'s details hold, loaded when it opens', async (t) => {
+      const page = await openMap(t);
+      for (const f of [features.find((x) => x.properties.killed_text) || features[0], features[features.length - 1]]) {
+        const p = f.properties;
+        await page.evaluate((id) => window.mapsite.open(id), f.id);
+        assert.equal(await popupTitle(page), p.title);
+        const popup = page.locator('.record-popup');
+        assert.equal(await popup.locator('.popup-link').getAttribute('href'), p.url);
+        assert.equal(await popup.locator('time').getAttribute('datetime'), p.date_start);
+        if (p.killed_text) assert.match(await popup.locator('.popup-counts').textContent(), new RegExp(`${p.killed_text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} killed`));
+        if (p.perpetrator) assert.ok((await popup.textContent()).includes(`Perpetrator: ${p.perpetrator}`));
+      }
+    });
+
     test('keyboard: Tab to a list entry, Enter opens its popup', async (t) => {
       const page = await openMap(t, '', { reducedMotion: 'no-preference' });
       await worldView(page);
