@@ -3,9 +3,11 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 )
 
@@ -47,7 +49,9 @@ source = "OpenStreetMap"
 // FuzzLoad builds a site folder from the fuzz input (its site.toml, one
 // data file and data/places.toml) and loads it. No input may
 // panic; every problem must name its file and print safely to a terminal;
-// and a site that loads without errors must hold only valid records.
+// a site that loads without errors must hold only valid records; and
+// loading it again, from the cache on disk, must give the same site and
+// problems.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte(fuzzConfig), []byte(fuzzRecord), []byte(fuzzPlace))
 	f.Add([]byte(fuzzConfig), []byte(strings.ReplaceAll(fuzzRecord, "\n", "\r\n")), []byte(""))
@@ -55,6 +59,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(fuzzConfig), []byte("id = \"kerman\\"), []byte(""))
 	f.Add([]byte(fuzzConfig+"[[map.tiles]]\nname = \"t\"\nurl = \"https://{s}.t.org/{z}/{x}/{y}.png\"\nattribution = \"a\"\n"), []byte(fuzzRecord), []byte(strings.Replace(fuzzPlace, "Shiraz", "Atlantis", 1)))
 	dir := f.TempDir()
+	f.Setenv(geo.CacheEnv, f.TempDir())
 	f.Fuzz(func(t *testing.T, config, data, places []byte) {
 		os.RemoveAll(filepath.Join(dir, "data"))
 		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
@@ -68,6 +73,13 @@ func FuzzLoad(f *testing.F) {
 		// Geocoding is left out: resolving an unknown name in the bundled
 		// list takes most of a second, which would starve the fuzzer.
 		s, l := Load(dir)
+		again, al := Load(dir)
+		if d := sameSite(again, s); d != "" {
+			t.Errorf("loaded again from the cache on disk: %s", d)
+		}
+		if !reflect.DeepEqual(al, l) {
+			t.Errorf("loaded again from the cache on disk, the problems differ:\n%s\n--- want\n%s", listText(al), listText(l))
+		}
 		for _, d := range l {
 			if d.File == "" {
 				t.Errorf("%v: no file", d)
