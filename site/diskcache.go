@@ -143,10 +143,12 @@ func (c *diskCache) get(dir, f string, src []byte, sum [32]byte) (dec *decoded) 
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxDecodedSize {
 		return nil
 	}
-	b, err := io.ReadAll(io.LimitReader(fh, maxDecodedSize))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(fh, maxDecodedSize)); err != nil {
 		return nil
 	}
+	b := buf.Bytes()
 	defer func() {
 		if recover() != nil { // gob should not panic; a cache never fails a load
 			dec = nil
@@ -165,7 +167,7 @@ func (c *diskCache) get(dir, f string, src []byte, sum [32]byte) (dec *decoded) 
 		if w.Tables == nil {
 			w.Tables = tomlpos.Index{}
 		}
-		ix = &positions{text: string(bytes.TrimPrefix(src, utf8BOM)), tables: w.Tables}
+		ix = &positions{src: bytes.TrimPrefix(src, utf8BOM), tables: w.Tables}
 	}
 	for i := range w.Records {
 		r := w.Records[i].record()

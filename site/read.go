@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -46,14 +47,18 @@ func ReadFile(dir, name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, tooLarge(fi.Size())
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Room for the file as it was, read in one piece (io.ReadAll would
+	// grow its buffer step by step); a file that grew since is still
+	// read to the limit.
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, err
 	}
-	if len(b) > MaxFileSize {
-		return nil, tooLarge(int64(len(b)))
+	if buf.Len() > MaxFileSize {
+		return nil, tooLarge(int64(buf.Len()))
 	}
-	return b, nil
+	return buf.Bytes(), nil
 }
 
 // Open opens the file name (slash-separated, relative to the site folder

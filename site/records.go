@@ -80,7 +80,7 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 		l.Add(*dg)
 		return nil, nil
 	}
-	d := &decoder{file: file, ix: newPositions(text), l: l}
+	d := &decoder{file: file, ix: newPositions(src, text), l: l}
 	for _, k := range sortedKeys(doc) {
 		if k != key && !d.tooMany() {
 			p := d.ix.Lookup(k)
@@ -455,19 +455,21 @@ type position struct {
 // indexes the table headers at once, since every record needs its line,
 // and every key only when first asked: only a problem needs them.
 type positions struct {
-	text   string
+	src    []byte // the file without a byte order mark; never changed
 	tables tomlpos.Index
 	once   sync.Once
 	all    tomlpos.Index
 }
 
-func newPositions(text string) *positions {
-	return &positions{text: text, tables: tomlpos.ScanTables(text)}
+// newPositions indexes the tables of src, whose text is also given as a
+// string.
+func newPositions(src []byte, text string) *positions {
+	return &positions{src: src, tables: tomlpos.ScanTables(text)}
 }
 
 // index returns the index of every key.
 func (p *positions) index() tomlpos.Index {
-	p.once.Do(func() { p.all = tomlpos.Scan([]byte(p.text)) })
+	p.once.Do(func() { p.all = tomlpos.Scan(p.src) })
 	return p.all
 }
 
