@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -15,10 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
-	"github.com/mapsite/mapsite/incident"
-	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
 // The loader keeps each data file's decoding on disk, in decoded/ in the
@@ -33,7 +29,7 @@ import (
 // used go once the folder holds more than maxDecodedBytes.
 
 const (
-	decodedFormat   = "mapsite decoded file 1"
+	decodedFormat   = wireMagic
 	maxDecodedBytes = 512 << 20
 	maxDecodedSize  = 64 << 20 // the largest entry read
 )
@@ -53,52 +49,6 @@ func decodedDir() string {
 	default:
 		return filepath.Join(v, "decoded")
 	}
-}
-
-// wireFile is a decoded data file as stored.
-type wireFile struct {
-	Format  string
-	Key     string
-	Records []wireRecord
-	Paths   []string // where each record is written, e.g. "record[3]"
-	Diags   diag.List
-	Tables  tomlpos.Index // the file's table headers, when it has records
-	Indexed bool          // Tables is set (gob does not tell nil from empty)
-}
-
-// wireRecord is a record as stored: gob drops what is nil or zero, so
-// what would come back different is said apart.
-type wireRecord struct {
-	R      incident.Record
-	Coords bool  // Coordinates is set (and may be [0, 0])
-	Empty  uint8 // 1: Related, 2: Tags, 4: Sources is empty but not nil
-}
-
-func toWire(r *incident.Record) wireRecord {
-	w := wireRecord{R: *r, Coords: r.Coordinates != nil}
-	for bit, empty := range []bool{r.Related != nil && len(r.Related) == 0, r.Tags != nil && len(r.Tags) == 0, r.Sources != nil && len(r.Sources) == 0} {
-		if empty {
-			w.Empty |= 1 << bit
-		}
-	}
-	return w
-}
-
-func (w *wireRecord) record() *incident.Record {
-	r := w.R
-	if w.Coords && r.Coordinates == nil {
-		r.Coordinates = &[2]float64{}
-	}
-	if w.Empty&1 != 0 {
-		r.Related = []string{}
-	}
-	if w.Empty&2 != 0 {
-		r.Tags = []string{}
-	}
-	if w.Empty&4 != 0 {
-		r.Sources = []incident.Source{}
-	}
-	return &r
 }
 
 // diskHits counts the files read back from the cache, for tests.
@@ -150,30 +100,17 @@ func (c *diskCache) get(dir, f string, src []byte, sum [32]byte) (dec *decoded) 
 	}
 	b := buf.Bytes()
 	defer func() {
-		if recover() != nil { // gob should not panic; a cache never fails a load
+		if recover() != nil { // decodeWire checks every bound; a cache never fails a load
 			dec = nil
 		}
 	}()
-	var w wireFile
-	if gob.NewDecoder(bytes.NewReader(b)).Decode(&w) != nil || w.Format != decodedFormat || w.Key != key || len(w.Paths) != len(w.Records) {
+	dec, err = decodeWire(b, key, f, bytes.TrimPrefix(src, utf8BOM), sum)
+	if err != nil {
 		return nil
 	}
 	now := time.Now()
 	os.Chtimes(path, now, now) // recently used
 	diskHits.Add(1)
-	dec = &decoded{sum: sum, where: make(map[*incident.Record]position, len(w.Records)), l: w.Diags}
-	var ix *positions
-	if w.Indexed {
-		if w.Tables == nil {
-			w.Tables = tomlpos.Index{}
-		}
-		ix = &positions{src: bytes.TrimPrefix(src, utf8BOM), tables: w.Tables}
-	}
-	for i := range w.Records {
-		r := w.Records[i].record()
-		dec.records = append(dec.records, r)
-		dec.where[r] = position{file: f, ix: ix, path: w.Paths[i]}
-	}
 	return dec
 }
 
@@ -181,18 +118,8 @@ func (c *diskCache) get(dir, f string, src []byte, sum [32]byte) (dec *decoded) 
 // written is no error of the load.
 func (c *diskCache) put(f string, dec *decoded) {
 	key := c.key(f, dec.sum)
-	w := wireFile{Format: decodedFormat, Key: key, Diags: dec.l}
-	for _, r := range dec.records {
-		p := dec.where[r]
-		if p.ix == nil || p.file != f {
-			return // not made by decodeData; never happens
-		}
-		w.Records = append(w.Records, toWire(r))
-		w.Paths = append(w.Paths, p.path)
-		w.Tables, w.Indexed = p.ix.tables, true
-	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(&w) != nil {
+	b, ok := encodeDecoded(key, f, dec)
+	if !ok {
 		return
 	}
 	if os.MkdirAll(c.dir, 0o700) != nil {
@@ -202,7 +129,7 @@ func (c *diskCache) put(f string, dec *decoded) {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(buf.Bytes())
+	_, err = tmp.Write(b)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -1,0 +1,327 @@
+package site
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+
+	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/tomlpos"
+)
+
+// The binary form of a decoded data file in the cache on disk: reading it
+// back is what a build after an edit spends instead of TOML decoding, so
+// it is written by hand, field by field, and read in one pass. Every
+// string read back is a piece of one string made of the whole entry,
+// which costs one allocation instead of one a string.
+//
+//	magic, key
+//	diagnostics: n, then File Line Column Record Field Message Severity Source
+//	tables: indexed (0/1), n, then path line column
+//	records: n, then path and the record's fields (see appendRecord)
+//
+// Strings are a uvarint length and the bytes; numbers varints; floats
+// their IEEE 754 bits as uvarints; dates and counts their MarshalBinary
+// bytes, as strings.
+
+const wireMagic = "mapsite decoded file 2\n"
+
+var errWire = errors.New("site: bad cache entry")
+
+type wireWriter struct{ b []byte }
+
+func (w *wireWriter) str(s string) {
+	w.b = binary.AppendUvarint(w.b, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *wireWriter) int(n int)         { w.b = binary.AppendVarint(w.b, int64(n)) }
+func (w *wireWriter) float(f float64)   { w.b = binary.AppendUvarint(w.b, math.Float64bits(f)) }
+func (w *wireWriter) bool(v bool) {
+	if v {
+		w.int(1)
+	} else {
+		w.int(0)
+	}
+}
+func (w *wireWriter) bytes(b []byte)    { w.str(string(b)) }
+func (w *wireWriter) date(d incident.Date) {
+	b, _ := d.MarshalBinary()
+	w.bytes(b)
+}
+
+func (w *wireWriter) count(c incident.Count) {
+	b, _ := c.MarshalBinary()
+	w.bytes(b)
+}
+
+// strings writes a list, telling nil (-1) from empty.
+func (w *wireWriter) strings(list []string) {
+	if list == nil {
+		w.int(-1)
+		return
+	}
+	w.int(len(list))
+	for _, s := range list {
+		w.str(s)
+	}
+}
+
+// encodeDecoded returns the binary form of dec, the decoding of data file
+// f, under key.
+func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
+	w := &wireWriter{b: make([]byte, 0, 64<<10)}
+	w.b = append(w.b, wireMagic...)
+	w.str(key)
+	w.int(len(dec.l))
+	for _, d := range dec.l {
+		w.str(d.File)
+		w.int(d.Line)
+		w.int(d.Column)
+		w.str(d.Record)
+		w.str(d.Field)
+		w.str(d.Message)
+		w.int(int(d.Severity))
+		w.str(d.Source)
+	}
+	var ix *positions
+	for _, r := range dec.records {
+		p := dec.where[r]
+		if p.ix == nil || p.file != f || ix != nil && p.ix != ix {
+			return nil, false // not as decodeData makes it; never happens
+		}
+		ix = p.ix
+	}
+	w.bool(ix != nil)
+	if ix != nil {
+		w.int(len(ix.tables))
+		for path, p := range ix.tables {
+			w.str(path)
+			w.int(p.Line)
+			w.int(p.Column)
+		}
+	}
+	w.int(len(dec.records))
+	for _, r := range dec.records {
+		w.str(dec.where[r].path)
+		w.record(r)
+	}
+	return w.b, true
+}
+
+func (w *wireWriter) record(r *incident.Record) {
+	for _, s := range []string{r.ID, r.Layer, r.Title, r.Place, r.Country, r.Note, r.Attribution, r.Perpetrator, r.Summary, r.File} {
+		w.str(s)
+	}
+	w.date(r.Date)
+	w.bool(r.Coordinates != nil)
+	if r.Coordinates != nil {
+		w.float(r.Coordinates[0])
+		w.float(r.Coordinates[1])
+	}
+	for _, name := range incident.CountFields {
+		w.count(*r.Counts.Get(name))
+	}
+	w.strings(r.Related)
+	w.strings(r.Tags)
+	if r.Sources == nil {
+		w.int(-1)
+	} else {
+		w.int(len(r.Sources))
+		for _, s := range r.Sources {
+			w.str(s.Title)
+			w.str(s.URL)
+			w.date(s.Published)
+		}
+	}
+	w.int(r.Line)
+	loc := r.Location
+	w.float(loc.Lon)
+	w.float(loc.Lat)
+	w.int(int(loc.Precision))
+	w.str(loc.PlaceID)
+	w.str(loc.Matched)
+	w.bool(loc.Explicit)
+}
+
+// wireReader reads what wireWriter wrote from b, whose text is s (the
+// same bytes as a string); the first problem sticks in err.
+type wireReader struct {
+	b   []byte
+	s   string
+	off int
+	err error
+}
+
+func (r *wireReader) fail() {
+	if r.err == nil {
+		r.err = errWire
+	}
+	r.off = len(r.b)
+}
+
+func (r *wireReader) int() int {
+	n, k := binary.Varint(r.b[r.off:])
+	if k <= 0 || n > math.MaxInt32 || n < math.MinInt32 {
+		r.fail()
+		return 0
+	}
+	r.off += k
+	return int(n)
+}
+
+func (r *wireReader) uvarint() uint64 {
+	n, k := binary.Uvarint(r.b[r.off:])
+	if k <= 0 {
+		r.fail()
+		return 0
+	}
+	r.off += k
+	return n
+}
+
+func (r *wireReader) float() float64 { return math.Float64frombits(r.uvarint()) }
+func (r *wireReader) bool() bool     { return r.int() == 1 }
+
+// span returns the bounds of the next string.
+func (r *wireReader) span() (int, int) {
+	n := r.uvarint()
+	if n > uint64(len(r.b)-r.off) {
+		r.fail()
+		return r.off, r.off
+	}
+	start := r.off
+	r.off += int(n)
+	return start, r.off
+}
+
+func (r *wireReader) str() string {
+	i, j := r.span()
+	return r.s[i:j]
+}
+
+func (r *wireReader) date() incident.Date {
+	i, j := r.span()
+	var d incident.Date
+	if r.err == nil && d.UnmarshalBinary(r.b[i:j]) != nil {
+		r.fail()
+	}
+	return d
+}
+
+func (r *wireReader) count() incident.Count {
+	i, j := r.span()
+	var c incident.Count
+	if r.err == nil && c.UnmarshalBinary(r.b[i:j]) != nil {
+		r.fail()
+	}
+	return c
+}
+
+// length reads a list's length (-1 for nil), refusing one longer than
+// what is left could hold.
+func (r *wireReader) length() int {
+	n := r.int()
+	if n < -1 || n > len(r.b)-r.off {
+		r.fail()
+		return 0
+	}
+	return n
+}
+
+func (r *wireReader) strings() []string {
+	n := r.length()
+	if n < 0 {
+		return nil
+	}
+	list := make([]string, n)
+	for i := range list {
+		list[i] = r.str()
+	}
+	return list
+}
+
+// decodeWire reads back what encodeDecoded wrote for data file f under
+// key; src is the file's bytes, which the positions keep. It fails on
+// anything else.
+func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, error) {
+	if len(b) < len(wireMagic) || string(b[:len(wireMagic)]) != wireMagic {
+		return nil, errWire
+	}
+	r := &wireReader{b: b, s: string(b), off: len(wireMagic)}
+	if r.str() != key {
+		return nil, errWire
+	}
+	dec := &decoded{sum: sum}
+	if n := r.length(); n > 0 {
+		dec.l = make(diag.List, n)
+		for i := range dec.l {
+			d := &dec.l[i]
+			d.File = r.str()
+			d.Line, d.Column = r.int(), r.int()
+			d.Record, d.Field, d.Message = r.str(), r.str(), r.str()
+			d.Severity = diag.Severity(r.int())
+			d.Source = r.str()
+		}
+	}
+	var ix *positions
+	if r.bool() {
+		n := r.length()
+		ix = &positions{src: src, tables: make(tomlpos.Index, max(n, 0))}
+		for range n {
+			path := r.str()
+			ix.tables[path] = tomlpos.Pos{Line: r.int(), Column: r.int()}
+		}
+	}
+	n := r.length()
+	dec.where = make(map[*incident.Record]position, max(n, 0))
+	if n > 0 {
+		if ix == nil {
+			return nil, errWire
+		}
+		records := make([]incident.Record, n) // one allocation for all
+		dec.records = make([]*incident.Record, n)
+		for i := range records {
+			path := r.str()
+			rec := &records[i]
+			r.record(rec)
+			dec.records[i] = rec
+			dec.where[rec] = position{file: f, ix: ix, path: path}
+		}
+	}
+	if r.err != nil || r.off != len(b) {
+		return nil, errWire
+	}
+	return dec, nil
+}
+
+func (r *wireReader) record(rec *incident.Record) {
+	for _, p := range []*string{&rec.ID, &rec.Layer, &rec.Title, &rec.Place, &rec.Country, &rec.Note, &rec.Attribution, &rec.Perpetrator, &rec.Summary, &rec.File} {
+		*p = r.str()
+	}
+	rec.Date = r.date()
+	if r.bool() {
+		rec.Coordinates = &[2]float64{r.float(), r.float()}
+	}
+	for _, name := range incident.CountFields {
+		*rec.Counts.Get(name) = r.count()
+	}
+	rec.Related = r.strings()
+	rec.Tags = r.strings()
+	if n := r.length(); n >= 0 {
+		rec.Sources = make([]incident.Source, n)
+		for i := range rec.Sources {
+			s := &rec.Sources[i]
+			s.Title, s.URL = r.str(), r.str()
+			s.Published = r.date()
+		}
+	}
+	rec.Line = r.int()
+	loc := &rec.Location
+	loc.Lon, loc.Lat = r.float(), r.float()
+	loc.Precision = geo.Precision(r.int())
+	loc.PlaceID, loc.Matched = r.str(), r.str()
+	loc.Explicit = r.bool()
+}
