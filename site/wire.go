@@ -37,8 +37,8 @@ func (w *wireWriter) str(s string) {
 	w.b = append(w.b, s...)
 }
 
-func (w *wireWriter) int(n int)         { w.b = binary.AppendVarint(w.b, int64(n)) }
-func (w *wireWriter) float(f float64)   { w.b = binary.AppendUvarint(w.b, math.Float64bits(f)) }
+func (w *wireWriter) int(n int)       { w.b = binary.AppendVarint(w.b, int64(n)) }
+func (w *wireWriter) float(f float64) { w.b = binary.AppendUvarint(w.b, math.Float64bits(f)) }
 func (w *wireWriter) bool(v bool) {
 	if v {
 		w.int(1)
@@ -46,7 +46,7 @@ func (w *wireWriter) bool(v bool) {
 		w.int(0)
 	}
 }
-func (w *wireWriter) bytes(b []byte)    { w.str(string(b)) }
+func (w *wireWriter) bytes(b []byte) { w.str(string(b)) }
 func (w *wireWriter) date(d incident.Date) {
 	b, _ := d.MarshalBinary()
 	w.bytes(b)
