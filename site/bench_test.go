@@ -124,3 +124,23 @@ func BenchmarkLoaderOneFile10k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLocate10k places 10,000 loaded records as a new process does
+// when the geocoding cache on disk knows every place: answers from the
+// file, no place list.
+func BenchmarkLocate10k(b *testing.B) {
+	b.Setenv(geo.CacheEnv, b.TempDir())
+	s, l := Load(benchSite(b))
+	if l.Err() != nil {
+		b.Fatal(l.Err())
+	}
+	if _, err := s.Locate(); err != nil { // fills the cache file
+		b.Fatal(err)
+	}
+	loop(b, func() {
+		geo.ForgetAnswers()
+		if l, err := s.Locate(); err != nil || l.Err() != nil {
+			b.Fatal(err, l.Err())
+		}
+	})
+}
