@@ -108,9 +108,9 @@ const (
 	cacheFormat  = "mapsite geocode cache 1"
 )
 
-// cacheDir returns the folder of the cache files, or "" when the cache on
-// disk is off.
-func cacheDir() string {
+// CacheDir returns mapsite's cache folder, as CacheEnv sets it, or "" when
+// the caches on disk are off (or the system has no cache folder).
+func CacheDir() string {
 	switch v := os.Getenv(CacheEnv); v {
 	case "off", "0", "false", "no":
 		return ""
@@ -200,7 +200,7 @@ type Resolver struct {
 func NewResolver(key string, load func() (*Gazetteer, error)) *Resolver {
 	sum := sha256.Sum256([]byte(key))
 	r := &Resolver{key: hex.EncodeToString(sum[:]), load: load}
-	if dir := cacheDir(); dir != "" {
+	if dir := CacheDir(); dir != "" {
 		r.file = filepath.Join(dir, "geocode-"+r.key[:24]+".json")
 	}
 	r.t = tableOf(r.key)

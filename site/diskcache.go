@@ -29,7 +29,6 @@ import (
 // used go once the folder holds more than maxDecodedBytes.
 
 const (
-	decodedFormat   = wireMagic
 	maxDecodedBytes = 512 << 20
 	maxDecodedSize  = 64 << 20 // the largest entry read
 )
@@ -37,18 +36,10 @@ const (
 // decodedDir returns the folder of the decoded files, or "" when the
 // cache on disk is off.
 func decodedDir() string {
-	switch v := os.Getenv(geo.CacheEnv); v {
-	case "off", "0", "false", "no":
-		return ""
-	case "":
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(dir, "mapsite", "decoded")
-	default:
-		return filepath.Join(v, "decoded")
+	if dir := geo.CacheDir(); dir != "" {
+		return filepath.Join(dir, "decoded")
 	}
+	return ""
 }
 
 // diskHits counts the files read back from the cache, for tests.
@@ -72,7 +63,7 @@ func newDiskCache() *diskCache {
 
 // key is the key of data file f whose bytes have the SHA-256 sum.
 func (c *diskCache) key(f string, sum [32]byte) string {
-	h := sha256.Sum256(fmt.Appendf(nil, "%s\n%s\n%s\n%x\n", decodedFormat, c.version, f, sum))
+	h := sha256.Sum256(fmt.Appendf(nil, "%s%s\n%s\n%x\n", wireMagic, c.version, f, sum))
 	return hex.EncodeToString(h[:])
 }
 
@@ -81,7 +72,7 @@ func (c *diskCache) path(key string) string {
 }
 
 // get returns the decoding of data file f, whose bytes are src, or nil.
-func (c *diskCache) get(dir, f string, src []byte, sum [32]byte) (dec *decoded) {
+func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 	key := c.key(f, sum)
 	path := c.path(key)
 	fh, err := os.Open(path)

@@ -97,7 +97,7 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 				if c := cache[files[i]]; c != nil && c.sum == sum {
 					p.dec = c
 				} else if disk != nil {
-					if p.dec = disk.get(dir, files[i], p.src, sum); p.dec == nil {
+					if p.dec = disk.get(files[i], p.src, sum); p.dec == nil {
 						p.dec = decodeData(dir, files[i], p.src, sum)
 						disk.put(files[i], p.dec)
 					}
