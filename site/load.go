@@ -90,20 +90,7 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 				if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
 					continue
 				}
-				var sum [32]byte
-				if cache != nil || disk != nil {
-					sum = sha256.Sum256(p.src)
-				}
-				if c := cache[files[i]]; c != nil && c.sum == sum {
-					p.dec = c
-				} else if disk != nil {
-					if p.dec = disk.get(files[i], p.src, sum); p.dec == nil {
-						p.dec = decodeData(dir, files[i], p.src, sum)
-						disk.put(files[i], p.dec)
-					}
-				} else {
-					p.dec = decodeData(dir, files[i], p.src, sum)
-				}
+				p.dec = decodeCached(dir, files[i], p.src, cache, disk)
 				p.src = nil
 			}
 		}()
@@ -157,6 +144,29 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 	})
 	l.Sort()
 	return s, l
+}
+
+// decodeCached returns the decoding of data file f, whose bytes are src:
+// the one in memory (the Loader's, which cache holds; it is only read
+// here) or on disk when its bytes are the same, else a new one, which is
+// then stored on disk.
+func decodeCached(dir, f string, src []byte, cache map[string]*decoded, disk *diskCache) *decoded {
+	if cache == nil && disk == nil {
+		return decodeData(dir, f, src, [32]byte{})
+	}
+	sum := sha256.Sum256(src)
+	if c := cache[f]; c != nil && c.sum == sum {
+		return c
+	}
+	if disk == nil {
+		return decodeData(dir, f, src, sum)
+	}
+	if dec := disk.get(f, src, sum); dec != nil {
+		return dec
+	}
+	dec := decodeData(dir, f, src, sum)
+	disk.put(f, dec)
+	return dec
 }
 
 // decoded is one data file of records, decoded: what Load takes from it,
