@@ -159,8 +159,8 @@
       });
     }
     // needTexts loads the summaries, for search, and calls done(true)
-    // when they are in every record's search text (done(false) when a
-    // chunk failed).
+    // when they are in (done(false) when a chunk failed); searchText then
+    // puts them in the records' search text.
     function needTexts(done) {
       if (summaries) { done(true); return; }
       textWaiting.push(done);
@@ -171,8 +171,7 @@
         var waiting = textWaiting;
         textWaiting = [];
         if (ok) {
-          summaries = all;
-          searchText();
+          summaries = all; // searchText folds them in when a search asks
         } else {
           textsAsked = false;
         }
@@ -191,7 +190,7 @@
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: records, byId: byId,
       span: span, countries: countries, perpetrators: perpetrators, tags: tags, attributions: attributions,
       links: links, needDetails: needDetails, needTexts: needTexts, searchText: searchText,
-      textsLoaded: function () { return !!summaries; } };
+      textsLoaded: function () { return !!summaries; }, textFiles: D.texts.files.length };
   }
 
   // csvOf and geojsonOf write records as the site's downloads do, from the

@@ -51,6 +51,13 @@
 
     A.applyHash(true);
     mapEl.setAttribute("data-ready", "true");
+    // A small site's summaries (up to four chunks, 16,384 records) load
+    // once the page is idle, so that its first search is as quick as the
+    // next; a larger one's wait for the first search.
+    if (A.textFiles <= 4) {
+      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
+      idle(function () { A.needTexts(function () {}); }, { timeout: 5000 });
+    }
     if (window.performance && performance.mark) performance.mark("mapsite-ready");
     // Back from a record page: the URL has restored the view and the
     // record; the keyboard goes on from the list entry the reader left.

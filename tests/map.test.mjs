@@ -237,7 +237,7 @@ for (const site of h.sites()) {
       assert.equal(await redraws(() => page.locator('#country').selectOption(features[0].properties.country)), 1, 'country select');
     });
 
-    test('search finds words of the summaries, which load on the first search', async (t) => {
+    test('search finds words of the summaries, which load on demand', async (t) => {
       const page = await openMap(t);
       const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').toLowerCase();
       const textOf = (p) => fold([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(' '), p.summary, p.perpetrator].join(' '));

@@ -39,7 +39,7 @@ try {
       painted.push(performance.now() - t0);
       shown.push(window.mapsite.visible().length);
     }
-    return { records: window.MAPSITE_DATA.records.length, sync, painted, shown };
+    return { records: (window.MAPSITE_DATA.records.id || window.MAPSITE_DATA.records).length, sync, painted, shown };
   }, steps);
   console.log(JSON.stringify({
     records: r.records, steps,
