@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// The binary forms of Date and Count let a decoded record be stored (with
-// encoding/gob, in the loader's cache) and read back equal, field for
-// field, unexported fields included.
+// The binary forms of Date and Count let a decoded record be stored (in
+// the loader's cache on disk, or with encoding/gob) and read back equal,
+// field for field, unexported fields included.
 
 var errBinary = errors.New("incident: bad binary form")
 

@@ -68,7 +68,7 @@ func (c *diskCache) key(f string, sum [32]byte) string {
 }
 
 func (c *diskCache) path(key string) string {
-	return filepath.Join(c.dir, key[:32]+".gob")
+	return filepath.Join(c.dir, key[:32]+".bin")
 }
 
 // get returns the decoding of data file f, whose bytes are src, or nil.
@@ -165,7 +165,7 @@ func (c *diskCache) prune() {
 			if time.Since(fi.ModTime()) > time.Hour {
 				os.Remove(path)
 			}
-		case strings.HasSuffix(e.Name(), ".gob"):
+		case strings.HasSuffix(e.Name(), ".bin"):
 			files = append(files, file{path, fi.Size(), fi.ModTime()})
 			total += fi.Size()
 		}
