@@ -176,8 +176,15 @@ func (s *Server) rebuild(ctx context.Context) {
 		return
 	}
 	rep.Warnings.WriteText(s.opt.Log)
+	// A save that changes nothing (the file saved again as it was, or
+	// the last events of a save already built) reloads no page.
+	unchanged := s.errMsg == "" && sameFiles(s.files, files)
 	s.errMsg = ""
 	s.files = files
+	if unchanged {
+		fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms: nothing changed\n", rep.Records, time.Since(start).Milliseconds())
+		return
+	}
 	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms (", rep.Records, time.Since(start).Milliseconds())
 	for i, st := range rep.Steps {
 		if i > 0 {
@@ -190,6 +197,27 @@ func (s *Server) rebuild(ctx context.Context) {
 	}
 	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
+}
+
+// sameFiles reports whether two builds are the same: the same paths, and
+// the same bytes (most often the same slice, which a render reuses).
+func sameFiles(a, b build.Files) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for p, x := range a {
+		y, ok := b[p]
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		if len(x) > 0 && &x[0] == &y[0] {
+			continue
+		}
+		if !bytes.Equal(x, y) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) broadcast(msg string) {

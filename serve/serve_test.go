@@ -116,10 +116,20 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 
 	records := filepath.Join(dir, "data", "records.toml")
 	src, _ := os.ReadFile(records)
-	os.WriteFile(records, []byte(strings.Replace(string(src), "A day-precision attack", "An edited title", 1)), 0o644)
+	edited := []byte(strings.Replace(string(src), "A day-precision attack", "An edited title", 1))
+	os.WriteFile(records, edited, 0o644)
 	wait("reload")
 	if _, page := get(t, base+"/incidents/kerman-2024-01-03/"); !strings.Contains(page, "An edited title") {
 		t.Errorf("the record page does not show the edit")
+	}
+
+	// Saved again as it is: the site is rebuilt, the same, and no page
+	// reloads.
+	os.WriteFile(records, edited, 0o644)
+	select {
+	case ev := <-events:
+		t.Errorf("a save that changed nothing sent %q", ev)
+	case <-time.After(time.Second):
 	}
 
 	os.WriteFile(records, []byte(string(src)+"\n[[record]]\nlayer = \"nope\"\n"), 0o644)
