@@ -28,10 +28,11 @@ import (
 // renamed, so builds running at once read whole files; the least recently
 // used go once the folder holds more than maxDecodedBytes.
 
-const (
-	maxDecodedBytes = 512 << 20
-	maxDecodedSize  = 64 << 20 // the largest entry read
-)
+// maxDecodedBytes bounds the folder of decoded files; a variable for
+// tests.
+var maxDecodedBytes int64 = 512 << 20
+
+const maxDecodedSize = 64 << 20 // the largest entry read
 
 // decodedDir returns the folder of the decoded files, or "" when the
 // cache on disk is off.

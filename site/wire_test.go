@@ -2,9 +2,16 @@ package site
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/mapsite/mapsite/geo"
 )
 
 // TestWireCorrupt reads back a cache entry of a seed data file cut short
@@ -44,4 +51,81 @@ func TestWireCorrupt(t *testing.T) {
 		}
 		decodeWire(c, "k", "data/iran.toml", src, sum) // must not panic
 	}
+}
+
+// TestDecodedCacheBounded checks that the folder of decoded files is kept
+// under its bound, the least recently used going first, that temporary
+// files left by a killed build go after an hour, and that with the cache
+// off nothing is written.
+func TestDecodedCacheBounded(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv(geo.CacheEnv, "off")
+	if _, l := Load("testdata/good"); l.Err() != nil {
+		t.Fatal(l.Err())
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) > 0 {
+		t.Fatalf("with the cache off, %d files were written", len(entries))
+	}
+
+	t.Setenv(geo.CacheEnv, cache)
+	dir := filepath.Join(cache, "decoded")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	for i := range 5 {
+		p := filepath.Join(dir, fmt.Sprintf("old-%d.bin", i))
+		os.WriteFile(p, make([]byte, 400), 0o600)
+		mod := old.Add(time.Duration(i) * time.Minute)
+		os.Chtimes(p, mod, mod)
+	}
+	tmp := filepath.Join(dir, ".decoded-1.tmp")
+	os.WriteFile(tmp, nil, 0o600)
+	os.Chtimes(tmp, old, old)
+	other := filepath.Join(dir, "notes.txt")
+	os.WriteFile(other, make([]byte, 4000), 0o600)
+
+	defer func(n int64) { maxDecodedBytes = n }(maxDecodedBytes)
+	if _, l := Load("testdata/good"); l.Err() != nil { // writes its one data file
+		t.Fatal(l.Err())
+	}
+	entries, _ := os.ReadDir(dir)
+	var written int64
+	for _, e := range entries {
+		if fi, _ := e.Info(); !strings.HasPrefix(e.Name(), "old-") && strings.HasSuffix(e.Name(), ".bin") {
+			written = fi.Size()
+		}
+	}
+	if written == 0 {
+		t.Fatalf("Load wrote no decoded file: %v", entries)
+	}
+	// Room for what was just written and two of the old ones.
+	maxDecodedBytes = written + 800
+	c := newDiskCache()
+	c.wrote = true
+	c.prune()
+	var kept []string
+	for _, e := range must(os.ReadDir(dir)) {
+		kept = append(kept, e.Name())
+	}
+	for _, name := range []string{"old-0.bin", "old-1.bin", "old-2.bin", ".decoded-1.tmp"} {
+		if slices.Contains(kept, name) {
+			t.Errorf("%s was kept: %q", name, kept)
+		}
+	}
+	for _, name := range []string{"old-3.bin", "old-4.bin", "notes.txt"} {
+		if !slices.Contains(kept, name) {
+			t.Errorf("%s was removed: %q", name, kept)
+		}
+	}
+	if len(kept) != 4 {
+		t.Errorf("kept %q, want the file just written, old-3.bin, old-4.bin and notes.txt", kept)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
