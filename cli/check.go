@@ -61,11 +61,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // has every data problem; err is a failure that is not the data's.
 func loadAndGeocode(dir string) (*site.Site, diag.List, error) {
 	s, problems := site.Load(dir)
-	g, err := s.Gazetteer()
+	located, err := s.Locate()
 	if err != nil {
 		return nil, nil, err
 	}
-	problems.Append(s.Geocode(g))
+	problems.Append(located)
 	problems.Sort()
 	return s, problems, nil
 }
