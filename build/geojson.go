@@ -129,11 +129,7 @@ func (m *model) featureJSON(rv *recordView) []byte {
 // encoding them (on every core) the first time it is called.
 func (m *model) features() [][]byte {
 	m.featuresOnce.Do(func() {
-		m.featureBytes = make([][]byte, len(m.Records))
-		parallel(len(m.Records), func(i int) error {
-			m.featureBytes[i] = m.featureJSON(m.Records[i])
-			return nil
-		})
+		m.featureBytes = lastFeatures.encodeFeatures(m, m.featureJSON) // reused in mapsite serve (incremental_cache.go)
 	})
 	return m.featureBytes
 }

@@ -20,7 +20,10 @@ type Renderer struct {
 
 // NewRenderer returns a Renderer of the site opt.SiteDir (opt.OutDir and
 // the options about it are not used).
-func NewRenderer(opt Options) *Renderer { return &Renderer{opt: opt} }
+func NewRenderer(opt Options) *Renderer {
+	lastFeatures.enabled.Store(true)
+	return &Renderer{opt: opt}
+}
 
 // Render renders the site, like the package-level Render. The files it
 // returns are the caller's to read, never to change: the next render

@@ -1,0 +1,59 @@
+package build
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// lastFeatures keeps, in a process that renders a site again and again
+// (mapsite serve, through a Renderer), each record's GeoJSON feature of the
+// last render by the record's digest and attribution label, which with the
+// binary are all a feature depends on (see featureJSON): a one-record edit
+// encodes one feature instead of all. A single build keeps nothing.
+var lastFeatures featureCache
+
+type featureCache struct {
+	enabled atomic.Bool // set by NewRenderer
+	mu      sync.Mutex
+	last    map[featureKey][]byte
+}
+
+type featureKey struct {
+	record digest
+	label  string // the record's attribution label, from site.toml
+}
+
+// encodeFeatures returns the features of m's records, encoded by encode or
+// taken from the last render's.
+func (c *featureCache) encodeFeatures(m *model, encode func(*recordView) []byte) [][]byte {
+	out := make([][]byte, len(m.Records))
+	if !c.enabled.Load() {
+		parallel(len(m.Records), func(i int) error {
+			out[i] = encode(m.Records[i])
+			return nil
+		})
+		return out
+	}
+	c.mu.Lock()
+	last := c.last
+	c.mu.Unlock()
+	keys := make([]featureKey, len(m.Records))
+	parallel(len(m.Records), func(i int) error {
+		rv := m.Records[i]
+		keys[i] = featureKey{recordDigest(rv.Record), rv.AttributionLabel}
+		if b, ok := last[keys[i]]; ok {
+			out[i] = b
+		} else {
+			out[i] = encode(rv)
+		}
+		return nil
+	})
+	next := make(map[featureKey][]byte, len(keys))
+	for i, k := range keys {
+		next[k] = out[i]
+	}
+	c.mu.Lock()
+	c.last = next
+	c.mu.Unlock()
+	return out
+}
