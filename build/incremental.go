@@ -74,6 +74,14 @@ func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updat
 	for i, rv := range m.Records {
 		k.index[rv] = i
 	}
+	lastDigests.Lock()
+	if lastDigests.m == m { // made for the features: mapsite serve
+		copy(k.digests, lastDigests.digests)
+		for i := range k.once {
+			k.once[i].Do(func() {})
+		}
+	}
+	lastDigests.Unlock()
 	h := sha256.New()
 	io.WriteString(h, keyVersion+"\n")
 	bin := binaryDigest()
@@ -123,6 +131,31 @@ func (k *pageKeys) digest(i int) digest {
 	return k.digests[i]
 }
 
+// lastDigests keeps the digests of the records of the last model whose
+// digests were all made (see recordDigests), so that the features and the
+// page keys of one render share them.
+var lastDigests struct {
+	sync.Mutex
+	m       *model
+	digests []digest
+}
+
+// recordDigests returns the digest of every record of m, in order, made
+// once per model on every core.
+func recordDigests(m *model) []digest {
+	lastDigests.Lock()
+	defer lastDigests.Unlock()
+	if lastDigests.m != m {
+		d := make([]digest, len(m.Records))
+		parallel(len(m.Records), func(i int) error {
+			d[i] = recordDigest(m.Records[i].Record)
+			return nil
+		})
+		lastDigests.m, lastDigests.digests = m, d
+	}
+	return lastDigests.digests
+}
+
 // key returns the input key of rv's page. It may be called from several
 // goroutines.
 func (k *pageKeys) key(rv *recordView) digest {
@@ -150,7 +183,7 @@ func (k *pageKeys) key(rv *recordView) digest {
 // TestRecordDigestCoversEveryField fails when a field is added to
 // incident.Record and not here.
 func recordDigest(r *incident.Record) digest {
-	var e keyEncoder
+	e := keyEncoder{b: make([]byte, 0, 1024)}
 	e.str(r.ID)
 	e.str(r.Layer)
 	e.date(r.Date)
@@ -174,7 +207,6 @@ func recordDigest(r *incident.Record) digest {
 		e.str(c.Qualifier)
 		e.num(int64(c.N))
 		e.num(int64(c.Max))
-		e.str(c.String())
 	}
 	e.str(r.Note)
 	e.str(r.Attribution)
@@ -220,8 +252,7 @@ func (e *keyEncoder) strs(ss []string) {
 	}
 }
 func (e *keyEncoder) date(d incident.Date) {
-	e.str(d.ISO())
-	e.str(d.String())
+	e.str(d.ISO()) // with the fields below, all that String shows
 	e.num(d.Start.UnixNano())
 	e.num(d.End.UnixNano())
 	e.num(int64(d.Precision))

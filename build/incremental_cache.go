@@ -38,9 +38,10 @@ func (c *featureCache) encodeFeatures(m *model, encode func(*recordView) []byte)
 	last := c.last
 	c.mu.Unlock()
 	keys := make([]featureKey, len(m.Records))
+	digests := recordDigests(m) // shared with the page keys
 	parallel(len(m.Records), func(i int) error {
 		rv := m.Records[i]
-		keys[i] = featureKey{recordDigest(rv.Record), rv.AttributionLabel}
+		keys[i] = featureKey{digests[i], rv.AttributionLabel}
 		if b, ok := last[keys[i]]; ok {
 			out[i] = b
 		} else {
