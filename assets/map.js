@@ -51,12 +51,15 @@
 
     A.applyHash(true);
     mapEl.setAttribute("data-ready", "true");
-    // A small site's summaries (up to four chunks, 16,384 records) load
-    // once the page is idle, so that its first search is as quick as the
-    // next; a larger one's wait for the first search.
+    // A small site's summaries (up to four chunks, 16,384 records) load,
+    // and go into the search text, once the page is idle, so that its
+    // first search is as quick as the next; a larger one's wait for the
+    // first search.
     if (A.textFiles <= 4) {
       var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
-      idle(function () { A.needTexts(function () {}); }, { timeout: 5000 });
+      idle(function () {
+        A.needTexts(function (ok) { if (ok) idle(A.searchText, { timeout: 5000 }); });
+      }, { timeout: 5000 });
     }
     if (window.performance && performance.mark) performance.mark("mapsite-ready");
     // Back from a record page: the URL has restored the view and the
