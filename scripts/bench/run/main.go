@@ -1,7 +1,8 @@
 // Command run measures mapsite against Hugo on synthetic sites and prints
-// one Markdown table: cold build time, peak RSS, output size, a rebuild
-// after a one-record edit, mapsite serve's save-to-reload time, and the
-// map's first draw, popup and filter times in headless Chromium.
+// one Markdown table: cold build time, a build with warm caches, peak RSS,
+// output size, a rebuild after a one-record edit, mapsite serve's
+// save-to-reload time, and the map's first draw, popup and filter times in
+// headless Chromium.
 //
 // Runs of mapsite and Hugo alternate, and each figure is the median of
 // -runs runs. Sites and outputs live under -dir (tmpfs by default). Peak
@@ -66,6 +67,7 @@ type bench struct {
 	dir           string
 	mapsite, hugo string
 	browser       bool
+	cache         string // MAPSITE_CACHE for the mapsite runs (see measure)
 }
 
 // result is one process run.
@@ -80,6 +82,7 @@ type result struct {
 type row struct {
 	n                       int
 	hugo, mapsite           result
+	mapsiteWarm             result // a new output folder, the caches on disk warm
 	hugoBytes, mapsiteBytes int64
 	hugoEdit, mapsiteEdit   time.Duration
 	serveEdit               time.Duration
@@ -99,8 +102,11 @@ func (b *bench) measure(n int) (row, error) {
 	if err := command("go", args...).Run(); err != nil {
 		return r, fmt.Errorf("gen: %w", err)
 	}
+	// A cold build starts with empty caches (MAPSITE_CACHE, a folder of
+	// its own each run): it decodes every file and loads the place list.
+	cacheRoot := filepath.Join(base, "cache")
 	cold := map[string][]result{}
-	for range b.runs { // alternate the two tools
+	for i := range b.runs { // alternate the two tools
 		if b.hugo != "" {
 			os.RemoveAll(hugoOut)
 			res, err := b.run(b.hugo, "--minify", "--quiet", "-s", hugoSite, "-d", hugoOut)
@@ -110,6 +116,8 @@ func (b *bench) measure(n int) (row, error) {
 			cold["hugo"] = append(cold["hugo"], res)
 		}
 		os.RemoveAll(out)
+		b.cache = filepath.Join(cacheRoot, "cold-"+strconv.Itoa(i))
+		os.RemoveAll(b.cache)
 		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
 		if err != nil {
 			return r, fmt.Errorf("mapsite build: %w", err)
@@ -117,6 +125,17 @@ func (b *bench) measure(n int) (row, error) {
 		cold["mapsite"] = append(cold["mapsite"], res)
 	}
 	r.hugo, r.mapsite = medianResult(cold["hugo"]), medianResult(cold["mapsite"])
+	// The same build into a new output folder, with the caches the last
+	// cold build left: decoded files and geocoding answers are read back.
+	for range b.runs {
+		os.RemoveAll(out)
+		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
+		if err != nil {
+			return r, fmt.Errorf("mapsite build: %w", err)
+		}
+		cold["warm"] = append(cold["warm"], res)
+	}
+	r.mapsiteWarm = medianResult(cold["warm"])
 	r.mapsiteBytes = treeSize(out)
 	if b.hugo != "" {
 		r.hugoBytes = treeSize(hugoOut)
@@ -163,6 +182,9 @@ func (b *bench) measure(n int) (row, error) {
 // run runs a program to completion and returns its wall time and peak RSS.
 func (b *bench) run(name string, args ...string) (result, error) {
 	cmd := command(name, args...)
+	if name == b.mapsite {
+		cmd.Env = append(os.Environ(), "MAPSITE_CACHE="+b.cache)
+	}
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
@@ -192,6 +214,7 @@ func (b *bench) serveEdit(site, dataFile, id string) (time.Duration, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.mapsite, "serve", "-s", site, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "MAPSITE_CACHE="+b.cache)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return 0, err
