@@ -9,7 +9,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -213,6 +216,30 @@ func TestUnchangedRebuildLinksEverything(t *testing.T) {
 	// Every file but the manifest and the marker, which are written anew.
 	if want := len(before) - 2; rep.Reused != want || rep.Files != want {
 		t.Errorf("second build reused %d of %d files, want all %d", rep.Reused, rep.Files, want)
+	}
+	assertSameTree(t, before, readTree(t, out))
+}
+
+// TestRebuildCopiesWhereLinksFail: where the system refuses hard links
+// (another device, a file system without them), the unchanged files are
+// copied from the previous output instead, and the result is the same.
+func TestRebuildCopiesWhereLinksFail(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, fixture, out)
+	before := readTree(t, out)
+	var tries atomic.Int32
+	defer func(orig func(string, string) error) { linkFile = orig }(linkFile)
+	linkFile = func(from, to string) error {
+		tries.Add(1)
+		return &os.LinkError{Op: "link", Old: from, New: to, Err: syscall.EXDEV}
+	}
+	rep := buildTo(t, fixture, out)
+	if want := len(before) - 2; rep.Reused != want {
+		t.Errorf("reused %d files, want all %d", rep.Reused, want)
+	}
+	// Each worker may try once before the first failure is known.
+	if n := int(tries.Load()); n == 0 || n > runtime.GOMAXPROCS(0) {
+		t.Errorf("%d links tried, want one, or one per worker (then copies)", n)
 	}
 	assertSameTree(t, before, readTree(t, out))
 }

@@ -189,7 +189,7 @@ func (s *dirSink) take(p string) error {
 	from := filepath.Join(s.prevRoot, filepath.FromSlash(p))
 	to := filepath.Join(s.root, filepath.FromSlash(p))
 	if !s.noLink.Load() {
-		err := os.Link(from, to)
+		err := linkFile(from, to)
 		if err == nil {
 			s.taken.Add(1)
 			return nil
@@ -205,6 +205,9 @@ func (s *dirSink) take(p string) error {
 	s.taken.Add(1)
 	return nil
 }
+
+// linkFile is os.Link, a variable so that tests can make links fail.
+var linkFile = os.Link
 
 // copyFile copies from into a new file to.
 func copyFile(from, to string) error {
