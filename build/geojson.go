@@ -35,41 +35,62 @@ func point(r *incident.Record) orb.Point {
 	return orb.Point{round(r.Location.Lon, d), round(r.Location.Lat, d)}
 }
 
-// prop is one property of a feature as JSON: its key and encoded value.
+// prop is one property of a feature as JSON: its key and where its
+// encoded value lies in the feature's scratch buffer.
 type prop struct {
-	key string
-	val []byte
+	key        string
+	start, end int
 }
 
 // featureJSON returns the GeoJSON feature of a record, encoded: its point
 // and the properties a map popup or a GIS user needs. No property is null:
 // a value that is not known is left out. Properties are in key order, and
-// the bytes are those json.Marshal gives for the same feature.
+// the bytes are those json.Marshal gives for the same feature
+// (TestFeatureJSONMatchesMarshal). The values are encoded one after the
+// other into one buffer, then copied out in key order.
 func (m *model) featureJSON(rv *recordView) []byte {
 	r := rv.Record
-	var ps []prop
-	str := func(k, v string) { ps = append(ps, prop{k, appendString(nil, v)}) }
-	num := func(k string, n int) { ps = append(ps, prop{k, strconv.AppendInt(nil, int64(n), 10)}) }
+	ps := make([]prop, 0, 32)
+	vals := make([]byte, 0, 2048)
+	add := func(k string, start int) { ps = append(ps, prop{k, start, len(vals)}) }
+	str := func(k, v string) {
+		start := len(vals)
+		vals = appendString(vals, v)
+		add(k, start)
+	}
+	num := func(k string, n int) {
+		start := len(vals)
+		vals = strconv.AppendInt(vals, int64(n), 10)
+		add(k, start)
+	}
 	str("title", r.Title)
 	str("layer", r.Layer)
 	str("date", r.Date.ISO())
 	str("date_text", r.Date.String())
 	str("date_precision", r.Date.Precision.String())
-	str("date_start", r.Date.Start.Format("2006-01-02"))
-	str("date_end", r.Date.End.Format("2006-01-02"))
+	start := len(vals)
+	vals = append(vals, '"')
+	vals = append(r.Date.Start.AppendFormat(vals, "2006-01-02"), '"')
+	add("date_start", start)
+	start = len(vals)
+	vals = append(vals, '"')
+	vals = append(r.Date.End.AppendFormat(vals, "2006-01-02"), '"')
+	add("date_end", start)
 	str("country", r.Country)
 	str("country_name", rv.CountryName)
 	str("precision", r.Location.Precision.String())
 	str("url", rv.URL)
 	str("summary", r.Summary)
-	for _, kv := range [][2]string{{"place", r.Place}, {"matched_place", r.Location.Matched}, {"place_id", r.Location.PlaceID},
+	for _, kv := range [...][2]string{{"place", r.Place}, {"matched_place", r.Location.Matched}, {"place_id", r.Location.PlaceID},
 		{"attribution", r.Attribution}, {"perpetrator", r.Perpetrator}, {"note", r.Note}, {"attribution_label", rv.AttributionLabel}} {
 		if kv[1] != "" {
 			str(kv[0], kv[1])
 		}
 	}
 	if r.Location.Explicit {
-		ps = append(ps, prop{"coordinates_given", []byte("true")})
+		start := len(vals)
+		vals = append(vals, "true"...)
+		add("coordinates_given", start)
 	}
 	for _, name := range incident.CountFields {
 		c := r.Counts.Get(name)
@@ -86,27 +107,33 @@ func (m *model) featureJSON(rv *recordView) []byte {
 		}
 	}
 	if len(r.Tags) > 0 {
-		ps = append(ps, prop{"tags", appendStrings(nil, r.Tags)})
+		start := len(vals)
+		vals = appendStrings(vals, r.Tags)
+		add("tags", start)
 	}
 	if len(r.Related) > 0 {
-		ps = append(ps, prop{"related", appendStrings(nil, r.Related)})
+		start := len(vals)
+		vals = appendStrings(vals, r.Related)
+		add("related", start)
 	}
-	sources := []byte{'['}
+	start = len(vals)
+	vals = append(vals, '[')
 	for i, src := range r.Sources {
 		if i > 0 {
-			sources = append(sources, ',')
+			vals = append(vals, ',')
 		}
-		sources = append(sources, `{"title":`...)
-		sources = appendString(sources, src.Title)
-		sources = append(sources, `,"url":`...)
-		sources = appendString(sources, src.URL)
-		sources = append(sources, '}')
+		vals = append(vals, `{"title":`...)
+		vals = appendString(vals, src.Title)
+		vals = append(vals, `,"url":`...)
+		vals = appendString(vals, src.URL)
+		vals = append(vals, '}')
 	}
-	ps = append(ps, prop{"sources", append(sources, ']')})
+	vals = append(vals, ']')
+	add("sources", start)
 	slices.SortFunc(ps, func(a, b prop) int { return cmp.Compare(a.key, b.key) })
 
 	pt := point(r)
-	b := make([]byte, 0, 1024)
+	b := make([]byte, 0, len(vals)+len(ps)*24+len(r.ID)+96)
 	b = append(b, `{"id":`...)
 	b = appendString(b, r.ID)
 	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
@@ -120,7 +147,7 @@ func (m *model) featureJSON(rv *recordView) []byte {
 		}
 		b = appendString(b, p.key)
 		b = append(b, ':')
-		b = append(b, p.val...)
+		b = append(b, vals[p.start:p.end]...)
 	}
 	return append(b, "}}"...)
 }

@@ -1,0 +1,116 @@
+package build
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
+)
+
+// TestFeatureJSONMatchesMarshal compares the hand-written feature encoder
+// with json.Marshal of the same feature built with orb's geojson types, on
+// the seed site, the hostile site and a synthetic site that has every kind
+// of field.
+func TestFeatureJSONMatchesMarshal(t *testing.T) {
+	synthDir := filepath.Join(t.TempDir(), "synth")
+	if _, err := synth.Site("..", synthDir, 300, 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"..", "../testdata/hostile", synthDir} {
+		s, problems := site.Load(dir)
+		located, err := s.Locate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems.Append(located)
+		if problems.Err() != nil {
+			t.Fatalf("%s: %v", dir, problems.Err())
+		}
+		m := newModel(s, "")
+		for _, rv := range m.Records {
+			want, err := json.Marshal(referenceFeature(rv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.featureJSON(rv); string(got) != string(want) {
+				t.Errorf("%s: record %s:\n got %s\nwant %s", dir, rv.ID, got, want)
+			}
+		}
+	}
+}
+
+// referenceFeature is the feature featureJSON encodes, as orb's types.
+func referenceFeature(rv *recordView) *geojson.Feature {
+	r := rv.Record
+	f := geojson.NewFeature(point(r))
+	f.ID = r.ID
+	p := geojson.Properties{
+		"title": r.Title, "layer": r.Layer, "date": r.Date.ISO(), "date_text": r.Date.String(),
+		"date_precision": r.Date.Precision.String(), "date_start": r.Date.Start.Format("2006-01-02"),
+		"date_end": r.Date.End.Format("2006-01-02"), "country": r.Country, "country_name": rv.CountryName,
+		"precision": r.Location.Precision.String(), "url": rv.URL, "summary": r.Summary,
+	}
+	for k, v := range map[string]string{"place": r.Place, "matched_place": r.Location.Matched, "place_id": r.Location.PlaceID,
+		"attribution": r.Attribution, "perpetrator": r.Perpetrator, "note": r.Note, "attribution_label": rv.AttributionLabel} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if r.Location.Explicit {
+		p["coordinates_given"] = true
+	}
+	for _, name := range incident.CountFields {
+		c := r.Counts.Get(name)
+		if !c.IsSet() {
+			continue
+		}
+		p[name], p[name+"_text"] = c.N, c.String()
+		if c.Qualifier != "" {
+			p[name+"_qualifier"] = c.Qualifier
+		}
+		if c.Max > 0 {
+			p[name+"_max"] = c.Max
+		}
+	}
+	if len(r.Tags) > 0 {
+		p["tags"] = r.Tags
+	}
+	if len(r.Related) > 0 {
+		p["related"] = r.Related
+	}
+	type source struct {
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	}
+	sources := []source{}
+	for _, s := range r.Sources {
+		sources = append(sources, source{s.Title, s.URL})
+	}
+	p["sources"] = sources
+	f.Properties = p
+	return f
+}
+
+// BenchmarkFeatureJSON encodes the features of 1,000 synthetic records.
+func BenchmarkFeatureJSON(b *testing.B) {
+	s, problems := site.Load(synthSite(b, 1000))
+	located, err := s.Locate()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if problems.Append(located); problems.Err() != nil {
+		b.Fatal(problems.Err())
+	}
+	m := newModel(s, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, rv := range m.Records {
+			m.featureJSON(rv)
+		}
+	}
+}
