@@ -24,29 +24,40 @@ func (m *model) csvFile() ([]byte, error) {
 	if err := w.Write(csvHeader); err != nil {
 		return nil, err
 	}
-	for _, rv := range m.Records {
-		p := point(rv.Record)
-		row := []string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
-			rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), cell(rv.Title),
-			cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
-			strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64)}
-		for _, name := range incident.CountFields {
-			row = append(row, rv.Counts.Get(name).String())
-		}
-		var titles, urls []string
-		for _, s := range rv.Sources {
-			titles = append(titles, s.Title)
-			urls = append(urls, s.URL)
-		}
-		row = append(row, rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
-			cell(strings.Join(rv.Tags, " | ")), strings.Join(rv.Related, " | "),
-			cell(strings.Join(titles, " | ")), strings.Join(urls, " | "), m.absolute(rv.URL))
-		if err := w.Write(row); err != nil {
-			return nil, err
-		}
-	}
 	w.Flush()
+	// Each row written on its own (a csv.Writer keeps nothing from one row
+	// to the next), and kept for the next render in mapsite serve.
+	rows := lastCSVRows.encode(m, func(*recordView) string { return m.BaseURL }, m.csvRow)
+	for _, row := range rows {
+		b.Write(row)
+	}
 	return b.Bytes(), w.Error()
+}
+
+// csvRow returns the CSV row of rv, with its line end.
+func (m *model) csvRow(rv *recordView) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	p := point(rv.Record)
+	row := []string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
+		rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), cell(rv.Title),
+		cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
+		strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64)}
+	for _, name := range incident.CountFields {
+		row = append(row, rv.Counts.Get(name).String())
+	}
+	var titles, urls []string
+	for _, s := range rv.Sources {
+		titles = append(titles, s.Title)
+		urls = append(urls, s.URL)
+	}
+	row = append(row, rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
+		cell(strings.Join(rv.Tags, " | ")), strings.Join(rv.Related, " | "),
+		cell(strings.Join(titles, " | ")), strings.Join(urls, " | "), m.absolute(rv.URL))
+	w.Write(row) // into a bytes.Buffer, which never fails
+	w.Flush()
+	return b.Bytes()
 }
 
 // absolute returns path (relative to the site root) as an absolute URL

@@ -21,7 +21,7 @@ type Renderer struct {
 // NewRenderer returns a Renderer of the site opt.SiteDir (opt.OutDir and
 // the options about it are not used).
 func NewRenderer(opt Options) *Renderer {
-	lastFeatures.enabled.Store(true)
+	keepEncodings.Store(true)
 	return &Renderer{opt: opt}
 }
 

@@ -146,9 +146,9 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		// The cold build takes nothing from earlier ones: not even the
 		// features that a Renderer in the process keeps.
 		cold := filepath.Join(tmp, fmt.Sprintf("cold-%d", step))
-		lastFeatures.enabled.Store(false)
+		keepEncodings.Store(false)
 		_, err = Build(ctx, Options{SiteDir: siteDir, OutDir: cold})
-		lastFeatures.enabled.Store(true)
+		keepEncodings.Store(true)
 		if err != nil {
 			t.Fatalf("step %d (%s): cold build: %v", step, ed.name, err)
 		}
