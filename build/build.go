@@ -183,22 +183,24 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 	min := newMinifier()
 	prog.stage("writing the data files, assets and base map")
 	err = step("render", func() error {
-		files := Files{}
-		layers, err := m.layers()
-		if err != nil {
+		// The files made from every record are written as they are made,
+		// one at a time: at 100,000 records they add up to over 400 MB.
+		if err := m.layers(out.put); err != nil {
 			return fmt.Errorf("geojson: %w", err)
 		}
-		for p, b := range layers {
-			files[p] = b
-		}
-		if files["incidents.csv"], err = m.csvFile(); err != nil {
+		csv, err := m.csvFile()
+		if err != nil {
 			return fmt.Errorf("csv: %w", err)
 		}
-		md := m.mapData()
-		for p, b := range md.chunks {
-			files[p] = b
+		if err := out.put("incidents.csv", csv); err != nil {
+			return err
 		}
-		a, err := collectAssets(opt.SiteDir, min, md.script)
+		dataJS, err := m.mapData(out.put)
+		if err != nil {
+			return fmt.Errorf("map data: %w", err)
+		}
+		files := Files{}
+		a, err := collectAssets(opt.SiteDir, min, dataJS)
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}

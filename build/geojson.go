@@ -207,11 +207,10 @@ func collection(features []*geojson.Feature) *geojson.FeatureCollection {
 	return fc
 }
 
-// layers returns the GeoJSON files: one FeatureCollection per layer, all
-// records together, and the links between related records. Features keep
-// the model's order (date, then id).
-func (m *model) layers() (map[string][]byte, error) {
-	out := map[string][]byte{}
+// layers makes the GeoJSON files and hands each to put as it is made: one
+// FeatureCollection per layer, all records together, and the links between
+// related records. Features keep the model's order (date, then id).
+func (m *model) layers(put func(path string, b []byte) error) error {
 	features := m.features()
 	type group struct {
 		features [][]byte
@@ -235,15 +234,18 @@ func (m *model) layers() (map[string][]byte, error) {
 		if g == nil {
 			g = &group{}
 		}
-		out["layers/"+l.Key+".geojson"] = featureCollection(g.features, g.points)
+		if err := put("layers/"+l.Key+".geojson", featureCollection(g.features, g.points)); err != nil {
+			return err
+		}
 	}
-	out["layers/all.geojson"] = featureCollection(all.features, all.points)
+	if err := put("layers/all.geojson", featureCollection(all.features, all.points)); err != nil {
+		return err
+	}
 	b, err := json.Marshal(collection(m.links()))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out["layers/links.geojson"] = b
-	return out, nil
+	return put("layers/links.geojson", b)
 }
 
 // links returns one LineString per pair of related records whose points

@@ -38,16 +38,18 @@ const (
 
 // mapData is the map page's data: data.js and the chunk files it names.
 type mapData struct {
-	script []byte // data.js
-	chunks Files  // by path in the output, e.g. "assets/records/d0.1a2b3c4d5e.js"
+	script []byte                     // data.js
+	put    func(string, []byte) error // takes each chunk, by path in the output, e.g. "assets/records/d0.1a2b3c4d5e.js"
+	err    error                      // put's first error
 }
 
-// mapData writes the map's data: data.js and its chunks (see above).
-// Records are in the model's order (date, then id); the bytes depend only
-// on the model.
-func (m *model) mapData() mapData {
+// mapData returns the map's data script, data.js, and hands its chunks
+// (see above) to put as it makes them, so that they are not all held at
+// once. Records are in the model's order (date, then id); the bytes depend
+// only on the model.
+func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 	features := m.features()
-	out := mapData{chunks: Files{}}
+	out := mapData{put: put}
 	var details, texts []string
 	for k := 0; k*detailChunk < len(m.Records); k++ {
 		part := features[k*detailChunk : min((k+1)*detailChunk, len(m.Records))]
@@ -97,8 +99,7 @@ func (m *model) mapData() mapData {
 	b = strconv.AppendInt(b, textChunk, 10)
 	b = append(b, `,"files":`...)
 	b = appendStrings(b, texts)
-	out.script = append(b, "}};\n"...)
-	return out
+	return append(b, "}};\n"...), out.err
 }
 
 // addChunk adds a chunk script that hands a JSON array to the map under
@@ -113,7 +114,9 @@ func (d *mapData) addChunk(key string, size int, items func([]byte) []byte) stri
 	b = append(b, "];\n"...)
 	sum := sha256.Sum256(b)
 	name := "records/" + key + "." + hex.EncodeToString(sum[:])[:10] + ".js"
-	d.chunks["assets/"+name] = b
+	if d.err == nil {
+		d.err = d.put("assets/"+name, b)
+	}
 	return name
 }
 
