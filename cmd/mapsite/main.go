@@ -2,7 +2,9 @@
 // site. See README.md, or run mapsite help.
 //
 // MAPSITE_CPUPROFILE=file writes a CPU profile of the run to file, for
-// `go tool pprof` (docs/SCALING.md).
+// `go tool pprof` (docs/SCALING.md). Without GOMEMLIMIT, the runtime's
+// soft memory limit is four fifths of the memory available at start
+// (setMemoryLimit).
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 )
 
 func main() {
+	setMemoryLimit()
 	if name := os.Getenv("MAPSITE_CPUPROFILE"); name != "" {
 		f, err := os.Create(name)
 		if err != nil {
