@@ -17,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/program"
 	"github.com/mapsite/mapsite/templates"
 )
 
@@ -298,27 +299,9 @@ func templatesDigest(siteDir string) (digest, bool) {
 	return d, own
 }
 
-// binaryDigest is the digest of the running program, read once: a new
-// binary may render any page differently. When the program cannot be
-// read, it is random, so that nothing is reused.
-var binaryDigest = sync.OnceValue(func() digest {
-	var d digest
-	exe, err := os.Executable()
-	if err == nil {
-		var f *os.File
-		if f, err = os.Open(exe); err == nil {
-			h := sha256.New()
-			_, err = io.Copy(h, f)
-			f.Close()
-			copy(d[:], h.Sum(nil))
-		}
-	}
-	if err != nil {
-		binary.LittleEndian.PutUint64(d[:], uint64(time.Now().UnixNano()))
-		binary.LittleEndian.PutUint64(d[8:], uint64(os.Getpid()))
-	}
-	return d
-})
+// binaryDigest is the digest of the running program's identity
+// (program.ID): a new binary may render any page differently.
+var binaryDigest = sync.OnceValue(func() digest { return sum([]byte(program.ID())) })
 
 // lastSums keeps the digests of the asset files of the process's last
 // build by the address and length of their bytes: the base map's cell

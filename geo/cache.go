@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mapsite/mapsite/internal/program"
 )
 
 // Answer is what a caller keeps of a resolved query: the place chosen, how
@@ -75,17 +77,12 @@ func digestData(files [][2]string) string {
 
 // Version identifies the bundled place list and the code that resolves
 // names in it: the digest of the embedded data, and the running program
-// (its path, size and modification time, which change with every build of
-// it, and so with any change to the geocoder's rules). Cached answers are
-// valid only for the Version they were found with.
+// (program.ID, which changes with every build of it, and so with any
+// change to the geocoder's rules). Cached answers are valid only for the
+// Version they were found with.
 var Version = sync.OnceValue(func() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "mapsite geocoder\n%s\n", strings.TrimSpace(dataDigest))
-	if exe, err := os.Executable(); err == nil {
-		if fi, err := os.Stat(exe); err == nil {
-			fmt.Fprintf(h, "%s\n%d\n%d\n", exe, fi.Size(), fi.ModTime().UnixNano())
-		}
-	}
+	fmt.Fprintf(h, "mapsite geocoder\n%s\n%s\n", strings.TrimSpace(dataDigest), program.ID())
 	return hex.EncodeToString(h.Sum(nil))
 })
 
