@@ -374,6 +374,9 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await page.locator('a', { hasText: 'Go to the map' }).click();
     await page.waitForURL(sub.url);
     await h.waitForMap(page);
+    // The map loads a small site's summaries when it is idle: let that
+    // finish before the build it is served from is removed.
+    await page.waitForLoadState('networkidle');
   });
 
   for (const vp of [DESKTOP, PHONE]) {
