@@ -119,10 +119,9 @@ func ownAssets() ([]string, error) {
 	return names, nil
 }
 
-// collectAssets gathers, minifies and fingerprints every asset, and makes
-// the data and base-map scripts that let the map work from file:// (where
-// a page may not fetch a local file).
-func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, error) {
+// collectAssets gathers, minifies and fingerprints every asset but the
+// map's data script, which is made beside it (see aggregates).
+func collectAssets(siteDir string, min *minifier) (*assetSet, error) {
 	a := &assetSet{files: Files{}, byName: map[string]asset{}}
 	own, err := ownAssets()
 	if err != nil {
@@ -151,6 +150,5 @@ func collectAssets(siteDir string, min *minifier, dataJS []byte) (*assetSet, err
 	if err := a.addInline(siteDir, min); err != nil {
 		return nil, err
 	}
-	a.addFingerprinted("data.js", dataJS)
 	return a, nil
 }

@@ -183,24 +183,29 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 	min := newMinifier()
 	prog.stage("writing the data files, assets and base map")
 	err = step("render", func() error {
-		// The files made from every record are written as they are made,
-		// one at a time: at 100,000 records they add up to over 400 MB.
-		if err := m.layers(out.put); err != nil {
-			return fmt.Errorf("geojson: %w", err)
+		// The files made from every record (see aggregates) are made on a
+		// goroutine of their own, beside the assets, the base map and the
+		// record pages, which do not show them; the pages that do (the
+		// map page names data.js, and a site's own templates may show
+		// anything) wait for them.
+		var dataJS []byte
+		done := make(chan error, 1)
+		go func() {
+			var err error
+			dataJS, err = m.aggregates(out.put)
+			done <- err
+		}()
+		waited, aggErr := false, error(nil)
+		wait := func() error {
+			if !waited {
+				waited, aggErr = true, <-done
+			}
+			return aggErr
 		}
-		csv, err := m.csvFile()
-		if err != nil {
-			return fmt.Errorf("csv: %w", err)
-		}
-		if err := out.put("incidents.csv", csv); err != nil {
-			return err
-		}
-		dataJS, err := m.mapData(out.put)
-		if err != nil {
-			return fmt.Errorf("map data: %w", err)
-		}
+		defer wait() // nothing may still write when the build returns
+
 		files := Files{}
-		a, err := collectAssets(opt.SiteDir, min, dataJS)
+		a, err := collectAssets(opt.SiteDir, min)
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}
@@ -231,8 +236,24 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		if err != nil {
 			return err
 		}
+		// addData adds data.js to the assets once it is made.
+		addData := func() error {
+			if err := wait(); err != nil {
+				return err
+			}
+			if _, ok := a.byName["data.js"]; !ok {
+				a.addFingerprinted("data.js", dataJS)
+				return out.put(a.byName["data.js"].Path, dataJS)
+			}
+			return nil
+		}
+		if ownTemplates {
+			if err := addData(); err != nil {
+				return err
+			}
+		}
 		out.keyPages(newPageKeys(m, a, tmplKey, ownTemplates, updated))
-		rep.Pages, err = m.pages(t, a, updated, out, prog)
+		rep.Pages, err = m.pages(t, a, updated, out, prog, addData)
 		return err
 	})
 	if err != nil {
@@ -246,6 +267,28 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 	rep.Files, rep.Bytes = out.count()
 	rep.Reused = out.reused()
 	return rep, nil
+}
+
+// aggregates writes the files made from every record, handing each to put
+// as it is made, one at a time (at 100,000 records they add up to over
+// 400 MB): the GeoJSON layers, incidents.csv and the map's data chunks. It
+// returns the map's data script, data.js, which names the chunks.
+func (m *model) aggregates(put func(path string, b []byte) error) ([]byte, error) {
+	if err := m.layers(put); err != nil {
+		return nil, fmt.Errorf("geojson: %w", err)
+	}
+	csv, err := m.csvFile()
+	if err != nil {
+		return nil, fmt.Errorf("csv: %w", err)
+	}
+	if err := put("incidents.csv", csv); err != nil {
+		return nil, err
+	}
+	dataJS, err := m.mapData(put)
+	if err != nil {
+		return nil, fmt.Errorf("map data: %w", err)
+	}
+	return dataJS, nil
 }
 
 // normalizeBaseURL picks the base URL (the flag wins over site.toml) and

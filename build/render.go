@@ -143,11 +143,22 @@ func (ts *templateSet) render(name string, p *page) ([]byte, error) {
 }
 
 // pages renders every HTML page and puts it into out as soon as it is
-// rendered, on every core; it returns the number of pages.
-func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress) (int, error) {
+// rendered, on every core; it returns the number of pages. The record pages
+// come first; the site's own pages (the map, the table, about and 404)
+// after ready, which adds the map's data script to a.
+func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress, ready func() error) (int, error) {
 	type job struct {
 		file, tmpl string
 		p          *page
+	}
+	render := func(j job) error {
+		j.p.model, j.p.assets, j.p.Updated = m, a, updated
+		b, err := tmpl.render(j.tmpl, j.p)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", j.file, err)
+		}
+		prog.pageWritten()
+		return out.put(j.file, b)
 	}
 	jobs := []job{
 		{"index.html", "map.html", &page{Kind: "map", Title: m.Config.Title, Description: m.Config.Description}},
@@ -159,28 +170,23 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	}
 	n := len(jobs) + len(m.Records)
 	prog.pagesToWrite(n)
-	err := parallel(n, func(i int) error {
-		var j job
-		if i < len(jobs) {
-			j = jobs[i]
-		} else {
-			rv := m.Records[i-len(jobs)]
-			if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
-				prog.pageWritten()
-				return nil
-			}
-			j = job{rv.URL + "index.html", "record.html",
-				&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}}
+	err := parallel(len(m.Records), func(i int) error {
+		rv := m.Records[i]
+		if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
+			prog.pageWritten()
+			return nil
 		}
-		j.p.model, j.p.assets, j.p.Updated = m, a, updated
-		b, err := tmpl.render(j.tmpl, j.p)
-		if err != nil {
-			return fmt.Errorf("render %s: %w", j.file, err)
-		}
-		prog.pageWritten()
-		return out.put(j.file, b)
+		return render(job{rv.URL + "index.html", "record.html",
+			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	// The site's own pages come last: the map page names data.js.
+	if err := ready(); err != nil {
+		return n, err
+	}
+	return n, parallel(len(jobs), func(i int) error { return render(jobs[i]) })
 }
 
 // compactTemplates collapses, in the text between the actions of every

@@ -364,7 +364,7 @@ func renderSetup(tb testing.TB, siteDir string) (*model, *assetSet, *templateSet
 		tb.Fatal(err)
 	}
 	m := newModel(s, "")
-	a, err := collectAssets(siteDir, newMinifier(), nil) // the map data script is not timed
+	a, err := collectAssets(siteDir, newMinifier()) // without the map data script, which is not timed
 	if err != nil {
 		tb.Fatal(err)
 	}
