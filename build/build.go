@@ -139,6 +139,7 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		problems diag.List
 		m        *model
 	)
+	geo.Prefetch() // when no geocoding answers are cached, the place list loads beside the data files
 	tmplKey, ownTemplates := templatesDigest(opt.SiteDir) // before they are read: see pageKeys
 	err := step("load", func() error {
 		if opt.Loader != nil {
@@ -264,6 +265,9 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		rep.Layers[r.Layer]++
 		rep.Precision[r.Location.Precision]++
 	}
+	if m.tilesNote != "" {
+		rep.Notes = append(rep.Notes, m.tilesNote)
+	}
 	rep.Files, rep.Bytes = out.count()
 	rep.Reused = out.reused()
 	return rep, nil
@@ -284,7 +288,12 @@ func (m *model) aggregates(put func(path string, b []byte) error) ([]byte, error
 	if err := put("incidents.csv", csv); err != nil {
 		return nil, err
 	}
-	dataJS, err := m.mapData(put)
+	var dataJS []byte
+	if m.Config.Map.UseVectorTiles(len(m.Records)) {
+		dataJS, err = m.mapTiles(put) // records past [map] vector_tiles_above: see maptiles.go
+	} else {
+		dataJS, err = m.mapData(put)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("map data: %w", err)
 	}
