@@ -155,17 +155,32 @@ func decodeCached(dir, f string, src []byte, cache map[string]*decoded, disk *di
 		return decodeData(dir, f, src, [32]byte{})
 	}
 	sum := sha256.Sum256(src)
-	if c := cache[f]; c != nil && c.sum == sum {
+	c := cache[f]
+	if c != nil && c.sum == sum {
 		return c
 	}
-	if disk == nil {
-		return decodeData(dir, f, src, sum)
+	// A Loader's changed file is decoded a [[record]] at a time (see
+	// decodeBlocks), which it may then do again after the next edit; a
+	// file it has not seen yet is first looked for on disk.
+	if disk != nil && c == nil {
+		if dec := disk.get(f, src, sum); dec != nil {
+			return dec
+		}
 	}
-	if dec := disk.get(f, src, sum); dec != nil {
-		return dec
+	var dec *decoded
+	if cache != nil && filepath.Base(f) != PlacesFile {
+		var prev map[blockKey]*block
+		if c != nil {
+			prev = c.blocks
+		}
+		dec = decodeBlocks(f, src, sum, prev)
 	}
-	dec := decodeData(dir, f, src, sum)
-	disk.put(f, dec)
+	if dec == nil {
+		dec = decodeData(dir, f, src, sum)
+	}
+	if disk != nil {
+		disk.put(f, dec)
+	}
 	return dec
 }
 
@@ -176,6 +191,7 @@ type decoded struct {
 	records []*incident.Record
 	where   map[*incident.Record]position
 	l       diag.List
+	blocks  map[blockKey]*block // by their bytes, when decoded a block at a time
 }
 
 // decodeData decodes the records of data file f, whose bytes are src.

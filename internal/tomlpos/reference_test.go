@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -171,6 +172,7 @@ func checkScan(t *testing.T, src []byte) {
 		}
 		t.Fatalf("Scan(%.200q) has %d entries, want %d", src, len(got), len(want))
 	}
+	checkSplit(t, src)
 	var doc map[string]any
 	if _, err := toml.Decode(string(src), &doc); err != nil {
 		return
@@ -179,6 +181,61 @@ func checkScan(t *testing.T, src []byte) {
 		if strings.HasSuffix(k, "]") && got[k] != v {
 			t.Fatalf("ScanTables(%.200q)[%q] = %v, but Scan gives %v", src, k, v, got[k])
 		}
+	}
+}
+
+// checkSplit checks Split on src: its index is ScanTables', and it cuts
+// at the lines where ScanTables starts an element of record: the lines
+// that the index gives as record[0], record[1] and so on.
+func checkSplit(t *testing.T, src []byte) {
+	t.Helper()
+	text := string(src)
+	ix, starts, ok := Split(text, "record")
+	tables := ScanTables(text)
+	if !maps.Equal(ix, tables) {
+		t.Fatalf("Split(%.200q) indexes otherwise than ScanTables", src)
+	}
+	if ok && len(starts) == 0 {
+		t.Fatalf("Split(%.200q) is ok with nothing to cut at", src)
+	}
+	for i, off := range starts {
+		at := At(src, off)
+		if at.Column != 1 || (off > 0 && src[off-1] != '\n') {
+			t.Fatalf("Split(%.200q) cuts at %d, not a line start", src, off)
+		}
+		if p := tables["record["+strconv.Itoa(i)+"]"]; p.Line != at.Line {
+			t.Fatalf("Split(%.200q) cuts element %d at line %d; ScanTables has it at %v", src, i, at.Line, p)
+		}
+	}
+	if _, more := tables["record["+strconv.Itoa(len(starts))+"]"]; more && ok {
+		t.Fatalf("Split(%.200q) cuts %d elements; ScanTables has more", src, len(starts))
+	}
+}
+
+// TestSplit cuts texts into [[record]] elements, or refuses to.
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		src    string
+		starts []int
+		ok     bool
+	}{
+		{"[[record]]\nid = 1\n[[record]]\nid = 2\n", []int{0, 18}, true},
+		{"# c\n\n[[record]]\n[[record.source]]\nurl = 1\n[record.x]\n  [[ \"record\" ]] # c\n", []int{5, 53}, true},
+		{"[[record]]\ns = \"\"\"\n[[record]]\n\"\"\"\n[[record]]\n", []int{0, 34}, true},
+		{"[[record]]\r\nid = 1\r\n[[record]]\r\n", []int{0, 20}, true},
+		{"x = 1\n[[record]]\n", []int{6}, false},
+		{"[[record]]\n[meta]\n", []int{0}, false},
+		{"[[record]]\n[record]\n", []int{0}, false},
+		{"[[record]]\n[[place]]\n", []int{0}, false},
+		{"# nothing\n", nil, false},
+		{"", nil, false},
+	}
+	for _, tc := range tests {
+		_, starts, ok := Split(tc.src, "record")
+		if !slices.Equal(starts, tc.starts) || ok != tc.ok {
+			t.Errorf("Split(%q) = %v, %v; want %v, %v", tc.src, starts, ok, tc.starts, tc.ok)
+		}
+		checkSplit(t, []byte(tc.src))
 	}
 }
 

@@ -48,13 +48,38 @@ func ScanTables(text string) Index {
 	return scan(text, false)
 }
 
+// Split is ScanTables, and also cuts text into the elements of the
+// top-level array of tables key: starts holds the offset of each line that
+// starts one (a [[key]] header, as ScanTables reads it), in order. ok is
+// false when text holds a statement that belongs to none of them: a key
+// or table before the first, or a header of another top-level table. A
+// header ScanTables takes for one, inside a multi-line string that it
+// misreads, can only be told by decoding: the text before it is then
+// unterminated.
+func Split(text, key string) (ix Index, starts []int, ok bool) {
+	s := newScanner(text, false)
+	s.split, s.ok = key, true
+	s.run(text)
+	return s.ix, s.starts, s.ok && len(s.starts) > 0
+}
+
 func scan(text string, keys bool) Index {
+	s := newScanner(text, keys)
+	s.run(text)
+	return s.ix
+}
+
+func newScanner(text string, keys bool) *scanner {
 	// Room for an entry a line, or a table header.
 	n := strings.Count(text, "\n[")
 	if keys {
 		n = strings.Count(text, "\n")
 	}
-	s := scanner{ix: make(Index, n+1), counts: map[string]int{}, keys: keys}
+	return &scanner{ix: make(Index, n+1), counts: map[string]int{}, keys: keys}
+}
+
+// run indexes text, a statement at a time.
+func (s *scanner) run(text string) {
 	for n, start := 0, 0; start <= len(text); n++ {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -68,7 +93,6 @@ func scan(text string, keys bool) Index {
 		}
 		start = stop + 1
 	}
-	return s.ix
 }
 
 type scanner struct {
@@ -76,6 +100,26 @@ type scanner struct {
 	counts  map[string]int // elements seen of each array of tables, by resolved path
 	current string         // resolved path of the current table
 	keys    bool           // index keys, not only tables
+
+	// For Split: the key of the array of tables cut at, the offsets of
+	// its elements' header lines, and whether every statement is inside
+	// one of them.
+	split  string
+	starts []int
+	ok     bool
+}
+
+// within notes, for Split, a statement at offset start whose table is
+// parent (resolved, "" for the top level) and whose last segment is
+// last; a key's parent is the current table and last is "".
+func (s *scanner) within(start int, parent, last string, array bool) {
+	switch {
+	case s.split == "":
+	case array && parent == "" && last == s.split:
+		s.starts = append(s.starts, start)
+	case len(s.starts) == 0 || !strings.HasPrefix(parent, s.split+"["):
+		s.ok = false
+	}
 }
 
 // line reads the statement whose first line, line n (from 0), is
@@ -94,6 +138,7 @@ func (s *scanner) line(text string, start, end, n int) int {
 			return end
 		}
 		parent, last := s.resolve(splitKey(trimmed[2:close]))
+		s.within(start, parent, last, true)
 		s.prefixes(parent, Pos{n + 1, col})
 		base := join(parent, last)
 		i := s.counts[base]
@@ -110,6 +155,7 @@ func (s *scanner) line(text string, start, end, n int) int {
 			return end
 		}
 		parent, last := s.resolve(splitKey(trimmed[1:close]))
+		s.within(start, parent, last, false)
 		s.prefixes(parent, Pos{n + 1, col})
 		s.current = join(parent, last)
 		s.ix[s.current] = Pos{n + 1, col}
@@ -119,6 +165,7 @@ func (s *scanner) line(text string, start, end, n int) int {
 	if eq < 0 {
 		return end
 	}
+	s.within(start, s.current, "", false)
 	if s.keys {
 		path := s.current
 		for _, k := range splitKey(trimmed[:eq]) {

@@ -1,0 +1,144 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/mapsite/mapsite/diag"
+	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/tomlpos"
+)
+
+// A Loader decodes a changed data file one [[record]] table at a time:
+// the file is cut at its [[record]] headers (tomlpos.Split), each piece is
+// decoded as a document of its own, and a piece whose bytes the previous
+// decoding of the file already had is not decoded again. A one-record
+// edit of a file of 1,000 records then decodes one record, not 1,000.
+//
+// The result is the whole-file decoding's, record for record and problem
+// for problem, because a piece that starts with [[record]] and holds
+// nothing but that table's keys and sub-tables means the same alone as in
+// its file. Whenever that cannot be shown, the file is decoded whole:
+//   - anything outside the [[record]] tables (a key before the first, or
+//     another top-level table) or no [[record]] at all;
+//   - a piece that does not decode alone into exactly one record and no
+//     other top-level key: a syntax error, or a header Split took for one
+//     inside a multi-line string (the piece before it is then
+//     unterminated). Every piece that decodes alone ends at the top
+//     level, so the next one starts where a [[record]] header really is;
+//   - so many errors that the whole-file decoding stops early;
+//   - a panic in the decoder.
+//
+// TestBlocksEqualWhole and FuzzBlocks compare the two on edits of real,
+// synthetic and hostile files.
+
+// A block is one [[record]] table of a data file, decoded on its own.
+type block struct {
+	line   int              // the line of the file it starts on (1-based)
+	record *incident.Record // with the file's line numbers
+	l      diag.List        // its problems, with the file's line numbers
+	errors int              // how many of l are errors
+}
+
+// blocksDecoded counts the blocks decoded, for tests.
+var blocksDecoded atomic.Int64
+
+// blockKey identifies a block by its bytes.
+type blockKey [sha256.Size]byte
+
+// decodeBlocks decodes data file f, whose bytes are src, one [[record]]
+// table at a time, taking from prev the blocks whose bytes are unchanged.
+// It returns nil when the file must be decoded whole (see above).
+func decodeBlocks(f string, src []byte, sum [32]byte, prev map[blockKey]*block) *decoded {
+	src = bytes.TrimPrefix(src, utf8BOM)
+	text := string(src)
+	tables, starts, ok := tomlpos.Split(text, "record")
+	if !ok {
+		return nil
+	}
+	ix := &positions{src: src, tables: tables}
+	dec := &decoded{
+		sum:     sum,
+		records: make([]*incident.Record, 0, len(starts)),
+		where:   make(map[*incident.Record]position, len(starts)),
+		blocks:  make(map[blockKey]*block, len(starts)),
+	}
+	line, at, errs := 1, 0, 0
+	for k := range starts {
+		start, end := starts[k], len(text)
+		if k == 0 {
+			start = 0 // blank lines and comments before it, which Split allows
+		}
+		if k+1 < len(starts) {
+			end = starts[k+1]
+		}
+		line += strings.Count(text[at:start], "\n")
+		at = start
+		if errs >= MaxFileErrors {
+			return nil // the whole-file decoding stops here, and says so
+		}
+		t := text[start:end]
+		key := blockKey(sha256.Sum256([]byte(t)))
+		b := prev[key]
+		switch {
+		case b == nil:
+			if b = decodeBlock(f, t, line); b == nil {
+				return nil
+			}
+		case b.line != line:
+			b = b.moved(line)
+		}
+		dec.blocks[key] = b
+		errs += b.errors
+		dec.records = append(dec.records, b.record)
+		dec.where[b.record] = position{file: f, ix: ix, path: "record[" + strconv.Itoa(k) + "]"}
+		dec.l = append(dec.l, b.l...)
+	}
+	return dec
+}
+
+// decodeBlock decodes t, the text of one [[record]] table of data file f
+// that starts on the file's line line, or returns nil when it does not
+// decode alone into one record and nothing else.
+func decodeBlock(f, t string, line int) (b *block) {
+	defer func() {
+		if recover() != nil {
+			b = nil
+		}
+	}()
+	blocksDecoded.Add(1)
+	var l diag.List
+	d, tables := decodeTables(f, []byte(t), "record", &l)
+	if len(l) > 0 || len(tables) != 1 {
+		return nil
+	}
+	d.base = "record[0]"
+	r := d.record1(tables[0])
+	r.Line += line - 1
+	for i := range l {
+		l[i].Line += line - 1
+	}
+	return &block{line: line, record: r, l: l, errors: d.errors}
+}
+
+// moved returns b as it is when it starts on line line of its file.
+func (b *block) moved(line int) *block {
+	delta := line - b.line
+	if delta == 0 {
+		return b
+	}
+	r := *b.record // never changed once decoded: the copy may share its slices
+	r.Line += delta
+	c := &block{line: line, record: &r, errors: b.errors}
+	if len(b.l) > 0 {
+		c.l = make(diag.List, len(b.l))
+		for i, d := range b.l {
+			d.Line += delta
+			c.l[i] = d
+		}
+	}
+	return c
+}
