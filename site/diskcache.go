@@ -52,6 +52,27 @@ type diskCache struct {
 	version string
 	mu      sync.Mutex
 	wrote   bool
+	// later keeps what put is given in pending, for flush to store:
+	// a Loader stores its new decodings after its load, not during it.
+	later   bool
+	pending []pendingPut
+}
+
+type pendingPut struct {
+	f   string
+	dec *decoded
+}
+
+// flush stores what put kept for later, then prunes.
+func (c *diskCache) flush() {
+	c.mu.Lock()
+	pending := c.pending
+	c.pending, c.later = nil, false
+	c.mu.Unlock()
+	for _, p := range pending {
+		c.put(p.f, p.dec)
+	}
+	c.prune()
 }
 
 func newDiskCache() *diskCache {
@@ -109,6 +130,13 @@ func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 // put stores dec, the decoding of data file f. A cache that cannot be
 // written is no error of the load.
 func (c *diskCache) put(f string, dec *decoded) {
+	c.mu.Lock()
+	if c.later {
+		c.pending = append(c.pending, pendingPut{f, dec})
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
 	key := c.key(f, dec.sum)
 	b, ok := encodeDecoded(key, f, dec)
 	if !ok {

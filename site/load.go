@@ -54,12 +54,14 @@ type Site struct {
 // incomplete and must not be built. An error that is not about the data
 // (an unreadable folder) is returned as a single diagnostic too.
 func Load(dir string) (*Site, diag.List) {
-	return load(dir, nil)
+	return load(dir, nil, nil)
 }
 
 // load is Load; with a cache, a data file whose bytes are those of the
 // cached decoding is not decoded again, and the cache is brought up to date.
-func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
+// With bg, the new decodings are stored on disk after load returns, on a
+// goroutine that bg counts.
+func load(dir string, cache map[string]*decoded, bg *sync.WaitGroup) (*Site, diag.List) {
 	s := &Site{Dir: dir, where: map[*incident.Record]position{}, placeIDs: map[string]position{}}
 	var l diag.List
 	s.loadConfig(&l)
@@ -78,7 +80,18 @@ func load(dir string, cache map[string]*decoded) (*Site, diag.List) {
 	}
 	parts := make([]part, len(files))
 	disk := newDiskCache()
-	defer disk.prune()
+	if disk != nil && bg != nil {
+		disk.later = true
+		bg.Add(1)
+		defer func() {
+			go func() {
+				defer bg.Done()
+				disk.flush()
+			}()
+		}()
+	} else {
+		defer disk.prune()
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
@@ -214,6 +227,7 @@ type Loader struct {
 	dir   string
 	mu    sync.Mutex
 	cache map[string]*decoded // by path relative to dir, as of the last Load
+	bg    sync.WaitGroup      // storing the last Load's new decodings on disk
 }
 
 // NewLoader returns a Loader of the site in dir.
@@ -227,7 +241,8 @@ func NewLoader(dir string) *Loader {
 func (l *Loader) Load() (*Site, diag.List) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return load(l.dir, l.cache)
+	l.bg.Wait()
+	return load(l.dir, l.cache, &l.bg)
 }
 
 // decodeFile decodes one data file. A panic, which no input should cause,
