@@ -236,5 +236,5 @@
     return true;
   }
 
-  P.data = { load: load, matches: matches, csvOf: csvOf, geojsonOf: geojsonOf };
+  P.data = { load: load, matches: matches, csvOf: csvOf, geojsonOf: geojsonOf, loadScript: loadScript };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -86,10 +86,11 @@
     });
     records.forEach(function (r) {
       var a = binIndex(bins, r.startDay), z = binIndex(bins, r.endDay), li = r.layer.index;
-      var exact = r.startDay === r.endDay;
+      // A group of the summary (map-tiles.js) counts n records at once.
+      var exact = r.exact != null ? r.exact : r.startDay === r.endDay, w = r.n || 1;
       for (var i = a; i <= z; i++) {
-        if (exact) bins[i].exact[li]++; else bins[i].spread[li]++;
-        bins[i].total++;
+        if (exact) bins[i].exact[li] += w; else bins[i].spread[li] += w;
+        bins[i].total += w;
       }
     });
   }
@@ -103,8 +104,10 @@
   // install draws the timeline of map page A, if the page has one.
   function install(A) {
     var root = document.getElementById("timeline");
-    if (!root || !A.records.length) return;
-    A.records.forEach(function (r) { r.startDay = dayOf(r.start); r.endDay = dayOf(r.end); });
+    // A large site's map counts the groups of its summary (A.summaryRecords, map-tiles.js).
+    var records = A.summaryRecords || A.records;
+    if (!root || !records.length) return;
+    records.forEach(function (r) { r.startDay = dayOf(r.start); r.endDay = dayOf(r.end); });
     var min = dayOf(A.span.min), max = dayOf(A.span.max);
     var chart = document.getElementById("timeline-chart");
     var windowText = document.getElementById("timeline-window");
@@ -171,7 +174,7 @@
     // drawBars draws the stacked bars: exact dates solid, spans paler.
     function drawBars() {
       var ids = {}, f = A.filters;
-      var shown = A.records.filter(function (r) { return P.data.matches(r, f, false, true); });
+      var shown = records.filter(function (r) { return P.data.matches(r, f, false, true); });
       shown.forEach(function (r) { ids[r.id] = 1; });
       count(T.bins, shown, A.layerOrder.length);
       var top = 1;

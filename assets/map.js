@@ -16,7 +16,8 @@
 
   function initMap(L, D) {
     var mapEl = document.getElementById("map");
-    var A = P.data.load(D);
+    // A large site's records come as vector tiles (map-tiles.js).
+    var A = D.vector ? P.tiles.load(D) : P.data.load(D);
     A.L = L;
     A.D = D;
     A.phone = window.matchMedia("(max-width: 700px)");
@@ -34,6 +35,7 @@
     P.areas.install(A);
     P.panel.install(A);
     P.state.install(A);
+    if (D.vector) P.tiles.install(A);
     A.filters = A.readFilters();
     A.filtered = A.records;
     P.timeline.install(A);

@@ -289,7 +289,7 @@ func (m *model) aggregates(put func(path string, b []byte) error) ([]byte, error
 		return nil, err
 	}
 	var dataJS []byte
-	if m.Config.Map.UseVectorTiles(len(m.Records)) {
+	if m.VectorTiles() {
 		dataJS, err = m.mapTiles(put) // records past [map] vector_tiles_above: see maptiles.go
 	} else {
 		dataJS, err = m.mapData(put)

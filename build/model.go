@@ -22,6 +22,8 @@ type model struct {
 
 	// locators draws the record pages' locator maps (see addBasemap).
 	locators *locators
+
+	tilesNote string // what the map's vector tiles hold, for the report (see mapTiles)
 }
 
 // recordView is a record with the links and labels its pages show.

@@ -293,10 +293,20 @@ func (w *fastWriter) mapScripts() {
 func (w *fastWriter) mapPageScripts() {
 	w.s("\n")
 	w.mapScripts()
-	for _, name := range []string{"supercluster.min.js", "data.js", "map-data.js", "map-state.js", "map-panel.js", "map-popup.js", "map-areas.js", "map-timeline.js", "map.js"} {
+	for _, name := range []string{"supercluster.min.js", "data.js", "map-data.js", "map-state.js", "map-panel.js", "map-popup.js", "map-areas.js", "map-timeline.js"} {
 		w.s("\n")
 		w.script(name)
 	}
+	w.s("\n")
+	if w.p.VectorTiles() { // a large site's records come as vector tiles (maptiles.go)
+		if w.p.Config.Map.Basemap == "" {
+			w.script("protomaps-leaflet.min.js")
+		}
+		w.s("\n")
+		w.script("map-tiles.js")
+	}
+	w.s("\n")
+	w.script("map.js")
 	w.s("\n")
 }
 

@@ -39,6 +39,34 @@ type MapConfig struct {
 	// OpenStreetMap extract), copied to the output and drawn as a street
 	// map; the offline map stays where it cannot be read.
 	Basemap string `toml:"basemap"`
+	// VectorTiles says where the map reads its records from: "auto" (the
+	// default) means vector tiles when the site has more than
+	// VectorTilesAbove records, one data script otherwise; "always" and
+	// "never" decide whatever the number.
+	VectorTiles string `toml:"vector_tiles"`
+	// VectorTilesAbove is the number of records above which "auto" means
+	// vector tiles; 0 means DefaultVectorTilesAbove.
+	VectorTilesAbove int `toml:"vector_tiles_above"`
+}
+
+// DefaultVectorTilesAbove is the number of records above which the map
+// reads its records from vector tiles, unless site.toml says otherwise.
+const DefaultVectorTilesAbove = 100000
+
+// UseVectorTiles says whether a site of n records has its map read them
+// from vector tiles ([map] vector_tiles).
+func (m MapConfig) UseVectorTiles(n int) bool {
+	switch m.VectorTiles {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	above := m.VectorTilesAbove
+	if above == 0 {
+		above = DefaultVectorTilesAbove
+	}
+	return n > above
 }
 
 // Tiles is a raster tile layer the site offers besides the offline outlines.
@@ -200,6 +228,12 @@ func (c *Config) validate() []problem {
 	}
 	if lon, lat := c.Map.Center[0], c.Map.Center[1]; lon < -180 || lon > 180 || lat < -90 || lat > 90 {
 		add("map.center", "center", "center [%g, %g] is not [lon, lat]", lon, lat)
+	}
+	if v := c.Map.VectorTiles; v != "" && v != "auto" && v != "always" && v != "never" {
+		add("map.vector_tiles", "vector_tiles", "vector_tiles %q must be \"auto\", \"always\" or \"never\"", v)
+	}
+	if c.Map.VectorTilesAbove < 0 {
+		add("map.vector_tiles_above", "vector_tiles_above", "vector_tiles_above must be a number of records, not %d", c.Map.VectorTilesAbove)
 	}
 	if b := c.Map.Basemap; b != "" && !basemapRE.MatchString(b) {
 		add("map.basemap", "basemap", "basemap %q must name a .pmtiles file in the site folder, e.g. \"basemap.pmtiles\"", b)

@@ -1,0 +1,452 @@
+// map-tiles.js draws a large site's records from vector tiles: one PMTiles
+// archive (build/maptiles.go, package tiles) that the map reads by HTTP
+// range requests, the tiles in view only, with protomaps-leaflet's
+// PmtilesSource (the npm packages pmtiles and protomaps-leaflet).
+//
+// data.js then holds no record, only a summary: the records grouped by
+// layer, country and month (or year) with their counts, from which the
+// panel counts what the filters keep and the timeline draws its bars.
+//
+//   - Below the archive's point zoom, its tiles hold clusters made at
+//     build time on a grid, per zoom, never across countries; each carries
+//     its count per layer and year of start, so that a cluster shows what
+//     the layer, country and date filters keep of it. The dates count to
+//     the year there: a record counts when the year it starts in is in
+//     the window's years.
+//   - From the point zoom on, the tiles hold every record (its id, title,
+//     layer, dates, country, place and precision): the filters are exact,
+//     the records in view are listed and clustered in the page (with
+//     supercluster, as on a small site), and a click opens the record,
+//     whose details come from the same chunk scripts as a small site's.
+//
+// The other map scripts see the records through the same A as on a small
+// site (map-data.js): A.records and A.byId hold the records loaded so
+// far, A.filtered those in view that the filters keep, and A.index
+// answers supercluster's questions for the clusters of the tiles too.
+(function (P) {
+  "use strict";
+
+  var UNKNOWN_LAYER = { key: "", name: "", color: "#555", symbol: "circle", index: 0 };
+  var EXTENT = 4096; // the tiles' coordinates, 0 to EXTENT across
+  var here = document.currentScript && document.currentScript.src;
+  function assetURL(name) { return here ? new URL(name, here).href : "assets/" + name; }
+
+  // load reads data.js's summary, as map-data.js's load reads the records
+  // of a small site.
+  function load(D) {
+    var V = D.vector, S = V.summary;
+    var layers = {}, layerOrder = [], attributionLabel = {};
+    D.layers.forEach(function (l, i) { layers[l.key] = l; l.index = i; layerOrder.push(l.key); });
+    (D.attributions || []).forEach(function (a) { attributionLabel[a.key] = a.label; });
+    var countryName = {};
+    S.country.values.forEach(function (cc, i) { countryName[cc] = S.country_name[i]; });
+
+    // The summary's groups, shaped as records for the timeline and the
+    // counts: a layer, a span, a country, and n records.
+    var groups = new Array(S.n.length), countries = {}, span = { min: "", max: "" };
+    for (var i = 0; i < S.n.length; i++) {
+      var cc = S.country.values[S.country.refs[i]];
+      var g = groups[i] = { id: "g" + i, layer: D.layers[S.layer[i]] || UNKNOWN_LAYER, start: S.start[i], end: S.end[i],
+        exact: !!S.exact[i], n: S.n[i], p: { country: cc } };
+      var c = countries[cc] || (countries[cc] = { name: countryName[cc] || cc, n: 0 });
+      c.n += g.n;
+      if (!span.min || g.start < span.min) span.min = g.start;
+      if (!span.max || g.end > span.max) span.max = g.end;
+    }
+
+    var byId = {};
+    // recordOf returns the record of a point feature of the tiles (its
+    // properties and where it is), made once.
+    function recordOf(props, lon, lat) {
+      var r = byId[props.id];
+      if (r) return r;
+      var layer = D.layers[props.l] || UNKNOWN_LAYER;
+      var start = props.s, end = props.e || props.s;
+      var p = { title: props.t, layer: layer.key, date_text: props.dt, date_start: start, date_end: end,
+        precision: props.pr, url: "incidents/" + props.id + "/", country: props.cc, country_name: countryName[props.cc] };
+      if (props.pl) p.place = props.pl;
+      r = byId[props.id] = { id: props.id, k: props.k, f: null, p: p, layer: layer, lon: lon, lat: lat,
+        start: start, end: end, text: "" };
+      return r;
+    }
+    // recordOfFeature returns the record of a GeoJSON feature of a detail
+    // chunk (a record opened by a link before its tile is loaded).
+    function recordOfFeature(f, k) {
+      var r = byId[f.id];
+      if (r) return r;
+      var p = f.properties, layer = layers[p.layer] || UNKNOWN_LAYER;
+      r = byId[f.id] = { id: f.id, k: k, f: f, p: p, layer: layer, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1],
+        start: p.date_start, end: p.date_end || p.date_start, text: "" };
+      return r;
+    }
+
+    // detail calls done(feature) with the feature of record number k, or
+    // done(null) when its chunk failed to load.
+    function detail(k, done) {
+      var c = Math.floor(k / D.details.size);
+      P.data.loadScript(D.details.files[c], "d" + c, function (items) { done(items ? items[k - c * D.details.size] : null); });
+    }
+
+    // needDetails calls done(true) once every record of list has its
+    // whole feature (r.f, and r.p its properties); done(false) when a
+    // chunk failed to load.
+    function needDetails(list, done) {
+      var want = list.filter(function (r) { return !r.f; }), left = want.length, ok = true;
+      if (!left) { done(true); return; }
+      want.forEach(function (r) {
+        detail(r.k, function (f) {
+          if (f && !r.f) { r.f = f; r.p = f.properties; }
+          if (!f) ok = false;
+          if (--left === 0) done(ok);
+        });
+      });
+    }
+
+    // findRecord calls done(r) with the record of an id, looking the id up
+    // in the id chunks and loading its details, or done(null).
+    function findRecord(id, done) {
+      if (byId[id]) { done(byId[id]); return; }
+      var first = D.ids.first, lo = 0, hi = first.length - 1;
+      if (!first.length || id < first[0]) { done(null); return; }
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (first[mid] <= id) lo = mid; else hi = mid - 1;
+      }
+      P.data.loadScript(D.ids.files[lo], "i" + lo, function (items) {
+        var k = -1;
+        for (var j = 0; items && j < items.length; j += 2) if (items[j] === id) { k = items[j + 1]; break; }
+        if (k < 0) { done(null); return; }
+        detail(k, function (f) { done(f ? recordOfFeature(f, k) : null); });
+      });
+    }
+
+    return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: [], byId: byId, span: span,
+      countries: countries, perpetrators: {}, tags: {}, attributions: {}, links: [], needDetails: needDetails,
+      needTexts: function (done) { done(false); }, searchText: function () {}, textsLoaded: function () { return false; },
+      textFiles: 0, summaryRecords: groups, recordOf: recordOf, findRecord: findRecord, vector: V };
+  }
+
+  // parseHist reads a cluster's counts per layer and year,
+  // "layer:year=n,year=n;layer:…", as a flat array [layer, year, n, …].
+  function parseHist(h) {
+    var out = [];
+    String(h || "").split(";").forEach(function (part) {
+      var c = part.indexOf(":");
+      if (c < 0) return;
+      var layer = +part.slice(0, c);
+      part.slice(c + 1).split(",").forEach(function (yn) {
+        var e = yn.indexOf("=");
+        out.push(layer, +yn.slice(0, e), +yn.slice(e + 1));
+      });
+    });
+    return out;
+  }
+
+  // lonLatOf returns where a point of tile z/x/y lies (tile coordinates
+  // gx, gy from 0 to EXTENT).
+  function lonLatOf(z, x, y, gx, gy) {
+    var n = Math.pow(2, z);
+    var lon = (x + gx / EXTENT) / n * 360 - 180;
+    var my = Math.PI * (1 - 2 * (y + gy / EXTENT) / n);
+    return [lon, Math.atan(Math.sinh(my)) * 180 / Math.PI];
+  }
+
+  // rangeProblem calls done(null) when the host answers range requests
+  // for the archive, else done(why not).
+  function rangeProblem(url, done) {
+    if (location.protocol === "file:" || !window.fetch) {
+      done("opened from disk, the map cannot read them: they need the site served over http(s)");
+      return;
+    }
+    fetch(url, { headers: { Range: "bytes=0-126" } }).then(function (res) {
+      if (res.status !== 206) throw new Error(res.status === 200 ? "the host does not answer byte-range requests, which they need" : "HTTP " + res.status);
+      return res.arrayBuffer();
+    }).then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b.length < 8 || String.fromCharCode.apply(null, b.subarray(0, 7)) !== "PMTiles") throw new Error("the archive is not a PMTiles archive");
+      done(null);
+    }).catch(function (err) { done(err.message || String(err)); });
+  }
+
+  // install makes the map page A draw from the tiles: it replaces
+  // A.rebuildIndex, A.applyFilters, A.drawList and A.applyHash with their
+  // large-site forms, and loads the tiles in view as the map moves.
+  function install(A) {
+    var L = A.L, map = A.map, D = A.D, V = A.vector;
+    var PZ = V.point_zoom, MINZ = V.min_zoom;
+    var url = assetURL(V.archive);
+    var source = null, failed = null;
+    var tiles = {}; // "z/x/y" -> { items: [...] } once loaded, { loading: true } before
+    var tileCount = 0;
+    var form = document.getElementById("filters");
+    var statusEl = document.getElementById("panel-status");
+    var noteEl = document.getElementById("list-note");
+    var countEl = document.getElementById("visible-count");
+
+    // What a small site's panel offers that the summary cannot count:
+    // search, attribution, perpetrator, tag and links (their selects are
+    // already hidden: they have no values).
+    ["q", "links"].forEach(function (name) {
+      var input = form.elements[name];
+      var box = input && (input.closest(".field") || input.closest("label"));
+      if (box) box.style.display = "none";
+    });
+    // The downloads are the whole data set's files (their links' own
+    // targets): the page does not hold the filtered records to make them.
+    var downloadLabel = document.getElementById("download-label");
+    if (downloadLabel) downloadLabel.textContent = "Download every record:";
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("#download-csv, #download-geojson");
+      if (a) e.stopPropagation();
+    }, true);
+
+    function zoomOfTiles() { return Math.max(MINZ, Math.min(PZ, Math.round(map.getZoom()))); }
+    function atPoints() { return Math.round(map.getZoom()) >= PZ; }
+
+    // wanted returns the keys of the tiles that cover the view at zoom tz.
+    function wanted(tz) {
+      var b = map.getBounds().pad(0.1), n = Math.pow(2, tz);
+      var nw = map.project(L.latLng(Math.min(85.05, b.getNorth()), Math.max(-180, b.getWest())), tz).divideBy(256);
+      var se = map.project(L.latLng(Math.max(-85.05, b.getSouth()), Math.min(180, b.getEast())), tz).divideBy(256);
+      var keys = [];
+      for (var y = Math.max(0, Math.floor(nw.y)); y <= Math.min(n - 1, Math.floor(se.y)); y++) {
+        for (var x = Math.max(0, Math.floor(nw.x)); x <= Math.min(n - 1, Math.floor(se.x)); x++) keys.push(tz + "/" + x + "/" + y);
+      }
+      return keys;
+    }
+
+    // request loads the tiles of keys that are not loaded yet.
+    var redraw = 0;
+    function request(keys) {
+      if (!source) return;
+      keys.forEach(function (key) {
+        if (tiles[key]) return;
+        var t = tiles[key] = { loading: true, items: [] };
+        var c = key.split("/").map(Number);
+        source.get({ z: c[0], x: c[1], y: c[2] }, EXTENT).then(function (layersOf) {
+          t.items = (layersOf.get("records") || []).map(function (f) {
+            var g = f.geom[0][0], ll = lonLatOf(c[0], c[1], c[2], g.x, g.y), props = f.props;
+            if (props.n != null) return { cluster: true, lon: ll[0], lat: ll[1], props: props, hist: parseHist(props.h) };
+            return { record: A.recordOf(props, ll[0], ll[1]) };
+          });
+          t.loading = false;
+          tileCount++;
+          scheduleRedraw();
+        }).catch(function () {
+          t.loading = false;
+          t.failed = true;
+          scheduleRedraw();
+        });
+      });
+    }
+    function scheduleRedraw() {
+      if (redraw) return;
+      redraw = requestAnimationFrame(function () {
+        redraw = 0;
+        A.rebuildIndex();
+        A.draw();
+      });
+    }
+
+    // clusterCount returns what the filters keep of a cluster of the
+    // tiles: its count per layer (parts) and total, or null for none.
+    function clusterCount(it, f) {
+      if (f.country && it.props.cc !== f.country) return null;
+      var from = f.from ? +f.from.slice(0, 4) : -Infinity, to = f.to ? +f.to.slice(0, 4) : Infinity;
+      var per = {}, total = 0, h = it.hist;
+      for (var i = 0; i < h.length; i += 3) {
+        var layer = A.layerList[h[i]];
+        if (!layer || !f.layers[layer.key] || h[i + 1] < from || h[i + 1] > to) continue;
+        per[h[i]] = (per[h[i]] || 0) + h[i + 2];
+        total += h[i + 2];
+      }
+      return total ? { per: per, total: total } : null;
+    }
+
+    // A.index answers the questions map-draw.js asks supercluster. What
+    // it clusters, in the page, are the records in view and, below the
+    // point zoom, the clusters of the tiles that the filters keep
+    // something of, weighted by what they keep: the tiles' clusters are
+    // made per country, and would overlap where countries are small.
+    var sc = null, tileClusters = {};
+    A.index = {
+      getClusters: function (bbox, z) {
+        return sc.getClusters(bbox, z).map(function (c) {
+          var p = c.properties;
+          if (p.cluster) {
+            var q = Object.assign({}, p, { point_count: p.w });
+            return { type: "Feature", geometry: c.geometry, properties: q };
+          }
+          if (p.t) {
+            // One cluster of the tiles on its own.
+            tileClusters[p.t] = p.x;
+            return { type: "Feature", geometry: c.geometry, properties: Object.assign({}, p, { cluster: true, cluster_id: p.t, point_count: p.w }) };
+          }
+          return c;
+        });
+      },
+      // getClusterExpansionZoom is where a cluster falls apart: at least
+      // one zoom in, at most the point zoom below it.
+      getClusterExpansionZoom: function (id) {
+        var z = Math.round(map.getZoom());
+        if (tileClusters[id] != null) return Math.max(z + 1, tileClusters[id]);
+        var e = sc.getClusterExpansionZoom(id);
+        if (z >= PZ) return e;
+        var x = Infinity;
+        sc.getLeaves(id, Infinity).forEach(function (f) { if (f.properties.t) x = Math.min(x, f.properties.x); });
+        return Math.min(PZ, Math.max(z + 1, Math.min(e, x)));
+      },
+      getLeaves: function (id, limit) {
+        if (tileClusters[id] != null) return [];
+        return sc.getLeaves(id, Infinity).filter(function (f) { return f.properties.i != null; }).slice(0, limit);
+      }
+    };
+    var inViewTotal = 0;
+
+    // A.rebuildIndex gathers what the loaded tiles hold in view and
+    // passes the filters, for A.draw.
+    A.rebuildIndex = function () {
+      A.indexVersion = (A.indexVersion || 0) + 1;
+      var f = A.filters, tz = zoomOfTiles(), keys = wanted(tz), points = atPoints();
+      request(keys);
+      var records = [], feats = [], b = map.getBounds().pad(0.02);
+      var inView = function (lat, lon) { return b.contains([lat, lon]) || b.contains([lat, lon + 360]) || b.contains([lat, lon - 360]); };
+      tileClusters = {};
+      inViewTotal = 0;
+      keys.forEach(function (key) {
+        var t = tiles[key];
+        if (!t) return;
+        t.items.forEach(function (it, j) {
+          if (it.record) { records.push(it.record); return; }
+          var c = clusterCount(it, f);
+          if (!c) return;
+          var props = { t: "t" + key + "/" + j, w: c.total, x: it.props.x };
+          for (var li in c.per) props["c" + li] = c.per[li];
+          feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [it.lon, it.lat] }, properties: props });
+          if (inView(it.lat, it.lon)) inViewTotal += c.total;
+        });
+      });
+      // Newest first, as on a small site.
+      records.sort(function (a, r) { return a.start < r.start ? 1 : a.start > r.start ? -1 : a.id < r.id ? -1 : a.id > r.id ? 1 : 0; });
+      records.forEach(function (r, i) { r.i = i; });
+      A.records = records;
+      var shown = records.filter(function (r) { return P.data.matches(r, f) && inView(r.lat, r.lon); });
+      shown.forEach(function (r) {
+        var props = { i: r.i, li: r.layer.index };
+        feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: props });
+      });
+      inViewTotal += shown.length;
+      // Below the point zoom, the records of one are drawn as points, and
+      // counted in view, but not listed.
+      A.filtered = points ? shown : [];
+      sc = new window.Supercluster({
+        radius: 44, maxZoom: A.maxZoom, minPoints: 2,
+        map: function (p) {
+          var o = { w: p.w || 1 };
+          if (p.t) { for (var k in p) if (k.charAt(0) === "c") o[k] = p[k]; } else o["c" + p.li] = 1;
+          return o;
+        },
+        reduce: function (acc, p) { for (var k in p) acc[k] = (acc[k] || 0) + p[k]; }
+      });
+      sc.load(feats);
+    };
+    // The tiles in view are asked for before map.js draws the moved map.
+    map.on("moveend", function () { if (!A.applying && !A.flying) A.rebuildIndex(); });
+
+    // A.applyFilters counts what the filters keep from the summary
+    // (exact for layers and country, to the summary's month or year for
+    // the dates), and draws the tiles in view again.
+    var groups = A.summaryRecords, total = 0;
+    groups.forEach(function (g) { total += g.n; });
+    var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
+    A.applyFilters = function () {
+      var f = A.filters = A.readFilters();
+      f.words = [];
+      f.q = "";
+      if (window.performance && performance.mark) performance.mark("mapsite:filter");
+      var counts = {}, n = 0;
+      A.layerOrder.forEach(function (k) { counts[k] = 0; });
+      groups.forEach(function (g) {
+        if (!P.data.matches(g, f, true)) return;
+        counts[g.layer.key] += g.n;
+        if (f.layers[g.layer.key]) n += g.n;
+      });
+      A.layerOrder.forEach(function (k) {
+        var c = form.querySelector('[data-layer-count="' + k + '"]');
+        if (c) {
+          c.textContent = String(counts[k]);
+          c.classList.toggle("zero", counts[k] === 0);
+        }
+      });
+      A.shownTotal = n;
+      A.rebuildIndex();
+      A.draw();
+      if (A.timeline) A.timeline.update();
+      var text = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
+        (spanText ? " · the data run from " + spanText + "." : ".");
+      if (f.from || f.to) text += " The counts take the dates to the " + V.summary.unit + "; the clusters, to the year.";
+      statusEl.textContent = failed ? text + " " + failedText() : text;
+    };
+
+    // A.drawList lists the records in view from the point zoom on; below
+    // it, it says how many records are in view and to zoom in.
+    var drawList = A.drawList;
+    A.drawList = function (selectionOnly) {
+      drawList.call(null, selectionOnly);
+      var toggleCount = document.getElementById("panel-toggle-count");
+      if (toggleCount) toggleCount.textContent = (A.shownTotal || 0) + (A.shownTotal === 1 ? " record" : " records");
+      if (atPoints() && !failed) return;
+      countEl.textContent = String(inViewTotal);
+      document.getElementById("visible-word").textContent = "records in view";
+      noteEl.hidden = false;
+      noteEl.textContent = failed ? failedText() : "Zoom in to list them: the records in view are listed from zoom " + PZ + " on.";
+    };
+    A.fitFiltered = function () {
+      var b = V.bounds;
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [40, 40], maxZoom: 7, animate: !P.reducedMotion });
+    };
+
+    // A link to a record (#id=…) whose tile is not loaded finds it through
+    // the id chunks, then opens it; a first view with none fits the data.
+    var applyHash = A.applyHash;
+    A.applyHash = function (initial) {
+      var s = P.state.parse(location.hash);
+      var hasView = isFinite(parseInt(s.z, 10)) && isFinite(parseFloat(s.lat)) && isFinite(parseFloat(s.lon));
+      applyHash(initial);
+      if (initial && !hasView && !s.id && !D.center) {
+        var b = V.bounds;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], maxZoom: Math.max(D.zoom || 4, 5), animate: false });
+      }
+      if (s.id && !A.byId[s.id]) {
+        A.findRecord(s.id, function (r) {
+          if (!r || P.state.parse(location.hash).id !== s.id) return;
+          A.openRecord(r.id, { push: false, fly: !initial && !hasView, keepView: hasView });
+        });
+      }
+    };
+
+    function failedText() {
+      return "The records are stored as vector tiles, and " + failed + ". The table and the downloads hold every record.";
+    }
+    rangeProblem(url, function (why) {
+      if (why) {
+        failed = why;
+        var Note = L.Control.extend({
+          options: { position: "topright" },
+          onAdd: function () { return P.el("div", "outline-note tiles-note", "Records not shown: " + why + "."); }
+        });
+        new Note().addTo(map);
+        A.applyFilters();
+        return;
+      }
+      source = new window.protomapsL.PmtilesSource(url, false);
+      A.rebuildIndex();
+      A.draw();
+    });
+
+    // For tests and readers' scripts: the tiles loaded so far.
+    A.tilesLoaded = function () { return tileCount; };
+  }
+
+  P.tiles = { load: load, install: install, parseHist: parseHist };
+})(window.mapsiteParts = window.mapsiteParts || {});
