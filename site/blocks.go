@@ -37,6 +37,7 @@ import (
 
 // A block is one [[record]] table of a data file, decoded on its own.
 type block struct {
+	key    blockKey         // its bytes' SHA-256
 	line   int              // the line of the file it starts on (1-based)
 	record *incident.Record // with the file's line numbers
 	l      diag.List        // its problems, with the file's line numbers
@@ -50,22 +51,31 @@ var blocksDecoded atomic.Int64
 type blockKey [sha256.Size]byte
 
 // decodeBlocks decodes data file f, whose bytes are src, one [[record]]
-// table at a time, taking from prev the blocks whose bytes are unchanged.
-// It returns nil when the file must be decoded whole (see above).
-func decodeBlocks(f string, src []byte, sum [32]byte, prev map[blockKey]*block) *decoded {
+// table at a time, taking from prev (the file's previous decoding, or nil)
+// the blocks whose bytes are unchanged. It returns nil when the file must
+// be decoded whole (see above).
+//
+// Only the part of the file that changed is cut again: the bytes before
+// the first difference and after the last are the previous file's, and
+// Split's cuts there are the previous ones (moved, after it), since Split
+// reads a [[record]] header the same whatever comes before it.
+func decodeBlocks(f string, src []byte, sum [32]byte, prev *decoded) *decoded {
 	src = bytes.TrimPrefix(src, utf8BOM)
 	text := string(src)
-	tables, starts, ok := tomlpos.Split(text, "record")
+	starts, reuse, ok := cut(text, prev)
 	if !ok {
 		return nil
 	}
-	ix := &positions{src: src, tables: tables}
+	ix := &positions{src: src, lazyTables: true}
 	dec := &decoded{
 		sum:     sum,
-		records: make([]*incident.Record, 0, len(starts)),
+		ix:      ix,
+		starts:  starts,
+		list:    make([]*block, len(starts)),
+		records: make([]*incident.Record, len(starts)),
 		where:   make(map[*incident.Record]position, len(starts)),
-		blocks:  make(map[blockKey]*block, len(starts)),
 	}
+	var byKey map[blockKey]*block // prev's blocks by their bytes, made when first needed
 	line, at, errs := 1, 0, 0
 	for k := range starts {
 		start, end := starts[k], len(text)
@@ -80,24 +90,101 @@ func decodeBlocks(f string, src []byte, sum [32]byte, prev map[blockKey]*block) 
 		if errs >= MaxFileErrors {
 			return nil // the whole-file decoding stops here, and says so
 		}
-		t := text[start:end]
-		key := blockKey(sha256.Sum256([]byte(t)))
-		b := prev[key]
-		switch {
-		case b == nil:
-			if b = decodeBlock(f, t, line); b == nil {
-				return nil
+		b := reuse(k)
+		if b == nil {
+			t := text[start:end]
+			key := blockKey(sha256.Sum256([]byte(t)))
+			if byKey == nil && prev != nil {
+				byKey = make(map[blockKey]*block, len(prev.list))
+				for _, b := range prev.list {
+					byKey[b.key] = b
+				}
 			}
-		case b.line != line:
-			b = b.moved(line)
+			if b = byKey[key]; b == nil {
+				if b = decodeBlock(f, t, line); b == nil {
+					return nil
+				}
+				b.key = key
+			}
 		}
-		dec.blocks[key] = b
+		b = b.moved(line)
+		dec.list[k] = b
 		errs += b.errors
-		dec.records = append(dec.records, b.record)
+		dec.records[k] = b.record
 		dec.where[b.record] = position{file: f, ix: ix, path: "record[" + strconv.Itoa(k) + "]"}
 		dec.l = append(dec.l, b.l...)
 	}
 	return dec
+}
+
+// cut returns where tomlpos.Split cuts text, and ok as it gives it; reuse
+// returns the block of prev that is the k-th of text, byte for byte, or
+// nil. With a previous decoding, only what lies between the first and the
+// last byte that differ is cut again.
+func cut(text string, prev *decoded) (starts []int, reuse func(k int) *block, ok bool) {
+	none := func(int) *block { return nil }
+	if prev == nil || prev.list == nil {
+		_, starts, ok = tomlpos.Split(text, "record")
+		return starts, none, ok
+	}
+	old := prev.ix.src
+	n := min(len(old), len(text))
+	p := 0 // bytes the same at the start
+	for p < n && old[p] == text[p] {
+		p++
+	}
+	q := 0 // and at the end, not overlapping those
+	for q < n-p && old[len(old)-1-q] == text[len(text)-1-q] {
+		q++
+	}
+	// Resume at the last cut whose header line is among the same bytes
+	// at the start, so that Split reads it as before.
+	k := len(prev.starts) - 1
+	for k >= 0 {
+		if s := prev.starts[k]; s < p && bytes.IndexByte(old[s:p], '\n') >= 0 {
+			break
+		}
+		k--
+	}
+	if k < 0 {
+		_, starts, ok = tomlpos.Split(text, "record")
+		return starts, none, ok
+	}
+	delta := len(text) - len(old)
+	j := k + 1 // the next cut of prev that may come back, unchanged, after the change
+	var rejoin int
+	mid, ok := tomlpos.SplitFrom(text, "record", prev.starts[k], func(t int) bool {
+		for j < len(prev.starts) && prev.starts[j]+delta < t {
+			j++
+		}
+		if j < len(prev.starts) && prev.starts[j]+delta == t && t >= len(text)-q {
+			rejoin = j
+			return true
+		}
+		return false
+	})
+	if !ok {
+		return nil, nil, false
+	}
+	starts = make([]int, 0, len(prev.starts)+len(mid))
+	starts = append(starts, prev.starts[:k]...)
+	starts = append(starts, mid...)
+	after := len(starts) // the first block that comes back after the change
+	if rejoin > 0 {
+		for _, s := range prev.starts[rejoin:] {
+			starts = append(starts, s+delta)
+		}
+	}
+	reuse = func(i int) *block {
+		switch {
+		case i < k:
+			return prev.list[i]
+		case rejoin > 0 && i >= after:
+			return prev.list[rejoin+i-after]
+		}
+		return nil
+	}
+	return starts, reuse, true
 }
 
 // decodeBlock decodes t, the text of one [[record]] table of data file f
@@ -132,7 +219,7 @@ func (b *block) moved(line int) *block {
 	}
 	r := *b.record // never changed once decoded: the copy may share its slices
 	r.Line += delta
-	c := &block{line: line, record: &r, errors: b.errors}
+	c := &block{key: b.key, line: line, record: &r, errors: b.errors}
 	if len(b.l) > 0 {
 		c.l = make(diag.List, len(b.l))
 		for i, d := range b.l {

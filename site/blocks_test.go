@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
 // sameDecoded says how two decodings of one data file differ, or returns
@@ -40,8 +42,8 @@ func sameDecoded(got, want *decoded) string {
 		switch {
 		case !bytes.Equal(pg.ix.src, pw.ix.src):
 			return "the positions hold other bytes"
-		case !reflect.DeepEqual(pg.ix.tables, pw.ix.tables):
-			return fmt.Sprintf("the tables are indexed otherwise:\n%v\nwant\n%v", pg.ix.tables, pw.ix.tables)
+		case !reflect.DeepEqual(pg.ix.tableIndex(), pw.ix.tableIndex()):
+			return fmt.Sprintf("the tables are indexed otherwise:\n%v\nwant\n%v", pg.ix.tableIndex(), pw.ix.tableIndex())
 		case !reflect.DeepEqual(pg.ix.index(), pw.ix.index()):
 			return "the keys are indexed otherwise"
 		}
@@ -59,11 +61,7 @@ func sameDecoded(got, want *decoded) string {
 func checkBlocks(t *testing.T, f string, src []byte, prev *decoded) *decoded {
 	t.Helper()
 	sum := sha256.Sum256(src)
-	var blocks map[blockKey]*block
-	if prev != nil {
-		blocks = prev.blocks
-	}
-	got := decodeBlocks(f, src, sum, blocks)
+	got := decodeBlocks(f, src, sum, prev)
 	if got == nil {
 		return nil
 	}
@@ -178,8 +176,8 @@ func TestBlocksEqualWhole(t *testing.T) {
 			if again == nil {
 				t.Fatal("fell back on the second decoding")
 			}
-			for k, b := range again.blocks {
-				if got.blocks[k] != b {
+			for k, b := range again.list {
+				if got.list[k] != b {
 					t.Fatal("an unchanged block was decoded again")
 				}
 			}
@@ -365,5 +363,56 @@ func TestLoaderDecodesOneBlock(t *testing.T) {
 		if !reflect.DeepEqual(gl, wl) {
 			t.Fatalf("%s: problems:\n%s\n--- want\n%s", tc.name, listText(gl), listText(wl))
 		}
+	}
+}
+
+// TestBlocksCut edits a file of short records in the ways that move, or
+// do not move, where it is cut, each time from the blocks of the previous
+// decoding: the cut again must be Split's, and the decoding the whole
+// file's.
+func TestBlocksCut(t *testing.T) {
+	rec := func(id string) string {
+		return fmt.Sprintf("[[record]]\nid = %q\nlayer = \"attack\"\ndate = 2024-01-03\ntitle = \"t\"\nplace = \"Kerman\"\ncountry = \"IR\"\nsummary = \"x\"\n", id)
+	}
+	var base strings.Builder
+	for i := range 12 {
+		base.WriteString(rec(fmt.Sprintf("r%02d", i)))
+	}
+	src := base.String()
+	swap := strings.Replace(strings.Replace(strings.Replace(src, "r03", "XX", 1), "r08", "r03", 1), "XX", "r08", 1)
+	edits := []struct {
+		name string
+		src  string
+	}{
+		{"a title", strings.Replace(src, "title = \"t\"", "title = \"edited\"", 5)},
+		{"two records of one length swapped", swap},
+		{"the first line", "# first\n" + src},
+		{"the last record", src + "note = \"n\"\n"},
+		{"a record inserted", strings.Replace(src, rec("r05"), rec("r05")+rec("new"), 1)},
+		{"a record deleted", strings.Replace(src, rec("r07"), "", 1)},
+		{"a header made a key", strings.Replace(src, "[[record]]\nid = \"r06\"", "x = 1\nid = \"r06\"", 1)},
+		{"a key made a header", strings.Replace(src, "place = \"Kerman\"\ncountry", "[[record]]\ncountry", 1)},
+		{"a string swallowing headers", strings.Replace(strings.Replace(src, "summary = \"x\"\n[[record]]\nid = \"r04\"", "summary = \"\"\"x\n[[record]]\nid = \"r04\"", 1), "summary = \"x\"\n[[record]]\nid = \"r09\"", "summary = \"x\"\"\"\"\n[[record]]\nid = \"r09\"", 1)},
+		{"a header in a string", strings.Replace(src, "summary = \"x\"\n[[record]]\nid = \"r10\"", "summary = \"\"\"x\n[[record]]\n\"\"\"\n[[record]]\nid = \"r10\"", 1)},
+		{"everything", rec("only")},
+	}
+	for _, e := range edits {
+		t.Run(e.name, func(t *testing.T) {
+			prev := checkBlocks(t, "data/a.toml", []byte(src), nil)
+			got := checkBlocks(t, "data/a.toml", []byte(e.src), prev)
+			if got == nil {
+				if checkBlocks(t, "data/a.toml", []byte(e.src), nil) != nil {
+					t.Fatal("fell back from the previous blocks, not from none")
+				}
+				return
+			}
+			if _, starts, _ := tomlpos.Split(e.src, "record"); !slices.Equal(got.starts, starts) {
+				t.Fatalf("cut at %v, want %v", got.starts, starts)
+			}
+			// And back.
+			if back := checkBlocks(t, "data/a.toml", []byte(src), got); back == nil {
+				t.Fatal("fell back on the way back")
+			}
+		})
 	}
 }

@@ -182,11 +182,7 @@ func decodeCached(dir, f string, src []byte, cache map[string]*decoded, disk *di
 	}
 	var dec *decoded
 	if cache != nil && filepath.Base(f) != PlacesFile {
-		var prev map[blockKey]*block
-		if c != nil {
-			prev = c.blocks
-		}
-		dec = decodeBlocks(f, src, sum, prev)
+		dec = decodeBlocks(f, src, sum, c)
 	}
 	if dec == nil {
 		dec = decodeData(dir, f, src, sum)
@@ -204,7 +200,11 @@ type decoded struct {
 	records []*incident.Record
 	where   map[*incident.Record]position
 	l       diag.List
-	blocks  map[blockKey]*block // by their bytes, when decoded a block at a time
+	// When decoded a block at a time: the index of positions all
+	// records share, where the blocks start, and the blocks.
+	ix     *positions
+	starts []int
+	list   []*block
 }
 
 // decodeData decodes the records of data file f, whose bytes are src.

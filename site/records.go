@@ -455,10 +455,20 @@ type position struct {
 // indexes the table headers at once, since every record needs its line,
 // and every key only when first asked: only a problem needs them.
 type positions struct {
-	src    []byte // the file without a byte order mark; never changed
-	tables tomlpos.Index
-	once   sync.Once
-	all    tomlpos.Index
+	src        []byte // the file without a byte order mark; never changed
+	tables     tomlpos.Index
+	lazyTables bool // tables are indexed when first asked, by tableIndex
+	tablesOnce sync.Once
+	once       sync.Once
+	all        tomlpos.Index
+}
+
+// tableIndex returns the index of the tables.
+func (p *positions) tableIndex() tomlpos.Index {
+	if p.lazyTables {
+		p.tablesOnce.Do(func() { p.tables = tomlpos.ScanTables(string(p.src)) })
+	}
+	return p.tables
 }
 
 // newPositions indexes the tables of src, whose text is also given as a
@@ -482,7 +492,7 @@ func (p *positions) Lookup(path string) tomlpos.Pos {
 // in a file the TOML decoder accepted, ScanTables gives such a path the
 // position Scan gives it.
 func (p *positions) table(path string) tomlpos.Pos {
-	if pos, ok := p.tables[path]; ok {
+	if pos, ok := p.tableIndex()[path]; ok {
 		return pos
 	}
 	return p.Lookup(path)

@@ -96,8 +96,9 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 	}
 	w.bool(ix != nil)
 	if ix != nil {
-		w.int(len(ix.tables))
-		for path, p := range ix.tables {
+		tables := ix.tableIndex()
+		w.int(len(tables))
+		for path, p := range tables {
 			w.str(path)
 			w.int(p.Line)
 			w.int(p.Column)

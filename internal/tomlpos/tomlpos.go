@@ -59,13 +59,24 @@ func ScanTables(text string) Index {
 func Split(text, key string) (ix Index, starts []int, ok bool) {
 	s := newScanner(text, false)
 	s.split, s.ok = key, true
-	s.run(text)
+	s.run(text, 0)
 	return s.ix, s.starts, s.ok && len(s.starts) > 0
+}
+
+// SplitFrom is Split from offset from on, without the index, for a text
+// in which Split finds an element starting at from: it returns the starts
+// Split finds from there, and ok as Split would give it if nothing before
+// from made it false. Before each start after from, stop is called with
+// its offset; when it returns true, the scan ends there.
+func SplitFrom(text, key string, from int, stop func(start int) bool) (starts []int, ok bool) {
+	s := &scanner{ix: Index{}, counts: map[string]int{}, split: key, ok: true, stop: stop}
+	s.run(text, from)
+	return s.starts, s.ok && len(s.starts) > 0
 }
 
 func scan(text string, keys bool) Index {
 	s := newScanner(text, keys)
-	s.run(text)
+	s.run(text, 0)
 	return s.ix
 }
 
@@ -78,9 +89,10 @@ func newScanner(text string, keys bool) *scanner {
 	return &scanner{ix: make(Index, n+1), counts: map[string]int{}, keys: keys}
 }
 
-// run indexes text, a statement at a time.
-func (s *scanner) run(text string) {
-	for n, start := 0, 0; start <= len(text); n++ {
+// run indexes text from offset from (the start of a line, taken as line
+// 1 when it is not 0), a statement at a time.
+func (s *scanner) run(text string, from int) {
+	for n, start := 0, from; start <= len(text) && !s.stopped; n++ {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
 			end = len(text)
@@ -104,9 +116,11 @@ type scanner struct {
 	// For Split: the key of the array of tables cut at, the offsets of
 	// its elements' header lines, and whether every statement is inside
 	// one of them.
-	split  string
-	starts []int
-	ok     bool
+	split   string
+	starts  []int
+	ok      bool
+	stop    func(start int) bool // for SplitFrom
+	stopped bool
 }
 
 // within notes, for Split, a statement at offset start whose table is
@@ -116,6 +130,10 @@ func (s *scanner) within(start int, parent, last string, array bool) {
 	switch {
 	case s.split == "":
 	case array && parent == "" && last == s.split:
+		if s.stop != nil && len(s.starts) > 0 && s.stop(start) {
+			s.stopped = true
+			return
+		}
 		s.starts = append(s.starts, start)
 	case len(s.starts) == 0 || !strings.HasPrefix(parent, s.split+"["):
 		s.ok = false
