@@ -385,7 +385,7 @@
       var text = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
         (spanText ? " · the data run from " + spanText + "." : ".");
       if (f.from || f.to) text += " The counts take the dates to the " + V.summary.unit + "; the clusters, to the year.";
-      statusEl.textContent = failed ? text + " " + failedText() : text;
+      statusEl.textContent = text;
     };
 
     // A.drawList lists the records in view from the point zoom on; below
@@ -396,8 +396,8 @@
       var toggleCount = document.getElementById("panel-toggle-count");
       if (toggleCount) toggleCount.textContent = (A.shownTotal || 0) + (A.shownTotal === 1 ? " record" : " records");
       if (atPoints() && !failed) return;
-      countEl.textContent = String(inViewTotal);
-      document.getElementById("visible-word").textContent = "records in view";
+      countEl.textContent = String(failed ? A.shownTotal || 0 : inViewTotal);
+      document.getElementById("visible-word").textContent = failed ? "records" : "records in view";
       noteEl.hidden = false;
       noteEl.textContent = failed ? failedText() : "Zoom in to list them: the records in view are listed from zoom " + PZ + " on.";
     };
@@ -428,7 +428,10 @@
     function failedText() {
       return "The records are stored as vector tiles, and " + failed + ". The table and the downloads hold every record.";
     }
-    rangeProblem(url, function (why) {
+    // The answer may come before the first view is set (at once, from
+    // disk): the map draws once it has one.
+    rangeProblem(url, function (why) { map.whenReady(function () { ready(why); }); });
+    function ready(why) {
       if (why) {
         failed = why;
         var Note = L.Control.extend({
@@ -442,10 +445,20 @@
       source = new window.protomapsL.PmtilesSource(url, false);
       A.rebuildIndex();
       A.draw();
-    });
+    }
 
-    // For tests and readers' scripts: the tiles loaded so far.
-    A.tilesLoaded = function () { return tileCount; };
+    // A small read-only handle for tests and readers' own scripts: the
+    // tiles loaded so far, and what is drawn, where on the map's box.
+    window.mapsiteTiles = {
+      loaded: function () { return tileCount; },
+      failed: function () { return failed; },
+      drawn: function () {
+        return ((A.drawn && A.drawn.items) || []).map(function (it) {
+          var pt = map.latLngToContainerPoint(it.ll);
+          return { x: pt.x, y: pt.y, id: it.id || null, cluster: it.cluster != null ? it.cluster : null };
+        });
+      }
+    };
   }
 
   P.tiles = { load: load, install: install, parseHist: parseHist };

@@ -1,0 +1,165 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/protomaps/go-pmtiles/pmtiles"
+
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/tiles"
+)
+
+// vectorSite writes a synthetic site of n records whose site.toml sets
+// [map] to the given lines.
+func vectorSite(t *testing.T, n int, mapLines string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, n, 7); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "site.toml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, "\n[map]\n") {
+		t.Fatal("the synthetic site.toml has no [map] table")
+	}
+	s = strings.Replace(s, "\n[map]\n", "\n[map]\n"+mapLines+"\n", 1)
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// archiveOf returns the one PMTiles archive of a rendered site.
+func archiveOf(t *testing.T, files Files) []byte {
+	t.Helper()
+	var found []string
+	for p := range files {
+		if strings.HasPrefix(p, "assets/records/records.") && strings.HasSuffix(p, ".pmtiles") {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("archives %v, want one", found)
+	}
+	return files[found[0]]
+}
+
+// TestVectorTilesSite renders a site whose map reads vector tiles: the
+// archive holds every record at the point zoom (read back with go-pmtiles
+// and orb's mvt), data.js has the summary and no record columns, the map
+// page loads the tiles' scripts, the template path writes the same page,
+// and two renders are byte-identical.
+func TestVectorTilesSite(t *testing.T) {
+	const n = 600
+	dir := vectorSite(t, n, `vector_tiles = "always"`)
+	files, rep, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(rep.Notes, "\n"), "vector tiles") {
+		t.Errorf("the report says nothing of the tiles: %q", rep.Notes)
+	}
+	b := archiveOf(t, files)
+	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	err = pmtiles.IterateEntries(h, func(off, l uint64) ([]byte, error) { return b[off : off+l], nil }, func(e pmtiles.EntryV3) {
+		z, _, _ := pmtiles.IDToZxy(e.TileID)
+		if int(z) != tiles.DefaultOptions.PointZoom {
+			return
+		}
+		layers, err := mvt.UnmarshalGzipped(b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range layers[0].Features {
+			ids[f.Properties["id"].(string)] = true
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != n {
+		t.Errorf("the point zoom holds %d records, want %d", len(ids), n)
+	}
+	var data []byte
+	for p, f := range files {
+		if regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`).MatchString(p) {
+			data = f
+		}
+	}
+	for _, want := range []string{`"vector":{"archive":"records/records.`, `"summary":{"unit":"month"`, `"ids":{"first":[`, `"details":{"size":256`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("data.js lacks %s", want)
+		}
+	}
+	if bytes.Contains(data, []byte(`"xy":`)) {
+		t.Error("data.js holds the record columns")
+	}
+	index := string(files["index.html"])
+	for _, want := range []string{"protomaps-leaflet.min.", "map-tiles."} {
+		if !strings.Contains(index, want) {
+			t.Errorf("the map page does not load %s", want)
+		}
+	}
+
+	again, _, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(files) {
+		t.Fatalf("%d files, then %d", len(files), len(again))
+	}
+	for p, f := range files {
+		if !bytes.Equal(f, again[p]) {
+			t.Errorf("%s differs between two renders", p)
+		}
+	}
+
+	slow, _, err := Render(context.Background(), Options{SiteDir: withTemplateOverrides(t, dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := index, string(slow["index.html"]); got != want {
+		t.Errorf("the map page from plain Go differs from the template's:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestVectorTilesSwitch checks when the map reads vector tiles.
+func TestVectorTilesSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		lines string
+		want  bool
+	}{
+		{"", false}, // 40 records, far below the default threshold
+		{`vector_tiles = "auto"`, false},
+		{`vector_tiles_above = 39`, true},
+		{`vector_tiles_above = 40`, false},
+		{`vector_tiles = "never"` + "\nvector_tiles_above = 1", false},
+		{`vector_tiles = "always"`, true},
+	} {
+		t.Run(tc.lines, func(t *testing.T) {
+			files, _, err := Render(context.Background(), Options{SiteDir: vectorSite(t, 40, tc.lines)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Contains(string(files["index.html"]), "map-tiles.")
+			if got != tc.want {
+				t.Errorf("[map] %s: vector tiles %v, want %v", tc.lines, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,231 @@
+// A site above [map] vector_tiles_above: its map reads the records from
+// vector tiles in one PMTiles archive, by byte ranges. Clusters are drawn
+// from the tiles, a cluster zooms in, a point's popup opens the right
+// record, a link to a record opens it, the filters change what is drawn,
+// and opened from disk (no range requests) the page says why it shows no
+// record, without an error. Screenshots go to artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { appendFile, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT, ARTIFACTS, build, removeBuild, launch, newPage, fileURL, waitForMap } from './lib/harness.mjs';
+
+const run = promisify(execFile);
+const N = 3000;
+
+let tmp, out, srv, browser, records;
+before(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'mapsite-vector-'));
+  const site = path.join(tmp, 'site');
+  await run('go', ['run', './scripts/bench/gen', '-n', String(N), '-o', site], { cwd: ROOT, timeout: 120_000 });
+  // Above the threshold, the automatic setting chooses the tiles.
+  const toml = path.join(site, 'site.toml');
+  const text = await readFile(toml, 'utf8');
+  if (!/^\[map\]/m.test(text)) await appendFile(toml, '\n[map]\n');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(toml, text.replace(/^\[map\]\n/m, '[map]\nvector_tiles_above = 2000\n'));
+  out = await build(site);
+  records = {};
+  for (const f of JSON.parse(await readFile(path.join(out, 'layers', 'all.geojson'), 'utf8')).features) records[f.id] = f;
+  srv = await serveRanges(out);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  if (out) await removeBuild(out);
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+// serveRanges serves dir at /, answering Range requests with 206 as
+// static hosts do.
+async function serveRanges(dir) {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
+  const server = createServer(async (req, res) => {
+    let file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    try {
+      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await readFile(file);
+      const type = types[path.extname(file)] || 'application/octet-stream';
+      const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+      if (m) {
+        const start = +m[1], end = Math.min(m[2] ? +m[2] : body.length - 1, body.length - 1);
+        res.writeHead(206, { 'Content-Type': type, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' });
+        res.end(body.subarray(start, end + 1));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
+}
+
+async function markersDrawn(page) {
+  await page.waitForFunction(() => performance.getEntriesByName('mapsite:markers-drawn').length > 0, null, { timeout: 15_000 });
+}
+
+// settled waits until no tile is loading and the map has drawn.
+async function settled(page) {
+  await page.waitForTimeout(150);
+  await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+  await page.waitForTimeout(150);
+}
+
+const total = (byLayer) => Object.values(byLayer).reduce((a, b) => a + b, 0);
+
+test('the output holds one PMTiles archive and no record columns', async () => {
+  const names = await readdir(path.join(out, 'assets', 'records'));
+  const archives = names.filter((n) => n.endsWith('.pmtiles'));
+  assert.equal(archives.length, 1);
+  const head = (await readFile(path.join(out, 'assets', 'records', archives[0]))).subarray(0, 8);
+  assert.equal(head.subarray(0, 7).toString(), 'PMTiles');
+  assert.equal(head[7], 3);
+  const data = (await readdir(path.join(out, 'assets'))).find((n) => /^data\.[0-9a-f]+\.js$/.test(n));
+  const js = await readFile(path.join(out, 'assets', data), 'utf8');
+  assert.match(js, /"vector":\{"archive":"records\/records\.[0-9a-f]{10}\.pmtiles"/);
+  assert.doesNotMatch(js, /"xy":/, 'no record columns in data.js');
+});
+
+test('clusters from the tiles; a cluster zooms in; filters change what is drawn', { timeout: 90_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url);
+  t.after(() => context.close());
+  await page.goto(srv.url);
+  await waitForMap(page);
+  await markersDrawn(page);
+  await settled(page);
+  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${N} records shown`));
+  const drawn = await page.evaluate(() => window.mapsite.drawn());
+  assert.ok(drawn.clusters > 0, 'clusters are drawn');
+  const before = total(drawn.byLayer);
+  assert.ok(before > N / 2 && before <= N, `the clusters count ${before} of ${N} records`);
+  assert.ok(await page.evaluate(() => window.mapsiteTiles.loaded()) > 0);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-1280x800.png') });
+
+  // Untick the first layer: its count goes to zero, the others stay.
+  const first = await page.locator('input[name="layer"]').first().getAttribute('value');
+  await page.locator(`input[name="layer"][value="${first}"]`).uncheck();
+  await settled(page);
+  const after1 = await page.evaluate(() => window.mapsite.drawn());
+  assert.equal(after1.byLayer[first], 0, 'the unticked layer is not drawn');
+  assert.ok(total(after1.byLayer) < before, 'fewer records are drawn');
+  for (const [k, v] of Object.entries(drawn.byLayer)) if (k !== first) assert.equal(after1.byLayer[k], v, `layer ${k} keeps its count`);
+  assert.match(await page.textContent('#panel-status'), new RegExp(` of ${N} records shown`));
+  await page.locator(`input[name="layer"][value="${first}"]`).check();
+  await settled(page);
+
+  // A country: only its records are drawn, as many as the panel counts.
+  const option = await page.evaluate(() => {
+    const o = [...document.querySelectorAll('#filters select[name="country"] option')].filter((x) => x.value)
+      .map((x) => ({ value: x.value, n: +/\((\d+)\)$/.exec(x.textContent)[1] })).sort((a, b) => b.n - a.n)[0];
+    return o;
+  });
+  await page.selectOption('select[name="country"]', option.value);
+  await settled(page);
+  await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
+  await settled(page);
+  const inCountry = await page.evaluate(() => window.mapsite.drawn());
+  assert.equal(total(inCountry.byLayer), option.n, `the clusters count the ${option.n} records of ${option.value}`);
+  assert.match(await page.textContent('#panel-status'), new RegExp(`${option.n} of ${N} records shown`));
+  await page.selectOption('select[name="country"]', '');
+  await settled(page);
+
+  // A cluster zooms in when clicked.
+  const z0 = await page.evaluate(() => window.mapsite.map.getZoom());
+  const cluster = await page.evaluate(() => {
+    const box = document.getElementById('map').getBoundingClientRect();
+    return window.mapsiteTiles.drawn().find((it) => it.cluster != null && it.x > 40 && it.y > 40 && it.x < box.width - 40 && it.y < box.height - 40);
+  });
+  assert.ok(cluster, 'a cluster inside the map');
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + cluster.x, box.y + cluster.y);
+  await page.waitForFunction((z) => window.mapsite.map.getZoom() > z, z0);
+  assert.deepEqual(problems(), []);
+});
+
+test('from the point zoom, points are listed and a click opens the record', { timeout: 90_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url);
+  t.after(() => context.close());
+  // Around a record placed at a venue, at the map's last zoom. The
+  // synthetic records crowd at the places of the list: where several
+  // share a point, the cluster's list opens the record.
+  const rec = Object.values(records).find((f) => f.properties.precision === 'venue');
+  const [lon, lat] = rec.geometry.coordinates;
+  await page.goto(`${srv.url}#z=14&lat=${lat}&lon=${lon}`);
+  await waitForMap(page);
+  await markersDrawn(page);
+  await settled(page);
+  const entries = await page.locator('#record-list .record-entry').count();
+  assert.ok(entries > 0, 'the records in view are listed');
+  const items = await page.evaluate(() => window.mapsiteTiles.drawn());
+  const item = items.find((it) => it.id) || items.sort((a, b) => Math.hypot(a.x - 640, a.y - 400) - Math.hypot(b.x - 640, b.y - 400))[0];
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + item.x, box.y + item.y);
+  if (!item.id) {
+    await page.waitForSelector('.cluster-popup button');
+    await page.locator('.cluster-popup button').first().click();
+  }
+  await page.waitForSelector('.leaflet-popup .popup-link');
+  const id = decodeURIComponent(/[#&]id=([^&]+)/.exec(page.url())[1]);
+  if (item.id) assert.equal(id, item.id);
+  assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[id].properties.title);
+  assert.equal(await page.getAttribute('.leaflet-popup .popup-link', 'href'), `incidents/${id}/`);
+  // The record opened is the one drawn where the click was.
+  const clicked = await page.evaluate(({ x, y }) => window.mapsite.map.containerPointToLatLng([x, y]), item);
+  const [rlon, rlat] = records[id].geometry.coordinates;
+  assert.ok(Math.abs(clicked.lat - rlat) < 0.01 && Math.abs(clicked.lng - rlon) < 0.01, `record ${id} at ${rlat},${rlon}, clicked at ${clicked.lat},${clicked.lng}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-popup-1280x800.png') });
+  assert.deepEqual(problems(), []);
+});
+
+test('a link to a record opens it before its tile is loaded', { timeout: 60_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url);
+  t.after(() => context.close());
+  const ids = Object.keys(records).sort();
+  const id = ids[Math.floor(ids.length * 0.7)];
+  await page.goto(`${srv.url}#id=${id}`);
+  await waitForMap(page);
+  await page.waitForSelector('.leaflet-popup .popup-link');
+  assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[id].properties.title);
+  const c = await page.evaluate(() => window.mapsite.map.getCenter());
+  const [lon, lat] = records[id].geometry.coordinates;
+  assert.ok(Math.abs(c.lat - lat) < 1 && Math.abs(c.lng - lon) < 1, 'the map moved to the record');
+  assert.deepEqual(problems(), []);
+});
+
+test('on a phone', { timeout: 60_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url, { viewport: { width: 375, height: 812 }, isMobile: true });
+  t.after(() => context.close());
+  await page.goto(srv.url);
+  await waitForMap(page);
+  await markersDrawn(page);
+  await settled(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-375x812.png') });
+  assert.ok((await page.evaluate(() => window.mapsite.drawn())).clusters > 0);
+  assert.deepEqual(problems(), []);
+});
+
+test('opened from disk, the page says why no record is drawn, and does not break', { timeout: 60_000 }, async (t) => {
+  const base = fileURL(out);
+  const { page, context, problems } = await newPage(browser, base);
+  t.after(() => context.close());
+  await page.goto(base + 'index.html');
+  await waitForMap(page);
+  await page.waitForSelector('.tiles-note');
+  assert.match(await page.textContent('.tiles-note'), /served over http/);
+  assert.match(await page.textContent('#list-note'), /vector tiles/);
+  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${N} records shown`));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-file-1280x800.png') });
+  assert.deepEqual(problems(), []);
+});
