@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/internal/synth"
@@ -414,5 +415,32 @@ func TestBlocksCut(t *testing.T) {
 				t.Fatal("fell back on the way back")
 			}
 		})
+	}
+}
+
+// TestLoaderStoresLater checks that a Loader stores its new decodings in
+// the cache on disk once its loads pause, not during them.
+func TestLoaderStoresLater(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv(geo.CacheEnv, cache)
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, 50, 4); err != nil {
+		t.Fatal(err)
+	}
+	entries := func() int {
+		m, _ := filepath.Glob(filepath.Join(cache, "decoded", "*.bin"))
+		return len(m)
+	}
+	ld := NewLoader(dir)
+	start := time.Now()
+	ld.Load()
+	if n := entries(); n != 0 && time.Since(start) < storeAfter {
+		t.Fatalf("%d decodings stored during the load", n)
+	}
+	for entries() == 0 {
+		if time.Since(start) > storeAfter+10*time.Second {
+			t.Fatal("no decoding stored after the loads paused")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

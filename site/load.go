@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -59,9 +60,8 @@ func Load(dir string) (*Site, diag.List) {
 
 // load is Load; with a cache, a data file whose bytes are those of the
 // cached decoding is not decoded again, and the cache is brought up to date.
-// With bg, the new decodings are stored on disk after load returns, on a
-// goroutine that bg counts.
-func load(dir string, cache map[string]*decoded, bg *sync.WaitGroup) (*Site, diag.List) {
+// With a spool, the new decodings are not stored on disk but handed to it.
+func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site, diag.List) {
 	s := &Site{Dir: dir, where: map[*incident.Record]position{}, placeIDs: map[string]position{}}
 	var l diag.List
 	s.loadConfig(&l)
@@ -80,15 +80,9 @@ func load(dir string, cache map[string]*decoded, bg *sync.WaitGroup) (*Site, dia
 	}
 	parts := make([]part, len(files))
 	disk := newDiskCache()
-	if disk != nil && bg != nil {
+	if disk != nil && spool != nil {
 		disk.later = true
-		bg.Add(1)
-		defer func() {
-			go func() {
-				defer bg.Done()
-				disk.flush()
-			}()
-		}()
+		defer spool(disk)
 	} else {
 		defer disk.prune()
 	}
@@ -227,8 +221,17 @@ type Loader struct {
 	dir   string
 	mu    sync.Mutex
 	cache map[string]*decoded // by path relative to dir, as of the last Load
-	bg    sync.WaitGroup      // storing the last Load's new decodings on disk
+	// The new decodings of the loads since the last store on disk, and
+	// the timer that stores them once the loads pause (see storeAfter).
+	spoolMu sync.Mutex
+	spooled []*diskCache
+	timer   *time.Timer
 }
+
+// storeAfter is how long a Loader waits, once its loads pause, before it
+// stores their new decodings on disk (for the next process: see
+// diskCache): not while mapsite serve renders after a save.
+const storeAfter = 750 * time.Millisecond
 
 // NewLoader returns a Loader of the site in dir.
 func NewLoader(dir string) *Loader {
@@ -241,8 +244,31 @@ func NewLoader(dir string) *Loader {
 func (l *Loader) Load() (*Site, diag.List) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.bg.Wait()
-	return load(l.dir, l.cache, &l.bg)
+	return load(l.dir, l.cache, l.spool)
+}
+
+// spool keeps the new decodings of a load for store, and starts or
+// restarts the timer that calls it.
+func (l *Loader) spool(disk *diskCache) {
+	l.spoolMu.Lock()
+	defer l.spoolMu.Unlock()
+	l.spooled = append(l.spooled, disk)
+	if l.timer == nil {
+		l.timer = time.AfterFunc(storeAfter, l.store)
+	} else {
+		l.timer.Reset(storeAfter)
+	}
+}
+
+// store stores on disk the new decodings of the loads since it last ran.
+func (l *Loader) store() {
+	l.spoolMu.Lock()
+	spooled := l.spooled
+	l.spooled = nil
+	l.spoolMu.Unlock()
+	for _, disk := range spooled {
+		disk.flush()
+	}
 }
 
 // decodeFile decodes one data file. A panic, which no input should cause,

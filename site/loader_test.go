@@ -279,7 +279,7 @@ published = 2024-04-30
 		want, wl := Load(dir)
 		t.Setenv(geo.CacheEnv, cache)
 		got, gl := ld.Load()
-		ld.bg.Wait() // its new decodings, stored on disk after the load
+		ld.store() // its new decodings, stored on disk once its loads pause
 		if d := sameSite(got, want); d != "" {
 			t.Fatalf("after %s: Loader.Load differs from Load: %s", step, d)
 		}
