@@ -233,18 +233,21 @@
     }
 
     // obstacles are the boxes of the markers drawn on the map: the records
-    // and clusters on canvas, and any marker element (such as the badges of
-    // records across a whole country).
+    // and clusters on canvas, and the badges of records across a whole
+    // country or region, centred on their point, by the size map-areas.js
+    // gives them (it.size). Nothing is read from the page: reading an
+    // element's box forces a layout.
     function obstacles() {
       var out = [];
       ((A && A.drawn && A.drawn.items) || []).forEach(function (it) {
-        var p = map.latLngToContainerPoint(it.ll), rr = it.cluster != null ? CLUSTER_RADIUS : MARKER_RADIUS;
+        var p = map.latLngToContainerPoint(it.ll);
+        if (it.size) {
+          var hw = it.size[0] / 2 + 1, hh = it.size[1] / 2 + 1;
+          out.push([p.x - hw, p.y - hh, p.x + hw, p.y + hh]);
+          return;
+        }
+        var rr = it.cluster != null ? CLUSTER_RADIUS : MARKER_RADIUS;
         out.push([p.x - rr, p.y - rr, p.x + rr, p.y + rr]);
-      });
-      var origin = map.getContainer().getBoundingClientRect();
-      Array.prototype.forEach.call(map.getPane("markerPane").querySelectorAll("*"), function (e) {
-        var r = e.getBoundingClientRect();
-        if (r.width && r.height) out.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
       });
       return out;
     }
@@ -344,7 +347,10 @@
         e.appendChild(d);
       }
       e.appendChild(document.createTextNode(l.name));
-      L.DomUtil.setPosition(e, L.point(at[0] + origin.x, at[1] + origin.y));
+      // By left and top, not Leaflet's 3D transform: a label is not a
+      // composited layer of its own.
+      s.left = (at[0] + origin.x) + "px";
+      s.top = (at[1] + origin.y) + "px";
     }
 
     var timer = 0;

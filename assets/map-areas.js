@@ -125,13 +125,76 @@
 
   // shapeOf returns the outline of country cc (ISO 3166-1 alpha-2) or,
   // failing that, the country outline that holds lon, lat.
+  // Each polygon's bounds are worked out once, so that the search tests
+  // only the few polygons whose bounds hold the point.
   function shapeOf(cc, lon, lat) {
     var all = P.basemap.countryShapes ? P.basemap.countryShapes() : [];
     for (var k = 0; k < all.length; k++) if (cc && all[k].properties && all[k].properties.cc === cc) return all[k];
     for (var i = 0; i < all.length; i++) {
-      if (polygonsOf(all[i].geometry).some(function (poly) { return inPolygon(lon, lat, poly); })) return all[i];
+      if (polygonsOf(all[i].geometry).some(function (poly) {
+        var b = poly.bounds || (poly.bounds = ringBounds(poly[0]));
+        return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && inPolygon(lon, lat, poly);
+      })) return all[i];
     }
     return null;
+  }
+
+  // ringBounds returns a ring's west, south, east and north.
+  function ringBounds(ring) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    ring.forEach(function (c) {
+      if (c[0] < b[0]) b[0] = c[0];
+      if (c[0] > b[2]) b[2] = c[0];
+      if (c[1] < b[1]) b[1] = c[1];
+      if (c[1] > b[3]) b[3] = c[1];
+    });
+    return b;
+  }
+
+  // BADGE_FONT, BADGE_EDGE and the others are the badge's measures in
+  // site.css (.area-badge-inner, .area-name, .area-count, a rem of 16 px):
+  // the base-map labels keep clear of a badge by its size worked out from
+  // them, not read from the page, which would force a layout of the whole
+  // page at every draw. A browser test compares them with the page.
+  var BADGE_FONT = "600 12.48px system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", \"Liberation Sans\", Arial, sans-serif";
+  var BADGE_EDGE = 8;             // border 2 px and padding 2 px, each side
+  var BADGE_HEIGHT = 12.48 * 1.3; // one line
+  var COUNT_PAD = 2 * 6.08;       // .area-count's padding, each side .38rem
+  var NAME_PAD = 2.4 + 4.8 + 2.4; // .area-name's margins and the gap after it
+  var measure = null, widths = {};
+  function textWidth(text) {
+    if (widths[text] == null) {
+      if (!measure) { measure = document.createElement("canvas").getContext("2d"); measure.font = BADGE_FONT; }
+      widths[text] = measure.measureText(text).width;
+    }
+    return widths[text];
+  }
+
+  // badgeSize returns the width and height in pixels of a badge that
+  // shows count, and its name text ("Across Turkey:") when showName is set.
+  function badgeSize(nameText, count, showName) {
+    var w = BADGE_EDGE + COUNT_PAD + textWidth(String(count));
+    if (showName) w += NAME_PAD + textWidth(nameText);
+    return [Math.ceil(w), Math.ceil(BADGE_EDGE + BADGE_HEIGHT)];
+  }
+
+  // defineBadgeMarker adds L.BadgeMarker, once: a marker placed by its
+  // left and top, where Leaflet's markers take a 3D transform each. A 3D
+  // transform makes each element a composited layer of its own; at
+  // 10,000 records the 240 badges cost about 60 ms of compositing a frame,
+  // and a layer list the browser rebuilt at every filter step.
+  function defineBadgeMarker(L) {
+    if (L.BadgeMarker) return;
+    L.BadgeMarker = L.Marker.extend({
+      _setPos: function (pos) {
+        var icon = this._icon;
+        icon._leaflet_pos = pos; // where L.DomUtil.getPosition looks
+        icon.style.left = pos.x + "px";
+        icon.style.top = pos.y + "px";
+        this._zIndex = pos.y + this.options.zIndexOffset;
+        this._resetZIndex();
+      }
+    });
   }
 
   // install groups the area records of map page A (A.areas, by key), puts
@@ -162,6 +225,14 @@
     });
 
     map.createPane("areas").style.zIndex = 410;
+    // The badges, above the records (as Leaflet's marker pane is). Placed
+    // by left and top, they cannot follow the zoom animation: they hide
+    // while the map zooms, as the base-map labels do.
+    defineBadgeMarker(L);
+    var badgePane = map.createPane("area-badges");
+    badgePane.style.zIndex = 600;
+    map.on("zoomstart", function () { badgePane.style.visibility = "hidden"; });
+    map.on("zoomend", function () { badgePane.style.visibility = ""; });
     var areaRenderer = L.canvas({ pane: "areas", padding: 0.2 });
     var outlineStyle = function (selected) {
       return { color: "#3b3b3b", weight: selected ? 2.5 : 1.6, dashArray: "5 4", opacity: 1, fillColor: "#3b3b3b", fillOpacity: selected ? 0.1 : 0.04 };
@@ -170,8 +241,20 @@
     // A.drawAreas draws each group that holds filtered records: its
     // outline and a badge with the count, counted in A.drawn. Outlines
     // and badges are made once per group and only shown, hidden or
-    // restyled here: a filter step at 10,000 records stays quick.
-    A.drawAreas = function () {
+    // restyled here: a filter step at 10,000 records stays quick. With
+    // selectionOnly set (the view and the filters are as last drawn; only
+    // the open record may have changed), it restyles at most two groups.
+    A.drawAreas = function (selectionOnly) {
+      if (selectionOnly && last) {
+        // Only the open record changed: restyle the group it left and
+        // the group it is in.
+        var r = A.byId[A.selected], rs = r && r.area && last.on[r.group.key];
+        var g = rs && rs.indexOf(r) >= 0 ? r.group : null;
+        if (g === last.selected) return;
+        [last.selected, g].forEach(function (x) { if (x) drawGroup(x, last.on[x.key], last.outlines, last.showName); });
+        last.selected = g;
+        return;
+      }
       var on = {}, showName = map.getZoom() >= 5, view = map.getBounds().pad(0.1), n = 0;
       // Only the areas whose badge is in view (or near) are drawn, as only
       // the points in view are.
@@ -186,53 +269,78 @@
       // of every outline at each filter step; the badges stay.
       order.forEach(function (g) { if (on[g.key] && g.shape && view.contains([g.lat, g.lon])) n++; });
       var outlines = n <= MAX_OUTLINES;
+      last = { on: on, outlines: outlines, showName: showName, selected: null };
       order.forEach(function (g) {
         var rs = on[g.key];
-        if (!rs) {
-          if (g.outline) g.outline.remove();
-          if (g.marker) g.marker.remove();
-          g.state = "";
-          return;
-        }
-        var selected = rs.some(function (r) { return r.id === A.selected; });
-        if (g.shape && !outlines && !selected) {
-          if (g.outline) g.outline.remove();
-        } else if (g.shape) {
-          if (!g.outline) g.outline = L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false, style: outlineStyle(false) });
-          if (!map.hasLayer(g.outline)) g.outline.addTo(map);
-          if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }
-        }
-        if (!g.marker) {
-          // The badge: the count, with the area's name when zoomed in far
-          // enough for the names not to crowd each other. Made once; a
-          // filter step changes its text in place.
-          g.badge = el("span", "area-badge-inner");
-          g.badgeName = g.badge.appendChild(el("span", "visually-hidden", "Across " + g.name + ": "));
-          g.badgeCount = g.badge.appendChild(el("span", "area-count"));
-          g.badgeWord = g.badge.appendChild(el("span", "visually-hidden"));
-          g.marker = L.marker([g.lat, g.lon], { alt: "", riseOnHover: true, keyboard: true, icon: L.divIcon({ className: "area-badge", html: g.badge, iconSize: null }) });
-          g.marker.on("click", function () { A.openArea(g); });
-        }
-        var state = rs.length + "|" + selected + "|" + showName;
-        if (g.state !== state) {
-          g.state = state;
-          g.label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
-          g.badgeName.className = showName ? "area-name" : "visually-hidden";
-          g.badgeCount.textContent = String(rs.length);
-          g.badgeWord.textContent = rs.length === 1 ? " record" : " records";
-          g.marker.options.title = g.label;
-          g.selected = selected;
-          styleBadge(g);
-        }
-        if (!map.hasLayer(g.marker)) {
-          g.marker.addTo(map);
-          styleBadge(g);
-        }
-        A.drawn.items.push({ ll: [g.lat, g.lon], ids: rs.map(function (r) { return r.id; }) });
+        drawGroup(g, rs, outlines, showName);
+        if (!rs) return;
+        if (g.selected) last.selected = g;
+        A.drawn.items.push({ ll: [g.lat, g.lon], ids: rs.map(function (r) { return r.id; }), size: g.size });
         rs.forEach(function (r) { A.drawn.byLayer[r.layer.key]++; });
         A.drawn.areas++;
       });
     };
+    var last = null; // what the last full drawAreas drew
+
+    // drawGroup draws group g holding the filtered records rs in view
+    // (none: hides it), with its outline when outlines is set or it holds
+    // the open record, and its name on the badge when showName is set.
+    function drawGroup(g, rs, outlines, showName) {
+      if (!rs) {
+        if (g.outline) g.outline.remove();
+        showBadge(g, false);
+        return;
+      }
+      var selected = rs.some(function (r) { return r.id === A.selected; });
+      if (g.shape && !outlines && !selected) {
+        if (g.outline) g.outline.remove();
+      } else if (g.shape) {
+        if (!g.outline) g.outline = L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false, style: outlineStyle(false) });
+        if (!map.hasLayer(g.outline)) g.outline.addTo(map);
+        if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }
+      }
+      if (!g.marker) {
+        // The badge: the count, with the area's name when zoomed in far
+        // enough for the names not to crowd each other. Made once; a
+        // filter step changes its text in place.
+        g.badge = el("span", "area-badge-inner");
+        g.badgeName = g.badge.appendChild(el("span", "visually-hidden", "Across " + g.name + ": "));
+        g.badgeCount = g.badge.appendChild(el("span", "area-count"));
+        g.badgeWord = g.badge.appendChild(el("span", "visually-hidden"));
+        g.marker = new L.BadgeMarker([g.lat, g.lon], { pane: "area-badges", alt: "", riseOnHover: true, keyboard: true,
+          icon: L.divIcon({ className: "area-badge", html: g.badge, iconSize: null }) });
+        g.marker.on("click", function () { A.openArea(g); });
+      }
+      var state = rs.length + "|" + selected + "|" + showName;
+      if (g.state !== state) {
+        g.state = state;
+        g.label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
+        g.badgeName.className = showName ? "area-name" : "visually-hidden";
+        g.badgeCount.textContent = String(rs.length);
+        g.badgeWord.textContent = rs.length === 1 ? " record" : " records";
+        g.marker.options.title = g.label;
+        g.size = badgeSize("Across " + g.name + ":", rs.length, showName);
+        g.selected = selected;
+        styleBadge(g);
+      }
+      if (!map.hasLayer(g.marker)) {
+        g.marker.addTo(map);
+        styleBadge(g);
+      }
+      showBadge(g, true);
+    }
+
+    // showBadge shows or hides group g's badge. A badge once made stays a
+    // layer of the map; hidden, its element is only taken out of the page
+    // (Leaflet's remove and add cost a zoom at 10,000 records 20–40 ms for
+    // its 240 badges).
+    function showBadge(g, on) {
+      var icon = g.marker && g.marker.getElement();
+      if (!icon || g.shown === on) return;
+      g.shown = on;
+      if (on) badgePane.appendChild(icon);
+      else icon.remove();
+    }
 
     // styleBadge marks a group's badge, as drawn now, selected or not, and
     // names it (Leaflet makes the badge's element anew when it is added).
@@ -252,5 +360,5 @@
     };
   }
 
-  P.areas = { install: install, isArea: isArea, labelPoint: labelPoint };
+  P.areas = { install: install, isArea: isArea, labelPoint: labelPoint, badgeSize: badgeSize };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -138,23 +138,33 @@
     }
 
     A.entryFor = {};
-    var listKey = null;
-    A.drawList = function () {
-      var filtered = A.filtered, b = map.getBounds().pad(0.02), inView = [];
-      filtered.forEach(function (r) {
-        if (b.contains([r.lat, r.lon]) || b.contains([r.lat, r.lon + 360]) || b.contains([r.lat, r.lon - 360])) inView.push(r);
+    var listKey = null, shown = [];
+    // markCurrent marks the open record's entry among those listed.
+    function markCurrent() {
+      shown.forEach(function (r) {
+        if (r.id === A.selected) r.entry.b.setAttribute("aria-current", "true");
+        else r.entry.b.removeAttribute("aria-current");
       });
-      // The same entries as last time (the map drawn again after a popup
-      // opened or closed, say): only the open record's mark changes.
-      var shown = inView.slice(0, P.LIST_LIMIT);
-      var key = inView.length + "/" + filtered.length + ":" + shown.map(function (r) { return r.id; }).join(",");
-      if (key === listKey) {
-        shown.forEach(function (r) {
-          if (r.id === A.selected) r.entry.b.setAttribute("aria-current", "true");
-          else r.entry.b.removeAttribute("aria-current");
-        });
-        return;
+    }
+    // A.drawList lists the filtered records in view. With selectionOnly
+    // set (the view and the filters are as last listed), it only marks the
+    // open record's entry.
+    A.drawList = function (selectionOnly) {
+      if (selectionOnly && listKey) { markCurrent(); return; }
+      var filtered = A.filtered, b = map.getBounds().pad(0.02), inView = [];
+      // In view, or in view on the next copy of the world east or west.
+      var south = b.getSouth(), north = b.getNorth(), west = b.getWest(), east = b.getEast();
+      for (var i = 0; i < filtered.length; i++) {
+        var r = filtered[i], lat = r.lat, lon = r.lon;
+        if (lat < south || lat > north) continue;
+        if ((lon >= west && lon <= east) || (lon + 360 >= west && lon + 360 <= east) || (lon - 360 >= west && lon - 360 <= east)) inView.push(r);
       }
+      // The same entries as last time (the map moved a little, say): only
+      // the open record's mark changes.
+      var next = inView.slice(0, P.LIST_LIMIT);
+      var key = inView.length + "/" + filtered.length + ":" + next.map(function (r) { return r.id; }).join(",");
+      shown = next;
+      if (key === listKey) { markCurrent(); return; }
       listKey = key;
       var focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
       listEl.textContent = "";
@@ -208,7 +218,7 @@
 
     // A.focusEntry moves the keyboard focus to the open record's entry.
     A.focusEntry = function () {
-      var id = A.selected || A.opening; // a record whose details are loading
+      var id = A.selected;
       var b = id && A.entryFor[id];
       if (!b) return;
       if (A.phone.matches) A.setCollapsed(false);

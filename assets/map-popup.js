@@ -5,7 +5,8 @@
 
   var el = P.el;
 
-  // popupContent is the popup of record r.
+  // popupContent is the popup of record r, made from what data.js holds;
+  // fillDetails adds what comes with the record's details.
   function popupContent(r) {
     var p = r.p, box = el("div", "popup");
     var kicker = el("p", "popup-kicker");
@@ -27,14 +28,26 @@
       place.appendChild(el("span", "muted", "(located as " + p.matched_place + ")"));
     }
     box.appendChild(place);
-    box.appendChild(el("p", "popup-precision" + (p.precision === "country" ? " country" : ""), P.precisionNote(p)));
-    var counts = P.countsText(p);
-    if (counts) box.appendChild(el("p", "popup-counts", counts));
+    box.appendChild(el("p", "popup-precision" + (p.precision === "country" ? " country" : "")));
+    box.appendChild(el("p", "popup-counts"));
     if (p.perpetrator) box.appendChild(el("p", "popup-line", "Perpetrator: " + p.perpetrator));
     var a = el("a", "popup-link", "Read the record and its sources →");
     a.href = p.url;
     box.appendChild(a);
+    fillDetails(box, r);
     return box;
+  }
+
+  // fillDetails writes into popup box what depends on record r's details
+  // (whether the analyst gave coordinates; the counts), and says in
+  // data-details whether they are in: "loaded", or "loading" until then.
+  function fillDetails(box, r) {
+    var p = r.p;
+    box.querySelector(".popup-precision").textContent = P.precisionNote(p);
+    var counts = box.querySelector(".popup-counts"), text = P.countsText(p);
+    counts.textContent = text;
+    counts.hidden = !text;
+    box.setAttribute("data-details", r.f ? "loaded" : "loading");
   }
 
   // install gives the map page A its popups: A.openRecord, A.openCluster
@@ -53,7 +66,23 @@
     // popupOptions keeps a popup clear of the map's controls (zoom, scale,
     // notes, attribution): its auto-pan padding is what they cover, and
     // its height what is left, so that its close button always shows.
+    // The room the controls leave is measured once and kept until the map
+    // changes size, the base map changes, or a control comes or goes:
+    // measuring forces a layout of the page, which at 10,000 records cost
+    // a popup 20–40 ms.
+    var room = null, roomKey = "";
+    map.on("resize baselayerchange", function () { room = null; });
     function popupOptions(className) {
+      var key = Array.prototype.map.call(mapEl.querySelectorAll(".leaflet-control-container > div"), function (c) { return c.children.length; }).join(",");
+      if (!room || key !== roomKey) { room = measureRoom(); roomKey = key; }
+      return { maxWidth: room.maxWidth, offset: [0, -4], className: className, maxHeight: room.maxHeight,
+        autoPanPaddingTopLeft: room.topLeft, autoPanPaddingBottomRight: room.bottomRight };
+    }
+    // A.measurePopupRoom measures the room ahead of the first popup, when
+    // the page is idle.
+    A.measurePopupRoom = function () { popupOptions(""); };
+    // measureRoom reads the room the controls leave from the page.
+    function measureRoom() {
       var box = mapEl.getBoundingClientRect();
       var edge = function (corner, side) {
         var c = mapEl.querySelector(".leaflet-" + corner), n = 0;
@@ -69,33 +98,24 @@
       var top = Math.max(edge("top.leaflet-left", "top"), edge("top.leaflet-right", "top")) + 8;
       var bottom = Math.max(edge("bottom.leaflet-left", "bottom"), edge("bottom.leaflet-right", "bottom")) + 8;
       var left = edge("top.leaflet-left", "left") + 8;
-      return { maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 2 * left - 20)), offset: [0, -4], className: className,
+      return { maxWidth: Math.max(180, Math.min(300, mapEl.clientWidth - 2 * left - 20)),
         // The content's height: what is left after the controls, the
         // popup's own padding and tip (about 50 px) and a margin.
         maxHeight: Math.max(90, box.height - top - bottom - 60),
-        autoPanPaddingTopLeft: [left, top], autoPanPaddingBottomRight: [8, bottom] };
+        topLeft: [left, top], bottomRight: [8, bottom] };
     }
 
     var openToken = 0;
-    // A.openRecord shows a record's popup, moving the map to it.
-    // What the popup shows beyond the list's title, date and place comes
-    // with the record's details, loaded first when they are not in yet.
+    // A.openRecord shows a record's popup, moving the map to it. The
+    // popup opens at once with what data.js holds (the title, date, place,
+    // layer and the link to the record's page); the rest comes with the
+    // record's details, whose chunk starts loading now, and is filled in
+    // when it arrives. Details that fail to load leave the popup as it is.
     A.openRecord = function (id, opt) {
       var r = A.byId[id];
       if (!r) return;
       opt = opt || {};
-      if (!r.f && !opt.withoutDetails) {
-        var waitFor = ++openToken;
-        A.opening = id;
-        A.needDetails([r], function (ok) {
-          if (waitFor !== openToken) return; // another record was opened since
-          A.opening = null;
-          // Details that failed to load leave the popup what the list shows.
-          A.openRecord(id, ok ? opt : Object.assign({}, opt, { withoutDetails: true }));
-        });
-        return;
-      }
-      A.opening = null;
+      if (!r.f) A.needDetails([r], function () {});
       var changed = A.selected !== id;
       A.selected = id;
       if (A.phone.matches && opt.fly) A.setCollapsed(true);
@@ -109,10 +129,23 @@
         if (token !== openToken) return; // another record was opened since
         A.flying = false;
         A.closePopup();
-        var popup = A.popup = L.popup(popupOptions("record-popup")).setLatLng(ll).setContent(popupContent(r));
+        var content = popupContent(r);
+        var popup = A.popup = L.popup(popupOptions("record-popup")).setLatLng(ll).setContent(content);
         popup.recordId = id;
         popup.openOn(map);
         A.draw();
+        if (!r.f) {
+          A.needDetails([r], function (ok) {
+            if (!ok || A.popup !== popup) return;
+            fillDetails(content, r);
+            // Its size may have changed: lay it out and pan it into view
+            // again. Not popup.update(), which puts the content in anew and
+            // so takes the keyboard focus from it.
+            popup._updateLayout();
+            popup._updatePosition();
+            popup._adjustPan();
+          });
+        }
         var box = popup.getElement();
         if (box) {
           // Escape closes the popup and returns to the list entry.
@@ -195,5 +228,5 @@
     });
   }
 
-  P.popup = { content: popupContent, install: install };
+  P.popup = { content: popupContent, fillDetails: fillDetails, install: install };
 })(window.mapsiteParts = window.mapsiteParts || {});

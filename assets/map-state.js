@@ -93,9 +93,13 @@
       else if (initial && r) map.setView([r.lat, r.lon], P.PRECISION_ZOOM[r.p.precision] || 6, { animate: false });
       else if (initial) initialView();
       // A link that changes only the view or the open record keeps the
-      // filtered records: the map is drawn again, not filtered again.
-      if (!initial && A.sameFilters(A.readFilters(), A.filters)) A.draw();
-      else A.applyFilters();
+      // filtered records: the map is drawn again, not filtered again (by
+      // openRecord, when the link opens a record).
+      if (!initial && A.sameFilters(A.readFilters(), A.filters)) {
+        if (!r) A.draw();
+      } else {
+        A.applyFilters();
+      }
       if (r) {
         A.openRecord(r.id, { push: false, fly: !initial && !hasView, keepView: hasView || initial });
       } else if (A.selected) {

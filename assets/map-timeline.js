@@ -217,7 +217,7 @@
     function update() {
       if (!T.bins.length) return;
       var f = A.filters || {};
-      var key = JSON.stringify([f.layers, f.country, f.words, f.attribution, f.perpetrator, f.tag]);
+      var key = JSON.stringify([f.layers, f.country, f.words || [], f.attribution, f.perpetrator, f.tag]);
       if (key !== T.key) { T.key = key; drawBars(); }
       var w = win(), a = xOf(w[0]), b = xOf(w[1] + 1);
       sel.style.left = a + "px";

@@ -57,8 +57,9 @@
     // and go into the search text, once the page is idle, so that its
     // first search is as quick as the next; a larger one's wait for the
     // first search.
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
+    idle(A.measurePopupRoom, { timeout: 3000 });
     if (A.textFiles <= 4) {
-      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
       idle(function () {
         A.needTexts(function (ok) { if (ok) idle(A.searchText, { timeout: 5000 }); });
       }, { timeout: 5000 });

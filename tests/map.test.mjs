@@ -267,10 +267,57 @@ for (const site of h.sites()) {
         await page.evaluate((id) => window.mapsite.open(id), f.id);
         assert.equal(await popupTitle(page), p.title);
         const popup = page.locator('.record-popup');
+        await popup.locator('.popup[data-details="loaded"]').waitFor();
         assert.equal(await popup.locator('.popup-link').getAttribute('href'), p.url);
         assert.equal(await popup.locator('time').getAttribute('datetime'), p.date_start);
         if (p.killed_text) assert.match(await popup.locator('.popup-counts').textContent(), new RegExp(`${p.killed_text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} killed`));
         if (p.perpetrator) assert.ok((await popup.textContent()).includes(`Perpetrator: ${p.perpetrator}`));
+      }
+    });
+
+    test('a popup opens at once, before its details arrive, and takes them in when they do', async (t) => {
+      const f = features.find((x) => x.properties.killed_text) || features[0];
+      const p = f.properties;
+      const page = await open(t, srv.url);
+      // The detail chunks are held back until the popup has been looked at.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route(/\/records\/d\d+\.[0-9a-f]+\.js$/, async (route) => { await held; await route.continue(); });
+      await h.waitForMap(page);
+      await page.evaluate((id) => { location.hash = '#id=' + encodeURIComponent(id); }, f.id);
+      assert.equal(await popupTitle(page), p.title);
+      const box = page.locator('.record-popup .popup');
+      assert.equal(await box.getAttribute('data-details'), 'loading');
+      assert.equal(await box.locator('.popup-link').getAttribute('href'), p.url);
+      assert.equal(await box.locator('time').getAttribute('datetime'), p.date_start);
+      assert.equal(await box.locator('.popup-counts').isVisible(), false);
+      release();
+      await page.waitForFunction(() => document.querySelector('.record-popup .popup').getAttribute('data-details') === 'loaded');
+      if (p.killed_text) assert.match(await box.locator('.popup-counts').textContent(), new RegExp(`${p.killed_text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} killed`));
+      if (p.coordinates_given) assert.match(await box.locator('.popup-precision').textContent(), /coordinates given/);
+    });
+
+    test('area badges are placed without 3D transforms, and the labels keep clear of them by their worked-out size', async (t) => {
+      if (!features.some((f) => ['country', 'region'].includes(f.properties.precision))) { t.skip('no record across a country or region'); return; }
+      const page = await openMap(t);
+      for (const z of [3, 6]) {
+        const badges = await page.evaluate((z) => {
+          const m = window.mapsite.map, P = window.mapsiteParts;
+          m.setView([39, 35], z, { animate: false });
+          return [...document.querySelectorAll('.area-badge')].map((e) => {
+            const inner = e.querySelector('.area-badge-inner'), b = inner.getBoundingClientRect();
+            const name = inner.querySelector('.area-name, .visually-hidden').textContent.trim();
+            const count = Number(inner.querySelector('.area-count').textContent);
+            return { transform: getComputedStyle(e).transform, size: [b.width, b.height],
+              worked: P.areas.badgeSize(name, count, !!inner.querySelector('.area-name')) };
+          });
+        }, z);
+        for (const b of badges) {
+          assert.equal(b.transform, 'none');
+          assert.ok(Math.abs(b.size[0] - b.worked[0]) <= 2 && Math.abs(b.size[1] - b.worked[1]) <= 2,
+            `zoom ${z}: badge ${b.size.map(Math.round)} on the page, ${b.worked} worked out`);
+        }
+        assert.ok(badges.length >= 1, `zoom ${z}: no badge`);
       }
     });
 
