@@ -97,10 +97,26 @@ var edits = []edit{
 // output folder, renders it with a Renderer (as mapsite serve does), and
 // builds it cold into a new folder: every file, paths and bytes, must be
 // the same in all three, the manifests included.
+//
+// It runs twice: with the spare tree (see output_spare.go), which each
+// build brings up to date from two builds back, and without.
 func TestIncrementalEqualsFull(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a few dozen builds")
 	}
+	for _, tt := range []struct {
+		name     string
+		minFiles int
+	}{{"spare", 0}, {"no spare", 1 << 30}} {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func(n int) { spareMinFiles = n }(spareMinFiles)
+			spareMinFiles = tt.minFiles
+			testIncrementalEqualsFull(t, tt.minFiles == 0)
+		})
+	}
+}
+
+func testIncrementalEqualsFull(t *testing.T, spare bool) {
 	pool, err := synth.LoadPlaces("..")
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +170,9 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}
 		want := readTree(t, cold)
 		compareTrees(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), want, readTree(t, out))
+		if has := checkSpare(t, out); has != spare {
+			t.Errorf("step %d (%s): spare tree beside the output: %v, want %v", step, ed.name, has, spare)
+		}
 		files, srep, err := r.Render(ctx)
 		if err != nil {
 			t.Fatalf("step %d (%s): Renderer: %v", step, ed.name, err)

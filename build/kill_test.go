@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +27,11 @@ func TestKillChild(t *testing.T) {
 	siteDir := os.Getenv("MAPSITE_KILL_SITE")
 	if siteDir == "" {
 		t.Skip("a helper process of TestKill")
+	}
+	// Every build keeps a spare tree, unless the test says otherwise.
+	spareMinFiles = 0
+	if v := os.Getenv("MAPSITE_KILL_SPARE_MIN"); v != "" {
+		spareMinFiles, _ = strconv.Atoi(v)
 	}
 	_, err := Build(context.Background(), Options{SiteDir: siteDir, OutDir: os.Getenv("MAPSITE_KILL_OUT"), Log: os.Stderr})
 	if err != nil {
@@ -122,7 +128,9 @@ func treeSum(t *testing.T, dir string) string {
 // swap (and at a few moments from outside), then checks that the output
 // folder is the old site or the new one, whole, or is put back by the next
 // build, even a failing one; that the next good build succeeds with the
-// right content; and that nothing is left beside the output.
+// right content; and that nothing is left beside the output but a spare
+// tree that is whole (see output_spare.go). The builds keep a spare tree,
+// so most of them bring the spare up to date in place.
 func TestKill(t *testing.T) {
 	// Minutes of work on two cores: make test runs it, go test ./... alone
 	// does not.
@@ -136,7 +144,11 @@ func TestKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	versions := [2][]byte{v1, bytes.ReplaceAll(v1, []byte("A synthetic record for benchmarks."), []byte("An edited record."))}
+	// Three versions, built in turn: the spare tree, two builds behind,
+	// is never the site to build.
+	versions := [3][]byte{v1,
+		bytes.ReplaceAll(v1, []byte("A synthetic record for benchmarks."), []byte("An edited record.")),
+		bytes.ReplaceAll(v1, []byte("A synthetic record for benchmarks."), []byte("Another edited record."))}
 	out := filepath.Join(t.TempDir(), "public")
 
 	// build runs one build to its end and returns how it ended.
@@ -144,7 +156,7 @@ func TestKill(t *testing.T) {
 		c := startChild(t, siteDir, out, env...)
 		return c.wait(), c.stderr.String()
 	}
-	var sums [2]string
+	var sums [3]string
 	var took time.Duration
 	for v := range versions {
 		os.WriteFile(dataFile, versions[v], 0o644)
@@ -155,8 +167,8 @@ func TestKill(t *testing.T) {
 		took = time.Since(start)
 		sums[v] = treeSum(t, out)
 	}
-	if sums[0] == sums[1] {
-		t.Fatal("the two versions build the same site")
+	if sums[0] == sums[1] || sums[1] == sums[2] || sums[0] == sums[2] {
+		t.Fatal("two versions build the same site")
 	}
 	t.Logf("a build takes %s", took.Round(time.Millisecond))
 
@@ -164,6 +176,7 @@ func TestKill(t *testing.T) {
 		at         string // a checkpoint, or "" to kill from outside
 		when       string // for a kill from outside: "rendering" or "writing"
 		noExchange bool   // take the two-rename swap
+		noSpare    bool   // keep no spare tree: remove the old one
 	}
 	rounds := [][]kill{
 		{{at: "locked"}},
@@ -172,16 +185,18 @@ func TestKill(t *testing.T) {
 		{{at: "written"}},
 		{{at: "complete"}},
 		{{at: "exchanged"}},
-		{{at: "removing"}},
+		{{at: "spare-taken"}},
+		{{at: "pruning"}}, // the spare holds chunks whose names changed
+		{{at: "removing", noSpare: true}},
 		{{at: "swap-1", noExchange: true}},
 		{{at: "swap-2", noExchange: true}},
 		{{at: "writing"}, {at: "sweeping"}}, // the second dies removing what the first left
 		{{when: "rendering"}},
 		{{when: "writing"}},
 	}
-	cur, survived := 1, 0
+	cur, survived := 2, 0
 	for _, round := range rounds {
-		target := 1 - cur
+		target := (cur + 1) % len(versions)
 		os.WriteFile(dataFile, versions[target], 0o644)
 		for _, k := range round {
 			name := k.at
@@ -191,6 +206,9 @@ func TestKill(t *testing.T) {
 			env := []string{"MAPSITE_TEST_DIE_AT=" + k.at}
 			if k.noExchange {
 				env = append(env, "MAPSITE_TEST_NO_EXCHANGE=1")
+			}
+			if k.noSpare {
+				env = append(env, "MAPSITE_KILL_SPARE_MIN=1000000000")
 			}
 			c := startChild(t, siteDir, out, env...)
 			if k.when != "" {
@@ -234,6 +252,9 @@ func TestKill(t *testing.T) {
 		if left := siblings(t, out); len(left) > 0 {
 			t.Errorf("after the kill at %v, left beside the output: %v", round, left)
 		}
+		if !checkSpare(t, out) {
+			t.Errorf("after the kill at %v, no spare tree beside the output", round)
+		}
 		cur = target
 	}
 	t.Logf("%d kills survived", survived)
@@ -243,7 +264,7 @@ func TestKill(t *testing.T) {
 
 	// Two builds at once: one waits for the other, both succeed, and the
 	// output is the site, whole, with nothing left beside it.
-	target := 1 - cur
+	target := (cur + 1) % len(versions)
 	os.WriteFile(dataFile, versions[target], 0o644)
 	var wg sync.WaitGroup
 	results := make([]string, 2)

@@ -113,17 +113,30 @@ func decodeDigest(s string, d *digest) error {
 // when it has none that this build can trust: no marker (not a whole
 // output), no manifest, or one of another version.
 func (o *output) previous() manifest {
-	if _, err := os.Lstat(filepath.Join(o.dir, Marker)); err != nil {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(o.dir, ManifestName))
-	if err != nil {
-		return nil
-	}
-	m, err := decodeManifest(b)
+	m, err := loadManifest(o.dir)
 	if err != nil {
 		fmt.Fprintf(o.log, "ignoring %s in %s (%v): every file is made again\n", ManifestName, o.name, err)
 		return nil
 	}
 	return m
+}
+
+// readManifest returns the manifest of the whole output tree dir, or nil
+// when it has none that a build can trust (see previous).
+func readManifest(dir string) manifest {
+	m, _ := loadManifest(dir)
+	return m
+}
+
+// loadManifest reads the manifest of the output tree dir: nil without a
+// marker or a manifest, and an error for a manifest that cannot be read.
+func loadManifest(dir string) (manifest, error) {
+	if _, err := os.Lstat(filepath.Join(dir, Marker)); err != nil {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		return nil, nil
+	}
+	return decodeManifest(b)
 }

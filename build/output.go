@@ -258,9 +258,23 @@ func (o *output) recover() error {
 			fmt.Fprintf(o.log, "restored %s, which a killed build had left moved aside\n", o.name)
 		}
 	}
+	// A spare without its marker was being brought up to date (see
+	// takeSpare): its files no longer match its manifest.
+	spare := o.sibling(spareSuffix)
 	var stale []string
+	if _, err := os.Lstat(spare); err == nil && !hasMarker(spare) {
+		stale = append(stale, spare)
+	}
 	for _, kind := range []string{".new-", ".old-", ".del-"} {
-		stale = append(stale, o.siblings(kind)...)
+		for _, s := range o.siblings(kind) {
+			// A whole tree (with its marker) is the new site a build
+			// did not swap in, or the old one it swapped out: either
+			// serves as the spare, if there is none.
+			if kind != ".del-" && hasMarker(s) && !exists(spare) && os.Rename(s, spare) == nil {
+				continue
+			}
+			stale = append(stale, s)
+		}
 	}
 	// All renamed first, then removed: a build killed while sweeping
 	// leaves only ".del-" folders.
@@ -300,6 +314,9 @@ func (o *output) trash(dir string) (string, error) {
 		return dir, nil
 	}
 	del := o.sibling(".del-" + strings.TrimPrefix(base, prefix))
+	if exists(del) { // ".public.del-spare", left by a build killed while removing it
+		del += "-" + randomName()
+	}
 	return del, os.Rename(dir, del)
 }
 
@@ -357,8 +374,10 @@ func (o *output) fill(root string, made manifest, records int) error {
 // is. It is a variable so that tests can make writes fail.
 var writeFile = createFile
 
-// swap puts the complete tree tmp in place of the output folder.
-func (o *output) swap(tmp string) error {
+// swap puts the complete tree tmp in place of the output folder. The tree
+// it replaces becomes the spare when keep is set (see retire), and is
+// removed otherwise.
+func (o *output) swap(tmp string, keep bool) error {
 	if _, err := os.Lstat(o.dir); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, o.dir)
 	}
@@ -367,7 +386,7 @@ func (o *output) swap(tmp string) error {
 		if err == nil {
 			// tmp now holds the old tree.
 			checkpoint("exchanged")
-			return o.discard(tmp)
+			return o.retire(tmp, keep)
 		}
 		if !errors.Is(err, errNoExchange) {
 			return fmt.Errorf("swap %s in: %w", o.name, err)
@@ -385,7 +404,7 @@ func (o *output) swap(tmp string) error {
 		return fmt.Errorf("swap %s in: %w", o.name, err)
 	}
 	checkpoint("swap-2")
-	return o.discard(aside)
+	return o.retire(aside, keep)
 }
 
 // errNoExchange says the system cannot exchange two folders atomically.

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // siblings returns the names beside out that a build made, other than out
-// itself and its lock file.
+// itself, its lock file and its spare tree (see checkSpare).
 func siblings(t *testing.T, out string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Dir(out))
@@ -20,7 +21,7 @@ func siblings(t *testing.T, out string) []string {
 	}
 	var left []string
 	for _, e := range entries {
-		if n := e.Name(); n != filepath.Base(out) && n != "."+filepath.Base(out)+".lock" {
+		if n := e.Name(); n != filepath.Base(out) && n != "."+filepath.Base(out)+".lock" && n != "."+filepath.Base(out)+spareSuffix {
 			left = append(left, n)
 		}
 	}
@@ -187,4 +188,47 @@ func TestPublishedRecords(t *testing.T) {
 	if n := o.publishedRecords(); n != 4 {
 		t.Errorf("publishedRecords(old marker) = %d, want 4", n)
 	}
+}
+
+// checkSpare reports whether out has a spare tree beside it (see
+// output_spare.go), and checks that the spare is whole: marked, and
+// holding exactly the files its manifest lists, with their bytes.
+func checkSpare(t *testing.T, out string) bool {
+	t.Helper()
+	spare := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+spareSuffix)
+	if _, err := os.Lstat(spare); err != nil {
+		return false
+	}
+	m := readManifest(spare)
+	if m == nil {
+		t.Errorf("the spare tree has no marker or manifest")
+		return true
+	}
+	files := readTree(t, spare)
+	delete(files, Marker)
+	delete(files, ManifestName)
+	for p, e := range m {
+		b, ok := files[p]
+		switch {
+		case !ok:
+			t.Errorf("spare tree: %s is in its manifest, not in the tree", p)
+		case sum(b) != e.sum || int64(len(b)) != e.size:
+			t.Errorf("spare tree: %s differs from its manifest", p)
+		}
+	}
+	for p := range files {
+		if _, ok := m[p]; !ok {
+			t.Errorf("spare tree: %s is not in its manifest", p)
+		}
+	}
+	// No empty folders either: a build from nothing has none.
+	filepath.WalkDir(spare, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			if entries, _ := os.ReadDir(p); len(entries) == 0 {
+				t.Errorf("spare tree: empty folder %s", p)
+			}
+		}
+		return nil
+	})
+	return true
 }

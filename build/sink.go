@@ -7,6 +7,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -85,13 +87,25 @@ func (s *memSink) count() (int, int) {
 // the number of pages. Given the manifest of the output it replaces, it
 // takes from there every file whose bytes are the same (or, for a record
 // page, whose input key is), by a hard link, or a copy where links fail.
-// It never writes into a file it did not create: a linked file is shared
-// with the old output.
+//
+// The folder may start empty, or hold the spare tree (see output.begin):
+// an older whole output, listed by its manifest (stale). A file the spare
+// already holds with the same bytes (or key) is left as it is; any other
+// is removed first and made anew, and prune removes, at the end, the
+// files the build did not make. Either way the sink never writes into a
+// file it did not create: a file of the spare or a linked one may share
+// its inode with the live output.
 type dirSink struct {
 	root     string
 	prev     manifest // of the output being replaced; nil without one
 	prevRoot string
 	keys     *pageKeys // the record pages' keys, once known
+
+	stale     manifest        // what root holds at the start: nil when it is empty
+	staleDirs map[string]bool // the folders of stale
+	prepare   func() error    // makes root, before the first file; nil when it exists
+	once      sync.Once
+	prepErr   error
 
 	mu   sync.Mutex
 	dirs map[string]bool // folders made so far, by slash path ("" is root)
@@ -105,6 +119,38 @@ type dirSink struct {
 // prev, the manifest of the output folder prevRoot (nil for none).
 func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
 	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: manifest{}}
+}
+
+// onSpare makes s a sink into a folder that will hold the files of stale
+// once prepare has run (see output.begin).
+func (s *dirSink) onSpare(stale manifest, prepare func() error) {
+	s.stale, s.staleDirs, s.prepare = stale, folders(stale), prepare
+	for d := range s.staleDirs {
+		s.dirs[d] = true
+	}
+}
+
+// folders returns the folders of the files of m, by slash path, "" (the
+// root) included.
+func folders(m manifest) map[string]bool {
+	dirs := map[string]bool{"": true}
+	for p := range m {
+		for d := slashDir(p); !dirs[d]; d = slashDir(d) {
+			dirs[d] = true
+		}
+	}
+	return dirs
+}
+
+// ready runs prepare, once, before the sink writes its first file: a
+// build that fails before it writes anything leaves the spare as it was.
+func (s *dirSink) ready() error {
+	s.once.Do(func() {
+		if s.prepare != nil {
+			s.prepErr = s.prepare()
+		}
+	})
+	return s.prepErr
 }
 
 func (s *dirSink) keyPages(k *pageKeys) { s.keys = k }
@@ -123,7 +169,14 @@ func (s *dirSink) mkdirs(dir string) error {
 			return err
 		}
 	}
-	err := os.Mkdir(filepath.Join(s.root, filepath.FromSlash(dir)), 0o755)
+	name := filepath.Join(s.root, filepath.FromSlash(dir))
+	err := os.Mkdir(name, 0o755)
+	if errors.Is(err, fs.ErrExist) && s.stale != nil {
+		// The spare may hold a file where this build has a folder.
+		if fi, err2 := os.Lstat(name); err2 == nil && !fi.IsDir() && os.Remove(name) == nil {
+			err = os.Mkdir(name, 0o755)
+		}
+	}
 	if err != nil && !errors.Is(err, fs.ErrExist) { // another worker made it
 		return err
 	}
@@ -134,7 +187,7 @@ func (s *dirSink) mkdirs(dir string) error {
 }
 
 func (s *dirSink) put(p string, b []byte) error {
-	if err := s.mkdirs(slashDir(p)); err != nil {
+	if err := s.ready(); err != nil {
 		return err
 	}
 	d := sum(b)
@@ -142,12 +195,23 @@ func (s *dirSink) put(p string, b []byte) error {
 	e := s.made[p] // holds the key when reuse saw the page first
 	s.mu.Unlock()
 	e.sum, e.size = d, int64(len(b))
+	if old, ok := s.stale[p]; ok && old.sum == d && old.size == e.size {
+		s.taken.Add(1) // the spare has it already
+		s.record(p, e)
+		return nil
+	}
+	if err := s.mkdirs(slashDir(p)); err != nil {
+		return err
+	}
+	if err := s.clear(p); err != nil {
+		return err
+	}
 	done := false
 	if old, ok := s.prev[p]; ok && old.sum == d && old.size == e.size {
 		done = s.take(p) == nil
 	}
 	if !done {
-		if err := writeFile(filepath.Join(s.root, filepath.FromSlash(p)), b); err != nil {
+		if err := s.create(p, b); err != nil {
 			return err
 		}
 	}
@@ -156,12 +220,17 @@ func (s *dirSink) put(p string, b []byte) error {
 }
 
 func (s *dirSink) reuse(p string, rv *recordView) bool {
-	if s.keys == nil {
+	if s.keys == nil || s.ready() != nil {
 		return false
 	}
 	key := s.keys.key(rv)
+	if old, ok := s.stale[p]; ok && old.keyed && old.key == key {
+		s.taken.Add(1) // the spare has it already
+		s.record(p, old)
+		return true
+	}
 	old, ok := s.prev[p]
-	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.take(p) != nil {
+	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
 		s.mu.Lock()
 		s.made[p] = entry{key: key, keyed: true}
 		s.mu.Unlock()
@@ -169,6 +238,72 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	}
 	s.record(p, old)
 	return true
+}
+
+// clear removes the spare's file p, which this build makes anew: removed,
+// not written into, as its inode may be the live output's too.
+func (s *dirSink) clear(p string) error {
+	if _, ok := s.stale[p]; !ok {
+		return nil
+	}
+	err := os.Remove(filepath.Join(s.root, filepath.FromSlash(p)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// create writes the new file p.
+func (s *dirSink) create(p string, b []byte) error {
+	name := filepath.Join(s.root, filepath.FromSlash(p))
+	err := writeFile(name, b)
+	if errors.Is(err, fs.ErrExist) && s.stale != nil {
+		// The spare holds a folder where this build has a file.
+		if os.RemoveAll(name) == nil {
+			err = writeFile(name, b)
+		}
+	}
+	return err
+}
+
+// prune removes the files of the spare that this build did not make, then
+// the folders left without any file of the build. It runs once every file
+// has been put.
+func (s *dirSink) prune() error {
+	if s.stale == nil {
+		return nil
+	}
+	first := true
+	for p := range s.stale {
+		if _, ok := s.made[p]; ok {
+			continue
+		}
+		if first {
+			checkpoint("pruning")
+			first = false
+		}
+		if err := os.Remove(filepath.Join(s.root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	keep := folders(s.made)
+	var gone []string
+	for d := range s.staleDirs {
+		if !keep[d] {
+			gone = append(gone, d)
+		}
+	}
+	// Deepest first: a folder is empty once its own folders are gone.
+	slices.SortFunc(gone, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	for _, d := range gone {
+		name := filepath.Join(s.root, filepath.FromSlash(d))
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := os.RemoveAll(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // record notes the file p, put or reused.
@@ -243,27 +378,45 @@ func slashDir(p string) string {
 	return d
 }
 
-// begin makes the fresh temporary folder beside the output that a build
-// streams its files into (see dirSink), and returns it with a sink into
-// it that reuses the files of the output as it is.
+// begin returns the temporary folder beside the output that a build
+// streams its files into (see dirSink), with a sink into it that reuses
+// the files of the output as it is. With a spare tree beside the output
+// (see output_spare.go), the temporary folder is that tree, taken when the
+// first file is put and brought up to date in place; else it is a new,
+// empty folder.
 func (o *output) begin() (string, *dirSink, error) {
+	live := o.previous()
+	if tmp, stale, prepare := o.takeSpare(); stale != nil {
+		s := newDirSink(tmp, live, o.dir)
+		s.onSpare(stale, prepare)
+		return tmp, s, nil
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".new-")
 	if err != nil {
 		return "", nil, err
 	}
-	return tmp, newDirSink(tmp, o.previous(), o.dir), nil
+	return tmp, newDirSink(tmp, live, o.dir), nil
 }
 
 // commit completes the tree streamed into tmp through s, a site of
-// records records (its manifest, then the marker, last), and swaps it in;
-// on failure tmp is removed and the output is left as it was.
+// records records (the spare's files it did not make removed, its
+// manifest, then the marker, last), and swaps it in; on failure tmp is
+// removed and the output is left as it was. The tree swapped out is kept
+// as the next build's spare when the site is large (spareMinFiles).
 func (o *output) commit(tmp string, s *dirSink, records int) error {
-	if err := o.fill(tmp, s.made, records); err != nil {
+	err := s.ready()
+	if err == nil {
+		err = s.prune()
+	}
+	if err == nil {
+		err = o.fill(tmp, s.made, records)
+	}
+	if err != nil {
 		o.discard(tmp)
 		return err
 	}
 	checkpoint("complete")
-	if err := o.swap(tmp); err != nil {
+	if err := o.swap(tmp, len(s.made) >= spareMinFiles); err != nil {
 		o.discard(tmp)
 		return err
 	}

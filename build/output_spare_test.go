@@ -1,0 +1,209 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// useSpare makes every build of the test keep a spare tree, however small
+// the site.
+func useSpare(t *testing.T) {
+	defer func(n int) { t.Cleanup(func() { spareMinFiles = n }) }(spareMinFiles)
+	spareMinFiles = 0
+}
+
+// spareEditor changes the titles of the fixture's records in a copy of the
+// fixture.
+type spareEditor struct {
+	siteDir string
+	src     []byte
+	titles  map[string]string // by the fixture's title
+}
+
+func newSpareEditor(t *testing.T) *spareEditor {
+	siteDir := copySite(t)
+	src, err := os.ReadFile(filepath.Join(siteDir, "data", "records.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &spareEditor{siteDir: siteDir, src: src, titles: map[string]string{}}
+}
+
+// retitle gives the record titled title in the fixture a new title.
+func (e *spareEditor) retitle(t *testing.T, title, to string) {
+	e.titles[title] = to
+	b := e.src
+	for from, to := range e.titles {
+		b = bytes.Replace(b, []byte(`"`+from+`"`), []byte(`"`+to+`"`), 1)
+	}
+	if err := os.WriteFile(filepath.Join(e.siteDir, "data", "records.toml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// coldTree builds siteDir into a new folder and returns its files.
+func coldTree(t *testing.T, siteDir string) map[string][]byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cold")
+	buildTo(t, siteDir, out)
+	return readTree(t, out)
+}
+
+// TestSpareIsNotWrittenThrough: the spare tree shares, by hard links, the
+// files that one build took unchanged from the output before it. A build
+// that brings the spare up to date must replace such a file, never write
+// into it: the build below fails at its marker, after every other file is
+// made, and the output must be exactly as it was. Record A's page is, in
+// the spare, the same inode as in the output (edited two builds back,
+// unchanged one build back), and this build edits it again.
+func TestSpareIsNotWrittenThrough(t *testing.T) {
+	useSpare(t)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, e.siteDir, out)
+	e.retitle(t, "A day-precision attack", "Edited A 1")
+	buildTo(t, e.siteDir, out)
+	e.retitle(t, "A whole-country record", "Edited B 1")
+	buildTo(t, e.siteDir, out)
+	if !checkSpare(t, out) {
+		t.Fatal("no spare tree beside the output")
+	}
+	before := readTree(t, out)
+	e.retitle(t, "A day-precision attack", "Edited A 2")
+	orig := writeFile
+	writeFile = func(name string, data []byte) error {
+		if filepath.Base(name) == Marker {
+			return fmt.Errorf("disk full")
+		}
+		return orig(name, data)
+	}
+	_, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out})
+	writeFile = orig
+	if err == nil {
+		t.Fatal("Build with a failing marker write succeeded")
+	}
+	assertSameTree(t, before, readTree(t, out))
+	// The failed build used up the spare; the next build makes a new
+	// tree, and keeps the one it swaps out.
+	buildTo(t, e.siteDir, out)
+	compareTrees(t, "after a failed build", coldTree(t, e.siteDir), readTree(t, out))
+	if !checkSpare(t, out) {
+		t.Error("no spare tree beside the output after the next build")
+	}
+}
+
+// TestSpareBehindByTwo: each build brings the spare, two builds behind, up
+// to date, whatever changed in between (a page edited, a record added,
+// one removed), and the output is a cold build's, file for file.
+func TestSpareBehindByTwo(t *testing.T) {
+	useSpare(t)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	records := filepath.Join(e.siteDir, "data", "records.toml")
+	extra := filepath.Join(e.siteDir, "data", "extra.toml")
+	steps := []struct {
+		name   string
+		change func()
+	}{
+		{"first", func() {}},
+		{"title", func() { e.retitle(t, "A day-precision attack", "Edited A") }},
+		{"added", func() {
+			os.WriteFile(extra, []byte("[[record]]\nid = \"added-1\"\nlayer = \"attack\"\ndate = 2024-02-01\ntitle = \"Added\"\nplace = \"Kerman\"\ncountry = \"IR\"\nsummary = \"Added.\"\n[[record.source]]\ntitle = \"s\"\nurl = \"https://example.org/s\"\n"), 0o644)
+		}},
+		{"nothing", func() {}},
+		{"removed", func() { os.Remove(extra) }},
+		{"title back", func() { os.WriteFile(records, e.src, 0o644); e.titles = map[string]string{} }},
+		{"nothing", func() {}},
+	}
+	for i, st := range steps {
+		st.change()
+		rep := buildTo(t, e.siteDir, out)
+		compareTrees(t, fmt.Sprintf("step %d (%s)", i, st.name), coldTree(t, e.siteDir), readTree(t, out))
+		if has := checkSpare(t, out); has != (i > 0) {
+			t.Errorf("step %d (%s): spare tree beside the output: %v", i, st.name, has)
+		}
+		if st.name == "nothing" && rep.Reused != rep.Files {
+			t.Errorf("step %d (%s): reused %d of %d files", i, st.name, rep.Reused, rep.Files)
+		}
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+}
+
+// TestSpareRecovery: a spare without its marker (a build was killed while
+// updating it) is removed by the next build, even one that fails; a whole
+// tree left as a temporary folder becomes the spare when there is none.
+func TestSpareRecovery(t *testing.T) {
+	useSpare(t)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, e.siteDir, out)
+	e.retitle(t, "A day-precision attack", "Edited A")
+	buildTo(t, e.siteDir, out)
+	spare := filepath.Join(filepath.Dir(out), ".public"+spareSuffix)
+	if !checkSpare(t, out) {
+		t.Fatal("no spare tree")
+	}
+
+	// Unmarked, and a file changed: the next build, though it fails on
+	// bad data, removes it.
+	os.Remove(filepath.Join(spare, Marker))
+	os.Remove(filepath.Join(spare, "robots.txt")) // shared with the output: not written into
+	os.WriteFile(filepath.Join(spare, "robots.txt"), []byte("half written"), 0o644)
+	broken := filepath.Join(e.siteDir, "data", "broken.toml")
+	os.WriteFile(broken, []byte("[[record]]\nid = \"x\"\nlayer = \"nope\"\n"), 0o644)
+	if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out}); err == nil {
+		t.Fatal("Build(broken) succeeded")
+	}
+	os.Remove(broken)
+	if _, err := os.Lstat(spare); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("an unmarked spare was kept: %v", err)
+	}
+
+	// A whole tree as a temporary folder, and no output (a build killed
+	// after the exchange, then the output removed by hand): the tree
+	// becomes the spare, and the next build brings it up to date and
+	// swaps it in.
+	if err := os.Rename(out, filepath.Join(filepath.Dir(out), ".public.new-123")); err != nil {
+		t.Fatal(err)
+	}
+	e.retitle(t, "A whole-country record", "Edited B")
+	rep := buildTo(t, e.siteDir, out)
+	if rep.Reused == 0 {
+		t.Error("the build took nothing from the promoted spare")
+	}
+	compareTrees(t, "from a promoted spare", coldTree(t, e.siteDir), readTree(t, out))
+	for _, n := range siblings(t, out) {
+		if strings.Contains(n, ".new-") || strings.Contains(n, ".del-") {
+			t.Errorf("left beside the output: %s", n)
+		}
+	}
+	buildTo(t, e.siteDir, out)
+	if !checkSpare(t, out) {
+		t.Error("no spare tree after the next build")
+	}
+}
+
+// TestSmallSiteKeepsNoSpare: below spareMinFiles, the swapped-out tree is
+// removed, and a spare left from a larger site goes too.
+func TestSmallSiteKeepsNoSpare(t *testing.T) {
+	useSpare(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, fixture, out)
+	buildTo(t, fixture, out)
+	if !checkSpare(t, out) {
+		t.Fatal("no spare tree with spareMinFiles 0")
+	}
+	spareMinFiles = 1 << 30
+	buildTo(t, fixture, out)
+	if checkSpare(t, out) {
+		t.Error("a spare tree beside a small site")
+	}
+}
