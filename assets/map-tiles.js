@@ -401,6 +401,17 @@
       noteEl.hidden = false;
       noteEl.textContent = failed ? failedText() : "Zoom in to list them: the records in view are listed from zoom " + PZ + " on.";
     };
+    // A cluster that does not split before the last zoom lists its
+    // records; where more than the tiles hold share one point (the tiles
+    // keep the newest of them: tiles.Options.StackCap), it says so.
+    var clusterClick = A.clusterClick;
+    A.clusterClick = function (c, ll) {
+      var id = c.properties.cluster_id, total = c.properties.point_count;
+      if (A.index.getClusterExpansionZoom(id) <= A.maxZoom) { clusterClick(c, ll); return; }
+      var leaves = A.leavesOf(id);
+      A.openCluster(leaves, ll, leaves.length < total ? total + " records at this place: the " + leaves.length +
+        " newest are listed here, and the table lists every record" : null);
+    };
     A.fitFiltered = function () {
       var b = V.bounds;
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [40, 40], maxZoom: 7, animate: !P.reducedMotion });

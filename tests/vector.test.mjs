@@ -181,10 +181,11 @@ test('from the point zoom, points are listed and a click opens the record', { ti
   if (item.id) assert.equal(id, item.id);
   assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[id].properties.title);
   assert.equal(await page.getAttribute('.leaflet-popup .popup-link', 'href'), `incidents/${id}/`);
-  // The record opened is the one drawn where the click was.
-  const clicked = await page.evaluate(({ x, y }) => window.mapsite.map.containerPointToLatLng([x, y]), item);
+  // The record opened is drawn where the click was (in a cluster: near).
   const [rlon, rlat] = records[id].geometry.coordinates;
-  assert.ok(Math.abs(clicked.lat - rlat) < 0.01 && Math.abs(clicked.lng - rlon) < 0.01, `record ${id} at ${rlat},${rlon}, clicked at ${clicked.lat},${clicked.lng}`);
+  const at = await page.evaluate(([lat, lon]) => window.mapsite.map.latLngToContainerPoint([lat, lon]), [rlat, rlon]);
+  const off = Math.hypot(at.x - item.x, at.y - item.y);
+  assert.ok(off < (item.id ? 3 : 150), `record ${id} is drawn ${off} px from the click`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-popup-1280x800.png') });
   assert.deepEqual(problems(), []);
 });

@@ -14,6 +14,12 @@
 // start, so the map can count what its layer and date filters keep (the
 // dates to the year). A cluster of one record is written as the record.
 //
+// Where more than StackCap records of one country fall on one pixel of
+// the point zoom (records placed at the same city, say), the tiles hold
+// the StackCap last of them in the order given (the newest, in the
+// build's date order) as points, and the rest as one cluster that never
+// splits: a tile stays small whatever the data.
+//
 // Two archives of the same records are byte-identical: features are
 // written in a fixed order, properties sorted by name (orb), tiles in
 // tile-ID order, compressed with gzip at its default level.
@@ -67,10 +73,11 @@ type Options struct {
 	MinZoom    int // the first zoom with tiles (the map shows no zoom below 2)
 	PointZoom  int // from this zoom on, every record is its own feature; the archive's last zoom
 	CellPixels int // the side of a cluster's grid cell, in pixels of a 256-pixel tile
+	StackCap   int // at most this many records of one country at one pixel of the point zoom are points
 }
 
 // DefaultOptions are the options the build uses.
-var DefaultOptions = Options{MinZoom: 2, PointZoom: 10, CellPixels: 64}
+var DefaultOptions = Options{MinZoom: 2, PointZoom: 10, CellPixels: 64, StackCap: 256}
 
 // Stats describe an archive.
 type Stats struct {
@@ -112,7 +119,7 @@ func mercator(lon, lat float64) (float64, float64) {
 // Archive returns the PMTiles archive of records, in the order given
 // (which must not depend on anything but the records).
 func Archive(records []Record, opt Options) ([]byte, Stats, error) {
-	if opt.PointZoom < opt.MinZoom || opt.MinZoom < 0 || opt.PointZoom > 20 || opt.CellPixels <= 0 || opt.CellPixels > 256 {
+	if opt.PointZoom < opt.MinZoom || opt.MinZoom < 0 || opt.PointZoom > 20 || opt.CellPixels <= 0 || opt.CellPixels > 256 || opt.StackCap < 1 {
 		return nil, Stats{}, fmt.Errorf("tiles: bad options %+v", opt)
 	}
 	st := Stats{Features: map[int]int{}, Records: map[int]int{}}
@@ -124,6 +131,7 @@ func Archive(records []Record, opt Options) ([]byte, Stats, error) {
 		level[i] = item{sx: x, sy: y, n: 1, rec: i, country: r.Country, area: r.area(),
 			hist: []bin{{key: uint32(r.Layer)<<16 | uint32(r.year()&0xffff), n: 1}}, expand: opt.PointZoom + 1}
 	}
+	level = stack(level, opt.PointZoom, opt.StackCap)
 	levels := make([][]item, opt.PointZoom+1)
 	levels[opt.PointZoom] = level
 	for z := opt.PointZoom - 1; z >= opt.MinZoom; z-- {
@@ -199,6 +207,69 @@ func Archive(records []Record, opt Options) ([]byte, Stats, error) {
 	st.Bytes = len(b)
 	return b, st, err
 }
+
+// stack merges, of the records that fall on one pixel of zoom z (a tile
+// being 4096 pixels across) with the same country and kind, all but the
+// last cap into one item that never splits, placed where the first of
+// them was; the others keep their order.
+func stack(records []item, z, cap int) []item {
+	type key struct {
+		px, py  int64
+		country string
+		area    bool
+	}
+	scale := math.Ldexp(tilePixels, z)
+	keyOf := func(it *item) key {
+		return key{int64(it.sx * scale), int64(it.sy * scale), it.country, it.area}
+	}
+	count := map[key]int{}
+	for i := range records {
+		count[keyOf(&records[i])]++
+	}
+	stacked := false
+	for _, n := range count {
+		stacked = stacked || n > cap
+	}
+	if !stacked {
+		return records
+	}
+	out := make([]item, 0, len(records))
+	at := map[key]int{} // the stack's place in out
+	for i := range records {
+		it := &records[i]
+		k := keyOf(it)
+		if count[k] <= cap {
+			out = append(out, *it)
+			continue
+		}
+		count[k]-- // records left at k, this one included before
+		j, ok := at[k]
+		if !ok {
+			j = len(out)
+			at[k] = j
+			out = append(out, item{rec: -1, country: it.country, area: it.area, expand: z + 1})
+		}
+		s := &out[j]
+		s.sx += it.sx
+		s.sy += it.sy
+		s.n += it.n
+		s.hist = append(s.hist, it.hist...)
+		if s.n == 1 {
+			s.rec = it.rec
+		}
+	}
+	for j := range out {
+		if out[j].n > 1 {
+			out[j].rec = -1
+			out[j].hist = mergeBins(out[j].hist)
+		}
+	}
+	return out
+}
+
+// tilePixels is the number of pixels across a tile (its extent), at
+// which records count as at one point.
+const tilePixels = mvt.DefaultExtent
 
 // clusterLevel groups the items of zoom z+1 into those of zoom z: by
 // grid cell, country and whether they stand for areas, in the order

@@ -113,7 +113,7 @@ func TestArchiveCounts(t *testing.T) {
 				wantHist[fmt.Sprintf("%d:%s", r.Layer, r.Start[:4])]++
 			}
 			for z := DefaultOptions.MinZoom; z <= DefaultOptions.PointZoom; z++ {
-				total, hist, seen := 0, map[string]int{}, map[string]bool{}
+				total, stacked, hist, seen := 0, 0, map[string]int{}, map[string]bool{}
 				for _, layers := range byZoom[z] {
 					for _, l := range layers {
 						if l.Name != LayerName {
@@ -123,7 +123,10 @@ func TestArchiveCounts(t *testing.T) {
 							p := f.Properties
 							if c, ok := p["n"]; ok {
 								if z == DefaultOptions.PointZoom {
-									t.Fatalf("zoom %d: a cluster at the point zoom", z)
+									stacked += num(c)
+									if num(p["x"]) != z+1 {
+										t.Errorf("a stack at the point zoom splits at zoom %d", num(p["x"]))
+									}
 								}
 								total += num(c)
 								sum := 0
@@ -139,7 +142,7 @@ func TestArchiveCounts(t *testing.T) {
 								if sum != num(c) {
 									t.Errorf("zoom %d: cluster of %d records has %d in its histogram", z, num(c), sum)
 								}
-								if x := num(p["x"]); x <= z || x > DefaultOptions.PointZoom {
+								if x := num(p["x"]); x <= z || x > DefaultOptions.PointZoom+1 {
 									t.Errorf("zoom %d: cluster expands at zoom %d", z, x)
 								}
 								continue
@@ -167,11 +170,48 @@ func TestArchiveCounts(t *testing.T) {
 				if fmt.Sprint(hist) != fmt.Sprint(wantHist) {
 					t.Errorf("zoom %d: per layer and year %v, want %v", z, hist, wantHist)
 				}
-				if z == DefaultOptions.PointZoom && len(seen) != n {
-					t.Errorf("point zoom holds %d distinct records, want %d", len(seen), n)
+				if z == DefaultOptions.PointZoom && len(seen)+stacked != n {
+					t.Errorf("point zoom holds %d distinct records and %d in stacks, want %d", len(seen), stacked, n)
+				}
+				if z == DefaultOptions.PointZoom && n == 20000 && stacked == 0 {
+					t.Error("no stack: the sample's cities should hold more than StackCap records each")
 				}
 			}
 		})
+	}
+}
+
+// TestStackCap checks that no more than StackCap records of one country
+// are points at one pixel of the point zoom, and that the rest are one
+// cluster there.
+func TestStackCap(t *testing.T) {
+	recs := sample(2000)
+	for i := range recs {
+		recs[i].Lon, recs[i].Lat, recs[i].Country, recs[i].Precision = 10, 45, "FR", "venue"
+	}
+	opt := DefaultOptions
+	opt.StackCap = 100
+	b, _, err := Archive(recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, byZoom := readArchive(t, b)
+	points, clusters := 0, []int{}
+	for _, layers := range byZoom[opt.PointZoom] {
+		for _, f := range layers[0].Features {
+			if n, ok := f.Properties["n"]; ok {
+				clusters = append(clusters, num(n))
+			} else {
+				points++
+				// The last records in the order given stay points.
+				if k := num(f.Properties["k"]); k < 2000-100 {
+					t.Errorf("record %d is a point, want only the last 100", k)
+				}
+			}
+		}
+	}
+	if points != 100 || fmt.Sprint(clusters) != "[1900]" {
+		t.Errorf("%d points and clusters %v, want 100 and [1900]", points, clusters)
 	}
 }
 

@@ -1,0 +1,110 @@
+// map-tiles.mjs times the map of a built site whose records come as
+// vector tiles ([map] vector_tiles) in headless Chromium, served by a
+// static server that answers byte ranges, and prints the medians as JSON
+// (map.mjs does the same for a site with one data script):
+//
+//   drawn   ms from navigation start to performance.mark('mapsite:markers-drawn')
+//   popup   ms from setting the #id= deep link to the whole popup in the
+//           page (the id chunk and the record's detail chunk load first)
+//   filter  ms from unticking a layer to the next frame after the filter ran
+//   zoomin  ms from moving the map to zoom 12 at the record to the records
+//           of the new tiles drawn
+//   bytes   bytes the page fetched, until the filter (all responses)
+//
+// Usage: node scripts/bench/map-tiles.mjs OUT_DIR RECORD_ID [RUNS]
+import { createServer } from 'node:http';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { launch, newPage } from '../../tests/lib/harness.mjs';
+
+const [out, id, runsArg] = process.argv.slice(2);
+if (!out || !id) {
+  console.error('usage: node scripts/bench/map-tiles.mjs OUT_DIR RECORD_ID [RUNS]');
+  process.exit(2);
+}
+const runs = Number(runsArg || 3);
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+
+// serve answers byte ranges from the file (it is not read whole: the
+// archive of a large site is large).
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const server = createServer(async (req, res) => {
+  let file = path.join(out, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+    const size = (await stat(file)).size;
+    const type = types[path.extname(file)] || 'application/octet-stream';
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+    const start = m ? +m[1] : 0, end = m ? Math.min(m[2] ? +m[2] : size - 1, size - 1) : size - 1;
+    const buf = Buffer.alloc(end - start + 1);
+    const fh = await open(file);
+    await fh.read(buf, 0, buf.length, start);
+    await fh.close();
+    res.writeHead(m ? 206 : 200, { 'Content-Type': type, 'Content-Length': buf.length, 'Accept-Ranges': 'bytes',
+      ...(m ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}) });
+    res.end(buf);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await launch();
+const times = { drawn: [], popup: [], filter: [], zoomin: [], bytes: [] };
+try {
+  for (let i = 0; i < runs; i++) {
+    const { page, context } = await newPage(browser, url);
+    page.setDefaultTimeout(120_000);
+    let bytes = 0;
+    page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch { /* a redirect or an aborted load */ } });
+    await page.goto(url);
+    times.drawn.push(await page.evaluate(() => new Promise((resolve) => {
+      const find = () => {
+        const m = performance.getEntriesByName('mapsite:markers-drawn')[0];
+        if (m) resolve(m.startTime); else setTimeout(find, 10);
+      };
+      find();
+    })));
+    times.filter.push(await page.evaluate(() => new Promise((resolve) => {
+      const box = document.querySelector('input[name="layer"]');
+      const t0 = performance.now();
+      box.click();
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+    })));
+    await page.evaluate(() => document.querySelector('input[name="layer"]').click());
+    times.bytes.push(bytes);
+    times.popup.push(await page.evaluate((id) => new Promise((resolve) => {
+      const t0 = performance.now();
+      location.hash = '#id=' + encodeURIComponent(id);
+      const poll = () => {
+        if (document.querySelector('.leaflet-popup .popup-link')) resolve(performance.now() - t0);
+        else if (performance.now() - t0 > 30_000) resolve(null);
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    }), id));
+    times.zoomin.push(await page.evaluate(() => new Promise((resolve) => {
+      const m = window.mapsite.map, c = m.getCenter();
+      m.closePopup();
+      const before = window.mapsiteTiles.loaded();
+      const t0 = performance.now();
+      m.setView(c, 12, { animate: false });
+      const poll = () => {
+        if (window.mapsiteTiles.loaded() > before && window.mapsiteTiles.drawn().length) resolve(performance.now() - t0);
+        else if (performance.now() - t0 > 30_000) resolve(null);
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    })));
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(JSON.stringify({ drawn: median(times.drawn), popup: median(times.popup), filter: median(times.filter),
+  zoomin: median(times.zoomin), bytes: median(times.bytes), runs: times }));
