@@ -13,6 +13,7 @@ import (
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/tiles"
 )
 
@@ -163,3 +164,35 @@ func TestVectorTilesSwitch(t *testing.T) {
 		})
 	}
 }
+
+// benchmarkMapPayload times the map's payload of a synthetic site of n
+// records (its features encoded before, as a build has them), as vector
+// tiles or as data.js's columns, for an A/B comparison.
+func benchmarkMapPayload(b *testing.B, n int, tiles bool) {
+	dir := synthSite(b, n)
+	s, l := site.Load(dir)
+	if l.Err() != nil {
+		b.Fatal(l.Err())
+	}
+	if _, err := s.Locate(); err != nil {
+		b.Fatal(err)
+	}
+	m := newModel(s, "")
+	m.features()
+	put := func(string, []byte) error { return nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if tiles {
+			_, err = m.mapTiles(put)
+		} else {
+			_, err = m.mapData(put)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMapTiles10k(b *testing.B)   { benchmarkMapPayload(b, 10000, true) }
+func BenchmarkMapColumns10k(b *testing.B) { benchmarkMapPayload(b, 10000, false) }

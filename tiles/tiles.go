@@ -161,8 +161,10 @@ func Archive(records []Record, opt Options) ([]byte, Stats, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// One compressor a worker: each holds about a megabyte.
+				gz, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 				for id := range work {
-					data, err := encodeTile(records, levels[z], groups[id], id)
+					data, err := encodeTile(gz, records, levels[z], groups[id], id)
 					mu.Lock()
 					if err != nil && first == nil {
 						first = err
@@ -343,8 +345,9 @@ func byTile(items []item, z int) map[uint64][]int32 {
 	return out
 }
 
-// encodeTile encodes the items of one tile as a gzipped vector tile.
-func encodeTile(records []Record, items []item, which []int32, id uint64) ([]byte, error) {
+// encodeTile encodes the items of one tile as a vector tile, compressed
+// with gz.
+func encodeTile(gz *gzip.Writer, records []Record, items []item, which []int32, id uint64) ([]byte, error) {
 	z, tx, ty := pmtiles.IDToZxy(id)
 	n := math.Ldexp(1, int(z))
 	fc := geojson.NewFeatureCollection()
@@ -371,7 +374,8 @@ func encodeTile(records []Record, items []item, which []int32, id uint64) ([]byt
 		return nil, fmt.Errorf("tiles: tile %d/%d/%d: %w", z, tx, ty, err)
 	}
 	var buf bytes.Buffer
-	gz, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	buf.Grow(len(raw)/3 + 64)
+	gz.Reset(&buf)
 	gz.Write(raw)
 	if err := gz.Close(); err != nil {
 		return nil, err
