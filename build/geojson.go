@@ -234,11 +234,12 @@ func (m *model) layers(put func(path string, b []byte) error) error {
 		if g == nil {
 			g = &group{}
 		}
-		if err := put("layers/"+l.Key+".geojson", featureCollection(g.features, g.points)); err != nil {
+		path := "layers/" + l.Key + ".geojson"
+		if err := put(path, lastMade.collection(path, g.features, g.points)); err != nil {
 			return err
 		}
 	}
-	if err := put("layers/all.geojson", featureCollection(all.features, all.points)); err != nil {
+	if err := put("layers/all.geojson", lastMade.collection("layers/all.geojson", all.features, all.points)); err != nil {
 		return err
 	}
 	b, err := json.Marshal(collection(m.links()))

@@ -2,7 +2,11 @@ package build
 
 import (
 	"context"
+	"slices"
 	"sync"
+	"sync/atomic"
+
+	"github.com/paulmach/orb"
 )
 
 // A Renderer renders one site in memory again and again, as mapsite serve
@@ -38,4 +42,94 @@ func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	}
 	r.files, r.keys = mem.files, mem.made
 	return mem.files, rep, nil
+}
+
+// lastMade keeps, in a process that renders a site again and again (a
+// Renderer), the files of the last render that are made from the encodings
+// of many records, with what each was made from: the map's detail and text
+// chunks and the GeoJSON layers. A file whose parts are the very same (the
+// same encoded features, which lastFeatures hands out again for a record
+// that did not change, the same points, equal summaries) is not made
+// again. A one-record edit then makes one detail chunk of 256 features
+// and the layer files of its layer, not all of them. A single build keeps
+// nothing.
+var lastMade = madeCache{enabled: &keepEncodings}
+
+type madeCache struct {
+	enabled *atomic.Bool
+	mu      sync.Mutex
+	last    map[string]madeFile // by the file's key: its path, or a chunk's key
+}
+
+// madeFile is a file and what it was made from.
+type madeFile struct {
+	features [][]byte
+	points   []orb.Point
+	texts    []string
+	name     string // a chunk's name
+	b        []byte
+}
+
+// from reports whether f was made from features, points and texts.
+func (f *madeFile) from(features [][]byte, points []orb.Point, texts []string) bool {
+	if len(f.features) != len(features) || !slices.Equal(f.points, points) {
+		return false
+	}
+	for i, x := range features {
+		if y := f.features[i]; len(x) != len(y) || len(x) > 0 && &x[0] != &y[0] {
+			return false
+		}
+	}
+	return slices.Equal(f.texts, texts)
+}
+
+// file returns the file key made from features, points and texts, by make
+// or as the last render made it.
+func (c *madeCache) file(key string, features [][]byte, points []orb.Point, texts []string, make func() (name string, b []byte)) (string, []byte) {
+	if !c.enabled.Load() {
+		return make()
+	}
+	c.mu.Lock()
+	f, ok := c.last[key]
+	c.mu.Unlock()
+	if ok && f.from(features, points, texts) {
+		return f.name, f.b
+	}
+	name, b := make()
+	c.mu.Lock()
+	if c.last == nil {
+		c.last = map[string]madeFile{}
+	}
+	c.last[key] = madeFile{features: features, points: points, texts: texts, name: name, b: b}
+	c.mu.Unlock()
+	return name, b
+}
+
+// collection is featureCollection through lastMade, for the file path.
+func (c *madeCache) collection(path string, features [][]byte, points []orb.Point) []byte {
+	_, b := c.file(path, features, points, nil, func() (string, []byte) {
+		return "", featureCollection(features, points)
+	})
+	return b
+}
+
+// chunk is d.addChunk through lastMade, for a chunk made from features or
+// texts.
+func (d *mapData) chunk(key string, features [][]byte, texts []string, size int, items func([]byte) []byte) string {
+	made := false
+	name, b := lastMade.file(key, features, nil, texts, func() (string, []byte) {
+		made = true
+		put := d.put
+		var b []byte
+		d.put = func(path string, chunk []byte) error {
+			b = chunk
+			return put(path, chunk)
+		}
+		defer func() { d.put = put }()
+		return d.addChunk(key, size, items), b
+	})
+	if !made && d.err == nil {
+		d.err = d.put("assets/"+name, b)
+	}
+	return name
 }

@@ -57,7 +57,7 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 		for _, f := range part {
 			n += len(f) + 1
 		}
-		details = append(details, out.addChunk("d"+strconv.Itoa(k), n, func(b []byte) []byte {
+		details = append(details, out.chunk("d"+strconv.Itoa(k), part, nil, n, func(b []byte) []byte {
 			for i, f := range part {
 				if i > 0 {
 					b = append(b, ',')
@@ -70,10 +70,12 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 	for k := 0; k*textChunk < len(m.Records); k++ {
 		part := m.Records[k*textChunk : min((k+1)*textChunk, len(m.Records))]
 		n := 0
-		for _, rv := range part {
+		summaries := make([]string, len(part))
+		for i, rv := range part {
 			n += len(rv.Summary) + 3
+			summaries[i] = rv.Summary
 		}
-		texts = append(texts, out.addChunk("s"+strconv.Itoa(k), n, func(b []byte) []byte {
+		texts = append(texts, out.chunk("s"+strconv.Itoa(k), nil, summaries, n, func(b []byte) []byte {
 			for i, rv := range part {
 				if i > 0 {
 					b = append(b, ',')

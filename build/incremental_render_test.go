@@ -1,0 +1,78 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
+)
+
+// TestRendererEqualsRender edits a synthetic site of 700 records (three
+// detail chunks of the map's data, five layers) at random and, after each
+// edit, compares what a Renderer with a site.Loader makes (as mapsite serve
+// does: the decoded blocks, features, chunks and layer files of the last
+// render reused) with a cold in-memory Render that keeps nothing: every
+// file, path and bytes.
+func TestRendererEqualsRender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few dozen renders")
+	}
+	t.Setenv("MAPSITE_CACHE", "off")
+	pool, err := synth.LoadPlaces("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &editor{rng: rand.New(rand.NewPCG(3, 9)), recs: synth.Generate(700, 2, pool), cfg: cfg, pool: pool}
+	siteDir := filepath.Join(t.TempDir(), "site")
+	if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r := NewRenderer(Options{SiteDir: siteDir, Loader: site.NewLoader(siteDir)})
+	if _, _, err := r.Render(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Every kind of edit once, then random ones; and a title changed
+	// without changing its length, which only the bytes tell.
+	all := append(slices.Clone(edits), edit{"title of the same length", func(e *editor) {
+		r := e.pick()
+		b := []byte(r.Title)
+		b[0] = "QXZ"[e.rng.IntN(3)]
+		r.Title = string(b)
+	}})
+	order := e.rng.Perm(len(all))
+	for range 6 {
+		order = append(order, e.rng.IntN(len(all)))
+	}
+	for step, k := range order {
+		ed := all[k]
+		ed.apply(e)
+		if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := r.Render(ctx)
+		if err != nil {
+			t.Fatalf("step %d (%s): Renderer: %v", step, ed.name, err)
+		}
+		keepEncodings.Store(false)
+		want, _, err := Render(ctx, Options{SiteDir: siteDir})
+		keepEncodings.Store(true)
+		if err != nil {
+			t.Fatalf("step %d (%s): Render: %v", step, ed.name, err)
+		}
+		compareTrees(t, fmt.Sprintf("step %d (%s): Renderer", step, ed.name), want, got)
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+}
