@@ -158,8 +158,13 @@
       done("opened from disk, the map cannot read them: they need the site served over http(s)");
       return;
     }
-    fetch(url, { headers: { Range: "bytes=0-126" } }).then(function (res) {
-      if (res.status !== 206) throw new Error(res.status === 200 ? "the host does not answer byte-range requests, which they need" : "HTTP " + res.status);
+    // A host that sends the whole archive instead is cut off.
+    var stop = window.AbortController ? new AbortController() : null;
+    fetch(url, { headers: { Range: "bytes=0-126" }, signal: stop && stop.signal }).then(function (res) {
+      if (res.status !== 206) {
+        if (stop) stop.abort();
+        throw new Error(res.status === 200 ? "the host does not answer byte-range requests, which they need" : "HTTP " + res.status);
+      }
       return res.arrayBuffer();
     }).then(function (buf) {
       var b = new Uint8Array(buf);
@@ -439,23 +444,29 @@
     function failedText() {
       return "The records are stored as vector tiles, and " + failed + ". The table and the downloads hold every record.";
     }
-    // The answer may come before the first view is set (at once, from
-    // disk): the map draws once it has one.
-    rangeProblem(url, function (why) { map.whenReady(function () { ready(why); }); });
-    function ready(why) {
-      if (why) {
-        failed = why;
-        var Note = L.Control.extend({
-          options: { position: "topright" },
-          onAdd: function () { return P.el("div", "outline-note tiles-note", "Records not shown: " + why + "."); }
-        });
-        new Note().addTo(map);
-        A.applyFilters();
-        return;
-      }
-      source = new window.protomapsL.PmtilesSource(url, false);
+    // Over http(s), the tiles are asked for at once, and the host's
+    // answer to a range request checked beside them (a round trip less
+    // before the first draw). The answer may come before the first view
+    // is set (at once, from disk): the map draws once it has one.
+    if (location.protocol !== "file:" && window.fetch) source = new window.protomapsL.PmtilesSource(url, false);
+    map.whenReady(function () {
+      if (!source) return;
       A.rebuildIndex();
       A.draw();
+    });
+    rangeProblem(url, function (why) {
+      if (why) map.whenReady(function () { fail(why); });
+    });
+    function fail(why) {
+      failed = why;
+      source = null;
+      tiles = {};
+      var Note = L.Control.extend({
+        options: { position: "topright" },
+        onAdd: function () { return P.el("div", "outline-note tiles-note", "Records not shown: " + why + "."); }
+      });
+      new Note().addTo(map);
+      A.applyFilters();
     }
 
     // A small read-only handle for tests and readers' own scripts: the

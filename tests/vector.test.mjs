@@ -42,8 +42,8 @@ after(async () => {
 });
 
 // serveRanges serves dir at /, answering Range requests with 206 as
-// static hosts do.
-async function serveRanges(dir) {
+// static hosts do (unless ranges is false).
+async function serveRanges(dir, ranges = true) {
   const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
   const server = createServer(async (req, res) => {
     let file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
@@ -52,7 +52,7 @@ async function serveRanges(dir) {
       if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
       const body = await readFile(file);
       const type = types[path.extname(file)] || 'application/octet-stream';
-      const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+      const m = ranges && /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
       if (m) {
         const start = +m[1], end = Math.min(m[2] ? +m[2] : body.length - 1, body.length - 1);
         res.writeHead(206, { 'Content-Type': type, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' });
@@ -229,4 +229,19 @@ test('opened from disk, the page says why no record is drawn, and does not break
   assert.match(await page.textContent('#panel-status'), new RegExp(`All ${N} records shown`));
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-file-1280x800.png') });
   assert.deepEqual(problems(), []);
+});
+
+test('from a host without byte ranges, the page says so, and does not break', { timeout: 60_000 }, async (t) => {
+  const plain = await serveRanges(out, false);
+  t.after(() => plain.close());
+  const { page, context, problems } = await newPage(browser, plain.url);
+  t.after(() => context.close());
+  await page.goto(plain.url);
+  await waitForMap(page);
+  await page.waitForSelector('.tiles-note');
+  assert.match(await page.textContent('.tiles-note'), /byte-range/);
+  await page.waitForTimeout(500);
+  assert.equal((await page.evaluate(() => window.mapsite.drawn())).clusters, 0);
+  // The page cuts off the archive it would otherwise download whole.
+  assert.deepEqual(problems().filter((p) => !/\.pmtiles net::ERR_ABORTED$/.test(p)), []);
 });
