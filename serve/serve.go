@@ -340,6 +340,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ctype != "" {
 		w.Header().Set("Content-Type", ctype)
 	}
+	if status == http.StatusOK {
+		// With byte ranges, as static hosts answer them: a PMTiles archive
+		// (a street map, a large site's records) is read by ranges.
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+		return
+	}
 	w.WriteHeader(status)
 	w.Write(b)
 }
