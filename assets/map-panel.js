@@ -116,26 +116,55 @@
     // ---- List ----
     // entryOf returns record r's list entry, made the first time it is
     // listed and kept: a filter step or a move of the map re-lists
-    // entries without making them again.
+    // entries without making them again. Its symbol is a copy of its
+    // layer's, and the list listens for all its entries (below).
+    var symbols = {};
     function entryOf(r) {
       if (r.entry) return r.entry;
       var li = el("li"), b = el("button", "record-entry");
       b.type = "button";
       b.dataset.id = r.id;
-      b.appendChild(P.symbolSVG(r.layer));
+      var symbol = symbols[r.layer.key] || (symbols[r.layer.key] = P.symbolSVG(r.layer));
+      b.appendChild(symbol.cloneNode(true));
       b.appendChild(el("span", "entry-title", r.p.title));
       var where = r.p.place || r.p.country_name || "";
       b.appendChild(el("span", "entry-meta", r.p.date_text + (where ? " · " + where : "") + " · " + r.layer.name));
-      b.addEventListener("click", function (ev) {
-        A.openRecord(r.id, { push: true, fly: true, focusPopup: ev.detail === 0 });
-      });
-      b.addEventListener("mouseenter", function () { A.highlight(r.id); });
-      b.addEventListener("focus", function () { A.highlight(r.id); });
-      b.addEventListener("mouseleave", function () { A.highlight(null); });
-      b.addEventListener("blur", function () { A.highlight(null); });
       li.appendChild(b);
       return (r.entry = { li: li, b: b });
     }
+
+    // An entry opens its record; under the pointer or the keyboard focus,
+    // it rings the record's marker and, after a moment, starts loading the
+    // record's details, so that its popup is whole when it opens.
+    var preloadTimer = 0;
+    function entryAt(ev) {
+      var b = ev.target.closest && ev.target.closest(".record-entry");
+      return b && A.byId[b.dataset.id] ? b : null;
+    }
+    function enter(b) {
+      var r = A.byId[b.dataset.id];
+      A.highlight(r.id);
+      clearTimeout(preloadTimer);
+      if (!r.f) preloadTimer = setTimeout(function () { A.needDetails([r], function () {}); }, 100);
+    }
+    function leave() {
+      clearTimeout(preloadTimer);
+      A.highlight(null);
+    }
+    listEl.addEventListener("click", function (ev) {
+      var b = entryAt(ev);
+      if (b) A.openRecord(b.dataset.id, { push: true, fly: true, focusPopup: ev.detail === 0 });
+    });
+    listEl.addEventListener("mouseover", function (ev) {
+      var b = entryAt(ev);
+      if (b && !b.contains(ev.relatedTarget)) enter(b);
+    });
+    listEl.addEventListener("mouseout", function (ev) {
+      var b = entryAt(ev);
+      if (b && !b.contains(ev.relatedTarget)) leave();
+    });
+    listEl.addEventListener("focusin", function (ev) { var b = entryAt(ev); if (b) enter(b); });
+    listEl.addEventListener("focusout", function (ev) { if (entryAt(ev)) leave(); });
 
     A.entryFor = {};
     var listKey = null, shown = [];

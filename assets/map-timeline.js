@@ -173,9 +173,8 @@
 
     // drawBars draws the stacked bars: exact dates solid, spans paler.
     function drawBars() {
-      var ids = {}, f = A.filters;
+      var f = A.filters;
       var shown = records.filter(function (r) { return P.data.matches(r, f, false, true); });
-      shown.forEach(function (r) { ids[r.id] = 1; });
       count(T.bins, shown, A.layerOrder.length);
       var top = 1;
       T.bins.forEach(function (bin) { top = Math.max(top, bin.total); });
