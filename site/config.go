@@ -230,10 +230,10 @@ func (c *Config) validate() []problem {
 		add("map.center", "center", "center [%g, %g] is not [lon, lat]", lon, lat)
 	}
 	if v := c.Map.VectorTiles; v != "" && v != "auto" && v != "always" && v != "never" {
-		add("map.vector_tiles", "vector_tiles", "vector_tiles %q must be \"auto\", \"always\" or \"never\"", v)
+		add("map.vector_tiles", "map.vector_tiles", "%q must be \"auto\", \"always\" or \"never\"", v)
 	}
 	if c.Map.VectorTilesAbove < 0 {
-		add("map.vector_tiles_above", "vector_tiles_above", "vector_tiles_above must be a number of records, not %d", c.Map.VectorTilesAbove)
+		add("map.vector_tiles_above", "map.vector_tiles_above", "%d is not a number of records", c.Map.VectorTilesAbove)
 	}
 	if b := c.Map.Basemap; b != "" && !basemapRE.MatchString(b) {
 		add("map.basemap", "basemap", "basemap %q must name a .pmtiles file in the site folder, e.g. \"basemap.pmtiles\"", b)
