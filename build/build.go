@@ -41,6 +41,8 @@ type Options struct {
 	// written, time left) once the build has run for two seconds: a
 	// terminal, never a pipe or file (see IsTerminal).
 	Progress io.Writer
+
+	lastTemplates *templateCache // a Renderer's: see Options.templates
 }
 
 // Report describes a finished build.
@@ -233,7 +235,7 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		if err := parallel(len(paths), func(i int) error { return out.put(paths[i], files[paths[i]]) }); err != nil {
 			return err
 		}
-		t, err := loadTemplates(opt.SiteDir)
+		t, err := opt.templates(tmplKey)
 		if err != nil {
 			return err
 		}

@@ -1,16 +1,20 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mapsite/mapsite/internal/synth"
 	"github.com/mapsite/mapsite/site"
+	"github.com/mapsite/mapsite/templates"
 )
 
 // TestRendererEqualsRender edits a synthetic site of 700 records (three
@@ -74,5 +78,43 @@ func TestRendererEqualsRender(t *testing.T) {
 		if t.Failed() {
 			t.FailNow()
 		}
+	}
+}
+
+// TestRendererTemplates checks that a Renderer, which keeps its parsed
+// templates while the site's templates/ folder is unchanged, renders with
+// a template the site adds, changes or removes after its first render.
+func TestRendererTemplates(t *testing.T) {
+	dir := copySite(t)
+	r := NewRenderer(Options{SiteDir: dir})
+	about := func() string {
+		t.Helper()
+		files, _, err := r.Render(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(files["about/index.html"])
+	}
+	builtin, err := fs.ReadFile(templates.FS, "about.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := filepath.Join(dir, "templates", "about.html")
+	os.MkdirAll(filepath.Dir(own), 0o755)
+	os.Remove(own)
+	if strings.Contains(about(), "own-about-1") {
+		t.Fatal("the marker is there before it is written")
+	}
+	for _, mark := range []string{"own-about-1", "own-about-2"} {
+		if err := os.WriteFile(own, bytes.Replace(builtin, []byte("{{define \"main\"}}"), []byte("{{define \"main\"}}<p>"+mark+"</p>"), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := about(); !strings.Contains(got, mark) {
+			t.Fatalf("the about page does not show the site's template (%s)", mark)
+		}
+	}
+	os.Remove(own)
+	if strings.Contains(about(), "own-about-2") {
+		t.Fatal("the about page still shows the removed template")
 	}
 }
