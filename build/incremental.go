@@ -57,9 +57,9 @@ const keyVersion = "mapsite page key 1"
 type pageKeys struct {
 	site    digest
 	index   map[*recordView]int
-	records []*recordView
-	once    []sync.Once
-	digests []digest
+	m       *model
+	once    sync.Once
+	digests []digest // of every record, made on the first key asked for
 }
 
 // newPageKeys prepares the keys of m's record pages. templates is the
@@ -67,22 +67,12 @@ type pageKeys struct {
 // before the templates were read.
 func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updated time.Time) *pageKeys {
 	k := &pageKeys{
-		index:   make(map[*recordView]int, len(m.Records)),
-		records: m.Records,
-		once:    make([]sync.Once, len(m.Records)),
-		digests: make([]digest, len(m.Records)),
+		index: make(map[*recordView]int, len(m.Records)),
+		m:     m,
 	}
 	for i, rv := range m.Records {
 		k.index[rv] = i
 	}
-	lastDigests.Lock()
-	if lastDigests.m == m { // made for the features: mapsite serve
-		copy(k.digests, lastDigests.digests)
-		for i := range k.once {
-			k.once[i].Do(func() {})
-		}
-	}
-	lastDigests.Unlock()
 	h := sha256.New()
 	io.WriteString(h, keyVersion+"\n")
 	bin := binaryDigest()
@@ -117,18 +107,20 @@ func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updat
 	}
 	lastSums.end(sums)
 	if overridden {
-		parallel(len(m.Records), func(i int) error { k.digest(i); return nil })
 		for i := range m.Records {
-			h.Write(k.digests[i][:])
+			d := k.digest(i)
+			h.Write(d[:])
 		}
 	}
 	copy(k.site[:], h.Sum(nil))
 	return k
 }
 
-// digest returns the digest of the i-th record, made once.
+// digest returns the digest of the i-th record. The first call makes all
+// of them, on every core, or takes them from the features, which need
+// them too (recordDigests): every record page asks for its key.
 func (k *pageKeys) digest(i int) digest {
-	k.once[i].Do(func() { k.digests[i] = recordDigest(k.records[i].Record) })
+	k.once.Do(func() { k.digests = recordDigests(k.m) })
 	return k.digests[i]
 }
 

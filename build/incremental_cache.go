@@ -21,11 +21,44 @@ type featureCache struct {
 	enabled *atomic.Bool
 	mu      sync.Mutex
 	last    map[featureKey][]byte
+	// prior holds encodings read from the output a build replaces (see
+	// priorEncodings), for the next encode only.
+	prior map[featureKey][]byte
+	// keep says the next encode keeps what it made in made, for the
+	// build's index of encodings (see dirSink.note).
+	keep bool
+	made *encoded
+	// fresh counts the records encoded, not taken, for tests.
+	fresh atomic.Int64
 }
 
 type featureKey struct {
 	record digest
 	label  string // the record's attribution label (features) or the base URL (CSV rows)
+}
+
+// encoded is the encodings of one encode, in the model's order, with their
+// keys.
+type encoded struct {
+	keys []featureKey
+	b    [][]byte
+}
+
+// forBuild sets what the next encode takes (prior, nil for nothing) and
+// whether it keeps what it makes for the build's index.
+func (c *featureCache) forBuild(prior map[featureKey][]byte, keep bool) {
+	c.mu.Lock()
+	c.prior, c.keep, c.made = prior, keep, nil
+	c.mu.Unlock()
+}
+
+// takeMade returns, once, what the last encode kept (see forBuild).
+func (c *featureCache) takeMade() *encoded {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.made
+	c.made = nil
+	return e
 }
 
 // encodeFeatures returns the features of m's records, encoded by encode or
@@ -35,31 +68,46 @@ func (c *featureCache) encodeFeatures(m *model, encode func(*recordView) []byte)
 }
 
 // encode returns encode(rv) of every record of m, or the bytes the last
-// render had for a record of the same digest and the same extra(rv).
+// render (or the output the build replaces) had for a record of the same
+// digest and the same extra(rv).
 func (c *featureCache) encode(m *model, extra func(*recordView) string, encode func(*recordView) []byte) [][]byte {
 	out := make([][]byte, len(m.Records))
-	if !c.enabled.Load() {
+	enabled := c.enabled.Load()
+	c.mu.Lock()
+	last, prior, keep := c.last, c.prior, c.keep
+	c.prior, c.keep = nil, false
+	c.mu.Unlock()
+	if !enabled && prior == nil && !keep {
 		parallel(len(m.Records), func(i int) error {
 			out[i] = encode(m.Records[i])
 			return nil
 		})
+		c.fresh.Add(int64(len(out)))
 		return out
 	}
-	c.mu.Lock()
-	last := c.last
-	c.mu.Unlock()
 	keys := make([]featureKey, len(m.Records))
 	digests := recordDigests(m) // shared with the page keys
 	parallel(len(m.Records), func(i int) error {
 		rv := m.Records[i]
 		keys[i] = featureKey{digests[i], extra(rv)}
-		if b, ok := last[keys[i]]; ok {
+		if b, ok := last[keys[i]]; ok && enabled {
+			out[i] = b
+		} else if b, ok := prior[keys[i]]; ok {
 			out[i] = b
 		} else {
 			out[i] = encode(rv)
+			c.fresh.Add(1)
 		}
 		return nil
 	})
+	if keep {
+		c.mu.Lock()
+		c.made = &encoded{keys, out}
+		c.mu.Unlock()
+	}
+	if !enabled {
+		return out
+	}
 	next := make(map[featureKey][]byte, len(keys))
 	for i, k := range keys {
 		next[k] = out[i]

@@ -207,3 +207,48 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 		t.Error("a spare tree beside a small site")
 	}
 }
+
+// TestRebuildTakesEncodings: beside a large output, the index of
+// encodings lets the next build take every feature and CSV row of an
+// unchanged record from the output's files: after a one-record edit it
+// encodes one of each; with another base URL, every CSV row (which shows
+// it) and no feature; with the output's all.geojson changed by hand, every
+// feature. The output is a cold build's each time.
+func TestRebuildTakesEncodings(t *testing.T) {
+	useSpare(t)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, e.siteDir, out)
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), ".public"+encodingsSuffix)); err != nil {
+		t.Fatalf("no index of encodings beside the output: %v", err)
+	}
+	for _, tt := range []struct {
+		name           string
+		change         func()
+		baseURL        string
+		features, rows int64
+	}{
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1},
+		{"base URL", func() {}, "https://example.net/", 0, 4},
+		{"all.geojson changed", func() {
+			all := filepath.Join(out, "layers", "all.geojson")
+			b, _ := os.ReadFile(all)
+			os.Remove(all)
+			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
+		}, "https://example.net/", 4, 0},
+	} {
+		tt.change()
+		f0, r0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load()
+		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
+			t.Fatal(err)
+		}
+		if f, r := lastFeatures.fresh.Load()-f0, lastCSVRows.fresh.Load()-r0; f != tt.features || r != tt.rows {
+			t.Errorf("%s: encoded %d features and %d CSV rows, want %d and %d", tt.name, f, r, tt.features, tt.rows)
+		}
+		cold := filepath.Join(t.TempDir(), "cold")
+		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {
+			t.Fatal(err)
+		}
+		compareTrees(t, tt.name, readTree(t, cold), readTree(t, out))
+	}
+}

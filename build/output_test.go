@@ -12,7 +12,8 @@ import (
 )
 
 // siblings returns the names beside out that a build made, other than out
-// itself, its lock file and its spare tree (see checkSpare).
+// itself, its lock file, its spare tree (see checkSpare) and its index of
+// encodings.
 func siblings(t *testing.T, out string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Dir(out))
@@ -21,7 +22,7 @@ func siblings(t *testing.T, out string) []string {
 	}
 	var left []string
 	for _, e := range entries {
-		if n := e.Name(); n != filepath.Base(out) && n != "."+filepath.Base(out)+".lock" && n != "."+filepath.Base(out)+spareSuffix {
+		if n := e.Name(); n != filepath.Base(out) && n != "."+filepath.Base(out)+".lock" && n != "."+filepath.Base(out)+spareSuffix && n != "."+filepath.Base(out)+encodingsSuffix {
 			left = append(left, n)
 		}
 	}

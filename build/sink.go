@@ -107,9 +107,10 @@ type dirSink struct {
 	once      sync.Once
 	prepErr   error
 
-	mu   sync.Mutex
-	dirs map[string]bool // folders made so far, by slash path ("" is root)
-	made manifest        // every file put or reused so far
+	mu    sync.Mutex
+	dirs  map[string]bool // folders made so far, by slash path ("" is root)
+	made  manifest        // every file put or reused so far
+	spans []*spans        // where the encodings lie in indexedFiles (see note); nil: not wanted
 
 	files, bytes, taken atomic.Int64
 	noLink              atomic.Bool // links failed once: copy instead
@@ -190,6 +191,7 @@ func (s *dirSink) put(p string, b []byte) error {
 	if err := s.ready(); err != nil {
 		return err
 	}
+	s.note(p, b)
 	d := sum(b)
 	s.mu.Lock()
 	e := s.made[p] // holds the key when reuse saw the page first
@@ -386,23 +388,28 @@ func slashDir(p string) string {
 // empty folder.
 func (o *output) begin() (string, *dirSink, error) {
 	live := o.previous()
+	o.priorEncodings(live)
+	var s *dirSink
 	if tmp, stale, prepare := o.takeSpare(); stale != nil {
-		s := newDirSink(tmp, live, o.dir)
+		s = newDirSink(tmp, live, o.dir)
 		s.onSpare(stale, prepare)
-		return tmp, s, nil
+	} else {
+		tmp, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".new-")
+		if err != nil {
+			return "", nil, err
+		}
+		s = newDirSink(tmp, live, o.dir)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(o.dir), "."+filepath.Base(o.dir)+".new-")
-	if err != nil {
-		return "", nil, err
-	}
-	return tmp, newDirSink(tmp, live, o.dir), nil
+	s.spans = make([]*spans, len(indexedFiles))
+	return s.root, s, nil
 }
 
 // commit completes the tree streamed into tmp through s, a site of
 // records records (the spare's files it did not make removed, its
 // manifest, then the marker, last), and swaps it in; on failure tmp is
 // removed and the output is left as it was. The tree swapped out is kept
-// as the next build's spare when the site is large (spareMinFiles).
+// as the next build's spare when the site is large (spareMinFiles), with
+// the index of the new tree's encodings (see output_encodings.go).
 func (o *output) commit(tmp string, s *dirSink, records int) error {
 	err := s.ready()
 	if err == nil {
@@ -416,7 +423,11 @@ func (o *output) commit(tmp string, s *dirSink, records int) error {
 		return err
 	}
 	checkpoint("complete")
-	if err := o.swap(tmp, len(s.made) >= spareMinFiles); err != nil {
+	keep := len(s.made) >= spareMinFiles
+	// The index of encodings goes with the tree it describes; should it
+	// fail, the next build encodes every record.
+	o.writeIndex(s, keep)
+	if err := o.swap(tmp, keep); err != nil {
 		o.discard(tmp)
 		return err
 	}

@@ -1,0 +1,285 @@
+package build
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+)
+
+// The index of encodings. Beside a large output (one that keeps a spare
+// tree, see output_spare.go), a build leaves ".<name>.encodings": where
+// each record's GeoJSON feature lies in the output's layers/all.geojson,
+// and its row in incidents.csv, with the keys they were made from (the
+// record's digest and attribution label, or the base URL; see
+// featureCache). The next build reads those two files back and takes from
+// them the encodings of every record whose key is unchanged, instead of
+// encoding 100,000 features and rows again after a one-record edit.
+//
+// The index is trusted only for the very files it was made with: it names
+// the binary that made it and the digest, size and modification time of
+// both files; the output's manifest must list the same digests, and the
+// files must have the same size and time (the quick check of make and
+// rsync: a file edited or replaced by hand has a new time). A build with
+// another binary, or after the output changed in any other way, ignores
+// it.
+
+// encodingsSuffix names the index beside the output.
+const encodingsSuffix = ".encodings"
+
+const encodingsHeader = "mapsite encodings 1\n"
+
+// The files whose encodings are indexed, with the bytes between two
+// encodings in each.
+var indexedFiles = []struct {
+	path  string
+	cache *featureCache
+	gap   int
+}{
+	{"layers/all.geojson", &lastFeatures, 1}, // features joined by ","
+	{"incidents.csv", &lastCSVRows, 0},       // rows, each with its line end
+}
+
+// spans says where the encodings of one file lie: the i-th, made from
+// keys[i], is at off[i], n[i] bytes long.
+type spans struct {
+	keys []featureKey
+	off  []int
+	n    []int
+}
+
+// locate finds the encodings e, one after the other and gap bytes apart,
+// in b, the file made of them; nil when they are not all there, in order.
+func locate(b []byte, e *encoded, gap int) *spans {
+	s := &spans{keys: e.keys, off: make([]int, len(e.b)), n: make([]int, len(e.b))}
+	if len(e.b) == 0 {
+		return s
+	}
+	pos := bytes.Index(b, e.b[0])
+	if pos < 0 {
+		return nil
+	}
+	for i, x := range e.b {
+		if i > 0 {
+			pos += gap
+		}
+		if pos > len(b) || !bytes.HasPrefix(b[pos:], x) {
+			return nil
+		}
+		s.off[i], s.n[i] = pos, len(x)
+		pos += len(x)
+	}
+	return s
+}
+
+// note takes, from the file p that the build puts (when it is one of
+// indexedFiles), where each encoding lies in it, for the index.
+func (s *dirSink) note(p string, b []byte) {
+	for i, f := range indexedFiles {
+		if f.path != p || s.spans == nil {
+			continue
+		}
+		if e := f.cache.takeMade(); e != nil {
+			s.mu.Lock()
+			s.spans[i] = locate(b, e, f.gap)
+			s.mu.Unlock()
+		}
+	}
+}
+
+// encodeIndex returns the index of the encodings in the files of made,
+// the manifest of the tree root. Its form: the header, the binary's
+// digest, then for each indexed file its path, digest, size and
+// modification time, its labels, and per encoding the record's digest, the
+// number of its label, the gap before it and its length.
+func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
+	bin := binaryDigest()
+	b := append([]byte(encodingsHeader), bin[:]...)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for i, f := range indexedFiles {
+		s, e := all[i], made[f.path]
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.path)))
+		if err != nil {
+			return nil, err
+		}
+		str(f.path)
+		b = append(b, e.sum[:]...)
+		b = binary.AppendUvarint(b, uint64(e.size))
+		b = binary.AppendVarint(b, fi.ModTime().UnixNano())
+		labels := map[string]int{}
+		var names []string
+		for _, k := range s.keys {
+			if _, ok := labels[k.label]; !ok {
+				labels[k.label] = len(names)
+				names = append(names, k.label)
+			}
+		}
+		b = binary.AppendUvarint(b, uint64(len(names)))
+		for _, n := range names {
+			str(n)
+		}
+		b = binary.AppendUvarint(b, uint64(len(s.keys)))
+		end := 0
+		for j, k := range s.keys {
+			b = append(b, k.record[:]...)
+			b = binary.AppendUvarint(b, uint64(labels[k.label]))
+			b = binary.AppendUvarint(b, uint64(s.off[j]-end))
+			b = binary.AppendUvarint(b, uint64(s.n[j]))
+			end = s.off[j] + s.n[j]
+		}
+	}
+	return b, nil
+}
+
+// indexReader reads an index, remembering its first error.
+type indexReader struct {
+	b   []byte
+	err error
+}
+
+var errBadIndex = errors.New("damaged index of encodings")
+
+func (r *indexReader) uint() int {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > 1<<40 {
+		r.err, r.b = errBadIndex, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+func (r *indexReader) bytes(n int) []byte {
+	if n > len(r.b) {
+		r.err, r.b = errBadIndex, nil
+		return make([]byte, n)
+	}
+	x := r.b[:n:n]
+	r.b = r.b[n:]
+	return x
+}
+
+func (r *indexReader) str() string { return string(r.bytes(r.uint())) }
+
+func (r *indexReader) int() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err, r.b = errBadIndex, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// decodeIndex reads an index made by this binary and returns, for each of
+// indexedFiles, the encodings it lists by key, read from the file in the
+// output tree root, whose manifest is live: nil for a file that is not
+// the one the index was made with.
+func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte, error) {
+	rest, ok := bytes.CutPrefix(b, []byte(encodingsHeader))
+	bin := binaryDigest()
+	if !ok || !bytes.HasPrefix(rest, bin[:]) {
+		return nil, errors.New("made by another version")
+	}
+	r := &indexReader{b: rest[len(bin):]}
+	out := make([]map[featureKey][]byte, len(indexedFiles))
+	type span struct {
+		k        featureKey
+		off, end int
+	}
+	for i, f := range indexedFiles {
+		var d digest
+		path := r.str()
+		copy(d[:], r.bytes(len(d)))
+		size := r.uint()
+		mtime := r.int()
+		labels := make([]string, min(r.uint(), len(r.b)))
+		for j := range labels {
+			labels[j] = r.str()
+		}
+		n := r.uint()
+		if r.err != nil || n > len(r.b) || path != f.path {
+			return nil, errBadIndex
+		}
+		spans := make([]span, n)
+		end := 0
+		for j := range spans {
+			sp := &spans[j]
+			copy(sp.k.record[:], r.bytes(len(sp.k.record)))
+			l := r.uint()
+			sp.off = end + r.uint()
+			sp.end = sp.off + r.uint()
+			end = sp.end
+			if r.err != nil || l >= len(labels) || end > size {
+				return nil, errBadIndex
+			}
+			sp.k.label = labels[l]
+		}
+		name := filepath.Join(root, filepath.FromSlash(path))
+		if e, ok := live[path]; !ok || e.sum != d || e.size != int64(size) {
+			continue // made for another output
+		}
+		if fi, err := os.Lstat(name); err != nil || fi.Size() != int64(size) || fi.ModTime().UnixNano() != mtime {
+			continue // the file changed since
+		}
+		file, err := os.ReadFile(name)
+		if err != nil || len(file) != size {
+			continue
+		}
+		m := make(map[featureKey][]byte, n)
+		for _, sp := range spans {
+			m[sp.k] = file[sp.off:sp.end:sp.end]
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// priorEncodings gives indexedFiles' caches the encodings the index beside
+// the output lists (none when it has none this build can trust), and has
+// them keep this build's for its index.
+func (o *output) priorEncodings(live manifest) {
+	var prior []map[featureKey][]byte
+	if b, err := os.ReadFile(o.sibling(encodingsSuffix)); err == nil && live != nil {
+		prior, _ = decodeIndex(b, live, o.dir)
+	}
+	for i, f := range indexedFiles {
+		if prior != nil {
+			f.cache.forBuild(prior[i], true)
+		} else {
+			f.cache.forBuild(nil, true)
+		}
+	}
+}
+
+// writeIndex leaves beside the output the index of the encodings of the
+// tree made through s (see note), when keep is set and the build found
+// them all; else it removes any index there. The index is written to a
+// temporary file first, then renamed over the old one.
+func (o *output) writeIndex(s *dirSink, keep bool) error {
+	path := o.sibling(encodingsSuffix)
+	complete := keep && s.spans != nil
+	for _, sp := range s.spans {
+		complete = complete && sp != nil
+	}
+	if !complete {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	b, err := encodeIndex(s.root, s.made, s.spans)
+	if err != nil {
+		return err
+	}
+	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
+	if err := writeFile(tmp, b); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
