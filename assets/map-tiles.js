@@ -448,7 +448,10 @@
     // answer to a range request checked beside them (a round trip less
     // before the first draw). The answer may come before the first view
     // is set (at once, from disk): the map draws once it has one.
-    if (location.protocol !== "file:" && window.fetch) source = new window.protomapsL.PmtilesSource(url, false);
+    if (location.protocol !== "file:" && window.fetch) {
+      source = new window.protomapsL.PmtilesSource(url, false);
+      source.p.getHeader().catch(function () {}); // the header and root directory, while the page starts
+    }
     map.whenReady(function () {
       if (!source) return;
       A.rebuildIndex();
