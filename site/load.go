@@ -62,7 +62,7 @@ func Load(dir string) (*Site, diag.List) {
 // cached decoding is not decoded again, and the cache is brought up to date.
 // With a spool, the new decodings are not stored on disk but handed to it.
 func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site, diag.List) {
-	s := &Site{Dir: dir, where: map[*incident.Record]position{}, placeIDs: map[string]position{}}
+	s := &Site{Dir: dir, placeIDs: map[string]position{}}
 	var l diag.List
 	s.loadConfig(&l)
 	files, skipped, err := dataFiles(dir)
@@ -106,6 +106,14 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 	if cache != nil {
 		clear(cache)
 	}
+	n := 0
+	for _, p := range parts {
+		if p.dec != nil {
+			n += len(p.dec.records)
+		}
+	}
+	s.Records = make([]*incident.Record, 0, n)
+	s.where = make(map[*incident.Record]position, n)
 	for i, f := range files {
 		s.Files = append(s.Files, f)
 		p := &parts[i]

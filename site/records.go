@@ -525,7 +525,7 @@ func (s *Site) crossCheck(l *diag.List) {
 			l.Add(diag.Diagnostic{File: DataDir, Message: fmt.Sprintf("too many errors across records (%d); fix these and check again", errs)})
 		}
 	}()
-	byID := map[string]*incident.Record{}
+	byID := make(map[string]*incident.Record, len(s.Records))
 	for _, r := range s.Records {
 		if r.ID == "" {
 			continue
