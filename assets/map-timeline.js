@@ -85,7 +85,9 @@
       b.total = 0;
     });
     records.forEach(function (r) {
-      var a = binIndex(bins, r.startDay), z = binIndex(bins, r.endDay), li = r.layer.index;
+      // Where a record falls is worked out once per set of bins.
+      if (r.binsOf !== bins) { r.binsOf = bins; r.binA = binIndex(bins, r.startDay); r.binZ = binIndex(bins, r.endDay); }
+      var a = r.binA, z = r.binZ, li = r.layer.index;
       // A group of the summary (map-tiles.js) counts n records at once.
       var exact = r.exact != null ? r.exact : r.startDay === r.endDay, w = r.n || 1;
       for (var i = a; i <= z; i++) {
