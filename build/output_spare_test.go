@@ -216,6 +216,10 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 // feature. The output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
+	// Nothing from memory, as in a new process (a Renderer, made by
+	// another test, turns that on).
+	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
+	keepEncodings.Store(false)
 	e := newSpareEditor(t)
 	out := filepath.Join(t.TempDir(), "public")
 	buildTo(t, e.siteDir, out)
