@@ -156,3 +156,31 @@ func BenchmarkCreateFile(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkManifest encodes and decodes the manifest of a 100,000-record
+// output: a line per file, a key per record page.
+func BenchmarkManifest(b *testing.B) {
+	m := manifest{}
+	for i := range 100000 {
+		p := fmt.Sprintf("incidents/r%07d/index.html", i)
+		m[p] = entry{sum: sum([]byte(p)), size: int64(10000 + i), key: sum([]byte(p + "k")), keyed: true}
+	}
+	for i := range 3000 {
+		p := fmt.Sprintf("assets/basemap/c%d.js", i)
+		m[p] = entry{sum: sum([]byte(p)), size: int64(i)}
+	}
+	text := m.encode()
+	b.Run("encode", func(b *testing.B) {
+		for b.Loop() {
+			m.encode()
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decodeManifest(text); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -70,42 +70,49 @@ func decodeManifest(b []byte) (manifest, error) {
 	if !ok {
 		return nil, errors.New("not a manifest of this version")
 	}
-	m := manifest{}
+	m := make(manifest, bytes.Count(rest, []byte{'\n'}))
 	for len(rest) > 0 {
 		line, next, ok := bytes.Cut(rest, []byte{'\n'})
 		if !ok {
 			return nil, errors.New("truncated")
 		}
 		rest = next
-		f := strings.SplitN(string(line), " ", 4)
-		if len(f) != 4 || f[3] == "" {
+		// "<sum> <size> <key or -> <path>"
+		var e entry
+		f := line
+		field := func() []byte {
+			x, after, _ := bytes.Cut(f, []byte{' '})
+			f = after
+			return x
+		}
+		sumHex, sizeText, keyHex := field(), field(), field()
+		if len(f) == 0 {
 			return nil, fmt.Errorf("bad line %q", line)
 		}
-		var e entry
-		if err := decodeDigest(f[0], &e.sum); err != nil {
+		if err := decodeDigest(sumHex, &e.sum); err != nil {
 			return nil, err
 		}
-		size, err := strconv.ParseInt(f[1], 10, 64)
+		size, err := strconv.ParseInt(string(sizeText), 10, 64) // no allocation: the conversion does not escape
 		if err != nil || size < 0 {
 			return nil, fmt.Errorf("bad size in %q", line)
 		}
 		e.size = size
-		if f[2] != "-" {
-			if err := decodeDigest(f[2], &e.key); err != nil {
+		if string(keyHex) != "-" {
+			if err := decodeDigest(keyHex, &e.key); err != nil {
 				return nil, err
 			}
 			e.keyed = true
 		}
-		m[f[3]] = e
+		m[string(f)] = e
 	}
 	return m, nil
 }
 
-func decodeDigest(s string, d *digest) error {
+func decodeDigest(s []byte, d *digest) error {
 	if len(s) != 2*len(d) {
 		return fmt.Errorf("bad digest %q", s)
 	}
-	_, err := hex.Decode(d[:], []byte(s))
+	_, err := hex.Decode(d[:], s)
 	return err
 }
 
