@@ -444,3 +444,56 @@ func TestLoaderStoresLater(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestLoaderWarms checks that a Loader whose first load read the files
+// back from the cache on disk decodes them a block at a time after it, so
+// that the first edit decodes one block; and that the site is Load's.
+func TestLoaderWarms(t *testing.T) {
+	t.Setenv(geo.CacheEnv, t.TempDir())
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, 300, 5); err != nil {
+		t.Fatal(err)
+	}
+	first := NewLoader(dir)
+	first.Load()
+	first.store()
+	hits := diskHits.Load()
+	ld := NewLoader(dir)
+	ld.Load()
+	if diskHits.Load() == hits {
+		t.Fatal("the second Loader read nothing from the cache on disk")
+	}
+	warm := func() bool {
+		ld.mu.Lock()
+		defer ld.mu.Unlock()
+		for _, dec := range ld.cache {
+			if dec.list == nil {
+				return false
+			}
+		}
+		return !ld.warming
+	}
+	for start := time.Now(); !warm(); time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("the files read from disk were not decoded a block at a time")
+		}
+	}
+	name := filepath.Join(dir, filepath.FromSlash(synth.DataFile(0)))
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, synth.DataFile(0), bytes.Replace(b, []byte("title = \""), []byte("title = \"Edited "), 1))
+	before := blocksDecoded.Load()
+	got, gl := ld.Load()
+	if n := blocksDecoded.Load() - before; n != 1 {
+		t.Errorf("the first edit decoded %d blocks, want 1", n)
+	}
+	want, wl := Load(dir)
+	if d := sameSite(got, want); d != "" {
+		t.Fatal(d)
+	}
+	if !reflect.DeepEqual(gl, wl) {
+		t.Fatalf("problems:\n%s\n--- want\n%s", listText(gl), listText(wl))
+	}
+}

@@ -229,6 +229,8 @@ type Loader struct {
 	dir   string
 	mu    sync.Mutex
 	cache map[string]*decoded // by path relative to dir, as of the last Load
+	// warming is set while warm runs.
+	warming bool
 	// The new decodings of the loads since the last store on disk, and
 	// the timer that stores them once the loads pause (see storeAfter).
 	spoolMu sync.Mutex
@@ -252,7 +254,59 @@ func NewLoader(dir string) *Loader {
 func (l *Loader) Load() (*Site, diag.List) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return load(l.dir, l.cache, l.spool)
+	s, list := load(l.dir, l.cache, l.spool)
+	if !l.warming {
+		for _, dec := range l.cache {
+			if dec.list == nil {
+				l.warming = true
+				go l.warm()
+				break
+			}
+		}
+	}
+	return s, list
+}
+
+// warm decodes again, a [[record]] table at a time, the files of the last
+// load that were not (those read back from the cache on disk, as when
+// mapsite serve starts), so that the first edit of one decodes one table,
+// not the whole file. It runs on one goroutine after a load, the most
+// recently modified files first, and takes the Loader's lock only to put
+// each file's blocks in place of a decoding that is still the current one.
+func (l *Loader) warm() {
+	l.mu.Lock()
+	type job struct {
+		f   string
+		dec *decoded
+		mod time.Time
+	}
+	var jobs []job
+	for f, dec := range l.cache {
+		if dec.list != nil || len(dec.records) == 0 {
+			continue
+		}
+		j := job{f: f, dec: dec}
+		if fi, err := os.Stat(filepath.Join(l.dir, filepath.FromSlash(f))); err == nil {
+			j.mod = fi.ModTime()
+		}
+		jobs = append(jobs, j)
+	}
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.warming = false
+		l.mu.Unlock()
+	}()
+	slices.SortFunc(jobs, func(a, b job) int { return b.mod.Compare(a.mod) })
+	for _, j := range jobs {
+		src := j.dec.where[j.dec.records[0]].ix.src // the file's bytes, without a byte order mark
+		blocks := decodeBlocks(j.f, src, j.dec.sum, nil)
+		l.mu.Lock()
+		if blocks != nil && l.cache[j.f] == j.dec {
+			l.cache[j.f] = blocks
+		}
+		l.mu.Unlock()
+	}
 }
 
 // spool keeps the new decodings of a load for store, and starts or
