@@ -28,6 +28,7 @@
 
   var UNKNOWN_LAYER = { key: "", name: "", color: "#555", symbol: "circle", index: 0 };
   var EXTENT = 4096; // the tiles' coordinates, 0 to EXTENT across
+  var MAX_TILES = 256; // decoded tiles kept in memory
   var here = document.currentScript && document.currentScript.src;
   function assetURL(name) { return here ? new URL(name, here).href : "assets/" + name; }
 
@@ -313,6 +314,13 @@
     A.rebuildIndex = function () {
       A.indexVersion = (A.indexVersion || 0) + 1;
       var f = A.filters, tz = zoomOfTiles(), keys = wanted(tz), points = atPoints();
+      // At most MAX_TILES tiles are kept: the first out are those not in view.
+      var held = Object.keys(tiles);
+      if (held.length > MAX_TILES) {
+        var now = {};
+        keys.forEach(function (k) { now[k] = true; });
+        held.forEach(function (k) { if (!now[k] && !tiles[k].loading) delete tiles[k]; });
+      }
       request(keys);
       var records = [], feats = [], b = map.getBounds().pad(0.02);
       var inView = function (lat, lon) { return b.contains([lat, lon]) || b.contains([lat, lon + 360]) || b.contains([lat, lon - 360]); };
