@@ -196,7 +196,7 @@ type summaryGroup struct {
 
 // maxSummaryGroups is the number of groups above which the summary
 // counts by year instead of month.
-const maxSummaryGroups = 50000
+const maxSummaryGroups = 200000
 
 // summary groups the records by summaryKey with periods of unit months,
 // in the order first met (the model's, by date). A group of records dated
