@@ -40,7 +40,8 @@
 
   // fillDetails writes into popup box what depends on record r's details
   // (whether the analyst gave coordinates; the counts), and says in
-  // data-details whether they are in: "loaded", or "loading" until then.
+  // data-details whether they are in: "loaded", or "loading" until then
+  // ("failed" when their chunk could not be loaded).
   function fillDetails(box, r) {
     var p = r.p;
     box.querySelector(".popup-precision").textContent = P.precisionNote(p);
@@ -136,7 +137,8 @@
         A.draw();
         if (!r.f) {
           A.needDetails([r], function (ok) {
-            if (!ok || A.popup !== popup) return;
+            if (A.popup !== popup) return;
+            if (!ok) { content.setAttribute("data-details", "failed"); return; }
             fillDetails(content, r);
             // Its size may have changed: lay it out and pan it into view
             // again. Not popup.update(), which puts the content in anew and

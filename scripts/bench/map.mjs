@@ -74,7 +74,9 @@ try {
         const link = document.querySelector('.leaflet-popup .popup-link');
         if (link && shown === null) shown = performance.now() - t0;
         const box = link && link.closest('.popup');
-        if (box && (!box.hasAttribute('data-details') || box.getAttribute('data-details') === 'loaded')) resolve([shown, performance.now() - t0]);
+        const details = box && box.getAttribute('data-details');
+        if (box && (details === null || details === 'loaded')) resolve([shown, performance.now() - t0]);
+        else if (details === 'failed') resolve([shown, null]);
         else if (performance.now() - t0 > 10_000) resolve([shown, null]);
         else requestAnimationFrame(poll);
       };
