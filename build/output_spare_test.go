@@ -256,3 +256,33 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		compareTrees(t, tt.name, readTree(t, cold), readTree(t, out))
 	}
 }
+
+func TestSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	long := bytes.Repeat([]byte("0123456789abcdef"), 40000) // 640 kB: more than one read
+	name := filepath.Join(dir, "f")
+	if err := os.WriteFile(name, long, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Clone(long)
+	changed[len(changed)-1] = 'x'
+	for _, tt := range []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"same", long, true},
+		{"shorter", long[:len(long)-1], false},
+		{"shorter by a read", long[:256<<10], false},
+		{"longer", append(bytes.Clone(long), 'x'), false},
+		{"last byte", changed, false},
+		{"empty", nil, false},
+	} {
+		if got := sameBytes(name, tt.b); got != tt.want {
+			t.Errorf("sameBytes(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if sameBytes(filepath.Join(dir, "missing"), nil) {
+		t.Error("sameBytes(missing file) = true")
+	}
+}
