@@ -497,3 +497,41 @@ func TestLoaderWarms(t *testing.T) {
 		t.Fatalf("problems:\n%s\n--- want\n%s", listText(gl), listText(wl))
 	}
 }
+
+// TestLoaderWarmsOnce checks that a file that cannot be decoded a block at
+// a time (a key before its first [[record]]) is not tried again after
+// every load.
+func TestLoaderWarmsOnce(t *testing.T) {
+	t.Setenv(geo.CacheEnv, t.TempDir())
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, 50, 6); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, filepath.FromSlash(synth.DataFile(0)))
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, synth.DataFile(0), append([]byte("kind = \"records\"\n"), b...))
+	first := NewLoader(dir)
+	first.Load()
+	first.store()
+	ld := NewLoader(dir)
+	warming := func() bool {
+		ld.mu.Lock()
+		defer ld.mu.Unlock()
+		return ld.warming
+	}
+	for range 3 {
+		ld.Load()
+		for start := time.Now(); warming(); time.Sleep(10 * time.Millisecond) {
+			if time.Since(start) > 20*time.Second {
+				t.Fatal("warm does not end")
+			}
+		}
+	}
+	ld.Load()
+	if warming() {
+		t.Fatal("a load warms again a file that cannot be decoded a block at a time")
+	}
+}

@@ -185,6 +185,10 @@ func decodeCached(dir, f string, src []byte, cache map[string]*decoded, disk *di
 	var dec *decoded
 	if cache != nil && filepath.Base(f) != PlacesFile {
 		dec = decodeBlocks(f, src, sum, c)
+		if dec == nil {
+			dec = decodeData(dir, f, src, sum)
+			dec.whole = true
+		}
 	}
 	if dec == nil {
 		dec = decodeData(dir, f, src, sum)
@@ -207,6 +211,9 @@ type decoded struct {
 	ix     *positions
 	starts []int
 	list   []*block
+	// whole says that it could not be decoded a block at a time (see
+	// decodeBlocks), which warm then does not try again.
+	whole bool
 }
 
 // decodeData decodes the records of data file f, whose bytes are src.
@@ -257,7 +264,7 @@ func (l *Loader) Load() (*Site, diag.List) {
 	s, list := load(l.dir, l.cache, l.spool)
 	if !l.warming {
 		for _, dec := range l.cache {
-			if dec.list == nil {
+			if warmable(dec) {
 				l.warming = true
 				go l.warm()
 				break
@@ -282,7 +289,7 @@ func (l *Loader) warm() {
 	}
 	var jobs []job
 	for f, dec := range l.cache {
-		if dec.list != nil || len(dec.records) == 0 {
+		if !warmable(dec) {
 			continue
 		}
 		j := job{f: f, dec: dec}
@@ -302,11 +309,19 @@ func (l *Loader) warm() {
 		src := j.dec.where[j.dec.records[0]].ix.src // the file's bytes, without a byte order mark
 		blocks := decodeBlocks(j.f, src, j.dec.sum, nil)
 		l.mu.Lock()
-		if blocks != nil && l.cache[j.f] == j.dec {
+		switch {
+		case blocks == nil:
+			j.dec.whole = true
+		case l.cache[j.f] == j.dec:
 			l.cache[j.f] = blocks
 		}
 		l.mu.Unlock()
 	}
+}
+
+// warmable reports whether warm should decode dec again a block at a time.
+func warmable(dec *decoded) bool {
+	return dec.list == nil && !dec.whole && len(dec.records) > 0
 }
 
 // spool keeps the new decodings of a load for store, and starts or
