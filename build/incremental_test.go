@@ -171,6 +171,7 @@ func testIncrementalEqualsFull(t *testing.T, spare bool) {
 		}
 		want := readTree(t, cold)
 		compareTrees(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), want, readTree(t, out))
+		checkNoEmptyFolders(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), out)
 		if has := checkSpare(t, out); has != spare {
 			t.Errorf("step %d (%s): spare tree beside the output: %v, want %v", step, ed.name, has, spare)
 		}

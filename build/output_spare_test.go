@@ -125,6 +125,7 @@ func TestSpareBehindByTwo(t *testing.T) {
 		st.change()
 		rep := buildTo(t, e.siteDir, out)
 		compareTrees(t, fmt.Sprintf("step %d (%s)", i, st.name), coldTree(t, e.siteDir), readTree(t, out))
+		checkNoEmptyFolders(t, fmt.Sprintf("step %d (%s)", i, st.name), out)
 		if has := checkSpare(t, out); has != (i > 0) {
 			t.Errorf("step %d (%s): spare tree beside the output: %v", i, st.name, has)
 		}

@@ -222,14 +222,21 @@ func checkSpare(t *testing.T, out string) bool {
 			t.Errorf("spare tree: %s is not in its manifest", p)
 		}
 	}
-	// No empty folders either: a build from nothing has none.
-	filepath.WalkDir(spare, func(p string, d fs.DirEntry, err error) error {
+	checkNoEmptyFolders(t, "spare tree", spare)
+	return true
+}
+
+// checkNoEmptyFolders reports every empty folder below dir: a build from
+// nothing makes none, and a build that removes a record's page must remove
+// its folder too.
+func checkNoEmptyFolders(t *testing.T, what, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
 			if entries, _ := os.ReadDir(p); len(entries) == 0 {
-				t.Errorf("spare tree: empty folder %s", p)
+				t.Errorf("%s: empty folder %s", what, p)
 			}
 		}
 		return nil
 	})
-	return true
 }

@@ -8,8 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -102,11 +100,10 @@ type dirSink struct {
 	prevRoot string
 	keys     *pageKeys // the record pages' keys, once known
 
-	stale     manifest        // what root holds at the start: nil when it is empty
-	staleDirs map[string]bool // the folders of stale
-	prepare   func() error    // makes root, before the first file; nil when it exists
-	once      sync.Once
-	prepErr   error
+	stale   manifest     // what root holds at the start: nil when it is empty
+	prepare func() error // makes root, before the first file; nil when it exists
+	once    sync.Once
+	prepErr error
 
 	mu    sync.Mutex
 	dirs  map[string]bool // folders made so far, by slash path ("" is root)
@@ -120,28 +117,14 @@ type dirSink struct {
 // newDirSink returns a sink into the empty folder root, reusing files of
 // prev, the manifest of the output folder prevRoot (nil for none).
 func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
-	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: manifest{}}
+	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: make(manifest, len(prev))}
 }
 
 // onSpare makes s a sink into a folder that will hold the files of stale
-// once prepare has run (see output.begin).
+// once prepare has run (see output.begin). Its folders exist: mkdirs
+// finds them there.
 func (s *dirSink) onSpare(stale manifest, prepare func() error) {
-	s.stale, s.staleDirs, s.prepare = stale, folders(stale), prepare
-	for d := range s.staleDirs {
-		s.dirs[d] = true
-	}
-}
-
-// folders returns the folders of the files of m, by slash path, "" (the
-// root) included.
-func folders(m manifest) map[string]bool {
-	dirs := map[string]bool{"": true}
-	for p := range m {
-		for d := slashDir(p); !dirs[d]; d = slashDir(d) {
-			dirs[d] = true
-		}
-	}
-	return dirs
+	s.stale, s.prepare = stale, prepare
 }
 
 // ready runs prepare, once, before the sink writes its first file: a
@@ -323,8 +306,8 @@ func (s *dirSink) create(p string, b []byte) error {
 }
 
 // prune removes the files of the spare that this build did not make, then
-// the folders left without any file of the build. It runs once every file
-// has been put.
+// the folders they leave empty. It runs once every file has been put, so
+// a folder that is empty then holds nothing of the build.
 func (s *dirSink) prune() error {
 	if s.stale == nil {
 		return nil
@@ -341,21 +324,11 @@ func (s *dirSink) prune() error {
 		if err := os.Remove(filepath.Join(s.root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-	}
-	keep := folders(s.made)
-	var gone []string
-	for d := range s.staleDirs {
-		if !keep[d] {
-			gone = append(gone, d)
-		}
-	}
-	// Deepest first: a folder is empty once its own folders are gone.
-	slices.SortFunc(gone, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
-	for _, d := range gone {
-		name := filepath.Join(s.root, filepath.FromSlash(d))
-		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			if err := os.RemoveAll(name); err != nil {
-				return err
+		// Its folder and their parents, as far as they are empty (an
+		// error, ENOTEMPTY most often, ends the climb).
+		for d := slashDir(p); d != ""; d = slashDir(d) {
+			if os.Remove(filepath.Join(s.root, filepath.FromSlash(d))) != nil {
+				break
 			}
 		}
 	}
