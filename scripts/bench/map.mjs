@@ -17,6 +17,13 @@
 //           the summaries included: the first search loads them
 //
 // Usage: node scripts/bench/map.mjs OUT_DIR RECORD_ID [RUNS]
+//
+// Pages open as the browser tests open them (tests/lib/harness.mjs), every
+// request passing through Node to be checked. With BENCH_PLAIN=1 they open
+// in a plain browser context instead: the requests go straight to the
+// server, as from a static host, where the checked ones wait their turn
+// in Node (a popup's detail chunk waited 200 ms behind the base map's
+// cell scripts at 1,000 records on a loaded machine).
 import { serve, launch, newPage } from '../../tests/lib/harness.mjs';
 
 const [out, id, runsArg] = process.argv.slice(2);
@@ -31,12 +38,19 @@ const median = (xs) => {
   return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
 };
 
+// plainPage opens a page with the harness's viewport and reduced motion,
+// and no request interception.
+async function plainPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+  return { page: await context.newPage(), context };
+}
+
 const srv = await serve(out, '/');
 const browser = await launch();
 const times = { drawn: [], painted: [], popup: [], popupFull: [], filter: [], search: [] };
 try {
   for (let i = 0; i < runs; i++) {
-    const { page, context } = await newPage(browser, srv.url);
+    const { page, context } = process.env.BENCH_PLAIN === '1' ? await plainPage(browser) : await newPage(browser, srv.url);
     page.setDefaultTimeout(60_000);
     await page.addInitScript(() => {
       const mark = performance.mark.bind(performance);
