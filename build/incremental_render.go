@@ -66,7 +66,9 @@ func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	mem := &memSink{files: make(Files, len(r.files)), prev: r.files, prevKeys: r.keys, made: make(map[string]digest, len(r.keys))}
+	lastMade.begin()
 	rep, err := render(ctx, r.opt, mem, nil)
+	lastMade.end(err == nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,6 +91,28 @@ type madeCache struct {
 	enabled *atomic.Bool
 	mu      sync.Mutex
 	last    map[string]madeFile // by the file's key: its path, or a chunk's key
+	used    map[string]bool     // the keys asked for since begin
+}
+
+// begin and end bracket a Renderer's render: after a good one, the files
+// it did not ask for (a chunk past the last, a layer gone) are dropped.
+func (c *madeCache) begin() {
+	c.mu.Lock()
+	c.used = map[string]bool{}
+	c.mu.Unlock()
+}
+
+func (c *madeCache) end(ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ok {
+		for k := range c.last {
+			if !c.used[k] {
+				delete(c.last, k)
+			}
+		}
+	}
+	c.used = nil
 }
 
 // madeFile is a file and what it was made from.
@@ -121,6 +145,9 @@ func (c *madeCache) file(key string, features [][]byte, points []orb.Point, text
 	}
 	c.mu.Lock()
 	f, ok := c.last[key]
+	if c.used != nil {
+		c.used[key] = true
+	}
 	c.mu.Unlock()
 	if ok && f.from(features, points, texts) {
 		return f.name, f.b

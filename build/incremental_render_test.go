@@ -118,3 +118,42 @@ func TestRendererTemplates(t *testing.T) {
 		t.Fatal("the about page still shows the removed template")
 	}
 }
+
+// TestRendererDropsUnusedFiles checks that the files a Renderer keeps for
+// the next render are those its last render made: one that no render
+// makes any more (a layer gone, a chunk past the last) is dropped.
+func TestRendererDropsUnusedFiles(t *testing.T) {
+	dir := copySite(t)
+	r := NewRenderer(Options{SiteDir: dir})
+	kept := func() []string {
+		lastMade.mu.Lock()
+		defer lastMade.mu.Unlock()
+		var keys []string
+		for k := range lastMade.last {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	files, _, err := r.Render(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(kept(), "layers/all.geojson") {
+		t.Fatalf("kept %v, not layers/all.geojson", kept())
+	}
+	for _, k := range kept() {
+		if _, ok := files[k]; !ok && strings.HasPrefix(k, "layers/") {
+			t.Errorf("kept %s, which the render did not make", k)
+		}
+	}
+	lastMade.mu.Lock()
+	lastMade.last["layers/gone.geojson"] = madeFile{}
+	lastMade.mu.Unlock()
+	if _, _, err := r.Render(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(kept(), "layers/gone.geojson") {
+		t.Fatal("a file no render makes any more is still kept")
+	}
+}
