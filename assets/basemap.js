@@ -277,7 +277,11 @@
       return pool[i];
     }
 
+    var placedView = ""; // the view place last worked for
+    function viewKey() { return map.getZoom() + "|" + map.getBounds().toBBoxString(); }
+
     function place() {
+      placedView = viewKey();
       var z = Math.round(map.getZoom()), size = map.getSize(), bounds = map.getBounds();
       var b = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
       var centre = map.getCenter().lng, boxes = obstacles(), n = 0;
@@ -361,8 +365,11 @@
         var b = wrapBounds([bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]);
         var keys = [];
         for (var i = 1; i <= data.band(z); i++) keys = keys.concat(data.keys(i, b, "l"));
-        place();
-        data.need(keys, place);
+        // The map's draw (map-draw.js) places the labels when the markers
+        // move; they are placed here again only for a view it has not
+        // drawn, and when the label scripts of the view come in.
+        if (placedView !== viewKey()) place();
+        if (keys.some(function (k) { return !data.cells[k]; })) data.need(keys, place);
       }, 0);
     }
     map.on("zoomstart", function () { paneEl.style.visibility = "hidden"; });
