@@ -141,7 +141,6 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		problems diag.List
 		m        *model
 	)
-	geo.Prefetch() // when no geocoding answers are cached, the place list loads beside the data files
 	tmplKey, ownTemplates := templatesDigest(opt.SiteDir) // before they are read: see pageKeys
 	err := step("load", func() error {
 		if opt.Loader != nil {

@@ -60,7 +60,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // loadAndGeocode loads the site in dir and geocodes its records. The list
 // has every data problem; err is a failure that is not the data's.
 func loadAndGeocode(dir string) (*site.Site, diag.List, error) {
-	geo.Prefetch()
 	s, problems := site.Load(dir)
 	located, err := s.Locate()
 	if err != nil {

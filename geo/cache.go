@@ -195,41 +195,14 @@ type Resolver struct {
 // gazetteer with places added, Version and everything that went into
 // adding them.
 func NewResolver(key string, load func() (*Gazetteer, error)) *Resolver {
-	r := &Resolver{key: tableKey(key), load: load}
+	sum := sha256.Sum256([]byte(key))
+	r := &Resolver{key: hex.EncodeToString(sum[:]), load: load}
 	if dir := CacheDir(); dir != "" {
-		r.file = cachePath(dir, r.key)
+		r.file = filepath.Join(dir, "geocode-"+r.key[:24]+".json")
 	}
 	r.t = tableOf(r.key)
 	return r
 }
-
-// tableKey is the key of a Resolver's table and cache file: the hex SHA-256
-// of the key NewResolver is given.
-func tableKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
-
-// cachePath is the cache file in dir of the table with the given key.
-func cachePath(dir, key string) string {
-	return filepath.Join(dir, "geocode-"+key[:24]+".json")
-}
-
-// Prefetch starts loading the bundled gazetteer on another goroutine when
-// no answers from it are cached on disk, that is when the first query will
-// load it anyway: a build decodes its data files meanwhile. It returns at
-// once.
-func Prefetch() {
-	if dir := CacheDir(); dir != "" {
-		if _, err := os.Stat(cachePath(dir, tableKey(Version()))); err == nil {
-			return
-		}
-	}
-	go prefetch()
-}
-
-// prefetch loads the bundled gazetteer; a variable, for tests.
-var prefetch = func() { Bundled() }
 
 // queryKey is the key of an answer: what Resolve's answer depends on, the
 // normalised parts of the text (empty ones dropped), the country hint and

@@ -199,61 +199,6 @@ func TestSaveConcurrent(t *testing.T) {
 	}
 }
 
-// TestPrefetch loads the place list ahead only when no answers from it
-// are cached on disk.
-func TestPrefetch(t *testing.T) {
-	loads := make(chan bool, 1)
-	prefetch = func() { loads <- true }
-	defer func() { prefetch = func() { Bundled() } }()
-	g, err := Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name   string
-		env    string // CacheEnv, "" for a new folder
-		cached bool   // a bundled Resolver has saved answers there first
-		loads  bool
-	}{
-		{"cache off", "off", false, true},
-		{"empty cache folder", "", false, true},
-		{"answers cached", "", true, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			env := tc.env
-			if env == "" {
-				env = t.TempDir()
-			}
-			t.Setenv(CacheEnv, env)
-			if tc.cached {
-				forgetTables()
-				r := NewResolver(Version(), func() (*Gazetteer, error) { return g, nil })
-				if _, err := r.Resolve(cacheQueries[0]); err != nil {
-					t.Fatal(err)
-				}
-				if err := r.Save(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			Prefetch()
-			wait := 100 * time.Millisecond // for a load that must not come
-			if tc.loads {
-				wait = 10 * time.Second
-			}
-			select {
-			case <-loads:
-				if !tc.loads {
-					t.Error("Prefetch loaded the place list, though its answers are cached")
-				}
-			case <-time.After(wait):
-				if tc.loads {
-					t.Error("Prefetch did not load the place list")
-				}
-			}
-		})
-	}
-}
-
 // TestPrune keeps at most maxCacheFiles cache files, the newest, and the
 // one just written.
 func TestPrune(t *testing.T) {
