@@ -361,8 +361,8 @@
       var icon = g.marker && g.marker.getElement();
       if (!icon || g.shown === on) return;
       g.shown = on;
-      if (on) badgePane.appendChild(icon);
-      else icon.remove();
+      if (!on) icon.remove();
+      else if (icon.parentNode !== badgePane) badgePane.appendChild(icon); // not when Leaflet has just put it there
     }
 
     // styleBadge marks a group's badge, as drawn now, selected or not, and
