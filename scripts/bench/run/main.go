@@ -39,9 +39,10 @@ func main() {
 	mapsite := flag.String("mapsite", "./mapsite", "the mapsite binary")
 	hugo := flag.String("hugo", "", "the Hugo binary (Hugo columns are left empty without it)")
 	browser := flag.Bool("browser", true, "time the map in headless Chromium (node scripts/bench/map.mjs)")
+	keep := flag.Bool("keep", false, "keep each size's sites and outputs in the scratch folder (by default removed once measured)")
 	flag.Parse()
 
-	b := bench{runs: *runs, dir: *dir, hugo: *hugo, browser: *browser}
+	b := bench{runs: *runs, dir: *dir, hugo: *hugo, browser: *browser, keep: *keep}
 	var err error
 	if b.mapsite, err = filepath.Abs(*mapsite); err != nil {
 		log.Fatal(err)
@@ -67,7 +68,18 @@ type bench struct {
 	dir           string
 	mapsite, hugo string
 	browser       bool
+	keep          bool   // keep the scratch of each size
 	cache         string // MAPSITE_CACHE for the mapsite runs (see measure)
+}
+
+// removeOutput removes a mapsite output folder and what a build keeps
+// beside it (the spare tree and the index of encodings, see README), so
+// that the next build into it starts from nothing.
+func removeOutput(out string) {
+	os.RemoveAll(out)
+	for _, suffix := range []string{".spare", ".encodings"} {
+		os.RemoveAll(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+suffix))
+	}
 }
 
 // result is one process run.
@@ -93,6 +105,9 @@ type row struct {
 func (b *bench) measure(n int) (row, error) {
 	r := row{n: n}
 	base := filepath.Join(b.dir, strconv.Itoa(n))
+	if !b.keep {
+		defer os.RemoveAll(base) // 3.5 GB of tmpfs at 100,000 records
+	}
 	site, hugoSite := filepath.Join(base, "site"), filepath.Join(base, "hugo")
 	out, hugoOut := filepath.Join(base, "public"), filepath.Join(base, "hugo-public")
 	args := []string{"run", "./scripts/bench/gen", "-n", strconv.Itoa(n), "-o", site}
@@ -115,7 +130,7 @@ func (b *bench) measure(n int) (row, error) {
 			}
 			cold["hugo"] = append(cold["hugo"], res)
 		}
-		os.RemoveAll(out)
+		removeOutput(out)
 		b.cache = filepath.Join(cacheRoot, "cold-"+strconv.Itoa(i))
 		os.RemoveAll(b.cache)
 		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
@@ -128,7 +143,7 @@ func (b *bench) measure(n int) (row, error) {
 	// The same build into a new output folder, with the caches the last
 	// cold build left: decoded files and geocoding answers are read back.
 	for range b.runs {
-		os.RemoveAll(out)
+		removeOutput(out)
 		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
 		if err != nil {
 			return r, fmt.Errorf("mapsite build: %w", err)
