@@ -48,25 +48,9 @@ type mapData struct {
 // once. Records are in the model's order (date, then id); the bytes depend
 // only on the model.
 func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
-	features := m.features()
 	out := mapData{put: put}
-	var details, texts []string
-	for k := 0; k*detailChunk < len(m.Records); k++ {
-		part := features[k*detailChunk : min((k+1)*detailChunk, len(m.Records))]
-		n := 0
-		for _, f := range part {
-			n += len(f) + 1
-		}
-		details = append(details, out.chunk("d"+strconv.Itoa(k), part, nil, n, func(b []byte) []byte {
-			for i, f := range part {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, f...)
-			}
-			return b
-		}))
-	}
+	details := out.detailChunks(m.features())
+	var texts []string
 	for k := 0; k*textChunk < len(m.Records); k++ {
 		part := m.Records[k*textChunk : min((k+1)*textChunk, len(m.Records))]
 		n := 0
@@ -102,6 +86,38 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 	b = append(b, `,"files":`...)
 	b = appendStrings(b, texts)
 	return append(b, "}};\n"...), out.err
+}
+
+// layerIndex returns each layer's index in site.toml, by key.
+func (m *model) layerIndex() map[string]int {
+	index := make(map[string]int, len(m.Layers))
+	for i, l := range m.Layers {
+		index[l.Key] = i
+	}
+	return index
+}
+
+// detailChunks hands features to the map as detail chunks, detailChunk
+// features a chunk, and returns the chunks' names relative to assets/.
+func (d *mapData) detailChunks(features [][]byte) []string {
+	var names []string
+	for k := 0; k*detailChunk < len(features); k++ {
+		part := features[k*detailChunk : min((k+1)*detailChunk, len(features))]
+		n := 0
+		for _, f := range part {
+			n += len(f) + 1
+		}
+		names = append(names, d.chunk("d"+strconv.Itoa(k), part, nil, n, func(b []byte) []byte {
+			for i, f := range part {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, f...)
+			}
+			return b
+		}))
+	}
+	return names
 }
 
 // addChunk adds a chunk script that hands a JSON array to the map under
@@ -230,10 +246,7 @@ func (d *dict) appendTo(b []byte) []byte {
 // them). "end" is "" where a record's span ends the day it starts.
 func (m *model) appendColumns(b []byte) []byte {
 	n := len(m.Records)
-	layerIndex := map[string]int{}
-	for i, l := range m.Layers {
-		layerIndex[l.Key] = i
-	}
+	layerIndex := m.layerIndex()
 	dates, places, matched, countries, precisions := newDict(n), newDict(n), newDict(n), newDict(n), newDict(n)
 	perpetrators, attributions := newDict(n), newDict(n)
 	tags := newDict(0)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mapsite/mapsite/tiles"
@@ -43,10 +44,7 @@ func (m *model) VectorTiles() bool {
 // tilesRecords returns the records as package tiles takes them, in the
 // model's order (their number is their place in it).
 func (m *model) tilesRecords() []tiles.Record {
-	layerIndex := map[string]int{}
-	for i, l := range m.Layers {
-		layerIndex[l.Key] = i
-	}
+	layerIndex := m.layerIndex()
 	out := make([]tiles.Record, len(m.Records))
 	for k, rv := range m.Records {
 		pt := point(rv.Record)
@@ -78,39 +76,14 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 		return nil, err
 	}
 
-	features := m.features()
-	var details []string
-	for k := 0; k*detailChunk < len(m.Records); k++ {
-		part := features[k*detailChunk : min((k+1)*detailChunk, len(m.Records))]
-		n := 0
-		for _, f := range part {
-			n += len(f) + 1
-		}
-		details = append(details, out.addChunk("d"+strconv.Itoa(k), n, func(b []byte) []byte {
-			for i, f := range part {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, f...)
-			}
-			return b
-		}))
-	}
+	details := out.detailChunks(m.features())
 
 	// The ids in order, each with its record's number.
 	order := make([]int, len(m.Records))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch x, y := m.Records[a].ID, m.Records[b].ID; {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.Records[a].ID, m.Records[b].ID) })
 	var idFiles, firstIDs []string
 	for c := 0; c*idChunk < len(order); c++ {
 		part := order[c*idChunk : min((c+1)*idChunk, len(order))]
@@ -202,10 +175,7 @@ const maxSummaryGroups = 200000
 // in the order first met (the model's, by date). A group of records dated
 // to the day spans its first record's day only.
 func (m *model) summary(unit int) ([]summaryKey, []summaryGroup) {
-	layerIndex := map[string]int{}
-	for i, l := range m.Layers {
-		layerIndex[l.Key] = i
-	}
+	layerIndex := m.layerIndex()
 	index := map[summaryKey]int{}
 	var keys []summaryKey
 	var groups []summaryGroup
