@@ -187,6 +187,7 @@ type near struct {
 
 const nearCell = 0.5 // degrees
 
+// newNear indexes pts, which hold each point once (see distinct).
 func newNear(pts []orb.Point) *near {
 	n := &near{grid: map[[2]int][]orb.Point{}}
 	for _, p := range pts {
@@ -195,6 +196,12 @@ func newNear(pts []orb.Point) *near {
 	}
 	return n
 }
+
+// nearLat is a difference of latitude, in degrees, beyond which two
+// points are surely farther apart than NearKm: a great circle is at least
+// as long as the arc of latitude it spans (with a margin for rounding, so
+// that a pair near the limit is still measured).
+const nearLat = NearKm / (6371.0 * math.Pi / 180) * 1.0001
 
 func (n *near) has(lon, lat float64) bool {
 	kx, ky := int(math.Floor(lon/nearCell)), int(math.Floor(lat/nearCell))
@@ -206,13 +213,29 @@ func (n *near) has(lon, lat float64) bool {
 	for dy := -1; dy <= 1; dy++ {
 		for dx := -r; dx <= r; dx++ {
 			for _, p := range n.grid[[2]int{kx + dx, ky + dy}] {
-				if km(lon, lat, p[0], p[1]) <= NearKm {
+				if math.Abs(p[1]-lat) <= nearLat && km(lon, lat, p[0], p[1]) <= NearKm {
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// distinct returns the points of pts, each once, in the order they first
+// come: a large site has many records at each place (100,000 synthetic
+// records stand at about 6,400 points), and which labels lie near its
+// records depends only on the set of their points.
+func distinct(pts []orb.Point) []orb.Point {
+	seen := make(map[orb.Point]struct{}, len(pts)/4)
+	out := make([]orb.Point, 0, len(pts)/4)
+	for _, p := range pts {
+		if _, ok := seen[p]; !ok {
+			seen[p] = struct{}{}
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // km is the great-circle distance between two points.
@@ -230,7 +253,8 @@ func km(lon1, lat1, lon2, lat2 float64) float64 {
 // the records.
 func (b *Base) Labels(s Site) []Label {
 	out := countryLabels(b.countries, s.Language)
-	n := newNear(s.Points)
+	pts := distinct(s.Points)
+	n := newNear(pts)
 	// Cities: those that show worldwide, and near the records the smaller
 	// ones, given room among each other from the zoom after.
 	var local []Label
@@ -240,7 +264,7 @@ func (b *Base) Labels(s Site) []Label {
 		}
 		out = append(out, l)
 	}
-	local = append(local, b.deepCities.near(n, s.Points)...)
+	local = append(local, b.deepCities.near(n, pts)...)
 	sortByRank(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)
 	for _, l := range local {
@@ -255,7 +279,7 @@ func (b *Base) Labels(s Site) []Label {
 	}
 	// Districts and neighbourhoods, near the records only.
 	var ds, hs []Label
-	for _, l := range b.districts.near(n, s.Points) {
+	for _, l := range b.districts.near(n, pts) {
 		if l.Precision == geo.District {
 			ds = append(ds, l)
 		} else {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/mapsite/mapsite/internal/synth"
 )
 
 var update = flag.Bool("update", false, "update the .golden files in testdata/")
@@ -376,5 +378,70 @@ func TestAppendNum(t *testing.T) {
 		if got := appendNum(nil, v); string(got) != string(want) {
 			t.Errorf("appendNum(%v) = %s, want %s", v, got, want)
 		}
+	}
+}
+
+// synthSite returns the site of n records of the synthetic benchmark
+// (package synth): points at real places, most of them shared by many
+// records, as in a large data set.
+func synthSite(tb testing.TB, n int) Site {
+	tb.Helper()
+	pool, err := synth.LoadPlaces("..")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := Site{Language: "en"}
+	for _, r := range synth.Generate(n, 1, pool) {
+		p := orb.Point{r.Place.Lon, r.Place.Lat}
+		if r.Coords != nil {
+			p = orb.Point{r.Coords[0], r.Coords[1]}
+		}
+		s.Points = append(s.Points, p)
+	}
+	return s
+}
+
+// BenchmarkLabels100k measures the labels of a site of 100,000 synthetic
+// records: what a build pays for the base map when its points changed.
+func BenchmarkLabels100k(b *testing.B) {
+	base, s := bundled(b), synthSite(b, 100000)
+	b.ResetTimer()
+	for b.Loop() {
+		base.Labels(s)
+	}
+}
+
+// TestLabelsSynthGolden pins the labels of a site of 20,000 synthetic
+// records (their number and a hash of each kind's), so that work on the
+// speed of Labels cannot change which labels a site gets; and checks that
+// the order and repetition of the points do not matter.
+func TestLabelsSynthGolden(t *testing.T) {
+	base, s := bundled(t), synthSite(t, 20000)
+	dump := func(ls []Label) []byte {
+		var out bytes.Buffer
+		h := map[Kind]*bytes.Buffer{}
+		for _, l := range ls {
+			if h[l.Kind] == nil {
+				h[l.Kind] = &bytes.Buffer{}
+			}
+			fmt.Fprintf(h[l.Kind], "%q %v %v %d %d %d %d\n", l.Name, l.Lon, l.Lat, l.MinZoom, l.MaxZoom, l.Population, l.Precision)
+		}
+		for k := KindCountry; k <= KindDistrict; k++ {
+			if b := h[k]; b != nil {
+				fmt.Fprintf(&out, "kind %d: %d labels, %x\n", k, bytes.Count(b.Bytes(), []byte{'\n'}), sha256.Sum256(b.Bytes()))
+			}
+		}
+		return out.Bytes()
+	}
+	got := dump(base.Labels(s))
+	golden(t, "labels-synth.golden.txt", got)
+	// The same points, reversed and each twice.
+	var again Site
+	again.Language = s.Language
+	for i := len(s.Points) - 1; i >= 0; i-- {
+		again.Points = append(again.Points, s.Points[i], s.Points[i])
+	}
+	if other := dump(base.Labels(again)); !bytes.Equal(other, got) {
+		t.Errorf("the same points in another order gave other labels:\n%s\nwant\n%s", other, got)
 	}
 }
