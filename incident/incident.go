@@ -50,6 +50,28 @@ func (r *Record) Clone() *Record {
 	return &c
 }
 
+// EachString calls f with a pointer to each string of r that its data
+// file gave (not File, nor Location, which geocoding fills), in the same
+// order every time, so that f may replace them with equal strings: the
+// loader moves a file's strings out of the decoder's buffers this way.
+func (r *Record) EachString(f func(*string)) {
+	for _, p := range [...]*string{&r.ID, &r.Layer, &r.Title, &r.Place, &r.Country, &r.Note, &r.Attribution, &r.Perpetrator, &r.Summary, &r.Date.text} {
+		f(p)
+	}
+	for i := range r.Related {
+		f(&r.Related[i])
+	}
+	for i := range r.Tags {
+		f(&r.Tags[i])
+	}
+	for i := range r.Sources {
+		s := &r.Sources[i]
+		f(&s.Title)
+		f(&s.URL)
+		f(&s.Published.text)
+	}
+}
+
 // Counts are the figures a record may carry.
 type Counts struct {
 	Killed, Injured, Casualties, Detained, Arrested, Deported Count

@@ -123,10 +123,13 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 		case p.dec == nil:
 			s.decodeFile(f, p.src, &l)
 		case cache == nil:
-			// Nothing else holds these records: take them as they are.
+			// Nothing else holds these records: take them as they are,
+			// and let go of the file's bytes (see positions.release).
 			s.Records = append(s.Records, p.dec.records...)
 			for _, r := range p.dec.records {
-				s.where[r] = p.dec.where[r]
+				w := p.dec.where[r]
+				w.ix.release(dir, f)
+				s.where[r] = w
 			}
 			l.Append(p.dec.l)
 		default:

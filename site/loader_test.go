@@ -54,7 +54,7 @@ func sameSite(a, b *Site) string {
 		k := [2]uintptr{uintptr(unsafe.Pointer(pa.ix)), uintptr(unsafe.Pointer(pb.ix))}
 		eq, ok := same[k]
 		if !ok {
-			eq = bytes.Equal(pa.ix.src, pb.ix.src) && reflect.DeepEqual(pa.ix.tableIndex(), pb.ix.tableIndex()) && reflect.DeepEqual(pa.ix.index(), pb.ix.index())
+			eq = bytes.Equal(pa.ix.source(), pb.ix.source()) && reflect.DeepEqual(pa.ix.tableIndex(), pb.ix.tableIndex()) && reflect.DeepEqual(pa.ix.index(), pb.ix.index())
 			same[k] = eq
 		}
 		if !eq {

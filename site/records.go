@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"net/url"
 	"slices"
@@ -118,6 +119,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
 	}
+	compact(records)
 	return records
 }
 
@@ -455,18 +457,24 @@ type position struct {
 // indexes the table headers at once, since every record needs its line,
 // and every key only when first asked: only a problem needs them.
 type positions struct {
-	src        []byte // the file without a byte order mark; never changed
+	src        []byte // the file without a byte order mark; never changed; nil once released
 	tables     tomlpos.Index
 	lazyTables bool // tables are indexed when first asked, by tableIndex
 	tablesOnce sync.Once
 	once       sync.Once
 	all        tomlpos.Index
+	// Once released, the file is read again (file, in the site folder
+	// dir) when a key's position is first asked, if its bytes are still
+	// those decoded: as many, with the same hash.
+	dir, file string
+	size      int
+	hash      uint64
 }
 
 // tableIndex returns the index of the tables.
 func (p *positions) tableIndex() tomlpos.Index {
 	if p.lazyTables {
-		p.tablesOnce.Do(func() { p.tables = tomlpos.ScanTables(string(p.src)) })
+		p.tablesOnce.Do(func() { p.tables = tomlpos.ScanTables(string(p.source())) })
 	}
 	return p.tables
 }
@@ -477,15 +485,25 @@ func newPositions(src []byte, text string) *positions {
 	return &positions{src: src, tables: tomlpos.ScanTables(text)}
 }
 
-// index returns the index of every key.
+// index returns the index of every key; nil when released and the file
+// is no longer the one decoded.
 func (p *positions) index() tomlpos.Index {
-	p.once.Do(func() { p.all = tomlpos.Scan(p.src) })
+	p.once.Do(func() {
+		if src := p.source(); src != nil {
+			p.all = tomlpos.Scan(src)
+		}
+	})
 	return p.all
 }
 
-// Lookup is tomlpos.Index.Lookup on the index of every key.
+// Lookup is tomlpos.Index.Lookup on the index of every key. It returns
+// the zero Pos when released and the file is no longer the one decoded.
 func (p *positions) Lookup(path string) tomlpos.Pos {
-	return p.index().Lookup(path)
+	ix := p.index()
+	if ix == nil && p.file != "" {
+		return tomlpos.Pos{}
+	}
+	return ix.Lookup(path)
 }
 
 // table is Lookup for the path of an array-of-tables element, cheaply:
@@ -498,13 +516,51 @@ func (p *positions) table(path string) tomlpos.Pos {
 	return p.Lookup(path)
 }
 
+// release drops the file's bytes and its index of tables: a loaded site
+// keeps them only to point at a problem found after the load (by the
+// checks across files, or geocoding), which few builds have, and at
+// 100,000 records they are two thirds of the records' size. The
+// positions read file (in the site folder dir) again when first asked for
+// one. Only an owner that is done decoding may release (not a Loader,
+// which compares the next version of the file with these bytes).
+func (p *positions) release(dir, file string) {
+	if p.src == nil || p.file != "" {
+		return
+	}
+	p.dir, p.file, p.size, p.hash = dir, file, len(p.src), maphash.Bytes(rereadSeed, p.src)
+	p.src, p.tables, p.lazyTables = nil, nil, true
+}
+
+// rereadSeed seeds the hashes release keeps.
+var rereadSeed = maphash.MakeSeed()
+
+// source returns the file's bytes: those kept, or once released, those
+// read again if they are still the ones decoded, else nil.
+func (p *positions) source() []byte {
+	if p.file == "" {
+		return p.src
+	}
+	b, err := ReadFile(p.dir, p.file)
+	if err != nil {
+		return nil
+	}
+	b = bytes.TrimPrefix(b, utf8BOM)
+	if len(b) != p.size || maphash.Bytes(rereadSeed, b) != p.hash {
+		return nil
+	}
+	return b
+}
+
 // At returns a diagnostic pointing at field of r (or at r itself, when the
 // field is not written), ready for a Message.
 func (s *Site) At(r *incident.Record, field string) diag.Diagnostic {
 	dg := diag.Diagnostic{File: r.File, Line: r.Line, Column: 1, Record: r.ID, Field: field}
 	if w, ok := s.where[r]; ok {
-		p := w.ix.Lookup(w.path + "." + field)
-		dg.Line, dg.Column = p.Line, p.Column
+		// Zero when the file has changed since it was loaded: the
+		// record's line is then the best there is.
+		if p := w.ix.Lookup(w.path + "." + field); p.Line > 0 {
+			dg.Line, dg.Column = p.Line, p.Column
+		}
 	}
 	return dg
 }
