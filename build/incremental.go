@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -126,11 +128,17 @@ func (k *pageKeys) digest(i int) digest {
 
 // lastDigests keeps the digests of the records of the last model whose
 // digests were all made (see recordDigests), so that the features and the
-// page keys of one render share them.
+// page keys of one render share them; and, in a process that renders a
+// site again and again (a Renderer), the last such model's, whose
+// digests the next model takes for every record that is the same (see
+// sameRecord): a one-record edit hashes one record, not all.
 var lastDigests struct {
 	sync.Mutex
 	m       *model
 	digests []digest
+	base    *model // the last model of a Renderer, and its digests
+	baseDig []digest
+	fresh   atomic.Int64 // digests made, not taken, for tests
 }
 
 // recordDigests returns the digest of every record of m, in order, made
@@ -140,14 +148,93 @@ func recordDigests(m *model) []digest {
 	defer lastDigests.Unlock()
 	if lastDigests.m != m {
 		d := make([]digest, len(m.Records))
+		var from []int32
+		keep := keepEncodings.Load()
+		if keep && lastDigests.base != nil {
+			from = sameRecordsOf(lastDigests.base, m)
+		}
+		prev := lastDigests.baseDig
 		parallel(len(m.Records), func(i int) error {
-			d[i] = recordDigest(m.Records[i].Record)
+			if from != nil && from[i] >= 0 {
+				d[i] = prev[from[i]]
+			} else {
+				d[i] = recordDigest(m.Records[i].Record)
+				lastDigests.fresh.Add(1)
+			}
 			return nil
 		})
 		lastDigests.m, lastDigests.digests = m, d
+		if keep {
+			lastDigests.base, lastDigests.baseDig = m, d
+		} else {
+			lastDigests.base, lastDigests.baseDig = nil, nil
+		}
 	}
 	return lastDigests.digests
 }
+
+// sameRecords returns, for each record of m, the index in prev of the
+// record with the same id that is the same in every field recordDigest
+// covers (see sameRecord), or -1. The common case, a model whose ids are
+// in prev's order, takes no map.
+func sameRecords(prev, m *model) []int32 {
+	from := make([]int32, len(m.Records))
+	var index map[string]int
+	for i, rv := range m.Records {
+		from[i] = int32(i)
+		if i >= len(prev.Records) || prev.Records[i].ID != rv.ID {
+			if index == nil {
+				index = make(map[string]int, len(prev.Records))
+				for k, p := range prev.Records {
+					index[p.ID] = k
+				}
+			}
+			if j, ok := index[rv.ID]; ok {
+				from[i] = int32(j)
+			} else {
+				from[i] = -1
+			}
+		}
+	}
+	parallel(len(from), func(i int) error {
+		if j := from[i]; j >= 0 && !sameRecord(prev.Records[j].Record, m.Records[i].Record) {
+			from[i] = -1
+		}
+		return nil
+	})
+	return from
+}
+
+// sameRecord reports whether a and b are the same in every field that
+// recordDigest covers: when it does, their digests are equal. It never
+// reports true for records that differ (floats are compared bit for bit,
+// like the digest does), and may report false for equal ones (dates whose
+// times have different locations), which costs only a digest.
+// TestRecordDigestCoversEveryField checks it with the digest.
+func sameRecord(a, b *incident.Record) bool {
+	if a == b {
+		return true
+	}
+	if a.ID != b.ID || a.Layer != b.Layer || a.Date != b.Date || a.Title != b.Title || a.Place != b.Place ||
+		a.Country != b.Country || a.Counts != b.Counts || a.Note != b.Note || a.Attribution != b.Attribution ||
+		a.Perpetrator != b.Perpetrator || a.Summary != b.Summary {
+		return false
+	}
+	if (a.Coordinates == nil) != (b.Coordinates == nil) ||
+		a.Coordinates != nil && !(sameFloat(a.Coordinates[0], b.Coordinates[0]) && sameFloat(a.Coordinates[1], b.Coordinates[1])) {
+		return false
+	}
+	la, lb := a.Location, b.Location
+	if !sameFloat(la.Lon, lb.Lon) || !sameFloat(la.Lat, lb.Lat) || la.Precision != lb.Precision ||
+		la.PlaceID != lb.PlaceID || la.Matched != lb.Matched || la.Explicit != lb.Explicit {
+		return false
+	}
+	return slices.Equal(a.Related, b.Related) && slices.Equal(a.Tags, b.Tags) && slices.Equal(a.Sources, b.Sources)
+}
+
+// sameFloat compares floats as the digest sees them: bit for bit (0 and -0
+// differ; a NaN is the same as itself).
+func sameFloat(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
 // key returns the input key of rv's page. It may be called from several
 // goroutines.

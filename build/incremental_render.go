@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -189,4 +190,140 @@ func (d *mapData) chunk(key string, features [][]byte, texts []string, size int,
 		d.err = d.put("assets/"+name, b)
 	}
 	return name
+}
+
+// lastSame memoizes sameRecords for the last pair of models it was asked
+// about: the caches below all compare the model they were made from with
+// the new one.
+var lastSame struct {
+	sync.Mutex
+	prev, m *model
+	from    []int32
+}
+
+// sameRecordsOf is sameRecords(prev, m), memoized.
+func sameRecordsOf(prev, m *model) []int32 {
+	lastSame.Lock()
+	defer lastSame.Unlock()
+	if lastSame.prev != prev || lastSame.m != m {
+		lastSame.prev, lastSame.m, lastSame.from = prev, m, sameRecords(prev, m)
+	}
+	return lastSame.from
+}
+
+// segments keeps, in a process that renders a site again and again (a
+// Renderer), one byte string per record of the last model laid end to
+// end: the rows of the table page, or a column of the map's data. The
+// next model takes the segments of its records that are the same (see
+// sameRecords), whatever their places, and makes the others: a one-record
+// edit makes one segment and copies the rest. A single build keeps
+// nothing.
+type segments struct {
+	mu   sync.Mutex
+	m    *model // what b was made from
+	ctx  string
+	b    []byte
+	ends []int // where each record's segment ends in b
+	// fresh counts the segments made, not taken, for tests.
+	fresh atomic.Int64
+}
+
+// make returns the segments of m's records end to end, each appended to
+// b by seg, or taken from the last call's when the record is the same and
+// ctx, what else a segment shows (a site setting), is too. The bytes are
+// kept for the next call: the caller copies them, never changes them.
+func (s *segments) make(m *model, ctx string, seg func(b []byte, rv *recordView) []byte) []byte {
+	if !keepEncodings.Load() {
+		var b []byte
+		for _, rv := range m.Records {
+			b = seg(b, rv)
+		}
+		return b
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var from []int32
+	if s.m != nil && s.ctx == ctx {
+		from = sameRecordsOf(s.m, m)
+	}
+	n := len(m.Records)
+	b := make([]byte, 0, len(s.b)+len(s.b)/16+1024)
+	ends := make([]int, n)
+	for i := 0; i < n; {
+		if from == nil || from[i] < 0 {
+			b = seg(b, m.Records[i])
+			ends[i] = len(b)
+			s.fresh.Add(1)
+			i++
+			continue
+		}
+		// A run of records that were one after the other: one copy.
+		k := i + 1
+		for k < n && from[k] >= 0 && from[k] == from[k-1]+1 {
+			k++
+		}
+		start := 0
+		if j := from[i]; j > 0 {
+			start = s.ends[j-1]
+		}
+		shift := len(b) - start
+		b = append(b, s.b[start:s.ends[from[k-1]]]...)
+		for x := i; x < k; x++ {
+			ends[x] = s.ends[from[x]] + shift
+		}
+		i = k
+	}
+	s.m, s.ctx, s.b, s.ends = m, ctx, b, ends
+	return b
+}
+
+// column keeps, like segments, a whole column of the map's data as the
+// last model made it, for a column whose values are numbers into a list
+// of values (a dict): one changed value may renumber them all, so the
+// column is made again whenever a value in it changed, and taken as it
+// was otherwise.
+type column struct {
+	mu  sync.Mutex
+	m   *model
+	ctx string
+	b   []byte
+	// fresh counts the columns made, not taken, for tests.
+	fresh atomic.Int64
+}
+
+// make returns the column of m's records, made by build or taken from the
+// last call's when ctx is unchanged and, at every place, the record is the
+// same or same reports its value in the column the same.
+func (c *column) make(m *model, ctx string, same func(a, b *recordView) bool, build func() []byte) []byte {
+	if !keepEncodings.Load() {
+		return build()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && c.ctx == ctx && len(c.m.Records) == len(m.Records) {
+		from := sameRecordsOf(c.m, m)
+		ok := true
+		for i, j := range from {
+			if int(j) != i && !same(c.m.Records[i], m.Records[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			c.m = m // the same bytes
+			return c.b
+		}
+	}
+	c.m, c.ctx, c.b = m, ctx, build()
+	c.fresh.Add(1)
+	return c.b
+}
+
+// lastTableRows keeps the table page's rows (see segments and tableRow).
+var lastTableRows segments
+
+// tableRowsContext is what the table's rows show of the site besides the
+// records: the layers' names, colours and symbols.
+func tableRowsContext(m *model) string {
+	return fmt.Sprintf("%#v", m.Config.Layers)
 }

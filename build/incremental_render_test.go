@@ -53,6 +53,11 @@ func TestRendererEqualsRender(t *testing.T) {
 		b := []byte(r.Title)
 		b[0] = "QXZ"[e.rng.IntN(3)]
 		r.Title = string(b)
+	}}, edit{"a layer's colour and symbol", func(e *editor) {
+		// Shown in every row of the table page, which keeps its rows.
+		e.cfg = bytes.Replace(e.cfg, []byte(`color       = "#0072B2"
+symbol      = "square"`), []byte(`color       = "#123456"
+symbol      = "star"`), 1)
 	}})
 	order := e.rng.Perm(len(all))
 	for range 6 {
@@ -155,5 +160,70 @@ func TestRendererDropsUnusedFiles(t *testing.T) {
 	}
 	if slices.Contains(kept(), "layers/gone.geojson") {
 		t.Fatal("a file no render makes any more is still kept")
+	}
+}
+
+// TestRendererRemakesOnlyChanged checks that after a one-record edit a
+// Renderer hashes that record only, makes its row of the table page and
+// its values in the map data's list columns, and takes every other row,
+// value, dict column and digest from the last render (TestRendererEqualsRender checks
+// that the result is the same as a cold render's).
+func TestRendererRemakesOnlyChanged(t *testing.T) {
+	t.Setenv("MAPSITE_CACHE", "off")
+	pool, err := synth.LoadPlaces("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := synth.Generate(300, 4, pool)
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := synth.WriteSite(dir, cfg, recs); err != nil {
+		t.Fatal(err)
+	}
+	r := NewRenderer(Options{SiteDir: dir, Loader: site.NewLoader(dir)})
+	if _, _, err := r.Render(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	counts := func() map[string]int64 {
+		c := map[string]int64{"digests": lastDigests.fresh.Load(), "table rows": lastTableRows.fresh.Load()}
+		lastColumns.Lock()
+		defer lastColumns.Unlock()
+		for name, s := range lastColumns.list {
+			c[name] = s.fresh.Load()
+		}
+		for name, d := range lastColumns.dicts {
+			c[name] = d.fresh.Load()
+		}
+		return c
+	}
+	before := counts()
+	recs[123].Title = "An edited title"
+	if err := synth.WriteSite(dir, cfg, recs); err != nil {
+		t.Fatal(err)
+	}
+	files, _, err := r.Render(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(files["incidents/index.html"], []byte(">An edited title</a>")) {
+		t.Fatal("the table page does not show the edit")
+	}
+	after := counts()
+	if len(after) < 10 {
+		t.Fatalf("only %d caches: %v", len(after), after)
+	}
+	for name, n := range after {
+		want := int64(0) // a dict column: the same values
+		lastColumns.Lock()
+		if name == "digests" || name == "table rows" || lastColumns.list[name] != nil {
+			want = 1 // the record's own
+		}
+		lastColumns.Unlock()
+		if got := n - before[name]; got != want {
+			t.Errorf("%s: made %d after a one-title edit, want %d", name, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -340,9 +341,13 @@ func TestRecordDigestCoversEveryField(t *testing.T) {
 		change := func(set func()) {
 			old := reflect.New(v.Type()).Elem()
 			old.Set(v)
+			before := r.Clone()
 			set()
 			if recordDigest(r) == want {
 				t.Errorf("changing %s leaves the record's digest as it was", path)
+			}
+			if sameRecord(before, r) {
+				t.Errorf("changing %s leaves the record the same to sameRecord", path)
 			}
 			v.Set(old)
 			checked++
@@ -386,4 +391,28 @@ func TestRecordDigestCoversEveryField(t *testing.T) {
 	}
 	walk("", reflect.ValueOf(r).Elem())
 	t.Logf("%d fields checked", checked)
+}
+
+// TestSameRecord checks what the field walk above cannot: sameRecord
+// compares floats as the digest does, bit for bit, and a clone, which
+// shares no slice, is the same record.
+func TestSameRecord(t *testing.T) {
+	date, _ := incident.ParseDate("2024-01-03")
+	r := &incident.Record{ID: "x", Date: date, Tags: []string{"a"}, Coordinates: &[2]float64{0, 1},
+		Location: incident.Location{Lon: 0, Lat: 1}}
+	if c := r.Clone(); !sameRecord(r, c) || recordDigest(r) != recordDigest(c) {
+		t.Error("a clone is not the same record")
+	}
+	negLon := r.Clone()
+	negLon.Location.Lon = math.Copysign(0, -1)
+	negCoord := r.Clone()
+	negCoord.Coordinates[0] = math.Copysign(0, -1)
+	for name, c := range map[string]*incident.Record{"location -0": negLon, "coordinates -0": negCoord} {
+		if recordDigest(r) == recordDigest(c) {
+			t.Fatalf("%s: the digest does not tell 0 from -0", name)
+		}
+		if sameRecord(r, c) {
+			t.Errorf("%s: sameRecord takes -0 for 0, which the digest does not", name)
+		}
+	}
 }

@@ -3,7 +3,10 @@ package build
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // The map page's data come in three parts, all scripts, so that the map
@@ -243,115 +246,173 @@ func (d *dict) appendTo(b []byte) []byte {
 
 // appendColumns appends the records as an object of columns, each an
 // array with one value per record in the model's order (or a dict of
-// them). "end" is "" where a record's span ends the day it starts.
+// them). "end" is "" where a record's span ends the day it starts. The
+// columns are made on every core; in a Renderer, each is taken from the
+// last render's, or spliced from its values, where its records are the
+// same (see segments and column).
 func (m *model) appendColumns(b []byte) []byte {
-	n := len(m.Records)
-	layerIndex := m.layerIndex()
-	dates, places, matched, countries, precisions := newDict(n), newDict(n), newDict(n), newDict(n), newDict(n)
-	perpetrators, attributions := newDict(n), newDict(n)
-	tags := newDict(0)
-	var countryNames []string
-	layers := make([]int, n)
-	tagRefs := make([][]int, n)
-	for i, rv := range m.Records {
-		r := rv.Record
-		layers[i] = layerIndex[r.Layer]
-		dates.add(r.Date.String())
-		places.add(r.Place)
-		matched.add(r.Location.Matched)
-		before := len(countries.values)
-		countries.add(r.Country)
-		if len(countries.values) > before {
-			countryNames = append(countryNames, rv.CountryName)
-		}
-		precisions.add(r.Location.Precision.String())
-		perpetrators.add(r.Perpetrator)
-		attributions.add(r.Attribution)
-		for _, t := range r.Tags {
-			tagRefs[i] = append(tagRefs[i], tags.ref(t))
-		}
-	}
-
-	column := func(name string) { b = append(b, ',', '"'); b = append(b, name...); b = append(b, '"', ':') }
-	b = append(b, `{"id":[`...)
-	for i, rv := range m.Records {
+	cols := m.columns()
+	parts := make([][]byte, len(cols))
+	parallel(len(cols), func(i int) error {
+		parts[i] = cols[i].make()
+		return nil
+	})
+	b = append(b, '{')
+	for i, c := range cols {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, rv.ID)
+		b = append(b, '"')
+		b = append(b, c.name...)
+		b = append(b, '"', ':')
+		b = append(b, parts[i]...)
 	}
-	b = append(b, ']')
-	column("xy")
-	b = append(b, '[')
-	for i, rv := range m.Records {
-		pt := point(rv.Record)
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendFloat(b, pt[0])
-		b = append(b, ',')
-		b = appendFloat(b, pt[1])
-	}
-	b = append(b, ']')
-	column("layer")
-	b = appendInts(b, layers)
-	column("start")
-	b = appendDates(b, m.Records, false)
-	column("end")
-	b = appendDates(b, m.Records, true)
-	column("title")
-	b = append(b, '[')
-	for i, rv := range m.Records {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, rv.Title)
-	}
-	b = append(b, ']')
-	for _, c := range []struct {
-		name string
-		d    *dict
-	}{{"date_text", dates}, {"place", places}, {"matched_place", matched}, {"country", countries},
-		{"precision", precisions}, {"perpetrator", perpetrators}, {"attribution", attributions}} {
-		column(c.name)
-		b = c.d.appendTo(b)
-	}
-	column("country_name")
-	b = appendStrings(b, countryNames)
-	column("tags")
-	b = append(b, `{"values":`...)
-	b = appendStrings(b, tags.values)
-	b = append(b, `,"refs":[`...)
-	for i, refs := range tagRefs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendInts(b, refs)
-	}
-	return append(b, "]}}"...)
+	return append(b, '}')
 }
 
-// appendDates appends the records' first days (or last days, "" where
-// the same as the first) as an array of ISO dates.
-func appendDates(b []byte, records []*recordView, end bool) []byte {
-	b = append(b, '[')
-	for i, rv := range records {
-		if i > 0 {
-			b = append(b, ',')
+// mapColumn is one column of the map's data: its name, and what makes it.
+type mapColumn struct {
+	name string
+	make func() []byte
+}
+
+// lastColumns holds, by name, the columns of the map's data as a
+// Renderer's last render made them (see segments and column).
+var lastColumns struct {
+	sync.Mutex
+	list  map[string]*segments
+	dicts map[string]*column
+}
+
+// listColumn is a column of one value per record, each appended with a
+// comma after it by value.
+func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView) []byte) mapColumn {
+	lastColumns.Lock()
+	s := lastColumns.list[name]
+	if s == nil {
+		if lastColumns.list == nil {
+			lastColumns.list = map[string]*segments{}
 		}
-		d := rv.Date.Start
-		if end {
-			if rv.Date.End.Equal(d) {
-				b = append(b, `""`...)
-				continue
-			}
-			d = rv.Date.End
-		}
-		b = append(b, '"')
-		b = d.AppendFormat(b, "2006-01-02")
-		b = append(b, '"')
+		s = &segments{}
+		lastColumns.list[name] = s
 	}
-	return append(b, ']')
+	lastColumns.Unlock()
+	return mapColumn{name, func() []byte {
+		items := s.make(m, ctx, func(b []byte, rv *recordView) []byte { return append(value(b, rv), ',') })
+		b := make([]byte, 0, len(items)+2)
+		b = append(b, '[')
+		if len(items) > 0 {
+			b = append(b, items[:len(items)-1]...) // the last comma
+		}
+		return append(b, ']')
+	}}
+}
+
+// dictColumn is a column made whole by build, which same says is the same
+// for two records.
+func (m *model) dictColumn(name, ctx string, same func(a, b *recordView) bool, build func() []byte) mapColumn {
+	lastColumns.Lock()
+	c := lastColumns.dicts[name]
+	if c == nil {
+		if lastColumns.dicts == nil {
+			lastColumns.dicts = map[string]*column{}
+		}
+		c = &column{}
+		lastColumns.dicts[name] = c
+	}
+	lastColumns.Unlock()
+	return mapColumn{name, func() []byte { return c.make(m, ctx, same, build) }}
+}
+
+// columns lists the columns of the map's data, in order.
+func (m *model) columns() []mapColumn {
+	var layerKeys strings.Builder
+	for _, l := range m.Layers {
+		layerKeys.WriteString(strconv.Quote(l.Key))
+	}
+	dict := func(name string, value func(rv *recordView) string) mapColumn {
+		return m.dictColumn(name, "", func(a, b *recordView) bool { return value(a) == value(b) }, func() []byte {
+			d := newDict(len(m.Records))
+			for _, rv := range m.Records {
+				d.add(value(rv))
+			}
+			return d.appendTo(nil)
+		})
+	}
+	date := func(name string, end bool) mapColumn {
+		return m.listColumn(name, "", func(b []byte, rv *recordView) []byte { return appendDate(b, rv, end) })
+	}
+	return []mapColumn{
+		m.listColumn("id", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.ID) }),
+		m.listColumn("xy", "", func(b []byte, rv *recordView) []byte {
+			pt := point(rv.Record)
+			b = appendFloat(b, pt[0])
+			b = append(b, ',')
+			return appendFloat(b, pt[1])
+		}),
+		m.dictColumn("layer", layerKeys.String(), func(a, b *recordView) bool { return a.Record.Layer == b.Record.Layer }, func() []byte {
+			layerIndex := m.layerIndex()
+			layers := make([]int, len(m.Records))
+			for i, rv := range m.Records {
+				layers[i] = layerIndex[rv.Record.Layer]
+			}
+			return appendInts(nil, layers)
+		}),
+		date("start", false),
+		date("end", true),
+		m.listColumn("title", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
+		dict("date_text", func(rv *recordView) string { return rv.Date.String() }),
+		dict("place", func(rv *recordView) string { return rv.Place }),
+		dict("matched_place", func(rv *recordView) string { return rv.Location.Matched }),
+		dict("country", func(rv *recordView) string { return rv.Country }),
+		dict("precision", func(rv *recordView) string { return rv.Location.Precision.String() }),
+		dict("perpetrator", func(rv *recordView) string { return rv.Perpetrator }),
+		dict("attribution", func(rv *recordView) string { return rv.Attribution }),
+		m.dictColumn("country_name", "", func(a, b *recordView) bool { return a.Country == b.Country }, func() []byte {
+			countries := newDict(0)
+			var names []string
+			for _, rv := range m.Records {
+				if before := len(countries.values); countries.ref(rv.Country) == before {
+					names = append(names, rv.CountryName)
+				}
+			}
+			return appendStrings(nil, names)
+		}),
+		m.dictColumn("tags", "", func(a, b *recordView) bool { return slices.Equal(a.Tags, b.Tags) }, func() []byte {
+			tags := newDict(0)
+			tagRefs := make([][]int, len(m.Records))
+			for i, rv := range m.Records {
+				for _, t := range rv.Tags {
+					tagRefs[i] = append(tagRefs[i], tags.ref(t))
+				}
+			}
+			b := append([]byte(nil), `{"values":`...)
+			b = appendStrings(b, tags.values)
+			b = append(b, `,"refs":[`...)
+			for i, refs := range tagRefs {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendInts(b, refs)
+			}
+			return append(b, "]}"...)
+		}),
+	}
+}
+
+// appendDate appends a record's first day (or last day, "" where the same
+// as the first) as an ISO date.
+func appendDate(b []byte, rv *recordView, end bool) []byte {
+	d := rv.Date.Start
+	if end {
+		if rv.Date.End.Equal(d) {
+			return append(b, `""`...)
+		}
+		d = rv.Date.End
+	}
+	b = append(b, '"')
+	b = d.AppendFormat(b, "2006-01-02")
+	return append(b, '"')
 }
 
 // appendLinks appends the links between related records as a flat array

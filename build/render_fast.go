@@ -497,58 +497,66 @@ func (w *fastWriter) tableMain() {
 </tr></thead>
 <tbody>
 `)
-	for _, rv := range w.p.Records {
-		w.s("\n<tr data-search=\"")
-		w.h(rv.Title)
-		w.s(" ")
-		w.h(rv.Place)
-		w.s(" ")
-		w.h(rv.CountryName)
-		w.s(" ")
-		w.h(rv.Layer.Name)
-		w.s(" ")
-		for _, t := range rv.Tags {
-			w.h(t)
-			w.s(" ")
-		}
-		w.s("\">\n<td data-value=\"")
-		w.iso(rv.Date.Start)
-		w.s("\"><time datetime=\"")
-		w.iso(rv.Date.Start)
-		w.s("\">")
-		w.h(rv.Date.String())
-		w.s("</time></td>\n<td><a href=\"../")
-		w.b = appendURLRest(w.b, rv.URL)
-		w.s("\">")
-		w.h(rv.Title)
-		w.s("</a></td>\n<td data-value=\"")
-		w.h(rv.Layer.Name)
-		w.s("\" class=\"layer-cell\">")
-		w.symbol(rv.Layer)
-		w.h(rv.Layer.Name)
-		w.s("</td>\n<td>")
-		w.h(rv.CountryName)
-		w.s("</td>\n<td>")
-		w.h(rv.Place)
-		w.s("</td>\n<td class=\"num\" data-value=\"")
-		if c := rv.Counts.Killed; c.IsSet() {
-			w.int(c.N)
-			w.s("\">")
-			w.h(c.String())
-		} else {
-			w.s("\">")
-		}
-		w.s("</td>\n<td class=\"num\" data-value=\"")
-		if c := rv.Counts.Injured; c.IsSet() {
-			w.int(c.N)
-			w.s("\">")
-			w.h(c.String())
-		} else {
-			w.s("\">")
-		}
-		w.s("</td>\n</tr>\n")
-	}
+	w.b = append(w.b, lastTableRows.make(w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
+		row := fastWriter{b: b, p: w.p}
+		row.tableRow(rv)
+		return row.b
+	})...)
 	w.s("\n</tbody>\n</table>\n</div>\n</main>\n")
+}
+
+// tableRow is the row of rv in table.html's "main". Its bytes depend on
+// the record and the site's layers only (see lastTableRows).
+func (w *fastWriter) tableRow(rv *recordView) {
+	w.s("\n<tr data-search=\"")
+	w.h(rv.Title)
+	w.s(" ")
+	w.h(rv.Place)
+	w.s(" ")
+	w.h(rv.CountryName)
+	w.s(" ")
+	w.h(rv.Layer.Name)
+	w.s(" ")
+	for _, t := range rv.Tags {
+		w.h(t)
+		w.s(" ")
+	}
+	w.s("\">\n<td data-value=\"")
+	w.iso(rv.Date.Start)
+	w.s("\"><time datetime=\"")
+	w.iso(rv.Date.Start)
+	w.s("\">")
+	w.h(rv.Date.String())
+	w.s("</time></td>\n<td><a href=\"../")
+	w.b = appendURLRest(w.b, rv.URL)
+	w.s("\">")
+	w.h(rv.Title)
+	w.s("</a></td>\n<td data-value=\"")
+	w.h(rv.Layer.Name)
+	w.s("\" class=\"layer-cell\">")
+	w.symbol(rv.Layer)
+	w.h(rv.Layer.Name)
+	w.s("</td>\n<td>")
+	w.h(rv.CountryName)
+	w.s("</td>\n<td>")
+	w.h(rv.Place)
+	w.s("</td>\n<td class=\"num\" data-value=\"")
+	if c := rv.Counts.Killed; c.IsSet() {
+		w.int(c.N)
+		w.s("\">")
+		w.h(c.String())
+	} else {
+		w.s("\">")
+	}
+	w.s("</td>\n<td class=\"num\" data-value=\"")
+	if c := rv.Counts.Injured; c.IsSet() {
+		w.int(c.N)
+		w.s("\">")
+		w.h(c.String())
+	} else {
+		w.s("\">")
+	}
+	w.s("</td>\n</tr>\n")
 }
 
 // aboutMain is about.html's "main".
