@@ -43,6 +43,10 @@ type Options struct {
 	Progress io.Writer
 
 	lastTemplates *templateCache // a Renderer's: see Options.templates
+	// releasePlaces lets go of the place list once every record is
+	// placed (see geo.Release): a Build without a Loader, which a
+	// process makes once.
+	releasePlaces bool
 }
 
 // Report describes a finished build.
@@ -88,6 +92,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("write: %w", err)
 	}
 	prog := startProgress(opt.Progress)
+	opt.releasePlaces = opt.Loader == nil
 	rep, err := render(ctx, opt, dir, prog)
 	prog.end()
 	if err == nil {
@@ -164,6 +169,9 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		}
 		problems.Append(l)
 		problems.Sort()
+		if opt.releasePlaces {
+			geo.Release() // 40 MB that nothing after this needs
+		}
 		return problems.Err()
 	})
 	if err != nil {
@@ -279,15 +287,21 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 // 400 MB): the GeoJSON layers, incidents.csv and the map's data chunks. It
 // returns the map's data script, data.js, which names the chunks.
 func (m *model) aggregates(put func(path string, b []byte) error) ([]byte, error) {
-	if err := m.layers(put); err != nil {
-		return nil, fmt.Errorf("geojson: %w", err)
-	}
+	// Nothing after these files needs the features: let them go (130 MB
+	// at 100,000 records) rather than keep them while the pages render.
+	defer func() { m.featureBytes = nil }()
+	// The CSV first: its rows and the file (170 MB at 100,000 records)
+	// are gone before the features are made.
 	csv, err := m.csvFile()
 	if err != nil {
 		return nil, fmt.Errorf("csv: %w", err)
 	}
 	if err := put("incidents.csv", csv); err != nil {
 		return nil, err
+	}
+	csv = nil
+	if err := m.layers(put); err != nil {
+		return nil, fmt.Errorf("geojson: %w", err)
 	}
 	var dataJS []byte
 	if m.VectorTiles() {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -251,5 +252,38 @@ func TestPrune(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Error("a file that is not the cache's was removed")
+	}
+}
+
+// TestRelease checks that Release lets go of the loaded gazetteers and
+// keeps the answers: a Resolver answers what it answered before without
+// loading, loads again for a new place, and Bundled loads anew.
+func TestRelease(t *testing.T) {
+	t.Setenv(CacheEnv, "off")
+	forgetTables()
+	g, err := Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := 0
+	load := func() (*Gazetteer, error) { loads++; return Bundled() }
+	r := NewResolver("release", load)
+	before, err := r.Resolve(Query{Text: "Kerman", Country: "IR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Release()
+	if r.t.g != nil {
+		t.Error("a Resolver's table keeps its gazetteer after Release")
+	}
+	after, err := r.Resolve(Query{Text: "Kerman", Country: "IR"})
+	if err != nil || !reflect.DeepEqual(after, before) || loads != 1 {
+		t.Errorf("after Release: %v, %v with %d loads, want %v from memory (1 load)", after, err, loads, before)
+	}
+	if _, err := r.Resolve(Query{Text: "Shiraz", Country: "IR"}); err != nil || loads != 2 {
+		t.Errorf("a new place after Release: %v with %d loads, want the list loaded again (2)", err, loads)
+	}
+	if g2, err := Bundled(); err != nil || g2 == g {
+		t.Errorf("Bundled after Release = the same gazetteer (%v)", err)
 	}
 }

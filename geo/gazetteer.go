@@ -53,17 +53,42 @@ type Gazetteer struct {
 	keysOnce   sync.Once
 }
 
-var (
-	bundled     *Gazetteer
-	bundledErr  error
-	bundledOnce sync.Once
-)
+// bundled is the embedded gazetteer, once loaded.
+var bundled struct {
+	sync.Mutex
+	g   *Gazetteer
+	err error
+}
 
 // Bundled returns the embedded gazetteer: curated places, GeoNames cities
-// and countries. It is loaded once; later calls return the same value.
+// and countries. It is loaded once; later calls return the same value,
+// until Release.
 func Bundled() (*Gazetteer, error) {
-	bundledOnce.Do(func() { bundled, bundledErr = loadBundled() })
-	return bundled, bundledErr
+	bundled.Lock()
+	defer bundled.Unlock()
+	if bundled.g == nil && bundled.err == nil {
+		bundled.g, bundled.err = loadBundled()
+	}
+	return bundled.g, bundled.err
+}
+
+// Release lets go of the gazetteers this process has loaded, the bundled
+// one and those with a site's places added (about 40 MB), and keeps every
+// answer found: a program that has placed its records and will not soon
+// place others (mapsite build) calls it, and has that memory for the rest
+// of its work. A later Bundled, or a Resolver that meets a place it has
+// not answered before, loads the list again.
+func Release() {
+	bundled.Lock()
+	bundled.g, bundled.err = nil, nil
+	bundled.Unlock()
+	tables.Lock()
+	defer tables.Unlock()
+	for _, t := range tables.byKey {
+		t.mu.Lock()
+		t.g, t.gErr = nil, nil
+		t.mu.Unlock()
+	}
 }
 
 func loadBundled() (*Gazetteer, error) {
