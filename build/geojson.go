@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"math"
@@ -164,7 +165,7 @@ func (m *model) features() [][]byte {
 // featureCollection writes a FeatureCollection of encoded features, with
 // the bbox of their points, as json.Marshal writes orb's.
 func featureCollection(features [][]byte, points []orb.Point) []byte {
-	n := 64
+	n := 256 // the braces, the bbox (four numbers) and the type: never grown
 	for _, f := range features {
 		n += len(f) + 1
 	}
@@ -189,6 +190,16 @@ func featureCollection(features [][]byte, points []orb.Point) []byte {
 		b = append(b, f...)
 	}
 	return append(b, `],"type":"FeatureCollection"}`...)
+}
+
+// within points each of features at its copy in b, the FeatureCollection
+// featureCollection made of them, in place.
+func within(features [][]byte, b []byte) {
+	pos := bytes.Index(b, []byte(`"features":[`)) + len(`"features":[`)
+	for i, f := range features {
+		features[i] = b[pos : pos+len(f) : pos+len(f)]
+		pos += len(f) + 1
+	}
 }
 
 // collection returns a FeatureCollection of features with its bbox.
@@ -216,18 +227,32 @@ func (m *model) layers(put func(path string, b []byte) error) error {
 		features [][]byte
 		points   []orb.Point
 	}
-	all := group{features: features}
+	all := group{features: features, points: make([]orb.Point, len(m.Records))}
+	for i, rv := range m.Records {
+		all.points[i] = point(rv.Record)
+	}
+	b := lastMade.collection("layers/all.geojson", all.features, all.points)
+	if !keepEncodings.Load() {
+		// A single build: each feature becomes its piece of all.geojson,
+		// so that the layer files and the map chunks made next copy from
+		// there, and the features' own copies (130 MB at 100,000
+		// records) are garbage. A Renderer keeps them: its caches know
+		// them by address.
+		within(features, b)
+	}
+	if err := put("layers/all.geojson", b); err != nil {
+		return err
+	}
+	b = nil
 	byLayer := map[string]*group{}
 	for i, rv := range m.Records {
-		pt := point(rv.Record)
-		all.points = append(all.points, pt)
 		g := byLayer[rv.Record.Layer]
 		if g == nil {
 			g = &group{}
 			byLayer[rv.Record.Layer] = g
 		}
 		g.features = append(g.features, features[i])
-		g.points = append(g.points, pt)
+		g.points = append(g.points, all.points[i])
 	}
 	for _, l := range m.Config.Layers {
 		g := byLayer[l.Key]
@@ -238,9 +263,6 @@ func (m *model) layers(put func(path string, b []byte) error) error {
 		if err := put(path, lastMade.collection(path, g.features, g.points)); err != nil {
 			return err
 		}
-	}
-	if err := put("layers/all.geojson", lastMade.collection("layers/all.geojson", all.features, all.points)); err != nil {
-		return err
 	}
 	b, err := json.Marshal(collection(m.links()))
 	if err != nil {
