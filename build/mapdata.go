@@ -298,6 +298,17 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 	}
 	lastColumns.Unlock()
 	return mapColumn{name, func() []byte {
+		if !keepEncodings.Load() { // a single build keeps nothing: one buffer
+			b := make([]byte, 0, 16*len(m.Records)+2)
+			b = append(b, '[')
+			for i, rv := range m.Records {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = value(b, rv)
+			}
+			return append(b, ']')
+		}
 		items := s.make(m, ctx, func(b []byte, rv *recordView) []byte { return append(value(b, rv), ',') })
 		b := make([]byte, 0, len(items)+2)
 		b = append(b, '[')
@@ -419,12 +430,24 @@ func appendDate(b []byte, rv *recordView, end bool) []byte {
 // of pairs of record numbers (in the order of the records' columns), in
 // the order of layers/links.geojson.
 func (m *model) appendLinks(b []byte) []byte {
-	index := make(map[string]int, len(m.Records))
-	for i, rv := range m.Records {
-		index[rv.ID] = i
+	links := m.links()
+	// The numbers of the linked records only: most records link to none.
+	index := make(map[string]int, 2*len(links))
+	for _, f := range links {
+		for _, end := range []string{"from", "to"} {
+			id, _ := f.Properties[end].(string)
+			index[id] = -1
+		}
+	}
+	if len(index) > 0 {
+		for i, rv := range m.Records {
+			if _, ok := index[rv.ID]; ok {
+				index[rv.ID] = i
+			}
+		}
 	}
 	b = append(b, '[')
-	for i, f := range m.links() {
+	for i, f := range links {
 		from, _ := f.Properties["from"].(string)
 		to, _ := f.Properties["to"].(string)
 		if i > 0 {

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mapsite/mapsite/site"
 )
 
 // mapPayload is data.js as the map reads it (assets/map-data.js).
@@ -227,6 +229,27 @@ func TestMapDataChunks(t *testing.T) {
 		sum := sha256.Sum256(files[p])
 		if name := "." + hex.EncodeToString(sum[:])[:10] + ".js"; !strings.HasSuffix(p, name) {
 			t.Errorf("%s: the content's hash gives %s", p, name)
+		}
+	}
+}
+
+// BenchmarkMapData10k makes the map's data of a synthetic site of 10,000
+// records, as a single build does (features encoded once, before).
+func BenchmarkMapData10k(b *testing.B) {
+	s, l := site.Load(synthSite(b, 10000))
+	if l.Err() != nil {
+		b.Fatal(l.Err())
+	}
+	if _, err := s.Locate(); err != nil {
+		b.Fatal(err)
+	}
+	m := newModel(s, "")
+	m.features()
+	put := func(string, []byte) error { return nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.mapData(put); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
