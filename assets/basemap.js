@@ -136,25 +136,32 @@
 
   // drawLand paints polygons onto a tile's canvas: x, y, z the tile, r the
   // device pixel ratio.
+  //
+  // Up to zoom SHARED_ZOOM, a polygon's paths are made once per zoom, in
+  // pixels of the whole world at that zoom, and each tile it touches adds
+  // them moved to its corner: a first view of the world draws about 20
+  // tiles, most polygons touch several, and making their paths again for
+  // each was most of the tiles' time. Further in, a tile's own paths keep
+  // the numbers small (Path2D holds single-precision floats).
+  var SHARED_ZOOM = 7;
   function drawLand(ctx, polys, x, y, z, r) {
     var scale = 256 * Math.pow(2, z), ox = x * 256, oy = y * 256;
     var tx0 = x / Math.pow(2, z), ty0 = y / Math.pow(2, z), t = 1 / Math.pow(2, z), pad = t / 64;
     var fill = new Path2D(), stroke = new Path2D();
+    var shift = z <= SHARED_ZOOM && typeof DOMMatrix === "function" ? new DOMMatrix([1, 0, 0, 1, -ox, -oy]) : null;
     polys.forEach(function (p) {
       if (p.b[0] > tx0 + t + pad || p.b[2] < tx0 - pad || p.b[1] > ty0 + t + pad || p.b[3] < ty0 - pad) return;
-      p.rings.forEach(function (ring) {
-        var xy = ring.xy, cut = ring.cut, n = xy.length / 2;
-        for (var i = 0; i < n; i++) {
-          var px = xy[2 * i] * scale - ox, py = xy[2 * i + 1] * scale - oy;
-          if (i === 0) { fill.moveTo(px, py); stroke.moveTo(px, py); }
-          else {
-            fill.lineTo(px, py);
-            if (cut && cut[i]) stroke.moveTo(px, py);
-            else stroke.lineTo(px, py);
-          }
+      if (shift) {
+        var paths = p.paths || (p.paths = {}), own = paths[z];
+        if (!own) {
+          own = paths[z] = { fill: new Path2D(), stroke: new Path2D() };
+          tracePolygon(own.fill, own.stroke, p, scale, 0, 0);
         }
-        fill.closePath();
-      });
+        fill.addPath(own.fill, shift);
+        stroke.addPath(own.stroke, shift);
+        return;
+      }
+      tracePolygon(fill, stroke, p, scale, ox, oy);
     });
     ctx.setTransform(r, 0, 0, r, 0, 0);
     ctx.fillStyle = COLORS.land;
@@ -163,6 +170,25 @@
     ctx.lineJoin = "round";
     ctx.strokeStyle = COLORS.coast;
     ctx.stroke(stroke);
+  }
+
+  // tracePolygon adds polygon p's rings to the fill path and its coast
+  // (the edges not cut by a cell's bound) to the stroke path, at scale,
+  // less ox, oy.
+  function tracePolygon(fill, stroke, p, scale, ox, oy) {
+    p.rings.forEach(function (ring) {
+      var xy = ring.xy, cut = ring.cut, n = xy.length / 2;
+      for (var i = 0; i < n; i++) {
+        var px = xy[2 * i] * scale - ox, py = xy[2 * i + 1] * scale - oy;
+        if (i === 0) { fill.moveTo(px, py); stroke.moveTo(px, py); }
+        else {
+          fill.lineTo(px, py);
+          if (cut && cut[i]) stroke.moveTo(px, py);
+          else stroke.lineTo(px, py);
+        }
+      }
+      fill.closePath();
+    });
   }
 
   // tileBounds returns a tile's west, south, east, north in degrees.

@@ -35,17 +35,36 @@
   function polygonsOf(g) { return g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : []; }
 
   // edges returns the edges of a polygon's rings as [ax, ay, bx, by, …],
-  // longitude scaled by kx.
-  function edges(rings, kx) {
-    var n = 0;
+  // longitude scaled by kx, leaving out the vertices nearer than tol to
+  // the last one kept: a distance measured to them is off by tol at most,
+  // and a country's coast has far more of them than a label point needs
+  // (Russia's outline: thousands, where a few hundred place its badge).
+  function edges(rings, kx, tol) {
+    var n = 0, t2 = tol * tol;
     rings.forEach(function (ring) { n += ring.length; });
     var out = new Float64Array(4 * n), k = 0;
     rings.forEach(function (ring) {
-      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        out[k++] = ring[j][0] * kx;
-        out[k++] = ring[j][1];
-        out[k++] = ring[i][0] * kx;
-        out[k++] = ring[i][1];
+      var m = ring.length, first = k;
+      if (m < 3) return;
+      var px = ring[m - 1][0] * kx, py = ring[m - 1][1];
+      for (var i = 0; i < m; i++) {
+        var x = ring[i][0] * kx, y = ring[i][1], dx = x - px, dy = y - py;
+        if (dx * dx + dy * dy < t2 && i < m - 1) continue;
+        out[k++] = px;
+        out[k++] = py;
+        out[k++] = x;
+        out[k++] = y;
+        px = x;
+        py = y;
+      }
+      if (k - first < 12) { // too few left to enclose anything: keep them all
+        k = first;
+        for (var a = 0, b = m - 1; a < m; b = a++) {
+          out[k++] = ring[b][0] * kx;
+          out[k++] = ring[b][1];
+          out[k++] = ring[a][0] * kx;
+          out[k++] = ring[a][1];
+        }
       }
     });
     return out.subarray(0, k);
@@ -90,7 +109,7 @@
     // country's coast has thousands of edges, and every cell measures its
     // distance to each (the 212 countries of the world: about 300 ms with
     // arrays of points, 150 ms so, in Node under load).
-    var segs = edges(poly, kx);
+    var segs = edges(poly, kx, precision / 2);
     // cell is a square of half-side hs (scaled) centred on x, y (degrees).
     var cell = function (x, y, hs) {
       var dist = signedDistance(x * kx, y, segs);
@@ -196,7 +215,7 @@
   // badgeSize returns the width and height in pixels of a badge that
   // shows count, and its name text ("Across Turkey:") when showName is set.
   function badgeSize(nameText, count, showName) {
-    var w = BADGE_EDGE + COUNT_PAD + textWidth(String(count));
+    var w = BADGE_EDGE + COUNT_PAD + textWidth(P.num(count));
     if (showName) w += NAME_PAD + textWidth(nameText);
     return [Math.ceil(w), Math.ceil(BADGE_EDGE + BADGE_HEIGHT)];
   }
@@ -337,9 +356,9 @@
       var state = rs.length + "|" + selected + "|" + showName;
       if (g.state !== state) {
         g.state = state;
-        g.label = "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records");
+        g.label = "Across " + g.name + ": " + P.records(rs.length);
         g.badgeName.className = showName ? "area-name" : "visually-hidden";
-        g.badgeCount.textContent = String(rs.length);
+        g.badgeCount.textContent = P.num(rs.length);
         g.badgeWord.textContent = rs.length === 1 ? " record" : " records";
         g.marker.options.title = g.label;
         g.size = badgeSize("Across " + g.name + ":", rs.length, showName);
@@ -379,7 +398,7 @@
       var on = {};
       A.filtered.forEach(function (r) { if (r.group === g) on[r.id] = true; });
       var rs = g.records.filter(function (r) { return on[r.id]; });
-      A.openCluster(rs, [g.lat, g.lon], "Across " + g.name + ": " + rs.length + (rs.length === 1 ? " record" : " records"));
+      A.openCluster(rs, [g.lat, g.lon], "Across " + g.name + ": " + P.records(rs.length));
     };
   }
 

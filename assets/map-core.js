@@ -13,6 +13,7 @@
 
   P.MAX_ZOOM = 14;      // without tiles: Natural Earth outlines say little closer in
   P.LIST_LIMIT = 300;   // list entries drawn at once; the rest are counted
+  P.WORKER_MIN = 50000; // records from which the first clustering runs in a worker
   // Zoom at which a record is shown when opened, by location precision.
   P.PRECISION_ZOOM = { venue: 12, neighbourhood: 12, district: 10, city: 8, region: 6, country: 5 };
   P.reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -68,6 +69,34 @@
   // monthYear writes an ISO date's month for readers: "November 2015".
   P.monthYear = function (iso) {
     return MONTHS[+iso.slice(5, 7) - 1] + " " + iso.slice(0, 4);
+  };
+
+  // num writes a count for readers in the page's language (the site's
+  // lang): "10,000" in English, "10.000" in German.
+  var numberFormat = null;
+  P.num = function (n) {
+    if (!numberFormat) {
+      try {
+        numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
+      } catch (err) { // a language tag Intl does not take
+        numberFormat = new Intl.NumberFormat();
+      }
+    }
+    return numberFormat.format(n);
+  };
+
+  // collator compares names for sorting, in the page's language.
+  P.collator = function () {
+    try {
+      return new Intl.Collator(document.documentElement.lang || undefined);
+    } catch (err) {
+      return new Intl.Collator();
+    }
+  };
+
+  // records writes a number of records: "1 record", "10,000 records".
+  P.records = function (n) {
+    return P.num(n) + (n === 1 ? " record" : " records");
   };
 
   // fold makes text comparable for search: lower case, no diacritics.

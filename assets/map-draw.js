@@ -1,8 +1,94 @@
 // map-draw.js draws the records on the map: layer symbols and clusters on
 // a canvas (Leaflet's canvas renderer, extended), clustered with
 // supercluster, and the links between related records.
+//
+// It is also the script of the worker that clusters a large map's records
+// for its first draw (clusterWorker, below): a file the build names, which
+// the page's script-src 'self' allows, where a worker made from a blob is
+// refused.
 (function (P) {
   "use strict";
+  if (!P) { clusterWorker(); return; } // running as the worker
+
+  // clusterOptions returns supercluster's options, the same on the page
+  // and in the worker.
+  function clusterOptions(maxZoom) {
+    return {
+      radius: 44, maxZoom: maxZoom, minPoints: 2,
+      // Per-layer counts as flat keys c0, c1, … (supercluster copies
+      // properties shallowly, so a nested array would be shared). Each
+      // point carries its own (c2: 1), so that no map function makes an
+      // object for every point at every zoom: that was a quarter of the
+      // clustering at 100,000 records. A cluster starts as a copy of its
+      // first point's properties; only the counts add up.
+      reduce: function (acc, p) {
+        for (var k in p) if (k.charCodeAt(0) === 99) acc[k] = (acc[k] || 0) + p[k]; // "c…"
+      }
+    };
+  }
+
+  // pointOf returns the point supercluster reads for record i of layer li.
+  function pointOf(i, li, lon, lat) {
+    var props = { i: i, li: li };
+    props["c" + li] = 1;
+    return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props };
+  }
+
+  // clusterWorker answers, in a worker, two messages: the URL of
+  // supercluster, which it loads at once, then the points to cluster
+  // (lon, lat, record index i and layer li, in typed arrays) and the
+  // maximum zoom. It clusters them and hands back the index's parts (tree,
+  // the KD-tree of each zoom as its buffer, and data, supercluster's
+  // numbers about it; props, the clusters' counts), moved, not copied,
+  // for adopt to put together on the page.
+  function clusterWorker() {
+    self.onmessage = function (e) {
+      var m = e.data;
+      try {
+        if (m.lib) { importScripts(m.lib); return; }
+        var pts = new Array(m.i.length);
+        for (var k = 0; k < pts.length; k++) pts[k] = pointOf(m.i[k], m.li[k], m.lon[k], m.lat[k]);
+        var index = new self.Supercluster(clusterOptions(m.maxZoom)).load(pts), moved = [];
+        var trees = index.trees.map(function (t) {
+          if (!t) return null;
+          var data = Float64Array.from(t.data);
+          moved.push(t.ids.buffer, data.buffer);
+          return { tree: t.ids.buffer, data: data };
+        });
+        self.postMessage({ trees: trees, props: index.clusterProps }, moved);
+      } catch (err) {
+        self.postMessage({ error: String(err && err.message || err) });
+      }
+    };
+  }
+
+  // adopt makes on the page the index the worker made of points pts (in
+  // the order sent), or returns null when the parts do not fit this
+  // version of supercluster. The parts are supercluster's own fields
+  // (trees, clusterProps, points), checked: the clusters of the lowest
+  // zoom must count every point.
+  function adopt(m, pts, maxZoom) {
+    var Supercluster = window.Supercluster;
+    var probe = new Supercluster(clusterOptions(0)).load([pointOf(0, 0, 0, 0)]);
+    var KDBush = probe.trees[0] && probe.trees[0].constructor;
+    if (!KDBush || typeof KDBush.from !== "function" || !m.trees || m.trees.length !== maxZoom + 2) return null;
+    var index = new Supercluster(clusterOptions(maxZoom));
+    try {
+      index.points = pts;
+      index.clusterProps = m.props;
+      index.trees = m.trees.map(function (t) {
+        if (!t) return t;
+        var tree = KDBush.from(t.tree);
+        tree.data = t.data;
+        return tree;
+      });
+      var n = 0;
+      index.getClusters([-180, -90, 180, 90], 0).forEach(function (c) { n += c.properties.cluster ? c.properties.point_count : 1; });
+      return n === pts.length ? index : null;
+    } catch (err) {
+      return null;
+    }
+  }
 
   // tracePath adds a layer symbol of radius r at x, y to the canvas path.
   function tracePath(ctx, symbol, x, y, r) {
@@ -71,21 +157,36 @@
         L.setOptions(this, options);
         this._lines = [];
       },
-      // setLines draws lines, each [[lat, lon], [lat, lon]].
+      // setLines draws lines, each [[lat, lon], [lat, lon]] (a line may
+      // keep, as its field p, its ends projected at zoom 0).
       setLines: function (lines) {
         this._lines = lines;
         return this.redraw();
       },
+      // _project puts the lines' ends in layer pixels. Each end is
+      // projected once, at zoom 0, and scaled to the zoom (the map's
+      // projection is linear in its scale): where latLngToLayerPoint for
+      // each took 15-20 ms at 10,000 records, at every draw.
       _project: function () {
         var map = this._map, pts = this._pts = [], w = this.options.weight;
-        var bounds = new L.Bounds();
+        var s = map.getZoomScale(map.getZoom(), 0), o = map.getPixelOrigin();
+        var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
         this._lines.forEach(function (l) {
-          var a = map.latLngToLayerPoint(l[0]), b = map.latLngToLayerPoint(l[1]);
-          pts.push(a, b);
-          bounds.extend(a);
-          bounds.extend(b);
+          var p = l.p;
+          if (!p) {
+            var a = map.project(l[0], 0), b = map.project(l[1], 0);
+            p = l.p = [a.x, a.y, b.x, b.y];
+          }
+          for (var k = 0; k < 4; k += 2) {
+            var x = p[k] * s - o.x, y = p[k + 1] * s - o.y;
+            pts.push({ x: x, y: y });
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+          }
         });
-        this._pxBounds = pts.length ? new L.Bounds(bounds.min.subtract([w, w]), bounds.max.add([w, w])) : null;
+        this._pxBounds = pts.length ? new L.Bounds([x0 - w, y0 - w], [x1 + w, y1 + w]) : null;
       },
       _update: function () {
         if (this._map) this._updatePath();
@@ -163,9 +264,30 @@
         ctx.font = "700 " + (o.total >= 1000 ? 10 : 12) + "px system-ui, sans-serif";
         ctx.textAlign = "center";
         ctx.textBaseline = "middle";
-        ctx.fillText(String(o.total), p.x, p.y + 0.5);
+        ctx.fillText(P.num(o.total), p.x, p.y + 0.5);
       }
     });
+  }
+
+  // startWorker starts the clustering worker (map-draw.js itself) and has
+  // it load supercluster, ahead of its work: Chromium starts a worker only
+  // once the page's current task is over, so map.js starts it, then lets
+  // the task end, before the first draw (which clusterEarly then does not
+  // wait for). It returns false where no worker may run: from file://,
+  // Chromium refuses one.
+  var started = null;
+  function startWorker() {
+    var lib = document.querySelector('script[src*="supercluster"]'), me = document.querySelector('script[src*="map-draw"]');
+    if (started || !window.Worker || !lib || !me || location.protocol === "file:") return !!started;
+    try {
+      started = new Worker(me.src);
+    } catch (err) {
+      return false;
+    }
+    // A worker that fails before clusterEarly gives it work is not used.
+    started.onerror = function (e) { e.preventDefault(); started.failed = true; };
+    started.postMessage({ lib: lib.src });
+    return true;
   }
 
   // markerOptions styles a record by its layer and location precision:
@@ -204,34 +326,66 @@
     var linkSet = new L.LinkSet({ renderer: linkRenderer, color: "#2b2b2b", weight: 1, opacity: 0.4 }).addTo(map);
     var markerGroup = L.layerGroup().addTo(map);
 
-    A.rebuildIndex = function () {
-      A.index = new window.Supercluster({
-        radius: 44, maxZoom: A.maxZoom, minPoints: 2,
-        // Per-layer counts as flat keys c0, c1, … (supercluster copies
-        // properties shallowly, so a nested array would be shared). Each
-        // point carries its own (c2: 1), so that no map function makes an
-        // object for every point at every zoom: that was a quarter of the
-        // clustering at 100,000 records. A cluster starts as a copy of its
-        // first point's properties; only the counts add up.
-        reduce: function (acc, p) {
-          for (var k in p) if (k.charCodeAt(0) === 99) acc[k] = (acc[k] || 0) + p[k]; // "c…"
-        }
-      });
-      // Records that stand for a whole country or region are drawn as
-      // that area (map-areas.js), never clustered with points.
-      A.indexVersion = (A.indexVersion || 0) + 1;
-      // Each record's point is made once (supercluster only reads it).
+    // pointsOf returns the points of the records to cluster: records that
+    // stand for a whole country or region are drawn as that area
+    // (map-areas.js), never clustered with points. Each record's point is
+    // made once (supercluster only reads it).
+    function pointsOf(records) {
       var pts = [];
-      A.filtered.forEach(function (r) {
-        if (r.area) return;
-        if (!r.point) {
-          var props = { i: r.i, li: r.layer.index };
-          props["c" + r.layer.index] = 1;
-          r.point = { type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: props };
-        }
+      records.forEach(function (r) {
+        if (r.area || P.areas.isArea(r)) return;
+        if (!r.point) r.point = pointOf(r.i, r.layer.index, r.lon, r.lat);
         pts.push(r.point);
       });
-      A.index.load(pts);
+      return pts;
+    }
+
+    A.rebuildIndex = function () {
+      A.indexVersion = (A.indexVersion || 0) + 1;
+      if (early && early.records.length === A.filtered.length) {
+        // The filters keep every record (A.filtered is in the order of
+        // A.records): the worker is clustering these very points, which
+        // are drawn when it is done (A.index stays empty until then).
+        A.index = null;
+        early.version = A.indexVersion;
+        return;
+      }
+      A.index = new window.Supercluster(clusterOptions(A.maxZoom)).load(pointsOf(A.filtered));
+    };
+
+    // A.clusterEarly clusters records (all of a large map's, before the
+    // first filter pass) in the worker startWorker started, while the page
+    // does the rest of its first draw. If the first pass keeps exactly
+    // those records, the points are drawn once the worker is done;
+    // otherwise, or where no worker runs, they are clustered on the page.
+    var early = null;
+    A.clusterEarly = function (records) {
+      var worker = started;
+      started = null;
+      if (!worker || worker.failed) return;
+      var pts = pointsOf(records), n = pts.length;
+      var i = new Int32Array(n), li = new Int32Array(n), lon = new Float64Array(n), lat = new Float64Array(n);
+      pts.forEach(function (p, k) {
+        i[k] = p.properties.i;
+        li[k] = p.properties.li;
+        lon[k] = p.geometry.coordinates[0];
+        lat[k] = p.geometry.coordinates[1];
+      });
+      var job = early = { records: records, version: null };
+      var finish = function (index) {
+        worker.terminate();
+        if (early !== job) return;
+        early = null;
+        // Still waited for (no filter step since): draw the points.
+        if (job.version === null || job.version !== A.indexVersion) return;
+        A.index = index || new window.Supercluster(clusterOptions(A.maxZoom)).load(pts);
+        A.indexVersion++;
+        A.draw();
+      };
+      worker.onmessage = function (e) { finish(e.data.error ? null : adopt(e.data, pts, A.maxZoom)); };
+      worker.onerror = function (e) { e.preventDefault(); finish(null); };
+      setTimeout(function () { finish(null); }, 10000); // a worker that never answers
+      worker.postMessage({ maxZoom: A.maxZoom, i: i, li: li, lon: lon, lat: lat }, [i.buffer, li.buffer, lon.buffer, lat.buffer]);
     };
 
     function viewBBox() {
@@ -267,7 +421,7 @@
       A.highlight(highlighted);
       A.drawList(!moved);
       if (moved && A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
-      if (!firstDrawn && drawn.items.length) {
+      if (!firstDrawn && A.index && drawn.items.length) {
         firstDrawn = true;
         if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");
       }
@@ -281,6 +435,7 @@
       var drawn = { clusters: 0, points: 0, byLayer: {}, items: [] };
       A.layerOrder.forEach(function (k) { drawn.byLayer[k] = 0; });
       var z = Math.round(map.getZoom());
+      if (!A.index) return drawn; // the worker is clustering them
       A.index.getClusters(viewBBox(), z).forEach(function (c) {
         var ll = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
         if (c.properties.cluster) {
@@ -294,7 +449,7 @@
             parts: parts, total: total, stroke: false });
           m.on("click", function () { A.clusterClick(c, ll); });
           // The layers by name, not by colour alone.
-          m.bindTooltip(P.html(total + " records: " + parts.map(function (pt) { return pt.n + " " + pt.name; }).join(", ")), { direction: "top", offset: [0, -m.options.radius] });
+          m.bindTooltip(P.html(P.records(total) + ": " + parts.map(function (pt) { return P.num(pt.n) + " " + pt.name; }).join(", ")), { direction: "top", offset: [0, -m.options.radius] });
           drawn.items.push({ ll: ll, cluster: c.properties.cluster_id });
           markerGroup.addLayer(m);
           drawn.clusters++;
@@ -361,13 +516,16 @@
         A.links.forEach(function (f) {
           if (f.ends == null) f.ends = [A.byId[f.properties.from], A.byId[f.properties.to]];
           if (!f.ends[0] || !f.ends[1] || !on[f.ends[0].i] || !on[f.ends[1].i]) return;
-          var cs = f.geometry.coordinates;
-          lines.push([[cs[0][1], cs[0][0]], [cs[1][1], cs[1][0]]]);
+          if (!f.line) {
+            var cs = f.geometry.coordinates;
+            f.line = [[cs[0][1], cs[0][0]], [cs[1][1], cs[1][0]]];
+          }
+          lines.push(f.line);
         });
       }
       linkSet.setLines(lines);
     };
   }
 
-  P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE };
-})(window.mapsiteParts = window.mapsiteParts || {});
+  P.draw = { startWorker: startWorker, defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE };
+})(typeof window === "undefined" ? null : (window.mapsiteParts = window.mapsiteParts || {}));

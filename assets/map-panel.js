@@ -27,15 +27,28 @@
     // many records have each; a select with nothing to choose is hidden.
     var selects = { country: A.countries, attribution: A.attributions, perpetrator: A.perpetrators, tag: A.tags };
     Object.keys(selects).forEach(function (name) {
-      var set = selects[name], box = form.elements[name];
-      var keys = Object.keys(set).sort(function (a, b) { return set[a].name.localeCompare(set[b].name); });
-      keys.forEach(function (k) {
-        var o = el("option", null, set[k].name + " (" + set[k].n + ")");
-        o.value = k;
-        box.appendChild(o);
-      });
-      if (!keys.length) box.closest(".field").hidden = true;
+      if (!Object.keys(selects[name]).length) form.elements[name].closest(".field").hidden = true;
     });
+    // A.fillSelects puts the options in, once: sorted by name in the
+    // page's language, which takes a collator, whose first use in a page
+    // costs 10-30 ms. The markers do not wait for it: it comes once they
+    // are drawn (map.js), or first when the URL asks for a value.
+    var filled = false;
+    A.fillSelects = function () {
+      if (filled) return;
+      filled = true;
+      var collator = P.collator();
+      Object.keys(selects).forEach(function (name) {
+        var set = selects[name], box = form.elements[name], options = document.createDocumentFragment();
+        var keys = Object.keys(set).sort(function (a, b) { return collator.compare(set[a].name, set[b].name); });
+        keys.forEach(function (k) {
+          var o = el("option", null, set[k].name + " (" + P.num(set[k].n) + ")");
+          o.value = k;
+          options.appendChild(o);
+        });
+        box.appendChild(options);
+      });
+    };
     var layerBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name="layer"]'));
     var linksBox = form.elements.links;
 
@@ -50,6 +63,7 @@
       layerBoxes.forEach(function (b) { b.checked = !s.layers || !!s.layers[b.value]; });
       from.value = s.from || "";
       to.value = s.to || "";
+      if (!filled && Object.keys(selects).some(function (name) { return s[name]; })) A.fillSelects();
       Object.keys(selects).forEach(function (name) {
         form.elements[name].value = selects[name][s[name]] ? s[name] : "";
       });
@@ -97,7 +111,7 @@
       A.layerOrder.forEach(function (k) {
         var c = form.querySelector('[data-layer-count="' + k + '"]');
         if (c) {
-          c.textContent = String(counts[k]);
+          c.textContent = P.num(counts[k]);
           c.classList.toggle("zero", counts[k] === 0);
         }
       });
@@ -106,7 +120,7 @@
       A.draw();
       if (A.timeline) A.timeline.update();
       var total = A.records.length, n = A.filtered.length;
-      statusText = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
+      statusText = (n === total ? "All " + P.num(total) + " records shown" : P.num(n) + " of " + P.num(total) + " records shown") +
         (A.span.min ? " · the data run from " + spanText + "." : ".");
       statusEl.textContent = statusText + (loading ? " Loading the summaries to search them too…" : "");
     };
@@ -209,7 +223,7 @@
           if (!parent) {
             var n = groupCount[r.group.key];
             var gli = el("li", "area-group"), titleId = "area-" + Object.keys(groupLists).length;
-            var gt = el("p", "area-group-title", "Across " + r.group.name + ": " + n + (n === 1 ? " record" : " records"));
+            var gt = el("p", "area-group-title", "Across " + r.group.name + ": " + P.records(n));
             gt.id = titleId;
             parent = groupLists[r.group.key] = el("ul", "area-group-list");
             parent.setAttribute("aria-labelledby", titleId);
@@ -225,15 +239,15 @@
         entryFor[r.id] = e.b;
       });
       if (focusedId && entryFor[focusedId]) entryFor[focusedId].focus({ preventScroll: true });
-      if (inView.length > P.LIST_LIMIT) listEl.appendChild(el("li", "list-more", "… and " + (inView.length - P.LIST_LIMIT) + " more: zoom in or narrow the filters."));
-      countEl.textContent = inView.length === filtered.length ? String(filtered.length) : inView.length + " of " + filtered.length;
+      if (inView.length > P.LIST_LIMIT) listEl.appendChild(el("li", "list-more", "… and " + P.num(inView.length - P.LIST_LIMIT) + " more: zoom in or narrow the filters."));
+      countEl.textContent = inView.length === filtered.length ? P.num(filtered.length) : P.num(inView.length) + " of " + P.num(filtered.length);
       var word = filtered.length === 1 ? " record" : " records";
       document.getElementById("visible-word").textContent = inView.length === filtered.length ? word.trim() : word.trim() + " in view";
       noteEl.textContent = "";
       noteEl.hidden = true;
       if (inView.length < filtered.length) {
         noteEl.hidden = false;
-        noteEl.appendChild(document.createTextNode((filtered.length - inView.length) + " more outside the map view. "));
+        noteEl.appendChild(document.createTextNode(P.num(filtered.length - inView.length) + " more outside the map view. "));
         var all = el("button", "link-button", "Show all on the map");
         all.type = "button";
         all.addEventListener("click", A.fitFiltered);
@@ -242,7 +256,7 @@
         noteEl.hidden = false;
         noteEl.textContent = "No record matches these filters.";
       }
-      toggleCount.textContent = filtered.length + (filtered.length === 1 ? " record" : " records");
+      toggleCount.textContent = P.records(filtered.length);
     };
 
     // A.focusEntry moves the keyboard focus to the open record's entry.

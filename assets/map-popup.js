@@ -181,7 +181,7 @@
     // opens it.
     A.openCluster = function (leaves, ll, title) {
       var box = el("div", "popup cluster-popup");
-      box.appendChild(el("p", "popup-title", title || leaves.length + " records at this place"));
+      box.appendChild(el("p", "popup-title", title || P.num(leaves.length) + " records at this place"));
       var ul = el("ul", "cluster-list");
       leaves.forEach(function (r) {
         var li = el("li"), b = el("button");

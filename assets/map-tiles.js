@@ -387,7 +387,7 @@
       A.layerOrder.forEach(function (k) {
         var c = form.querySelector('[data-layer-count="' + k + '"]');
         if (c) {
-          c.textContent = String(counts[k]);
+          c.textContent = P.num(counts[k]);
           c.classList.toggle("zero", counts[k] === 0);
         }
       });
@@ -395,7 +395,7 @@
       A.rebuildIndex();
       A.draw();
       if (A.timeline) A.timeline.update();
-      var text = (n === total ? "All " + total + " records shown" : n + " of " + total + " records shown") +
+      var text = (n === total ? "All " + P.num(total) + " records shown" : P.num(n) + " of " + P.num(total) + " records shown") +
         (spanText ? " · the data run from " + spanText + "." : ".");
       if (f.from || f.to) text += " The counts take the dates to the " + V.summary.unit + "; the clusters, to the year.";
       statusEl.textContent = text;
@@ -407,9 +407,9 @@
     A.drawList = function (selectionOnly) {
       drawList.call(null, selectionOnly);
       var toggleCount = document.getElementById("panel-toggle-count");
-      if (toggleCount) toggleCount.textContent = (A.shownTotal || 0) + (A.shownTotal === 1 ? " record" : " records");
+      if (toggleCount) toggleCount.textContent = P.records(A.shownTotal || 0);
       if (atPoints() && !failed) return;
-      countEl.textContent = String(failed ? A.shownTotal || 0 : inViewTotal);
+      countEl.textContent = P.num(failed ? A.shownTotal || 0 : inViewTotal);
       document.getElementById("visible-word").textContent = failed ? "records" : "records in view";
       noteEl.hidden = false;
       noteEl.textContent = failed ? failedText() : "Zoom in to list them: the records in view are listed from zoom " + PZ + " on.";
@@ -422,7 +422,7 @@
       var id = c.properties.cluster_id, total = c.properties.point_count;
       if (A.index.getClusterExpansionZoom(id) <= A.maxZoom) { clusterClick(c, ll); return; }
       var leaves = A.leavesOf(id);
-      A.openCluster(leaves, ll, leaves.length < total ? total + " records at this place: the " + leaves.length +
+      A.openCluster(leaves, ll, leaves.length < total ? P.num(total) + " records at this place: the " + P.num(leaves.length) +
         " newest are listed here, and the table lists every record" : null);
     };
     A.fitFiltered = function () {

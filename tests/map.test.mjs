@@ -307,7 +307,7 @@ for (const site of h.sites()) {
           return [...document.querySelectorAll('.area-badge')].map((e) => {
             const inner = e.querySelector('.area-badge-inner'), b = inner.getBoundingClientRect();
             const name = inner.querySelector('.area-name, .visually-hidden').textContent.trim();
-            const count = Number(inner.querySelector('.area-count').textContent);
+            const count = Number(inner.querySelector('.area-count').textContent.replace(/\D/g, ''));
             return { transform: getComputedStyle(e).transform, size: [b.width, b.height],
               worked: P.areas.badgeSize(name, count, !!inner.querySelector('.area-name')) };
           });

@@ -13,6 +13,8 @@ import * as h from './lib/harness.mjs';
 const AXE = path.join(h.ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
+// num writes a count as the page does, in its language (the sites' is English).
+const num = (n) => n.toLocaleString('en');
 
 // contrast is the WCAG contrast ratio of two colours "#rrggbb" or "rgb(r, g, b)".
 function contrast(a, b) {
@@ -80,7 +82,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     const page = await openMap(t);
     const total = features.length;
     assert.equal(await page.evaluate(() => performance.getEntriesByName('mapsite:markers-drawn').length), 1, 'the first markers are marked once');
-    assert.match(await shown(page), new RegExp(`All ${total} records shown`));
+    assert.match(await shown(page), new RegExp(`All ${num(total)} records shown`));
     assert.equal(await page.locator('#panel-status').getAttribute('aria-live'), 'polite');
     const from = page.locator('.timeline-handle-from');
     assert.equal(await from.getAttribute('role'), 'slider');
@@ -94,7 +96,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     assert.equal(await page.locator('#from').inputValue(), fromDate, 'the typed date follows the brush');
     const want = features.filter((f) => f.properties.date_end >= fromDate).length;
     assert.ok(want < total, 'the window leaves records out');
-    assert.match(await shown(page), new RegExp(`^${want} of ${total} records shown`));
+    assert.match(await shown(page), new RegExp(`^${num(want)} of ${num(total)} records shown`));
     assert.equal((await page.evaluate(() => window.mapsite.visible())).length, want);
     const valuetext = await from.getAttribute('aria-valuetext');
     // The end handle, by keyboard too.
@@ -103,7 +105,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await page.waitForFunction(() => /[#&]to=/.test(location.hash));
     const toDate = new URL(page.url()).hash.match(/to=(\d{4}-\d\d-\d\d)/)[1];
     const inWindow = features.filter((f) => f.properties.date_end >= fromDate && f.properties.date_start <= toDate).length;
-    assert.match(await shown(page), new RegExp(`^${inWindow} of ${total} records shown`));
+    assert.match(await shown(page), new RegExp(`^${num(inWindow)} of ${num(total)} records shown`));
     await page.screenshot({ path: path.join(h.ARTIFACTS, 'seed-timeline-1280x800.png') });
 
     // Reloading the URL restores the window.
@@ -112,14 +114,14 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     assert.equal(await page.locator('.timeline-handle-from').getAttribute('aria-valuetext'), valuetext);
     assert.equal(await page.locator('#from').inputValue(), fromDate);
     assert.equal(await page.locator('#to').inputValue(), toDate);
-    assert.match(await shown(page), new RegExp(`^${inWindow} of ${total} records shown`));
+    assert.match(await shown(page), new RegExp(`^${num(inWindow)} of ${num(total)} records shown`));
 
     // Step moves the window on; All dates clears it.
     await page.locator('#timeline-step').click();
     await page.waitForFunction((f) => !location.hash.includes(`from=${f}`), fromDate);
     await page.locator('#timeline-all').click();
     await page.waitForFunction(() => !/[#&](from|to)=/.test(location.hash));
-    assert.match(await shown(page), new RegExp(`All ${total} records shown`));
+    assert.match(await shown(page), new RegExp(`All ${num(total)} records shown`));
   });
 
   test('a season-dated record counts in every period its span touches', async (t) => {

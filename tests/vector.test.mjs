@@ -16,6 +16,8 @@ import { ROOT, ARTIFACTS, build, removeBuild, launch, newPage, fileURL, waitForM
 
 const run = promisify(execFile);
 const N = 3000;
+// The page writes counts in its language (the site's is English): "3,000".
+const num = (n) => n.toLocaleString('en');
 
 let tmp, out, srv, browser, records;
 before(async () => {
@@ -105,7 +107,7 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   await waitForMap(page);
   await markersDrawn(page);
   await settled(page);
-  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${N} records shown`));
+  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${num(N)} records shown`));
   const drawn = await page.evaluate(() => window.mapsite.drawn());
   assert.ok(drawn.clusters > 0, 'clusters are drawn');
   const before = total(drawn.byLayer);
@@ -121,14 +123,14 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   assert.equal(after1.byLayer[first], 0, 'the unticked layer is not drawn');
   assert.ok(total(after1.byLayer) < before, 'fewer records are drawn');
   for (const [k, v] of Object.entries(drawn.byLayer)) if (k !== first) assert.equal(after1.byLayer[k], v, `layer ${k} keeps its count`);
-  assert.match(await page.textContent('#panel-status'), new RegExp(` of ${N} records shown`));
+  assert.match(await page.textContent('#panel-status'), new RegExp(` of ${num(N)} records shown`));
   await page.locator(`input[name="layer"][value="${first}"]`).check();
   await settled(page);
 
   // A country: only its records are drawn, as many as the panel counts.
   const option = await page.evaluate(() => {
     const o = [...document.querySelectorAll('#filters select[name="country"] option')].filter((x) => x.value)
-      .map((x) => ({ value: x.value, n: +/\((\d+)\)$/.exec(x.textContent)[1] })).sort((a, b) => b.n - a.n)[0];
+      .map((x) => ({ value: x.value, n: +/\(([\d,]+)\)$/.exec(x.textContent)[1].replace(/,/g, '') })).sort((a, b) => b.n - a.n)[0];
     return o;
   });
   await page.selectOption('select[name="country"]', option.value);
@@ -137,7 +139,7 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   await settled(page);
   const inCountry = await page.evaluate(() => window.mapsite.drawn());
   assert.equal(total(inCountry.byLayer), option.n, `the clusters count the ${option.n} records of ${option.value}`);
-  assert.match(await page.textContent('#panel-status'), new RegExp(`${option.n} of ${N} records shown`));
+  assert.match(await page.textContent('#panel-status'), new RegExp(`${num(option.n)} of ${num(N)} records shown`));
   await page.selectOption('select[name="country"]', '');
   await settled(page);
 
@@ -226,7 +228,7 @@ test('opened from disk, the page says why no record is drawn, and does not break
   await page.waitForSelector('.tiles-note');
   assert.match(await page.textContent('.tiles-note'), /served over http/);
   assert.match(await page.textContent('#list-note'), /vector tiles/);
-  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${N} records shown`));
+  assert.match(await page.textContent('#panel-status'), new RegExp(`All ${num(N)} records shown`));
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-file-1280x800.png') });
   assert.deepEqual(problems(), []);
 });
