@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,8 +27,16 @@ func (m *model) csvFile() ([]byte, error) {
 		return nil, err
 	}
 	w.Flush()
+	if keepEncodings.Load() && !lastCSVRows.forIndex() {
+		// A Renderer's (mapsite serve): the rows of the records that are
+		// the same as in its last render are copied from that file.
+		b := lastCSVFile.make(slices.Clip(b.Bytes()), m, m.BaseURL, func(dst []byte, rv *recordView) []byte {
+			return append(dst, m.csvRow(rv)...)
+		})
+		return b, w.Error()
+	}
 	// Each row written on its own (a csv.Writer keeps nothing from one row
-	// to the next), and kept for the next render in mapsite serve.
+	// to the next), and kept for the next build (see featureCache).
 	rows := lastCSVRows.encode(m, func(*recordView) string { return m.BaseURL }, m.csvRow)
 	n := 0
 	for _, row := range rows {
@@ -39,6 +48,10 @@ func (m *model) csvFile() ([]byte, error) {
 	}
 	return b.Bytes(), w.Error()
 }
+
+// lastCSVFile keeps the rows of a Renderer's last incidents.csv (see
+// segments). A row shows the record and the base URL.
+var lastCSVFile segments
 
 // csvRow returns the CSV row of rv, with its line end.
 func (m *model) csvRow(rv *recordView) []byte {

@@ -52,6 +52,15 @@ func (c *featureCache) forBuild(prior map[featureKey][]byte, keep bool) {
 	c.mu.Unlock()
 }
 
+// forIndex reports whether the next encode is a build's, which takes
+// encodings from the output it replaces or keeps its own for the index
+// (see forBuild).
+func (c *featureCache) forIndex() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.prior != nil || c.keep
+}
+
 // takeMade returns, once, what the last encode kept (see forBuild).
 func (c *featureCache) takeMade() *encoded {
 	c.mu.Lock()

@@ -213,32 +213,33 @@ func sameRecordsOf(prev, m *model) []int32 {
 
 // segments keeps, in a process that renders a site again and again (a
 // Renderer), one byte string per record of the last model laid end to
-// end: the rows of the table page, or a column of the map's data. The
-// next model takes the segments of its records that are the same (see
-// sameRecords), whatever their places, and makes the others: a one-record
-// edit makes one segment and copies the rest. A single build keeps
-// nothing.
+// end: the rows of the table page or of the CSV, or a column of the map's
+// data. The next model takes the segments of its records that are the
+// same (see sameRecords), whatever their places, and makes the others: a
+// one-record edit makes one segment and copies the rest. A single build
+// keeps nothing.
 type segments struct {
-	mu   sync.Mutex
-	m    *model // what b was made from
-	ctx  string
-	b    []byte
-	ends []int // where each record's segment ends in b
+	mu    sync.Mutex
+	m     *model // what b was made from
+	ctx   string
+	b     []byte // the bytes the segments were appended to, and the segments
+	start int    // where the first segment starts in b
+	ends  []int  // where each record's segment ends in b
 	// fresh counts the segments made, not taken, for tests.
 	fresh atomic.Int64
 }
 
-// make returns the segments of m's records end to end, each appended to
-// b by seg, or taken from the last call's when the record is the same and
-// ctx, what else a segment shows (a site setting), is too. The bytes are
-// kept for the next call: the caller copies them, never changes them.
-func (s *segments) make(m *model, ctx string, seg func(b []byte, rv *recordView) []byte) []byte {
+// make appends to dst the segments of m's records, each appended by seg,
+// or taken from the last call's when the record is the same and ctx, what
+// else a segment shows (a site setting), is too. It keeps the bytes it
+// appended for the next call: the caller may append more to the slice it
+// returns, but never change the bytes in it.
+func (s *segments) make(dst []byte, m *model, ctx string, seg func(b []byte, rv *recordView) []byte) []byte {
 	if !keepEncodings.Load() {
-		var b []byte
 		for _, rv := range m.Records {
-			b = seg(b, rv)
+			dst = seg(dst, rv)
 		}
-		return b
+		return dst
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -247,7 +248,8 @@ func (s *segments) make(m *model, ctx string, seg func(b []byte, rv *recordView)
 		from = sameRecordsOf(s.m, m)
 	}
 	n := len(m.Records)
-	b := make([]byte, 0, len(s.b)+len(s.b)/16+1024)
+	b := slices.Grow(dst, len(s.b)-s.start+len(s.b)/16+1024)
+	start := len(b)
 	ends := make([]int, n)
 	for i := 0; i < n; {
 		if from == nil || from[i] < 0 {
@@ -262,18 +264,18 @@ func (s *segments) make(m *model, ctx string, seg func(b []byte, rv *recordView)
 		for k < n && from[k] >= 0 && from[k] == from[k-1]+1 {
 			k++
 		}
-		start := 0
+		at := s.start
 		if j := from[i]; j > 0 {
-			start = s.ends[j-1]
+			at = s.ends[j-1]
 		}
-		shift := len(b) - start
-		b = append(b, s.b[start:s.ends[from[k-1]]]...)
+		shift := len(b) - at
+		b = append(b, s.b[at:s.ends[from[k-1]]]...)
 		for x := i; x < k; x++ {
 			ends[x] = s.ends[from[x]] + shift
 		}
 		i = k
 	}
-	s.m, s.ctx, s.b, s.ends = m, ctx, b, ends
+	s.m, s.ctx, s.b, s.start, s.ends = m, ctx, b, start, ends
 	return b
 }
 

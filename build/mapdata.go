@@ -309,7 +309,7 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 			}
 			return append(b, ']')
 		}
-		items := s.make(m, ctx, func(b []byte, rv *recordView) []byte { return append(value(b, rv), ',') })
+		items := s.make(nil, m, ctx, func(b []byte, rv *recordView) []byte { return append(value(b, rv), ',') })
 		b := make([]byte, 0, len(items)+2)
 		b = append(b, '[')
 		if len(items) > 0 {

@@ -497,11 +497,11 @@ func (w *fastWriter) tableMain() {
 </tr></thead>
 <tbody>
 `)
-	w.b = append(w.b, lastTableRows.make(w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
+	w.b = lastTableRows.make(w.b, w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
 		row := fastWriter{b: b, p: w.p}
 		row.tableRow(rv)
 		return row.b
-	})...)
+	})
 	w.s("\n</tbody>\n</table>\n</div>\n</main>\n")
 }
 
