@@ -13,7 +13,11 @@
 
   P.MAX_ZOOM = 14;      // without tiles: Natural Earth outlines say little closer in
   P.LIST_LIMIT = 300;   // list entries drawn at once; the rest are counted
-  P.WORKER_MIN = 50000; // records from which the first clustering runs in a worker
+  // Records from which the first clustering runs in a worker (map-draw.js):
+  // on the 2-core machine it measured slower at 10,000 records (a worker
+  // starts only once the page's long first task is over) and faster at
+  // 100,000. A page may set window.mapsiteParts.WORKER_MIN first (tests do).
+  P.WORKER_MIN = P.WORKER_MIN || 50000;
   // Zoom at which a record is shown when opened, by location precision.
   P.PRECISION_ZOOM = { venue: 12, neighbourhood: 12, district: 10, city: 8, region: 6, country: 5 };
   P.reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);

@@ -428,6 +428,16 @@
     };
     var firstDrawn = false;
 
+    // A.clearPoints takes the points and clusters off the map before a
+    // jump to another view, after which A.draw draws those of the new
+    // view: the canvas then does not draw the old ones again at the new
+    // zoom first (about 10 ms when a record opens at 10,000 records).
+    A.clearPoints = function () {
+      markerGroup.clearLayers();
+      selectedRing = null;
+      pointsKey = null;
+    };
+
     // drawPoints draws the points and clusters in view and returns what it drew.
     function drawPoints() {
       markerGroup.clearLayers();

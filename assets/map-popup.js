@@ -172,6 +172,7 @@
         map.flyTo(ll, z, { duration: 0.8 });
       } else {
         A.flying = true; // the URL is written once, by show
+        A.clearPoints(); // show draws those of the new view
         map.setView(ll, z, { animate: false });
         show();
       }
