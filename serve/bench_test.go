@@ -32,7 +32,11 @@ func benchmarkSaveToReload(b *testing.B, n int) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, Options{SiteDir: dir, Addr: "127.0.0.1:0", Log: io.Discard, Ready: func(a string) { ready <- a }})
+		log := io.Discard
+		if os.Getenv("MAPSITE_BENCH_LOG") != "" {
+			log = os.Stderr
+		}
+		done <- Run(ctx, Options{SiteDir: dir, Addr: "127.0.0.1:0", Log: log, Ready: func(a string) { ready <- a }})
 	}()
 	defer func() {
 		cancel()
@@ -67,6 +71,7 @@ func benchmarkSaveToReload(b *testing.B, n int) {
 	// One save first, untimed, and time for the Loader to decode the
 	// files it read back from the cache on disk a block at a time (see
 	// site.Loader): the figure is that of a server that has settled.
+	errors := 0
 	edit := func(i int) {
 		// A title no earlier run wrote, so that no cache on disk has
 		// the file's decoding.
@@ -74,13 +79,25 @@ func benchmarkSaveToReload(b *testing.B, n int) {
 		if err := os.WriteFile(name, edited, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		select {
-		case ev := <-events:
-			if ev != "reload" {
+		// os.WriteFile truncates the file, then writes it, as make bench
+		// does: on a loaded machine the server may build the file half
+		// written, which fails (an "error" event, seen a few times in 30
+		// runs at load 10), and then the whole file. The figure is the
+		// time to the reload either way; the errors are reported.
+		for {
+			select {
+			case ev := <-events:
+				switch ev {
+				case "reload":
+					return
+				case "error":
+					errors++
+					continue
+				}
 				b.Fatalf("event %q after a save", ev)
+			case <-time.After(time.Minute):
+				b.Fatal("no reload within a minute")
 			}
-		case <-time.After(time.Minute):
-			b.Fatal("no reload within a minute")
 		}
 	}
 	edit(-1)
@@ -113,6 +130,9 @@ func benchmarkSaveToReload(b *testing.B, n int) {
 		saves++
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(saves), "cpu-ms/op")
+	if errors > 0 {
+		b.ReportMetric(float64(errors), "error-events")
+	}
 }
 
 // cpuTime is the CPU time (user and system, all threads) the process has
