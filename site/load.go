@@ -506,7 +506,7 @@ func (s *Site) loadConfig(l *diag.List) {
 		}
 		p := ix.Lookup(path)
 		l.Add(diag.Diagnostic{File: ConfigFile, Line: p.Line, Column: p.Column, Field: k.String(),
-			Message: fmt.Sprintf("unknown key %q%s", k[len(k)-1], suggest(k[len(k)-1], configKeys))})
+			Message: fmt.Sprintf("unknown key %q%s", k[len(k)-1], configKeyHelp(k))})
 	}
 	for _, pr := range s.Config.validate() {
 		p := ix.Lookup(pr.path)
@@ -530,9 +530,6 @@ func (s *Site) loadConfig(l *diag.List) {
 		s.Config.Language = "en"
 	}
 }
-
-var configKeys = []string{"title", "description", "language", "base_url", "author", "about", "map", "layer", "attribution",
-	"methodology", "license", "credits", "center", "zoom", "tiles", "name", "url", "max_zoom", "key", "color", "symbol", "label"}
 
 // firstWritten maps each key path without indexes (layer.colour) to the
 // first written path that matches it (layer[2].colour), since the decoder
