@@ -53,7 +53,7 @@ func sum(b []byte) digest {
 
 // keyVersion changes when what a key covers changes, so that an output
 // made by another version is never trusted.
-const keyVersion = "mapsite page key 1"
+const keyVersion = "mapsite page key 2"
 
 // pageKeys gives the input key of every record page of one build.
 type pageKeys struct {
@@ -97,17 +97,10 @@ func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updat
 		fmt.Fprintf(h, "%q %q %q %q %q\n", name, x.Path, x.DataURI, x.CSS, x.Hash)
 	}
 	street := filepath.ToSlash(m.Config.Map.Basemap)
-	sums := lastSums.begin()
-	var line []byte
-	for _, p := range a.files.Paths() {
-		if skip[p] || p == street { // the street map is fetched by the map page only
-			continue
-		}
-		d := sums.sum(a.files[p])
-		line = append(append(strconv.AppendQuote(line[:0], p), ' '), d[:]...)
-		h.Write(line)
-	}
-	lastSums.end(sums)
+	files := assetFilesDigest(a.files, func(p string) bool {
+		return skip[p] || p == street // the street map is fetched by the map page only
+	})
+	h.Write(files[:])
 	if overridden {
 		for i := range m.Records {
 			d := k.digest(i)
@@ -116,6 +109,59 @@ func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updat
 	}
 	copy(k.site[:], h.Sum(nil))
 	return k
+}
+
+// lastAssetFiles keeps the digest assetFilesDigest made last, and the
+// files it was made from. The asset files of mapsite serve's renders are
+// the same slices from one render to the next (see lastSums): the 2,500
+// base-map cell scripts are then neither sorted, quoted nor looked up
+// again, only compared by address. The slices kept keep their addresses
+// from being reused, as lastSums' do.
+var lastAssetFiles struct {
+	sync.Mutex
+	files map[string][]byte
+	d     digest
+}
+
+// assetFilesDigest returns the digest of the asset files, paths and
+// bytes, but those skip reports.
+func assetFilesDigest(files Files, skip func(p string) bool) digest {
+	lastAssetFiles.Lock()
+	defer lastAssetFiles.Unlock()
+	last, n := lastAssetFiles.files, 0
+	same := last != nil
+	for p, b := range files {
+		if !same {
+			break
+		}
+		if skip(p) {
+			continue
+		}
+		n++
+		x, ok := last[p]
+		same = ok && len(x) == len(b) && unsafe.SliceData(x) == unsafe.SliceData(b)
+	}
+	if same && n == len(last) {
+		return lastAssetFiles.d
+	}
+	h := sha256.New()
+	kept := make(map[string][]byte, len(files))
+	sums := lastSums.begin()
+	var line []byte
+	for _, p := range files.Paths() {
+		if skip(p) {
+			continue
+		}
+		d := sums.sum(files[p])
+		line = append(append(strconv.AppendQuote(line[:0], p), ' '), d[:]...)
+		h.Write(line)
+		kept[p] = files[p]
+	}
+	lastSums.end(sums)
+	var d digest
+	copy(d[:], h.Sum(nil))
+	lastAssetFiles.files, lastAssetFiles.d = kept, d
+	return d
 }
 
 // digest returns the digest of the i-th record. The first call makes all
