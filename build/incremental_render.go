@@ -70,6 +70,7 @@ func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	lastMade.begin()
 	rep, err := render(ctx, r.opt, mem, nil)
 	lastMade.end(err == nil)
+	forgetSame() // the last model is no longer needed (see sameRecordsOf)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -199,6 +200,13 @@ var lastSame struct {
 	sync.Mutex
 	prev, m *model
 	from    []int32
+}
+
+// forgetSame lets the memo go, and with it the model before the last.
+func forgetSame() {
+	lastSame.Lock()
+	lastSame.prev, lastSame.m, lastSame.from = nil, nil, nil
+	lastSame.Unlock()
 }
 
 // sameRecordsOf is sameRecords(prev, m), memoized.
