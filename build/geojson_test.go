@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/mapsite/mapsite/geo"
 )
 
@@ -67,6 +69,24 @@ func TestSeedGeoJSON(t *testing.T) {
 			if v == nil {
 				t.Errorf("%s: property %q is null", f.ID, k)
 			}
+		}
+	}
+}
+
+// TestFeatureCollectionAllocatesOnce checks that featureCollection sizes
+// its buffer once, whatever the bbox: at 100,000 records, growing the 131
+// MB of all.geojson by doubling cost a fifth of a second.
+func TestFeatureCollectionAllocatesOnce(t *testing.T) {
+	features := [][]byte{[]byte(`{"id":"a"}`), []byte(`{"id":"b"}`)}
+	for _, points := range [][]orb.Point{
+		nil,
+		{{1, 2}},
+		{{-179.123456, -89.123456}, {179.654321, 89.654321}},
+		{{-0.000001, -0.000001}, {-179.999999, -90}},
+	} {
+		got := testing.AllocsPerRun(10, func() { featureCollection(features, points) })
+		if got != 1 {
+			t.Errorf("featureCollection(bbox of %v) made %v allocations, want 1", points, got)
 		}
 	}
 }

@@ -297,9 +297,10 @@ func TestReusedFilesAreNotWrittenThrough(t *testing.T) {
 // one is refused.
 func TestManifestRoundTrip(t *testing.T) {
 	m := manifest{
-		"index.html":             {sum: sum([]byte("a")), size: 1},
-		"incidents/x/index.html": {sum: sum([]byte("b")), size: 2, key: sum([]byte("k")), keyed: true},
-		"odd name/with space.js": {sum: sum(nil), size: 0},
+		"index.html":             {sum: sum([]byte("a")), size: 1, summed: true},
+		"incidents/x/index.html": {size: 2, key: sum([]byte("k")), keyed: true},
+		"layers/all.geojson":     {size: 1 << 30},
+		"odd name/with space.js": {sum: sum(nil), size: 0, summed: true},
 	}
 	got, err := decodeManifest(m.encode())
 	if err != nil {

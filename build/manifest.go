@@ -13,29 +13,43 @@ import (
 )
 
 // ManifestName is the file, beside the Marker in every output folder, that
-// lists each file of the output with the digest of its bytes and, for a
-// record page, the input key it was rendered from (see pageKeys): the next
-// build into the folder takes from it every file that would come out the
-// same. It is written just before the marker.
+// lists each file of the output with its size, the digest of its bytes
+// when it is small (see hashed), and, for a record page, the input key it
+// was rendered from (see pageKeys): the next build into the folder takes
+// from it every file that would come out the same. It is written just
+// before the marker.
 const ManifestName = ".mapsite-manifest"
 
 // manifestHeader starts a manifest, with the version of the key scheme:
 // a manifest of another version is ignored, and every file made again.
-const manifestHeader = "mapsite manifest; " + keyVersion + "\n"
+const manifestHeader = "mapsite manifest 2; " + keyVersion + "\n"
 
 // A manifest is what a build knows of the files of an output, by slash
 // path.
 type manifest map[string]entry
 
 type entry struct {
-	sum   digest // of the bytes
-	size  int64
-	key   digest // of the inputs, for a record page
-	keyed bool
+	sum    digest // of the bytes, when summed
+	size   int64
+	key    digest // of the inputs, for a record page
+	keyed  bool
+	summed bool
 }
 
+// hashed reports whether a file of size bytes, with an input key or not,
+// is listed with the digest of its bytes. A large file is compared with
+// the old one byte for byte instead, when their sizes are equal (reading
+// and comparing costs a third of hashing, and a file of another size
+// differs anyway), and a record page is taken by its key, not its bytes:
+// a build then hashes neither the 100,000 record pages of a large site
+// nor the hundreds of megabytes of GeoJSON, CSV and map data that a
+// one-record edit changes. The choice depends only on the file, so a
+// build from nothing lists the same as a build that takes from an old
+// output.
+func hashed(size int, keyed bool) bool { return size < bigFile && !keyed }
+
 // encode returns the manifest's text: the header, then a line per file,
-// sorted by path: "<sum> <size> <key or -> <path>".
+// sorted by path: "<sum or -> <size> <key or -> <path>".
 func (m manifest) encode() []byte {
 	paths := make([]string, 0, len(m))
 	for p := range m {
@@ -48,7 +62,11 @@ func (m manifest) encode() []byte {
 	b = append(b, manifestHeader...)
 	for _, p := range paths {
 		e := m[p]
-		b = hex.AppendEncode(b, e.sum[:])
+		if e.summed {
+			b = hex.AppendEncode(b, e.sum[:])
+		} else {
+			b = append(b, '-')
+		}
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, e.size, 10)
 		b = append(b, ' ')
@@ -77,7 +95,7 @@ func decodeManifest(b []byte) (manifest, error) {
 			return nil, errors.New("truncated")
 		}
 		rest = next
-		// "<sum> <size> <key or -> <path>"
+		// "<sum or -> <size> <key or -> <path>"
 		var e entry
 		f := line
 		field := func() []byte {
@@ -89,8 +107,11 @@ func decodeManifest(b []byte) (manifest, error) {
 		if len(f) == 0 {
 			return nil, fmt.Errorf("bad line %q", line)
 		}
-		if err := decodeDigest(sumHex, &e.sum); err != nil {
-			return nil, err
+		if string(sumHex) != "-" {
+			if err := decodeDigest(sumHex, &e.sum); err != nil {
+				return nil, err
+			}
+			e.summed = true
 		}
 		size, err := strconv.ParseInt(string(sizeText), 10, 64) // no allocation: the conversion does not escape
 		if err != nil || size < 0 {

@@ -2,6 +2,8 @@ package build
 
 import (
 	"errors"
+	"io/fs"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,4 +17,16 @@ func exchange(a, b string) error {
 		return errNoExchange
 	}
 	return err
+}
+
+// fileStamp returns what tells the file fi apart from every other file,
+// and from itself before any change: its inode number and the time its
+// status last changed (which, unlike the modification time, cannot be set
+// back by hand). A build never writes into a file, it makes a new one.
+func fileStamp(fi fs.FileInfo) (number uint64, changed int64, ok bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, false
+	}
+	return uint64(st.Ino), st.Ctimespec.Nano(), true
 }

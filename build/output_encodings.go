@@ -18,17 +18,21 @@ import (
 // encoding 100,000 features and rows again after a one-record edit.
 //
 // The index is trusted only for the very files it was made with: it names
-// the binary that made it and the digest, size and modification time of
-// both files; the output's manifest must list the same digests, and the
-// files must have the same size and time (the quick check of make and
-// rsync: a file edited or replaced by hand has a new time). A build with
+// the binary that made it and, for both files, the size, the modification
+// time, the file number (inode) and the time of the last change of status
+// (see fileStamp), and the files must have the same: a build never writes
+// into a file, it makes a new one, and a file replaced or edited by hand
+// has a new number or a new status time, whatever its modification time.
+// The output's manifest must list them with the same size. A build with
 // another binary, or after the output changed in any other way, ignores
-// it.
+// it. (The files' digests served this before; a build no longer makes
+// them, see hashed.) Where the system offers no file numbers, no index is
+// written.
 
 // encodingsSuffix names the index beside the output.
 const encodingsSuffix = ".encodings"
 
-const encodingsHeader = "mapsite encodings 1\n"
+const encodingsHeader = "mapsite encodings 2\n"
 
 // The files whose encodings are indexed, with the bytes between two
 // encodings in each.
@@ -90,8 +94,8 @@ func (s *dirSink) note(p string, b []byte) {
 
 // encodeIndex returns the index of the encodings in the files of made,
 // the manifest of the tree root. Its form: the header, the binary's
-// digest, then for each indexed file its path, digest, size and
-// modification time, its labels, and per encoding the record's digest, the
+// digest, then for each indexed file its path, file number, status time,
+// size and modification time, its labels, and per encoding the record's digest, the
 // number of its label, the gap before it and its length.
 func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 	bin := binaryDigest()
@@ -106,8 +110,13 @@ func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		number, changed, ok := fileStamp(fi)
+		if !ok {
+			return nil, errors.New("no file numbers on this system")
+		}
 		str(f.path)
-		b = append(b, e.sum[:]...)
+		b = binary.AppendUvarint(b, number)
+		b = binary.AppendVarint(b, changed)
 		b = binary.AppendUvarint(b, uint64(e.size))
 		b = binary.AppendVarint(b, fi.ModTime().UnixNano())
 		labels := map[string]int{}
@@ -163,6 +172,16 @@ func (r *indexReader) bytes(n int) []byte {
 	return x
 }
 
+func (r *indexReader) number() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err, r.b = errBadIndex, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
 func (r *indexReader) str() string { return string(r.bytes(r.uint())) }
 
 func (r *indexReader) int() int64 {
@@ -192,9 +211,9 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 		off, end int
 	}
 	for i, f := range indexedFiles {
-		var d digest
 		path := r.str()
-		copy(d[:], r.bytes(len(d)))
+		number := r.number()
+		changed := r.int()
 		size := r.uint()
 		mtime := r.int()
 		labels := make([]string, min(r.uint(), len(r.b)))
@@ -220,11 +239,15 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 			sp.k.label = labels[l]
 		}
 		name := filepath.Join(root, filepath.FromSlash(path))
-		if e, ok := live[path]; !ok || e.sum != d || e.size != int64(size) {
+		if e, ok := live[path]; !ok || e.size != int64(size) {
 			continue // made for another output
 		}
-		if fi, err := os.Lstat(name); err != nil || fi.Size() != int64(size) || fi.ModTime().UnixNano() != mtime {
-			continue // the file changed since
+		fi, err := os.Lstat(name)
+		if err != nil || fi.Size() != int64(size) || fi.ModTime().UnixNano() != mtime {
+			continue // changed since
+		}
+		if n, c, ok := fileStamp(fi); !ok || n != number || c != changed {
+			continue // another file, or changed since
 		}
 		file, err := os.ReadFile(name)
 		if err != nil || len(file) != size {

@@ -214,9 +214,15 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 // unchanged record from the output's files: after a one-record edit it
 // encodes one of each; with another base URL, every CSV row (which shows
 // it) and no feature; with the output's all.geojson changed by hand, every
-// feature. The output is a cold build's each time.
+// feature, also when the new file has the old one's size and time. The
+// output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
+	// Every file compared byte for byte (see hashed), so that a file
+	// edited by hand is found out and made again: the cases below edit
+	// all.geojson.
+	defer func(n int) { bigFile = n }(bigFile)
+	bigFile = 1
 	// Nothing from memory, as in a new process (a Renderer, made by
 	// another test, turns that on).
 	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
@@ -240,6 +246,16 @@ func TestRebuildTakesEncodings(t *testing.T) {
 			b, _ := os.ReadFile(all)
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
+		}, "https://example.net/", 4, 0},
+		// Another file, of the same size and time: told apart by its
+		// file number.
+		{"all.geojson replaced, same size and time", func() {
+			all := filepath.Join(out, "layers", "all.geojson")
+			b, _ := os.ReadFile(all)
+			fi, _ := os.Stat(all)
+			os.Remove(all)
+			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Y"), 1), 0o644)
+			os.Chtimes(all, fi.ModTime(), fi.ModTime())
 		}, "https://example.net/", 4, 0},
 	} {
 		tt.change()

@@ -213,8 +213,10 @@ func checkSpare(t *testing.T, out string) bool {
 		switch {
 		case !ok:
 			t.Errorf("spare tree: %s is in its manifest, not in the tree", p)
-		case sum(b) != e.sum || int64(len(b)) != e.size:
+		case int64(len(b)) != e.size || e.summed && sum(b) != e.sum:
 			t.Errorf("spare tree: %s differs from its manifest", p)
+		case e.summed != hashed(len(b), e.keyed):
+			t.Errorf("spare tree: %s is listed with a digest: %v, want %v", p, e.summed, !e.summed)
 		}
 	}
 	for p := range files {

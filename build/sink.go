@@ -176,12 +176,14 @@ func (s *dirSink) put(p string, b []byte) error {
 		return err
 	}
 	s.note(p, b)
-	d := s.sum(p, b)
 	s.mu.Lock()
 	e := s.made[p] // holds the key when reuse saw the page first
 	s.mu.Unlock()
-	e.sum, e.size = d, int64(len(b))
-	if old, ok := s.stale[p]; ok && old.sum == d && old.size == e.size {
+	e.size = int64(len(b))
+	if e.summed = hashed(len(b), e.keyed); e.summed {
+		e.sum = sum(b)
+	}
+	if holds(s.stale, s.root, p, e, b) {
 		s.taken.Add(1) // the spare has it already
 		s.record(p, e)
 		return nil
@@ -193,7 +195,7 @@ func (s *dirSink) put(p string, b []byte) error {
 		return err
 	}
 	done := false
-	if old, ok := s.prev[p]; ok && old.sum == d && old.size == e.size {
+	if holds(s.prev, s.prevRoot, p, e, b) {
 		done = s.take(p) == nil
 	}
 	if !done {
@@ -226,30 +228,22 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	return true
 }
 
-// bigFile is the size from which put compares a file's bytes with the
-// same file of the spare or the output before it hashes them (see sum).
-// Tests lower it.
+// bigFile is the size from which a file is compared with the old one byte
+// for byte rather than by digest (see hashed). Tests lower it.
 var bigFile = 256 << 10
 
-// sum returns the digest of b, the bytes of the file p. A large file that
-// the spare or the output holds with the same size is first compared with
-// it, byte for byte: reading and comparing costs a third of hashing, and a
-// build after a small edit makes hundreds of megabytes the same as before
-// (the GeoJSON layers and map chunks of the layers and records that did not
-// change). When they are equal, the digest is the one that tree's manifest
-// lists for its file.
-func (s *dirSink) sum(p string, b []byte) digest {
-	if len(b) >= bigFile {
-		for _, t := range []struct {
-			m    manifest
-			root string
-		}{{s.stale, s.root}, {s.prev, s.prevRoot}} {
-			if old, ok := t.m[p]; ok && old.size == int64(len(b)) && sameBytes(filepath.Join(t.root, filepath.FromSlash(p)), b) {
-				return old.sum
-			}
-		}
+// holds reports whether the tree root, whose manifest is m, holds the file
+// p with the bytes b, whose entry is e: by digest when both have one, else
+// by size, then bytes.
+func holds(m manifest, root, p string, e entry, b []byte) bool {
+	old, ok := m[p]
+	switch {
+	case !ok || old.size != e.size:
+		return false
+	case old.summed && e.summed:
+		return old.sum == e.sum
 	}
-	return sum(b)
+	return sameBytes(filepath.Join(root, filepath.FromSlash(p)), b)
 }
 
 // sameBytes reports whether the file name holds exactly b.
