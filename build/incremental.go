@@ -285,7 +285,7 @@ func sameFloat(a, b float64) bool { return math.Float64bits(a) == math.Float64bi
 // key returns the input key of rv's page. It may be called from several
 // goroutines.
 func (k *pageKeys) key(rv *recordView) digest {
-	var b []byte
+	b := make([]byte, 0, 160) // on the stack for up to five related records
 	b = append(b, k.site[:]...)
 	d := k.digest(k.index[rv])
 	b = append(b, d[:]...)
