@@ -13,11 +13,6 @@
 
   P.MAX_ZOOM = 14;      // without tiles: Natural Earth outlines say little closer in
   P.LIST_LIMIT = 300;   // list entries drawn at once; the rest are counted
-  // Records from which the first clustering runs in a worker (map-draw.js):
-  // on the 2-core machine it measured slower at 10,000 records (a worker
-  // starts only once the page's long first task is over) and faster at
-  // 100,000. A page may set window.mapsiteParts.WORKER_MIN first (tests do).
-  P.WORKER_MIN = P.WORKER_MIN || 50000;
   // Zoom at which a record is shown when opened, by location precision.
   P.PRECISION_ZOOM = { venue: 12, neighbourhood: 12, district: 10, city: 8, region: 6, country: 5 };
   P.reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -76,9 +71,12 @@
   };
 
   // num writes a count for readers in the page's language (the site's
-  // lang): "10,000" in English, "10.000" in German.
-  var numberFormat = null;
+  // lang): "10,000" in English, "10.000" in German. Counts repeat (every
+  // cluster and badge of a draw writes its own), so each is formatted once.
+  var numberFormat = null, numbers = Object.create(null);
   P.num = function (n) {
+    var s = numbers[n];
+    if (s !== undefined) return s;
     if (!numberFormat) {
       try {
         numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
@@ -86,7 +84,7 @@
         numberFormat = new Intl.NumberFormat();
       }
     }
-    return numberFormat.format(n);
+    return (numbers[n] = numberFormat.format(n));
   };
 
   // collator compares names for sorting, in the page's language.

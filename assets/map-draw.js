@@ -1,17 +1,10 @@
 // map-draw.js draws the records on the map: layer symbols and clusters on
 // a canvas (Leaflet's canvas renderer, extended), clustered with
 // supercluster, and the links between related records.
-//
-// It is also the script of the worker that clusters a large map's records
-// for its first draw (clusterWorker, below): a file the build names, which
-// the page's script-src 'self' allows, where a worker made from a blob is
-// refused.
 (function (P) {
   "use strict";
-  if (!P) { clusterWorker(); return; } // running as the worker
 
-  // clusterOptions returns supercluster's options, the same on the page
-  // and in the worker.
+  // clusterOptions returns supercluster's options.
   function clusterOptions(maxZoom) {
     return {
       radius: 44, maxZoom: maxZoom, minPoints: 2,
@@ -32,62 +25,6 @@
     var props = { i: i, li: li };
     props["c" + li] = 1;
     return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props };
-  }
-
-  // clusterWorker answers, in a worker, two messages: the URL of
-  // supercluster, which it loads at once, then the points to cluster
-  // (lon, lat, record index i and layer li, in typed arrays) and the
-  // maximum zoom. It clusters them and hands back the index's parts (tree,
-  // the KD-tree of each zoom as its buffer, and data, supercluster's
-  // numbers about it; props, the clusters' counts), moved, not copied,
-  // for adopt to put together on the page.
-  function clusterWorker() {
-    self.onmessage = function (e) {
-      var m = e.data;
-      try {
-        if (m.lib) { importScripts(m.lib); return; }
-        var pts = new Array(m.i.length);
-        for (var k = 0; k < pts.length; k++) pts[k] = pointOf(m.i[k], m.li[k], m.lon[k], m.lat[k]);
-        var index = new self.Supercluster(clusterOptions(m.maxZoom)).load(pts), moved = [];
-        var trees = index.trees.map(function (t) {
-          if (!t) return null;
-          var data = Float64Array.from(t.data);
-          moved.push(t.ids.buffer, data.buffer);
-          return { tree: t.ids.buffer, data: data };
-        });
-        self.postMessage({ trees: trees, props: index.clusterProps }, moved);
-      } catch (err) {
-        self.postMessage({ error: String(err && err.message || err) });
-      }
-    };
-  }
-
-  // adopt makes on the page the index the worker made of points pts (in
-  // the order sent), or returns null when the parts do not fit this
-  // version of supercluster. The parts are supercluster's own fields
-  // (trees, clusterProps, points), checked: the clusters of the lowest
-  // zoom must count every point.
-  function adopt(m, pts, maxZoom) {
-    var Supercluster = window.Supercluster;
-    var probe = new Supercluster(clusterOptions(0)).load([pointOf(0, 0, 0, 0)]);
-    var KDBush = probe.trees[0] && probe.trees[0].constructor;
-    if (!KDBush || typeof KDBush.from !== "function" || !m.trees || m.trees.length !== maxZoom + 2) return null;
-    var index = new Supercluster(clusterOptions(maxZoom));
-    try {
-      index.points = pts;
-      index.clusterProps = m.props;
-      index.trees = m.trees.map(function (t) {
-        if (!t) return t;
-        var tree = KDBush.from(t.tree);
-        tree.data = t.data;
-        return tree;
-      });
-      var n = 0;
-      index.getClusters([-180, -90, 180, 90], 0).forEach(function (c) { n += c.properties.cluster ? c.properties.point_count : 1; });
-      return n === pts.length ? index : null;
-    } catch (err) {
-      return null;
-    }
   }
 
   // tracePath adds a layer symbol of radius r at x, y to the canvas path.
@@ -269,27 +206,6 @@
     });
   }
 
-  // startWorker starts the clustering worker (map-draw.js itself) and has
-  // it load supercluster, ahead of its work: Chromium starts a worker only
-  // once the page's current task is over, so map.js starts it, then lets
-  // the task end, before the first draw (which clusterEarly then does not
-  // wait for). It returns false where no worker may run: from file://,
-  // Chromium refuses one.
-  var started = null;
-  function startWorker() {
-    var lib = document.querySelector('script[src*="supercluster"]'), me = document.querySelector('script[src*="map-draw"]');
-    if (started || !window.Worker || !lib || !me || location.protocol === "file:") return !!started;
-    try {
-      started = new Worker(me.src);
-    } catch (err) {
-      return false;
-    }
-    // A worker that fails before clusterEarly gives it work is not used.
-    started.onerror = function (e) { e.preventDefault(); started.failed = true; };
-    started.postMessage({ lib: lib.src });
-    return true;
-  }
-
   // markerOptions styles a record by its layer and location precision:
   // solid for a venue or neighbourhood, hollow when approximate (district,
   // city, region), hollow and ringed when only the country is known.
@@ -333,7 +249,7 @@
     function pointsOf(records) {
       var pts = [];
       records.forEach(function (r) {
-        if (r.area || P.areas.isArea(r)) return;
+        if (r.area) return;
         if (!r.point) r.point = pointOf(r.i, r.layer.index, r.lon, r.lat);
         pts.push(r.point);
       });
@@ -342,50 +258,7 @@
 
     A.rebuildIndex = function () {
       A.indexVersion = (A.indexVersion || 0) + 1;
-      if (early && early.records.length === A.filtered.length) {
-        // The filters keep every record (A.filtered is in the order of
-        // A.records): the worker is clustering these very points, which
-        // are drawn when it is done (A.index stays empty until then).
-        A.index = null;
-        early.version = A.indexVersion;
-        return;
-      }
       A.index = new window.Supercluster(clusterOptions(A.maxZoom)).load(pointsOf(A.filtered));
-    };
-
-    // A.clusterEarly clusters records (all of a large map's, before the
-    // first filter pass) in the worker startWorker started, while the page
-    // does the rest of its first draw. If the first pass keeps exactly
-    // those records, the points are drawn once the worker is done;
-    // otherwise, or where no worker runs, they are clustered on the page.
-    var early = null;
-    A.clusterEarly = function (records) {
-      var worker = started;
-      started = null;
-      if (!worker || worker.failed) return;
-      var pts = pointsOf(records), n = pts.length;
-      var i = new Int32Array(n), li = new Int32Array(n), lon = new Float64Array(n), lat = new Float64Array(n);
-      pts.forEach(function (p, k) {
-        i[k] = p.properties.i;
-        li[k] = p.properties.li;
-        lon[k] = p.geometry.coordinates[0];
-        lat[k] = p.geometry.coordinates[1];
-      });
-      var job = early = { records: records, version: null };
-      var finish = function (index) {
-        worker.terminate();
-        if (early !== job) return;
-        early = null;
-        // Still waited for (no filter step since): draw the points.
-        if (job.version === null || job.version !== A.indexVersion) return;
-        A.index = index || new window.Supercluster(clusterOptions(A.maxZoom)).load(pts);
-        A.indexVersion++;
-        A.draw();
-      };
-      worker.onmessage = function (e) { finish(e.data.error ? null : adopt(e.data, pts, A.maxZoom)); };
-      worker.onerror = function (e) { e.preventDefault(); finish(null); };
-      setTimeout(function () { finish(null); }, 10000); // a worker that never answers
-      worker.postMessage({ maxZoom: A.maxZoom, i: i, li: li, lon: lon, lat: lat }, [i.buffer, li.buffer, lon.buffer, lat.buffer]);
     };
 
     function viewBBox() {
@@ -421,7 +294,7 @@
       A.highlight(highlighted);
       A.drawList(!moved);
       if (moved && A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
-      if (!firstDrawn && A.index && drawn.items.length) {
+      if (!firstDrawn && drawn.items.length) {
         firstDrawn = true;
         if (window.performance && performance.mark) performance.mark("mapsite:markers-drawn");
       }
@@ -445,7 +318,6 @@
       var drawn = { clusters: 0, points: 0, byLayer: {}, items: [] };
       A.layerOrder.forEach(function (k) { drawn.byLayer[k] = 0; });
       var z = Math.round(map.getZoom());
-      if (!A.index) return drawn; // the worker is clustering them
       A.index.getClusters(viewBBox(), z).forEach(function (c) {
         var ll = [c.geometry.coordinates[1], c.geometry.coordinates[0]];
         if (c.properties.cluster) {
@@ -537,5 +409,5 @@
     };
   }
 
-  P.draw = { startWorker: startWorker, defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE };
-})(typeof window === "undefined" ? null : (window.mapsiteParts = window.mapsiteParts || {}));
+  P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE };
+})(window.mapsiteParts = window.mapsiteParts || {});

@@ -31,9 +31,6 @@
     P.basemap.install(A);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     P.draw.install(A);
-    // A large map's records are clustered in a worker (started by start)
-    // while the page makes the rest of its first draw.
-    A.clusterEarly(A.records);
     P.popup.install(A);
     P.areas.install(A);
     P.panel.install(A);
@@ -54,6 +51,7 @@
     });
 
     A.applyHash(true);
+    idleWork(A);
     // The select filters' options and the timeline under the map are made
     // once the first markers are on screen, in the task after that frame
     // (60-80 ms at 10,000 records that the markers no longer wait for);
@@ -75,14 +73,12 @@
     setTimeout(once, 1000);
   }
 
-  // ready does what waits for the page to be drawn: the work of idle time,
-  // the keyboard's place when the reader comes back, and window.mapsite.
-  function ready(A) {
-    var map = A.map;
-    // A small site's summaries (up to four chunks, 16,384 records) load,
-    // and go into the search text, once the page is idle, so that its
-    // first search is as quick as the next; a larger one's wait for the
-    // first search.
+  // idleWork asks for the work of idle time: measuring the room for
+  // popups and, on a small site (up to four chunks of summaries, 16,384
+  // records), loading the summaries into the search text, so that its
+  // first search is as quick as the next; a larger one's wait for the
+  // first search.
+  function idleWork(A) {
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
     idle(A.measurePopupRoom, { timeout: 3000 });
     if (A.textFiles <= 4) {
@@ -90,6 +86,12 @@
         A.needTexts(function (ok) { if (ok) idle(A.searchText, { timeout: 5000 }); });
       }, { timeout: 5000 });
     }
+  }
+
+  // ready does what waits for the page to be drawn: the keyboard's place
+  // when the reader comes back, and window.mapsite.
+  function ready(A) {
+    var map = A.map;
     // Back from a record page: the URL has restored the view and the
     // record; the keyboard goes on from the list entry the reader left.
     var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
@@ -143,12 +145,7 @@
     var L = window.L;
     if (!L) return;
     var mapEl = document.getElementById("map");
-    var D = window.MAPSITE_DATA;
-    if (!mapEl || !D || !window.Supercluster) return;
-    // A large map starts its clustering worker first, and lets it start
-    // (it needs this task over) before the first draw.
-    if (!D.vector && D.records.id.length >= P.WORKER_MIN && P.draw.startWorker()) setTimeout(function () { initMap(L, D); }, 0);
-    else initMap(L, D);
+    if (mapEl && window.MAPSITE_DATA && window.Supercluster) initMap(L, window.MAPSITE_DATA);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

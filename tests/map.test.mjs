@@ -367,36 +367,6 @@ for (const site of h.sites()) {
       await h.waitForMap(page);
     });
 
-    test('clustered in a worker, the map draws what it draws without one; from file:// it clusters on the page', async (t) => {
-      const drawnWith = async (base, file, workerMin) => {
-        const p = await h.newPage(browser, base);
-        t.after(async () => { assert.deepEqual(p.problems(), [], `problems with WORKER_MIN ${workerMin} at ${base}`); await p.context.close(); });
-        const workers = [];
-        p.page.on('worker', (w) => workers.push(w.url()));
-        if (workerMin) await p.page.addInitScript((n) => { window.mapsiteParts = { WORKER_MIN: n }; }, workerMin);
-        await p.page.goto(base + file);
-        await h.waitForMap(p.page);
-        await p.page.waitForFunction(() => performance.getEntriesByName('mapsite:markers-drawn').length === 1);
-        const first = await p.page.evaluate(() => window.mapsite.drawn());
-        await worldView(p.page);
-        const world = await p.page.evaluate(() => window.mapsite.drawn());
-        const id = features[features.length - 1].id;
-        return { workers, first, world, cluster: await p.page.evaluate((id) => window.mapsite.clusterOf(id), id) };
-      };
-      const plain = await drawnWith(srv.url, '', 0);
-      const worker = await drawnWith(srv.url, '', 1);
-      assert.deepEqual(plain.workers, [], 'a small map clusters on the page');
-      assert.equal(worker.workers.length, 1, 'one worker clusters');
-      assert.match(worker.workers[0], /\/map-draw\.[0-9a-f]+\.js$/);
-      assert.deepEqual(worker.first, plain.first, 'the first draw is the same');
-      assert.deepEqual(worker.world, plain.world, 'the world view is the same');
-      assert.deepEqual(worker.cluster, plain.cluster, 'the clusters hold the same records');
-      assert.deepEqual(worker.world.byLayer, perLayer);
-      const file = await drawnWith(h.fileURL(out), 'index.html', 1);
-      assert.deepEqual(file.workers, [], 'no worker from file://');
-      assert.deepEqual(file.world, plain.world);
-    });
-
     test('the site works from file://', async (t) => {
       const base = h.fileURL(out);
       const page = await openMap(t, '', { base, file: 'index.html' });
