@@ -59,7 +59,9 @@ func Run(ctx context.Context, opt Options) error {
 		SiteDir: opt.SiteDir,
 		Loader:  site.NewLoader(opt.SiteDir), // decodes only the data files that changed
 	})
-	s.rebuild(ctx)
+	if msg := s.rebuild(ctx); msg != "" {
+		s.fail(msg)
+	}
 
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -110,9 +112,19 @@ func (s *Server) watchTree(w *fsnotify.Watcher) error {
 // that arrive while it runs make one more rebuild, right after it.
 const settle = 3 * time.Millisecond
 
-// watch rebuilds after changes, once per burst of events (see settle).
+// errorGrace is how long a failed rebuild waits before browsers are told
+// of its errors. A file read while it was being written (truncated, then
+// written in pieces, as a script writing a large file does) fails to
+// decode; its last write arrives within this time and makes the next
+// rebuild, so no error flashes up between two good builds.
+const errorGrace = 100 * time.Millisecond
+
+// watch rebuilds after changes, once per burst of events (see settle),
+// and shows a failed rebuild's errors unless a change follows it at once
+// (see errorGrace).
 func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
-	var timer <-chan time.Time
+	var timer, failed <-chan time.Time
+	var errMsg string
 	for {
 		select {
 		case <-ctx.Done():
@@ -129,7 +141,7 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
 					w.Add(ev.Name)
 				}
 			}
-			timer = time.After(settle)
+			timer, failed = time.After(settle), nil
 		case err, ok := <-w.Errors:
 			if !ok {
 				return
@@ -137,7 +149,12 @@ func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher) {
 			fmt.Fprintf(s.opt.Log, "watch: %v\n", err)
 		case <-timer:
 			timer = nil
-			s.rebuild(ctx)
+			if errMsg = s.rebuild(ctx); errMsg != "" {
+				failed = time.After(errorGrace)
+			}
+		case <-failed:
+			failed = nil
+			s.fail(errMsg)
 		}
 	}
 }
@@ -155,13 +172,12 @@ func relevant(path string) bool {
 	return false
 }
 
-// rebuild builds the site and tells browsers to reload (or shows them the
-// errors).
-func (s *Server) rebuild(ctx context.Context) {
+// rebuild builds the site and tells browsers to reload. It returns the
+// errors of a failed build, for fail, and keeps serving the last good
+// build.
+func (s *Server) rebuild(ctx context.Context) (errMsg string) {
 	start := time.Now()
 	files, rep, err := s.render.Render(ctx)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err != nil {
 		var data *diag.DataError
 		msg := err.Error()
@@ -170,11 +186,10 @@ func (s *Server) rebuild(ctx context.Context) {
 			data.List.WriteText(&b)
 			msg = b.String()
 		}
-		s.errMsg = msg
-		fmt.Fprintf(s.opt.Log, "%sbuild failed; still serving the last good build\n", msg)
-		s.broadcast("error")
-		return
+		return msg
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	rep.Warnings.WriteText(s.opt.Log)
 	// A save that changes nothing (the file saved again as it was, or
 	// the last events of a save already built) reloads no page.
@@ -183,7 +198,7 @@ func (s *Server) rebuild(ctx context.Context) {
 	s.files = files
 	if unchanged {
 		fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms: nothing changed\n", rep.Records, time.Since(start).Milliseconds())
-		return
+		return ""
 	}
 	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms (", rep.Records, time.Since(start).Milliseconds())
 	for i, st := range rep.Steps {
@@ -197,6 +212,17 @@ func (s *Server) rebuild(ctx context.Context) {
 	}
 	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
+	return ""
+}
+
+// fail shows browsers a failed build's errors (msg) and keeps serving the
+// last good build.
+func (s *Server) fail(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.errMsg = msg
+	fmt.Fprintf(s.opt.Log, "%sbuild failed; still serving the last good build\n", msg)
+	s.broadcast("error")
 }
 
 // sameFiles reports whether two builds are the same: the same paths, and

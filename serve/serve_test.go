@@ -132,12 +132,29 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	case <-time.After(time.Second):
 	}
 
+	// Written in two pieces, as a script writing a large file does: the
+	// first piece, read alone, does not decode, but the second follows
+	// within errorGrace, so no error shows.
+	retitled := []byte(strings.Replace(string(src), "A day-precision attack", "Retitled in two writes", 1))
+	f, err := os.Create(records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(retitled[:len(retitled)/2])
+	time.Sleep(errorGrace / 4)
+	f.Write(retitled[len(retitled)/2:])
+	f.Close()
+	wait("reload")
+	if _, page := get(t, base+"/incidents/kerman-2024-01-03/"); !strings.Contains(page, "Retitled in two writes") {
+		t.Errorf("the record page does not show the edit written in two pieces")
+	}
+
 	os.WriteFile(records, []byte(string(src)+"\n[[record]]\nlayer = \"nope\"\n"), 0o644)
 	wait("error")
 	if _, msg := get(t, base+reloadPath+"errors"); !strings.Contains(msg, "data/records.toml:") {
 		t.Errorf("errors endpoint = %q, want file:line errors", msg)
 	}
-	if _, page := get(t, base+"/incidents/kerman-2024-01-03/"); !strings.Contains(page, "An edited title") {
+	if _, page := get(t, base+"/incidents/kerman-2024-01-03/"); !strings.Contains(page, "Retitled in two writes") {
 		t.Errorf("a failed rebuild stopped serving the last good build")
 	}
 }
