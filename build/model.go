@@ -3,6 +3,9 @@ package build
 import (
 	"sync"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/site"
@@ -24,7 +27,14 @@ type model struct {
 	locators *locators
 
 	tilesNote string // what the map's vector tiles hold, for the report (see mapTiles)
+
+	numbers *message.Printer // writes counts in the site's language (see Number)
 }
+
+// Number writes n as the site's language writes counts (10,000 in
+// English, 10.000 in German), as the map's script does with
+// Intl.NumberFormat; templates call it as {{.Number (len .Records)}}.
+func (m *model) Number(n int) string { return m.numbers.Sprint(n) }
 
 // recordView is a record with the links and labels its pages show.
 type recordView struct {
@@ -71,7 +81,8 @@ func (rv *recordView) PrecisionNote() string {
 }
 
 func newModel(s *site.Site, baseURL string) *model {
-	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{}}
+	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{},
+		numbers: message.NewPrinter(language.Make(s.Config.Language))}
 	counts := map[string]int{}
 	for _, r := range s.Records {
 		rv := &recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}

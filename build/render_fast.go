@@ -45,6 +45,9 @@ func (w *fastWriter) h(s string) { w.b = appendHTML(w.b, s) }
 // int appends a number in HTML text or an attribute.
 func (w *fastWriter) int(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
 
+// number appends a count as the "Number" method writes it, escaped.
+func (w *fastWriter) number(n int) { w.h(w.p.Number(n)) }
+
 // iso appends a day as 2006-01-02 (the "iso" template function).
 func (w *fastWriter) iso(t time.Time) { w.b = t.AppendFormat(w.b, "2006-01-02") }
 
@@ -477,7 +480,7 @@ func (w *fastWriter) placeOrCountry(rv *recordView) {
 // tableMain is table.html's "main".
 func (w *fastWriter) tableMain() {
 	w.s("\n<main id=\"main\" class=\"content wide\">\n<h1>All records</h1>\n<p class=\"lead\">")
-	w.int(len(w.p.Records))
+	w.number(len(w.p.Records))
 	w.s(` records, oldest first. Each links to its own page with its sources. Download the data as <a href="../incidents.csv">CSV</a> or <a href="../layers/all.geojson">GeoJSON</a>, or see them on the <a href="../">map</a>.</p>
 <div class="table-tools" id="table-tools" hidden>
 <label for="table-filter">Filter</label> <input type="search" id="table-filter" placeholder="Title, place, country, tag" autocomplete="off">
@@ -580,7 +583,7 @@ func (w *fastWriter) aboutMain() {
 		w.s("<strong>")
 		w.h(l.Name)
 		w.s("</strong> (")
-		w.int(l.Count)
+		w.number(l.Count)
 		w.s(")")
 		if l.Description != "" {
 			w.s(": ")
@@ -614,7 +617,7 @@ func (w *fastWriter) aboutMain() {
 		w.s(".geojson</a>: ")
 		w.h(l.Name)
 		w.s(" (")
-		w.int(l.Count)
+		w.number(l.Count)
 		w.s(")</li>")
 	}
 	w.s(`
@@ -686,7 +689,7 @@ func (w *fastWriter) mapMain() {
 		w.s(`</span> <span class="count" data-layer-count="`)
 		w.h(l.Key)
 		w.s(`">`)
-		w.int(l.Count)
+		w.number(l.Count)
 		w.s("</span></label>\n")
 	}
 	w.s(`
@@ -714,7 +717,7 @@ func (w *fastWriter) mapMain() {
 </form>
 </details>
 <p class="panel-status" id="panel-status" aria-live="polite">`)
-	w.int(len(w.p.Records))
+	w.number(len(w.p.Records))
 	w.s(` records</p>
 <div class="view-tools">
 <button type="button" class="tool-button" id="copy-link">Copy link to this view</button>
@@ -724,7 +727,7 @@ func (w *fastWriter) mapMain() {
 <span class="copy-status" id="copy-status" role="status"></span>
 </div>
 <h2 class="list-title" id="list-title"><span id="visible-count">`)
-	w.int(len(w.p.Records))
+	w.number(len(w.p.Records))
 	w.s(`</span> <span id="visible-word">records</span></h2>
 <p class="list-note" id="list-note" hidden></p>
 <ol class="record-list" id="record-list" aria-labelledby="list-title"></ol>

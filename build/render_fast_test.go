@@ -3,10 +3,12 @@ package build
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -465,4 +467,51 @@ func renderTemplate(ts *templateSet, name string, p *page) ([]byte, error) {
 	var b bytes.Buffer
 	err := ts.html[name].ExecuteTemplate(&b, "base", p)
 	return b.Bytes(), err
+}
+
+// TestCountsInSiteLanguage checks that the map, table and about pages
+// write counts as the site's language does, on both render paths.
+func TestCountsInSiteLanguage(t *testing.T) {
+	t.Setenv("MAPSITE_CACHE", "off")
+	dir := filepath.Join(t.TempDir(), "synth")
+	if _, err := synth.Site("..", dir, 1200, 5); err != nil {
+		t.Fatal(err)
+	}
+	config, err := os.ReadFile(filepath.Join(dir, "site.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "1,200"},
+		{"de", "1.200"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			c := regexp.MustCompile(`(?m)^language\s*=.*$`).ReplaceAllString(string(config), "")
+			c = fmt.Sprintf("language = %q\n", tc.lang) + c
+			if err := os.WriteFile(filepath.Join(dir, "site.toml"), []byte(c), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fast, _, err := Render(context.Background(), Options{SiteDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for page, want := range map[string]string{
+				"index.html":           `id="visible-count">` + tc.want + `<`,
+				"incidents/index.html": tc.want + " records, oldest first",
+			} {
+				if !strings.Contains(string(fast[page]), want) {
+					t.Errorf("%s does not contain %q", page, want)
+				}
+			}
+			slow, _, err := Render(context.Background(), Options{SiteDir: withTemplateOverrides(t, dir)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, page := range []string{"index.html", "incidents/index.html", "about/index.html"} {
+				if !bytes.Equal(fast[page], slow[page]) {
+					t.Errorf("%s differs between the fast path and html/template", page)
+				}
+			}
+		})
+	}
 }
