@@ -28,14 +28,7 @@ func TestRendererEqualsRender(t *testing.T) {
 		t.Skip("a few dozen renders")
 	}
 	t.Setenv("MAPSITE_CACHE", "off")
-	pool, err := synth.LoadPlaces("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := os.ReadFile("../site.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, cfg := synthInputs(t)
 	e := &editor{rng: rand.New(rand.NewPCG(3, 9)), recs: synth.Generate(700, 2, pool), cfg: cfg, pool: pool}
 	siteDir := filepath.Join(t.TempDir(), "site")
 	if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
@@ -170,14 +163,7 @@ func TestRendererDropsUnusedFiles(t *testing.T) {
 // that the result is the same as a cold render's).
 func TestRendererRemakesOnlyChanged(t *testing.T) {
 	t.Setenv("MAPSITE_CACHE", "off")
-	pool, err := synth.LoadPlaces("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := os.ReadFile("../site.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, cfg := synthInputs(t)
 	recs := synth.Generate(300, 4, pool)
 	dir := filepath.Join(t.TempDir(), "site")
 	if err := synth.WriteSite(dir, cfg, recs); err != nil {

@@ -119,14 +119,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 }
 
 func testIncrementalEqualsFull(t *testing.T, spare bool) {
-	pool, err := synth.LoadPlaces("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := os.ReadFile("../site.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, cfg := synthInputs(t)
 	seed := uint64(1)
 	if s := os.Getenv("MAPSITE_EDIT_SEED"); s != "" {
 		fmt.Sscan(s, &seed)
@@ -416,4 +409,19 @@ func TestSameRecord(t *testing.T) {
 			t.Errorf("%s: sameRecord takes -0 for 0, which the digest does not", name)
 		}
 	}
+}
+
+// synthInputs returns the place pool of synthetic records and the seed
+// site's site.toml, which the tests that edit synthetic sites start from.
+func synthInputs(t *testing.T) (*synth.PlacePool, []byte) {
+	t.Helper()
+	pool, err := synth.LoadPlaces("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("../site.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, cfg
 }
