@@ -27,6 +27,21 @@ func synthSite(tb testing.TB, n int) string {
 	return dir
 }
 
+// synthModel loads and places the records of a new synthetic site of n
+// records, and assembles its model.
+func synthModel(tb testing.TB, n int) *model {
+	tb.Helper()
+	s, problems := site.Load(synthSite(tb, n))
+	located, err := s.Locate()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if problems.Append(located); problems.Err() != nil {
+		tb.Fatal(problems.Err())
+	}
+	return newModel(s, "")
+}
+
 // benchmarkBuild times cold builds: the output is removed before each, so
 // that nothing is taken from the previous one (see BenchmarkRebuildEdit10k).
 func benchmarkBuild(b *testing.B, siteDir string) {

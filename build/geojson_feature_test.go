@@ -98,15 +98,7 @@ func referenceFeature(rv *recordView) *geojson.Feature {
 
 // BenchmarkFeatureJSON encodes the features of 1,000 synthetic records.
 func BenchmarkFeatureJSON(b *testing.B) {
-	s, problems := site.Load(synthSite(b, 1000))
-	located, err := s.Locate()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if problems.Append(located); problems.Err() != nil {
-		b.Fatal(problems.Err())
-	}
-	m := newModel(s, "")
+	m := synthModel(b, 1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, rv := range m.Records {

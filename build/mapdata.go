@@ -284,18 +284,24 @@ var lastColumns struct {
 	dicts map[string]*column
 }
 
+// cached returns (*m)[name], made first if missing (the map too).
+func cached[T any](m *map[string]*T, name string) *T {
+	v := (*m)[name]
+	if v == nil {
+		if *m == nil {
+			*m = map[string]*T{}
+		}
+		v = new(T)
+		(*m)[name] = v
+	}
+	return v
+}
+
 // listColumn is a column of one value per record, each appended with a
 // comma after it by value.
 func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView) []byte) mapColumn {
 	lastColumns.Lock()
-	s := lastColumns.list[name]
-	if s == nil {
-		if lastColumns.list == nil {
-			lastColumns.list = map[string]*segments{}
-		}
-		s = &segments{}
-		lastColumns.list[name] = s
-	}
+	s := cached(&lastColumns.list, name)
 	lastColumns.Unlock()
 	return mapColumn{name, func() []byte {
 		if !keepEncodings.Load() { // a single build keeps nothing: one buffer
@@ -323,14 +329,7 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 // for two records.
 func (m *model) dictColumn(name, ctx string, same func(a, b *recordView) bool, build func() []byte) mapColumn {
 	lastColumns.Lock()
-	c := lastColumns.dicts[name]
-	if c == nil {
-		if lastColumns.dicts == nil {
-			lastColumns.dicts = map[string]*column{}
-		}
-		c = &column{}
-		lastColumns.dicts[name] = c
-	}
+	c := cached(&lastColumns.dicts, name)
 	lastColumns.Unlock()
 	return mapColumn{name, func() []byte { return c.make(m, ctx, same, build) }}
 }

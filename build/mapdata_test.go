@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/mapsite/mapsite/site"
 )
 
 // mapPayload is data.js as the map reads it (assets/map-data.js).
@@ -236,14 +234,7 @@ func TestMapDataChunks(t *testing.T) {
 // BenchmarkMapData10k makes the map's data of a synthetic site of 10,000
 // records, as a single build does (features encoded once, before).
 func BenchmarkMapData10k(b *testing.B) {
-	s, l := site.Load(synthSite(b, 10000))
-	if l.Err() != nil {
-		b.Fatal(l.Err())
-	}
-	if _, err := s.Locate(); err != nil {
-		b.Fatal(err)
-	}
-	m := newModel(s, "")
+	m := synthModel(b, 10000)
 	m.features()
 	put := func(string, []byte) error { return nil }
 	b.ReportAllocs()

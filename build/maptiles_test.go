@@ -13,7 +13,6 @@ import (
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/mapsite/mapsite/internal/synth"
-	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/tiles"
 )
 
@@ -169,15 +168,7 @@ func TestVectorTilesSwitch(t *testing.T) {
 // records (its features encoded before, as a build has them), as vector
 // tiles or as data.js's columns, for an A/B comparison.
 func benchmarkMapPayload(b *testing.B, n int, tiles bool) {
-	dir := synthSite(b, n)
-	s, l := site.Load(dir)
-	if l.Err() != nil {
-		b.Fatal(l.Err())
-	}
-	if _, err := s.Locate(); err != nil {
-		b.Fatal(err)
-	}
-	m := newModel(s, "")
+	m := synthModel(b, n)
 	m.features()
 	put := func(string, []byte) error { return nil }
 	b.ReportAllocs()
