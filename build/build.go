@@ -17,6 +17,8 @@ import (
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/site"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Options say what to build and where.
@@ -358,17 +360,17 @@ func (r *Report) Write(w io.Writer) {
 	var steps []string
 	for _, s := range r.Steps {
 		total += s.Duration
-		steps = append(steps, fmt.Sprintf("%s %s", s.Name, ms(s.Duration)))
+		steps = append(steps, s.Name+" "+ms(s.Duration))
 	}
 	var precs []string
 	for p := geo.Venue; p <= geo.Country; p++ {
 		if n := r.Precision[p]; n > 0 {
-			precs = append(precs, fmt.Sprintf("%s %d", p, n))
+			precs = append(precs, english.Sprintf("%s %d", p, n))
 		}
 	}
-	fmt.Fprintf(w, "built %d records, %d pages, %d files (%s) in %s\n", r.Records, r.Pages, r.Files, size(r.Bytes), ms(total))
+	english.Fprintf(w, "built %d records, %d pages, %d files (%s) in %s\n", r.Records, r.Pages, r.Files, size(r.Bytes), ms(total))
 	if r.Reused > 0 {
-		fmt.Fprintf(w, "  unchanged  %d files, taken from the previous build\n", r.Reused)
+		english.Fprintf(w, "  unchanged  %d files, taken from the previous build\n", r.Reused)
 	}
 	fmt.Fprintf(w, "  precision  %s\n", strings.Join(precs, ", "))
 	fmt.Fprintf(w, "  steps      %s\n", strings.Join(steps, ", "))
@@ -377,12 +379,26 @@ func (r *Report) Write(w io.Writer) {
 	}
 }
 
+// english prints the reports on the terminal, numbers grouped in
+// thousands (100,000 records), whatever the site's language.
+var english = message.NewPrinter(language.English)
+
+// ms writes a duration for a person: 302.5 ms, 4.12 s, 3 min 33 s.
 func ms(d time.Duration) string {
-	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+	switch {
+	case d < time.Second:
+		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
 }
 
 func size(n int) string {
 	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	case n >= 1<<10:

@@ -3,7 +3,6 @@ package build
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	m.tilesNote = fmt.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): %d tiles, %s (largest tile %s), made in %s",
+	m.tilesNote = english.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): %d tiles, %s (largest tile %s), made in %s",
 		len(m.Records), st.Tiles, size(st.Bytes), size(st.Largest), ms(time.Since(start)))
 	sum := sha256.Sum256(archive)
 	archiveName := "records/records." + hex.EncodeToString(sum[:])[:10] + ".pmtiles"

@@ -76,13 +76,13 @@ func (p *progress) run() {
 
 // line is the progress line after elapsed.
 func (p *progress) line(elapsed time.Duration) string {
-	s := fmt.Sprintf("mapsite build: %d records loaded", p.records.Load())
+	s := english.Sprintf("mapsite build: %d records loaded", p.records.Load())
 	total, done := p.pages.Load(), p.done.Load()
 	if doing, _ := p.doing.Load().(string); doing != "" && total == 0 {
 		s += "; " + doing
 	}
 	if total > 0 {
-		s += fmt.Sprintf(", %d of %d pages written", done, total)
+		s += english.Sprintf(", %d of %d pages written", done, total)
 		if spent := elapsed - time.Duration(p.pagesFrom.Load()); done > 0 && done < total && spent > 0 {
 			// The pages are most of the work left: the time per page so
 			// far gives the rest.

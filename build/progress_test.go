@@ -13,11 +13,11 @@ import (
 func TestProgressLine(t *testing.T) {
 	p := &progress{start: time.Now()}
 	p.loaded(100000)
-	if got, want := p.line(time.Second), "mapsite build: 100000 records loaded"; got != want {
+	if got, want := p.line(time.Second), "mapsite build: 100,000 records loaded"; got != want {
 		t.Errorf("after loading: %q, want %q", got, want)
 	}
 	p.stage("placing them")
-	if got, want := p.line(time.Second), "mapsite build: 100000 records loaded; placing them"; got != want {
+	if got, want := p.line(time.Second), "mapsite build: 100,000 records loaded; placing them"; got != want {
 		t.Errorf("geocoding: %q, want %q", got, want)
 	}
 	p.pagesToWrite(1000)
@@ -26,7 +26,7 @@ func TestProgressLine(t *testing.T) {
 		p.pageWritten()
 	}
 	// 250 pages in 5 s: 750 more take 15 s.
-	if got, want := p.line(7*time.Second), "mapsite build: 100000 records loaded, 250 of 1000 pages written, about 15s left"; got != want {
+	if got, want := p.line(7*time.Second), "mapsite build: 100,000 records loaded, 250 of 1,000 pages written, about 15s left"; got != want {
 		t.Errorf("writing pages: %q, want %q", got, want)
 	}
 }

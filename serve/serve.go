@@ -27,7 +27,12 @@ import (
 	"github.com/mapsite/mapsite/build"
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/site"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
+
+// english prints the log's numbers grouped in thousands (10,000 records).
+var english = message.NewPrinter(language.English)
 
 // Options configure the server.
 type Options struct {
@@ -197,18 +202,18 @@ func (s *Server) rebuild(ctx context.Context) (errMsg string) {
 	s.errMsg = ""
 	s.files = files
 	if unchanged {
-		fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms: nothing changed\n", rep.Records, time.Since(start).Milliseconds())
+		english.Fprintf(s.opt.Log, "rebuilt %d records in %d ms: nothing changed\n", rep.Records, time.Since(start).Milliseconds())
 		return ""
 	}
-	fmt.Fprintf(s.opt.Log, "rebuilt %d records in %d ms (", rep.Records, time.Since(start).Milliseconds())
+	english.Fprintf(s.opt.Log, "rebuilt %d records in %d ms (", rep.Records, time.Since(start).Milliseconds())
 	for i, st := range rep.Steps {
 		if i > 0 {
 			fmt.Fprint(s.opt.Log, ", ")
 		}
-		fmt.Fprintf(s.opt.Log, "%s %d", st.Name, st.Duration.Milliseconds())
+		english.Fprintf(s.opt.Log, "%s %d", st.Name, st.Duration.Milliseconds())
 	}
 	if rep.Reused > 0 {
-		fmt.Fprintf(s.opt.Log, "; %d of %d pages unchanged", rep.Reused, rep.Pages)
+		english.Fprintf(s.opt.Log, "; %d of %d pages unchanged", rep.Reused, rep.Pages)
 	}
 	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
