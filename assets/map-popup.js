@@ -128,12 +128,16 @@
       var token = ++openToken;
       var show = function () {
         if (token !== openToken) return; // another record was opened since
-        A.flying = false;
         A.closePopup();
         var content = popupContent(r);
         var popup = A.popup = L.popup(popupOptions("record-popup")).setLatLng(ll).setContent(content);
         popup.recordId = id;
+        // The map may pan to fit the popup in; that view is written below
+        // with the record, in a new history entry when one is due. (Written
+        // by moveend first, the record replaced the entry Back returns to.)
+        A.flying = true;
         popup.openOn(map);
+        A.flying = false;
         A.draw();
         if (!r.f) {
           A.needDetails([r], function (ok) {

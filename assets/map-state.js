@@ -56,17 +56,23 @@
 
     A.writeHash = function (push) {
       if (A.applying) return;
+      // The URL moved on without us (Back, Forward, a link): its hashchange
+      // is on its way and will restore that state. Writing now would put
+      // the state being left over the entry Back returned to (a popup's
+      // details arriving just after Back panned the map, and Back was lost).
+      if (lastHash !== null && location.hash !== lastHash) return;
       var h = format(A);
       if (h === location.hash) return;
       lastHash = h;
-      if (push) {
-        location.hash = h;
-        return;
-      }
+      // pushState, not location.hash = h: without a click behind it, a
+      // browser turns the latter into a replace while the page is still
+      // loading, and the entry Back should return to would be lost.
       try {
-        history.replaceState(history.state, "", h);
+        if (push) history.pushState(null, "", h);
+        else history.replaceState(history.state, "", h);
       } catch (err) {
-        location.replace(h);
+        if (push) location.hash = h;
+        else location.replace(h);
       }
     };
 

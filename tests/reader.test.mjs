@@ -260,6 +260,33 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     }
   });
 
+  test('Back returns to the record before, also when the next opens while the map is still moving', async (t) => {
+    const page = await openMap(t);
+    const venues = features.filter((f) => f.properties.precision === 'venue');
+    const [a, b] = [venues[0], venues[venues.length - 1]];
+    await page.evaluate((id) => window.mapsite.open(id), a.id);
+    await settled(page);
+    // A slow pan is still on its way when b's marker is clicked (as when
+    // a's details arrive and its popup pans the map): b's popup stops it.
+    const pt = await page.evaluate(([id, lat, lon]) => {
+      const m = window.mapsite.map;
+      m.setView([lat, lon], m.getMaxZoom(), { animate: false });
+      m.panBy([0, 2], { duration: 5 });
+      const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
+      const r = m.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y + 1 };
+    }, [b.id, b.geometry.coordinates[1], b.geometry.coordinates[0]]);
+    await page.mouse.click(pt.x, pt.y);
+    const exact = new RegExp(`^${b.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
+    const entry = page.locator('.cluster-popup .cluster-list button').filter({ hasText: exact });
+    await Promise.race([entry.first().waitFor(), page.locator('.record-popup .popup-title').waitFor()]);
+    if (await entry.count()) await entry.first().click();
+    assert.equal(await popupTitle(page), b.properties.title);
+    await settled(page);
+    await page.goBack();
+    await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, a.properties.title);
+  });
+
   test('Back from a record page restores the view and focuses the list entry', async (t) => {
     const page = await openMap(t);
     const entry = page.locator('#record-list .record-entry').nth(2);
