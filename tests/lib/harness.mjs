@@ -137,8 +137,27 @@ export async function newPage(browser, base, options = {}) {
     if (m.type() === 'error' || /Content Security Policy|Refused to|integrity/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  // A request still loading when the page navigates away is aborted by
+  // the browser (net::ERR_ABORTED): on a loaded machine a base-map cell
+  // script asked for just before a click on a link. That is no fault of
+  // the site, so such a request is not a problem; any other failure is.
+  // A request is excused when a navigation started after it, or was on
+  // its way when it was asked for (the old page runs until the new one
+  // commits).
+  let started = 0, committed = 0;
+  const issuedAt = new WeakMap();
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) started++;
+    issuedAt.set(r, [started, committed]);
+  });
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) committed = started; });
   page.on('requestfailed', (r) => {
-    if (r.url().startsWith(base)) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    if (!r.url().startsWith(base)) return;
+    const error = r.failure()?.errorText;
+    const [s, c] = issuedAt.get(r) || [started, committed];
+    const leftBehind = started > s || s > c;
+    if (error === 'net::ERR_ABORTED' && !r.isNavigationRequest() && leftBehind) return;
+    problems.push(`failed: ${r.url()} ${error}`);
   });
   page.on('response', (r) => {
     if (r.status() >= 400 && r.url().startsWith(base)) problems.push(`HTTP ${r.status()}: ${r.url()}`);
