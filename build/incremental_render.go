@@ -235,6 +235,10 @@ type segments struct {
 	ends  []int  // where each record's segment ends in b
 	// fresh counts the segments made, not taken, for tests.
 	fresh atomic.Int64
+	// index, when set, takes a build's segments instead (see
+	// featureCache.forIndex): from the output the build replaces, and
+	// kept for its index of encodings (see output_encodings.go).
+	index *featureCache
 }
 
 // make appends to dst the segments of m's records, each appended by seg,
@@ -243,6 +247,18 @@ type segments struct {
 // appended for the next call: the caller may append more to the slice it
 // returns, but never change the bytes in it.
 func (s *segments) make(dst []byte, m *model, ctx string, seg func(b []byte, rv *recordView) []byte) []byte {
+	if s.index != nil && s.index.forIndex() {
+		segs := s.index.encode(m, func(*recordView) string { return ctx }, func(rv *recordView) []byte { return seg(nil, rv) })
+		n := 0
+		for _, b := range segs {
+			n += len(b)
+		}
+		dst = slices.Grow(dst, n)
+		for _, b := range segs {
+			dst = append(dst, b...)
+		}
+		return dst
+	}
 	if !keepEncodings.Load() {
 		for _, rv := range m.Records {
 			dst = seg(dst, rv)
@@ -329,8 +345,14 @@ func (c *column) make(m *model, ctx string, same func(a, b *recordView) bool, bu
 	return c.b
 }
 
-// lastTableRows keeps the table page's rows (see segments and tableRow).
-var lastTableRows segments
+// lastTableRows keeps the table page's rows (see segments and tableRow);
+// a build takes them from the output it replaces, through tableRowIndex.
+var lastTableRows = segments{index: &tableRowIndex}
+
+// tableRowIndex is the table page's rows for the index of encodings, by
+// the record's digest and tableRowsContext. It keeps nothing in memory:
+// a Renderer has lastTableRows.
+var tableRowIndex = featureCache{enabled: new(atomic.Bool)}
 
 // tableRowsContext is what the table's rows show of the site besides the
 // records: the layers' names, colours and symbols.

@@ -108,17 +108,26 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		minFiles int
-	}{{"spare", 0}, {"no spare", 1 << 30}} {
+		renderer bool
+	}{{"spare", 0, true}, {"no spare", 1 << 30, true}, {"spare, new process", 0, false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func(n, big int) { spareMinFiles, bigFile = n, big }(spareMinFiles, bigFile)
+			defer func(n, big int, keep bool) {
+				spareMinFiles, bigFile = n, big
+				keepEncodings.Store(keep)
+			}(spareMinFiles, bigFile, keepEncodings.Load())
 			spareMinFiles = tt.minFiles
 			bigFile = 1 // every file compared with the spare's before it is hashed (see dirSink.sum)
-			testIncrementalEqualsFull(t, tt.minFiles == 0)
+			keepEncodings.Store(false)
+			testIncrementalEqualsFull(t, tt.minFiles == 0, tt.renderer)
 		})
 	}
 }
 
-func testIncrementalEqualsFull(t *testing.T, spare bool) {
+// testIncrementalEqualsFull edits and builds; with renderer, a Renderer
+// in the same process renders each version too, and the builds share its
+// encodings in memory; without, each build has only what the output and
+// the files beside it hold, as a new process does.
+func testIncrementalEqualsFull(t *testing.T, spare, renderer bool) {
 	pool, cfg := synthInputs(t)
 	seed := uint64(1)
 	if s := os.Getenv("MAPSITE_EDIT_SEED"); s != "" {
@@ -135,9 +144,12 @@ func testIncrementalEqualsFull(t *testing.T, spare bool) {
 	if _, err := Build(ctx, Options{SiteDir: siteDir, OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
-	r := NewRenderer(Options{SiteDir: siteDir})
-	if _, _, err := r.Render(ctx); err != nil {
-		t.Fatal(err)
+	var r *Renderer
+	if renderer {
+		r = NewRenderer(Options{SiteDir: siteDir})
+		if _, _, err := r.Render(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Every kind of edit once, in a random order, then random ones.
 	order := e.rng.Perm(len(edits))
@@ -159,7 +171,7 @@ func testIncrementalEqualsFull(t *testing.T, spare bool) {
 		cold := filepath.Join(tmp, fmt.Sprintf("cold-%d", step))
 		keepEncodings.Store(false)
 		_, err = Build(ctx, Options{SiteDir: siteDir, OutDir: cold})
-		keepEncodings.Store(true)
+		keepEncodings.Store(renderer)
 		if err != nil {
 			t.Fatalf("step %d (%s): cold build: %v", step, ed.name, err)
 		}
@@ -169,6 +181,17 @@ func testIncrementalEqualsFull(t *testing.T, spare bool) {
 		if has := checkSpare(t, out); has != spare {
 			t.Errorf("step %d (%s): spare tree beside the output: %v, want %v", step, ed.name, has, spare)
 		}
+		if rep.Reused == 0 {
+			t.Errorf("step %d (%s): the build took nothing from the last", step, ed.name)
+		}
+		if r == nil {
+			t.Logf("step %d (%s): build took %d of %d files from the last", step, ed.name, rep.Reused, rep.Files)
+			os.RemoveAll(cold)
+			if t.Failed() {
+				t.FailNow()
+			}
+			continue
+		}
 		files, srep, err := r.Render(ctx)
 		if err != nil {
 			t.Fatalf("step %d (%s): Renderer: %v", step, ed.name, err)
@@ -177,9 +200,6 @@ func testIncrementalEqualsFull(t *testing.T, spare bool) {
 		delete(want, ManifestName)
 		compareTrees(t, fmt.Sprintf("step %d (%s): Renderer", step, ed.name), want, files)
 		t.Logf("step %d (%s): build took %d of %d files from the last, Renderer %d pages of %d", step, ed.name, rep.Reused, rep.Files, srep.Reused, srep.Pages)
-		if rep.Reused == 0 {
-			t.Errorf("step %d (%s): the build took nothing from the last", step, ed.name)
-		}
 		// A new text renders the record's page, its neighbours' and
 		// related records' pages, and the four others, no more.
 		if again := srep.Pages - srep.Reused; (ed.name == "title" || ed.name == "summary") && again > 12 {

@@ -32,7 +32,7 @@ import (
 // encodingsSuffix names the index beside the output.
 const encodingsSuffix = ".encodings"
 
-const encodingsHeader = "mapsite encodings 2\n"
+const encodingsHeader = "mapsite encodings 3\n"
 
 // The files whose encodings are indexed, with the bytes between two
 // encodings in each.
@@ -41,8 +41,9 @@ var indexedFiles = []struct {
 	cache *featureCache
 	gap   int
 }{
-	{"layers/all.geojson", &lastFeatures, 1}, // features joined by ","
-	{"incidents.csv", &lastCSVRows, 0},       // rows, each with its line end
+	{"layers/all.geojson", &lastFeatures, 1},     // features joined by ","
+	{"incidents.csv", &lastCSVRows, 0},           // rows, each with its line end
+	{"incidents/index.html", &tableRowIndex, 0}, // the table page's rows, one after the other
 }
 
 // spans says where the encodings of one file lie: the i-th, made from
@@ -94,9 +95,12 @@ func (s *dirSink) note(p string, b []byte) {
 
 // encodeIndex returns the index of the encodings in the files of made,
 // the manifest of the tree root. Its form: the header, the binary's
-// digest, then for each indexed file its path, file number, status time,
-// size and modification time, its labels, and per encoding the record's digest, the
-// number of its label, the gap before it and its length.
+// digest, then for each indexed file its path and whether it is indexed
+// (a file whose encodings were not found, such as a table page of the
+// site's own template, is not); for those that are, the file number,
+// status time, size and modification time, its labels, and per encoding
+// the record's digest, the number of its label, the gap before it and its
+// length.
 func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 	bin := binaryDigest()
 	b := append([]byte(encodingsHeader), bin[:]...)
@@ -106,6 +110,12 @@ func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 	}
 	for i, f := range indexedFiles {
 		s, e := all[i], made[f.path]
+		str(f.path)
+		if s == nil {
+			b = append(b, 0)
+			continue
+		}
+		b = append(b, 1)
 		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.path)))
 		if err != nil {
 			return nil, err
@@ -114,7 +124,6 @@ func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 		if !ok {
 			return nil, errors.New("no file numbers on this system")
 		}
-		str(f.path)
 		b = binary.AppendUvarint(b, number)
 		b = binary.AppendVarint(b, changed)
 		b = binary.AppendUvarint(b, uint64(e.size))
@@ -212,6 +221,11 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 	}
 	for i, f := range indexedFiles {
 		path := r.str()
+		if indexed := r.uint(); r.err != nil || path != f.path || indexed > 1 {
+			return nil, errBadIndex
+		} else if indexed == 0 {
+			continue
+		}
 		number := r.number()
 		changed := r.int()
 		size := r.uint()
@@ -221,7 +235,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 			labels[j] = r.str()
 		}
 		n := r.uint()
-		if r.err != nil || n > len(r.b) || path != f.path {
+		if r.err != nil || n > len(r.b) {
 			return nil, errBadIndex
 		}
 		spans := make([]span, n)
@@ -281,15 +295,15 @@ func (o *output) priorEncodings(live manifest) {
 
 // writeIndex leaves beside the output the index of the encodings of the
 // tree made through s (see note), when keep is set and the build found
-// them all; else it removes any index there. The index is written to a
+// any; else it removes any index there. The index is written to a
 // temporary file first, then renamed over the old one.
 func (o *output) writeIndex(s *dirSink, keep bool) error {
 	path := o.sibling(encodingsSuffix)
-	complete := keep && s.spans != nil
+	found := false
 	for _, sp := range s.spans {
-		complete = complete && sp != nil
+		found = found || sp != nil
 	}
-	if !complete {
+	if !keep || !found {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

@@ -210,11 +210,12 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 }
 
 // TestRebuildTakesEncodings: beside a large output, the index of
-// encodings lets the next build take every feature and CSV row of an
+// encodings lets the next build take every feature, CSV row and table row of an
 // unchanged record from the output's files: after a one-record edit it
 // encodes one of each; with another base URL, every CSV row (which shows
 // it) and no feature; with the output's all.geojson changed by hand, every
-// feature, also when the new file has the old one's size and time. The
+// feature, also when the new file has the old one's size and time; the
+// table page's rows likewise, with the table page changed by hand. The
 // output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
@@ -238,15 +239,16 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		change         func()
 		baseURL        string
 		features, rows int64
+		tableRows      int64
 	}{
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1},
-		{"base URL", func() {}, "https://example.net/", 0, 4},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1},
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0},
 		{"all.geojson changed", func() {
 			all := filepath.Join(out, "layers", "all.geojson")
 			b, _ := os.ReadFile(all)
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
-		}, "https://example.net/", 4, 0},
+		}, "https://example.net/", 4, 0, 0},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
@@ -256,15 +258,24 @@ func TestRebuildTakesEncodings(t *testing.T) {
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Y"), 1), 0o644)
 			os.Chtimes(all, fi.ModTime(), fi.ModTime())
-		}, "https://example.net/", 4, 0},
+		}, "https://example.net/", 4, 0, 0},
+		{"table page changed", func() {
+			table := filepath.Join(out, "incidents", "index.html")
+			b, _ := os.ReadFile(table)
+			os.Remove(table)
+			os.WriteFile(table, bytes.Replace(b, []byte("Edited A"), []byte("Edited X"), 1), 0o644)
+		}, "https://example.net/", 0, 0, 4},
 	} {
 		tt.change()
-		f0, r0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load()
+		f0, r0, t0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load()
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
 		if f, r := lastFeatures.fresh.Load()-f0, lastCSVRows.fresh.Load()-r0; f != tt.features || r != tt.rows {
 			t.Errorf("%s: encoded %d features and %d CSV rows, want %d and %d", tt.name, f, r, tt.features, tt.rows)
+		}
+		if n := tableRowIndex.fresh.Load() - t0; n != tt.tableRows {
+			t.Errorf("%s: made %d table rows, want %d", tt.name, n, tt.tableRows)
 		}
 		cold := filepath.Join(t.TempDir(), "cold")
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {
