@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -173,8 +174,31 @@ func (c *madeCache) collection(path string, features [][]byte, points []orb.Poin
 }
 
 // chunk is d.addChunk through lastMade, for a chunk made from features or
-// texts.
-func (d *mapData) chunk(key string, features [][]byte, texts []string, size int, items func([]byte) []byte) string {
+// texts, those of d.m's records lo to hi (when d.m is set). A build takes
+// the chunk from the output it replaces when it was made from the same
+// (see takeBuilt).
+func (d *mapData) chunk(key string, features [][]byte, texts []string, size int, items func([]byte) []byte, lo, hi int) string {
+	var inputs digest
+	built := d.m != nil && builtWanted()
+	if built {
+		inputs = chunkInputs(d.m, key, lo, hi, texts)
+		p, err := takeBuilt(key, inputs)
+		if err != nil && d.err == nil {
+			d.err = err
+		}
+		if name, ok := strings.CutPrefix(p, "assets/"); ok {
+			return name
+		}
+	}
+	name := d.makeChunk(key, features, texts, size, items)
+	if built {
+		noteBuilt(key, inputs, "assets/"+name)
+	}
+	return name
+}
+
+// makeChunk is d.addChunk through lastMade.
+func (d *mapData) makeChunk(key string, features [][]byte, texts []string, size int, items func([]byte) []byte) string {
 	made := false
 	name, b := lastMade.file(key, features, nil, texts, func() (string, []byte) {
 		made = true

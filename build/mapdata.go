@@ -41,6 +41,7 @@ const (
 
 // mapData is the map page's data: data.js and the chunk files it names.
 type mapData struct {
+	m      *model                     // whose records the chunks hold, in order; nil: not known (see chunk)
 	script []byte                     // data.js
 	put    func(string, []byte) error // takes each chunk, by path in the output, e.g. "assets/records/d0.1a2b3c4d5e.js"
 	err    error                      // put's first error
@@ -51,7 +52,7 @@ type mapData struct {
 // once. Records are in the model's order (date, then id); the bytes depend
 // only on the model.
 func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
-	out := mapData{put: put}
+	out := mapData{m: m, put: put}
 	details := out.detailChunks(m.features())
 	var texts []string
 	for k := 0; k*textChunk < len(m.Records); k++ {
@@ -70,7 +71,7 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 				b = appendString(b, rv.Summary)
 			}
 			return b
-		}))
+		}, k*textChunk, k*textChunk+len(part)))
 	}
 
 	b := make([]byte, 0, 4096+160*len(m.Records))
@@ -102,6 +103,7 @@ func (m *model) layerIndex() map[string]int {
 
 // detailChunks hands features to the map as detail chunks, detailChunk
 // features a chunk, and returns the chunks' names relative to assets/.
+// The features are those of d.m's records, in order, when d.m is set.
 func (d *mapData) detailChunks(features [][]byte) []string {
 	var names []string
 	for k := 0; k*detailChunk < len(features); k++ {
@@ -118,7 +120,7 @@ func (d *mapData) detailChunks(features [][]byte) []string {
 				b = append(b, f...)
 			}
 			return b
-		}))
+		}, k*detailChunk, k*detailChunk+len(part)))
 	}
 	return names
 }

@@ -230,6 +230,7 @@ func lockHolder(path string) string {
 // close releases the lock. The lock file stays: removing it would let two
 // builds lock two different files of the same name.
 func (o *output) close() {
+	endBuild() // the build's chunks and sink (see lastBuilt)
 	if o.lock != nil {
 		o.lock.Close() // releases the flock
 		o.lock = nil

@@ -2,10 +2,14 @@ package build
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // The index of encodings. Beside a large output (one that keeps a spare
@@ -207,11 +211,11 @@ func (r *indexReader) int() int64 {
 // indexedFiles, the encodings it lists by key, read from the file in the
 // output tree root, whose manifest is live: nil for a file that is not
 // the one the index was made with.
-func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte, error) {
+func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte, map[string]builtFile, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(encodingsHeader))
 	bin := binaryDigest()
 	if !ok || !bytes.HasPrefix(rest, bin[:]) {
-		return nil, errors.New("made by another version")
+		return nil, nil, errors.New("made by another version")
 	}
 	r := &indexReader{b: rest[len(bin):]}
 	out := make([]map[featureKey][]byte, len(indexedFiles))
@@ -222,7 +226,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 	for i, f := range indexedFiles {
 		path := r.str()
 		if indexed := r.uint(); r.err != nil || path != f.path || indexed > 1 {
-			return nil, errBadIndex
+			return nil, nil, errBadIndex
 		} else if indexed == 0 {
 			continue
 		}
@@ -236,7 +240,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 		}
 		n := r.uint()
 		if r.err != nil || n > len(r.b) {
-			return nil, errBadIndex
+			return nil, nil, errBadIndex
 		}
 		spans := make([]span, n)
 		end := 0
@@ -248,7 +252,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 			sp.end = sp.off + r.uint()
 			end = sp.end
 			if r.err != nil || l >= len(labels) || end > size {
-				return nil, errBadIndex
+				return nil, nil, errBadIndex
 			}
 			sp.k.label = labels[l]
 		}
@@ -273,7 +277,11 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 		}
 		out[i] = m
 	}
-	return out, nil
+	built := decodeBuilt(r, live, root)
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	return out, built, nil
 }
 
 // priorEncodings gives indexedFiles' caches the encodings the index beside
@@ -281,9 +289,13 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 // them keep this build's for its index.
 func (o *output) priorEncodings(live manifest) {
 	var prior []map[featureKey][]byte
+	var built map[string]builtFile
 	if b, err := os.ReadFile(o.sibling(encodingsSuffix)); err == nil && live != nil {
-		prior, _ = decodeIndex(b, live, o.dir)
+		prior, built, _ = decodeIndex(b, live, o.dir)
 	}
+	lastBuilt.Lock()
+	lastBuilt.prior, lastBuilt.made, lastBuilt.sink = built, nil, nil
+	lastBuilt.Unlock()
 	for i, f := range indexedFiles {
 		if prior != nil {
 			f.cache.forBuild(prior[i], true)
@@ -313,10 +325,232 @@ func (o *output) writeIndex(s *dirSink, keep bool) error {
 	if err != nil {
 		return err
 	}
+	lastBuilt.Lock()
+	b = encodeBuilt(b, s.root, lastBuilt.made)
+	lastBuilt.Unlock()
 	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
 	if err := writeFile(tmp, b); err != nil {
 		os.Remove(tmp)
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// Built files. The map's chunks are each made from a run of records (see
+// mapData): a detail chunk from their features, a text chunk from their
+// summaries. The index also lists, by chunk key, the digest of what each
+// chunk of the output was made from (chunkInputs) and its path; a build
+// whose chunk has the same inputs takes the output's file as it is (see
+// putUnchanged), without making, hashing or comparing its bytes. A file is
+// trusted as the encodings are: by its size in the manifest and its
+// file number, status and modification times.
+
+// builtTaken counts the chunks taken unchanged, for tests.
+var builtTaken atomic.Int64
+
+// builtFile is a chunk as the index lists it.
+type builtFile struct {
+	inputs digest
+	path   string // in the output
+}
+
+// lastBuilt is the current build's: what the output it replaces holds
+// (prior), what it makes (made, for its index), and its sink. A build
+// sets it in output.begin and clears it in output.close; Render and a
+// Renderer never set it.
+var lastBuilt struct {
+	sync.Mutex
+	prior map[string]builtFile // by chunk key
+	made  map[string]builtFile
+	sink  *dirSink
+}
+
+// takesBuilt has the chunks of the build through s take unchanged files
+// from those the index listed (see priorEncodings), and note theirs for
+// the build's index.
+func (s *dirSink) takesBuilt() {
+	lastBuilt.Lock()
+	lastBuilt.made, lastBuilt.sink = map[string]builtFile{}, s
+	lastBuilt.Unlock()
+}
+
+// endBuild forgets the build's chunks and sink.
+func endBuild() {
+	lastBuilt.Lock()
+	lastBuilt.prior, lastBuilt.made, lastBuilt.sink = nil, nil, nil
+	lastBuilt.Unlock()
+}
+
+// builtWanted reports whether a build is noting its chunks.
+func builtWanted() bool {
+	lastBuilt.Lock()
+	defer lastBuilt.Unlock()
+	return lastBuilt.made != nil
+}
+
+// noteBuilt notes that the chunk key of this build, at path, was made
+// from inputs.
+func noteBuilt(key string, inputs digest, path string) {
+	lastBuilt.Lock()
+	if lastBuilt.made != nil {
+		lastBuilt.made[key] = builtFile{inputs, path}
+	}
+	lastBuilt.Unlock()
+}
+
+// takeBuilt puts the output's chunk key into the build, unchanged, when
+// it was made from inputs, and returns its path; "" when the build must
+// make it.
+func takeBuilt(key string, inputs digest) (string, error) {
+	lastBuilt.Lock()
+	f, ok := lastBuilt.prior[key]
+	s := lastBuilt.sink
+	lastBuilt.Unlock()
+	if !ok || s == nil || f.inputs != inputs {
+		return "", nil
+	}
+	if taken, err := s.putUnchanged(f.path); err != nil || !taken {
+		return "", err
+	}
+	builtTaken.Add(1)
+	noteBuilt(key, inputs, f.path)
+	return f.path, nil
+}
+
+// putUnchanged puts the output's file p into the new tree as it is, as put
+// would with the same bytes: left as it is where the spare holds the very
+// same file, else linked (or copied). It reports false when it cannot
+// (the output has no such file, or it would be listed otherwise), and the
+// caller makes the file.
+func (s *dirSink) putUnchanged(p string) (bool, error) {
+	if err := s.ready(); err != nil {
+		return false, err
+	}
+	e, ok := s.prev[p]
+	if !ok || e.keyed || e.summed != hashed(int(e.size), false) {
+		return false, nil
+	}
+	live := filepath.Join(s.prevRoot, filepath.FromSlash(p))
+	if old, ok := s.stale[p]; ok && old.size == e.size {
+		a, err1 := os.Lstat(filepath.Join(s.root, filepath.FromSlash(p)))
+		b, err2 := os.Lstat(live)
+		if err1 == nil && err2 == nil && os.SameFile(a, b) {
+			s.taken.Add(1) // the spare has it already
+			s.record(p, e)
+			return true, nil
+		}
+	}
+	if err := s.mkdirs(slashDir(p)); err != nil {
+		return false, err
+	}
+	if err := s.clear(p); err != nil {
+		return false, err
+	}
+	if err := s.take(p); err != nil {
+		return false, nil // made anew by the caller
+	}
+	s.record(p, e)
+	return true, nil
+}
+
+// chunkInputs is the digest of what the chunk key is made from: the
+// texts, or else the features of m's records lo to hi, known by the
+// records' digests and attribution labels (see featureCache).
+func chunkInputs(m *model, key string, lo, hi int, texts []string) digest {
+	h := sha256.New()
+	b := make([]byte, 0, 4096)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		if len(b)+len(s) > cap(b) {
+			h.Write(b)
+			b = b[:0]
+			h.Write([]byte(s))
+			return
+		}
+		b = append(b, s...)
+	}
+	str(key)
+	if texts != nil {
+		b = binary.AppendUvarint(b, uint64(len(texts)))
+		for _, t := range texts {
+			str(t)
+		}
+	} else {
+		digests := recordDigests(m)
+		b = binary.AppendUvarint(b, uint64(hi-lo))
+		for i := lo; i < hi; i++ {
+			b = append(b, digests[i][:]...)
+			str(m.Records[i].AttributionLabel)
+		}
+	}
+	h.Write(b)
+	var d digest
+	copy(d[:], h.Sum(nil))
+	return d
+}
+
+// encodeBuilt appends the index's list of chunks made into the tree root:
+// their number, then per chunk its key, inputs, path, and the path's
+// file number, status time, size and modification time.
+func encodeBuilt(b []byte, root string, made map[string]builtFile) []byte {
+	keys := make([]string, 0, len(made))
+	for k := range made {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var list []byte
+	n := 0
+	for _, k := range keys {
+		f := made[k]
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.path)))
+		if err != nil {
+			continue
+		}
+		number, changed, ok := fileStamp(fi)
+		if !ok {
+			continue
+		}
+		for _, s := range []string{k, f.path} {
+			list = binary.AppendUvarint(list, uint64(len(s)))
+			list = append(list, s...)
+		}
+		list = append(list, f.inputs[:]...)
+		list = binary.AppendUvarint(list, number)
+		list = binary.AppendVarint(list, changed)
+		list = binary.AppendUvarint(list, uint64(fi.Size()))
+		list = binary.AppendVarint(list, fi.ModTime().UnixNano())
+		n++
+	}
+	b = binary.AppendUvarint(b, uint64(n))
+	return append(b, list...)
+}
+
+// decodeBuilt reads the list encodeBuilt wrote, and returns the chunks
+// whose files in the output tree root, whose manifest is live, are still
+// the ones listed.
+func decodeBuilt(r *indexReader, live manifest, root string) map[string]builtFile {
+	n := r.uint()
+	prior := make(map[string]builtFile, min(n, len(r.b)))
+	for range n {
+		key, path := r.str(), r.str()
+		var f builtFile
+		copy(f.inputs[:], r.bytes(len(f.inputs)))
+		f.path = path
+		number, changed, size, mtime := r.number(), r.int(), r.uint(), r.int()
+		if r.err != nil {
+			return nil
+		}
+		if e, ok := live[path]; !ok || e.size != int64(size) {
+			continue
+		}
+		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(path)))
+		if err != nil || fi.Size() != int64(size) || fi.ModTime().UnixNano() != mtime {
+			continue
+		}
+		if n, c, ok := fileStamp(fi); !ok || n != number || c != changed {
+			continue
+		}
+		prior[key] = f
+	}
+	return prior
 }

@@ -422,6 +422,7 @@ func (o *output) begin() (string, *dirSink, error) {
 		s = newDirSink(tmp, live, o.dir)
 	}
 	s.spans = make([]*spans, len(indexedFiles))
+	s.takesBuilt()
 	return s.root, s, nil
 }
 
