@@ -45,8 +45,8 @@ var indexedFiles = []struct {
 	cache *featureCache
 	gap   int
 }{
-	{"layers/all.geojson", &lastFeatures, 1},     // features joined by ","
-	{"incidents.csv", &lastCSVRows, 0},           // rows, each with its line end
+	{"layers/all.geojson", &lastFeatures, 1},    // features joined by ","
+	{"incidents.csv", &lastCSVRows, 0},          // rows, each with its line end
 	{"incidents/index.html", &tableRowIndex, 0}, // the table page's rows, one after the other
 }
 
