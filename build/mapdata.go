@@ -2,11 +2,14 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The map page's data come in three parts, all scripts, so that the map
@@ -89,7 +92,9 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 	b = strconv.AppendInt(b, textChunk, 10)
 	b = append(b, `,"files":`...)
 	b = appendStrings(b, texts)
-	return append(b, "}};\n"...), out.err
+	b = append(b, "}};\n"...)
+	noteScript(b) // for the index of encodings: where the columns went
+	return b, out.err
 }
 
 // layerIndex returns each layer's index in site.toml, by key.
@@ -252,11 +257,24 @@ func (d *dict) appendTo(b []byte) []byte {
 // columns are made on every core; in a Renderer, each is taken from the
 // last render's, or spliced from its values, where its records are the
 // same (see segments and column).
+//
+// A build takes from the output it replaces each column whose inputs are
+// the same (see columnInputs and takeColumn).
 func (m *model) appendColumns(b []byte) []byte {
 	cols := m.columns()
 	parts := make([][]byte, len(cols))
+	var inputs []digest
+	built := builtWanted()
+	if built {
+		inputs = columnInputs(m, cols)
+		for i, c := range cols {
+			parts[i] = takeColumn(c.name, inputs[i])
+		}
+	}
 	parallel(len(cols), func(i int) error {
-		parts[i] = cols[i].make()
+		if parts[i] == nil {
+			parts[i] = cols[i].make()
+		}
 		return nil
 	})
 	b = append(b, '{')
@@ -267,15 +285,22 @@ func (m *model) appendColumns(b []byte) []byte {
 		b = append(b, '"')
 		b = append(b, c.name...)
 		b = append(b, '"', ':')
+		if built {
+			noteColumn(c.name, inputs[i], len(b), len(parts[i]))
+		}
 		b = append(b, parts[i]...)
 	}
 	return append(b, '}')
 }
 
-// mapColumn is one column of the map's data: its name, and what makes it.
+// mapColumn is one column of the map's data: its name, what makes it, and
+// what it is made from: what else it shows of the site (ctx) and, per
+// record, input (see columnInputs).
 type mapColumn struct {
-	name string
-	make func() []byte
+	name  string
+	make  func() []byte
+	ctx   string
+	input func(b []byte, rv *recordView) []byte
 }
 
 // lastColumns holds, by name, the columns of the map's data as a
@@ -305,7 +330,7 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 	lastColumns.Lock()
 	s := cached(&lastColumns.list, name)
 	lastColumns.Unlock()
-	return mapColumn{name, func() []byte {
+	return mapColumn{name: name, make: func() []byte {
 		if !keepEncodings.Load() { // a single build keeps nothing: one buffer
 			b := make([]byte, 0, 16*len(m.Records)+2)
 			b = append(b, '[')
@@ -324,16 +349,16 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 			b = append(b, items[:len(items)-1]...) // the last comma
 		}
 		return append(b, ']')
-	}}
+	}, ctx: ctx, input: value}
 }
 
 // dictColumn is a column made whole by build, which same says is the same
-// for two records.
-func (m *model) dictColumn(name, ctx string, same func(a, b *recordView) bool, build func() []byte) mapColumn {
+// for two records, and input tells what it shows of a record.
+func (m *model) dictColumn(name, ctx string, same func(a, b *recordView) bool, build func() []byte, input func(b []byte, rv *recordView) []byte) mapColumn {
 	lastColumns.Lock()
 	c := cached(&lastColumns.dicts, name)
 	lastColumns.Unlock()
-	return mapColumn{name, func() []byte { return c.make(m, ctx, same, build) }}
+	return mapColumn{name: name, make: func() []byte { return c.make(m, ctx, same, build) }, ctx: ctx, input: input}
 }
 
 // columns lists the columns of the map's data, in order.
@@ -349,19 +374,32 @@ func (m *model) columns() []mapColumn {
 				d.add(value(rv))
 			}
 			return d.appendTo(nil)
-		})
+		}, func(b []byte, rv *recordView) []byte { return append(b, value(rv)...) })
 	}
 	date := func(name string, end bool) mapColumn {
-		return m.listColumn(name, "", func(b []byte, rv *recordView) []byte { return appendDate(b, rv, end) })
+		c := m.listColumn(name, "", func(b []byte, rv *recordView) []byte { return appendDate(b, rv, end) })
+		c.input = appendDateInput
+		return c
+	}
+	raw := func(c mapColumn, input func(b []byte, rv *recordView) []byte) mapColumn {
+		c.input = input
+		return c
+	}
+	xy := m.listColumn("xy", "", func(b []byte, rv *recordView) []byte {
+		pt := point(rv.Record)
+		b = appendFloat(b, pt[0])
+		b = append(b, ',')
+		return appendFloat(b, pt[1])
+	})
+	xy.input = func(b []byte, rv *recordView) []byte { // what appendFloat writes, unwritten
+		pt := point(rv.Record)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[0]))
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[1]))
 	}
 	return []mapColumn{
-		m.listColumn("id", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.ID) }),
-		m.listColumn("xy", "", func(b []byte, rv *recordView) []byte {
-			pt := point(rv.Record)
-			b = appendFloat(b, pt[0])
-			b = append(b, ',')
-			return appendFloat(b, pt[1])
-		}),
+		raw(m.listColumn("id", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.ID) }),
+			func(b []byte, rv *recordView) []byte { return append(b, rv.ID...) }),
+		xy,
 		m.dictColumn("layer", layerKeys.String(), func(a, b *recordView) bool { return a.Record.Layer == b.Record.Layer }, func() []byte {
 			layerIndex := m.layerIndex()
 			layers := make([]int, len(m.Records))
@@ -369,15 +407,17 @@ func (m *model) columns() []mapColumn {
 				layers[i] = layerIndex[rv.Record.Layer]
 			}
 			return appendInts(nil, layers)
-		}),
+		}, func(b []byte, rv *recordView) []byte { return append(b, rv.Record.Layer...) }),
 		date("start", false),
 		date("end", true),
-		m.listColumn("title", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
-		dict("date_text", func(rv *recordView) string { return rv.Date.String() }),
+		raw(m.listColumn("title", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
+			func(b []byte, rv *recordView) []byte { return append(b, rv.Title...) }),
+		raw(dict("date_text", func(rv *recordView) string { return rv.Date.String() }), appendDateInput),
 		dict("place", func(rv *recordView) string { return rv.Place }),
 		dict("matched_place", func(rv *recordView) string { return rv.Location.Matched }),
 		dict("country", func(rv *recordView) string { return rv.Country }),
-		dict("precision", func(rv *recordView) string { return rv.Location.Precision.String() }),
+		raw(dict("precision", func(rv *recordView) string { return rv.Location.Precision.String() }),
+			func(b []byte, rv *recordView) []byte { return binary.AppendVarint(b, int64(rv.Location.Precision)) }),
 		dict("perpetrator", func(rv *recordView) string { return rv.Perpetrator }),
 		dict("attribution", func(rv *recordView) string { return rv.Attribution }),
 		m.dictColumn("country_name", "", func(a, b *recordView) bool { return a.Country == b.Country }, func() []byte {
@@ -389,6 +429,9 @@ func (m *model) columns() []mapColumn {
 				}
 			}
 			return appendStrings(nil, names)
+		}, func(b []byte, rv *recordView) []byte {
+			b = binary.AppendUvarint(b, uint64(len(rv.Country)))
+			return append(append(b, rv.Country...), rv.CountryName...)
 		}),
 		m.dictColumn("tags", "", func(a, b *recordView) bool { return slices.Equal(a.Tags, b.Tags) }, func() []byte {
 			tags := newDict(0)
@@ -408,8 +451,39 @@ func (m *model) columns() []mapColumn {
 				b = appendInts(b, refs)
 			}
 			return append(b, "]}"...)
+		}, func(b []byte, rv *recordView) []byte {
+			for _, t := range rv.Tags {
+				b = binary.AppendUvarint(b, uint64(len(t)))
+				b = append(b, t...)
+			}
+			return b
 		}),
 	}
+}
+
+// appendDateInput appends, unambiguously, every field of a record's date
+// that its text and days show (see columnInputs): the ISO form, the
+// precision, whether a span, and both days as instants and zones.
+func appendDateInput(b []byte, rv *recordView) []byte {
+	d := rv.Date
+	iso := d.ISO()
+	b = binary.AppendUvarint(b, uint64(len(iso)))
+	b = append(b, iso...)
+	b = binary.AppendVarint(b, int64(d.Precision))
+	if d.Span {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	for _, t := range []time.Time{d.Start, d.End} {
+		name, offset := t.Zone()
+		b = binary.AppendVarint(b, t.Unix())
+		b = binary.AppendVarint(b, int64(t.Nanosecond()))
+		b = binary.AppendVarint(b, int64(offset))
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+	}
+	return b
 }
 
 // appendDate appends a record's first day (or last day, "" where the same

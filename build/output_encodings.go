@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The index of encodings. Beside a large output (one that keeps a spare
@@ -85,6 +87,7 @@ func locate(b []byte, e *encoded, gap int) *spans {
 // note takes, from the file p that the build puts (when it is one of
 // indexedFiles), where each encoding lies in it, for the index.
 func (s *dirSink) note(p string, b []byte) {
+	noteScriptPut(p, b)
 	for i, f := range indexedFiles {
 		if f.path != p || s.spans == nil {
 			continue
@@ -278,9 +281,11 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 		out[i] = m
 	}
 	built := decodeBuilt(r, live, root)
+	columns := decodeColumns(r, live, root)
 	if r.err != nil {
 		return nil, nil, r.err
 	}
+	resetColumns(columns)
 	return out, built, nil
 }
 
@@ -290,6 +295,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 func (o *output) priorEncodings(live manifest) {
 	var prior []map[featureKey][]byte
 	var built map[string]builtFile
+	resetColumns(nil)
 	if b, err := os.ReadFile(o.sibling(encodingsSuffix)); err == nil && live != nil {
 		prior, built, _ = decodeIndex(b, live, o.dir)
 	}
@@ -328,6 +334,7 @@ func (o *output) writeIndex(s *dirSink, keep bool) error {
 	lastBuilt.Lock()
 	b = encodeBuilt(b, s.root, lastBuilt.made)
 	lastBuilt.Unlock()
+	b = encodeColumns(b, s.root)
 	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
 	if err := writeFile(tmp, b); err != nil {
 		os.Remove(tmp)
@@ -372,6 +379,9 @@ func (s *dirSink) takesBuilt() {
 	lastBuilt.Lock()
 	lastBuilt.made, lastBuilt.sink = map[string]builtFile{}, s
 	lastBuilt.Unlock()
+	lastColumnsBuilt.Lock()
+	lastColumnsBuilt.made = []namedColumn{}
+	lastColumnsBuilt.Unlock()
 }
 
 // endBuild forgets the build's chunks and sink.
@@ -379,6 +389,7 @@ func endBuild() {
 	lastBuilt.Lock()
 	lastBuilt.prior, lastBuilt.made, lastBuilt.sink = nil, nil, nil
 	lastBuilt.Unlock()
+	resetColumns(nil)
 }
 
 // builtWanted reports whether a build is noting its chunks.
@@ -553,4 +564,219 @@ func decodeBuilt(r *indexReader, live manifest, root string) map[string]builtFil
 		prior[key] = f
 	}
 	return prior
+}
+
+// The map data's columns. The index also lists, for the output's data.js,
+// where each column lies in it and the digest of what it was made from
+// (columnInputs); a build whose column has the same inputs takes its
+// bytes from there (see appendColumns), and makes only the columns that
+// changed: after a new title, the titles. The file is trusted as the
+// encodings are.
+
+// columnsTaken counts the columns taken from the output, for tests.
+var columnsTaken atomic.Int64
+
+// builtColumn is a column of data.js: what it was made from, and where it
+// lies in the file (off, n) or its bytes (b).
+type builtColumn struct {
+	inputs digest
+	off, n int
+	b      []byte
+}
+
+// lastColumnsBuilt is the current build's columns: those of the output
+// it replaces (prior, by name), those it makes (made, in order), and the
+// data.js they went into, until it is put (script).
+var lastColumnsBuilt struct {
+	sync.Mutex
+	prior  map[string]builtColumn
+	made   []namedColumn
+	script []byte
+	path   string // where script was put
+}
+
+type namedColumn struct {
+	name string
+	builtColumn
+}
+
+// columnInputs returns the digest of what each of the columns cols of
+// m's records is made from: its name, ctx, and every record's input, in
+// order. The records are read once for all columns (most of the time is
+// reaching them), in runs of inputsRun on every core; a column's digest
+// is that of its runs' digests.
+func columnInputs(m *model, cols []mapColumn) []digest {
+	const inputsRun = 4096
+	runs := (len(m.Records) + inputsRun - 1) / inputsRun
+	parts := make([][]digest, runs)
+	parallel(runs, func(k int) error {
+		recs := m.Records[k*inputsRun : min((k+1)*inputsRun, len(m.Records))]
+		hs := make([]hash.Hash, len(cols))
+		bufs := make([][]byte, len(cols))
+		for c := range cols {
+			hs[c], bufs[c] = sha256.New(), make([]byte, 0, 8<<10)
+		}
+		var v []byte
+		for _, rv := range recs {
+			for c, col := range cols {
+				v = col.input(v[:0], rv)
+				b := binary.AppendUvarint(bufs[c], uint64(len(v)))
+				b = append(b, v...)
+				if len(b) >= 7<<10 {
+					hs[c].Write(b)
+					b = b[:0]
+				}
+				bufs[c] = b
+			}
+		}
+		parts[k] = make([]digest, len(cols))
+		for c := range cols {
+			hs[c].Write(bufs[c])
+			copy(parts[k][c][:], hs[c].Sum(nil))
+		}
+		return nil
+	})
+	out := make([]digest, len(cols))
+	for c, col := range cols {
+		b := make([]byte, 0, 64+runs*len(digest{}))
+		for _, s := range []string{col.name, col.ctx} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		b = binary.AppendUvarint(b, uint64(len(m.Records)))
+		for k := range parts {
+			b = append(b, parts[k][c][:]...)
+		}
+		out[c] = sum(b)
+	}
+	return out
+}
+
+// takeColumn returns the output's column name when it was made from
+// inputs, else nil.
+func takeColumn(name string, inputs digest) []byte {
+	lastColumnsBuilt.Lock()
+	defer lastColumnsBuilt.Unlock()
+	c, ok := lastColumnsBuilt.prior[name]
+	if !ok || c.inputs != inputs {
+		return nil
+	}
+	columnsTaken.Add(1)
+	return c.b
+}
+
+// noteColumn notes that the column name, made from inputs, lies at off in
+// data.js, n bytes long.
+func noteColumn(name string, inputs digest, off, n int) {
+	lastColumnsBuilt.Lock()
+	lastColumnsBuilt.made = append(lastColumnsBuilt.made, namedColumn{name, builtColumn{inputs: inputs, off: off, n: n}})
+	lastColumnsBuilt.Unlock()
+}
+
+// noteScript notes data.js, the file the columns noted went into.
+func noteScript(script []byte) {
+	lastColumnsBuilt.Lock()
+	if lastColumnsBuilt.made != nil {
+		lastColumnsBuilt.script = script
+	}
+	lastColumnsBuilt.Unlock()
+}
+
+// noteScriptPut notes where data.js was put, when b is it.
+func noteScriptPut(p string, b []byte) {
+	lastColumnsBuilt.Lock()
+	if s := lastColumnsBuilt.script; s != nil && len(s) == len(b) && unsafe.SliceData(s) == unsafe.SliceData(b) {
+		lastColumnsBuilt.path, lastColumnsBuilt.script = p, nil
+	}
+	lastColumnsBuilt.Unlock()
+}
+
+// resetColumns sets the prior columns of a build (nil for none) and
+// forgets what the last noted.
+func resetColumns(prior map[string]builtColumn) {
+	lastColumnsBuilt.Lock()
+	lastColumnsBuilt.prior, lastColumnsBuilt.made, lastColumnsBuilt.script, lastColumnsBuilt.path = prior, nil, nil, ""
+	lastColumnsBuilt.Unlock()
+}
+
+// encodeColumns appends the index's list of the columns of the data.js
+// put into the tree root: 0 when none; else 1, the file's path, number,
+// status time, size and modification time, the number of columns, and
+// per column its name, inputs, offset and length.
+func encodeColumns(b []byte, root string) []byte {
+	lastColumnsBuilt.Lock()
+	defer lastColumnsBuilt.Unlock()
+	c := &lastColumnsBuilt
+	if c.path == "" || len(c.made) == 0 {
+		return append(b, 0)
+	}
+	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(c.path)))
+	if err != nil {
+		return append(b, 0)
+	}
+	number, changed, ok := fileStamp(fi)
+	if !ok {
+		return append(b, 0)
+	}
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = append(b, 1)
+	str(c.path)
+	b = binary.AppendUvarint(b, number)
+	b = binary.AppendVarint(b, changed)
+	b = binary.AppendUvarint(b, uint64(fi.Size()))
+	b = binary.AppendVarint(b, fi.ModTime().UnixNano())
+	b = binary.AppendUvarint(b, uint64(len(c.made)))
+	for _, col := range c.made {
+		str(col.name)
+		b = append(b, col.inputs[:]...)
+		b = binary.AppendUvarint(b, uint64(col.off))
+		b = binary.AppendUvarint(b, uint64(col.n))
+	}
+	return b
+}
+
+// decodeColumns reads the list encodeColumns wrote and returns the
+// columns, with their bytes read from the data.js of the output tree
+// root, whose manifest is live, when it is still the file listed.
+func decodeColumns(r *indexReader, live manifest, root string) map[string]builtColumn {
+	if r.uint() != 1 || r.err != nil {
+		return nil
+	}
+	path := r.str()
+	number, changed, size, mtime := r.number(), r.int(), r.uint(), r.int()
+	n := r.uint()
+	cols := make(map[string]builtColumn, min(n, len(r.b)))
+	for range n {
+		name := r.str()
+		var c builtColumn
+		copy(c.inputs[:], r.bytes(len(c.inputs)))
+		c.off, c.n = r.uint(), r.uint()
+		if r.err != nil || c.off+c.n > size {
+			return nil
+		}
+		cols[name] = c
+	}
+	if e, ok := live[path]; !ok || e.size != int64(size) {
+		return nil
+	}
+	name := filepath.Join(root, filepath.FromSlash(path))
+	fi, err := os.Lstat(name)
+	if err != nil || fi.Size() != int64(size) || fi.ModTime().UnixNano() != mtime {
+		return nil
+	}
+	if n, c, ok := fileStamp(fi); !ok || n != number || c != changed {
+		return nil
+	}
+	file, err := os.ReadFile(name)
+	if err != nil || len(file) != size {
+		return nil
+	}
+	for k, c := range cols {
+		c.b = file[c.off : c.off+c.n : c.off+c.n]
+		cols[k] = c
+	}
+	return cols
 }

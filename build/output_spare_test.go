@@ -216,8 +216,8 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 // it) and no feature; with the output's all.geojson changed by hand, every
 // feature, also when the new file has the old one's size and time; the
 // table page's rows likewise, with the table page changed by hand. The
-// map's chunks are taken whole when made from the same, unless changed by
-// hand. The output is a cold build's each time.
+// map's chunks and the map data's columns are taken whole when made from
+// the same, unless changed by hand. The output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
 	// Every file compared byte for byte (see hashed), so that a file
@@ -242,15 +242,16 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		features, rows int64
 		tableRows      int64
 		chunks         int64 // taken unchanged: the fixture has one detail and one text chunk
+		columns        int64 // of the map's data taken from the output: 15 in all
 	}{
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1},
-		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 2},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 14},
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 2, 15},
 		{"all.geojson changed", func() {
 			all := filepath.Join(out, "layers", "all.geojson")
 			b, _ := os.ReadFile(all)
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
-		}, "https://example.net/", 4, 0, 0, 2},
+		}, "https://example.net/", 4, 0, 0, 2, 15},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
@@ -260,13 +261,13 @@ func TestRebuildTakesEncodings(t *testing.T) {
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Y"), 1), 0o644)
 			os.Chtimes(all, fi.ModTime(), fi.ModTime())
-		}, "https://example.net/", 4, 0, 0, 2},
+		}, "https://example.net/", 4, 0, 0, 2, 15},
 		{"table page changed", func() {
 			table := filepath.Join(out, "incidents", "index.html")
 			b, _ := os.ReadFile(table)
 			os.Remove(table)
 			os.WriteFile(table, bytes.Replace(b, []byte("Edited A"), []byte("Edited X"), 1), 0o644)
-		}, "https://example.net/", 0, 0, 4, 2},
+		}, "https://example.net/", 0, 0, 4, 2, 15},
 		{"a chunk changed", func() {
 			chunks, _ := filepath.Glob(filepath.Join(out, "assets", "records", "s0.*.js"))
 			for _, c := range chunks {
@@ -276,10 +277,20 @@ func TestRebuildTakesEncodings(t *testing.T) {
 				os.WriteFile(c, bytes.Replace(b, []byte("a"), []byte("b"), 1), 0o644)
 				os.Chtimes(c, fi.ModTime(), fi.ModTime())
 			}
-		}, "https://example.net/", 0, 0, 0, 1},
+		}, "https://example.net/", 0, 0, 0, 1, 15},
+		{"data.js changed", func() {
+			scripts, _ := filepath.Glob(filepath.Join(out, "assets", "data.*.js"))
+			for _, c := range scripts {
+				b, _ := os.ReadFile(c)
+				fi, _ := os.Stat(c)
+				os.Remove(c)
+				os.WriteFile(c, bytes.Replace(b, []byte(`"id":["`), []byte(`"id":["x`), 1), 0o644)
+				os.Chtimes(c, fi.ModTime(), fi.ModTime())
+			}
+		}, "https://example.net/", 0, 0, 0, 2, 0},
 	} {
 		tt.change()
-		f0, r0, t0, c0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load()
+		f0, r0, t0, c0, k0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load()
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
@@ -291,6 +302,9 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		}
 		if n := builtTaken.Load() - c0; n != tt.chunks {
 			t.Errorf("%s: took %d map chunks unchanged, want %d", tt.name, n, tt.chunks)
+		}
+		if n := columnsTaken.Load() - k0; n != tt.columns {
+			t.Errorf("%s: took %d columns of the map's data, want %d", tt.name, n, tt.columns)
 		}
 		cold := filepath.Join(t.TempDir(), "cold")
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {
