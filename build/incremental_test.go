@@ -90,6 +90,11 @@ var edits = []edit{
 		re := regexp.MustCompile(`(?m)^title\s*=\s*"([^"]*)"`)
 		e.cfg = re.ReplaceAll(e.cfg, []byte(fmt.Sprintf(`title = "Edited site %d"`, e.rng.IntN(1000))))
 	}},
+	{"layer name", func(e *editor) {
+		// What the table's rows show of the layers (see tableRowsContext).
+		re := regexp.MustCompile(`(?m)^name\s*=\s*"Attacks[^"]*"`)
+		e.cfg = re.ReplaceAll(e.cfg, []byte(fmt.Sprintf(`name = "Attacks %d"`, e.rng.IntN(1000))))
+	}},
 	{"nothing", func(e *editor) {}},
 }
 
