@@ -254,13 +254,15 @@ func (m *model) layers(put func(path string, b []byte) error) error {
 		g.features = append(g.features, features[i])
 		g.points = append(g.points, all.points[i])
 	}
+	inputs := layerFileInputs(m) // a build takes the layer files made from the same (see putBuilt)
 	for _, l := range m.Config.Layers {
 		g := byLayer[l.Key]
 		if g == nil {
 			g = &group{}
 		}
 		path := "layers/" + l.Key + ".geojson"
-		if err := put(path, lastMade.collection(path, g.features, g.points)); err != nil {
+		in, known := inputs[l.Key]
+		if err := putBuilt(path, in, known, func() []byte { return lastMade.collection(path, g.features, g.points) }, put); err != nil {
 			return err
 		}
 	}

@@ -780,3 +780,50 @@ func decodeColumns(r *indexReader, live manifest, root string) map[string]builtC
 	}
 	return cols
 }
+
+// layerFileInputs returns, by layer key, the digest of what the layer's
+// GeoJSON file is made from: its records' features, known by their
+// digests and attribution labels (see featureCache), in order. It returns
+// nil unless a build notes what its files are made from (see lastBuilt).
+func layerFileInputs(m *model) map[string]digest {
+	if !builtWanted() {
+		return nil
+	}
+	digests := recordDigests(m)
+	bufs := map[string][]byte{}
+	for i, rv := range m.Records {
+		b := bufs[rv.Record.Layer]
+		b = append(b, digests[i][:]...)
+		b = binary.AppendUvarint(b, uint64(len(rv.AttributionLabel)))
+		bufs[rv.Record.Layer] = append(b, rv.AttributionLabel...)
+	}
+	out := make(map[string]digest, len(m.Config.Layers))
+	for _, l := range m.Config.Layers {
+		b := bufs[l.Key]
+		b = binary.AppendUvarint(b, uint64(len(l.Key)))
+		out[l.Key] = sum(append(b, l.Key...))
+	}
+	return out
+}
+
+// putBuilt hands put the file path that make makes, or, in a build whose
+// output holds it made from the same inputs, takes that file as it is
+// (see takeBuilt). known is false when the inputs are not known.
+func putBuilt(path string, inputs digest, known bool, make func() []byte, put func(string, []byte) error) error {
+	if known && builtWanted() {
+		p, err := takeBuilt(path, inputs)
+		if err != nil {
+			return err
+		}
+		if p == path {
+			return nil
+		}
+	}
+	if err := put(path, make()); err != nil {
+		return err
+	}
+	if known {
+		noteBuilt(path, inputs, path)
+	}
+	return nil
+}

@@ -216,8 +216,8 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 // it) and no feature; with the output's all.geojson changed by hand, every
 // feature, also when the new file has the old one's size and time; the
 // table page's rows likewise, with the table page changed by hand. The
-// map's chunks and the map data's columns are taken whole when made from
-// the same, unless changed by hand. The output is a cold build's each time.
+// map's chunks, the layer files and the map data's columns are taken
+// whole when made from the same, unless changed by hand. The output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
 	// Every file compared byte for byte (see hashed), so that a file
@@ -241,17 +241,17 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		baseURL        string
 		features, rows int64
 		tableRows      int64
-		chunks         int64 // taken unchanged: the fixture has one detail and one text chunk
+		files          int64 // taken unchanged: the fixture has one detail and one text chunk, and two layer files
 		columns        int64 // of the map's data taken from the output: 15 in all
 	}{
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 14},
-		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 2, 15},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 2, 14},
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 4, 15},
 		{"all.geojson changed", func() {
 			all := filepath.Join(out, "layers", "all.geojson")
 			b, _ := os.ReadFile(all)
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
-		}, "https://example.net/", 4, 0, 0, 2, 15},
+		}, "https://example.net/", 4, 0, 0, 4, 15},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
@@ -261,13 +261,13 @@ func TestRebuildTakesEncodings(t *testing.T) {
 			os.Remove(all)
 			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Y"), 1), 0o644)
 			os.Chtimes(all, fi.ModTime(), fi.ModTime())
-		}, "https://example.net/", 4, 0, 0, 2, 15},
+		}, "https://example.net/", 4, 0, 0, 4, 15},
 		{"table page changed", func() {
 			table := filepath.Join(out, "incidents", "index.html")
 			b, _ := os.ReadFile(table)
 			os.Remove(table)
 			os.WriteFile(table, bytes.Replace(b, []byte("Edited A"), []byte("Edited X"), 1), 0o644)
-		}, "https://example.net/", 0, 0, 4, 2, 15},
+		}, "https://example.net/", 0, 0, 4, 4, 15},
 		{"a chunk changed", func() {
 			chunks, _ := filepath.Glob(filepath.Join(out, "assets", "records", "s0.*.js"))
 			for _, c := range chunks {
@@ -277,7 +277,7 @@ func TestRebuildTakesEncodings(t *testing.T) {
 				os.WriteFile(c, bytes.Replace(b, []byte("a"), []byte("b"), 1), 0o644)
 				os.Chtimes(c, fi.ModTime(), fi.ModTime())
 			}
-		}, "https://example.net/", 0, 0, 0, 1, 15},
+		}, "https://example.net/", 0, 0, 0, 3, 15},
 		{"data.js changed", func() {
 			scripts, _ := filepath.Glob(filepath.Join(out, "assets", "data.*.js"))
 			for _, c := range scripts {
@@ -287,7 +287,7 @@ func TestRebuildTakesEncodings(t *testing.T) {
 				os.WriteFile(c, bytes.Replace(b, []byte(`"id":["`), []byte(`"id":["x`), 1), 0o644)
 				os.Chtimes(c, fi.ModTime(), fi.ModTime())
 			}
-		}, "https://example.net/", 0, 0, 0, 2, 0},
+		}, "https://example.net/", 0, 0, 0, 4, 0},
 	} {
 		tt.change()
 		f0, r0, t0, c0, k0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load()
@@ -300,8 +300,8 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		if n := tableRowIndex.fresh.Load() - t0; n != tt.tableRows {
 			t.Errorf("%s: made %d table rows, want %d", tt.name, n, tt.tableRows)
 		}
-		if n := builtTaken.Load() - c0; n != tt.chunks {
-			t.Errorf("%s: took %d map chunks unchanged, want %d", tt.name, n, tt.chunks)
+		if n := builtTaken.Load() - c0; n != tt.files {
+			t.Errorf("%s: took %d map chunks and layer files unchanged, want %d", tt.name, n, tt.files)
 		}
 		if n := columnsTaken.Load() - k0; n != tt.columns {
 			t.Errorf("%s: took %d columns of the map's data, want %d", tt.name, n, tt.columns)
