@@ -23,7 +23,7 @@ type featureCache struct {
 	last    map[featureKey][]byte
 	// prior holds encodings read from the output a build replaces (see
 	// priorEncodings), for the next encode only.
-	prior map[featureKey][]byte
+	prior *priorEncoded
 	// keep says the next encode keeps what it made in made, for the
 	// build's index of encodings (see dirSink.note).
 	keep bool
@@ -37,6 +37,45 @@ type featureKey struct {
 	label  string // the record's attribution label (features) or the base URL (CSV rows)
 }
 
+// priorEncoded is the encodings of the output a build replaces, in that
+// build's order, with their keys (see priorEncodings).
+type priorEncoded struct {
+	keys   []featureKey
+	b      [][]byte
+	misses atomic.Int64
+	once   sync.Once
+	byKey  map[featureKey][]byte
+}
+
+// get returns the encoding of key, which the build has at place i: most
+// often the prior build had it at the same place, and no map is made. A
+// few records not found there are encoded again (an edited record is in
+// no place); past priorMisses, the encodings are looked up by key, made
+// into a map once (a record added or removed moves all those after it).
+func (p *priorEncoded) get(i int, key featureKey) ([]byte, bool) {
+	if p == nil {
+		return nil, false
+	}
+	if i < len(p.keys) && p.keys[i] == key {
+		return p.b[i], true
+	}
+	if p.misses.Add(1) <= priorMisses {
+		return nil, false
+	}
+	p.once.Do(func() {
+		p.byKey = make(map[featureKey][]byte, len(p.keys))
+		for j, k := range p.keys {
+			p.byKey[k] = p.b[j]
+		}
+	})
+	b, ok := p.byKey[key]
+	return b, ok
+}
+
+// priorMisses is how many encodings a build makes again rather than look
+// up by key (see priorEncoded.get).
+const priorMisses = 16
+
 // encoded is the encodings of one encode, in the model's order, with their
 // keys.
 type encoded struct {
@@ -46,7 +85,7 @@ type encoded struct {
 
 // forBuild sets what the next encode takes (prior, nil for nothing) and
 // whether it keeps what it makes for the build's index.
-func (c *featureCache) forBuild(prior map[featureKey][]byte, keep bool) {
+func (c *featureCache) forBuild(prior *priorEncoded, keep bool) {
 	c.mu.Lock()
 	c.prior, c.keep, c.made = prior, keep, nil
 	c.mu.Unlock()
@@ -101,7 +140,7 @@ func (c *featureCache) encode(m *model, extra func(*recordView) string, encode f
 		keys[i] = featureKey{digests[i], extra(rv)}
 		if b, ok := last[keys[i]]; ok && enabled {
 			out[i] = b
-		} else if b, ok := prior[keys[i]]; ok {
+		} else if b, ok := prior.get(i, keys[i]); ok {
 			out[i] = b
 		} else {
 			out[i] = encode(rv)

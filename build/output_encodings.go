@@ -214,14 +214,14 @@ func (r *indexReader) int() int64 {
 // indexedFiles, the encodings it lists by key, read from the file in the
 // output tree root, whose manifest is live: nil for a file that is not
 // the one the index was made with.
-func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte, map[string]builtFile, error) {
+func decodeIndex(b []byte, live manifest, root string) ([]*priorEncoded, map[string]builtFile, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(encodingsHeader))
 	bin := binaryDigest()
 	if !ok || !bytes.HasPrefix(rest, bin[:]) {
 		return nil, nil, errors.New("made by another version")
 	}
 	r := &indexReader{b: rest[len(bin):]}
-	out := make([]map[featureKey][]byte, len(indexedFiles))
+	out := make([]*priorEncoded, len(indexedFiles))
 	type span struct {
 		k        featureKey
 		off, end int
@@ -274,11 +274,11 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 		if err != nil || len(file) != size {
 			continue
 		}
-		m := make(map[featureKey][]byte, n)
-		for _, sp := range spans {
-			m[sp.k] = file[sp.off:sp.end:sp.end]
+		p := &priorEncoded{keys: make([]featureKey, n), b: make([][]byte, n)}
+		for j, sp := range spans {
+			p.keys[j], p.b[j] = sp.k, file[sp.off:sp.end:sp.end]
 		}
-		out[i] = m
+		out[i] = p
 	}
 	built := decodeBuilt(r, live, root)
 	columns := decodeColumns(r, live, root)
@@ -293,7 +293,7 @@ func decodeIndex(b []byte, live manifest, root string) ([]map[featureKey][]byte,
 // the output lists (none when it has none this build can trust), and has
 // them keep this build's for its index.
 func (o *output) priorEncodings(live manifest) {
-	var prior []map[featureKey][]byte
+	var prior []*priorEncoded
 	var built map[string]builtFile
 	resetColumns(nil)
 	if b, err := os.ReadFile(o.sibling(encodingsSuffix)); err == nil && live != nil {
