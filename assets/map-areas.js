@@ -245,6 +245,10 @@
   function install(A) {
     var L = A.L, map = A.map;
     var groups = A.areas = {}, order = [];
+    // The badge points of the countries of the base map, found when it was
+    // made (labelPoint, in package basemap): a country there has an
+    // outline, decoded only when it is first drawn.
+    var W = window.MAPSITE_BASEMAP, badgeAt = (W && W.lp) || {};
     A.records.forEach(function (r) {
       if (!isArea(r)) return;
       r.area = true;
@@ -253,9 +257,17 @@
       var g = groups[key];
       if (!g) {
         g = groups[key] = { key: key, name: country ? (r.p.country_name || r.p.country) : (r.p.place || r.p.country_name), records: [],
-          lon: r.lon, lat: r.lat, shape: country ? shapeOf(r.p.country, r.lon, r.lat) : null };
-        if (g.shape) {
-          var lp = labelPoint(g.shape);
+          lon: r.lon, lat: r.lat, shape: null, hasShape: false };
+        var at = country && r.p.country && Object.prototype.hasOwnProperty.call(badgeAt, r.p.country) ? badgeAt[r.p.country] : null;
+        if (at) {
+          g.lon = at[0];
+          g.lat = at[1];
+          g.hasShape = true;
+          g.cc = r.p.country;
+        } else if (country) {
+          g.shape = shapeOf(r.p.country, r.lon, r.lat);
+          g.hasShape = !!g.shape;
+          var lp = g.shape && labelPoint(g.shape);
           if (lp) { g.lon = lp[0]; g.lat = lp[1]; }
         }
         order.push(g);
@@ -309,7 +321,7 @@
       // Outlines are drawn for at most MAX_OUTLINES areas in view (and the
       // open one): past that, they would cover the map and cost a redraw
       // of every outline at each filter step; the badges stay.
-      order.forEach(function (g) { if (on[g.key] && g.shape && view.contains([g.lat, g.lon])) n++; });
+      order.forEach(function (g) { if (on[g.key] && g.hasShape && view.contains([g.lat, g.lon])) n++; });
       var outlines = n <= MAX_OUTLINES;
       last = { on: on, outlines: outlines, showName: showName, selected: null };
       order.forEach(function (g) {
@@ -334,9 +346,10 @@
         return;
       }
       var selected = rs.some(function (r) { return r.id === A.selected; });
-      if (g.shape && !outlines && !selected) {
+      if (g.hasShape && !outlines && !selected) {
         if (g.outline) g.outline.remove();
-      } else if (g.shape) {
+      } else if (g.hasShape) {
+        if (!g.shape) g.shape = shapeOf(g.cc);
         if (!g.outline) g.outline = L.geoJSON(drawable(g.shape), { renderer: areaRenderer, interactive: false, style: outlineStyle(false) });
         if (!map.hasLayer(g.outline)) g.outline.addTo(map);
         if (g.outlineSelected !== selected) { g.outline.setStyle(outlineStyle(selected)); g.outlineSelected = selected; }

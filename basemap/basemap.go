@@ -29,7 +29,7 @@ import (
 // (data/basemap.bin), and the labels a site picks from. It depends only on
 // data the binary carries, so a process loads it once (see Bundled).
 type Base struct {
-	world      []byte          // the world band's outlines: the members "land" and "cc" of MAPSITE_BASEMAP
+	world      []byte          // the world band's outlines and badge points: the members "land", "cc" and "lp" of MAPSITE_BASEMAP
 	cells      [][]outlineCell // per band, by row, then column; nil for the world band
 	countries  []countryAnchor
 	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first

@@ -21,7 +21,8 @@ import (
 // data/basemap.bin holds, after staticMagic, as unsigned varints and
 // length-prefixed bytes:
 //
-//   - the world band's outlines, as the world script carries them;
+//   - the world band's outlines and the countries' badge points, as the
+//     world script carries them (its members "land", "cc" and "lp");
 //   - for each finer band, its number of cells, then each cell's column,
 //     row and script, by row, then column;
 //   - the countries' label anchors (code, lon, lat, width);
@@ -40,7 +41,11 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 		return nil, err
 	}
 	e := &staticWriter{b: []byte(staticMagic)}
-	e.bytes(appendOutlines(nil, p.bands[0], Bands[0].Quantum, true))
+	worldLand, err := appendBadgePoints(appendOutlines(nil, p.bands[0], Bands[0].Quantum, true), Bands[0].Quantum)
+	if err != nil {
+		return nil, err
+	}
+	e.bytes(worldLand)
 	for i := 1; i < len(Bands); i++ {
 		keys := sortedKeys(p.cells[i])
 		e.uint(uint64(len(keys)))

@@ -173,6 +173,36 @@ test('the seas around the antimeridian are sea in the default view', async () =>
   }
 });
 
+test('the world script\'s badge points are those the page would find on the outlines', async () => {
+  // Package basemap finds each country's badge point when the base map is
+  // made (badges.go); map-areas.js's labelPoint finds the same on the
+  // outlines it decodes, for an area the world script has no point for.
+  const { page, context, problems } = await newPage(browser, seedSrv.url);
+  try {
+    await page.goto(seedSrv.url);
+    await waitForMap(page);
+    const r = await page.evaluate(() => {
+      const P = window.mapsiteParts, lp = window.MAPSITE_BASEMAP.lp || {}, out = { n: 0, far: [], missing: [] };
+      P.basemap.countryShapes().forEach((f) => {
+        const want = P.areas.labelPoint(f), got = lp[f.properties.cc];
+        if (!want) return;
+        if (!got) { out.missing.push(f.properties.cc); return; }
+        out.n++;
+        // Written to four decimals; the cosine of Go and of V8 may differ
+        // in the last bit, which moves no point further.
+        if (Math.abs(got[0] - want[0]) > 6e-5 || Math.abs(got[1] - want[1]) > 6e-5) out.far.push(`${f.properties.cc}: ${got} for ${want}`);
+      });
+      return out;
+    });
+    assert.ok(r.n > 150, `only ${r.n} countries have badge points`);
+    assert.deepEqual(r.missing, []);
+    assert.deepEqual(r.far, []);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('record pages carry a static locator and load no map script', async () => {
   const { page, context, problems } = await newPage(browser, seedSrv.url);
   const scripts = [];
