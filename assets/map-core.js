@@ -20,6 +20,14 @@
   var COUNT_WORDS = [["killed", "killed"], ["injured", "injured"], ["casualties", "casualties"],
     ["detained", "detained"], ["arrested", "arrested"], ["deported", "deported"]];
 
+  // afterPaint calls f once the browser has painted the next frame (or
+  // soon, where no frame comes: a page in a background tab).
+  P.afterPaint = function (f) {
+    var done = false, once = function () { if (!done) { done = true; f(); } };
+    requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 1000);
+  };
+
   // el makes an element with an optional class and text.
   P.el = function (tag, className, text) {
     var e = document.createElement(tag);

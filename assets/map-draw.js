@@ -269,11 +269,12 @@
     }
 
     // A.draw draws the records in view: the points and clusters, the
-    // areas, the open record's ring and the list. When the filters and the
-    // view are as last drawn (a popup that opens or closes), only the
-    // marks of the open record change.
+    // areas, the open record's ring and the list (with opt.listLater, the
+    // list after the next frame is painted). When the filters and the view
+    // are as last drawn (a popup that opens or closes), only the marks of
+    // the open record change.
     var pointsKey = null, points = null, selectedRing = null;
-    A.draw = function () {
+    A.draw = function (opt) {
       var key = A.indexVersion + "|" + map.getZoom() + "|" + map.getBounds().toBBoxString();
       var moved = key !== pointsKey;
       if (moved) {
@@ -292,7 +293,12 @@
         markerGroup.addLayer(selectedRing);
       }
       A.highlight(highlighted);
-      A.drawList(!moved);
+      if (opt && opt.listLater) listLater(!moved);
+      else {
+        var pending = listPending;
+        listPending = false;
+        A.drawList(!moved && !pending);
+      }
       if (moved && A.placeLabels) A.placeLabels(); // base-map labels keep clear of the markers
       if (!firstDrawn && drawn.items.length) {
         firstDrawn = true;
@@ -300,6 +306,21 @@
       }
     };
     var firstDrawn = false;
+
+    // listLater lists the records of the view in the task after the next
+    // frame, unless a draw lists them before (selectionOnly: only the open
+    // record's mark has changed since the list was made).
+    var listPending = false;
+    function listLater(selectionOnly) {
+      if (selectionOnly && !listPending) { A.drawList(true); return; }
+      if (listPending) return;
+      listPending = true;
+      P.afterPaint(function () {
+        if (!listPending) return;
+        listPending = false;
+        A.drawList(false);
+      });
+    }
 
     // A.clearPoints takes the points and clusters off the map before a
     // jump to another view, after which A.draw draws those of the new

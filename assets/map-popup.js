@@ -51,10 +51,51 @@
     box.setAttribute("data-details", r.f ? "loaded" : "loading");
   }
 
+  // defineRecordPopup adds L.RecordPopup, once: a popup that keeps its
+  // size from its own layout, so that moving it into view reads nothing
+  // from the page. Leaflet's popup reads its height again to pan, which
+  // forces a layout of the whole page when the map has just moved.
+  var tipRoom = null; // the popup's margin under its box, where the tip is (site.css)
+  function defineRecordPopup(L) {
+    if (L.RecordPopup) return;
+    L.RecordPopup = L.Popup.extend({
+      _updateLayout: function () {
+        L.Popup.prototype._updateLayout.call(this);
+        if (tipRoom === null) tipRoom = parseInt(getComputedStyle(this._container).marginBottom, 10) || 0;
+        this._height = this._container.offsetHeight + tipRoom; // laid out already by the width just read
+      },
+      // _adjustPan moves the map by as much as the popup overflows it.
+      _adjustPan: function () {
+        var map = this._map;
+        if (!map || this.holdPan || !this.options.autoPan) return;
+        if (map._panAnim) map._panAnim.stop();
+        var d = this.overflow(map.latLngToContainerPoint(this._latlng), map.getSize());
+        if (!d.x && !d.y) return;
+        map.fire("autopanstart");
+        map.panBy(d, { animate: !P.reducedMotion });
+      },
+      // overflow returns how far the map must move for the popup, its tip
+      // at container point tip, to lie inside a map of size less the
+      // popup's auto-pan padding (as Leaflet pans it: left and top win).
+      overflow: function (tip, size) {
+        var o = this.options, off = L.point(o.offset);
+        var tl = L.point(o.autoPanPaddingTopLeft || o.autoPanPadding), br = L.point(o.autoPanPaddingBottomRight || o.autoPanPadding);
+        var w = this._containerWidth, h = this._height;
+        var x = tip.x + off.x - Math.round(w / 2), y = tip.y + off.y - h, dx = 0, dy = 0;
+        if (x + w + br.x > size.x) dx = x + w - size.x + br.x;
+        if (x - dx - tl.x < 0) dx = x - tl.x;
+        if (y + h + br.y > size.y) dy = y + h - size.y + br.y;
+        if (y - dy - tl.y < 0) dy = y - tl.y;
+        return L.point(dx, dy);
+      }
+    });
+  }
+
   // install gives the map page A its popups: A.openRecord, A.openCluster
   // and A.closePopup.
   function install(A) {
     var L = A.L, map = A.map, mapEl = map.getContainer();
+    defineRecordPopup(L);
     A.popup = null;
     A.selected = null;
     A.flying = false; // while the map moves to a record, whose popup then writes the URL
@@ -79,9 +120,23 @@
       return { maxWidth: room.maxWidth, offset: [0, -4], className: className, maxHeight: room.maxHeight,
         autoPanPaddingTopLeft: room.topLeft, autoPanPaddingBottomRight: room.bottomRight };
     }
-    // A.measurePopupRoom measures the room ahead of the first popup, when
-    // the page is idle.
-    A.measurePopupRoom = function () { popupOptions(""); };
+    // A.measurePopupRoom measures the room ahead of the first popup, once
+    // the page is drawn, and lays out a hidden popup's text once: the first
+    // layout of text in the popup's fonts took the first popup 10 ms more
+    // than the next.
+    var warm = false;
+    A.measurePopupRoom = function () {
+      popupOptions("");
+      if (warm || !A.records.length) return;
+      warm = true;
+      var wrap = el("div", "leaflet-popup-content-wrapper"), inner = wrap.appendChild(el("div", "leaflet-popup-content"));
+      wrap.style.cssText = "position: absolute; left: 0; top: 0; visibility: hidden";
+      wrap.setAttribute("aria-hidden", "true");
+      inner.appendChild(popupContent(A.records[0]));
+      map.getPane("popupPane").appendChild(wrap);
+      void wrap.offsetWidth;
+      wrap.remove();
+    };
     // measureRoom reads the room the controls leave from the page.
     function measureRoom() {
       var box = mapEl.getBoundingClientRect();
@@ -126,19 +181,36 @@
       if (r.area) z = Math.min(Math.round(map.getZoom()), P.PRECISION_ZOOM[r.p.precision] || 5);
       if (opt.keepView) z = map.getZoom();
       var token = ++openToken;
-      var show = function () {
+      // show opens the popup and, with zoom, moves the map to the record
+      // at that zoom.
+      var show = function (zoom) {
         if (token !== openToken) return; // another record was opened since
         A.closePopup();
         var content = popupContent(r);
-        var popup = A.popup = L.popup(popupOptions("record-popup")).setLatLng(ll).setContent(content);
+        var popup = A.popup = new L.RecordPopup(popupOptions("record-popup")).setLatLng(ll).setContent(content);
         popup.recordId = id;
-        // The map may pan to fit the popup in; that view is written below
-        // with the record, in a new history entry when one is due. (Written
-        // by moveend first, the record replaced the entry Back returns to.)
+        // Until the popup is in place, a move of the map (its pan into view,
+        // at once with reduced motion) is drawn and written below, once.
         A.flying = true;
-        popup.openOn(map);
+        if (zoom == null) {
+          popup.openOn(map);
+        } else {
+          // The popup is laid out before the map moves, while the rest of
+          // the page is as laid out for the last frame: after the move, its
+          // layout waited for the new view's (15-20 ms at 10,000 records).
+          // The map then moves once, to where the popup fits in view.
+          popup.holdPan = true;
+          popup.openOn(map);
+          popup.holdPan = false;
+          A.clearPoints(); // the draw below draws those of the new view
+          var size = map.getSize(), at = map.project(ll, zoom);
+          map.setView(map.unproject(at.add(popup.overflow(size.divideBy(2), size)), zoom), zoom, { animate: false });
+        }
         A.flying = false;
-        A.draw();
+        // The list follows in the task after the popup is painted: the
+        // map's markers, badges and labels are drawn now, so that the
+        // popup never shows over a map not yet drawn.
+        A.draw({ listLater: true });
         if (!r.f) {
           A.needDetails([r], function (ok) {
             if (A.popup !== popup) return;
@@ -168,17 +240,14 @@
       // list or the URL is brought into view, close enough to stand apart.
       var move = !opt.fromMarker && (map.getZoom() < z || (r.area && map.getZoom() > z) || !map.getBounds().contains(ll));
       if (opt.keepView || !move) { show(); return; }
+      A.flying = true; // the URL is written once, by show
       if (opt.fly && !P.reducedMotion) {
         var done = false, once = function () { if (!done) { done = true; show(); } };
-        A.flying = true;
         map.once("moveend", once);
         setTimeout(once, 2500);
         map.flyTo(ll, z, { duration: 0.8 });
       } else {
-        A.flying = true; // the URL is written once, by show
-        A.clearPoints(); // show draws those of the new view
-        map.setView(ll, z, { animate: false });
-        show();
+        show(z);
       }
     };
 

@@ -56,31 +56,23 @@
     // once the first markers are on screen, in the task after that frame
     // (60-80 ms at 10,000 records that the markers no longer wait for);
     // the page is then ready.
-    afterPaint(function () {
+    P.afterPaint(function () {
       A.fillSelects();
       P.timeline.install(A);
       mapEl.setAttribute("data-ready", "true");
       if (window.performance && performance.mark) performance.mark("mapsite-ready");
       ready(A);
+      P.afterPaint(A.measurePopupRoom);
     });
   }
 
-  // afterPaint calls f once the browser has painted the next frame (or
-  // soon, where no frame comes: a page in a background tab).
-  function afterPaint(f) {
-    var done = false, once = function () { if (!done) { done = true; f(); } };
-    requestAnimationFrame(function () { setTimeout(once, 0); });
-    setTimeout(once, 1000);
-  }
-
-  // idleWork asks for the work of idle time: measuring the room for
-  // popups and, on a small site (up to four chunks of summaries, 16,384
-  // records), loading the summaries into the search text, so that its
-  // first search is as quick as the next; a larger one's wait for the
-  // first search.
+  // idleWork asks for the work of idle time: on a small site (up to four
+  // chunks of summaries, 16,384 records), loading the summaries into the
+  // search text, so that its first search is as quick as the next; a
+  // larger one's wait for the first search. (The room for popups is
+  // measured in the task after the page is ready.)
   function idleWork(A) {
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
-    idle(A.measurePopupRoom, { timeout: 3000 });
     if (A.textFiles <= 4) {
       idle(function () {
         A.needTexts(function (ok) { if (ok) idle(A.searchText, { timeout: 5000 }); });
