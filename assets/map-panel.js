@@ -76,7 +76,7 @@
       from.value = a;
       to.value = b;
       A.applyFilters();
-      A.writeHash(false);
+      A.writeHashLater();
     };
 
     // A.applyFilters recomputes what is shown after the filters change.
@@ -330,10 +330,10 @@
     form.addEventListener("input", function (e) {
       clearTimeout(searchTimer);
       if (e.target === q) {
-        searchTimer = setTimeout(function () { A.applyFilters(); A.writeHash(false); }, 150);
+        searchTimer = setTimeout(function () { A.applyFilters(); A.writeHashLater(); }, 150);
       } else {
         A.applyFilters();
-        A.writeHash(false);
+        A.writeHashLater();
       }
     });
     // Checkboxes and selects fire both input and change: the filters run
@@ -342,10 +342,10 @@
     form.addEventListener("change", function (e) {
       if (e.target === q || sameFilters(A.readFilters(), A.filters)) return;
       A.applyFilters();
-      A.writeHash(false);
+      A.writeHashLater();
     });
     form.addEventListener("reset", function () {
-      setTimeout(function () { A.applyFilters(); A.writeHash(false); }, 0);
+      setTimeout(function () { A.applyFilters(); A.writeHashLater(); }, 0);
     });
 
     // sameFilters (A.sameFilters) says whether two states of the form are

@@ -60,9 +60,14 @@
       // is on its way and will restore that state. Writing now would put
       // the state being left over the entry Back returned to (a popup's
       // details arriving just after Back panned the map, and Back was lost).
-      if (lastHash !== null && location.hash !== lastHash) return;
+      if (movedOn()) { pendingHash = null; return; }
+      flushHash();
       var h = format(A);
       if (h === location.hash) return;
+      setHash(h, push);
+    };
+    function movedOn() { return lastHash !== null && location.hash !== lastHash; }
+    function setHash(h, push) {
       lastHash = h;
       // pushState, not location.hash = h: without a click behind it, a
       // browser turns the latter into a replace while the page is still
@@ -74,6 +79,25 @@
         if (push) location.hash = h;
         else location.replace(h);
       }
+    }
+
+    // A.writeHashLater records the state as it is now in the history
+    // entry once the next frame is painted, or before any other write:
+    // replaceState cost a filter step 5-20 ms that its frame no longer
+    // waits for. The entry is the same as if it were written at once;
+    // if the reader goes back or forward in the moment between, it is
+    // not written (see movedOn).
+    var pendingHash = null;
+    function flushHash() {
+      var h = pendingHash;
+      pendingHash = null;
+      if (h !== null && h !== location.hash && !movedOn()) setHash(h, false);
+    }
+    A.writeHashLater = function () {
+      if (A.applying) return;
+      var h = format(A), scheduled = pendingHash !== null;
+      pendingHash = h === location.hash ? null : h;
+      if (pendingHash !== null && !scheduled) P.afterPaint(flushHash);
     };
 
     function initialView() {
@@ -118,6 +142,7 @@
     };
 
     window.addEventListener("hashchange", function () {
+      pendingHash = null; // it was the state of the entry left
       if (location.hash === lastHash) return;
       A.applyHash(false);
     });

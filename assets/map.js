@@ -47,7 +47,7 @@
     map.on("moveend", function () {
       if (A.applying || A.flying) return;
       A.draw();
-      A.writeHash(false);
+      A.writeHashLater();
     });
 
     A.applyHash(true);
