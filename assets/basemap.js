@@ -100,7 +100,28 @@
   // decodeLand turns polygons of delta-encoded quanta into rings of
   // Mercator x, y (Float64Array) with their bounds. An edge that lies along
   // the cell's clip bound (clip, in quanta) is marked so as not to be stroked.
+  //
+  // A latitude's Mercator y is worked out once per quantum (mercYOf): the
+  // world script's 9,000 latitudes stand for about ten times as many
+  // vertices, and a sine and a logarithm each were most of its decoding.
+  // (Not for the finest band, whose table would take 3 MB.)
+  var mercYTables = {};
+  function mercYOf(q) {
+    if (90 / q > 100000) return function (y) { return mercY(y * q); };
+    var t = mercYTables[q];
+    if (!t) {
+      t = mercYTables[q] = new Float64Array(2 * Math.round(90 / q) + 1);
+      t.fill(NaN);
+    }
+    var off = Math.round(90 / q);
+    return function (y) {
+      var v = t[y + off];
+      if (v !== v) v = t[y + off] = mercY(y * q);
+      return v;
+    };
+  }
   function decodeLand(polys, q, clip) {
+    var yOf = mercYOf(q), off = Math.round(90 / q);
     return polys.map(function (rings) {
       var bx0 = 1, by0 = 1, bx1 = 0, by1 = 0;
       var out = rings.map(function (flat) {
@@ -109,7 +130,7 @@
         for (var i = 0; i < n; i++) {
           x += flat[2 * i];
           y += flat[2 * i + 1];
-          var mx = mercX(x * q), my = mercY(y * q);
+          var mx = mercX(x * q), my = y >= -off && y <= off ? yOf(y) : mercY(y * q);
           xy[2 * i] = mx;
           xy[2 * i + 1] = my;
           if (mx < bx0) bx0 = mx;
@@ -232,13 +253,13 @@
   // labelLayer places labels on the map: A the map page (for the markers
   // to keep clear of), data the base-map data.
   function labelLayer(L, map, data, A, pane) {
-    var measure = document.createElement("canvas").getContext("2d"), widths = {};
+    var measure = document.createElement("canvas").getContext("2d"), widths = {}, measureFont = "";
     var paneEl = map.getPane(pane), pool = [], placed = [];
 
     function width(text, kind) {
       var k = kind + "\u0001" + text;
       if (widths[k] == null) {
-        measure.font = STYLE[kind].font;
+        if (measureFont !== STYLE[kind].font) measure.font = measureFont = STYLE[kind].font; // set only when it changes: each set parses it
         widths[k] = measure.measureText(text).width + (STYLE[kind].upper ? text.length * 0.9 : 0);
       }
       return widths[k];
@@ -354,8 +375,16 @@
     }
 
     var shown = 0;
+    // show puts label l in element i of the pool. An element that shows
+    // the same label at the same place is left as it is: a filter step
+    // places the labels again, most of them where they were, and writing
+    // their styles anew cost it a style and layout pass over all of them.
     function show(i, l, text, st, at, p, box, dot) {
       var e = elementFor(i), s = e.style;
+      var origin = map.containerPointToLayerPoint([0, 0]);
+      var key = [l.kind, l.name, map.getZoom(), at[0], at[1], origin.x, origin.y, dot ? p.x - at[0] : ""].join("|");
+      if (e.labelKey === key && s.display !== "none") return;
+      e.labelKey = key;
       e.textContent = "";
       e.dataset.kind = ["country", "region", "city", "district"][l.kind];
       e.dataset.box = box.map(Math.round).join(",");
@@ -364,7 +393,6 @@
       s.color = st.color;
       s.letterSpacing = st.spacing;
       s.textTransform = st.upper ? "uppercase" : "none";
-      var origin = map.containerPointToLayerPoint([0, 0]);
       if (dot) {
         var d = document.createElement("span"), ds = d.style;
         ds.position = "absolute";

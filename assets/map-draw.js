@@ -7,7 +7,8 @@
   // clusterOptions returns supercluster's options.
   function clusterOptions(maxZoom) {
     return {
-      radius: 44, maxZoom: maxZoom, minPoints: 2,
+      // From zoom 2, the map's least: zooms 0 and 1 are never drawn.
+      radius: 44, minZoom: 2, maxZoom: maxZoom, minPoints: 2,
       // Per-layer counts as flat keys c0, c1, … (supercluster copies
       // properties shallowly, so a nested array would be shared). Each
       // point carries its own (c2: 1), so that no map function makes an
