@@ -421,6 +421,28 @@ for (const site of h.sites()) {
         const opts = { viewport: vp, isMobile: vp.width < 700 };
         const page = await openMap(t, '', opts);
         await page.waitForTimeout(200);
+        // The timeline's year labels each stay on one line, inside the chart
+        // (at 1280 px the last one broke into "202" and a "5" off the page).
+        const ticks = await page.evaluate(() => {
+          const row = document.querySelector('.timeline-ticks'), box = row.getBoundingClientRect();
+          // A year placed as near the edge as the timeline places one: 14 px.
+          const probe = row.appendChild(document.createElement('span'));
+          probe.className = 'timeline-tick';
+          probe.textContent = '2025';
+          probe.style.left = `${((box.width - 14) / box.width * 100).toFixed(2)}%`;
+          const out = [...document.querySelectorAll('.timeline-tick')].map((e) => {
+            const r = e.getBoundingClientRect(), range = document.createRange();
+            range.selectNodeContents(e);
+            return { text: e.textContent, lines: range.getClientRects().length, left: r.left - box.left, right: box.right - r.right };
+          });
+          probe.remove();
+          return out;
+        });
+        assert.ok(ticks.length > 0, `no year labels at ${size}`);
+        for (const tk of ticks) {
+          assert.equal(tk.lines, 1, `year ${tk.text} is on ${tk.lines} lines at ${size}`);
+          assert.ok(tk.left >= -1 && tk.right >= -1, `year ${tk.text} runs past the chart at ${size} (${tk.left}, ${tk.right})`);
+        }
         await page.screenshot({ path: path.join(h.ARTIFACTS, `${site.name}-map-${size}.png`) });
         await page.evaluate((id) => window.mapsite.open(id), f.id);
         await page.waitForSelector('.record-popup');
