@@ -210,8 +210,7 @@
       if (key === listKey) { markCurrent(); return; }
       listKey = key;
       var focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
-      listEl.textContent = "";
-      var entryFor = A.entryFor = {};
+      var entryFor = A.entryFor = {}, items = []; // the list's items, in order
       // Records across a whole country or region are listed together,
       // where the newest of them would come.
       var groupLists = {}, groupCount = {};
@@ -229,17 +228,19 @@
             parent.setAttribute("aria-labelledby", titleId);
             gli.appendChild(gt);
             gli.appendChild(parent);
-            listEl.appendChild(gli);
+            items.push(gli);
           }
         }
         var e = entryOf(r);
         if (r.id === A.selected) e.b.setAttribute("aria-current", "true");
         else e.b.removeAttribute("aria-current");
-        parent.appendChild(e.li);
+        if (parent === listEl) items.push(e.li);
+        else parent.appendChild(e.li);
         entryFor[r.id] = e.b;
       });
-      if (focusedId && entryFor[focusedId]) entryFor[focusedId].focus({ preventScroll: true });
-      if (inView.length > P.LIST_LIMIT) listEl.appendChild(el("li", "list-more", "… and " + P.num(inView.length - P.LIST_LIMIT) + " more: zoom in or narrow the filters."));
+      if (inView.length > P.LIST_LIMIT) items.push(el("li", "list-more", "… and " + P.num(inView.length - P.LIST_LIMIT) + " more: zoom in or narrow the filters."));
+      putItems(items);
+      if (focusedId && entryFor[focusedId] && document.activeElement !== entryFor[focusedId]) entryFor[focusedId].focus({ preventScroll: true });
       countEl.textContent = inView.length === filtered.length ? P.num(filtered.length) : P.num(inView.length) + " of " + P.num(filtered.length);
       var word = filtered.length === 1 ? " record" : " records";
       document.getElementById("visible-word").textContent = inView.length === filtered.length ? word.trim() : word.trim() + " in view";
@@ -258,6 +259,25 @@
       }
       toggleCount.textContent = P.records(filtered.length);
     };
+
+    // putItems makes items the list's items, in order. An entry listed
+    // before stays where it is (entries keep their order: the records'),
+    // so that a filter step adds and removes only the entries that change,
+    // where making the 300 again cost its frame their style and layout.
+    var listStamp = 0;
+    function putItems(items) {
+      var stamp = ++listStamp, c, next;
+      items.forEach(function (n) { n.listStamp = stamp; });
+      for (c = listEl.firstChild; c; c = next) {
+        next = c.nextSibling;
+        if (c.listStamp !== stamp) listEl.removeChild(c);
+      }
+      c = listEl.firstChild;
+      items.forEach(function (n) {
+        if (n === c) c = c.nextSibling;
+        else listEl.insertBefore(n, c);
+      });
+    }
 
     // A.focusEntry moves the keyboard focus to the open record's entry.
     A.focusEntry = function () {
