@@ -51,7 +51,6 @@
     });
 
     A.applyHash(true);
-    idleWork(A);
     // The select filters' options and the timeline under the map are made
     // once the first markers are on screen, in the task after that frame
     // (60-80 ms at 10,000 records that the markers no longer wait for);
@@ -62,15 +61,19 @@
       mapEl.setAttribute("data-ready", "true");
       if (window.performance && performance.mark) performance.mark("mapsite-ready");
       ready(A);
-      P.afterPaint(A.measurePopupRoom);
+      // Then, in the task after the next frame, the room for popups, and
+      // the work of idle time.
+      P.afterPaint(function () {
+        A.measurePopupRoom();
+        idleWork(A);
+      });
     });
   }
 
   // idleWork asks for the work of idle time: on a small site (up to four
   // chunks of summaries, 16,384 records), loading the summaries into the
   // search text, so that its first search is as quick as the next; a
-  // larger one's wait for the first search. (The room for popups is
-  // measured in the task after the page is ready.)
+  // larger one's wait for the first search.
   function idleWork(A) {
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1500); };
     if (A.textFiles <= 4) {
