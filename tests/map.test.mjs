@@ -39,6 +39,16 @@ for (const site of h.sites()) {
       return page;
     }
 
+    // scriptsLoaded waits for the scripts the map asks for on demand (the
+    // records' details, the base map's cells of the view) to be in: each
+    // takes its element out of the page once loaded. A test that follows a
+    // link does so after them, as a reader would: a script cut off by the
+    // navigation counts as a failed request.
+    async function scriptsLoaded(page) {
+      await page.waitForTimeout(50); // the cells of a new view are asked for in the task after its move
+      await page.waitForFunction(() => !document.querySelector('script[src*="/records/"], script[src*="/basemap/"]'));
+    }
+
     async function worldView(page) {
       await page.evaluate(() => { window.mapsite.map.setView([30, 20], 2, { animate: false }); });
     }
@@ -106,6 +116,7 @@ for (const site of h.sites()) {
         await clickMarker(page, f);
         assert.equal(await popupTitle(page), f.properties.title, `popup of ${f.id} (${layer})`);
         assert.match(page.url(), new RegExp(`#id=${f.id}(&|$)`));
+        await scriptsLoaded(page);
         await page.locator('.record-popup .popup-link').click();
         await page.waitForURL(`**/incidents/${f.id}/`);
         assert.equal((await page.locator('h1').textContent()).trim(), f.properties.title);
@@ -356,6 +367,7 @@ for (const site of h.sites()) {
       assert.deepEqual((await page.evaluate(() => window.mapsite.drawn())).byLayer, perLayer);
       const f = features[features.length - 1];
       await page.evaluate((id) => window.mapsite.open(id), f.id);
+      await scriptsLoaded(page);
       await page.locator('.record-popup .popup-link').click();
       await page.waitForURL(`${sub.url}incidents/${f.id}/`);
       assert.notEqual(await page.evaluate(() => getComputedStyle(document.body).fontFamily), 'Times New Roman');
