@@ -56,7 +56,10 @@ type mapData struct {
 // only on the model.
 func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 	out := mapData{m: m, put: put}
-	details := out.detailChunks(m.features())
+	details := m.details // made with the features when a build encodes each record once (encodeOnce)
+	if details == nil {
+		details = out.detailChunks(m.features())
+	}
 	var texts []string
 	for k := 0; k*textChunk < len(m.Records); k++ {
 		part := m.Records[k*textChunk : min((k+1)*textChunk, len(m.Records))]

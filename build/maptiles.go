@@ -75,7 +75,10 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 		return nil, err
 	}
 
-	details := out.detailChunks(m.features())
+	details := m.details // made with the features when a build encodes each record once (encodeOnce)
+	if details == nil {
+		details = out.detailChunks(m.features())
+	}
 
 	// The ids in order, each with its record's number.
 	order := make([]int, len(m.Records))

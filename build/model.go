@@ -22,6 +22,7 @@ type model struct {
 
 	featuresOnce sync.Once
 	featureBytes [][]byte // each record's GeoJSON feature, encoded once (see features)
+	details      []string // the map's detail chunks, when encodeOnce made them
 
 	// locators draws the record pages' locator maps (see addBasemap).
 	locators *locators
