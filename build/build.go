@@ -204,7 +204,7 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		done := make(chan error, 1)
 		go func() {
 			var err error
-			dataJS, err = m.aggregates(out.put)
+			dataJS, err = m.aggregates(out)
 			done <- err
 		}()
 		waited, aggErr := false, error(nil)
@@ -284,32 +284,36 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 	return rep, nil
 }
 
-// aggregates writes the files made from every record, handing each to put
+// aggregates writes the files made from every record, handing each to out
 // as it is made, one at a time (at 100,000 records they add up to over
 // 400 MB): the GeoJSON layers, incidents.csv and the map's data chunks. It
 // returns the map's data script, data.js, which names the chunks.
-func (m *model) aggregates(put func(path string, b []byte) error) ([]byte, error) {
+func (m *model) aggregates(out sink) ([]byte, error) {
 	// Nothing after these files needs the features: let them go (130 MB
 	// at 100,000 records) rather than keep them while the pages render.
 	defer func() { m.featureBytes = nil }()
-	// The CSV first: its rows and the file (170 MB at 100,000 records)
-	// are gone before the features are made.
-	csv, err := m.csvFile()
+	// A cold build encodes each record once for all three (see
+	// encodeOnce).
+	details, once, err := m.encodeOnce(out)
 	if err != nil {
-		return nil, fmt.Errorf("csv: %w", err)
+		return nil, fmt.Errorf("csv and geojson: %w", err)
 	}
-	if err := put("incidents.csv", csv); err != nil {
-		return nil, err
-	}
-	csv = nil
-	if err := m.layers(put); err != nil {
-		return nil, fmt.Errorf("geojson: %w", err)
+	m.details = details
+	if !once {
+		// The CSV first: its rows (80 MB at 100,000 records) are gone
+		// before the features are made.
+		if err := m.csvFile(out); err != nil {
+			return nil, fmt.Errorf("csv: %w", err)
+		}
+		if err := m.layers(out); err != nil {
+			return nil, fmt.Errorf("geojson: %w", err)
+		}
 	}
 	var dataJS []byte
 	if m.VectorTiles() {
-		dataJS, err = m.mapTiles(put) // records past [map] vector_tiles_above: see maptiles.go
+		dataJS, err = m.mapTiles(out.put) // records past [map] vector_tiles_above: see maptiles.go
 	} else {
-		dataJS, err = m.mapData(put)
+		dataJS, err = m.mapData(out.put)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("map data: %w", err)

@@ -16,37 +16,43 @@ var csvHeader = []string{"id", "layer", "date", "date_precision", "date_start", 
 	"killed", "injured", "casualties", "detained", "arrested", "deported",
 	"attribution", "perpetrator", "summary", "note", "tags", "related", "source_titles", "source_urls", "url"}
 
-// csvFile returns incidents.csv: RFC 4180, UTF-8, CRLF line ends, one row
+// csvFile puts incidents.csv: RFC 4180, UTF-8, CRLF line ends, one row
 // per record in date order. Counts keep their qualifiers ("at least 140");
 // lists are joined with " | ".
-func (m *model) csvFile() ([]byte, error) {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	if err := w.Write(csvHeader); err != nil {
-		return nil, err
-	}
-	w.Flush()
+func (m *model) csvFile(out sink) error {
+	head := csvHead()
 	if keepEncodings.Load() && !lastCSVRows.forIndex() {
 		// A Renderer's (mapsite serve): the rows of the records that are
 		// the same as in its last render are copied from that file.
-		b := lastCSVFile.make(slices.Clip(b.Bytes()), m, m.BaseURL, func(dst []byte, rv *recordView) []byte {
+		return out.put("incidents.csv", lastCSVFile.make(head, m, m.BaseURL, func(dst []byte, rv *recordView) []byte {
 			return append(dst, m.csvRow(rv)...)
-		})
-		return b, w.Error()
+		}))
 	}
 	// Each row written on its own (a csv.Writer keeps nothing from one row
-	// to the next), and kept for the next build (see featureCache).
+	// to the next), and kept for the next build (see featureCache); the
+	// file is put in pieces, never one buffer (84 MB at 100,000 records).
 	rows := lastCSVRows.encode(m, func(*recordView) string { return m.BaseURL }, m.csvRow)
-	n := 0
-	for _, row := range rows {
-		n += len(row)
-	}
-	b.Grow(n) // once: 84 MB at 100,000 records, grown by doubling, cost 0.3 s of copying
-	for _, row := range rows {
-		b.Write(row)
-	}
-	return b.Bytes(), w.Error()
+	return putPieces(out, "incidents.csv", func(add func([]byte, bool) error) error {
+		if err := add(head, false); err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if err := add(row, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// csvHead returns the header row of incidents.csv, with its line end.
+func csvHead() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	w.Write(csvHeader) // into a bytes.Buffer, which never fails
+	w.Flush()
+	return slices.Clip(b.Bytes())
 }
 
 // lastCSVFile keeps the rows of a Renderer's last incidents.csv (see

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"math"
@@ -133,15 +132,33 @@ func (m *model) featureJSON(rv *recordView) []byte {
 	add("sources", start)
 	slices.SortFunc(ps, func(a, b prop) int { return cmp.Compare(a.key, b.key) })
 
+	// The id and the point go into vals too, so that the feature is
+	// allocated at its exact size: it is kept until the map data is made
+	// (131 MB at 100,000 records; 166 MB with the room a guess left).
 	pt := point(r)
-	b := make([]byte, 0, len(vals)+len(ps)*24+len(r.ID)+96)
-	b = append(b, `{"id":`...)
-	b = appendString(b, r.ID)
-	b = append(b, `,"type":"Feature","geometry":{"type":"Point","coordinates":[`...)
-	b = appendFloat(b, pt[0])
+	id := len(vals)
+	vals = appendString(vals, r.ID)
+	x := len(vals)
+	vals = appendFloat(vals, pt[0])
+	y := len(vals)
+	vals = appendFloat(vals, pt[1])
+	end := len(vals)
+	n := len(featureHead) + len(featurePoint) + len(featureProps) + (end - id) + 1 + 2
+	for i, p := range ps {
+		// The keys are plain ASCII: quoted, they are two bytes longer.
+		n += len(p.key) + 2 + 1 + (p.end - p.start)
+		if i > 0 {
+			n++
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, featureHead...)
+	b = append(b, vals[id:x]...)
+	b = append(b, featurePoint...)
+	b = append(b, vals[x:y]...)
 	b = append(b, ',')
-	b = appendFloat(b, pt[1])
-	b = append(b, `]},"properties":{`...)
+	b = append(b, vals[y:end]...)
+	b = append(b, featureProps...)
 	for i, p := range ps {
 		if i > 0 {
 			b = append(b, ',')
@@ -152,6 +169,13 @@ func (m *model) featureJSON(rv *recordView) []byte {
 	}
 	return append(b, "}}"...)
 }
+
+// The parts of an encoded feature around its id, point and properties.
+const (
+	featureHead  = `{"id":`
+	featurePoint = `,"type":"Feature","geometry":{"type":"Point","coordinates":[`
+	featureProps = `]},"properties":{`
+)
 
 // features returns every record's encoded feature, in the model's order,
 // encoding them (on every core) the first time it is called.
@@ -169,12 +193,24 @@ func featureCollection(features [][]byte, points []orb.Point) []byte {
 	for _, f := range features {
 		n += len(f) + 1
 	}
-	b := make([]byte, 0, n)
+	b := collectionHead(make([]byte, 0, n), points)
+	for i, f := range features {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, f...)
+	}
+	return append(b, collectionTail...)
+}
+
+// collectionHead appends what comes before the features in a
+// FeatureCollection of features at points (see featureCollection).
+func collectionHead(b []byte, points []orb.Point) []byte {
 	b = append(b, '{')
 	if len(points) > 0 {
 		bound := orb.MultiPoint(points).Bound()
 		b = append(b, `"bbox":[`...)
-		for i, x := range []float64{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]} {
+		for i, x := range [...]float64{bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1]} {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -182,25 +218,31 @@ func featureCollection(features [][]byte, points []orb.Point) []byte {
 		}
 		b = append(b, "],"...)
 	}
-	b = append(b, `"features":[`...)
-	for i, f := range features {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, f...)
-	}
-	return append(b, `],"type":"FeatureCollection"}`...)
+	return append(b, `"features":[`...)
 }
 
-// within points each of features at its copy in b, the FeatureCollection
-// featureCollection made of them, in place.
-func within(features [][]byte, b []byte) {
-	pos := bytes.Index(b, []byte(`"features":[`)) + len(`"features":[`)
-	for i, f := range features {
-		features[i] = b[pos : pos+len(f) : pos+len(f)]
-		pos += len(f) + 1
+const collectionTail = `],"type":"FeatureCollection"}`
+
+// writeCollection hands featureCollection(features, points) to add in
+// pieces: the head, each feature, the commas between them, the tail.
+func writeCollection(add func([]byte, bool) error, features [][]byte, points []orb.Point) error {
+	if err := add(collectionHead(make([]byte, 0, 128), points), false); err != nil {
+		return err
 	}
+	for i, f := range features {
+		if i > 0 {
+			if err := add(comma, false); err != nil {
+				return err
+			}
+		}
+		if err := add(f, true); err != nil {
+			return err
+		}
+	}
+	return add([]byte(collectionTail), false)
 }
+
+var comma = []byte{','}
 
 // collection returns a FeatureCollection of features with its bbox.
 func collection(features []*geojson.Feature) *geojson.FeatureCollection {
@@ -218,32 +260,31 @@ func collection(features []*geojson.Feature) *geojson.FeatureCollection {
 	return fc
 }
 
-// layers makes the GeoJSON files and hands each to put as it is made: one
+// layers makes the GeoJSON files and hands each to out as it is made: one
 // FeatureCollection per layer, all records together, and the links between
 // related records. Features keep the model's order (date, then id).
-func (m *model) layers(put func(path string, b []byte) error) error {
+func (m *model) layers(out sink) error {
 	features := m.features()
 	type group struct {
 		features [][]byte
 		points   []orb.Point
 	}
+	// put puts a layer file: in pieces in a single build, so that it is
+	// never one buffer (all.geojson is 131 MB at 100,000 records); a
+	// Renderer keeps the file whole for its next render (see lastMade).
+	put := func(path string, g *group) error {
+		if keepEncodings.Load() {
+			return out.put(path, lastMade.collection(path, g.features, g.points))
+		}
+		return putPieces(out, path, func(add func([]byte, bool) error) error { return writeCollection(add, g.features, g.points) })
+	}
 	all := group{features: features, points: make([]orb.Point, len(m.Records))}
 	for i, rv := range m.Records {
 		all.points[i] = point(rv.Record)
 	}
-	b := lastMade.collection("layers/all.geojson", all.features, all.points)
-	if !keepEncodings.Load() {
-		// A single build: each feature becomes its piece of all.geojson,
-		// so that the layer files and the map chunks made next copy from
-		// there, and the features' own copies (130 MB at 100,000
-		// records) are garbage. A Renderer keeps them: its caches know
-		// them by address.
-		within(features, b)
-	}
-	if err := put("layers/all.geojson", b); err != nil {
+	if err := put("layers/all.geojson", &all); err != nil {
 		return err
 	}
-	b = nil
 	byLayer := map[string]*group{}
 	for i, rv := range m.Records {
 		g := byLayer[rv.Record.Layer]
@@ -262,15 +303,20 @@ func (m *model) layers(put func(path string, b []byte) error) error {
 		}
 		path := "layers/" + l.Key + ".geojson"
 		in, known := inputs[l.Key]
-		if err := putBuilt(path, in, known, func() []byte { return lastMade.collection(path, g.features, g.points) }, put); err != nil {
+		if err := putBuilt(path, in, known, func() error { return put(path, g) }); err != nil {
 			return err
 		}
 	}
+	return m.putLinks(out)
+}
+
+// putLinks puts the links between related records, layers/links.geojson.
+func (m *model) putLinks(out sink) error {
 	b, err := json.Marshal(collection(m.links()))
 	if err != nil {
 		return err
 	}
-	return put("layers/links.geojson", b)
+	return out.put("layers/links.geojson", b)
 }
 
 // links returns one LineString per pair of related records whose points
@@ -306,4 +352,162 @@ func (m *model) links() []*geojson.Feature {
 		features[i] = f
 	}
 	return features
+}
+
+// single reports whether c has nothing to offer the next encode: no
+// Renderer's last encodings, none read from the output a build replaces
+// (see featureCache); keep says whether the build wants the keys of the
+// encodings for its index. Nothing is changed.
+func (c *featureCache) single() (keep, ok bool) {
+	if c.enabled.Load() {
+		return false, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.keep, c.prior == nil
+}
+
+// encodeOnce writes incidents.csv, the GeoJSON layers and the map's
+// detail chunks in one pass, in a build with no encodings to take (see
+// single; a cold build): each record's CSV row and feature is encoded
+// once, handed at once to incidents.csv, all.geojson, its layer file and
+// its detail chunk, and dropped, so that nothing is kept per record (the
+// features were 131 MB at 100,000 records, the rows 80 MB). It returns the
+// detail chunks' names, as detailChunks does, and false, doing nothing,
+// when there are encodings to take.
+func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
+	keepFeatures, ok1 := lastFeatures.single()
+	keepRows, ok2 := lastCSVRows.single()
+	if !ok1 || !ok2 {
+		return nil, false, nil
+	}
+	// The index of encodings needs only their keys (see noteSpans).
+	lastFeatures.forBuild(nil, false)
+	lastCSVRows.forBuild(nil, false)
+	if keepFeatures || keepRows {
+		digests := recordDigests(m)
+		fk, ck := make([]featureKey, len(m.Records)), make([]featureKey, len(m.Records))
+		for i, rv := range m.Records {
+			fk[i] = featureKey{digests[i], rv.AttributionLabel}
+			ck[i] = featureKey{digests[i], m.BaseURL}
+		}
+		for _, c := range []struct {
+			keep  bool
+			cache *featureCache
+			keys  []featureKey
+		}{{keepFeatures, &lastFeatures, fk}, {keepRows, &lastCSVRows, ck}} {
+			if c.keep {
+				c.cache.mu.Lock()
+				c.cache.made = &encoded{keys: c.keys}
+				c.cache.mu.Unlock()
+			}
+		}
+	}
+
+	// Every file's head first: the bboxes need every point.
+	points := make([]orb.Point, len(m.Records))
+	byLayer := map[string][]orb.Point{}
+	for i, rv := range m.Records {
+		points[i] = point(rv.Record)
+		byLayer[rv.Record.Layer] = append(byLayer[rv.Record.Layer], points[i])
+	}
+	type file struct {
+		w pieceWriter
+		n int // features so far
+	}
+	csvOut := out.pieces("incidents.csv")
+	all := &file{w: out.pieces("layers/all.geojson")}
+	files := []*file{all}
+	layerFile := map[string]*file{}
+	defer func() {
+		if err != nil {
+			csvOut.abort()
+			for _, f := range files {
+				f.w.abort()
+			}
+		}
+	}()
+	if err := csvOut.add(csvHead(), false); err != nil {
+		return nil, true, err
+	}
+	if err := all.w.add(collectionHead(nil, points), false); err != nil {
+		return nil, true, err
+	}
+	for _, l := range m.Config.Layers {
+		f := &file{w: out.pieces("layers/" + l.Key + ".geojson")}
+		files = append(files, f)
+		layerFile[l.Key] = f
+		if err := f.w.add(collectionHead(nil, byLayer[l.Key]), false); err != nil {
+			return nil, true, err
+		}
+	}
+	byLayer = nil
+
+	// Then the records, a few chunks at a time, encoded on every core.
+	const batch = 4 * detailChunk
+	features, rows := make([][]byte, batch), make([][]byte, batch)
+	d := mapData{put: out.put}
+	details = make([]string, 0, (len(m.Records)+detailChunk-1)/detailChunk)
+	for start := 0; start < len(m.Records); start += batch {
+		part := m.Records[start:min(start+batch, len(m.Records))]
+		parallel(len(part), func(i int) error {
+			features[i], rows[i] = m.featureJSON(part[i]), m.csvRow(part[i])
+			return nil
+		})
+		lastFeatures.fresh.Add(int64(len(part)))
+		lastCSVRows.fresh.Add(int64(len(part)))
+		for i, rv := range part {
+			if err := csvOut.add(rows[i], true); err != nil {
+				return nil, true, err
+			}
+			for _, f := range [...]*file{all, layerFile[rv.Record.Layer]} {
+				if f == nil {
+					continue
+				}
+				if f.n > 0 {
+					if err := f.w.add(comma, false); err != nil {
+						return nil, true, err
+					}
+				}
+				if err := f.w.add(features[i], true); err != nil {
+					return nil, true, err
+				}
+				f.n++
+			}
+		}
+		for k := 0; k*detailChunk < len(part); k++ {
+			chunk := features[k*detailChunk : min((k+1)*detailChunk, len(part))]
+			size := 0
+			for _, f := range chunk {
+				size += len(f) + 1
+			}
+			details = append(details, d.addChunk("d"+strconv.Itoa((start/detailChunk)+k), size, func(b []byte) []byte {
+				for i, f := range chunk {
+					if i > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, f...)
+				}
+				return b
+			}))
+		}
+		if d.err != nil {
+			return nil, true, d.err
+		}
+		clear(features)
+		clear(rows)
+	}
+
+	if err := csvOut.close(); err != nil {
+		return nil, true, err
+	}
+	for _, f := range files {
+		if err := f.w.add([]byte(collectionTail), false); err != nil {
+			return nil, true, err
+		}
+		if err := f.w.close(); err != nil {
+			return nil, true, err
+		}
+	}
+	return details, true, m.putLinks(out)
 }

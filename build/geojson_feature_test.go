@@ -37,8 +37,12 @@ func TestFeatureJSONMatchesMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := m.featureJSON(rv); string(got) != string(want) {
+			got := m.featureJSON(rv)
+			if string(got) != string(want) {
 				t.Errorf("%s: record %s:\n got %s\nwant %s", dir, rv.ID, got, want)
+			}
+			if cap(got) != len(got) { // kept until the map data is made: no spare room
+				t.Errorf("%s: record %s: feature of %d bytes allocated with %d", dir, rv.ID, len(got), cap(got))
 			}
 		}
 	}

@@ -806,10 +806,10 @@ func layerFileInputs(m *model) map[string]digest {
 	return out
 }
 
-// putBuilt hands put the file path that make makes, or, in a build whose
+// putBuilt makes the file path with put, or, in a build whose
 // output holds it made from the same inputs, takes that file as it is
 // (see takeBuilt). known is false when the inputs are not known.
-func putBuilt(path string, inputs digest, known bool, make func() []byte, put func(string, []byte) error) error {
+func putBuilt(path string, inputs digest, known bool, put func() error) error {
 	if known && builtWanted() {
 		p, err := takeBuilt(path, inputs)
 		if err != nil {
@@ -819,7 +819,7 @@ func putBuilt(path string, inputs digest, known bool, make func() []byte, put fu
 			return nil
 		}
 	}
-	if err := put(path, make()); err != nil {
+	if err := put(); err != nil {
 		return err
 	}
 	if known {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -17,6 +18,11 @@ import (
 // call unless it owns it (the build never reuses a slice it has put).
 type sink interface {
 	put(path string, b []byte) error
+	// pieces returns a writer that puts the file path made of the pieces
+	// it is given, in order, without joining them into one buffer where
+	// the sink can help it: the GeoJSON layers and incidents.csv, made of
+	// a piece per record. Several may be open at once.
+	pieces(path string) pieceWriter
 	// keyPages gives the sink the input keys of this build's record
 	// pages, before the pages are rendered.
 	keyPages(k *pageKeys)
@@ -48,6 +54,24 @@ func (s *memSink) put(path string, b []byte) error {
 	s.mu.Unlock()
 	return nil
 }
+
+func (s *memSink) pieces(path string) pieceWriter { return &memPieces{s: s, path: path} }
+
+// memPieces gathers a file's pieces for a memSink.
+type memPieces struct {
+	s    *memSink
+	path string
+	b    []byte
+}
+
+func (w *memPieces) add(piece []byte, _ bool) error {
+	w.b = append(w.b, piece...)
+	return nil
+}
+
+func (w *memPieces) close() error { return w.s.put(w.path, w.b) }
+
+func (w *memPieces) abort() { w.b = nil }
 
 func (s *memSink) keyPages(k *pageKeys) {
 	if s.made != nil {
@@ -454,4 +478,303 @@ func (o *output) commit(tmp string, s *dirSink, records int) error {
 		return err
 	}
 	return nil
+}
+
+// A pieceWriter takes a file in pieces (see sink.pieces). add takes the
+// next piece; encoding says that it is one record's encoding, for the
+// index of encodings (see indexedFiles); the piece is not kept past the
+// call. close puts the file; abort, after a failure, drops it.
+type pieceWriter interface {
+	add(piece []byte, encoding bool) error
+	close() error
+	abort()
+}
+
+// putPieces puts the file p made of the pieces write hands to add.
+func putPieces(out sink, p string, write func(add func(piece []byte, encoding bool) error) error) error {
+	w := out.pieces(p)
+	if err := write(w.add); err != nil {
+		w.abort()
+		return err
+	}
+	return w.close()
+}
+
+// pieces returns a writer of the file p, made of pieces. A file under
+// bigFile is gathered and put as one buffer. A larger one is compared, as
+// its pieces come, with the files of the spare and of the previous output
+// at its path, read alongside, and written only once it differs from
+// both: into a new file beside its path, starting with the bytes it had in
+// common with the last of them to differ, copied from there, and renamed
+// into place once complete. So the file is never whole in memory, and a
+// file equal to the old one is never written.
+func (s *dirSink) pieces(p string) pieceWriter { return &pieceFile{s: s, p: p} }
+
+func (f *pieceFile) close() error {
+	err := f.s.ready()
+	if err == nil {
+		err = f.finish()
+	}
+	if err != nil {
+		f.abort()
+		return err
+	}
+	f.closeFiles()
+	return nil
+}
+
+// abort closes the files f holds open and removes the new file.
+func (f *pieceFile) abort() {
+	f.closeFiles()
+	if f.tmp != "" {
+		os.Remove(f.tmp)
+		f.tmp = ""
+	}
+}
+
+// pieceFile is a file being put in pieces through a dirSink.
+type pieceFile struct {
+	s    *dirSink
+	p    string
+	buf  []byte // the pieces so far, while under bigFile
+	size int64
+	// encodings lie at off[i], n[i] bytes long (see note).
+	off, n []int
+
+	streaming bool
+	olds      []*oldFile // the old files at p that the pieces so far match
+	last      *oldFile   // the last old file to differ, nil for none
+	done      int64      // bytes compared or written
+	tmp       string     // the new file, once the pieces differ from every old one
+	file      *os.File
+	w         *bufio.Writer
+}
+
+// oldFile is a file of the spare or of the previous output, read as the
+// pieces come.
+type oldFile struct {
+	f     *os.File
+	r     *bufio.Reader
+	spare bool
+	buf   []byte
+}
+
+func (f *pieceFile) add(piece []byte, encoding bool) error {
+	if encoding {
+		f.off = append(f.off, int(f.size))
+		f.n = append(f.n, len(piece))
+	}
+	f.size += int64(len(piece))
+	if !f.streaming {
+		f.buf = append(f.buf, piece...)
+		if len(f.buf) < bigFile {
+			return nil
+		}
+		if err := f.s.ready(); err != nil {
+			return err
+		}
+		f.stream()
+		piece, f.buf = f.buf, nil
+	}
+	return f.feed(piece)
+}
+
+// stream starts comparing with the old files at p, by then known to be at
+// least bigFile bytes long.
+func (f *pieceFile) stream() {
+	f.streaming = true
+	for _, t := range []struct {
+		m     manifest
+		root  string
+		spare bool
+	}{{f.s.stale, f.s.root, true}, {f.s.prev, f.s.prevRoot, false}} {
+		if e, ok := t.m[f.p]; !ok || e.size < int64(len(f.buf)) {
+			continue
+		}
+		o, err := os.Open(filepath.Join(t.root, filepath.FromSlash(f.p)))
+		if err != nil {
+			continue
+		}
+		f.olds = append(f.olds, &oldFile{f: o, r: bufio.NewReaderSize(o, 256<<10), spare: t.spare})
+	}
+}
+
+// feed compares piece with the old files still equal so far, and writes
+// it once none is.
+func (f *pieceFile) feed(piece []byte) error {
+	if len(f.olds) > 0 {
+		same := f.olds[:0]
+		for _, o := range f.olds {
+			if o.next(piece) {
+				same = append(same, o)
+			} else {
+				f.last = o
+			}
+		}
+		f.olds = same
+		if len(same) > 0 {
+			f.done += int64(len(piece))
+			return nil
+		}
+	}
+	if f.w == nil {
+		if err := f.create(); err != nil {
+			return err
+		}
+	}
+	f.done += int64(len(piece))
+	_, err := f.w.Write(piece)
+	return err
+}
+
+// next reports whether the old file's next bytes are b.
+func (o *oldFile) next(b []byte) bool {
+	for len(b) > 0 {
+		n := min(len(b), 64<<10)
+		if cap(o.buf) < n {
+			o.buf = make([]byte, 64<<10)
+		}
+		x := o.buf[:n]
+		if _, err := io.ReadFull(o.r, x); err != nil || !bytes.Equal(x, b[:n]) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
+
+// create makes the new file beside p, starting with the f.done bytes the
+// pieces so far had in common with the last old file to differ.
+func (f *pieceFile) create() error {
+	if err := f.s.mkdirs(slashDir(f.p)); err != nil {
+		return err
+	}
+	dir, base := path.Split(f.p)
+	f.tmp = filepath.Join(f.s.root, filepath.FromSlash(dir), ".~"+base+".new")
+	file, err := os.OpenFile(f.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		f.tmp = "" // not ours to remove
+		return err
+	}
+	f.file, f.w = file, bufio.NewWriterSize(file, 256<<10)
+	if f.done > 0 {
+		if _, err := f.last.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.CopyN(f.w, f.last.f, f.done); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish completes the file: a small one is put whole; a large one equal
+// to an old file is that file, else the new file goes into place.
+func (f *pieceFile) finish() error {
+	s := f.s
+	if !f.streaming {
+		s.noteSpans(f.p, f.off, f.n) // before put's note, which finds nothing left then
+		return s.put(f.p, f.buf)
+	}
+	s.mu.Lock()
+	e := s.made[f.p]
+	s.mu.Unlock()
+	e.size, e.summed = f.size, false // never hashed (see hashed): size >= bigFile
+	var equal *oldFile
+	for _, o := range f.olds {
+		if _, err := o.r.ReadByte(); err == io.EOF {
+			equal = o
+			break
+		}
+	}
+	switch {
+	case equal != nil && equal.spare:
+		s.taken.Add(1) // the spare has it already
+	case equal != nil:
+		if err := s.mkdirs(slashDir(f.p)); err != nil {
+			return err
+		}
+		if err := s.clear(f.p); err != nil {
+			return err
+		}
+		if err := s.take(f.p); err != nil {
+			return err
+		}
+	default:
+		if f.w == nil { // a prefix of an old file
+			f.last = f.olds[0]
+			if err := f.create(); err != nil {
+				return err
+			}
+		}
+		if err := f.w.Flush(); err != nil {
+			return err
+		}
+		err := f.file.Close()
+		f.file = nil
+		if err != nil {
+			return err
+		}
+		if err := s.clear(f.p); err != nil {
+			return err
+		}
+		name := filepath.Join(s.root, filepath.FromSlash(f.p))
+		err = os.Rename(f.tmp, name)
+		if err != nil && s.stale != nil {
+			// The spare holds a folder where this build has a file.
+			if fi, err2 := os.Lstat(name); err2 == nil && fi.IsDir() && os.RemoveAll(name) == nil {
+				err = os.Rename(f.tmp, name)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		f.tmp = ""
+	}
+	s.noteSpans(f.p, f.off, f.n)
+	s.record(f.p, e)
+	return nil
+}
+
+// closeFiles closes the files f still holds open.
+func (f *pieceFile) closeFiles() {
+	for _, o := range append(f.olds, f.last) {
+		if o != nil {
+			o.f.Close()
+		}
+	}
+	f.olds, f.last = nil, nil
+	if f.file != nil {
+		f.file.Close()
+		f.file = nil
+	}
+}
+
+// noteSpans takes, for the index, where the encodings of the file p (when
+// it is one of indexedFiles) lie: off and n, as its pieces were put,
+// checked against what the encode kept (see note). A file put in pieces
+// has no encodings found in it by note.
+func (s *dirSink) noteSpans(p string, off, n []int) {
+	for i, f := range indexedFiles {
+		if f.path != p || s.spans == nil {
+			continue
+		}
+		e := f.cache.takeMade()
+		if e == nil {
+			continue
+		}
+		var sp *spans
+		if len(e.keys) == len(off) && (e.b == nil || len(e.b) == len(n)) {
+			sp = &spans{keys: e.keys, off: off, n: n}
+			for j, b := range e.b { // nil when the encodings were not kept (see encodeOnce)
+				if len(b) != n[j] {
+					sp = nil
+					break
+				}
+			}
+		}
+		s.mu.Lock()
+		s.spans[i] = sp
+		s.mu.Unlock()
+	}
 }
