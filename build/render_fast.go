@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mapsite/mapsite/site"
 )
@@ -30,8 +32,8 @@ type fastWriter struct {
 
 // renderFast renders p from the built-in templates; size is a guess of
 // the page's length.
-func renderFast(p *page, size int) ([]byte, error) {
-	w := &fastWriter{b: make([]byte, 0, size), p: p}
+func renderFast(p *page, b []byte) ([]byte, error) {
+	w := &fastWriter{b: b, p: p}
 	w.base()
 	return w.b, w.err
 }
@@ -315,10 +317,45 @@ func (w *fastWriter) mapPageScripts() {
 
 // paragraphs appends text split at blank lines, a <p> each.
 func (w *fastWriter) paragraphs(text string) {
-	for _, para := range paragraphs(text) {
-		w.s("<p>")
-		w.h(para)
-		w.s("</p>")
+	// As paragraphs gives them, without making their strings: the parts
+	// between blank lines, their words joined by one space, the empty
+	// ones left out (appendHTML leaves spaces as they are).
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	for text != "" {
+		para, rest, _ := strings.Cut(text, "\n\n")
+		text = rest
+		words := 0
+		for para != "" {
+			i := 0
+			for i < len(para) {
+				r, n := utf8.DecodeRuneInString(para[i:])
+				if !unicode.IsSpace(r) {
+					break
+				}
+				i += n
+			}
+			j := i
+			for j < len(para) {
+				r, n := utf8.DecodeRuneInString(para[j:])
+				if unicode.IsSpace(r) {
+					break
+				}
+				j += n
+			}
+			if j > i {
+				if words == 0 {
+					w.s("<p>")
+				} else {
+					w.s(" ")
+				}
+				w.h(para[i:j])
+				words++
+			}
+			para = para[j:]
+		}
+		if words > 0 {
+			w.s("</p>")
+		}
 	}
 }
 

@@ -451,7 +451,7 @@ func FuzzRecordPage(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := renderFast(p, 0)
+			got, err := renderFast(p, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -513,5 +513,24 @@ func TestCountsInSiteLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFastParagraphs checks that the fast path writes a text's paragraphs
+// as the template's paragraphs function splits them, without making them.
+func TestFastParagraphs(t *testing.T) {
+	for _, text := range []string{"", "one", "  one  two\tthree ", "a\n\nb", "a\r\n\r\nb\r\nc", "\n\n\n\nx\n\n\n", "a \u00a0 b\u0085c\u2028d", "<b>&'\"+</b>\n\n  \n\nz", "\xff \xfe\n\n\x00", "x\n \ny"} {
+		w := &fastWriter{}
+		w.paragraphs(text)
+		var want []byte
+		for _, p := range paragraphs(text) {
+			want = append(appendHTML(append(want, "<p>"...), p), "</p>"...)
+		}
+		if string(w.b) != string(want) {
+			t.Errorf("paragraphs of %q:\n got %q\nwant %q", text, w.b, want)
+		}
+		if n := testing.AllocsPerRun(10, func() { w.b = w.b[:0]; w.paragraphs(text) }); n > 0 && !strings.Contains(text, "\r\n") {
+			t.Errorf("paragraphs of %q: %v allocations", text, n)
+		}
 	}
 }

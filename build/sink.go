@@ -18,6 +18,9 @@ import (
 // call unless it owns it (the build never reuses a slice it has put).
 type sink interface {
 	put(path string, b []byte) error
+	// putTransient is put, but b is the caller's again once it returns: a
+	// sink that keeps the bytes keeps a copy.
+	putTransient(path string, b []byte) error
 	// pieces returns a writer that puts the file path made of the pieces
 	// it is given, in order, without joining them into one buffer where
 	// the sink can help it: the GeoJSON layers and incidents.csv, made of
@@ -72,6 +75,8 @@ func (w *memPieces) add(piece []byte, _ bool) error {
 func (w *memPieces) close() error { return w.s.put(w.path, w.b) }
 
 func (w *memPieces) abort() { w.b = nil }
+
+func (s *memSink) putTransient(path string, b []byte) error { return s.put(path, bytes.Clone(b)) }
 
 func (s *memSink) keyPages(k *pageKeys) {
 	if s.made != nil {
@@ -230,6 +235,9 @@ func (s *dirSink) put(p string, b []byte) error {
 	s.record(p, e)
 	return nil
 }
+
+// putTransient is put: a dirSink keeps nothing of b.
+func (s *dirSink) putTransient(p string, b []byte) error { return s.put(p, b) }
 
 func (s *dirSink) reuse(p string, rv *recordView) bool {
 	if s.keys == nil || s.ready() != nil {
