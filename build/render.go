@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"text/template/parse"
 	"time"
+	"unicode"
 
 	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/templates"
@@ -299,15 +300,41 @@ func description(rv *recordView) string {
 	if rv.Place == "" {
 		d = rv.Date.String() + ", " + rv.CountryName
 	}
-	s := strings.Join(strings.Fields(rv.Summary), " ")
-	if len(s) > 200 {
-		cut := strings.LastIndex(s[:200], " ")
-		if cut < 0 {
-			cut = 200
+	return d + ". " + summaryStart(rv.Summary)
+}
+
+func notSpace(r rune) bool { return !unicode.IsSpace(r) }
+
+// summaryStart returns the summary's words joined by one space, cut at the
+// last space within 200 bytes and ended with "…" when longer. Only as many
+// words as that needs are joined (a page each: 100,000 whole summaries
+// were 70 MB of garbage).
+func summaryStart(summary string) string {
+	b := make([]byte, 0, 256)
+	for rest := summary; rest != "" && len(b) <= 200; {
+		i := strings.IndexFunc(rest, notSpace)
+		if i < 0 {
+			break
 		}
-		s = s[:cut] + "…"
+		rest = rest[i:]
+		j := strings.IndexFunc(rest, unicode.IsSpace)
+		if j < 0 {
+			j = len(rest)
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, rest[:j]...)
+		rest = rest[j:]
 	}
-	return d + ". " + s
+	if len(b) <= 200 {
+		return string(b)
+	}
+	cut := bytes.LastIndexByte(b[:200], ' ')
+	if cut < 0 {
+		cut = 200
+	}
+	return string(append(b[:cut], "…"...))
 }
 
 // feed returns feed.xml: an Atom feed of the newest records.
