@@ -177,17 +177,6 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 			prog.pageWritten()
 			return out.put(j.file, b)
 		}
-		if j.tmpl == "table.html" && tmpl.fast[j.tmpl] {
-			// A row per record (70 MB at 100,000): never one buffer.
-			w := &fastWriter{b: make([]byte, 0, 512<<10), p: j.p, out: out.pieces(j.file)}
-			w.base()
-			if w.flush(); w.err != nil {
-				w.out.abort()
-				return fmt.Errorf("render %s: %w", j.file, w.err)
-			}
-			prog.pageWritten()
-			return w.out.close()
-		}
 		// Into a buffer used again once the page is put (see putTransient).
 		bp := pageBuffers.Get().(*[]byte)
 		b, err := tmpl.renderInto(*bp, j.tmpl, j.p)

@@ -27,10 +27,7 @@ import (
 type fastWriter struct {
 	b   []byte
 	p   *page
-	err error // the first asset that was missing, or out's first error
-	// out, when set, takes the table page's rows as they are written,
-	// a few hundred kB at a time, instead of b holding them all.
-	out pieceWriter
+	err error // the first asset that was missing
 }
 
 // renderFast renders p from the built-in templates; size is a guess of
@@ -540,29 +537,12 @@ func (w *fastWriter) tableMain() {
 </tr></thead>
 <tbody>
 `)
-	if w.out != nil {
-		for _, rv := range w.p.Records {
-			w.tableRow(rv)
-			if len(w.b) >= 256<<10 {
-				w.flush()
-			}
-		}
-	} else {
-		w.b = lastTableRows.make(w.b, w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
-			row := fastWriter{b: b, p: w.p}
-			row.tableRow(rv)
-			return row.b
-		})
-	}
+	w.b = lastTableRows.make(w.b, w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
+		row := fastWriter{b: b, p: w.p}
+		row.tableRow(rv)
+		return row.b
+	})
 	w.s("\n</tbody>\n</table>\n</div>\n</main>\n")
-}
-
-// flush hands what w holds to out.
-func (w *fastWriter) flush() {
-	if err := w.out.add(w.b, false); err != nil && w.err == nil {
-		w.err = err
-	}
-	w.b = w.b[:0]
 }
 
 // tableRow is the row of rv in table.html's "main". Its bytes depend on
