@@ -404,6 +404,11 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 		}
 	}
 
+	// The chunks and layer files made are noted, as detailChunks and
+	// layers note theirs, for the next build to take those made from the
+	// same.
+	noting := builtWanted()
+
 	// Every file's head first: the bboxes need every point.
 	points := make([]orb.Point, len(m.Records))
 	byLayer := map[string][]orb.Point{}
@@ -481,7 +486,8 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 			for _, f := range chunk {
 				size += len(f) + 1
 			}
-			details = append(details, d.addChunk("d"+strconv.Itoa((start/detailChunk)+k), size, func(b []byte) []byte {
+			key := "d" + strconv.Itoa((start/detailChunk)+k)
+			name := d.addChunk(key, size, func(b []byte) []byte {
 				for i, f := range chunk {
 					if i > 0 {
 						b = append(b, ',')
@@ -489,7 +495,12 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 					b = append(b, f...)
 				}
 				return b
-			}))
+			})
+			details = append(details, name)
+			if noting { // for the next build to take it if made from the same (see takeBuilt)
+				lo := start + k*detailChunk
+				noteBuilt(key, chunkInputs(m, key, lo, lo+len(chunk), nil), "assets/"+name)
+			}
 		}
 		if d.err != nil {
 			return nil, true, d.err
@@ -507,6 +518,12 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 		}
 		if err := f.w.close(); err != nil {
 			return nil, true, err
+		}
+	}
+	if noting {
+		for key, in := range layerFileInputs(m) {
+			path := "layers/" + key + ".geojson"
+			noteBuilt(path, in, path)
 		}
 	}
 	return details, true, m.putLinks(out)
