@@ -247,46 +247,21 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 2, 14},
 		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 4, 15},
 		{"all.geojson changed", func() {
-			all := filepath.Join(out, "layers", "all.geojson")
-			b, _ := os.ReadFile(all)
-			os.Remove(all)
-			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Z"), 1), 0o644)
+			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Z", false)
 		}, "https://example.net/", 4, 0, 0, 4, 15},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
-			all := filepath.Join(out, "layers", "all.geojson")
-			b, _ := os.ReadFile(all)
-			fi, _ := os.Stat(all)
-			os.Remove(all)
-			os.WriteFile(all, bytes.Replace(b, []byte("Edited A"), []byte("Edited Y"), 1), 0o644)
-			os.Chtimes(all, fi.ModTime(), fi.ModTime())
+			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Y", true)
 		}, "https://example.net/", 4, 0, 0, 4, 15},
 		{"table page changed", func() {
-			table := filepath.Join(out, "incidents", "index.html")
-			b, _ := os.ReadFile(table)
-			os.Remove(table)
-			os.WriteFile(table, bytes.Replace(b, []byte("Edited A"), []byte("Edited X"), 1), 0o644)
+			editOutput(t, out, "incidents/index.html", "Edited A", "Edited X", false)
 		}, "https://example.net/", 0, 0, 4, 4, 15},
 		{"a chunk changed", func() {
-			chunks, _ := filepath.Glob(filepath.Join(out, "assets", "records", "s0.*.js"))
-			for _, c := range chunks {
-				b, _ := os.ReadFile(c)
-				fi, _ := os.Stat(c)
-				os.Remove(c)
-				os.WriteFile(c, bytes.Replace(b, []byte("a"), []byte("b"), 1), 0o644)
-				os.Chtimes(c, fi.ModTime(), fi.ModTime())
-			}
+			editOutput(t, out, "assets/records/s0.*.js", "a", "b", true)
 		}, "https://example.net/", 0, 0, 0, 3, 15},
 		{"data.js changed", func() {
-			scripts, _ := filepath.Glob(filepath.Join(out, "assets", "data.*.js"))
-			for _, c := range scripts {
-				b, _ := os.ReadFile(c)
-				fi, _ := os.Stat(c)
-				os.Remove(c)
-				os.WriteFile(c, bytes.Replace(b, []byte(`"id":["`), []byte(`"id":["x`), 1), 0o644)
-				os.Chtimes(c, fi.ModTime(), fi.ModTime())
-			}
+			editOutput(t, out, "assets/data.*.js", `"id":["`, `"id":["x`, true)
 		}, "https://example.net/", 0, 0, 0, 4, 0},
 	} {
 		tt.change()
@@ -341,5 +316,33 @@ func TestSameBytes(t *testing.T) {
 	}
 	if sameBytes(filepath.Join(dir, "missing"), nil) {
 		t.Error("sameBytes(missing file) = true")
+	}
+}
+
+// editOutput replaces the first old with new in the output's files that
+// match pattern, as a new file (never written through: it may be a hard
+// link), keeping the old file's modification time when sameTime is set.
+func editOutput(t *testing.T, out, pattern, old, new string, sameTime bool) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(out, filepath.FromSlash(pattern)))
+	if len(files) == 0 {
+		t.Fatalf("no file of the output matches %s", pattern)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s holds no %q to edit", f, old)
+		}
+		fi, _ := os.Stat(f)
+		os.Remove(f)
+		if err := os.WriteFile(f, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if sameTime {
+			os.Chtimes(f, fi.ModTime(), fi.ModTime())
+		}
 	}
 }
