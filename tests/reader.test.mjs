@@ -233,25 +233,32 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await popupIs(ids[2]);
   });
 
+  // clickMarker shows f's place at the map's largest zoom and clicks its
+  // marker (first starting a slow pan of the map when slowPan is set), and
+  // picks f from the list when records share the point, as a reader does.
+  async function clickMarker(page, f, slowPan = false) {
+    const pt = await page.evaluate(([id, lat, lon, slow]) => {
+      const m = window.mapsite.map;
+      m.setView([lat, lon], m.getMaxZoom(), { animate: false });
+      if (slow) m.panBy([0, 2], { duration: 5 });
+      const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
+      const r = m.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y + (slow ? 1 : 0) };
+    }, [f.id, f.geometry.coordinates[1], f.geometry.coordinates[0], slowPan]);
+    await page.mouse.click(pt.x, pt.y);
+    const exact = new RegExp(`^${f.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
+    const entry = page.locator('.cluster-popup .cluster-list button').filter({ hasText: exact });
+    await Promise.race([entry.first().waitFor(), page.locator('.record-popup .popup-title').waitFor()]);
+    if (await entry.count()) await entry.first().click();
+    assert.equal(await popupTitle(page), f.properties.title);
+  }
+
   test('Back after clicking three markers on the map shows the records clicked before', async (t) => {
     const page = await openMap(t);
     const venues = features.filter((f) => f.properties.precision === 'venue');
     const clicked = [venues[0], venues[3], venues[6]];
     for (const f of clicked) {
-      const pt = await page.evaluate(([id, lat, lon]) => {
-        const m = window.mapsite.map;
-        m.setView([lat, lon], m.getMaxZoom(), { animate: false });
-        const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
-        const r = m.getContainer().getBoundingClientRect();
-        return { x: r.left + p.x, y: r.top + p.y };
-      }, [f.id, f.geometry.coordinates[1], f.geometry.coordinates[0]]);
-      await page.mouse.click(pt.x, pt.y);
-      // Records at one point open a list first, as a reader sees them.
-      const exact = new RegExp(`^${f.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
-      const entry = page.locator('.cluster-popup .cluster-list button').filter({ hasText: exact });
-      await Promise.race([entry.first().waitFor(), page.locator('.record-popup .popup-title').waitFor()]);
-      if (await entry.count()) await entry.first().click();
-      assert.equal(await popupTitle(page), f.properties.title);
+      await clickMarker(page, f);
       await settled(page);
     }
     for (const f of [clicked[1], clicked[0]]) {
@@ -268,20 +275,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await settled(page);
     // A slow pan is still on its way when b's marker is clicked (as when
     // a's details arrive and its popup pans the map): b's popup stops it.
-    const pt = await page.evaluate(([id, lat, lon]) => {
-      const m = window.mapsite.map;
-      m.setView([lat, lon], m.getMaxZoom(), { animate: false });
-      m.panBy([0, 2], { duration: 5 });
-      const p = m.latLngToContainerPoint(window.mapsite.markerOf(id));
-      const r = m.getContainer().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y + 1 };
-    }, [b.id, b.geometry.coordinates[1], b.geometry.coordinates[0]]);
-    await page.mouse.click(pt.x, pt.y);
-    const exact = new RegExp(`^${b.properties.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
-    const entry = page.locator('.cluster-popup .cluster-list button').filter({ hasText: exact });
-    await Promise.race([entry.first().waitFor(), page.locator('.record-popup .popup-title').waitFor()]);
-    if (await entry.count()) await entry.first().click();
-    assert.equal(await popupTitle(page), b.properties.title);
+    await clickMarker(page, b, true);
     await settled(page);
     await page.goBack();
     await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, a.properties.title);
