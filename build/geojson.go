@@ -189,17 +189,8 @@ func (m *model) features() [][]byte {
 // featureCollection writes a FeatureCollection of encoded features, with
 // the bbox of their points, as json.Marshal writes orb's.
 func featureCollection(features [][]byte, points []orb.Point) []byte {
-	n := 256 // the braces, the bbox (four numbers) and the type: never grown
-	for _, f := range features {
-		n += len(f) + 1
-	}
-	b := collectionHead(make([]byte, 0, n), points)
-	for i, f := range features {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, f...)
-	}
+	n := 256 + joinedSize(features) // the braces, the bbox (four numbers) and the type: never grown
+	b := appendJoined(collectionHead(make([]byte, 0, n), points), features)
 	return append(b, collectionTail...)
 }
 
@@ -482,20 +473,8 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 		}
 		for k := 0; k*detailChunk < len(part); k++ {
 			chunk := features[k*detailChunk : min((k+1)*detailChunk, len(part))]
-			size := 0
-			for _, f := range chunk {
-				size += len(f) + 1
-			}
 			key := "d" + strconv.Itoa((start/detailChunk)+k)
-			name := d.addChunk(key, size, func(b []byte) []byte {
-				for i, f := range chunk {
-					if i > 0 {
-						b = append(b, ',')
-					}
-					b = append(b, f...)
-				}
-				return b
-			})
+			name := d.addChunk(key, joinedSize(chunk), func(b []byte) []byte { return appendJoined(b, chunk) })
 			details = append(details, name)
 			if noting { // for the next build to take it if made from the same (see takeBuilt)
 				lo := start + k*detailChunk

@@ -116,21 +116,31 @@ func (d *mapData) detailChunks(features [][]byte) []string {
 	var names []string
 	for k := 0; k*detailChunk < len(features); k++ {
 		part := features[k*detailChunk : min((k+1)*detailChunk, len(features))]
-		n := 0
-		for _, f := range part {
-			n += len(f) + 1
-		}
-		names = append(names, d.chunk("d"+strconv.Itoa(k), part, nil, n, func(b []byte) []byte {
-			for i, f := range part {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, f...)
-			}
-			return b
+		names = append(names, d.chunk("d"+strconv.Itoa(k), part, nil, joinedSize(part), func(b []byte) []byte {
+			return appendJoined(b, part)
 		}, k*detailChunk, k*detailChunk+len(part)))
 	}
 	return names
+}
+
+// appendJoined appends parts to b, a comma between each two.
+func appendJoined(b []byte, parts [][]byte) []byte {
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+// joinedSize is about the length appendJoined appends: a byte more.
+func joinedSize(parts [][]byte) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	return n
 }
 
 // addChunk adds a chunk script that hands a JSON array to the map under
