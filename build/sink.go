@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // A sink takes the output files as the build makes them. put may be
@@ -347,7 +348,17 @@ func (s *dirSink) prune() error {
 			checkpoint("pruning")
 			first = false
 		}
-		if err := os.Remove(filepath.Join(s.root, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		name := filepath.Join(s.root, filepath.FromSlash(p))
+		fi, err := os.Lstat(name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+			continue // gone, or a folder above it is now a file of this build (create)
+		case err != nil:
+			return err
+		case fi.IsDir():
+			continue // a folder of this build stands where the file was (mkdirs)
+		}
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		// Its folder and their parents, as far as they are empty (an

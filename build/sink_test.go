@@ -1,6 +1,9 @@
 package build
 
 import (
+	"errors"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +146,64 @@ func TestPutPiecesSpans(t *testing.T) {
 				t.Errorf("bigFile %d: encoding %d spans %q, want %q", big, i, got, f)
 			}
 		}
+	}
+}
+
+// TestPruneAfterShapeChange builds over a spare tree in which a file now
+// stands where a folder was, and a folder where a file was, and checks
+// that prune removes only what the build did not make, without failing.
+func TestPruneAfterShapeChange(t *testing.T) {
+	root := t.TempDir()
+	spare := map[string]string{
+		"was-folder/page.html":  "old page",
+		"was-folder/deep/x.css": "old css",
+		"was-file":              "old file",
+		"kept.html":             "kept",
+		"gone/old.html":         "gone",
+	}
+	stale := manifest{}
+	for p, text := range spare {
+		name := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stale[p] = entry{size: int64(len(text))}
+	}
+	s := newDirSink(root, nil, "")
+	s.onSpare(stale, nil)
+	built := map[string]string{
+		"was-folder":          "now a file",
+		"was-file/index.html": "now in a folder",
+		"kept.html":           "kept",
+	}
+	for p, text := range built {
+		if err := s.put(p, []byte(text)); err != nil {
+			t.Fatalf("put %s: %v", p, err)
+		}
+	}
+	if err := s.prune(); err != nil {
+		t.Fatalf("prune: %v", err)
+	}
+	got := map[string]string{}
+	err := filepath.WalkDir(root, func(name string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(name)
+		rel, _ := filepath.Rel(root, name)
+		got[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, built) {
+		t.Errorf("the tree holds %q, want %q", got, built)
+	}
+	if _, err := os.Stat(filepath.Join(root, "gone")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the emptied folder is still there (%v)", err)
 	}
 }
