@@ -114,6 +114,7 @@ func (b *bench) measure(n int) (row, error) {
 	if b.hugo != "" {
 		args = append(args, "-hugo", hugoSite)
 	}
+	b.progress(n, "generating the sites")
 	if err := command("go", args...).Run(); err != nil {
 		return r, fmt.Errorf("gen: %w", err)
 	}
@@ -129,6 +130,7 @@ func (b *bench) measure(n int) (row, error) {
 				return r, fmt.Errorf("hugo: %w", err)
 			}
 			cold["hugo"] = append(cold["hugo"], res)
+			b.progress(n, "Hugo build %d/%d: %s", i+1, b.runs, res)
 		}
 		removeOutput(out)
 		b.cache = filepath.Join(cacheRoot, "cold-"+strconv.Itoa(i))
@@ -138,17 +140,19 @@ func (b *bench) measure(n int) (row, error) {
 			return r, fmt.Errorf("mapsite build: %w", err)
 		}
 		cold["mapsite"] = append(cold["mapsite"], res)
+		b.progress(n, "mapsite cold build %d/%d: %s", i+1, b.runs, res)
 	}
 	r.hugo, r.mapsite = medianResult(cold["hugo"]), medianResult(cold["mapsite"])
 	// The same build into a new output folder, with the caches the last
 	// cold build left: decoded files and geocoding answers are read back.
-	for range b.runs {
+	for i := range b.runs {
 		removeOutput(out)
 		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)
 		if err != nil {
 			return r, fmt.Errorf("mapsite build: %w", err)
 		}
 		cold["warm"] = append(cold["warm"], res)
+		b.progress(n, "mapsite warm build %d/%d: %s", i+1, b.runs, res)
 	}
 	r.mapsiteWarm = medianResult(cold["warm"])
 	r.mapsiteBytes = treeSize(out)
@@ -170,6 +174,7 @@ func (b *bench) measure(n int) (row, error) {
 				return r, fmt.Errorf("hugo: %w", err)
 			}
 			hugoEdits = append(hugoEdits, res.wall)
+			b.progress(n, "Hugo after an edit %d/%d: %s", i+1, b.runs, res)
 		}
 		if err := editRecordTitle(dataFile, id, i); err != nil {
 			return r, err
@@ -179,19 +184,33 @@ func (b *bench) measure(n int) (row, error) {
 			return r, fmt.Errorf("mapsite rebuild: %w", err)
 		}
 		edits = append(edits, res.wall)
+		b.progress(n, "mapsite rebuild after an edit %d/%d: %s", i+1, b.runs, res)
 	}
 	r.hugoEdit, r.mapsiteEdit = median(hugoEdits), median(edits)
 
 	var err error
+	b.progress(n, "mapsite serve, save to reload × %d", b.runs)
 	if r.serveEdit, err = b.serveEdit(site, dataFile, id); err != nil {
 		return r, fmt.Errorf("serve: %w", err)
 	}
 	if b.browser {
+		b.progress(n, "the map in headless Chromium × %d", b.runs)
 		if err := b.mapTimes(&r, out, id); err != nil {
 			return r, fmt.Errorf("map: %w", err)
 		}
 	}
 	return r, nil
+}
+
+// progress says on stderr what the run of n records is doing, so that a
+// long run (about 10 minutes at 100,000 records) shows it is moving.
+func (b *bench) progress(n int, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: %d records: %s\n", n, fmt.Sprintf(format, args...))
+}
+
+// String is a run as the progress lines show it.
+func (r result) String() string {
+	return fmt.Sprintf("%.2f s, %.2f s CPU, %d MB", r.wall.Seconds(), r.cpu.Seconds(), r.rss>>20)
 }
 
 // run runs a program to completion and returns its wall time and peak RSS.
