@@ -26,6 +26,7 @@ import (
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/tomlfast"
 	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
@@ -585,14 +586,65 @@ func decodeTOML(file string, src []byte, v any) (md toml.MetaData, dg *diag.Diag
 // decodeText is decodeTOML with src also given as a string, text, which
 // the decoded strings may share.
 func decodeText(file string, src []byte, text string, v any) (md toml.MetaData, dg *diag.Diagnostic) {
+	if dg := checkText(file, src); dg != nil {
+		return md, dg
+	}
+	return decodeChecked(file, src, text, v)
+}
+
+// checkText refuses, before any decoding, text that is not UTF-8 or nests
+// deeper than MaxDepth.
+func checkText(file string, src []byte) *diag.Diagnostic {
 	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) || bytes.IndexByte(src[:min(len(src), 64)], 0) >= 0 {
-		return md, &diag.Diagnostic{File: file, Line: 1, Column: 1,
+		return &diag.Diagnostic{File: file, Line: 1, Column: 1,
 			Message: "not UTF-8: the file looks like UTF-16; save it as UTF-8, which TOML requires"}
 	}
 	if at, ok := tomlpos.CheckDepth(src, MaxDepth); !ok {
-		return md, &diag.Diagnostic{File: file, Line: at.Line, Column: at.Column,
+		return &diag.Diagnostic{File: file, Line: at.Line, Column: at.Column,
 			Message: fmt.Sprintf("nested more than %d levels deep (arrays, inline tables, dotted keys); write each record as a [[record]] table", MaxDepth)}
 	}
+	return nil
+}
+
+// decodeRecordsText decodes src, the text of a data file of records
+// without a byte order mark, also given as a string, text, as decodeText
+// does. tomlfast decodes it when it can, which gives what BurntSushi gives
+// (internal/tomlfast's tests compare the two on every data file of the
+// repository, synthetic and hostile files and the fuzzer's), and also
+// where its table headers are; it never accepts what checkText refuses.
+// BurntSushi decodes every other file, and words every error; headers is
+// then nil.
+func decodeRecordsText(file string, src []byte, text string) (doc map[string]any, headers []tomlfast.Header, dg *diag.Diagnostic) {
+	if fastRecords {
+		if doc, headers, ok := fastDecode(text); ok {
+			fastDecoded.Add(1)
+			return doc, headers, nil
+		}
+	}
+	_, dg = decodeText(file, src, text, &doc)
+	return doc, nil, dg
+}
+
+// fastRecords turns tomlfast on; tests turn it off to compare.
+// fastDecoded counts the texts it decoded, for tests.
+var (
+	fastRecords = true
+	fastDecoded atomic.Int64
+)
+
+// fastDecode is tomlfast.Decode of a file of records; a panic, which no
+// input should cause, declines the file as any other problem does.
+func fastDecode(text string) (doc map[string]any, headers []tomlfast.Header, ok bool) {
+	defer func() {
+		if recover() != nil {
+			doc, headers, ok = nil, nil, false
+		}
+	}()
+	return tomlfast.Decode(text, "record")
+}
+
+// decodeChecked is decodeText once checkText has accepted src.
+func decodeChecked(file string, src []byte, text string, v any) (md toml.MetaData, dg *diag.Diagnostic) {
 	defer func() {
 		if r := recover(); r != nil {
 			md = toml.MetaData{}

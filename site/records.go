@@ -15,6 +15,7 @@ import (
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/tomlfast"
 	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
@@ -40,6 +41,10 @@ type decoder struct {
 	stopped bool   // after too many errors
 	record  string // id of the record being decoded, for messages
 	base    string // path of the table being decoded, e.g. "record[3]"
+	i       int    // the index of the table being decoded, 3
+	// tables holds where each table of the array is written, when known
+	// without ix: as ix.table gives it.
+	tables []tomlpos.Pos
 }
 
 func (d *decoder) errorf(key, format string, args ...any) {
@@ -76,12 +81,33 @@ func (d *decoder) tooMany() bool {
 func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
 	src = bytes.TrimPrefix(src, utf8BOM)
 	text := string(src)
-	var doc map[string]any
-	if _, dg := decodeText(file, src, text, &doc); dg != nil {
+	var (
+		doc     map[string]any
+		headers []tomlfast.Header
+		dg      *diag.Diagnostic
+	)
+	if key == "record" {
+		doc, headers, dg = decodeRecordsText(file, src, text)
+	} else if dg = checkText(file, src); dg == nil {
+		_, dg = decodeChecked(file, src, text, &doc)
+	}
+	if dg != nil {
 		l.Add(*dg)
 		return nil, nil
 	}
-	d := &decoder{file: file, ix: newPositions(src, text), l: l}
+	d := &decoder{file: file, l: l}
+	if headers != nil {
+		// Decoded by tomlfast, which says where the tables are.
+		d.ix = &positions{src: src, lazyTables: true, headers: headers}
+		d.tables = make([]tomlpos.Pos, 0, len(headers))
+		for _, h := range headers {
+			if h.Sub == "" {
+				d.tables = append(d.tables, tomlpos.Pos{Line: h.Line, Column: h.Column})
+			}
+		}
+	} else {
+		d.ix = newPositions(src, text)
+	}
 	for _, k := range sortedKeys(doc) {
 		if k != key && !d.tooMany() {
 			p := d.ix.Lookup(k)
@@ -114,7 +140,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 		if d.tooMany() {
 			break
 		}
-		d.base = "record[" + strconv.Itoa(i) + "]"
+		d.base, d.i = "record["+strconv.Itoa(i)+"]", i
 		r := d.record1(t)
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
@@ -131,7 +157,12 @@ const MaxFileErrors = 200
 // record1 decodes one record table; it returns the record even when some
 // fields are bad, so that cross-record checks still see its id.
 func (d *decoder) record1(t map[string]any) *incident.Record {
-	p := d.ix.table(d.base)
+	var p tomlpos.Pos
+	if d.i < len(d.tables) {
+		p = d.tables[d.i]
+	} else {
+		p = d.ix.table(d.base)
+	}
 	r := &incident.Record{File: d.file, Line: p.Line}
 	d.record = ""
 	if id, ok := d.str(t, "id"); ok {
@@ -459,7 +490,8 @@ type position struct {
 type positions struct {
 	src        []byte // the file without a byte order mark; never changed; nil once released
 	tables     tomlpos.Index
-	lazyTables bool // tables are indexed when first asked, by tableIndex
+	lazyTables bool              // tables are indexed when first asked, by tableIndex
+	headers    []tomlfast.Header // of a file tomlfast decoded, for tableIndex
 	tablesOnce sync.Once
 	once       sync.Once
 	all        tomlpos.Index
@@ -474,7 +506,14 @@ type positions struct {
 // tableIndex returns the index of the tables.
 func (p *positions) tableIndex() tomlpos.Index {
 	if p.lazyTables {
-		p.tablesOnce.Do(func() { p.tables = tomlpos.ScanTables(string(p.source())) })
+		p.tablesOnce.Do(func() {
+			if p.headers != nil {
+				// What ScanTables gives (tomlfast's tests compare them).
+				p.tables = tomlfast.Index(p.headers, "record")
+				return
+			}
+			p.tables = tomlpos.ScanTables(string(p.source()))
+		})
 	}
 	return p.tables
 }
@@ -528,7 +567,8 @@ func (p *positions) release(dir, file string) {
 		return
 	}
 	p.dir, p.file, p.size, p.hash = dir, file, len(p.src), maphash.Bytes(rereadSeed, p.src)
-	p.src, p.tables, p.lazyTables = nil, nil, true
+	p.src, p.tables, p.lazyTables, p.headers = nil, nil, true, nil
+	p.tablesOnce = sync.Once{} // indexed from headers, maybe: again from the file
 }
 
 // rereadSeed seeds the hashes release keeps.

@@ -1,0 +1,824 @@
+// Package tomlfast decodes the usual data file, an array of tables of plain
+// values, several times faster than github.com/BurntSushi/toml, into the
+// values toml.Decode gives for it. It reads only a subset of TOML and
+// declines the rest: BurntSushi stays the decoder of record, and every
+// text Decode declines (anything outside the subset, anything invalid) is
+// to be decoded by it, which also words every error.
+//
+// The subset: comments and blank lines; [[key]] and [[key.name]] headers
+// of bare names (key given by the caller); lines of bare-key = value,
+// where a value is a basic or literal string (multi-line too, every
+// escape), a decimal integer, a decimal float, a boolean, a local date
+// (2024-01-03), or an array of those on one line or several. The rest
+// (other tables, dotted or quoted keys, inline tables, nested arrays,
+// times, underscores in numbers, hexadecimal, nan and inf, duplicate
+// keys, control characters, text that is not UTF-8) is declined.
+package tomlfast
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mapsite/mapsite/internal/tomlpos"
+)
+
+// localDate is the location BurntSushi gives a local date
+// (time.Time.Location: "date-local"); it is not exported, so it is taken
+// from a date it decodes.
+var localDate = sync.OnceValue(func() *time.Location {
+	var v map[string]any
+	if _, err := toml.Decode("d = 2000-01-01", &v); err != nil {
+		panic(err)
+	}
+	return v["d"].(time.Time).Location()
+})
+
+// Decode decodes text, which holds [[key]] tables, into the map
+// toml.Decode(text, &map[string]any{}) gives, with the same Go types:
+// string, int64, float64, bool, time.Time, []any for an array and
+// []map[string]any for an array of tables. Strings without escapes share
+// text's bytes. It also returns where each table header is written, in
+// order. ok is false when text is outside the subset Decode reads or is
+// not valid TOML: the caller decodes it with BurntSushi then.
+func Decode(text, key string) (doc map[string]any, headers []Header, ok bool) {
+	p := parser{text: text, key: key, loc: localDate(), line: 1}
+	doc = map[string]any{}
+	if !p.run(doc) {
+		return nil, nil, false
+	}
+	return doc, p.headers, true
+}
+
+// A Header is an array-of-tables header: [[key]] when Sub is "", else
+// [[key.Sub]]. Line and Column are 1-based; Column counts the bytes of
+// the spaces and tabs before the header, as package tomlpos does.
+type Header struct {
+	Line, Column int
+	Sub          string
+}
+
+type parser struct {
+	text    string
+	i       int // the next byte to read
+	key     string
+	loc     *time.Location
+	inArray bool // reading an array's values
+
+	headers []Header
+	line    int // the line of text[counted]
+	counted int
+}
+
+// run reads the whole text, statement by statement, into doc.
+func (p *parser) run(doc map[string]any) bool {
+	var (
+		tables []map[string]any // doc[key], as it grows
+		record map[string]any   // the last [[key]] table
+		table  map[string]any   // where keys go: record or its last sub-table
+	)
+	t := p.text
+	for p.i < len(t) {
+		switch c := t[p.i]; c {
+		case ' ', '\t', '\n':
+			p.i++
+			continue
+		case '\r':
+			if !p.newline() {
+				return false
+			}
+			continue
+		case '#':
+			if !p.comment() {
+				return false
+			}
+			continue
+		case '[':
+			at := p.i
+			name, sub, ok := p.header()
+			if !ok || name != p.key {
+				return false
+			}
+			p.line += strings.Count(t[p.counted:at], "\n")
+			p.counted = at
+			col := at - strings.LastIndexByte(t[:at], '\n')
+			p.headers = append(p.headers, Header{Line: p.line, Column: col, Sub: sub})
+			if sub == "" {
+				record = make(map[string]any, 16)
+				if tables == nil {
+					tables = make([]map[string]any, 0, 4)
+				}
+				tables = append(tables, record)
+				table = record
+				break
+			}
+			if record == nil {
+				return false // key.name would make key an implicit table
+			}
+			var list []map[string]any
+			if v, ok := record[sub]; ok {
+				if list, ok = v.([]map[string]any); !ok {
+					return false // sub is a key of another type
+				}
+			} else {
+				list = make([]map[string]any, 0, 4)
+			}
+			table = make(map[string]any, 4)
+			record[sub] = append(list, table)
+		default:
+			if table == nil {
+				return false // a key outside every table
+			}
+			k, ok := p.bareKey()
+			if !ok {
+				return false
+			}
+			p.space()
+			if p.i >= len(t) || t[p.i] != '=' {
+				return false
+			}
+			p.i++
+			p.space()
+			v, ok := p.value()
+			if !ok {
+				return false
+			}
+			if _, dup := table[k]; dup {
+				return false
+			}
+			table[k] = v
+		}
+		// The statement must end the line, a comment aside.
+		if !p.lineEnd() {
+			return false
+		}
+	}
+	if tables != nil {
+		doc[p.key] = tables
+	}
+	return true
+}
+
+// space skips spaces and tabs.
+func (p *parser) space() {
+	for p.i < len(p.text) && (p.text[p.i] == ' ' || p.text[p.i] == '\t') {
+		p.i++
+	}
+}
+
+// newline reads a CRLF at p.i; a lone CR is not allowed.
+func (p *parser) newline() bool {
+	if p.i+1 < len(p.text) && p.text[p.i+1] == '\n' {
+		p.i += 2
+		return true
+	}
+	return false
+}
+
+// comment reads a comment from its '#' to the end of the line, which it
+// leaves unread; a control character other than a tab is not allowed.
+func (p *parser) comment() bool {
+	t := p.text
+	start := p.i
+	ascii := true
+	for p.i++; p.i < len(t); p.i++ {
+		c := t[p.i]
+		if c == '\n' || c == '\r' {
+			break
+		}
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+		if c >= 0x80 {
+			ascii = false
+		}
+	}
+	return ascii || utf8.ValidString(t[start:p.i])
+}
+
+// lineEnd reads what may follow a statement: spaces, a comment, and the
+// end of the line or of the text.
+func (p *parser) lineEnd() bool {
+	p.space()
+	if p.i >= len(p.text) {
+		return true
+	}
+	switch p.text[p.i] {
+	case '#':
+		if !p.comment() {
+			return false
+		}
+		if p.i >= len(p.text) {
+			return true
+		}
+		if p.text[p.i] == '\n' {
+			p.i++
+			return true
+		}
+		return p.newline()
+	case '\n':
+		p.i++
+		return true
+	case '\r':
+		return p.newline()
+	}
+	return false
+}
+
+// header reads an array-of-tables header, [[name]] or [[name.sub]].
+func (p *parser) header() (name, sub string, ok bool) {
+	t := p.text
+	if p.i+1 >= len(t) || t[p.i+1] != '[' {
+		return "", "", false // a [table]
+	}
+	p.i += 2
+	p.space()
+	if name, ok = p.bareKey(); !ok {
+		return "", "", false
+	}
+	p.space()
+	if p.i < len(t) && t[p.i] == '.' {
+		p.i++
+		p.space()
+		if sub, ok = p.bareKey(); !ok {
+			return "", "", false
+		}
+		p.space()
+	}
+	if p.i+1 >= len(t) || t[p.i] != ']' || t[p.i+1] != ']' {
+		return "", "", false
+	}
+	p.i += 2
+	return name, sub, true
+}
+
+// bareKey reads a bare key: A-Z, a-z, 0-9, '_' and '-', at least one.
+func (p *parser) bareKey() (string, bool) {
+	t := p.text
+	start := p.i
+	for p.i < len(t) && isBare(t[p.i]) {
+		p.i++
+	}
+	return t[start:p.i], p.i > start
+}
+
+func isBare(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+// value reads a value: a scalar, or an array of scalars.
+func (p *parser) value() (any, bool) {
+	if p.i < len(p.text) && p.text[p.i] == '[' {
+		return p.array()
+	}
+	return p.scalar()
+}
+
+// array reads an array of scalars, from its '['; newlines and comments
+// may come between its values, and a comma after the last.
+func (p *parser) array() (any, bool) {
+	p.i++
+	p.inArray = true
+	defer func() { p.inArray = false }()
+	list := make([]any, 0, 2)
+	for {
+		if !p.skipInArray() {
+			return nil, false
+		}
+		if p.text[p.i] == ']' {
+			p.i++
+			return list, true
+		}
+		v, ok := p.scalar()
+		if !ok {
+			return nil, false
+		}
+		list = append(list, v)
+		if !p.skipInArray() {
+			return nil, false
+		}
+		switch p.text[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return list, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// skipInArray skips spaces, newlines and comments inside an array, and
+// reports whether any text is left.
+func (p *parser) skipInArray() bool {
+	t := p.text
+	for p.i < len(t) {
+		switch t[p.i] {
+		case ' ', '\t', '\n':
+			p.i++
+		case '\r':
+			if !p.newline() {
+				return false
+			}
+		case '#':
+			if !p.comment() {
+				return false
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// scalar reads a string, number, boolean or local date, which must end
+// where BurntSushi's lexer ends it.
+func (p *parser) scalar() (any, bool) {
+	t := p.text
+	if p.i >= len(t) {
+		return nil, false
+	}
+	var (
+		v  any
+		ok bool
+	)
+	switch c := t[p.i]; {
+	case c == '"':
+		switch {
+		case !strings.HasPrefix(t[p.i:], `"""`):
+			v, ok = p.basic()
+		case !p.inArray: // see multiBasic
+			v, ok = p.multiBasic()
+		}
+	case c == '\'':
+		switch {
+		case !strings.HasPrefix(t[p.i:], `'''`):
+			v, ok = p.literal()
+		case !p.inArray:
+			v, ok = p.multiLiteral()
+		}
+	case c == 't' && strings.HasPrefix(t[p.i:], "true"):
+		p.i += 4
+		v, ok = true, true
+	case c == 'f' && strings.HasPrefix(t[p.i:], "false"):
+		p.i += 5
+		v, ok = false, true
+	case '0' <= c && c <= '9' || c == '-' || c == '+':
+		v, ok = p.number()
+	}
+	if !ok || p.i < len(t) && !ends(t[p.i]) {
+		return nil, false
+	}
+	return v, true
+}
+
+// ends reports whether c may follow a value: anything else would be read
+// as part of it by BurntSushi's lexer, or is an error after it.
+func ends(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '#', ',', ']':
+		return true
+	}
+	return false
+}
+
+// number reads a decimal integer or float, or a local date.
+func (p *parser) number() (any, bool) {
+	t := p.text
+	start := p.i
+	signed := t[p.i] == '-' || t[p.i] == '+'
+	if signed {
+		p.i++
+	}
+	d := p.i
+	for p.i < len(t) && '0' <= t[p.i] && t[p.i] <= '9' {
+		p.i++
+	}
+	digits := t[d:p.i]
+	if digits == "" || len(digits) > 1 && digits[0] == '0' {
+		return nil, false // no digits, or a leading zero (or a date of a year 0xxx)
+	}
+	float := false
+	if p.i < len(t) {
+		switch t[p.i] {
+		case '-':
+			if signed || len(digits) != 4 {
+				return nil, false
+			}
+			return p.date(start)
+		case '.':
+			p.i++
+			if !p.digits() {
+				return nil, false
+			}
+			float = true
+		}
+		if p.i < len(t) && (t[p.i] == 'e' || t[p.i] == 'E') {
+			p.i++
+			if p.i < len(t) && (t[p.i] == '-' || t[p.i] == '+') {
+				p.i++
+			}
+			if !p.digits() {
+				return nil, false
+			}
+			float = true
+		}
+	}
+	if float {
+		f, err := strconv.ParseFloat(t[start:p.i], 64)
+		if err != nil || math.IsInf(f, 0) {
+			return nil, false
+		}
+		return f, true
+	}
+	n, err := strconv.ParseInt(t[start:p.i], 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	return n, true
+}
+
+// digits reads one digit or more.
+func (p *parser) digits() bool {
+	t := p.text
+	start := p.i
+	for p.i < len(t) && '0' <= t[p.i] && t[p.i] <= '9' {
+		p.i++
+	}
+	return p.i > start
+}
+
+// date reads a local date, YYYY-MM-DD, that starts at start, where p.i
+// is at its first '-'. A date followed by a time of day, or anything the
+// lexer would take as part of a date-time, is declined.
+func (p *parser) date(start int) (any, bool) {
+	t := p.text
+	if len(t)-start < 10 {
+		return nil, false
+	}
+	s := t[start : start+10]
+	for i := range 10 {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return nil, false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return nil, false
+		}
+	}
+	p.i = start + 10
+	// The lexer reads on through spaces and these; they would make
+	// another value, or an error.
+	j := p.i
+	for j < len(t) && t[j] == ' ' {
+		j++
+	}
+	if j < len(t) {
+		switch c := t[j]; {
+		case '0' <= c && c <= '9', c == '-', c == ':', c == 'T', c == 't', c == '.', c == 'Z', c == 'z', c == '+':
+			return nil, false
+		}
+	}
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m := time.Month(int(s[5]-'0')*10 + int(s[6]-'0'))
+	day := int(s[8]-'0')*10 + int(s[9]-'0')
+	if m < 1 || m > 12 || day < 1 {
+		return nil, false
+	}
+	d := time.Date(y, m, day, 0, 0, 0, 0, p.loc)
+	if d.Day() != day {
+		return nil, false // past the end of the month
+	}
+	return d, true
+}
+
+// basic reads a one-line basic string, from its '"'.
+func (p *parser) basic() (any, bool) {
+	t := p.text
+	start := p.i + 1
+	ascii, escapes := true, false
+	for i := start; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == '"':
+			p.i = i + 1
+			s := t[start:i]
+			if !ascii && !utf8.ValidString(s) {
+				return nil, false
+			}
+			if escapes {
+				return unescape(s)
+			}
+			return s, true
+		case c == '\\':
+			escapes = true
+			i++ // an escaped '"' or '\\' does not end the string
+		case c < 0x20 && c != '\t' || c == 0x7f:
+			return nil, false // a line break or a control character
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// unescape returns s, the text of a one-line basic string, with its
+// escapes replaced.
+func unescape(s string) (any, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	from := 0 // the start of the run of text not yet written
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			i++
+			continue
+		}
+		b.WriteString(s[from:i])
+		n, ok := escape(&b, s, i)
+		if !ok {
+			return nil, false
+		}
+		i += n
+		from = i
+	}
+	b.WriteString(s[from:])
+	return b.String(), true
+}
+
+// escape writes the character of the escape at t[i] (a '\\') to b and
+// returns the escape's length; ok is false for an escape BurntSushi
+// refuses, or a line-ending backslash (which only a multi-line string has).
+func escape(b *strings.Builder, t string, i int) (n int, ok bool) {
+	if i+1 >= len(t) {
+		return 0, false
+	}
+	var c byte
+	switch t[i+1] {
+	case 'b':
+		c = '\b'
+	case 't':
+		c = '\t'
+	case 'n':
+		c = '\n'
+	case 'f':
+		c = '\f'
+	case 'r':
+		c = '\r'
+	case 'e':
+		c = 0x1b
+	case '"':
+		c = '"'
+	case '\\':
+		c = '\\'
+	case 'x':
+		return hexEscape(b, t, i, 2)
+	case 'u':
+		return hexEscape(b, t, i, 4)
+	case 'U':
+		return hexEscape(b, t, i, 8)
+	default:
+		return 0, false
+	}
+	b.WriteByte(c)
+	return 2, true
+}
+
+// hexEscape writes the character of \x, \u or \U and n hexadecimal digits
+// at t[i].
+func hexEscape(b *strings.Builder, t string, i, n int) (int, bool) {
+	if i+2+n > len(t) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(t[i+2 : i+2+n]) {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	if !utf8.ValidRune(r) {
+		return 0, false
+	}
+	b.WriteRune(r)
+	return 2 + n, true
+}
+
+// literal reads a one-line literal string, from its quote.
+func (p *parser) literal() (any, bool) {
+	t := p.text
+	start := p.i + 1
+	ascii := true
+	for i := start; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == '\'':
+			p.i = i + 1
+			s := t[start:i]
+			return s, ascii || utf8.ValidString(s)
+		case c < 0x20 && c != '\t' || c == 0x7f:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// closing returns how many of the quotes q at t[i:] are part of the
+// string (0, 1 or 2) before the three that close it; ok is false when
+// fewer than three are there (no end yet) or more than five (an error).
+func closing(t string, i int, q byte) (extra int, ok bool) {
+	n := 0
+	for i+n < len(t) && t[i+n] == q {
+		n++
+	}
+	if n < 3 || n > 5 {
+		return 0, false
+	}
+	return n - 3, true
+}
+
+// firstNewline returns the length of the line break at t[i:], which a
+// multi-line string drops right after its opening quotes.
+func firstNewline(t string, i int) int {
+	switch {
+	case strings.HasPrefix(t[i:], "\n"):
+		return 1
+	case strings.HasPrefix(t[i:], "\r\n"):
+		return 2
+	}
+	return 0
+}
+
+// multiLiteral reads a multi-line literal string, from its ”'.
+func (p *parser) multiLiteral() (any, bool) {
+	t := p.text
+	start := p.i + 3
+	start += firstNewline(t, start)
+	ascii := true
+	for i := start; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c == '\'':
+			if extra, ok := closing(t, i, '\''); ok {
+				s := t[start : i+extra]
+				p.i = i + extra + 3
+				return s, ascii || utf8.ValidString(s)
+			}
+			if strings.HasPrefix(t[i:], "''''''") {
+				return nil, false
+			}
+		case c == '\r':
+			if i+1 >= len(t) || t[i+1] != '\n' {
+				return nil, false
+			}
+		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// multiBasic reads a multi-line basic string, from its """. So that
+// package tomlpos, which reads lines without decoding them, finds the
+// headers where they are, such a string is declined in an array, or
+// when escaped quotes put a """ inside it: tomlpos takes the first line
+// after the opening that holds """ for the last (a multi-line literal
+// string never holds three single quotes).
+func (p *parser) multiBasic() (any, bool) {
+	t := p.text
+	start := p.i + 3
+	start += firstNewline(t, start)
+	var b *strings.Builder // once an escape is met
+	from := start          // the start of the run of text not yet written to b
+	ascii := true
+	for i := start; i < len(t); {
+		c := t[i]
+		switch {
+		case c == '"':
+			extra, ok := closing(t, i, '"')
+			if !ok {
+				if strings.HasPrefix(t[i:], `""""""`) {
+					return nil, false
+				}
+				i++
+				continue
+			}
+			end := i + extra
+			p.i = end + 3
+			if !ascii && !utf8.ValidString(t[start:end]) {
+				return nil, false
+			}
+			if strings.Contains(t[start:end], `"""`) {
+				return nil, false // see multiBasic
+			}
+			if b == nil {
+				return t[start:end], true
+			}
+			b.WriteString(t[from:end])
+			return b.String(), true
+		case c == '\\':
+			if b == nil {
+				b = new(strings.Builder)
+			}
+			b.WriteString(t[from:i])
+			n, ok := lineEndingBackslash(t, i)
+			if !ok {
+				return nil, false
+			}
+			if n == 0 {
+				if n, ok = escape(b, t, i); !ok {
+					return nil, false
+				}
+			}
+			i += n
+			from = i
+		case c == '\r':
+			if i+1 >= len(t) || t[i+1] != '\n' {
+				return nil, false
+			}
+			i++
+		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
+			return nil, false
+		case c >= 0x80:
+			ascii = false
+			i++
+		default:
+			i++
+		}
+	}
+	return nil, false
+}
+
+// lineEndingBackslash returns the length of the backslash at t[i] and
+// the whitespace after it, when that holds a line break: all of it is
+// dropped from a multi-line basic string. It returns 0 when the backslash
+// is followed by something else, and ok false when it is followed by
+// spaces or tabs and then something else (an invalid escape).
+func lineEndingBackslash(t string, i int) (n int, ok bool) {
+	j := i + 1
+	br := false
+	for ; j < len(t); j++ {
+		c := t[j]
+		if c == '\n' {
+			br = true
+		} else if c == '\r' {
+			if j+1 >= len(t) || t[j+1] != '\n' {
+				return 0, false
+			}
+		} else if c != ' ' && c != '\t' {
+			break
+		}
+	}
+	switch {
+	case j == i+1:
+		return 0, true
+	case !br:
+		return 0, false
+	}
+	return j - i, true
+}
+
+// Index returns the index of the tables of a text that Decode accepted,
+// from its headers: what tomlpos.ScanTables gives for the text, without
+// reading it again.
+func Index(headers []Header, key string) tomlpos.Index {
+	ix := make(tomlpos.Index, len(headers)+1)
+	records := 0
+	var record string // the path of the last [[key]] table
+	subs := map[string]int{}
+	for _, h := range headers {
+		pos := tomlpos.Pos{Line: h.Line, Column: h.Column}
+		if h.Sub == "" {
+			if records == 0 {
+				ix[key] = pos
+			}
+			record = key + "[" + strconv.Itoa(records) + "]"
+			records++
+			ix[record] = pos
+			continue
+		}
+		base := record + "." + h.Sub
+		n, ok := subs[base]
+		if !ok {
+			ix[base] = pos
+		}
+		subs[base] = n + 1
+		ix[base+"["+strconv.Itoa(n)+"]"] = pos
+	}
+	return ix
+}

@@ -1,0 +1,99 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/internal/synth"
+)
+
+// TestFastSameLoad loads every site of the repository, a synthetic site
+// (also with CRLF line ends) and a site of odd records, with tomlfast and
+// with BurntSushi alone: the sites and their problems must be the same.
+func TestFastSameLoad(t *testing.T) {
+	t.Setenv(geo.CacheEnv, "off")
+	synthetic := filepath.Join(t.TempDir(), "synth")
+	if _, err := synth.Site("..", synthetic, 2500, 3); err != nil {
+		t.Fatal(err)
+	}
+	crlf := filepath.Join(t.TempDir(), "crlf")
+	if _, err := synth.Site("..", crlf, 1200, 5); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(crlf, "data", "*.toml"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, crlf, "data/"+filepath.Base(f), []byte(strings.ReplaceAll(string(b), "\n", "\r\n")))
+	}
+	odd := filepath.Join(t.TempDir(), "odd")
+	if err := os.MkdirAll(filepath.Join(odd, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, "testdata/good/site.toml", filepath.Join(odd, "site.toml"))
+	for i, extra := range []string{
+		`coordinates = [48.85, 148.85]`,
+		`coordinates = ["2", 3]`,
+		`coordinates = [1, 2, 3]`,
+		`killed = -1`, `killed = 1.5`, `killed = "lots of 140"`, `injured = true`,
+		`date2 = 2024-01-03`,
+		`tags = "x"`, `tags = [1, "a"]`, `tags = ["a\u0007b"]`, `related = ["r0", "nope"]`,
+		"summary2 = \"\"\"\nmany\r\nlines \\\n   joined\"\"\"",
+		`note = 'C:\path'`, `note = "tab\there"`, `title = ""`, `country = "fr"`, `country = "XX"`,
+		`perpetrator = 3`, `attribution = "maybe"`,
+		`source = "x"`,
+		"[[record.source]]\ntitle = 's'\nurl = 'ftp://x'\npublished = 2024-13-01",
+		"[[record.source]]\ntitle = 's'\nurl = 'https://x.org'\npublished = \"2024\"",
+		"[[record.source]]\nurl = 'https://x.org'\nextra = 1",
+		"[[record.sources]]\ntitle = 's'",
+		"x.y = 1",
+		"id = \"dup\"",
+	} {
+		rec := `[[record]]
+id = "r` + string(rune('a'+i)) + `"
+layer = "attack"
+date = 2024-01-03
+title = "t"
+place = "Paris"
+country = "FR"
+summary = "s"
+` + extra + `
+[[record.source]]
+title = "s"
+url = "https://example.org/"
+published = 2023-12-01
+`
+		if strings.HasPrefix(extra, "id") {
+			rec = strings.Replace(rec, `id = "r`+string(rune('a'+i))+`"`+"\n", "", 1)
+		}
+		write(t, odd, "data/odd-"+string(rune('a'+i))+".toml", []byte(rec))
+	}
+	write(t, odd, "data/empty.toml", nil)
+	write(t, odd, "data/comments.toml", []byte("# nothing yet\n"))
+
+	for _, dir := range []string{"..", "testdata/good", "testdata/ten-mistakes", "../testdata/hostile",
+		"../build/testdata/site", "../tests/fixtures/site", "../tests/fixtures/street", synthetic, crlf, odd} {
+		before := fastDecoded.Load()
+		fast, fl := Load(dir)
+		n := fastDecoded.Load() - before
+		fastRecords = false
+		slow, sl := Load(dir)
+		fastRecords = true
+		if d := sameSite(fast, slow); d != "" {
+			t.Errorf("%s: with tomlfast: %s", dir, d)
+		}
+		if !reflect.DeepEqual(fl, sl) {
+			t.Errorf("%s: with tomlfast, problems\n%v\nwithout\n%v", dir, fl, sl)
+		}
+		t.Logf("%s: %d of %d files decoded by tomlfast, %d problems", dir, n, len(fast.Files), len(fl))
+		if dir == synthetic && n < 3 {
+			t.Errorf("%s: tomlfast decoded %d files", dir, n)
+		}
+	}
+}
