@@ -97,3 +97,32 @@ published = 2023-12-01
 		}
 	}
 }
+
+// BenchmarkDecodeData decodes one data file of 1,000 synthetic records
+// on one core, with tomlfast and with BurntSushi alone.
+func BenchmarkDecodeData(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "site")
+	if _, err := synth.Site("..", dir, 1000, 1); err != nil {
+		b.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(synth.DataFile(0))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, fast := range []bool{true, false} {
+		name := "tomlfast"
+		if !fast {
+			name = "BurntSushi"
+		}
+		b.Run(name, func(b *testing.B) {
+			fastRecords = fast
+			defer func() { fastRecords = true }()
+			b.ReportAllocs()
+			for b.Loop() {
+				if dec := decodeData(dir, synth.DataFile(0), src, [32]byte{}); len(dec.records) != 1000 || len(dec.l) > 0 {
+					b.Fatalf("%d records, %v", len(dec.records), dec.l)
+				}
+			}
+		})
+	}
+}

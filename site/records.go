@@ -27,6 +27,18 @@ var recordKeys = []string{"id", "layer", "date", "title", "place", "country", "c
 
 var sourceKeys = []string{"title", "url", "published"}
 
+// isRecordKey and isSourceKey report whether a key is one of recordKeys
+// or sourceKeys.
+var isRecordKey, isSourceKey = keySet(recordKeys), keySet(sourceKeys)
+
+func keySet(keys []string) map[string]bool {
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set
+}
+
 // longKeys are the text fields that may hold paragraphs, and so tabs and
 // line breaks; in any other text, a control character is an error.
 var longKeys = map[string]bool{"summary": true, "note": true}
@@ -176,7 +188,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them%s", id, hint)
 		}
 	}
-	if hasUnknown(t, recordKeys) {
+	if hasUnknown(t, isRecordKey) {
 		for _, k := range sortedKeys(t) {
 			if !slices.Contains(recordKeys, k) {
 				d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
@@ -224,6 +236,11 @@ func (d *decoder) str(t map[string]any, key string) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	return d.strValue(key, v)
+}
+
+// strValue is str for v, the value of key.
+func (d *decoder) strValue(key string, v any) (string, bool) {
 	s, ok := v.(string)
 	if !ok {
 		d.errorf(key, "%s must be a string, not %s", key, typeName(v))
@@ -236,11 +253,12 @@ func (d *decoder) str(t map[string]any, key string) (string, bool) {
 }
 
 func (d *decoder) required(t map[string]any, key, what string) (string, bool) {
-	s, ok := d.str(t, key)
-	if _, present := t[key]; !present {
+	v, present := t[key]
+	if !present {
 		d.errorf(key, "missing: add %s = ... (%s)", key, what)
 		return "", false
 	}
+	s, ok := d.strValue(key, v)
 	if ok && strings.TrimSpace(s) == "" {
 		d.errorf(key, "%s is empty: give %s", key, what)
 		return "", false
@@ -389,7 +407,7 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 	var out []incident.Source
 	for i, st := range tables {
 		d.base = base + ".source[" + strconv.Itoa(i) + "]"
-		if hasUnknown(st, sourceKeys) {
+		if hasUnknown(st, isSourceKey) {
 			for _, k := range sortedKeys(st) {
 				if !slices.Contains(sourceKeys, k) {
 					d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
@@ -698,11 +716,11 @@ func sortedIDs(m map[string]*incident.Record) []string {
 	return ids
 }
 
-// hasUnknown reports whether t has a key that is not one of known: the
+// hasUnknown reports whether t has a key that is not in known: the
 // cheap test before the sorted walk that reports them.
-func hasUnknown(t map[string]any, known []string) bool {
+func hasUnknown(t map[string]any, known map[string]bool) bool {
 	for k := range t {
-		if !slices.Contains(known, k) {
+		if !known[k] {
 			return true
 		}
 	}

@@ -109,7 +109,7 @@ func (p *parser) run(doc map[string]any) bool {
 			col := at - strings.LastIndexByte(t[:at], '\n')
 			p.headers = append(p.headers, Header{Line: p.line, Column: col, Sub: sub})
 			if sub == "" {
-				record = make(map[string]any, 16)
+				record = make(map[string]any, 14)
 				if tables == nil {
 					tables = make([]map[string]any, 0, 4)
 				}
