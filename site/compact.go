@@ -20,7 +20,7 @@ func compact(records []*incident.Record) {
 	}
 	var b strings.Builder
 	b.Grow(n)
-	at := make([]int, 0, 32*len(records)) // where each string is in b, in EachString's order
+	at := make([]int, 0, 32*len(records))      // where each string is in b, in EachString's order
 	seen := make(map[string]int, len(records)) // titles and URLs are short, and seldom repeated
 	for _, r := range records {
 		r.EachString(func(s *string) {

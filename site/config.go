@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mapsite/mapsite/diag"
 )
@@ -291,23 +292,24 @@ func (c *Config) texts() []text {
 // character, or returns "". Tabs and line breaks (LF or CRLF) are allowed in
 // long texts, which may hold paragraphs, and nowhere else.
 func textProblem(s string, long bool) string {
-	i := 0
-	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f { // printable ASCII, the usual case
-		i++
-	}
-	if i == len(s) {
-		return ""
-	}
-	for i, r := range s {
-		switch {
-		case long && (r == '\t' || r == '\n' || r == '\r' && strings.HasPrefix(s[i:], "\r\n")):
-		case r < 0x20 || r >= 0x7f && r < 0xa0:
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f || long && (c == '\t' || c == '\n' || c == '\r' && strings.HasPrefix(s[i:], "\r\n")) {
+			i++ // printable ASCII, the usual case, or a line break in a long text
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if r < 0x20 || r >= 0x7f && r < 0xa0 {
 			where := "one-line text"
 			if long {
 				where = "text"
 			}
 			return fmt.Sprintf("control character %U at byte %d: a %s may not hold one; remove it", r, i, where)
 		}
+		i += size
 	}
 	return ""
 }

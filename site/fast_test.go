@@ -1,6 +1,8 @@
 package site
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -124,5 +126,45 @@ func BenchmarkDecodeData(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// textProblemBefore is textProblem as it was, a rune at a time past the
+// first byte that is not printable ASCII.
+func textProblemBefore(s string, long bool) string {
+	for i, r := range s {
+		switch {
+		case long && (r == '\t' || r == '\n' || r == '\r' && strings.HasPrefix(s[i:], "\r\n")):
+		case r < 0x20 || r >= 0x7f && r < 0xa0:
+			where := "one-line text"
+			if long {
+				where = "text"
+			}
+			return fmt.Sprintf("control character %U at byte %d: a %s may not hold one; remove it", r, i, where)
+		}
+	}
+	return ""
+}
+
+// TestTextProblemSame compares textProblem with the rune-at-a-time loop
+// it replaced, on chosen and on random texts.
+func TestTextProblemSame(t *testing.T) {
+	texts := []string{"", "plain", "two\n\nparagraphs", "crlf\r\nline", "lone\rcr", "cr at end\r", "tab\there",
+		"bell\a", "del\x7f", "c1 \u0085 next", "nbsp\u00a0", "é and 日本", "bad \xff byte", "\xc2", "\xc2\x85", "x\x00"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", " ", "\t", "\n", "\r", "\r\n", "\x01", "\x7f", "é", "\u0085", "\u009f", "\u00a0", "\xff", "\xc2", "日"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		for _, long := range []bool{false, true} {
+			if got, want := textProblem(s, long), textProblemBefore(s, long); got != want {
+				t.Errorf("textProblem(%q, %v) = %q, want %q", s, long, got, want)
+			}
+		}
 	}
 }
