@@ -515,7 +515,7 @@ func (p *positions) tableIndex() tomlpos.Index {
 		p.tablesOnce.Do(func() {
 			if p.headers != nil {
 				// What ScanTables gives (tomlfast's tests compare them).
-				p.tables = tomlfast.Index(p.headers, "record")
+				p.tables, p.headers = tomlfast.Index(p.headers, "record"), nil
 				return
 			}
 			p.tables = tomlpos.ScanTables(string(p.source()))
