@@ -43,7 +43,8 @@ e2e: mapsite
 # Runs each fuzz target for FUZZTIME (go test -fuzz takes one target at a
 # time); `make test` runs their seed corpora (testdata/fuzz/ in each package).
 FUZZTIME ?= 1m
-FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan ./internal/tomlfast:FuzzDecode \
+FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan \
+	./internal/tomlfast:FuzzDecode ./internal/tomlfast:FuzzDecodeEdit \
 	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable \
 	./build:FuzzEscapers ./build:FuzzRecordPage
 fuzz: vendor

@@ -339,3 +339,19 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+// FuzzDecodeEdit inserts the fuzzer's bytes into a record file, at the
+// fuzzer's offset: near-valid files, which FuzzDecode seldom makes.
+func FuzzDecodeEdit(f *testing.F) {
+	for _, e := range []string{"", "x", "\"", "'''", "\\", "\\u00e9", "\r\n", "[[record]]\n", "[[record.source]]\n",
+		"a = 1\n", "= 2", ", 3", "2024-02-30", " 10:00", "1e5", "_", "#", "\n\"\"\"", "]", "\x00", "\xff"} {
+		f.Add(e, uint(len(record)/2))
+		f.Add(e, uint(0))
+	}
+	f.Fuzz(func(t *testing.T, edit string, at uint) {
+		for _, base := range []string{record, strings.ReplaceAll(record, "\n", "\r\n")} {
+			i := int(at % uint(len(base)+1))
+			same(t, "edit", base[:i]+edit+base[i:], "record")
+		}
+	})
+}
