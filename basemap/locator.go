@@ -80,6 +80,13 @@ func (b *Base) locators(all []Label) *Locators {
 // point, with the land, two or three place names and the marker. The
 // result is safe to put in an HTML page as it is.
 func (l *Locators) SVG(m Mark) string {
+	return string(AppendLocator(nil, m, l.Body(m)))
+}
+
+// Body returns the part of m's locator that depends only on its point
+// and zoom: the sea, the land and the place names. Marks at one point and
+// zoom share it whatever their colour, fill and label (see AppendLocator).
+func (l *Locators) Body(m Mark) string {
 	z := min(max(m.Zoom, 2), MaxZoom)
 	cx, cy := mercator(m.Lon, m.Lat, z)
 	x0, y0 := cx-LocatorWidth/2, cy-LocatorHeight/2
@@ -92,8 +99,6 @@ func (l *Locators) SVG(m Mark) string {
 	view := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 
 	b := make([]byte, 0, 8<<10)
-	b = fmt.Appendf(b, `<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="%s" font-family="system-ui, sans-serif">`,
-		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight, html.EscapeString("Locator map: "+m.Label))
 	b = fmt.Appendf(b, `<rect width="%d" height="%d" fill="%s"/>`, LocatorWidth, LocatorHeight, colorSea)
 	b = append(b, `<path fill="`+colorLand+`" stroke="`+colorCoast+`" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd" d="`...)
 	for _, p := range l.land(z, view) {
@@ -167,7 +172,18 @@ func (l *Locators) SVG(m Mark) string {
 			num(at.tx), num(at.ty), at.anchor, size, style, html.EscapeString(lb.Name))
 	}
 
+	return string(b)
+}
+
+// AppendLocator appends the locator of m to b, made of body, which must be
+// what Body returns for a mark at m's point and zoom: the opening tag and
+// its accessible name, the body, and the marker.
+func AppendLocator(b []byte, m Mark, body string) []byte {
+	b = fmt.Appendf(b, `<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="%s" font-family="system-ui, sans-serif">`,
+		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight, html.EscapeString("Locator map: "+m.Label))
+	b = append(b, body...)
 	// The marker: a ring, then the record's point as the map draws it.
+	mx, my := float64(LocatorWidth)/2, float64(LocatorHeight)/2
 	color := m.Color
 	if !hexColor(color) {
 		color = "#555555"
@@ -182,7 +198,7 @@ func (l *Locators) SVG(m Mark) string {
 		fill, stroke, sw = "#fff", color, "2.6"
 	}
 	b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="6" fill="%s" stroke="%s" stroke-width="%s"/>`, num(mx), num(my), fill, stroke, sw)
-	return string(append(b, "</svg>"...))
+	return append(b, "</svg>"...)
 }
 
 // land returns the polygons of the band for zoom z that touch view.

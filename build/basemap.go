@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -51,9 +53,11 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	}
 	s, loc := preparedBasemap(base, site, street)
 	// A record's locator is drawn when its page is rendered (see Locator),
-	// so that the build never holds them all. Records at the same place in
-	// the same layer share one, drawn once and kept for the others.
-	m.locators = &locators{draw: loc.SVG, marks: make(map[string]basemap.Mark, len(m.Records)), uses: map[basemap.Mark]int{}}
+	// so that the build never holds them all. Records at the same point
+	// and zoom share the locator's body (see basemap.Locators.Body), drawn
+	// once and kept until the last of them is rendered; the pages are
+	// rendered in order of it (see pageOrder), so few are kept at a time.
+	m.locators = &locators{loc: loc, marks: make(map[string]locatorMark, len(m.Records)), views: map[locatorView]*locatorBody{}}
 	for _, rv := range m.Records {
 		p := rv.Location.Precision
 		label := rv.Place
@@ -64,8 +68,14 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 			Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
 			Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
 		}
-		m.locators.marks[rv.ID] = mark
-		m.locators.uses[mark]++
+		v := locatorView{mark.Lon, mark.Lat, mark.Zoom}
+		body := m.locators.views[v]
+		if body == nil {
+			body = &locatorBody{}
+			m.locators.views[v] = body
+		}
+		body.left++
+		m.locators.marks[rv.ID] = locatorMark{mark, body}
 	}
 	a.addFingerprinted("basemap-world.js", s.World)
 	for p, b := range s.Cells {
@@ -114,29 +124,111 @@ func (m *model) Locator(id string) template.HTML {
 	if m.locators == nil {
 		return ""
 	}
-	return m.locators.get(id)
+	return template.HTML(m.locators.appendTo(nil, id)) // SVG escapes everything from the data
+}
+
+// appendLocator appends the locator map of the record with the given ID
+// to b (see Locator).
+func (m *model) appendLocator(b []byte, id string) []byte {
+	if m.locators == nil {
+		return b
+	}
+	return m.locators.appendTo(b, id)
 }
 
 // locators draws the record pages' locator maps on demand, from any
-// goroutine, keeping only those that more than one record shows.
+// goroutine. A locator's body is drawn once for all the records at its
+// point and zoom, and let go of once each has taken it.
 type locators struct {
-	draw   func(basemap.Mark) string
-	marks  map[string]basemap.Mark // by record ID
-	uses   map[basemap.Mark]int    // records per mark
-	shared sync.Map                // basemap.Mark -> template.HTML, for marks used more than once
+	loc   *basemap.Locators
+	marks map[string]locatorMark // by record ID
+	views map[locatorView]*locatorBody
 }
 
-func (l *locators) get(id string) template.HTML {
-	mark, ok := l.marks[id]
+// A locatorView is what a locator's body depends on: its point and zoom.
+type locatorView struct {
+	lon, lat float64
+	zoom     int
+}
+
+type locatorMark struct {
+	mark basemap.Mark
+	body *locatorBody
+}
+
+// A locatorBody is one view's body, and the number of records yet to take
+// it. It is drawn again if taken once more after that (a page rendered
+// twice).
+type locatorBody struct {
+	mu   sync.Mutex
+	svg  string
+	left int
+}
+
+func (l *locators) appendTo(b []byte, id string) []byte {
+	lm, ok := l.marks[id]
 	if !ok {
-		return ""
+		return b
 	}
-	if l.uses[mark] < 2 {
-		return template.HTML(l.draw(mark)) // SVG escapes everything from the data
+	lb := lm.body
+	lb.mu.Lock()
+	svg := lb.svg
+	if svg == "" {
+		svg = l.loc.Body(lm.mark)
 	}
-	if svg, ok := l.shared.Load(mark); ok {
-		return svg.(template.HTML)
+	lb.left--
+	if lb.left > 0 {
+		lb.svg = svg
+	} else {
+		lb.svg = ""
 	}
-	svg, _ := l.shared.LoadOrStore(mark, template.HTML(l.draw(mark)))
-	return svg.(template.HTML)
+	lb.mu.Unlock()
+	return basemap.AppendLocator(b, lm.mark, svg)
+}
+
+// skip tells l that the record with the given ID will not take its
+// locator (its page was not rendered), so that its body is let go of when
+// the others have taken it.
+func (l *locators) skip(id string) {
+	if l == nil {
+		return
+	}
+	lm, ok := l.marks[id]
+	if !ok {
+		return
+	}
+	lm.body.mu.Lock()
+	if lm.body.left--; lm.body.left <= 0 {
+		lm.body.svg = ""
+	}
+	lm.body.mu.Unlock()
+}
+
+// pageOrder returns the indexes of m.Records in the order their pages
+// are best rendered: the records whose locators share a body together, so
+// that it is drawn once and let go of soon after. Without locators, it is
+// the records' order.
+func (m *model) pageOrder() []int {
+	order := make([]int, len(m.Records))
+	for i := range order {
+		order[i] = i
+	}
+	if m.locators == nil {
+		return order
+	}
+	// Each view numbered by its first record, so that the order stays
+	// close to the records' own.
+	first := make(map[*locatorBody]int, len(m.locators.views))
+	key := make([]int, len(m.Records))
+	for i, rv := range m.Records {
+		b := m.locators.marks[rv.ID].body
+		k, ok := first[b]
+		if !ok {
+			k = len(first)
+			first[b] = k
+		}
+		key[i] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
+	return order
 }

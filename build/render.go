@@ -201,9 +201,11 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	}
 	n := len(jobs) + len(m.Records)
 	prog.pagesToWrite(n)
-	err := parallel(len(m.Records), func(i int) error {
-		rv := m.Records[i]
+	order := m.pageOrder()
+	err := parallel(len(order), func(i int) error {
+		rv := m.Records[order[i]]
 		if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
+			m.locators.skip(rv.ID)
 			prog.pageWritten()
 			return nil
 		}

@@ -419,7 +419,7 @@ func (w *fastWriter) recordMain() {
 		w.s("</ul>")
 	}
 	w.s("\n</div>\n<aside class=\"record-side\" aria-label=\"Facts and location\">\n<figure class=\"locator\">\n<div class=\"locator-map\">")
-	w.s(string(w.p.Locator(rv.ID))) // a template.HTML: written as it is
+	w.b = w.p.appendLocator(w.b, rv.ID) // SVG: written as it is
 	w.s("</div>\n<figcaption>")
 	w.b = strconv.AppendFloat(w.b, rv.Location.Lat, 'f', 4, 64)
 	w.s(", ")
