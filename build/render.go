@@ -167,6 +167,17 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	}
 	render := func(j job) error {
 		j.p.model, j.p.assets, j.p.Updated = m, a, updated
+		if j.tmpl == "table.html" && tmpl.fast[j.tmpl] && !keepEncodings.Load() {
+			// In pieces: the page is a row a record (see renderFastPieces).
+			err := putPieces(out, j.file, func(add func([]byte, bool) error) error {
+				return renderFastPieces(j.p, make([]byte, 0, 96<<10), add)
+			})
+			if err != nil {
+				return fmt.Errorf("render %s: %w", j.file, err)
+			}
+			prog.pageWritten()
+			return nil
+		}
 		if keepEncodings.Load() {
 			// A Renderer's: its caches may point into the page (the
 			// table page's rows, see segments).

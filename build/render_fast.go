@@ -27,7 +27,11 @@ import (
 type fastWriter struct {
 	b   []byte
 	p   *page
-	err error // the first asset that was missing
+	err error // the first asset that was missing, or add's first error
+	// add, when set, takes the page in pieces: the table page hands it
+	// what it has so far and each row, so that the page is never whole
+	// (see renderFastPieces).
+	add func(piece []byte, encoding bool) error
 }
 
 // renderFast renders p from the built-in templates; size is a guess of
@@ -36,6 +40,29 @@ func renderFast(p *page, b []byte) ([]byte, error) {
 	w := &fastWriter{b: b, p: p}
 	w.base()
 	return w.b, w.err
+}
+
+// renderFastPieces renders p from the built-in templates, handing it to
+// add in pieces, b being room for them: each piece is add's once handed
+// (a sink's piece writer copies it). The table page's rows are each a
+// piece of their own, marked as encodings for the index beside the output
+// (see indexedFiles); at 100,000 records the page is 70 MB.
+func renderFastPieces(p *page, b []byte, add func(piece []byte, encoding bool) error) error {
+	w := &fastWriter{b: b[:0], p: p, add: add}
+	w.base()
+	if w.err == nil {
+		w.err = add(w.b, false)
+	}
+	return w.err
+}
+
+// flush hands what w has so far to w.add, and empties w.b for what comes
+// next.
+func (w *fastWriter) flush(encoding bool) {
+	if w.err == nil {
+		w.err = w.add(w.b, encoding)
+	}
+	w.b = w.b[:0]
 }
 
 // s appends template text.
@@ -537,11 +564,34 @@ func (w *fastWriter) tableMain() {
 </tr></thead>
 <tbody>
 `)
-	w.b = lastTableRows.make(w.b, w.p.model, tableRowsContext(w.p.model), func(b []byte, rv *recordView) []byte {
+	seg := func(b []byte, rv *recordView) []byte {
 		row := fastWriter{b: b, p: w.p}
 		row.tableRow(rv)
 		return row.b
-	})
+	}
+	switch {
+	case w.add == nil:
+		w.b = lastTableRows.make(w.b, w.p.model, tableRowsContext(w.p.model), seg)
+	case tableRowIndex.forIndex():
+		// Made, or taken from the output the build replaces, as
+		// lastTableRows.make does for the index.
+		w.flush(false)
+		ctx := tableRowsContext(w.p.model)
+		rows := tableRowIndex.encode(w.p.model, func(*recordView) string { return ctx }, func(rv *recordView) []byte { return seg(nil, rv) })
+		for _, r := range rows {
+			if w.err == nil {
+				w.err = w.add(r, true)
+			}
+		}
+	default:
+		w.flush(false)
+		for _, rv := range w.p.Records {
+			w.b = seg(w.b, rv)
+			if len(w.b) >= 64<<10 {
+				w.flush(false)
+			}
+		}
+	}
 	w.s("\n</tbody>\n</table>\n</div>\n</main>\n")
 }
 
