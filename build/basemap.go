@@ -57,17 +57,9 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	// and zoom share the locator's body (see basemap.Locators.Body), drawn
 	// once and kept until the last of them is rendered; the pages are
 	// rendered in order of it (see pageOrder), so few are kept at a time.
-	m.locators = &locators{loc: loc, marks: make(map[string]locatorMark, len(m.Records)), views: map[locatorView]*locatorBody{}}
+	m.locators = &locators{loc: loc, views: map[locatorView]*locatorBody{}}
 	for _, rv := range m.Records {
-		p := rv.Location.Precision
-		label := rv.Place
-		if label == "" {
-			label = rv.CountryName
-		}
-		mark := basemap.Mark{
-			Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
-			Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
-		}
+		mark := locatorMark(rv)
 		v := locatorView{mark.Lon, mark.Lat, mark.Zoom}
 		body := m.locators.views[v]
 		if body == nil {
@@ -75,7 +67,7 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 			m.locators.views[v] = body
 		}
 		body.left++
-		m.locators.marks[rv.ID] = locatorMark{mark, body}
+		rv.locator = body
 	}
 	a.addFingerprinted("basemap-world.js", s.World)
 	for p, b := range s.Cells {
@@ -121,27 +113,38 @@ func preparedBasemap(base *basemap.Base, site basemap.Site, street string) (base
 // Locator returns the locator map of the record with the given ID, an
 // inline SVG that record pages show beside the facts.
 func (m *model) Locator(id string) template.HTML {
-	if m.locators == nil {
-		return ""
-	}
-	return template.HTML(m.locators.appendTo(nil, id)) // SVG escapes everything from the data
+	return template.HTML(m.appendLocator(nil, id)) // SVG escapes everything from the data
 }
 
 // appendLocator appends the locator map of the record with the given ID
 // to b (see Locator).
 func (m *model) appendLocator(b []byte, id string) []byte {
-	if m.locators == nil {
+	rv := m.byID[id]
+	if m.locators == nil || rv == nil || rv.locator == nil {
 		return b
 	}
-	return m.locators.appendTo(b, id)
+	return m.locators.appendTo(b, rv)
+}
+
+// locatorMark returns the mark of rv's locator.
+func locatorMark(rv *recordView) basemap.Mark {
+	p := rv.Location.Precision
+	label := rv.Place
+	if label == "" {
+		label = rv.CountryName
+	}
+	return basemap.Mark{
+		Lon: rv.Location.Lon, Lat: rv.Location.Lat, Zoom: basemap.LocatorZoom(p.String()), Color: rv.Layer.Color,
+		Solid: p <= geo.Neighbourhood, WholeArea: p >= geo.Region, Label: label,
+	}
 }
 
 // locators draws the record pages' locator maps on demand, from any
 // goroutine. A locator's body is drawn once for all the records at its
-// point and zoom, and let go of once each has taken it.
+// point and zoom (each record's locator field), and let go of once each
+// has taken it.
 type locators struct {
 	loc   *basemap.Locators
-	marks map[string]locatorMark // by record ID
 	views map[locatorView]*locatorBody
 }
 
@@ -149,11 +152,6 @@ type locators struct {
 type locatorView struct {
 	lon, lat float64
 	zoom     int
-}
-
-type locatorMark struct {
-	mark basemap.Mark
-	body *locatorBody
 }
 
 // A locatorBody is one view's body, and the number of records yet to take
@@ -165,16 +163,12 @@ type locatorBody struct {
 	left int
 }
 
-func (l *locators) appendTo(b []byte, id string) []byte {
-	lm, ok := l.marks[id]
-	if !ok {
-		return b
-	}
-	lb := lm.body
+func (l *locators) appendTo(b []byte, rv *recordView) []byte {
+	mark, lb := locatorMark(rv), rv.locator
 	lb.mu.Lock()
 	svg := lb.svg
 	if svg == "" {
-		svg = l.loc.Body(lm.mark)
+		svg = l.loc.Body(mark)
 	}
 	lb.left--
 	if lb.left > 0 {
@@ -183,25 +177,21 @@ func (l *locators) appendTo(b []byte, id string) []byte {
 		lb.svg = ""
 	}
 	lb.mu.Unlock()
-	return basemap.AppendLocator(b, lm.mark, svg)
+	return basemap.AppendLocator(b, mark, svg)
 }
 
-// skip tells l that the record with the given ID will not take its
-// locator (its page was not rendered), so that its body is let go of when
-// the others have taken it.
-func (l *locators) skip(id string) {
-	if l == nil {
+// skip tells l that rv will not take its locator (its page was not
+// rendered), so that the body is let go of when the others have taken it.
+func (l *locators) skip(rv *recordView) {
+	if l == nil || rv.locator == nil {
 		return
 	}
-	lm, ok := l.marks[id]
-	if !ok {
-		return
+	lb := rv.locator
+	lb.mu.Lock()
+	if lb.left--; lb.left <= 0 {
+		lb.svg = ""
 	}
-	lm.body.mu.Lock()
-	if lm.body.left--; lm.body.left <= 0 {
-		lm.body.svg = ""
-	}
-	lm.body.mu.Unlock()
+	lb.mu.Unlock()
 }
 
 // pageOrder returns the indexes of m.Records in the order their pages
@@ -221,7 +211,7 @@ func (m *model) pageOrder() []int {
 	first := make(map[*locatorBody]int, len(m.locators.views))
 	key := make([]int, len(m.Records))
 	for i, rv := range m.Records {
-		b := m.locators.marks[rv.ID].body
+		b := rv.locator
 		k, ok := first[b]
 		if !ok {
 			k = len(first)

@@ -21,7 +21,10 @@ func TestLocatorsShareBodies(t *testing.T) {
 	var last *locatorBody
 	for _, i := range order {
 		rv := m.Records[i]
-		lm := l.marks[rv.ID]
+		lm := struct {
+			mark basemap.Mark
+			body *locatorBody
+		}{locatorMark(rv), rv.locator}
 		if lm.body != last && seen[lm.body] {
 			t.Fatalf("pageOrder: %s comes apart from the other records at its point and zoom", rv.ID)
 		}
@@ -41,7 +44,7 @@ func TestLocatorsShareBodies(t *testing.T) {
 	}
 	// Rendered twice (as TestFastPathMatchesTemplates does): the same.
 	rv := m.Records[order[0]]
-	want := l.loc.SVG(l.marks[rv.ID].mark)
+	want := l.loc.SVG(locatorMark(rv))
 	if got := string(m.appendLocator([]byte("x"), rv.ID)); got != "x"+want {
 		t.Errorf("a locator taken again differs")
 	}

@@ -46,6 +46,7 @@ type recordView struct {
 	CountryName      string
 	Prev, Next       *recordView
 	RelatedRecords   []*recordView
+	locator          *locatorBody // the body of its locator map (see addBasemap)
 }
 
 // layerView is a layer with its number of records.

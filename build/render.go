@@ -216,7 +216,7 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	err := parallel(len(order), func(i int) error {
 		rv := m.Records[order[i]]
 		if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
-			m.locators.skip(rv.ID)
+			m.locators.skip(rv)
 			prog.pageWritten()
 			return nil
 		}
