@@ -41,7 +41,7 @@ func (m *model) Number(n int) string { return m.numbers.Sprint(n) }
 type recordView struct {
 	*incident.Record
 	URL              string // the record page, relative to the site root: "incidents/<id>/"
-	Layer            site.Layer
+	Layer            *site.Layer // shared by the layer's records; never nil
 	AttributionLabel string
 	CountryName      string
 	Prev, Next       *recordView
@@ -86,9 +86,20 @@ func newModel(s *site.Site, baseURL string) *model {
 	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{},
 		numbers: message.NewPrinter(language.Make(s.Config.Language))}
 	counts := map[string]int{}
+	layers := map[string]*site.Layer{}
+	for i := range s.Config.Layers {
+		l := s.Config.Layers[i]
+		if _, ok := layers[l.Key]; !ok { // the first of a key, as Config.Layer
+			layers[l.Key] = &l
+		}
+	}
 	for _, r := range s.Records {
 		rv := &recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}
-		rv.Layer, _ = s.Config.Layer(r.Layer)
+		rv.Layer = layers[r.Layer]
+		if rv.Layer == nil {
+			rv.Layer = &site.Layer{}
+			layers[r.Layer] = rv.Layer
+		}
 		if a, ok := s.Config.Attribution(r.Attribution); ok {
 			rv.AttributionLabel = a.Label
 		}

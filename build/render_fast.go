@@ -395,7 +395,7 @@ func (w *fastWriter) recordMain() {
 		return
 	}
 	w.s("\n<main id=\"main\" class=\"content record\">\n<article>\n<header class=\"record-header\">\n<p class=\"kicker\">")
-	w.symbol(rv.Layer)
+	w.symbol(*rv.Layer)
 	w.s("<span>")
 	w.h(rv.Layer.Name)
 	w.s("</span>")
@@ -434,7 +434,7 @@ func (w *fastWriter) recordMain() {
 		w.s("<h2>Related records</h2>\n<ul class=\"related\">")
 		for _, o := range rv.RelatedRecords {
 			w.s("<li>")
-			w.symbol(o.Layer)
+			w.symbol(*o.Layer)
 			w.s(`<a href="../../`)
 			w.b = appendURLRest(w.b, o.URL)
 			w.s(`">`)
@@ -624,7 +624,7 @@ func (w *fastWriter) tableRow(rv *recordView) {
 	w.s("</a></td>\n<td data-value=\"")
 	w.h(rv.Layer.Name)
 	w.s("\" class=\"layer-cell\">")
-	w.symbol(rv.Layer)
+	w.symbol(*rv.Layer)
 	w.h(rv.Layer.Name)
 	w.s("</td>\n<td>")
 	w.h(rv.CountryName)
