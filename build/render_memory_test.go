@@ -1,7 +1,9 @@
 package build
 
 import (
+	"bytes"
 	"testing"
+	"time"
 
 	"github.com/mapsite/mapsite/basemap"
 )
@@ -73,5 +75,69 @@ func TestLocatorBodyShared(t *testing.T) {
 	c.Zoom = 10
 	if loc.Body(c) == loc.Body(a) {
 		t.Error("two zooms have the same body")
+	}
+}
+
+// piecesSink is a memSink that counts the pieces of each file put in
+// pieces, and those marked as encodings.
+type piecesSink struct {
+	*memSink
+	pieceCount, encodings map[string]int
+}
+
+func (s *piecesSink) pieces(p string) pieceWriter {
+	return &countedPieces{pieceWriter: s.memSink.pieces(p), s: s, p: p}
+}
+
+type countedPieces struct {
+	pieceWriter
+	s *piecesSink
+	p string
+}
+
+func (c *countedPieces) add(piece []byte, encoding bool) error {
+	c.s.pieceCount[c.p]++
+	if encoding {
+		c.s.encodings[c.p]++
+	}
+	return c.pieceWriter.add(piece, encoding)
+}
+
+// TestTablePageInPieces checks that the table page is handed to the sink
+// in pieces, never whole: a row a piece, each an encoding, when the build
+// keeps the rows for the index beside the output; and that it has the
+// bytes of the page rendered whole.
+func TestTablePageInPieces(t *testing.T) {
+	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
+	keepEncodings.Store(false)
+	m, a, ts := renderSetup(t, synthSite(t, 300))
+	a.addFingerprinted("data.js", []byte("window.MAPSITE_DATA={};\n")) // the map page's
+	want, err := ts.render("table.html", &page{model: m, assets: a, Root: "../", Path: "incidents/", Kind: "table", Title: "All records", Description: m.Config.Description})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, index := range []bool{false, true} {
+		out := &piecesSink{memSink: &memSink{files: Files{}}, pieceCount: map[string]int{}, encodings: map[string]int{}}
+		tableRowIndex.forBuild(nil, index)
+		if _, err := m.pages(ts, a, time.Time{}, out, nil, func() error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		const p = "incidents/index.html"
+		if got := out.files[p]; !bytes.Equal(got, want) {
+			t.Errorf("index %v: the table page in pieces differs from the page rendered whole (%d and %d bytes)", index, len(got), len(want))
+		}
+		if out.pieceCount[p] < 3 {
+			t.Errorf("index %v: the table page came in %d pieces", index, out.pieceCount[p])
+		}
+		wantEnc := 0
+		if index {
+			wantEnc = len(m.Records)
+			if e := tableRowIndex.takeMade(); e == nil || len(e.keys) != len(m.Records) {
+				t.Errorf("the rows were not kept for the index")
+			}
+		}
+		if out.encodings[p] != wantEnc {
+			t.Errorf("index %v: %d pieces marked as encodings, want %d", index, out.encodings[p], wantEnc)
+		}
 	}
 }
