@@ -40,7 +40,7 @@ func (m *model) Number(n int) string { return m.numbers.Sprint(n) }
 // recordView is a record with the links and labels its pages show.
 type recordView struct {
 	*incident.Record
-	URL              string // the record page, relative to the site root: "incidents/<id>/"
+	URL              string      // the record page, relative to the site root: "incidents/<id>/"
 	Layer            *site.Layer // shared by the layer's records; never nil
 	AttributionLabel string
 	CountryName      string
