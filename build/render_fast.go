@@ -346,44 +346,57 @@ func (w *fastWriter) mapPageScripts() {
 func (w *fastWriter) paragraphs(text string) {
 	// As paragraphs gives them, without making their strings: the parts
 	// between blank lines, their words joined by one space, the empty
-	// ones left out (appendHTML leaves spaces as they are).
+	// ones left out (appendHTML leaves spaces as they are, so words one
+	// space apart are escaped as one run).
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	for text != "" {
 		para, rest, _ := strings.Cut(text, "\n\n")
 		text = rest
 		words := 0
-		for para != "" {
-			i := 0
-			for i < len(para) {
-				r, n := utf8.DecodeRuneInString(para[i:])
-				if !unicode.IsSpace(r) {
-					break
-				}
+		run, end := 0, 0 // the words not yet written: para[run:end]
+		for i := 0; i < len(para); {
+			if sp, n := spaceAt(para, i); sp {
 				i += n
+				continue
 			}
 			j := i
 			for j < len(para) {
-				r, n := utf8.DecodeRuneInString(para[j:])
-				if unicode.IsSpace(r) {
+				sp, n := spaceAt(para, j)
+				if sp {
 					break
 				}
 				j += n
 			}
-			if j > i {
-				if words == 0 {
-					w.s("<p>")
-				} else {
-					w.s(" ")
-				}
-				w.h(para[i:j])
-				words++
+			switch {
+			case words == 0:
+				w.s("<p>")
+				run = i
+			case i == end+1 && para[end] == ' ':
+				// one space from the last word: the same run
+			default:
+				w.h(para[run:end])
+				w.s(" ")
+				run = i
 			}
-			para = para[j:]
+			end = j
+			words++
+			i = j
 		}
 		if words > 0 {
+			w.h(para[run:end])
 			w.s("</p>")
 		}
 	}
+}
+
+// spaceAt reports whether s has a space (unicode.IsSpace) at byte i, and
+// the length of the rune there.
+func spaceAt(s string, i int) (bool, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return c == ' ' || '\t' <= c && c <= '\r', 1
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r), n
 }
 
 // recordMain is record.html's "main".
