@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"flag"
 	"fmt"
+	"html"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -443,5 +444,15 @@ func TestLabelsSynthGolden(t *testing.T) {
 	}
 	if other := dump(base.Labels(again)); !bytes.Equal(other, got) {
 		t.Errorf("the same points in another order gave other labels:\n%s\nwant\n%s", other, got)
+	}
+}
+
+// TestAppendEscaped checks appendEscaped against html.EscapeString, which
+// it replaces in the locator's accessible name.
+func TestAppendEscaped(t *testing.T) {
+	for _, s := range []string{"", "Paris", `<b>"A" & 'B'</b>`, "İstanbul, Başakşehir", "\xff<\x00>", "&amp;"} {
+		if got, want := string(appendEscaped([]byte("x"), s)), "x"+html.EscapeString(s); got != want {
+			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -179,26 +179,66 @@ func (l *Locators) Body(m Mark) string {
 // what Body returns for a mark at m's point and zoom: the opening tag and
 // its accessible name, the body, and the marker.
 func AppendLocator(b []byte, m Mark, body string) []byte {
-	b = fmt.Appendf(b, `<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="%s" font-family="system-ui, sans-serif">`,
-		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight, html.EscapeString("Locator map: "+m.Label))
+	b = append(b, locatorOpen...)
+	b = appendEscaped(b, "Locator map: "+m.Label)
+	b = append(b, `" font-family="system-ui, sans-serif">`...)
 	b = append(b, body...)
 	// The marker: a ring, then the record's point as the map draws it.
-	mx, my := float64(LocatorWidth)/2, float64(LocatorHeight)/2
 	color := m.Color
 	if !hexColor(color) {
 		color = "#555555"
 	}
 	if m.WholeArea {
-		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="14" fill="none" stroke="%s" stroke-width="1.6" stroke-dasharray="3 2"/>`, num(mx), num(my), color)
+		b = append(b, markerArea...)
+		b = append(b, color...)
+		b = append(b, `" stroke-width="1.6" stroke-dasharray="3 2"/>`...)
 	} else {
-		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="11" fill="none" stroke="#1b1b1b" stroke-width="2"/>`, num(mx), num(my))
+		b = append(b, markerRing...)
 	}
 	fill, stroke, sw := color, "#fff", "1.5"
 	if !m.Solid {
 		fill, stroke, sw = "#fff", color, "2.6"
 	}
-	b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="6" fill="%s" stroke="%s" stroke-width="%s"/>`, num(mx), num(my), fill, stroke, sw)
+	b = append(b, markerDot...)
+	b = append(b, fill...)
+	b = append(b, `" stroke="`...)
+	b = append(b, stroke...)
+	b = append(b, `" stroke-width="`...)
+	b = append(b, sw...)
+	b = append(b, `"/>`...)
 	return append(b, "</svg>"...)
+}
+
+// The locator's opening tag up to its accessible name, and the marker's
+// circles (at the centre) up to their colours.
+var (
+	locatorOpen = fmt.Sprintf(`<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="`,
+		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight)
+	markerAt   = `<circle cx="` + num(float64(LocatorWidth)/2) + `" cy="` + num(float64(LocatorHeight)/2) + `"`
+	markerArea = markerAt + ` r="14" fill="none" stroke="`
+	markerRing = markerAt + ` r="11" fill="none" stroke="#1b1b1b" stroke-width="2"/>`
+	markerDot  = markerAt + ` r="6" fill="`
+)
+
+// appendEscaped appends html.EscapeString(s) to b.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		case '"':
+			b = append(b, "&#34;"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 // land returns the polygons of the band for zoom z that touch view.
