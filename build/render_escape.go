@@ -15,6 +15,9 @@ import "strings"
 func appendHTML(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
+		if !htmlSpecial[s[i]] {
+			continue
+		}
 		var repl string
 		switch s[i] {
 		case 0:
@@ -40,6 +43,9 @@ func appendHTML(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// htmlSpecial marks the bytes appendHTML replaces.
+var htmlSpecial = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
 
 // appendURL writes s as the start of a URL attribute value (href, src):
 // html/template's urlFilter, urlNormalizer and attrEscaper. A URL whose
