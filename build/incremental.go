@@ -20,6 +20,7 @@ import (
 
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/internal/program"
+	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/templates"
 )
 
@@ -53,7 +54,7 @@ func sum(b []byte) digest {
 
 // keyVersion changes when what a key covers changes, so that an output
 // made by another version is never trusted.
-const keyVersion = "mapsite page key 2"
+const keyVersion = "mapsite page key 3"
 
 // pageKeys gives the input key of every record page of one build.
 type pageKeys struct {
@@ -203,6 +204,8 @@ func recordDigests(m *model) []digest {
 		parallel(len(m.Records), func(i int) error {
 			if from != nil && from[i] >= 0 {
 				d[i] = prev[from[i]]
+			} else if f, ok := m.site.DecodedDigest(m.Records[i].Record); ok {
+				d[i] = placedDigest(f, &m.Records[i].Location)
 			} else {
 				d[i] = recordDigest(m.Records[i].Record)
 				lastDigests.fresh.Add(1)
@@ -306,87 +309,32 @@ func (k *pageKeys) key(rv *recordView) digest {
 
 // recordDigest hashes every field of a record that a page may show, and
 // where it was placed: all but File and Line, which only messages use.
+// It is the digest of the record's site.FieldsDigest, which the load may
+// have at hand already (see recordDigests), and of its Location.
 // TestRecordDigestCoversEveryField fails when a field is added to
 // incident.Record and not here.
 func recordDigest(r *incident.Record) digest {
-	e := keyEncoder{b: make([]byte, 0, 1024)}
-	e.str(r.ID)
-	e.str(r.Layer)
-	e.date(r.Date)
-	e.str(r.Title)
-	e.str(r.Place)
-	e.str(r.Country)
-	if r.Coordinates != nil {
-		e.num(1)
-		e.float(r.Coordinates[0])
-		e.float(r.Coordinates[1])
-	} else {
-		e.num(0)
-	}
-	for _, name := range incident.CountFields {
-		c := r.Counts.Get(name)
-		if c.IsSet() {
-			e.num(1)
-		} else {
-			e.num(0)
-		}
-		e.str(c.Qualifier)
-		e.num(int64(c.N))
-		e.num(int64(c.Max))
-	}
-	e.str(r.Note)
-	e.str(r.Attribution)
-	e.str(r.Perpetrator)
-	e.str(r.Summary)
-	e.strs(r.Related)
-	e.strs(r.Tags)
-	e.num(int64(len(r.Sources)))
-	for _, s := range r.Sources {
-		e.str(s.Title)
-		e.str(s.URL)
-		e.date(s.Published)
-	}
-	l := r.Location
-	e.float(l.Lon)
-	e.float(l.Lat)
-	e.num(int64(l.Precision))
-	e.str(l.PlaceID)
-	e.str(l.Matched)
+	return placedDigest(site.FieldsDigest(r), &r.Location)
+}
+
+// placedDigest returns the digest of a record whose site.FieldsDigest is
+// fields, placed at l.
+func placedDigest(fields [16]byte, l *incident.Location) digest {
+	var buf [128]byte
+	b := append(buf[:0], fields[:]...)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(l.Lon))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(l.Lat))
+	b = binary.AppendVarint(b, int64(l.Precision))
+	b = binary.AppendUvarint(b, uint64(len(l.PlaceID)))
+	b = append(b, l.PlaceID...)
+	b = binary.AppendUvarint(b, uint64(len(l.Matched)))
+	b = append(b, l.Matched...)
 	if l.Explicit {
-		e.num(1)
+		b = append(b, 1)
 	} else {
-		e.num(0)
+		b = append(b, 0)
 	}
-	return sum(e.b)
-}
-
-// keyEncoder writes values unambiguously: every string with its length.
-type keyEncoder struct{ b []byte }
-
-func (e *keyEncoder) num(n int64) { e.b = binary.AppendVarint(e.b, n) }
-func (e *keyEncoder) float(f float64) {
-	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f))
-}
-func (e *keyEncoder) str(s string) {
-	e.num(int64(len(s)))
-	e.b = append(e.b, s...)
-}
-func (e *keyEncoder) strs(ss []string) {
-	e.num(int64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
-	}
-}
-func (e *keyEncoder) date(d incident.Date) {
-	e.str(d.ISO()) // with the fields below, all that String shows
-	e.num(d.Start.UnixNano())
-	e.num(d.End.UnixNano())
-	e.num(int64(d.Precision))
-	if d.Span {
-		e.num(1)
-	} else {
-		e.num(0)
-	}
+	return sum(b)
 }
 
 // templatesDigest hashes the site's templates/ folder, names and bytes,

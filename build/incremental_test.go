@@ -450,3 +450,31 @@ func synthInputs(t *testing.T) (*synth.PlacePool, []byte) {
 	}
 	return pool, cfg
 }
+
+// TestBuildTakesDecodedDigests checks that a build through the decoded-file
+// cache hashes no record's fields: it takes them from the load (see
+// site.DecodedDigest), the cold build as well as the warm one; and that
+// with the cache off, the digests it makes are the same.
+func TestBuildTakesDecodedDigests(t *testing.T) {
+	t.Setenv(geo.CacheEnv, t.TempDir())
+	tmp := t.TempDir()
+	var trees []map[string][]byte
+	for i, cache := range []string{"", "", "off"} {
+		if cache != "" {
+			t.Setenv(geo.CacheEnv, cache)
+		}
+		before := lastDigests.fresh.Load()
+		out := filepath.Join(tmp, fmt.Sprint(i))
+		rep := buildTo(t, fixture, out)
+		want := int64(0)
+		if cache == "off" {
+			want = int64(rep.Records)
+		}
+		if fresh := lastDigests.fresh.Load() - before; fresh != want {
+			t.Errorf("build %d (cache %q): %d record digests made, want %d", i, cache, fresh, want)
+		}
+		trees = append(trees, readTree(t, out))
+	}
+	compareTrees(t, "warm build", trees[0], trees[1])
+	compareTrees(t, "build without the cache", trees[0], trees[2])
+}

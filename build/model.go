@@ -19,6 +19,7 @@ type model struct {
 	Records []*recordView
 	Layers  []layerView
 	byID    map[string]*recordView
+	site    *site.Site // for the records' digests the load has (see recordDigests)
 
 	featuresOnce sync.Once
 	featureBytes [][]byte // each record's GeoJSON feature, encoded once (see features)
@@ -83,7 +84,7 @@ func (rv *recordView) PrecisionNote() string {
 }
 
 func newModel(s *site.Site, baseURL string) *model {
-	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{},
+	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{}, site: s,
 		numbers: message.NewPrinter(language.Make(s.Config.Language))}
 	counts := map[string]int{}
 	layers := map[string]*site.Layer{}

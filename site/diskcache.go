@@ -70,7 +70,7 @@ func (c *diskCache) flush() {
 	c.pending, c.later = nil, false
 	c.mu.Unlock()
 	for _, p := range pending {
-		c.put(p.f, p.dec)
+		c.store(p.f, p.dec) // dec may be read meanwhile: it is not changed
 	}
 	c.prune()
 }
@@ -106,12 +106,14 @@ func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxDecodedSize {
 		return nil
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(fh, maxDecodedSize)); err != nil {
-		return nil
+	// Read with one system call into a buffer of the entry's size (one
+	// byte more shows that it ends there); the decoding keeps it.
+	b := make([]byte, fi.Size()+1)
+	n, err := io.ReadFull(fh, b)
+	if err != io.ErrUnexpectedEOF || int64(n) != fi.Size() {
+		return nil // another size than stat said: written meanwhile
 	}
-	b := buf.Bytes()
+	b = b[:n]
 	defer func() {
 		if recover() != nil { // decodeWire checks every bound; a cache never fails a load
 			dec = nil
@@ -127,8 +129,10 @@ func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 	return dec
 }
 
-// put stores dec, the decoding of data file f. A cache that cannot be
-// written is no error of the load.
+// put stores dec, the decoding of data file f, and gives its records their
+// digests, which the next load reads back with them (see DecodedDigest):
+// a build then takes them from there. A cache that cannot be written is
+// no error of the load.
 func (c *diskCache) put(f string, dec *decoded) {
 	c.mu.Lock()
 	if c.later {
@@ -137,6 +141,12 @@ func (c *diskCache) put(f string, dec *decoded) {
 		return
 	}
 	c.mu.Unlock()
+	noteDigests(dec) // the load has not handed dec out yet
+	c.store(f, dec)
+}
+
+// store writes dec, the decoding of data file f, into the cache.
+func (c *diskCache) store(f string, dec *decoded) {
 	key := c.key(f, dec.sum)
 	b, ok := encodeDecoded(key, f, dec)
 	if !ok {

@@ -488,6 +488,10 @@ type position struct {
 	file string
 	ix   *positions
 	path string // e.g. "record[3]"
+	// digest is the record's FieldsDigest, when the decoded-file cache
+	// made or read it (see DecodedDigest).
+	digest   [16]byte
+	digested bool
 }
 
 // positions says where the tables and keys of one file are written. It

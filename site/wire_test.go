@@ -1,17 +1,20 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
 )
 
 // TestWireCorrupt reads back a cache entry of a seed data file cut short
@@ -128,4 +131,113 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestDecodedDigests checks that a load through the cache on disk has
+// every record's FieldsDigest at hand, made when the decoding was stored
+// and read back with it, equal to one made from the record; and that an
+// entry damaged on disk, which its checksum refuses, is decoded again,
+// never read back with a wrong digest.
+func TestDecodedDigests(t *testing.T) {
+	t.Setenv(geo.CacheEnv, t.TempDir())
+	check := func(step string, wantHits int64) {
+		t.Helper()
+		hits := diskHits.Load()
+		s, l := Load("..") // the seed site
+		if l.Err() != nil {
+			t.Fatal(l.Err())
+		}
+		if got := diskHits.Load() - hits; got != wantHits {
+			t.Errorf("%s: %d files read back from the cache, want %d", step, got, wantHits)
+		}
+		if len(s.Records) < 10 {
+			t.Fatalf("%s: loaded %d records", step, len(s.Records))
+		}
+		for _, r := range s.Records {
+			d, ok := s.DecodedDigest(r)
+			if !ok {
+				t.Fatalf("%s: record %q has no digest", step, r.ID)
+			}
+			if want := FieldsDigest(r); d != want {
+				t.Fatalf("%s: record %q has digest %x, want %x", step, r.ID, d, want)
+			}
+		}
+	}
+	check("cold", 0)
+	entries, _ := filepath.Glob(filepath.Join(decodedDir(), "*.bin"))
+	if len(entries) == 0 {
+		t.Fatal("no entry written")
+	}
+	check("warm", int64(len(entries)))
+
+	// Each entry damaged where it still reads as one: a letter of a text
+	// changed, which the digest read with it does not cover.
+	for _, e := range entries {
+		b := must(os.ReadFile(e))
+		i := bytes.Index(b, []byte(" the "))
+		if i < 0 {
+			t.Fatalf("%s holds no text", e)
+		}
+		b[i+1] = 'T'
+		os.WriteFile(e, b, 0o600)
+	}
+	check("damaged", 0)
+	check("rewritten", int64(len(entries)))
+}
+
+// TestFieldsDigestCoversEveryField changes each field of a record in
+// turn: each must change the digest, but File, Line and Location.
+func TestFieldsDigestCoversEveryField(t *testing.T) {
+	date, _ := incident.ParseDate("2024-01-03")
+	pub, _ := incident.ParseDate("2024-04")
+	killed, _ := incident.ParseCount("at least 3")
+	r := &incident.Record{
+		ID: "x", Layer: "attack", Date: date, Title: "t", Place: "p", Country: "FR",
+		Coordinates: &[2]float64{1, 2}, Counts: incident.Counts{Killed: killed, Injured: incident.ExactCount(2), Casualties: incident.ExactCount(3),
+			Detained: incident.ExactCount(4), Arrested: incident.ExactCount(5), Deported: incident.ExactCount(6)},
+		Note: "n", Attribution: "claimed", Perpetrator: "p", Summary: "s", Related: []string{"y"}, Tags: []string{"z"},
+		Sources:  []incident.Source{{Title: "s", URL: "https://example.org/", Published: pub}},
+		Location: incident.Location{Lon: 1, Lat: 2, Precision: geo.City, PlaceID: "q", Matched: "m", Explicit: true},
+	}
+	want := FieldsDigest(r)
+	ignored := map[string]bool{"File": true, "Line": true, "Location": true}
+	v := reflect.ValueOf(r).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		c := r.Clone()
+		field := reflect.ValueOf(c).Elem().Field(i)
+		switch field.Kind() {
+		case reflect.String:
+			field.SetString(field.String() + "x")
+		case reflect.Int:
+			field.SetInt(field.Int() + 1)
+		case reflect.Slice:
+			field.Set(reflect.MakeSlice(field.Type(), 0, 0))
+		case reflect.Pointer:
+			field.Set(reflect.Zero(field.Type()))
+		case reflect.Struct:
+			switch x := field.Addr().Interface().(type) {
+			case *incident.Date:
+				*x, _ = incident.ParseDate("2024-01-04")
+			case *incident.Counts:
+				x.Killed = incident.ExactCount(1)
+			case *incident.Location:
+				x.Lon++
+			default:
+				t.Fatalf("field %s of kind %s not handled here: add it", f.Name, field.Kind())
+			}
+		default:
+			t.Fatalf("field %s of kind %s not handled here: add it", f.Name, field.Kind())
+		}
+		if got := FieldsDigest(c); (got == want) != ignored[f.Name] {
+			if ignored[f.Name] {
+				t.Errorf("changing %s changes the digest", f.Name)
+			} else {
+				t.Errorf("changing %s leaves the digest as it was", f.Name)
+			}
+		}
+	}
 }
