@@ -116,14 +116,21 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		renderer bool
 	}{{"spare", 0, true}, {"no spare", 1 << 30, true}, {"spare, new process", 0, false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func(n, big int, keep bool) {
-				spareMinFiles, bigFile = n, big
+			defer func(n, big, copyMin int, keep bool) {
+				spareMinFiles, bigFile, minCopy = n, big, copyMin
 				keepEncodings.Store(keep)
-			}(spareMinFiles, bigFile, keepEncodings.Load())
+			}(spareMinFiles, bigFile, minCopy, keepEncodings.Load())
 			spareMinFiles = tt.minFiles
 			bigFile = 1 // every file compared with the spare's before it is hashed (see dirSink.sum)
 			keepEncodings.Store(false)
+			copied := runsCopied.Load()
+			if !tt.renderer {
+				minCopy = 1 // every run of taken encodings copied file to file (see pieceFile.write)
+			}
 			testIncrementalEqualsFull(t, tt.minFiles == 0, tt.renderer)
+			if !tt.renderer && runsCopied.Load() == copied {
+				t.Error("no run of encodings was copied from the output's files")
+			}
 		})
 	}
 }
@@ -327,7 +334,9 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, m) {
 		t.Errorf("decodeManifest(encode(m)) = %v, want %v", got, m)
 	}
-	for _, bad := range []string{"", "mapsite manifest; other\n", manifestHeader + "00 1 - x\n", manifestHeader + fmt.Sprintf("%x 1 - x", sum(nil))} {
+	for _, bad := range []string{"", "mapsite manifest; other\n", manifestHeader + "00 1 - x\n", manifestHeader + fmt.Sprintf("%x 1 - x", sum(nil)),
+		manifestHeader + "- x - p\n", manifestHeader + "- 1 - \n", manifestHeader + "- 1 zz p\n", manifestHeader + "- -1 - p\n",
+		manifestHeader + "- 12345678901234567890 - p\n", manifestHeader + fmt.Sprintf("%x1 1 - p\n", sum(nil)), manifestHeader + "-  1 - p\n"} {
 		if _, err := decodeManifest([]byte(bad)); err == nil {
 			t.Errorf("decodeManifest(%q) succeeded", bad)
 		}
@@ -456,6 +465,10 @@ func synthInputs(t *testing.T) (*synth.PlacePool, []byte) {
 // site.DecodedDigest), the cold build as well as the warm one; and that
 // with the cache off, the digests it makes are the same.
 func TestBuildTakesDecodedDigests(t *testing.T) {
+	// Nothing from memory, as in a new process (a Renderer, made by
+	// another test, turns that on).
+	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
+	keepEncodings.Store(false)
 	t.Setenv(geo.CacheEnv, t.TempDir())
 	tmp := t.TempDir()
 	var trees []map[string][]byte

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,7 +39,11 @@ import (
 // encodingsSuffix names the index beside the output.
 const encodingsSuffix = ".encodings"
 
-const encodingsHeader = "mapsite encodings 3\n"
+const encodingsHeader = "mapsite encodings 4\n"
+
+// castagnoli is the table of the CRC-32C that ends the index: a damaged
+// index is ignored, never taken.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // The files whose encodings are indexed, with the bytes between two
 // encodings in each.
@@ -107,7 +112,9 @@ func (s *dirSink) note(p string, b []byte) {
 // site's own template, is not); for those that are, the file number,
 // status time, size and modification time, its labels, and per encoding
 // the record's digest, the number of its label, the gap before it and its
-// length.
+// length. writeIndex appends the chunks (encodeBuilt), the columns
+// (encodeColumns), their runs' digests (encodeRuns) and, last, the
+// CRC-32C of all of it.
 func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 	bin := binaryDigest()
 	b := append([]byte(encodingsHeader), bin[:]...)
@@ -214,12 +221,16 @@ func (r *indexReader) int() int64 {
 // indexedFiles, the encodings it lists by key, read from the file in the
 // output tree root, whose manifest is live: nil for a file that is not
 // the one the index was made with.
-func decodeIndex(b []byte, live manifest, root string) ([]*priorEncoded, map[string]builtFile, error) {
+func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*priorEncoded, map[string]builtFile, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(encodingsHeader))
 	bin := binaryDigest()
 	if !ok || !bytes.HasPrefix(rest, bin[:]) {
 		return nil, nil, errors.New("made by another version")
 	}
+	if len(b) < len(encodingsHeader)+len(bin)+4 || crc32.Checksum(b[:len(b)-4], castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil, nil, errBadIndex
+	}
+	rest = rest[:len(rest)-4]
 	r := &indexReader{b: rest[len(bin):]}
 	out := make([]*priorEncoded, len(indexedFiles))
 	type span struct {
@@ -270,8 +281,8 @@ func decodeIndex(b []byte, live manifest, root string) ([]*priorEncoded, map[str
 		if n, c, ok := fileStamp(fi); !ok || n != number || c != changed {
 			continue // another file, or changed since
 		}
-		file, err := os.ReadFile(name)
-		if err != nil || len(file) != size {
+		file, err := pf.read(path, name, size)
+		if err != nil {
 			continue
 		}
 		p := &priorEncoded{keys: make([]featureKey, n), b: make([][]byte, n)}
@@ -281,26 +292,37 @@ func decodeIndex(b []byte, live manifest, root string) ([]*priorEncoded, map[str
 		out[i] = p
 	}
 	built := decodeBuilt(r, live, root)
-	columns := decodeColumns(r, live, root)
-	if r.err != nil {
-		return nil, nil, r.err
+	columns := decodeColumns(r, live, root, pf)
+	runs := decodeRuns(r)
+	if r.err != nil || len(r.b) != 0 {
+		return nil, nil, errBadIndex
 	}
 	resetColumns(columns)
+	lastColumnsBuilt.Lock()
+	lastColumnsBuilt.priorRuns = runs
+	lastColumnsBuilt.Unlock()
 	return out, built, nil
 }
 
 // priorEncodings gives indexedFiles' caches the encodings the index beside
 // the output lists (none when it has none this build can trust), and has
-// them keep this build's for its index.
-func (o *output) priorEncodings(live manifest) {
+// them keep this build's for its index. It returns the output's files it
+// read them from (see priorFiles), which the build lets go of at its end
+// (see endBuild).
+func (o *output) priorEncodings(live manifest) *priorFiles {
 	var prior []*priorEncoded
 	var built map[string]builtFile
 	resetColumns(nil)
+	pf := &priorFiles{byPath: map[string]*priorFile{}}
 	if b, err := os.ReadFile(o.sibling(encodingsSuffix)); err == nil && live != nil {
-		prior, built, _ = decodeIndex(b, live, o.dir)
+		if prior, built, err = decodeIndex(b, live, o.dir, pf); err != nil {
+			pf.close() // nothing taken from them
+			pf = &priorFiles{byPath: map[string]*priorFile{}}
+		}
 	}
 	lastBuilt.Lock()
 	lastBuilt.prior, lastBuilt.made, lastBuilt.sink = built, nil, nil
+	lastBuilt.priors = pf
 	lastBuilt.Unlock()
 	for i, f := range indexedFiles {
 		if prior != nil {
@@ -309,6 +331,110 @@ func (o *output) priorEncodings(live manifest) {
 			f.cache.forBuild(nil, true)
 		}
 	}
+	return pf
+}
+
+// priorFiles are the files of the output a build replaces whose
+// encodings or columns it takes (see decodeIndex), by slash path. They
+// are mapped into memory, not read: an encoding taken costs nothing until
+// its bytes are read, and the files the build makes from them copy runs
+// of them from file to file (see pieceFile.write) without reading them at
+// all. The output does not change while the build holds its lock, and no
+// build ever writes into a file of it (the files are not to be edited
+// by hand either: one cut short meanwhile would end the build). A process
+// with a Renderer, whose encodings outlive the build, reads them into
+// memory instead.
+type priorFiles struct {
+	mu     sync.Mutex
+	byPath map[string]*priorFile
+}
+
+type priorFile struct {
+	b     []byte
+	f     *os.File // the file, open; nil when b was read
+	unmap func()
+}
+
+// read returns the bytes of the output's file name, at slash path p,
+// which the index says is size bytes long.
+func (pf *priorFiles) read(p, name string, size int) ([]byte, error) {
+	if keepEncodings.Load() {
+		b, err := os.ReadFile(name)
+		if err == nil && len(b) != size {
+			err = errBadIndex
+		}
+		return b, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || fi.Size() != int64(size) {
+		f.Close()
+		return nil, errBadIndex
+	}
+	b, unmap, err := mapFile(f, size)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	pf.mu.Lock()
+	pf.byPath[p] = &priorFile{b: b, f: f, unmap: unmap}
+	pf.mu.Unlock()
+	return b, nil
+}
+
+// get returns the output's file at slash path p, when it is mapped.
+func (pf *priorFiles) get(p string) *priorFile {
+	if pf == nil {
+		return nil
+	}
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	return pf.byPath[p]
+}
+
+// close lets go of the files: no slice of them may be used after.
+func (pf *priorFiles) close() {
+	if pf == nil {
+		return
+	}
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	for p, f := range pf.byPath {
+		f.unmap()
+		f.f.Close()
+		delete(pf.byPath, p)
+	}
+}
+
+// offset returns where piece lies in the file, when it is a slice of its
+// bytes.
+func (f *priorFile) offset(piece []byte) (int, bool) {
+	if len(piece) == 0 || len(f.b) == 0 {
+		return 0, false
+	}
+	at := uintptr(unsafe.Pointer(unsafe.SliceData(piece)))
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(f.b)))
+	if at < base || at-base+uintptr(len(piece)) > uintptr(len(f.b)) {
+		return 0, false
+	}
+	return int(at - base), true
+}
+
+// inPlace reports whether piece is the very slice of the file at off.
+func (f *priorFile) inPlace(off int, piece []byte) bool {
+	at, ok := f.offset(piece)
+	return ok && at == off
+}
+
+// holdsAt reports whether the file holds piece at off: without reading
+// it when piece is that very slice of it.
+func (f *priorFile) holdsAt(off int, piece []byte) bool {
+	if at, ok := f.offset(piece); ok && at == off {
+		return true
+	}
+	return off+len(piece) <= len(f.b) && bytes.Equal(f.b[off:off+len(piece)], piece)
 }
 
 // writeIndex leaves beside the output the index of the encodings of the
@@ -335,6 +461,10 @@ func (o *output) writeIndex(s *dirSink, keep bool) error {
 	b = encodeBuilt(b, s.root, lastBuilt.made)
 	lastBuilt.Unlock()
 	b = encodeColumns(b, s.root)
+	lastColumnsBuilt.Lock()
+	b = encodeRuns(b, lastColumnsBuilt.madeRuns)
+	lastColumnsBuilt.Unlock()
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
 	if err := writeFile(tmp, b); err != nil {
 		os.Remove(tmp)
@@ -367,9 +497,10 @@ type builtFile struct {
 // Renderer never set it.
 var lastBuilt struct {
 	sync.Mutex
-	prior map[string]builtFile // by chunk key
-	made  map[string]builtFile
-	sink  *dirSink
+	prior  map[string]builtFile // by chunk key
+	made   map[string]builtFile
+	sink   *dirSink
+	priors *priorFiles // the output's files the encodings are taken from
 }
 
 // takesBuilt has the chunks of the build through s take unchanged files
@@ -384,12 +515,18 @@ func (s *dirSink) takesBuilt() {
 	lastColumnsBuilt.Unlock()
 }
 
-// endBuild forgets the build's chunks and sink.
+// endBuild forgets the build's chunks and sink, and lets go of the
+// output's files it took encodings from.
 func endBuild() {
 	lastBuilt.Lock()
-	lastBuilt.prior, lastBuilt.made, lastBuilt.sink = nil, nil, nil
+	priors := lastBuilt.priors
+	lastBuilt.prior, lastBuilt.made, lastBuilt.sink, lastBuilt.priors = nil, nil, nil, nil
 	lastBuilt.Unlock()
 	resetColumns(nil)
+	for _, f := range indexedFiles {
+		f.cache.forBuild(nil, false) // nothing read from the files kept
+	}
+	priors.close()
 }
 
 // builtWanted reports whether a build is noting its chunks.
@@ -593,6 +730,9 @@ var lastColumnsBuilt struct {
 	made   []namedColumn
 	script []byte
 	path   string // where script was put
+	// The digests of the runs of the output's columns (priorRuns) and of
+	// this build's (madeRuns), see columnRuns.
+	priorRuns, madeRuns *columnRuns
 }
 
 type namedColumn struct {
@@ -606,11 +746,37 @@ type namedColumn struct {
 // reaching them), in runs of inputsRun on every core; a column's digest
 // is that of its runs' digests.
 func columnInputs(m *model, cols []mapColumn) []digest {
-	const inputsRun = 4096
 	runs := (len(m.Records) + inputsRun - 1) / inputsRun
 	parts := make([][]digest, runs)
+	names := make([]string, len(cols))
+	for c, col := range cols {
+		names[c] = col.name
+	}
+	lastColumnsBuilt.Lock()
+	prior := lastColumnsBuilt.priorRuns
+	lastColumnsBuilt.Unlock()
+	if prior != nil && !slices.Equal(prior.names, names) {
+		prior = nil
+	}
+	made := &columnRuns{names: names, keys: make([]digest, runs), parts: parts}
+	digests := recordDigests(m)
 	parallel(runs, func(k int) error {
-		recs := m.Records[k*inputsRun : min((k+1)*inputsRun, len(m.Records))]
+		lo, hi := k*inputsRun, min((k+1)*inputsRun, len(m.Records))
+		// What the run's inputs are made of: its records, known by
+		// their digests (a column shows nothing of a record that its
+		// digest does not cover, and the index is this binary's).
+		key := make([]byte, 0, 16+(hi-lo)*len(digest{}))
+		key = binary.AppendUvarint(key, uint64(hi-lo))
+		for _, d := range digests[lo:hi] {
+			key = append(key, d[:]...)
+		}
+		made.keys[k] = sum(key)
+		if prior != nil && k < len(prior.keys) && prior.keys[k] == made.keys[k] {
+			parts[k] = prior.parts[k]
+			runsTaken.Add(1)
+			return nil
+		}
+		recs := m.Records[lo:hi]
 		hs := make([]hash.Hash, len(cols))
 		bufs := make([][]byte, len(cols))
 		for c := range cols {
@@ -636,6 +802,11 @@ func columnInputs(m *model, cols []mapColumn) []digest {
 		}
 		return nil
 	})
+	lastColumnsBuilt.Lock()
+	if lastColumnsBuilt.made != nil {
+		lastColumnsBuilt.madeRuns = made
+	}
+	lastColumnsBuilt.Unlock()
 	out := make([]digest, len(cols))
 	for c, col := range cols {
 		b := make([]byte, 0, 64+runs*len(digest{}))
@@ -696,7 +867,74 @@ func noteScriptPut(p string, b []byte) {
 func resetColumns(prior map[string]builtColumn) {
 	lastColumnsBuilt.Lock()
 	lastColumnsBuilt.prior, lastColumnsBuilt.made, lastColumnsBuilt.script, lastColumnsBuilt.path = prior, nil, nil, ""
+	lastColumnsBuilt.priorRuns, lastColumnsBuilt.madeRuns = nil, nil
 	lastColumnsBuilt.Unlock()
+}
+
+// columnRuns are the digests columnInputs made of each run of inputsRun
+// records: per run, the digest of its records' digests (key) and, per
+// column (names), the digest of the run's inputs to it. A build takes
+// those of a run whose key is unchanged from the index, and hashes the
+// inputs of the others only: after a one-record edit, one run of 25.
+type columnRuns struct {
+	names []string
+	keys  []digest
+	parts [][]digest
+}
+
+// inputsRun is the number of records of a run (see columnInputs).
+const inputsRun = 4096
+
+// runsTaken counts the runs whose column digests were taken, for tests.
+var runsTaken atomic.Int64
+
+// encodeRuns appends the index's column runs: their column names, then
+// per run its key and a digest per column; 0 when there are none.
+func encodeRuns(b []byte, c *columnRuns) []byte {
+	if c == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(c.names)))
+	for _, n := range c.names {
+		b = binary.AppendUvarint(b, uint64(len(n)))
+		b = append(b, n...)
+	}
+	b = binary.AppendUvarint(b, uint64(len(c.keys)))
+	for k, key := range c.keys {
+		b = append(b, key[:]...)
+		for _, d := range c.parts[k] {
+			b = append(b, d[:]...)
+		}
+	}
+	return b
+}
+
+// decodeRuns reads what encodeRuns wrote.
+func decodeRuns(r *indexReader) *columnRuns {
+	n := r.uint()
+	if n == 0 || r.err != nil || n > len(r.b) {
+		return nil
+	}
+	c := &columnRuns{names: make([]string, n)}
+	for i := range c.names {
+		c.names[i] = r.str()
+	}
+	runs := r.uint()
+	if r.err != nil || runs > len(r.b)/len(digest{}) {
+		return nil
+	}
+	c.keys, c.parts = make([]digest, runs), make([][]digest, runs)
+	for k := range c.keys {
+		copy(c.keys[k][:], r.bytes(len(digest{})))
+		c.parts[k] = make([]digest, len(c.names))
+		for i := range c.parts[k] {
+			copy(c.parts[k][i][:], r.bytes(len(digest{})))
+		}
+	}
+	if r.err != nil {
+		return nil
+	}
+	return c
 }
 
 // encodeColumns appends the index's list of the columns of the data.js
@@ -741,7 +979,7 @@ func encodeColumns(b []byte, root string) []byte {
 // decodeColumns reads the list encodeColumns wrote and returns the
 // columns, with their bytes read from the data.js of the output tree
 // root, whose manifest is live, when it is still the file listed.
-func decodeColumns(r *indexReader, live manifest, root string) map[string]builtColumn {
+func decodeColumns(r *indexReader, live manifest, root string, pf *priorFiles) map[string]builtColumn {
 	if r.uint() != 1 || r.err != nil {
 		return nil
 	}
@@ -770,8 +1008,8 @@ func decodeColumns(r *indexReader, live manifest, root string) map[string]builtC
 	if n, c, ok := fileStamp(fi); !ok || n != number || c != changed {
 		return nil
 	}
-	file, err := os.ReadFile(name)
-	if err != nil || len(file) != size {
+	file, err := pf.read(path, name, size)
+	if err != nil {
 		return nil
 	}
 	for k, c := range cols {

@@ -57,3 +57,18 @@ func createFile(name string, data []byte) error {
 	}
 	return nil
 }
+
+// mapFile maps the whole file f, size bytes long, read-only into memory:
+// its bytes are the system's page cache, not the heap's, and only the
+// pages read count. unmap lets go of them; no slice of b may be used
+// after.
+func mapFile(f *os.File, size int) (b []byte, unmap func(), err error) {
+	if size == 0 {
+		return []byte{}, func() {}, nil
+	}
+	b, err = unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, func() { unix.Munmap(b) }, nil
+}

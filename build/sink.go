@@ -139,6 +139,9 @@ type dirSink struct {
 	dirs  map[string]bool // folders made so far, by slash path ("" is root)
 	made  manifest        // every file put or reused so far
 	spans []*spans        // where the encodings lie in indexedFiles (see note); nil: not wanted
+	// priors are prev's files that the build's encodings are taken from
+	// (see priorFiles): compared and copied from there, not read.
+	priors *priorFiles
 
 	files, bytes, taken atomic.Int64
 	noLink              atomic.Bool // links failed once: copy instead
@@ -225,7 +228,7 @@ func (s *dirSink) put(p string, b []byte) error {
 		return err
 	}
 	done := false
-	if holds(s.prev, s.prevRoot, p, e, b) {
+	if s.holdsPrev(p, e, b) {
 		done = s.take(p) == nil
 	}
 	if !done {
@@ -277,6 +280,16 @@ func holds(m manifest, root, p string, e entry, b []byte) bool {
 		return old.sum == e.sum
 	}
 	return sameBytes(filepath.Join(root, filepath.FromSlash(p)), b)
+}
+
+// holdsPrev is holds for the previous output, compared in memory when
+// the file is one of priors.
+func (s *dirSink) holdsPrev(p string, e entry, b []byte) bool {
+	if f := s.priors.get(p); f != nil {
+		old, ok := s.prev[p]
+		return ok && old.size == e.size && len(f.b) == len(b) && f.holdsAt(0, b)
+	}
+	return holds(s.prev, s.prevRoot, p, e, b)
 }
 
 // sameBytes reports whether the file name holds exactly b.
@@ -452,7 +465,7 @@ func slashDir(p string) string {
 // empty folder.
 func (o *output) begin() (string, *dirSink, error) {
 	live := o.previous()
-	o.priorEncodings(live)
+	priors := o.priorEncodings(live)
 	var s *dirSink
 	if tmp, stale, prepare := o.takeSpare(); stale != nil {
 		s = newDirSink(tmp, live, o.dir)
@@ -465,6 +478,7 @@ func (o *output) begin() (string, *dirSink, error) {
 		s = newDirSink(tmp, live, o.dir)
 	}
 	s.spans = make([]*spans, len(indexedFiles))
+	s.priors = priors
 	s.takesBuilt()
 	return s.root, s, nil
 }
@@ -567,15 +581,25 @@ type pieceFile struct {
 	tmp       string     // the new file, once the pieces differ from every old one
 	file      *os.File
 	w         *bufio.Writer
+	// prior is the previous output's file at p when it is one of the
+	// sink's priors: the pieces are compared with it in memory, and a
+	// run of pieces that lie one after the other in it (its encodings,
+	// taken) is copied from it, file to file (see write); run and runEnd
+	// are the bounds of the run not yet written.
+	prior       *priorFile
+	run, runEnd int
 }
 
 // oldFile is a file of the spare or of the previous output, read as the
-// pieces come.
+// pieces come; or, for one of the sink's priors, compared in memory
+// (mapped, at pos).
 type oldFile struct {
-	f     *os.File
-	r     *bufio.Reader
-	spare bool
-	buf   []byte
+	f      *os.File
+	r      *bufio.Reader
+	spare  bool
+	buf    []byte
+	mapped *priorFile
+	pos    int
 }
 
 func (f *pieceFile) add(piece []byte, encoding bool) error {
@@ -599,9 +623,20 @@ func (f *pieceFile) add(piece []byte, encoding bool) error {
 }
 
 // stream starts comparing with the old files at p, by then known to be at
-// least bigFile bytes long.
+// least bigFile bytes long. A file made from the encodings of the previous
+// output's file at p (one of the sink's priors) is compared with that
+// file only, in memory: it differs from it only where records changed,
+// and the spare's older file is not read for the rare case it equals that
+// one instead (the file is then written anew, with the same bytes).
 func (f *pieceFile) stream() {
 	f.streaming = true
+	if prior := f.s.priors.get(f.p); prior != nil {
+		if e, ok := f.s.prev[f.p]; ok && e.size == int64(len(prior.b)) && len(prior.b) >= len(f.buf) {
+			f.prior = prior
+			f.olds = append(f.olds, &oldFile{f: prior.f, mapped: prior})
+			return
+		}
+	}
 	for _, t := range []struct {
 		m     manifest
 		root  string
@@ -642,12 +677,81 @@ func (f *pieceFile) feed(piece []byte) error {
 		}
 	}
 	f.done += int64(len(piece))
+	return f.write(piece)
+}
+
+// write writes piece into the new file. Pieces that lie one after the
+// other in prior (and small ones, such as the commas between features,
+// that it holds right after them) make a run, copied from prior's file
+// once it ends, without being read: after a one-record edit, all of the
+// file but the record's new encoding.
+func (f *pieceFile) write(piece []byte) error {
+	if f.prior == nil {
+		_, err := f.w.Write(piece)
+		return err
+	}
+	if f.runEnd > f.run && (f.prior.inPlace(f.runEnd, piece) || len(piece) <= 16 && f.prior.holdsAt(f.runEnd, piece)) {
+		f.runEnd += len(piece)
+		return nil
+	}
+	if err := f.flushRun(); err != nil {
+		return err
+	}
+	if at, ok := f.prior.offset(piece); ok {
+		f.run, f.runEnd = at, at+len(piece)
+		return nil
+	}
 	_, err := f.w.Write(piece)
+	return err
+}
+
+// minCopy is the shortest run copied file to file rather than written
+// (see write); a variable for tests.
+var minCopy = 64 << 10
+
+// runsCopied counts the runs copied file to file, for tests.
+var runsCopied atomic.Int64
+
+// flushRun writes the run of prior's bytes not yet written.
+func (f *pieceFile) flushRun() error {
+	off, n := f.run, f.runEnd-f.run
+	f.run, f.runEnd = 0, 0
+	if n == 0 {
+		return nil
+	}
+	if n < minCopy {
+		_, err := f.w.Write(f.prior.b[off : off+n])
+		return err
+	}
+	if err := f.w.Flush(); err != nil {
+		return err
+	}
+	runsCopied.Add(1)
+	return copyRange(f.file, f.prior.f, int64(off), int64(n))
+}
+
+// copyRange appends n bytes of src from off to dst, from file to file
+// where the system can (copy_file_range on Linux).
+func copyRange(dst, src *os.File, off, n int64) error {
+	if _, err := src.Seek(off, io.SeekStart); err != nil {
+		return err
+	}
+	copied, err := dst.ReadFrom(&io.LimitedReader{R: src, N: n})
+	if err == nil && copied != n {
+		err = io.ErrUnexpectedEOF
+	}
 	return err
 }
 
 // next reports whether the old file's next bytes are b.
 func (o *oldFile) next(b []byte) bool {
+	if o.mapped != nil {
+		if !o.mapped.holdsAt(o.pos, b) {
+			return false
+		}
+		o.pos += len(b)
+		return true
+	}
 	for len(b) > 0 {
 		n := min(len(b), 64<<10)
 		if cap(o.buf) < n {
@@ -701,9 +805,15 @@ func (f *pieceFile) finish() error {
 	e.size, e.summed = f.size, false // never hashed (see hashed): size >= bigFile
 	var equal *oldFile
 	for _, o := range f.olds {
-		if _, err := o.r.ReadByte(); err == io.EOF {
+		if o.mapped != nil && o.pos == len(o.mapped.b) {
 			equal = o
 			break
+		}
+		if o.mapped == nil {
+			if _, err := o.r.ReadByte(); err == io.EOF {
+				equal = o
+				break
+			}
 		}
 	}
 	switch {
@@ -725,6 +835,9 @@ func (f *pieceFile) finish() error {
 			if err := f.create(); err != nil {
 				return err
 			}
+		}
+		if err := f.flushRun(); err != nil {
+			return err
 		}
 		if err := f.w.Flush(); err != nil {
 			return err
@@ -755,10 +868,11 @@ func (f *pieceFile) finish() error {
 	return nil
 }
 
-// closeFiles closes the files f still holds open.
+// closeFiles closes the files f still holds open (not the priors'; see
+// priorFiles.close).
 func (f *pieceFile) closeFiles() {
 	for _, o := range append(f.olds, f.last) {
-		if o != nil {
+		if o != nil && o.mapped == nil {
 			o.f.Close()
 		}
 	}
