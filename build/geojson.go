@@ -2,6 +2,8 @@ package build
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"slices"
@@ -301,13 +303,58 @@ func (m *model) layers(out sink) error {
 	return m.putLinks(out)
 }
 
-// putLinks puts the links between related records, layers/links.geojson.
+// putLinks puts the links between related records, layers/links.geojson;
+// a build takes the output's file when it was made from the same (see
+// putBuilt and linksInputs).
 func (m *model) putLinks(out sink) error {
-	b, err := json.Marshal(collection(m.links()))
-	if err != nil {
-		return err
+	const path = "layers/links.geojson"
+	in, known := m.linksInputs()
+	return putBuilt(path, in, known, func() error {
+		b, err := json.Marshal(collection(m.links()))
+		if err != nil {
+			return err
+		}
+		return out.put(path, b)
+	})
+}
+
+// linksInputs returns the digest of all that links reads: the id, title,
+// point and related ids of each record that has related ones, and the
+// id, title and point of each record it names. It reports false when no
+// build notes what its files are made from (see builtWanted).
+func (m *model) linksInputs() (digest, bool) {
+	if !builtWanted() {
+		return digest{}, false
 	}
-	return out.put("layers/links.geojson", b)
+	h := sha256.New()
+	b := make([]byte, 0, 8<<10)
+	add := func(rv *recordView) {
+		pt := point(rv.Record)
+		for _, s := range []string{rv.ID, rv.Title} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[0]))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[1]))
+	}
+	for _, rv := range m.Records {
+		if len(rv.Related) == 0 {
+			continue
+		}
+		add(rv)
+		b = binary.AppendUvarint(b, uint64(len(rv.Related)))
+		for _, id := range rv.Related {
+			add(m.byID[id])
+		}
+		if len(b) >= 7<<10 {
+			h.Write(b)
+			b = b[:0]
+		}
+	}
+	h.Write(b)
+	var d digest
+	copy(d[:], h.Sum(nil))
+	return d, true
 }
 
 // links returns one LineString per pair of related records whose points

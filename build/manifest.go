@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // ManifestName is the file, beside the Marker in every output folder, that
@@ -53,7 +54,7 @@ func hashed(size int, keyed bool) bool { return size < bigFile && !keyed }
 func (m manifest) encode() []byte {
 	paths := make([]string, 0, len(m))
 	for p := range m {
-		if !strings.ContainsAny(p, "\n\r") {
+		if strings.IndexByte(p, '\n') < 0 && strings.IndexByte(p, '\r') < 0 {
 			paths = append(paths, p)
 		}
 	}
@@ -82,59 +83,60 @@ func (m manifest) encode() []byte {
 	return b
 }
 
-// decodeManifest reads a manifest's text.
+// decodeManifest reads a manifest's text. It is read field by field in
+// place, and the paths are pieces of one string made of the whole text.
 func decodeManifest(b []byte) (manifest, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(manifestHeader))
 	if !ok {
 		return nil, errors.New("not a manifest of this version")
 	}
-	m := make(manifest, bytes.Count(rest, []byte{'\n'}))
-	for len(rest) > 0 {
-		line, next, ok := bytes.Cut(rest, []byte{'\n'})
-		if !ok {
+	text := string(rest)
+	m := make(manifest, strings.Count(text, "\n"))
+	for len(text) > 0 {
+		n := strings.IndexByte(text, '\n')
+		if n < 0 {
 			return nil, errors.New("truncated")
 		}
-		rest = next
+		line := text[:n]
+		text = text[n+1:]
 		// "<sum or -> <size> <key or -> <path>"
 		var e entry
 		f := line
-		field := func() []byte {
-			x, after, _ := bytes.Cut(f, []byte{' '})
-			f = after
-			return x
-		}
-		sumHex, sizeText, keyHex := field(), field(), field()
-		if len(f) == 0 {
+		var err error
+		if e.summed, f, err = digestField(f, &e.sum); err != nil {
 			return nil, fmt.Errorf("bad line %q", line)
 		}
-		if string(sumHex) != "-" {
-			if err := decodeDigest(sumHex, &e.sum); err != nil {
-				return nil, err
-			}
-			e.summed = true
+		size, k := int64(0), 0
+		for k < len(f) && '0' <= f[k] && f[k] <= '9' && k < 18 {
+			size = size*10 + int64(f[k]-'0')
+			k++
 		}
-		size, err := strconv.ParseInt(string(sizeText), 10, 64) // no allocation: the conversion does not escape
-		if err != nil || size < 0 {
+		if k == 0 || k >= len(f) || f[k] != ' ' {
 			return nil, fmt.Errorf("bad size in %q", line)
 		}
-		e.size = size
-		if string(keyHex) != "-" {
-			if err := decodeDigest(keyHex, &e.key); err != nil {
-				return nil, err
-			}
-			e.keyed = true
+		e.size, f = size, f[k+1:]
+		if e.keyed, f, err = digestField(f, &e.key); err != nil || len(f) == 0 {
+			return nil, fmt.Errorf("bad line %q", line)
 		}
-		m[string(f)] = e
+		m[f] = e
 	}
 	return m, nil
 }
 
-func decodeDigest(s []byte, d *digest) error {
-	if len(s) != 2*len(d) {
-		return fmt.Errorf("bad digest %q", s)
+// digestField reads "<digest in hex or -> " from the start of f into d,
+// and returns whether it was a digest, and the rest of f.
+func digestField(f string, d *digest) (bool, string, error) {
+	if len(f) >= 2 && f[0] == '-' && f[1] == ' ' {
+		return false, f[2:], nil
 	}
-	_, err := hex.Decode(d[:], s)
-	return err
+	n := 2 * len(d)
+	if len(f) <= n || f[n] != ' ' {
+		return false, f, errors.New("bad digest")
+	}
+	if _, err := hex.Decode(d[:], unsafe.Slice(unsafe.StringData(f), n)); err != nil {
+		return false, f, err
+	}
+	return true, f[n+1:], nil
 }
 
 // previous returns the manifest of the output folder as it is, or nil

@@ -3,8 +3,10 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,31 +243,36 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		baseURL        string
 		features, rows int64
 		tableRows      int64
-		files          int64 // taken unchanged: the fixture has one detail and one text chunk, and two layer files
+		files          int64 // taken unchanged: the fixture has one detail and one text chunk, two layer files and the links
 		columns        int64 // of the map's data taken from the output: 15 in all
+		runs           int64 // runs of records whose column digests were taken: 1 in all
 	}{
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 2, 14},
-		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 4, 15},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 2, 14, 0},
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 5, 15, 1},
 		{"all.geojson changed", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Z", false)
-		}, "https://example.net/", 4, 0, 0, 4, 15},
+		}, "https://example.net/", 4, 0, 0, 5, 15, 1},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Y", true)
-		}, "https://example.net/", 4, 0, 0, 4, 15},
+		}, "https://example.net/", 4, 0, 0, 5, 15, 1},
 		{"table page changed", func() {
 			editOutput(t, out, "incidents/index.html", "Edited A", "Edited X", false)
-		}, "https://example.net/", 0, 0, 4, 4, 15},
+		}, "https://example.net/", 0, 0, 4, 5, 15, 1},
 		{"a chunk changed", func() {
 			editOutput(t, out, "assets/records/s0.*.js", "a", "b", true)
-		}, "https://example.net/", 0, 0, 0, 3, 15},
+		}, "https://example.net/", 0, 0, 0, 4, 15, 1},
 		{"data.js changed", func() {
 			editOutput(t, out, "assets/data.*.js", `"id":["`, `"id":["x`, true)
-		}, "https://example.net/", 0, 0, 0, 4, 0},
+		}, "https://example.net/", 0, 0, 0, 5, 0, 1},
+		// The index itself damaged, or of another version: ignored
+		// whole, and everything made again.
+		{"index damaged", func() { editIndex(t, out, 2) }, "https://example.net/", 4, 4, 4, 0, 0, 0},
+		{"index of an older version", func() { editIndex(t, out, -1) }, "https://example.net/", 4, 4, 4, 0, 0, 0},
 	} {
 		tt.change()
-		f0, r0, t0, c0, k0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load()
+		f0, r0, t0, c0, k0, n0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load(), runsTaken.Load()
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
@@ -280,6 +287,9 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		}
 		if n := columnsTaken.Load() - k0; n != tt.columns {
 			t.Errorf("%s: took %d columns of the map's data, want %d", tt.name, n, tt.columns)
+		}
+		if n := runsTaken.Load() - n0; n != tt.runs {
+			t.Errorf("%s: took the column digests of %d runs of records, want %d", tt.name, n, tt.runs)
 		}
 		cold := filepath.Join(t.TempDir(), "cold")
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {
@@ -316,6 +326,27 @@ func TestSameBytes(t *testing.T) {
 	}
 	if sameBytes(filepath.Join(dir, "missing"), nil) {
 		t.Error("sameBytes(missing file) = true")
+	}
+}
+
+// editIndex damages the index of encodings beside the output: it flips a
+// bit of the byte at 1/at of its length, or, with at -1, puts another
+// version in its header (and its checksum right).
+func editIndex(t *testing.T, out string, at int) {
+	t.Helper()
+	name := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+encodingsSuffix)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at > 0 {
+		b[len(b)/at] ^= 1
+	} else {
+		b = append([]byte("mapsite encodings 3\n"), b[len(encodingsHeader):]...)
+		b = binary.LittleEndian.AppendUint32(b[:len(b)-4], crc32.Checksum(b[:len(b)-4], castagnoli))
+	}
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
