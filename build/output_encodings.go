@@ -603,8 +603,23 @@ func (s *dirSink) putUnchanged(p string) (bool, error) {
 
 // chunkInputs is the digest of what the chunk key is made from: the
 // texts, or else the features of m's records lo to hi, known by the
-// records' digests and attribution labels (see featureCache).
+// records' digests and attribution labels (see featureCache). Texts that
+// are the very summaries of those records are known by the records'
+// digests too, rather than hashed (60 MB at 100,000 records): a record
+// edited in another field then makes its text chunk again, the same.
 func chunkInputs(m *model, key string, lo, hi int, texts []string) digest {
+	if texts != nil && summariesOf(m, lo, hi, texts) {
+		digests := recordDigests(m)
+		b := make([]byte, 0, 64+len(key)+(hi-lo)*len(digest{}))
+		b = append(b, "summaries\n"...)
+		b = binary.AppendUvarint(b, uint64(len(key)))
+		b = append(b, key...)
+		b = binary.AppendUvarint(b, uint64(hi-lo))
+		for _, d := range digests[lo:hi] {
+			b = append(b, d[:]...)
+		}
+		return sum(b)
+	}
 	h := sha256.New()
 	b := make([]byte, 0, 4096)
 	str := func(s string) {
@@ -635,6 +650,21 @@ func chunkInputs(m *model, key string, lo, hi int, texts []string) digest {
 	var d digest
 	copy(d[:], h.Sum(nil))
 	return d
+}
+
+// summariesOf reports whether texts are the summaries of m's records lo
+// to hi: the same strings, by address and length.
+func summariesOf(m *model, lo, hi int, texts []string) bool {
+	if lo < 0 || hi > len(m.Records) || hi-lo != len(texts) {
+		return false
+	}
+	for i, t := range texts {
+		s := m.Records[lo+i].Summary
+		if len(s) != len(t) || unsafe.StringData(s) != unsafe.StringData(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // encodeBuilt appends the index's list of chunks made into the tree root:

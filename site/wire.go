@@ -24,7 +24,8 @@ import (
 //	diagnostics: n, then File Line Column Record Field Message Severity Source
 //	tables: indexed (0/1), n, then path line column
 //	records: n, then path, the record's FieldsDigest (16 bytes) and its
-//	fields (see record)
+//	fields (see record), of which the counts as a mask of those that are
+//	not zero, then those
 //	the CRC-32C of all that, 4 bytes little-endian
 //
 // Strings are a uvarint length and the bytes; numbers varints; floats
@@ -33,7 +34,7 @@ import (
 // after an edit takes them from there (see DecodedDigest) instead of
 // hashing 100,000 records; the checksum refuses an entry damaged on disk.
 
-const wireMagic = "mapsite decoded file 3\n"
+const wireMagic = "mapsite decoded file 4\n"
 
 // castagnoli is the CRC-32C table: the checksum has an instruction of its
 // own on most processors (about 10 ms for the 92 MB of entries of
@@ -59,7 +60,14 @@ func (w *wireWriter) bool(v bool) {
 	}
 }
 func (w *wireWriter) bytes(b []byte) { w.str(string(b)) }
+
+// date writes d; the zero date (a source without its published date) as
+// an empty string.
 func (w *wireWriter) date(d incident.Date) {
+	if d == (incident.Date{}) {
+		w.str("")
+		return
+	}
 	b, _ := d.MarshalBinary()
 	w.bytes(b)
 }
@@ -239,8 +247,17 @@ func (w *wireWriter) record(r *incident.Record) {
 		w.float(r.Coordinates[0])
 		w.float(r.Coordinates[1])
 	}
-	for _, name := range incident.CountFields {
-		w.count(*r.Counts.Get(name))
+	mask := 0 // the counts that are not zero, the only ones written
+	for i, name := range incident.CountFields {
+		if *r.Counts.Get(name) != (incident.Count{}) {
+			mask |= 1 << i
+		}
+	}
+	w.int(mask)
+	for i, name := range incident.CountFields {
+		if mask&(1<<i) != 0 {
+			w.count(*r.Counts.Get(name))
+		}
 	}
 	w.strings(r.Related)
 	w.strings(r.Tags)
@@ -333,7 +350,7 @@ func (r *wireReader) str() string {
 func (r *wireReader) date() incident.Date {
 	i, j := r.span()
 	var d incident.Date
-	if r.err == nil && d.UnmarshalBinary(r.b[i:j]) != nil {
+	if r.err == nil && i < j && d.UnmarshalBinary(r.b[i:j]) != nil {
 		r.fail()
 	}
 	return d
@@ -439,8 +456,14 @@ func (r *wireReader) record(rec *incident.Record) {
 	if r.bool() {
 		rec.Coordinates = &[2]float64{r.float(), r.float()}
 	}
-	for _, name := range incident.CountFields {
-		*rec.Counts.Get(name) = r.count()
+	mask := r.int()
+	for i, name := range incident.CountFields {
+		if mask&(1<<i) != 0 {
+			*rec.Counts.Get(name) = r.count()
+		}
+	}
+	if mask>>len(incident.CountFields) != 0 {
+		r.fail()
 	}
 	rec.Related = r.strings()
 	rec.Tags = r.strings()
