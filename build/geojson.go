@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -278,22 +279,18 @@ func (m *model) layers(out sink) error {
 	if err := put("layers/all.geojson", &all); err != nil {
 		return err
 	}
-	byLayer := map[string]*group{}
-	for i, rv := range m.Records {
-		g := byLayer[rv.Record.Layer]
-		if g == nil {
-			g = &group{}
-			byLayer[rv.Record.Layer] = g
+	layers := m.layerOf()
+	byLayer := make([]group, len(m.Config.Layers))
+	for i, l := range layers {
+		if l >= 0 {
+			g := &byLayer[l]
+			g.features = append(g.features, features[i])
+			g.points = append(g.points, all.points[i])
 		}
-		g.features = append(g.features, features[i])
-		g.points = append(g.points, all.points[i])
 	}
 	inputs := layerFileInputs(m) // a build takes the layer files made from the same (see putBuilt)
-	for _, l := range m.Config.Layers {
-		g := byLayer[l.Key]
-		if g == nil {
-			g = &group{}
-		}
+	for k, l := range m.Config.Layers {
+		g := &byLayer[k]
 		path := "layers/" + l.Key + ".geojson"
 		in, known := inputs[l.Key]
 		if err := putBuilt(path, in, known, func() error { return put(path, g) }); err != nil {
@@ -301,6 +298,25 @@ func (m *model) layers(out sink) error {
 		}
 	}
 	return m.putLinks(out)
+}
+
+// layerOf returns the number of each record's layer in the site's list
+// of layers (-1 for none). The loader keeps one copy of each layer's
+// name, so the names are most often told apart by address.
+func (m *model) layerOf() []int {
+	keys := m.Config.Layers
+	out := make([]int, len(m.Records))
+	for i, rv := range m.Records {
+		k := rv.Record.Layer
+		out[i] = -1
+		for j := range keys {
+			if len(keys[j].Key) == len(k) && (unsafe.StringData(keys[j].Key) == unsafe.StringData(k) || keys[j].Key == k) {
+				out[i] = j
+				break
+			}
+		}
+	}
+	return out
 }
 
 // putLinks puts the links between related records, layers/links.geojson;

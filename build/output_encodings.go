@@ -1058,18 +1058,19 @@ func layerFileInputs(m *model) map[string]digest {
 		return nil
 	}
 	digests := recordDigests(m)
-	bufs := map[string][]byte{}
+	layers := m.layerOf()
+	bufs := make([][]byte, len(m.Config.Layers))
 	for i, rv := range m.Records {
-		b := bufs[rv.Record.Layer]
-		b = append(b, digests[i][:]...)
-		b = binary.AppendUvarint(b, uint64(len(rv.AttributionLabel)))
-		bufs[rv.Record.Layer] = append(b, rv.AttributionLabel...)
+		if l := layers[i]; l >= 0 {
+			b := append(bufs[l], digests[i][:]...)
+			b = binary.AppendUvarint(b, uint64(len(rv.AttributionLabel)))
+			bufs[l] = append(b, rv.AttributionLabel...)
+		}
 	}
 	out := make(map[string]digest, len(m.Config.Layers))
-	for _, l := range m.Config.Layers {
-		b := bufs[l.Key]
-		b = binary.AppendUvarint(b, uint64(len(l.Key)))
-		out[l.Key] = sum(append(b, l.Key...))
+	for l, layer := range m.Config.Layers {
+		b := binary.AppendUvarint(bufs[l], uint64(len(layer.Key)))
+		out[layer.Key] = sum(append(b, layer.Key...))
 	}
 	return out
 }
