@@ -290,8 +290,13 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 // returns the map's data script, data.js, which names the chunks.
 func (m *model) aggregates(out sink) ([]byte, error) {
 	// Nothing after these files needs the features: let them go (130 MB
-	// at 100,000 records) rather than keep them while the pages render.
-	defer func() { m.featureBytes = nil }()
+	// at 100,000 records) rather than keep them while the pages render;
+	// nor the pages of the output's files they were taken from, but the
+	// table page's, whose rows the pages take (see priorFiles).
+	defer func() {
+		m.featureBytes = nil
+		dropPriorPages(tablePage)
+	}()
 	// A cold build encodes each record once for all three (see
 	// encodeOnce).
 	details, once, err := m.encodeOnce(out)

@@ -52,10 +52,13 @@ var indexedFiles = []struct {
 	cache *featureCache
 	gap   int
 }{
-	{"layers/all.geojson", &lastFeatures, 1},    // features joined by ","
-	{"incidents.csv", &lastCSVRows, 0},          // rows, each with its line end
-	{"incidents/index.html", &tableRowIndex, 0}, // the table page's rows, one after the other
+	{"layers/all.geojson", &lastFeatures, 1}, // features joined by ","
+	{"incidents.csv", &lastCSVRows, 0},       // rows, each with its line end
+	{tablePage, &tableRowIndex, 0},           // the table page's rows, one after the other
 }
+
+// tablePage is the table page's path.
+const tablePage = "incidents/index.html"
 
 // spans says where the encodings of one file lie: the i-th, made from
 // keys[i], is at off[i], n[i] bytes long.
@@ -406,6 +409,40 @@ func (pf *priorFiles) close() {
 		f.f.Close()
 		delete(pf.byPath, p)
 	}
+}
+
+// dropPages lets the system take back the pages of the mapped files
+// that the build has read, but those of the files at the paths keep
+// (see dropPages): at 100,000 records, the features of all.geojson read
+// for the layer file and the detail chunk that changed, the map data's
+// columns, the table's rows. They are read again, should they be.
+func (pf *priorFiles) dropPages(keep ...string) {
+	if pf == nil {
+		return
+	}
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	for p, f := range pf.byPath {
+		if !slices.Contains(keep, p) {
+			dropPages(f.b)
+		}
+	}
+}
+
+// drop drops the pages of the mapped file at p (see dropPages).
+func (pf *priorFiles) drop(p string) {
+	if f := pf.get(p); f != nil {
+		dropPages(f.b)
+	}
+}
+
+// dropPriorPages drops the pages of the current build's mapped files (see
+// priorFiles.dropPages) but those of the files at the paths keep.
+func dropPriorPages(keep ...string) {
+	lastBuilt.Lock()
+	pf := lastBuilt.priors
+	lastBuilt.Unlock()
+	pf.dropPages(keep...)
 }
 
 // offset returns where piece lies in the file, when it is a slice of its

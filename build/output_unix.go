@@ -72,3 +72,12 @@ func mapFile(f *os.File, size int) (b []byte, unmap func(), err error) {
 	}
 	return b, func() { unix.Munmap(b) }, nil
 }
+
+// dropPages lets the system take back the pages of b, a mapping of
+// mapFile's, that this process has read: they count in its memory no
+// more. b stays valid: the file's pages are read again if b is.
+func dropPages(b []byte) {
+	if len(b) > 0 {
+		unix.Madvise(b, unix.MADV_DONTNEED)
+	}
+}

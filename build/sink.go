@@ -231,6 +231,9 @@ func (s *dirSink) put(p string, b []byte) error {
 	if s.holdsPrev(p, e, b) {
 		done = s.take(p) == nil
 	}
+	if p == tablePage {
+		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
+	}
 	if !done {
 		if err := s.create(p, b); err != nil {
 			return err
