@@ -231,9 +231,6 @@ func (s *dirSink) put(p string, b []byte) error {
 	if s.holdsPrev(p, e, b) {
 		done = s.take(p) == nil
 	}
-	if p == tablePage {
-		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
-	}
 	if !done {
 		if err := s.create(p, b); err != nil {
 			return err
@@ -393,6 +390,9 @@ func (s *dirSink) record(p string, e entry) {
 	s.mu.Lock()
 	s.made[p] = e
 	s.mu.Unlock()
+	if p == tablePage {
+		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
+	}
 	if s.files.Add(1) == 1 {
 		checkpoint("writing") // the kill test's point in the middle of the write
 	}
