@@ -2,7 +2,10 @@ package geo
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +65,8 @@ func TestParseDecimal(t *testing.T) {
 		"0", "-0", "0.0", "-0.00001", "12", "-12.5", "89.99999", "-179.12345",
 		"0.1", "0.3", "123456789012345", "1234567890123456", "0.1234567890123456",
 		"1e5", "1.5e-3", "", "-", ".", ".5", "5.", "1.2.3", "+1", "--1", "1_0", "NaN", "inf", "0x1p-2",
+		"-.5", "-5.", "1.-2", "12345678901234.5", "1234567890123.45", "0.00000000000001", "0.000000000000001",
+		"99999999999999999999.5", "1.5x", "1 ", " 1", "-0.0",
 	} {
 		check("literal", s)
 	}
@@ -90,6 +95,44 @@ func TestSplitTabs(t *testing.T) {
 	}
 	if splitTabs("x\t\tz", f[:]); f != [3]string{"x", "", "z"} {
 		t.Errorf("splitTabs(%q) gave %q", "x\t\tz", f)
+	}
+}
+
+// TestSplitTabsWords checks the word-at-a-time splitTabs against
+// strings.Split on lines of every length to 40 made of tabs, letters and
+// the bytes around a tab (0x08 after a tab is where the zero-byte test
+// errs), and of the rows of both files.
+func TestSplitTabsWords(t *testing.T) {
+	alphabet := []byte{'\t', 'a', 0x08, 0x0a, 0x89, 0x88, 0x01}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var lines []string
+	for n := 0; n <= 40; n++ {
+		for range 200 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			lines = append(lines, string(b))
+		}
+	}
+	for _, line := range cityRows() {
+		lines = append(lines, line)
+	}
+	for _, line := range divisionRows() {
+		lines = append(lines, line)
+	}
+	f := make([]string, 13)
+	for _, line := range lines {
+		want := strings.Split(line, "\t")
+		for _, n := range []int{1, 3, 12, 13, len(want)} {
+			if n > len(f) {
+				continue
+			}
+			ok := splitTabs(line, f[:n])
+			if ok != (len(want) == n) || ok && !slices.Equal(f[:n], want) {
+				t.Fatalf("splitTabs(%q, %d fields) = %v, %q; want %q", line, n, ok, f[:n], want)
+			}
+		}
 	}
 }
 

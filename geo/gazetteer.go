@@ -296,16 +296,16 @@ func (g *Gazetteer) loadCurated() error {
 // First each curated place absorbs the GeoNames places it duplicates (see
 // absorb).
 func (g *Gazetteer) linkParents() {
-	regions := map[string]map[string]int32{} // country -> admin-1 code -> region
+	// regions maps "country.admin-1 code" to the region (a string key,
+	// which hashes faster than a pair; the keys are in one block).
+	regions := make(map[string]int32, 4096)
+	var a arena
 	for i := g.divStart; i < g.divEnd; i++ {
 		p := &g.places[i]
 		if p.Precision != Region {
 			continue
 		}
-		if regions[p.Country] == nil {
-			regions[p.Country] = map[string]int32{}
-		}
-		regions[p.Country][g.admin1[i]] = i
+		regions[a.join(p.Country, ".", g.admin1[i])] = i
 	}
 	for _, i := range g.curated {
 		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
@@ -333,7 +333,9 @@ func (g *Gazetteer) linkParents() {
 			// again only when country or code changes.
 			if p.Country != lastCC || a1 != lastA1 {
 				lastCC, lastA1 = p.Country, a1
-				lastRegion, lastFound = regions[p.Country][a1]
+				var buf [32]byte
+				k := append(append(append(buf[:0], p.Country...), '.'), a1...)
+				lastRegion, lastFound = regions[string(k)]
 			}
 			if lastFound {
 				p.Parent, g.parent[i] = g.places[lastRegion].ID, lastRegion
