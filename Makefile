@@ -73,6 +73,7 @@ bench-go: vendor
 # Regenerates the embedded place list from the npm data packages.
 gazetteer: node_modules/.package-lock.json
 	node scripts/gazetteer/gen.mjs
+	$(GO) test ./geo -run 'TestCuratedData|TestDataDigest' -update
 
 # Regenerates the base map's table of country names by language, then the
 # embedded base map (outline cell scripts, ranked labels) from world-atlas

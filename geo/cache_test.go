@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite data/digest.txt")
+var update = flag.Bool("update", false, "rewrite data/digest.txt and curated_data.go")
 
 // TestDataDigest keeps data/digest.txt, part of the key of every cached
 // answer, equal to the digest of the embedded place list: after a change

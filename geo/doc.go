@@ -20,6 +20,10 @@
 //   - a sorted index of the keys of the GeoNames lists (data/index.bin),
 //     searched in place, so that loading builds no map of their names.
 //
+// places/curated.toml is decoded once, into curated_data.go (go test ./geo
+// -run TestCuratedData -update; the test fails when the two differ), not
+// at every load.
+//
 // scripts/gazetteer/gen.mjs generates the data files; its places.mjs states
 // every rule in full. In short:
 //

@@ -248,40 +248,34 @@ var extraCountryAliases = map[string][]string{
 // the list (a GeoNames city) changes only the fields it writes; its
 // aliases are added to the existing ones.
 func (g *Gazetteer) loadCurated() error {
-	data, err := files.ReadFile("places/curated.toml")
-	if err != nil {
-		return fmt.Errorf("geo: %w", err)
-	}
-	entries, err := parseCurated(data)
-	if err != nil {
-		return fmt.Errorf("geo: %w", err)
-	}
-	for _, e := range entries {
+	entries := curatedEntries()
+	for i := range entries {
+		e := &entries[i]
 		p := e.place
 		if i, ok := g.find(p.ID); ok {
 			old := &g.places[i]
-			if e.set["name"] {
+			if e.has("name") {
 				old.Aliases = append(old.Aliases, old.Name)
 				old.Name = p.Name
 			}
 			old.Aliases = append(old.Aliases, p.Aliases...)
-			if e.set["parent"] {
+			if e.has("parent") {
 				old.Parent = p.Parent
 			}
-			if e.set["precision"] {
+			if e.has("precision") {
 				old.Precision = p.Precision
 			}
-			if e.set["lat"] || e.set["lon"] {
+			if e.has("lat") || e.has("lon") {
 				old.Lat, old.Lon, old.Source = p.Lat, p.Lon, p.Source
 			}
-			if e.set["population"] {
+			if e.has("population") {
 				old.Population = p.Population
 			}
 			g.index(i)
 			g.curated = append(g.curated, i)
 			continue
 		}
-		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.set["lat"] || !e.set["lon"] || !e.set["precision"] {
+		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.has("lat") || !e.has("lon") || !e.has("precision") {
 			return fmt.Errorf("geo: curated.toml place %d: a new place needs id, name, country, precision, lat, lon and source", e.line)
 		}
 		g.curated = append(g.curated, g.add(p, e.admin1, p.Precision == Region && e.admin1 != ""))
