@@ -26,7 +26,8 @@ import (
 // TOML decoding takes. A missing, corrupt or foreign entry is decoded
 // again and rewritten; entries are written to a temporary file and
 // renamed, so builds running at once read whole files; the least recently
-// used go once the folder holds more than maxDecodedBytes.
+// used go once the folder holds more than maxDecodedBytes. Beside them,
+// the stamps of data files (see stamp.go) are pruned the same way.
 
 // maxDecodedBytes bounds the folder of decoded files; a variable for
 // tests.
@@ -152,6 +153,12 @@ func (c *diskCache) store(f string, dec *decoded) {
 	if !ok {
 		return
 	}
+	c.write(c.path(key), b)
+}
+
+// write writes b to path in the cache folder, through a temporary file
+// renamed into place.
+func (c *diskCache) write(path string, b []byte) {
 	if os.MkdirAll(c.dir, 0o700) != nil {
 		return
 	}
@@ -164,7 +171,7 @@ func (c *diskCache) store(f string, dec *decoded) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), c.path(key))
+		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
@@ -204,7 +211,7 @@ func (c *diskCache) prune() {
 			if time.Since(fi.ModTime()) > time.Hour {
 				os.Remove(path)
 			}
-		case strings.HasSuffix(e.Name(), ".bin"):
+		case strings.HasSuffix(e.Name(), ".bin"), strings.HasSuffix(e.Name(), ".stamp"):
 			files = append(files, file{path, fi.Size(), fi.ModTime()})
 			total += fi.Size()
 		}

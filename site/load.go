@@ -96,10 +96,29 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
 				p := &parts[i]
-				if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
-					continue
+				if cache == nil && disk != nil && filepath.Base(files[i]) != PlacesFile {
+					// A build: the file is not even read when its stamp
+					// says it is unchanged (see stamp.go).
+					var prev *stampRecord
+					if p.dec, prev = disk.unchanged(dir, files[i]); p.dec != nil {
+						continue
+					}
+					at := time.Now()
+					var st stamp
+					var stamped bool
+					if p.src, st, stamped, p.err = readStamped(dir, files[i]); p.err != nil {
+						continue
+					}
+					p.dec = decodeCached(dir, files[i], p.src, cache, disk)
+					if stamped {
+						disk.noteStamp(dir, files[i], st, at, p.dec, prev)
+					}
+				} else {
+					if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
+						continue
+					}
+					p.dec = decodeCached(dir, files[i], p.src, cache, disk)
 				}
-				p.dec = decodeCached(dir, files[i], p.src, cache, disk)
 				p.src = nil
 				if cache == nil {
 					// Nothing else holds these records: let go of the

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -511,6 +512,10 @@ type positions struct {
 	dir, file string
 	size      int
 	hash      uint64
+	// unread: the file was not read at all (see diskCache.unchanged); it
+	// is the one decoded if the SHA-256 of all its bytes is sum.
+	unread bool
+	sum    [32]byte
 }
 
 // tableIndex returns the index of the tables.
@@ -581,6 +586,17 @@ func (p *positions) release(dir, file string) {
 	p.tablesOnce = sync.Once{} // indexed from headers, maybe: again from the file
 }
 
+// releaseUnread is release for positions whose file was not read: its
+// bytes, all of them, had the SHA-256 sum.
+func (p *positions) releaseUnread(dir, file string, sum [32]byte) {
+	if p.file != "" {
+		return
+	}
+	p.dir, p.file, p.unread, p.sum = dir, file, true, sum
+	p.src, p.tables, p.lazyTables, p.headers = nil, nil, true, nil
+	p.tablesOnce = sync.Once{}
+}
+
 // rereadSeed seeds the hashes release keeps.
 var rereadSeed = maphash.MakeSeed()
 
@@ -593,6 +609,12 @@ func (p *positions) source() []byte {
 	b, err := ReadFile(p.dir, p.file)
 	if err != nil {
 		return nil
+	}
+	if p.unread {
+		if sha256.Sum256(b) != p.sum {
+			return nil
+		}
+		return bytes.TrimPrefix(b, utf8BOM)
 	}
 	b = bytes.TrimPrefix(b, utf8BOM)
 	if len(b) != p.size || maphash.Bytes(rereadSeed, b) != p.hash {
