@@ -233,6 +233,9 @@ func (s *Site) Geocode(g *geo.Gazetteer) diag.List {
 func (s *Site) geocode(resolve func(geo.Query) (geo.Answer, error)) (diag.List, error) {
 	l := slices.Clone(s.placeProblems)
 	unknown := 0
+	// Many records name the same place: each query is resolved once (an
+	// answer is the same for the same query; errors are asked again).
+	answers := map[geo.Query]geo.Answer{}
 	for _, r := range s.Records {
 		if r.Coordinates != nil {
 			lon, lat := r.Coordinates[0], r.Coordinates[1]
@@ -260,7 +263,14 @@ func (s *Site) geocode(resolve func(geo.Query) (geo.Answer, error)) (diag.List, 
 		if unknown > MaxFileErrors {
 			continue
 		}
-		a, err := resolve(geo.Query{Text: r.Place, Country: r.Country})
+		q := geo.Query{Text: r.Place, Country: r.Country}
+		a, ok := answers[q]
+		var err error
+		if !ok {
+			if a, err = resolve(q); err == nil {
+				answers[q] = a
+			}
+		}
 		if le := (*geo.LoadError)(nil); errors.As(err, &le) {
 			return nil, err
 		}
