@@ -84,7 +84,7 @@ func (rv *recordView) PrecisionNote() string {
 }
 
 func newModel(s *site.Site, baseURL string) *model {
-	m := &model{Config: &s.Config, BaseURL: baseURL, byID: map[string]*recordView{}, site: s,
+	m := &model{Config: &s.Config, BaseURL: baseURL, byID: make(map[string]*recordView, len(s.Records)), site: s,
 		numbers: message.NewPrinter(language.Make(s.Config.Language))}
 	counts := map[string]int{}
 	layers := map[string]*site.Layer{}
@@ -94,8 +94,13 @@ func newModel(s *site.Site, baseURL string) *model {
 			layers[l.Key] = &l
 		}
 	}
-	for _, r := range s.Records {
-		rv := &recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}
+	if len(s.Records) > 0 {
+		m.Records = make([]*recordView, 0, len(s.Records))
+	}
+	views := make([]recordView, len(s.Records)) // one allocation for all
+	for i, r := range s.Records {
+		rv := &views[i]
+		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}
 		rv.Layer = layers[r.Layer]
 		if rv.Layer == nil {
 			rv.Layer = &site.Layer{}
