@@ -15,6 +15,7 @@ import (
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/incident/incidenttest"
 )
 
 // TestWireCorrupt reads back a cache entry of a seed data file cut short
@@ -188,17 +189,7 @@ func TestDecodedDigests(t *testing.T) {
 // TestFieldsDigestCoversEveryField changes each field of a record in
 // turn: each must change the digest, but File, Line and Location.
 func TestFieldsDigestCoversEveryField(t *testing.T) {
-	date, _ := incident.ParseDate("2024-01-03")
-	pub, _ := incident.ParseDate("2024-04")
-	killed, _ := incident.ParseCount("at least 3")
-	r := &incident.Record{
-		ID: "x", Layer: "attack", Date: date, Title: "t", Place: "p", Country: "FR",
-		Coordinates: &[2]float64{1, 2}, Counts: incident.Counts{Killed: killed, Injured: incident.ExactCount(2), Casualties: incident.ExactCount(3),
-			Detained: incident.ExactCount(4), Arrested: incident.ExactCount(5), Deported: incident.ExactCount(6)},
-		Note: "n", Attribution: "claimed", Perpetrator: "p", Summary: "s", Related: []string{"y"}, Tags: []string{"z"},
-		Sources:  []incident.Source{{Title: "s", URL: "https://example.org/", Published: pub}},
-		Location: incident.Location{Lon: 1, Lat: 2, Precision: geo.City, PlaceID: "q", Matched: "m", Explicit: true},
-	}
+	r := incidenttest.Full()
 	want := FieldsDigest(r)
 	ignored := map[string]bool{"File": true, "Line": true, "Location": true}
 	v := reflect.ValueOf(r).Elem()
