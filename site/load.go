@@ -97,29 +97,18 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
 				p := &parts[i]
 				if cache == nil && disk != nil && filepath.Base(files[i]) != PlacesFile {
-					// A build: the file is not even read when its stamp
-					// says it is unchanged (see stamp.go).
-					var prev *stampRecord
-					if p.dec, prev = disk.unchanged(dir, files[i]); p.dec != nil {
+					// A build: see decodeStamped.
+					var unread bool
+					if p.dec, unread, p.err = decodeStamped(dir, files[i], disk); p.err != nil || unread {
 						continue
-					}
-					at := time.Now()
-					var st stamp
-					var stamped bool
-					if p.src, st, stamped, p.err = readStamped(dir, files[i]); p.err != nil {
-						continue
-					}
-					p.dec = decodeCached(dir, files[i], p.src, cache, disk)
-					if stamped {
-						disk.noteStamp(dir, files[i], st, at, p.dec, prev)
 					}
 				} else {
 					if p.src, p.err = ReadFile(dir, files[i]); p.err != nil || filepath.Base(files[i]) == PlacesFile {
 						continue
 					}
 					p.dec = decodeCached(dir, files[i], p.src, cache, disk)
+					p.src = nil
 				}
-				p.src = nil
 				if cache == nil {
 					// Nothing else holds these records: let go of the
 					// file's bytes and index now (see positions.release),
@@ -220,6 +209,27 @@ func sortRecords(records []*incident.Record) {
 	for i := range keys {
 		records[i] = keys[i].r
 	}
+}
+
+// decodeStamped returns a build's decoding of data file f: the cached one,
+// without reading the file, when its stamp says it is unchanged (unread;
+// see stamp.go), else that of its bytes, read and hashed, whose stamp it
+// then notes for the next build.
+func decodeStamped(dir, f string, disk *diskCache) (dec *decoded, unread bool, err error) {
+	dec, prev := disk.unchanged(dir, f)
+	if dec != nil {
+		return dec, true, nil
+	}
+	at := time.Now()
+	src, st, stamped, err := readStamped(dir, f)
+	if err != nil {
+		return nil, false, err
+	}
+	dec = decodeCached(dir, f, src, nil, disk)
+	if stamped {
+		disk.noteStamp(dir, f, st, at, dec, prev)
+	}
+	return dec, false, nil
 }
 
 // decodeCached returns the decoding of data file f, whose bytes are src:
