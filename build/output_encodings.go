@@ -6,13 +6,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/mapsite/mapsite/internal/crc"
 )
 
 // The index of encodings. Beside a large output (one that keeps a spare
@@ -40,10 +41,6 @@ import (
 const encodingsSuffix = ".encodings"
 
 const encodingsHeader = "mapsite encodings 4\n"
-
-// castagnoli is the table of the CRC-32C that ends the index: a damaged
-// index is ignored, never taken.
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // The files whose encodings are indexed, with the bytes between two
 // encodings in each.
@@ -230,7 +227,10 @@ func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*prior
 	if !ok || !bytes.HasPrefix(rest, bin[:]) {
 		return nil, nil, errors.New("made by another version")
 	}
-	if len(b) < len(encodingsHeader)+len(bin)+4 || crc32.Checksum(b[:len(b)-4], castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+	if len(b) < len(encodingsHeader)+len(bin)+4 {
+		return nil, nil, errBadIndex
+	}
+	if _, ok := crc.Trim(b); !ok {
 		return nil, nil, errBadIndex
 	}
 	rest = rest[:len(rest)-4]
@@ -501,7 +501,7 @@ func (o *output) writeIndex(s *dirSink, keep bool) error {
 	lastColumnsBuilt.Lock()
 	b = encodeRuns(b, lastColumnsBuilt.madeRuns)
 	lastColumnsBuilt.Unlock()
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	b = crc.Append(b)
 	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
 	if err := writeFile(tmp, b); err != nil {
 		os.Remove(tmp)

@@ -3,14 +3,14 @@ package build
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mapsite/mapsite/internal/crc"
 )
 
 // useSpare makes every build of the test keep a spare tree, however small
@@ -345,7 +345,7 @@ func editIndex(t *testing.T, out string, at int) {
 		b[len(b)/at] ^= 1
 	} else {
 		b = append([]byte("mapsite encodings 3\n"), b[len(encodingsHeader):]...)
-		b = binary.LittleEndian.AppendUint32(b[:len(b)-4], crc32.Checksum(b[:len(b)-4], castagnoli))
+		b = crc.Append(b[:len(b)-4])
 	}
 	if err := os.WriteFile(name, b, 0o644); err != nil {
 		t.Fatal(err)

@@ -4,12 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
+
+	"github.com/mapsite/mapsite/internal/crc"
 )
 
 // A build takes an unchanged data file's decoding from the disk cache
@@ -70,14 +71,15 @@ func (r stampRecord) encode(key [32]byte) []byte {
 		b = binary.LittleEndian.AppendUint64(b, v)
 	}
 	b = append(b, r.sum[:]...)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	return crc.Append(b)
 }
 
 func decodeStamp(b []byte, key [32]byte) (r stampRecord, ok bool) {
 	const n = len(stampMagic) + 32 + 6*8 + 32 + 4
-	if len(b) != n || string(b[:len(stampMagic)]) != stampMagic ||
-		crc32.Checksum(b[:n-4], castagnoli) != binary.LittleEndian.Uint32(b[n-4:]) ||
-		[32]byte(b[len(stampMagic):len(stampMagic)+32]) != key {
+	if len(b) != n || string(b[:len(stampMagic)]) != stampMagic || [32]byte(b[len(stampMagic):len(stampMagic)+32]) != key {
+		return r, false
+	}
+	if _, ok := crc.Trim(b); !ok {
 		return r, false
 	}
 	b = b[len(stampMagic)+32:]

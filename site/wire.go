@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"math"
 	"unsafe"
 
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/internal/crc"
 	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
@@ -35,11 +35,6 @@ import (
 // hashing 100,000 records; the checksum refuses an entry damaged on disk.
 
 const wireMagic = "mapsite decoded file 4\n"
-
-// castagnoli is the CRC-32C table: the checksum has an instruction of its
-// own on most processors (about 10 ms for the 92 MB of entries of
-// 100,000 records).
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 var errWire = errors.New("site: bad cache entry")
 
@@ -135,7 +130,7 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 		w.b = append(w.b, d[:]...)
 		w.record(r)
 	}
-	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
+	w.b = crc.Append(w.b)
 	return w.b, true
 }
 
@@ -396,8 +391,8 @@ func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, er
 	if len(b) < len(wireMagic)+4 || string(b[:len(wireMagic)]) != wireMagic {
 		return nil, errWire
 	}
-	b, check := b[:len(b)-4], b[len(b)-4:]
-	if crc32.Checksum(b, castagnoli) != binary.LittleEndian.Uint32(check) {
+	b, ok := crc.Trim(b)
+	if !ok {
 		return nil, errWire
 	}
 	r := &wireReader{b: b, s: unsafe.String(unsafe.SliceData(b), len(b)), off: len(wireMagic)}
