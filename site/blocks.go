@@ -25,10 +25,11 @@ import (
 //   - anything outside the [[record]] tables (a key before the first, or
 //     another top-level table) or no [[record]] at all;
 //   - a piece that does not decode alone into exactly one record and no
-//     other top-level key: a syntax error, or a header Split took for one
-//     inside a multi-line string (the piece before it is then
-//     unterminated). Every piece that decodes alone ends at the top
-//     level, so the next one starts where a [[record]] header really is;
+//     other top-level key: a syntax error, such as a string left open, in
+//     which Split may take a line of the string for a header (the piece
+//     before it is then unterminated). Every piece that decodes alone ends
+//     at the top level, so the next one starts where a [[record]] header
+//     really is;
 //   - so many errors that the whole-file decoding stops early;
 //   - a panic in the decoder.
 //

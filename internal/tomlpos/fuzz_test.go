@@ -22,13 +22,23 @@ var fuzzSeeds = []string{
 	"x = \"\"\"\nnever closed\n[[record]]\n",
 	"a = [\n1,\n",
 	"\n\n[[record]]\n\n",
+	// Headers inside strings that a line-at-a-time reading took for
+	// headers: after an escaped quote, in a multi-line string in an array,
+	// in a comment inside an array, and after a string's closing quotes.
+	"[[record]]\ns = \"\"\"x \\\"\"\"\n[[record]]\n\"\"\"\n[[record]]\n",
+	"[[record]]\ntags = [\"\"\"\n]\n[[record]]\n\"\"\", \"b\"]\n[[record]]\n",
+	"[[record]]\ntags = [\n  '''\n  ] # [[record]]\n[[record]]\n  ''''', # ]\n]\n[[record]]\n",
+	"a = [\"\"\"x\"\"\"\", 1]\n[[record]]\n",
+	"s = \"x\\\n[[record]]\n",
 	"[[a]]\n[a.b]\nc = 1\n[[a.d]]\n[[a]]\n[[a.d]]\n\"q.r\" = 2\n",
 }
 
 // FuzzScan runs the position index, the offset-to-position map, the
 // excerpt and the depth pre-scan on any bytes: none may panic, every
 // position they give must lie in the text, Scan must equal the reference
-// (refScan) and ScanTables must agree with Scan.
+// (refScan) and ScanTables must agree with Scan; a valid document's index
+// must hold the elements of its arrays of tables that the decoder finds;
+// and skipLine must end each string where skipString does.
 func FuzzScan(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s), 3)
@@ -47,6 +57,13 @@ func FuzzScan(f *testing.F) {
 		}
 		if ex := Excerpt(src, p.Line, p.Column, 100); !strings.HasSuffix(ex, "^") || strings.Count(ex, "\n") != 1 {
 			t.Fatalf("Excerpt(%v) = %q, want a line and a caret", p, ex)
+		}
+		for i, c := range src {
+			if c == '"' || c == '\'' {
+				if a, b := skipLine(string(src), i), skipString(src, i); a != b {
+					t.Fatalf("skipLine(%q, %d) = %d, skipString = %d", src, i, a, b)
+				}
+			}
 		}
 		if at, ok := CheckDepth(src, 8); !ok && (at.Line < 1 || at.Line > lines) {
 			t.Fatalf("CheckDepth = %v, outside a text of %d lines", at, lines)

@@ -108,49 +108,51 @@ func (s *refScanner) prefixes(path string, p Pos) {
 	}
 }
 
-// skipValue returns the last line of a value that starts on line n: a
-// multi-line string, or an array or inline table spread over lines.
+// refSkipValue returns the last line of a value that starts on line n,
+// reading it a character at a time over as many lines as it takes:
+// strings (a multi-line one may span lines), comments, and the brackets
+// of arrays and inline tables.
 func refSkipValue(lines []string, n int, value string) int {
-	for _, delim := range []string{`"""`, `'''`} {
-		if strings.HasPrefix(value, delim) {
-			rest := value[3:]
-			for {
-				if strings.Contains(rest, delim) {
-					return n
-				}
-				n++
-				if n >= len(lines) {
-					return len(lines) - 1
-				}
-				rest = lines[n]
-			}
-		}
-	}
 	depth := 0
+	open := "" // the delimiter of the multi-line string being read
 	text := value
 	for {
-		var quote byte
-	scan:
 		for i := 0; i < len(text); i++ {
 			c := text[i]
-			switch {
-			case quote != 0:
-				if c == '\\' && quote == '"' {
+			if open != "" {
+				switch {
+				case c == '\\' && open == `"""`:
 					i++
-				} else if c == quote {
-					quote = 0
+				case strings.HasPrefix(text[i:], open):
+					i += 3
+					for k := 0; k < 2 && i < len(text) && text[i] == c; k++ {
+						i++ // quotes before the closing ones
+					}
+					i--
+					open = ""
 				}
+				continue
+			}
+			switch {
+			case strings.HasPrefix(text[i:], `"""`) || strings.HasPrefix(text[i:], `'''`):
+				open = text[i : i+3]
+				i += 2
 			case c == '"' || c == '\'':
-				quote = c
+				// To its closing quote, or the end of the line.
+				for i++; i < len(text) && text[i] != c; i++ {
+					if c == '"' && text[i] == '\\' {
+						i++
+					}
+				}
 			case c == '#':
-				break scan
+				i = len(text)
 			case c == '[' || c == '{':
 				depth++
 			case c == ']' || c == '}':
 				depth--
 			}
 		}
-		if depth <= 0 || n+1 >= len(lines) {
+		if (open == "" && depth <= 0) || n+1 >= len(lines) {
 			return n
 		}
 		n++
@@ -180,6 +182,39 @@ func checkScan(t *testing.T, src []byte) {
 	for k, v := range ScanTables(string(src)) {
 		if strings.HasSuffix(k, "]") && got[k] != v {
 			t.Fatalf("ScanTables(%.200q)[%q] = %v, but Scan gives %v", src, k, v, got[k])
+		}
+	}
+	// The loader drops a byte order mark before it indexes a file.
+	if bom := "\ufeff"; strings.HasPrefix(string(src), bom) {
+		got = Scan(src[len(bom):])
+	}
+	checkElements(t, src, got, "", doc)
+}
+
+// checkElements checks that ix, the index of the valid document src, has
+// every element of every array of tables that the decoder finds in doc
+// (under path prefix), and no more: a header inside a string is no header.
+func checkElements(t *testing.T, src []byte, ix Index, prefix string, doc map[string]any) {
+	t.Helper()
+	for k, v := range doc {
+		if strings.ContainsAny(k, ".[]") {
+			continue // its path would be ambiguous
+		}
+		path := join(prefix, k)
+		switch v := v.(type) {
+		case []map[string]any:
+			for i, e := range v {
+				p := path + "[" + strconv.Itoa(i) + "]"
+				if _, ok := ix[p]; !ok {
+					t.Fatalf("Scan(%.200q) misses %s", src, p)
+				}
+				checkElements(t, src, ix, p, e)
+			}
+			if p := path + "[" + strconv.Itoa(len(v)) + "]"; ix[p] != (Pos{}) {
+				t.Fatalf("Scan(%.200q) finds %s at %v; the decoder finds %d elements", src, p, ix[p], len(v))
+			}
+		case map[string]any:
+			checkElements(t, src, ix, path, v)
 		}
 	}
 }

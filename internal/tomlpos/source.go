@@ -86,18 +86,23 @@ func CheckDepth(src []byte, max int) (at Pos, ok bool) {
 }
 
 // skipString returns the offset just past the string that starts at
-// src[i] (one of ", ', """ or ”'), or len(src) when it is not closed.
-func skipString(src []byte, i int) int {
+// src[i] (basic or literal, on one line or several), or len(src) when it
+// is not closed. A single-line string ends at the end of its line at the
+// latest. A multi-line string's closing quotes may be followed by up to
+// two more, which belong to the string.
+func skipString[T string | []byte](src T, i int) int {
 	q := src[i]
-	if bytes.HasPrefix(src[i:], []byte{q, q, q}) {
-		delim := []byte{q, q, q}
-		for j := i + 3; j < len(src); j++ {
-			if q == '"' && src[j] == '\\' {
+	if i+2 < len(src) && src[i+1] == q && src[i+2] == q {
+		for j := i + 3; j+2 < len(src); j++ {
+			switch {
+			case q == '"' && src[j] == '\\':
 				j++
-				continue
-			}
-			if bytes.HasPrefix(src[j:], delim) {
-				return j + 3
+			case src[j] == q && src[j+1] == q && src[j+2] == q:
+				end := j + 3
+				for end < len(src) && end < j+5 && src[end] == q {
+					end++
+				}
+				return end
 			}
 		}
 		return len(src)
@@ -106,7 +111,7 @@ func skipString(src []byte, i int) int {
 		switch {
 		case src[j] == '\n':
 			return j // unterminated: the decoder will say so
-		case q == '"' && src[j] == '\\':
+		case q == '"' && src[j] == '\\' && j+1 < len(src) && src[j+1] != '\n':
 			j++
 		case src[j] == q:
 			return j + 1

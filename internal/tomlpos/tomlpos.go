@@ -52,10 +52,10 @@ func ScanTables(text string) Index {
 // top-level array of tables key: starts holds the offset of each line that
 // starts one (a [[key]] header, as ScanTables reads it), in order. ok is
 // false when text holds a statement that belongs to none of them: a key
-// or table before the first, or a header of another top-level table. A
-// header ScanTables takes for one, inside a multi-line string that it
-// misreads, can only be told by decoding: the text before it is then
-// unterminated.
+// or table before the first, or a header of another top-level table.
+// Values are read whole, strings and comments included, so a header line
+// inside a multi-line string is text, as the decoder reads it; in a
+// document the decoder rejects, only decoding can tell.
 func Split(text, key string) (ix Index, starts []int, ok bool) {
 	s := newScanner(text, false)
 	s.split, s.ok = key, true
@@ -194,7 +194,7 @@ func (s *scanner) line(text string, start, end, n int) int {
 		}
 		s.ix[path] = Pos{n + 1, col}
 	}
-	return skipValue(text, end, strings.TrimLeft(trimmed[eq+1:], " \t"))
+	return skipValue(text, start+col+eq)
 }
 
 // resolve turns the segments of a table header into the resolved path of
@@ -288,71 +288,66 @@ func splitKey(s string) []string {
 }
 
 // skipValue returns the offset of the newline that ends the last line of
-// a value that starts on the line ending at text[end] (or at the end of
-// text): a multi-line string, or an array or inline table spread over
-// lines. value is the rest of that line after the '='.
-func skipValue(text string, end int, value string) int {
-	// nextLine returns the line after the one ending at end, and where it
-	// ends; ok is false at the end of text.
-	nextLine := func(end int) (line string, next int, ok bool) {
-		if end >= len(text) {
-			return "", end, false
-		}
-		start := end + 1
-		next = strings.IndexByte(text[start:], '\n')
-		if next < 0 {
-			next = len(text)
-		} else {
-			next += start
-		}
-		return text[start:next], next, true
-	}
-	for _, delim := range []string{`"""`, `'''`} {
-		if strings.HasPrefix(value, delim) {
-			rest := value[3:]
-			for {
-				if strings.Contains(rest, delim) {
-					return end
-				}
-				line, next, ok := nextLine(end)
-				if !ok {
-					return end
-				}
-				rest, end = line, next
-			}
-		}
-	}
+// the value that starts at text[from] (or len(text)): a string, which
+// may span lines when it is a multi-line one, or an array or inline table
+// spread over lines, whose strings and comments may hold any brackets.
+func skipValue(text string, from int) int {
 	depth := 0
-	line := value
-	for {
-		var quote byte
-	scan:
-		for i := 0; i < len(line); i++ {
-			c := line[i]
-			switch {
-			case quote != 0:
-				if c == '\\' && quote == '"' {
-					i++
-				} else if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == '#':
-				break scan
-			case c == '[' || c == '{':
-				depth++
-			case c == ']' || c == '}':
-				depth--
+	for i := from; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			if depth <= 0 {
+				return i
 			}
+		case '#':
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				return len(text)
+			}
+			i += j - 1 // the newline is read next
+		case '"', '\'':
+			i = skipLine(text, i) - 1
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
 		}
-		if depth <= 0 {
-			return end
+	}
+	return len(text)
+}
+
+// skipLine is skipString, quicker on the single-line strings most values
+// are: it looks for the quote that may close one, and reads the bytes
+// before it only when they hold an escape or a newline.
+func skipLine(text string, i int) int {
+	q := text[i]
+	if i+2 < len(text) && text[i+1] == q && text[i+2] == q {
+		return skipString(text, i)
+	}
+	for j := i + 1; ; {
+		k := strings.IndexByte(text[j:], q)
+		if k < 0 {
+			k = len(text) - j
 		}
-		next, nend, ok := nextLine(end)
-		if !ok {
-			return end
+		run := text[j : j+k]
+		if nl := strings.IndexByte(run, '\n'); nl >= 0 {
+			return j + nl // unterminated: the decoder will say so
 		}
-		line, end = next, nend
+		b := -1
+		if q == '"' {
+			b = strings.IndexByte(run, '\\')
+		}
+		switch {
+		case b >= 0:
+			// The escaped byte is skipped, unless it ends the line.
+			j += b + 1
+			if j < len(text) && text[j] != '\n' {
+				j++
+			}
+		case j+k == len(text):
+			return len(text)
+		default:
+			return j + k + 1
+		}
 	}
 }
