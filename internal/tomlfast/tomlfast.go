@@ -64,11 +64,10 @@ type Header struct {
 }
 
 type parser struct {
-	text    string
-	i       int // the next byte to read
-	key     string
-	loc     *time.Location
-	inArray bool // reading an array's values
+	text string
+	i    int // the next byte to read
+	key  string
+	loc  *time.Location
 
 	headers []Header
 	line    int // the line of text[counted]
@@ -283,8 +282,6 @@ func (p *parser) value() (any, bool) {
 // may come between its values, and a comma after the last.
 func (p *parser) array() (any, bool) {
 	p.i++
-	p.inArray = true
-	defer func() { p.inArray = false }()
 	list := make([]any, 0, 2)
 	for {
 		if !p.skipInArray() {
@@ -350,18 +347,16 @@ func (p *parser) scalar() (any, bool) {
 	)
 	switch c := t[p.i]; {
 	case c == '"':
-		switch {
-		case !strings.HasPrefix(t[p.i:], `"""`):
-			v, ok = p.basic()
-		case !p.inArray: // see multiBasic
+		if strings.HasPrefix(t[p.i:], `"""`) {
 			v, ok = p.multiBasic()
+		} else {
+			v, ok = p.basic()
 		}
 	case c == '\'':
-		switch {
-		case !strings.HasPrefix(t[p.i:], `'''`):
-			v, ok = p.literal()
-		case !p.inArray:
+		if strings.HasPrefix(t[p.i:], `'''`) {
 			v, ok = p.multiLiteral()
+		} else {
+			v, ok = p.literal()
 		}
 	case c == 't' && strings.HasPrefix(t[p.i:], "true"):
 		p.i += 4
@@ -693,12 +688,7 @@ func (p *parser) multiLiteral() (any, bool) {
 	return nil, false
 }
 
-// multiBasic reads a multi-line basic string, from its """. So that
-// package tomlpos, which reads lines without decoding them, finds the
-// headers where they are, such a string is declined in an array, or
-// when escaped quotes put a """ inside it: tomlpos takes the first line
-// after the opening that holds """ for the last (a multi-line literal
-// string never holds three single quotes).
+// multiBasic reads a multi-line basic string, from its """.
 func (p *parser) multiBasic() (any, bool) {
 	t := p.text
 	start := p.i + 3
@@ -722,9 +712,6 @@ func (p *parser) multiBasic() (any, bool) {
 			p.i = end + 3
 			if !ascii && !utf8.ValidString(t[start:end]) {
 				return nil, false
-			}
-			if strings.Contains(t[start:end], `"""`) {
-				return nil, false // see multiBasic
 			}
 			if b == nil {
 				return t[start:end], true
