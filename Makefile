@@ -46,7 +46,8 @@ FUZZTIME ?= 1m
 FUZZ_TARGETS := ./site:FuzzLoad ./site:FuzzSlug ./internal/tomlpos:FuzzScan \
 	./internal/tomlfast:FuzzDecode ./internal/tomlfast:FuzzDecodeEdit \
 	./incident:FuzzParseDate ./incident:FuzzParseCount ./diag:FuzzPrintable \
-	./build:FuzzEscapers ./build:FuzzRecordPage
+	./build:FuzzEscapers ./build:FuzzRecordPage ./build:FuzzAppendString \
+	./site:FuzzBlocks ./geo:FuzzNormalize ./geo:FuzzResolve
 fuzz: vendor
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \

@@ -93,6 +93,9 @@ func isApostrophe(r rune) bool {
 // Normalize is idempotent: Normalize(Normalize(s)) == Normalize(s).
 func Normalize(s string) string {
 	if !isASCII(s) {
+		// Bytes that are not UTF-8 become U+FFFD, which separates words
+		// as they did, so that NFKD reads the letters after them too.
+		s = strings.ToValidUTF8(s, "\uFFFD")
 		// NFKD: compatibility forms unfolded and letters decomposed into a
 		// base and combining marks, which the loop below drops.
 		s = norm.NFKD.String(s)
