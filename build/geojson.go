@@ -100,13 +100,13 @@ func (m *model) featureJSON(rv *recordView) []byte {
 		if !c.IsSet() {
 			continue
 		}
-		num(name, c.N)
+		num(name, int(c.N))
 		str(name+"_text", c.String())
-		if c.Qualifier != "" {
-			str(name+"_qualifier", c.Qualifier)
+		if q := c.Qualifier(); q != "" {
+			str(name+"_qualifier", q)
 		}
 		if c.Max > 0 {
-			num(name+"_max", c.Max)
+			num(name+"_max", int(c.Max))
 		}
 	}
 	if len(r.Tags) > 0 {

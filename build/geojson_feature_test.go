@@ -74,8 +74,8 @@ func referenceFeature(rv *recordView) *geojson.Feature {
 			continue
 		}
 		p[name], p[name+"_text"] = c.N, c.String()
-		if c.Qualifier != "" {
-			p[name+"_qualifier"] = c.Qualifier
+		if c.Qualifier() != "" {
+			p[name+"_qualifier"] = c.Qualifier()
 		}
 		if c.Max > 0 {
 			p[name+"_max"] = c.Max

@@ -645,7 +645,7 @@ func (w *fastWriter) tableRow(rv *recordView) {
 	w.h(rv.Place)
 	w.s("</td>\n<td class=\"num\" data-value=\"")
 	if c := rv.Counts.Killed; c.IsSet() {
-		w.int(c.N)
+		w.int(int(c.N))
 		w.s("\">")
 		w.h(c.String())
 	} else {
@@ -653,7 +653,7 @@ func (w *fastWriter) tableRow(rv *recordView) {
 	}
 	w.s("</td>\n<td class=\"num\" data-value=\"")
 	if c := rv.Counts.Injured; c.IsSet() {
-		w.int(c.N)
+		w.int(int(c.N))
 		w.s("\">")
 		w.h(c.String())
 	} else {

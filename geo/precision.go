@@ -3,7 +3,7 @@ package geo
 import "fmt"
 
 // Precision is how finely a place pins a location, finest first.
-type Precision int
+type Precision int8
 
 // The precision levels, from a single venue up to a whole country.
 const (

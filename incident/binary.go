@@ -3,6 +3,7 @@ package incident
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -47,7 +48,8 @@ func (d *Date) UnmarshalBinary(b []byte) error {
 
 // MarshalBinary encodes c: whether it is set, N, Max and the qualifier.
 func (c Count) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(c.Qualifier))
+	q := c.Qualifier()
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(q))
 	if c.set {
 		b = append(b, 1)
 	} else {
@@ -55,7 +57,7 @@ func (c Count) MarshalBinary() ([]byte, error) {
 	}
 	b = binary.AppendVarint(b, int64(c.N))
 	b = binary.AppendVarint(b, int64(c.Max))
-	return append(b, c.Qualifier...), nil
+	return append(b, q...), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
@@ -71,6 +73,16 @@ func (c *Count) UnmarshalBinary(b []byte) error {
 	if l <= 0 {
 		return errBinary
 	}
-	*c = Count{set: b[0] == 1, N: int(n), Max: int(max), Qualifier: string(b[1+k+l:])}
+	if n < 0 || n > MaxCount || max < 0 || max > MaxCount {
+		return errBinary
+	}
+	*c = Count{set: b[0] == 1, N: int32(n), Max: int32(max)}
+	if q := b[1+k+l:]; len(q) > 0 {
+		i := slices.Index(Qualifiers, string(q))
+		if i < 0 {
+			return errBinary
+		}
+		c.q = uint8(i + 1)
+	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // DatePrecision says how exactly a date is known.
-type DatePrecision int
+type DatePrecision uint8
 
 const (
 	Day DatePrecision = iota

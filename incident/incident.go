@@ -109,10 +109,10 @@ type Source struct {
 // Location is a record's point and how it was found.
 type Location struct {
 	Lon, Lat  float64
-	Precision geo.Precision
 	PlaceID   string // the matched place's ID; "" for explicit coordinates
 	Matched   string // the matched place's label, e.g. "Başakşehir, İstanbul, TR"
-	Explicit  bool   // the analyst gave coordinates
+	Precision geo.Precision
+	Explicit  bool // the analyst gave coordinates
 }
 
 // ValidID matches the ids a record may have.

@@ -3,6 +3,7 @@ package incident
 import (
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestParseDate(t *testing.T) {
@@ -47,7 +48,7 @@ func TestParseDate(t *testing.T) {
 func TestParseCount(t *testing.T) {
 	tests := []struct {
 		in, want string
-		n, max   int
+		n, max   int32
 		exact    bool
 	}{
 		{"103", "103", 103, 0, true},
@@ -57,6 +58,8 @@ func TestParseCount(t *testing.T) {
 		{"more than 1,000", "more than 1000", 1000, 0, false},
 		{"25-29", "25–29", 25, 29, false},
 		{"25–29", "25–29", 25, 29, false},
+		{"2147483647", "2147483647", 2147483647, 0, true},
+		{"0-2147483647", "0–2147483647", 0, 2147483647, false},
 	}
 	for _, tt := range tests {
 		c, err := ParseCount(tt.in)
@@ -69,9 +72,22 @@ func TestParseCount(t *testing.T) {
 				tt.in, c, c.N, c.Max, c.Exact(), tt.want, tt.n, tt.max, tt.exact)
 		}
 	}
-	for _, bad := range []string{"many", "-3", "at least", "29-25", "dozens", "1.5"} {
+	for _, bad := range []string{"many", "-3", "at least", "29-25", "dozens", "1.5",
+		"2147483648", "at least 2147483648", "1-2147483648", "99999999999999999999"} {
 		if _, err := ParseCount(bad); err == nil {
 			t.Errorf("ParseCount(%q) succeeded, want an error", bad)
 		}
+	}
+}
+
+// TestRecordSize checks that a record fits the 448-byte allocation size
+// class: at 100,000 records each byte of it is 100 kB kept through the
+// build, and the next class down is 416 bytes, the next up 480.
+func TestRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(Record{}); n > 448 {
+		t.Errorf("a Record takes %d bytes, more than 448", n)
+	}
+	if n := unsafe.Sizeof(Count{}); n > 12 {
+		t.Errorf("a Count takes %d bytes, more than 12", n)
 	}
 }

@@ -337,6 +337,10 @@ func (d *decoder) count(t map[string]any, key string) incident.Count {
 			d.errorf(key, "%s = %d: a count cannot be negative", key, v)
 			return incident.Count{}
 		}
+		if v > incident.MaxCount {
+			d.errorf(key, "%s = %d: a count may be at most %d", key, v, incident.MaxCount)
+			return incident.Count{}
+		}
 		return incident.ExactCount(int(v))
 	case string:
 		c, err := incident.ParseCount(v)

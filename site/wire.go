@@ -183,7 +183,7 @@ func FieldsDigest(r *incident.Record) [16]byte {
 		} else {
 			e.num(0)
 		}
-		e.str(c.Qualifier)
+		e.str(c.Qualifier())
 		e.num(int64(c.N))
 		e.num(int64(c.Max))
 	}
