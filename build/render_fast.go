@@ -589,12 +589,8 @@ func (w *fastWriter) tableMain() {
 		// Made, or taken from the output the build replaces, as
 		// lastTableRows.make does for the index.
 		w.flush(false)
-		ctx := tableRowsContext(w.p.model)
-		rows := tableRowIndex.encode(w.p.model, func(*recordView) string { return ctx }, func(rv *recordView) []byte { return seg(nil, rv) })
-		for _, r := range rows {
-			if w.err == nil {
-				w.err = w.add(r, true)
-			}
+		if w.err == nil {
+			w.err = tableRowIndex.encodeEach(w.p.model, tableRowsContext(w.p.model), seg, func(r []byte) error { return w.add(r, true) })
 		}
 	default:
 		w.flush(false)
@@ -607,6 +603,54 @@ func (w *fastWriter) tableMain() {
 	}
 	w.s("\n</tbody>\n</table>\n</div>\n</main>\n")
 }
+
+// encodeEach is encode for the table page of a build, which hands its
+// rows to the sink as they are made (see renderFastPieces): it calls use
+// with the encoding of each record in turn (taken from the output the
+// build replaces, or made by encode, a batch at a time on every core, into
+// buffers used again), and keeps for the index only their keys, not the
+// rows (about 100 MB at 100,000 records, until the index was written).
+// extra is the label of every record (see featureKey); the cache keeps no
+// encodings of its own (see tableRowIndex).
+func (c *featureCache) encodeEach(m *model, extra string, encode func([]byte, *recordView) []byte, use func([]byte) error) error {
+	c.mu.Lock()
+	prior, keep := c.prior, c.keep
+	c.prior, c.keep = nil, false
+	c.mu.Unlock()
+	digests := recordDigests(m)
+	keys := make([]featureKey, len(m.Records))
+	bufs := make([][]byte, min(encodeBatch, len(m.Records)))
+	out := make([][]byte, len(bufs))
+	for lo := 0; lo < len(m.Records); lo += encodeBatch {
+		n := min(encodeBatch, len(m.Records)-lo)
+		parallel(n, func(j int) error {
+			i := lo + j
+			keys[i] = featureKey{digests[i], extra}
+			if b, ok := prior.get(i, keys[i]); ok {
+				out[j] = b
+			} else {
+				bufs[j] = encode(bufs[j][:0], m.Records[i])
+				out[j] = bufs[j]
+				c.fresh.Add(1)
+			}
+			return nil
+		})
+		for _, b := range out[:n] {
+			if err := use(b); err != nil {
+				return err
+			}
+		}
+	}
+	if keep {
+		c.mu.Lock()
+		c.made = &encoded{keys: keys}
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+// encodeBatch is how many rows encodeEach makes at a time.
+const encodeBatch = 1024
 
 // tableRow is the row of rv in table.html's "main". Its bytes depend on
 // the record and the site's layers only (see lastTableRows).

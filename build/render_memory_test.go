@@ -105,8 +105,9 @@ func (c *countedPieces) add(piece []byte, encoding bool) error {
 
 // TestTablePageInPieces checks that the table page is handed to the sink
 // in pieces, never whole: a row a piece, each an encoding, when the build
-// keeps the rows for the index beside the output; and that it has the
-// bytes of the page rendered whole.
+// keeps the rows for the index beside the output, which then keeps their
+// keys but not the rows; and that it has the bytes of the page rendered
+// whole.
 func TestTablePageInPieces(t *testing.T) {
 	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
 	keepEncodings.Store(false)
@@ -133,7 +134,9 @@ func TestTablePageInPieces(t *testing.T) {
 		if index {
 			wantEnc = len(m.Records)
 			if e := tableRowIndex.takeMade(); e == nil || len(e.keys) != len(m.Records) {
-				t.Errorf("the rows were not kept for the index")
+				t.Errorf("the rows' keys were not kept for the index")
+			} else if e.b != nil {
+				t.Errorf("the %d rows were kept until the index is written: only their keys are needed", len(e.b))
 			}
 		}
 		if out.encodings[p] != wantEnc {
