@@ -56,8 +56,10 @@ func TestLoadKeepsLittle(t *testing.T) {
 			runtime.KeepAlive(s)
 			perRecord := kept / n
 			t.Logf("%d records (%d bytes of TOML a record): %d bytes kept a record", n, text/n, perRecord)
-			// Each record's own text, its fields and its position.
-			if limit := text/n + 1200; perRecord > limit {
+			// Each record's own text, its fields (448 bytes) and its
+			// position: 1,821 and 1,957 bytes when a record took 640
+			// bytes, 1,581 and 1,755 since.
+			if limit := text/n + 900; perRecord > limit {
 				t.Errorf("a loaded site keeps %d bytes a record, want at most %d", perRecord, limit)
 			}
 		})

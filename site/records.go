@@ -397,7 +397,7 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 	}
 	base := d.base
 	defer func() { d.base = base }()
-	var out []incident.Source
+	out := make([]incident.Source, 0, len(tables)) // not grown by append: 3 sources would take room for 4
 	for i, st := range tables {
 		d.base = base + ".source[" + strconv.Itoa(i) + "]"
 		if hasUnknown(st, sourceKeys) {
@@ -419,6 +419,9 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 		if ok {
 			out = append(out, incident.Source{Title: title, URL: link, Published: published})
 		}
+	}
+	if len(out) == 0 {
+		return nil // as before, when no source is valid
 	}
 	return out
 }
