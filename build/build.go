@@ -196,10 +196,12 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 	prog.stage("writing the data files, assets and base map")
 	err = step("render", func() error {
 		// The files made from every record (see aggregates) are made on a
-		// goroutine of their own, beside the assets, the base map and the
-		// record pages, which do not show them; the pages that do (the
-		// map page names data.js, and a site's own templates may show
-		// anything) wait for them.
+		// goroutine of their own, beside the assets and the base map,
+		// which do not show them. The pages wait for them: the map page
+		// names data.js, a site's own templates may show anything, and
+		// the record pages rendered beside them made a larger live heap
+		// (at 100,000 records, peak RSS 649 -> 592 MB with them apart, for
+		// the same CPU).
 		var dataJS []byte
 		done := make(chan error, 1)
 		go func() {
@@ -263,6 +265,9 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 			if err := addData(); err != nil {
 				return err
 			}
+		}
+		if err := wait(); err != nil {
+			return err
 		}
 		out.keyPages(newPageKeys(m, a, tmplKey, ownTemplates, updated))
 		rep.Pages, err = m.pages(t, a, updated, out, prog, addData)
