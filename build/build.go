@@ -88,15 +88,21 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	}
 	defer out.close()
 	// Files are written into the temporary folder as they are made, and
-	// the folder is swapped in only when the build has succeeded.
-	tmp, dir, err := out.begin()
-	if err != nil {
-		return nil, fmt.Errorf("write: %w", err)
-	}
+	// the folder is swapped in only when the build has succeeded. The
+	// output's manifest, index and spare are read (begin) while the site
+	// loads: nothing before the render step needs them.
+	b := beginAside(out)
 	prog := startProgress(opt.Progress)
 	opt.releasePlaces = opt.Loader == nil
-	rep, err := render(ctx, opt, dir, prog)
+	rep, err := render(ctx, opt, b.sink, prog)
 	prog.end()
+	tmp, dir, berr := b.wait()
+	if berr != nil {
+		if err == nil {
+			return nil, fmt.Errorf("write: %w", berr)
+		}
+		return nil, err
+	}
 	if err == nil {
 		checkpoint("rendered")
 		if n := out.publishedRecords(); rep.Records == 0 && n > 0 && !opt.AllowEmpty {
@@ -116,6 +122,39 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 	return rep, nil
 }
 
+// begun is an output.begin run on a goroutine of its own.
+type begun struct {
+	done chan struct{}
+	tmp  string
+	dir  *dirSink
+	err  error
+}
+
+// beginAside starts out.begin beside the caller.
+func beginAside(out *output) *begun {
+	b := &begun{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.tmp, b.dir, b.err = out.begin()
+	}()
+	return b
+}
+
+// wait returns what begin returned, once it has.
+func (b *begun) wait() (string, *dirSink, error) {
+	<-b.done
+	return b.tmp, b.dir, b.err
+}
+
+// sink waits for begin and returns its sink, for render.
+func (b *begun) sink() (sink, error) {
+	_, dir, err := b.wait()
+	if err != nil {
+		return nil, fmt.Errorf("write: %w", err)
+	}
+	return dir, nil
+}
+
 // step runs f as a timed step of the report.
 func (rep *Report) step(ctx context.Context, name string, f func() error) error {
 	if err := ctx.Err(); err != nil {
@@ -131,7 +170,7 @@ func (rep *Report) step(ctx context.Context, name string, f func() error) error 
 // files in memory (the development server serves them from there).
 func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 	mem := &memSink{files: Files{}}
-	rep, err := render(ctx, opt, mem, nil)
+	rep, err := render(ctx, opt, func() (sink, error) { return mem, nil }, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -139,8 +178,9 @@ func Render(ctx context.Context, opt Options) (Files, *Report, error) {
 }
 
 // render does every step of Build but the swap, and hands each file to
-// out as soon as it is made.
-func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report, error) {
+// the sink open returns (called once, before the first file is made) as
+// soon as it is made.
+func render(ctx context.Context, opt Options, open func() (sink, error), prog *progress) (*Report, error) {
 	rep := &Report{Layers: map[string]int{}, Precision: map[geo.Precision]int{}}
 	step := func(name string, f func() error) error { return rep.step(ctx, name, f) }
 	var (
@@ -193,6 +233,10 @@ func render(ctx context.Context, opt Options, out sink, prog *progress) (*Report
 		return nil, err
 	}
 	min := newMinifier()
+	out, err := open()
+	if err != nil {
+		return nil, err
+	}
 	prog.stage("writing the data files, assets and base map")
 	err = step("render", func() error {
 		// The files made from every record (see aggregates) are made on a

@@ -69,7 +69,7 @@ func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	defer r.mu.Unlock()
 	mem := &memSink{files: make(Files, len(r.files)), prev: r.files, prevKeys: r.keys, made: make(map[string]digest, len(r.keys))}
 	lastMade.begin()
-	rep, err := render(ctx, r.opt, mem, nil)
+	rep, err := render(ctx, r.opt, func() (sink, error) { return mem, nil }, nil)
 	lastMade.end(err == nil)
 	forgetSame() // the last model is no longer needed (see sameRecordsOf)
 	if err != nil {
