@@ -355,11 +355,11 @@ func (o *output) publishedRecords() int {
 	return len(pages)
 }
 
-// fill completes the tree streamed into root: its manifest, listing made,
-// then the marker, last.
-func (o *output) fill(root string, made manifest, records int) error {
+// fill completes the tree streamed into root: its manifest, whose text is
+// given, then the marker, last.
+func (o *output) fill(root string, manifestText []byte, records int) error {
 	checkpoint("written")
-	if err := writeFile(filepath.Join(root, ManifestName), made.encode()); err != nil {
+	if err := writeFile(filepath.Join(root, ManifestName), manifestText); err != nil {
 		return err
 	}
 	marker := fmt.Sprintf("%srecords: %d\n", markerText, records)

@@ -479,20 +479,26 @@ func (f *priorFile) holdsAt(off int, piece []byte) bool {
 // any; else it removes any index there. The index is written to a
 // temporary file first, then renamed over the old one.
 func (o *output) writeIndex(s *dirSink, keep bool) error {
-	path := o.sibling(encodingsSuffix)
+	b, err := indexText(s, keep)
+	if err != nil {
+		return err
+	}
+	return o.putIndex(b)
+}
+
+// indexText returns the index that writeIndex writes: nil when there is
+// none to write.
+func indexText(s *dirSink, keep bool) ([]byte, error) {
 	found := false
 	for _, sp := range s.spans {
 		found = found || sp != nil
 	}
 	if !keep || !found {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		return nil
+		return nil, nil
 	}
 	b, err := encodeIndex(s.root, s.made, s.spans)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lastBuilt.Lock()
 	b = encodeBuilt(b, s.root, lastBuilt.made)
@@ -501,7 +507,19 @@ func (o *output) writeIndex(s *dirSink, keep bool) error {
 	lastColumnsBuilt.Lock()
 	b = encodeRuns(b, lastColumnsBuilt.madeRuns)
 	lastColumnsBuilt.Unlock()
-	b = crc.Append(b)
+	return crc.Append(b), nil
+}
+
+// putIndex writes the index b (see indexText) beside the output, or
+// removes the one there when b is nil.
+func (o *output) putIndex(b []byte) error {
+	path := o.sibling(encodingsSuffix)
+	if b == nil {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
 	tmp := o.sibling(".new-" + randomName() + encodingsSuffix)
 	if err := writeFile(tmp, b); err != nil {
 		os.Remove(tmp)

@@ -467,10 +467,23 @@ func slashDir(p string) string {
 // first file is put and brought up to date in place; else it is a new,
 // empty folder.
 func (o *output) begin() (string, *dirSink, error) {
+	// The spare's manifest is read beside the output's and its index.
+	type taken struct {
+		tmp     string
+		stale   manifest
+		prepare func() error
+	}
+	spare := make(chan taken, 1)
+	go func() {
+		var t taken
+		t.tmp, t.stale, t.prepare = o.takeSpare()
+		spare <- t
+	}()
 	live := o.previous()
 	priors := o.priorEncodings(live)
 	var s *dirSink
-	if tmp, stale, prepare := o.takeSpare(); stale != nil {
+	if t := <-spare; t.stale != nil {
+		tmp, stale, prepare := t.tmp, t.stale, t.prepare
 		s = newDirSink(tmp, live, o.dir)
 		s.onSpare(stale, prepare)
 	} else {
@@ -491,24 +504,47 @@ func (o *output) begin() (string, *dirSink, error) {
 // manifest, then the marker, last), and swaps it in; on failure tmp is
 // removed and the output is left as it was. The tree swapped out is kept
 // as the next build's spare when the site is large (spareMinFiles), with
-// the index of the new tree's encodings (see output_encodings.go).
+// the index of the new tree's encodings (see output_encodings.go). The
+// manifest's text and the index are made while the spare is pruned: no
+// file they describe is pruned, and they are written in the same order
+// as before, the index once the tree is complete.
 func (o *output) commit(tmp string, s *dirSink, records int) error {
 	err := s.ready()
+	keep := len(s.made) >= spareMinFiles
+	var (
+		text     []byte
+		index    []byte
+		indexErr error
+		wg       sync.WaitGroup
+	)
 	if err == nil {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			text = s.made.encode()
+		}()
+		go func() {
+			defer wg.Done()
+			index, indexErr = indexText(s, keep)
+		}()
 		err = s.prune()
+		wg.Wait()
 	}
 	if err == nil {
-		err = o.fill(tmp, s.made, records)
+		err = o.fill(tmp, text, records)
 	}
 	if err != nil {
 		o.discard(tmp)
 		return err
 	}
 	checkpoint("complete")
-	keep := len(s.made) >= spareMinFiles
 	// The index of encodings goes with the tree it describes; should it
 	// fail, the next build encodes every record.
-	o.writeIndex(s, keep)
+	if indexErr != nil {
+		o.putIndex(nil)
+	} else {
+		o.putIndex(index)
+	}
 	if err := o.swap(tmp, keep); err != nil {
 		o.discard(tmp)
 		return err
