@@ -169,9 +169,19 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 		l.Add(diag.Diagnostic{File: DataDir, Severity: diag.Warning,
 			Message: "no records: the files in data/ hold no [[record]] tables, so the site would be empty"})
 	}
+	// The records are sorted on a goroutine of their own while they are
+	// checked in file order (crossCheck names the first of two records
+	// with one id): into a copy, which the site then takes.
+	sorted := slices.Clone(s.Records)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sortRecords(sorted)
+	}()
 	checkOverrides(dir, &l)
 	s.crossCheck(&l)
-	sortRecords(s.Records)
+	<-done
+	s.Records = sorted
 	l.Sort()
 	return s, l
 }
