@@ -202,6 +202,15 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 	if err != nil {
 		return nil, err
 	}
+	// The model is assembled while the records are placed, when the load
+	// found no error (a model needs every related record): newModel reads
+	// no record's Location, the one field geocoding writes.
+	baseURL, urlErr := normalizeBaseURL(opt.BaseURL, s.Config.BaseURL)
+	var early chan *model
+	if problems.Errors() == 0 && urlErr == nil {
+		early = make(chan *model, 1)
+		go func() { early <- newModel(s, baseURL) }()
+	}
 	err = step("geocode", func() error {
 		// Through the geocoding caches: the place list is loaded only
 		// for a place not placed before.
@@ -217,19 +226,28 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		return problems.Err()
 	})
 	if err != nil {
+		if early != nil {
+			<-early
+		}
 		return nil, err
 	}
 	rep.Warnings = problems
-	baseURL, err := normalizeBaseURL(opt.BaseURL, s.Config.BaseURL)
-	if err != nil {
-		return nil, err
+	if urlErr != nil {
+		return nil, urlErr
 	}
 	updated := lastUpdate(s)
 	err = step("assemble", func() error {
-		m = newModel(s, baseURL)
+		if early != nil {
+			m = <-early
+		} else {
+			m = newModel(s, baseURL)
+		}
 		return nil
 	})
 	if err != nil {
+		if early != nil && m == nil {
+			<-early
+		}
 		return nil, err
 	}
 	min := newMinifier()
