@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -51,8 +52,12 @@ var diskHits atomic.Int64
 type diskCache struct {
 	dir     string
 	version string
-	mu      sync.Mutex
-	wrote   bool
+	// mapped has get map entries into memory rather than read them (see
+	// mapEntry): only for a build, whose process ends with it, as such
+	// a mapping is never undone.
+	mapped bool
+	mu     sync.Mutex
+	wrote  bool
 	// later keeps what put is given in pending, for flush to store:
 	// a Loader stores its new decodings after its load, not during it.
 	later   bool
@@ -107,17 +112,32 @@ func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxDecodedSize {
 		return nil
 	}
-	// Read with one system call into a buffer of the entry's size (one
-	// byte more shows that it ends there); the decoding keeps it.
-	b := make([]byte, fi.Size()+1)
-	n, err := io.ReadFull(fh, b)
-	if err != io.ErrUnexpectedEOF || int64(n) != fi.Size() {
-		return nil // another size than stat said: written meanwhile
+	// Mapped (see mapEntry), or read with one system call into a buffer
+	// of the entry's size (one byte more shows that it ends there); the
+	// decoding keeps it.
+	b, mapped := []byte(nil), false
+	if c.mapped {
+		b, mapped = mapEntry(fh, fi.Size())
 	}
-	b = b[:n]
+	if !mapped {
+		b = make([]byte, fi.Size()+1)
+		n, err := io.ReadFull(fh, b)
+		if err != io.ErrUnexpectedEOF || int64(n) != fi.Size() {
+			return nil // another size than stat said: written meanwhile
+		}
+		b = b[:n]
+	} else {
+		// A mapped file cut short meanwhile faults when read: a panic
+		// here, which the recover below takes, not the end of the
+		// process. Entries are renamed into place, never written into.
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	}
 	defer func() {
 		if recover() != nil { // decodeWire checks every bound; a cache never fails a load
 			dec = nil
+		}
+		if dec == nil && mapped {
+			unmapEntry(b)
 		}
 	}()
 	dec, err = decodeWire(b, key, f, bytes.TrimPrefix(src, utf8BOM), sum)
@@ -128,6 +148,37 @@ func (c *diskCache) get(f string, src []byte, sum [32]byte) (dec *decoded) {
 	os.Chtimes(path, now, now) // recently used
 	diskHits.Add(1)
 	return dec
+}
+
+// mappedEntries bounds the entries a process maps (see mapEntry), which
+// stay mapped: past it, entries are read, so that a process that loads
+// again and again (tests) does not run out of mappings.
+var mappedEntries = entryBudget{count: 4096, bytes: 4 << 30}
+
+type entryBudget struct {
+	mu           sync.Mutex
+	count, bytes int64
+}
+
+// take reports whether an entry of size bytes may be mapped, and counts
+// it.
+func (e *entryBudget) take(size int64) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.count < 1 || e.bytes < size {
+		return false
+	}
+	e.count--
+	e.bytes -= size
+	return true
+}
+
+// give gives back an entry's share, when it was not mapped after all.
+func (e *entryBudget) give(size int64) {
+	e.mu.Lock()
+	e.count++
+	e.bytes += size
+	e.mu.Unlock()
 }
 
 // put stores dec, the decoding of data file f, and gives its records their

@@ -82,6 +82,9 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 	}
 	parts := make([]part, len(files))
 	disk := newDiskCache()
+	if disk != nil && cache == nil {
+		disk.mapped = true // a build's: see diskCache.mapped
+	}
 	if disk != nil && spool != nil {
 		disk.later = true
 		defer spool(disk)

@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/incident/incidenttest"
@@ -230,5 +232,76 @@ func TestFieldsDigestCoversEveryField(t *testing.T) {
 				t.Errorf("changing %s leaves the digest as it was", f.Name)
 			}
 		}
+	}
+}
+
+// TestMappedEntries checks that a build's load, which maps the entries of
+// the cache on disk (see mapEntry), gets the same records and problems as
+// one that reads them; that a damaged entry is refused and unmapped, its
+// share of the budget given back; and that past the budget entries are
+// read.
+func TestMappedEntries(t *testing.T) {
+	t.Setenv(geo.CacheEnv, t.TempDir())
+	cold, coldL := Load("..") // the seed site: writes the entries
+	entries, _ := filepath.Glob(filepath.Join(decodedDir(), "*.bin"))
+	if len(entries) == 0 {
+		t.Fatal("no entry written")
+	}
+	budget := func() (int64, int64) {
+		mappedEntries.mu.Lock()
+		defer mappedEntries.mu.Unlock()
+		return mappedEntries.count, mappedEntries.bytes
+	}
+	same := func(step string, s *Site, l diag.List) {
+		t.Helper()
+		if !reflect.DeepEqual(s.Records, cold.Records) || !reflect.DeepEqual(l, coldL) {
+			t.Errorf("%s: the load differs from the first", step)
+		}
+	}
+	n0, _ := budget()
+	s, l := Load("..")
+	same("mapped", s, l)
+	if n, _ := budget(); runtime.GOOS == "linux" && n0-n != int64(len(entries)) {
+		t.Errorf("%d entries mapped, want %d", n0-n, len(entries))
+	}
+
+	// One byte of each entry changed: each is refused (and unmapped)
+	// and decoded again.
+	for _, e := range entries {
+		b := must(os.ReadFile(e))
+		b[len(b)/2] ^= 1
+		if err := os.WriteFile(e+".tmp", b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(e+".tmp", e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n1, b1 := budget()
+	hits := diskHits.Load()
+	s, l = Load("..")
+	same("damaged", s, l)
+	if got := diskHits.Load() - hits; got != 0 {
+		t.Errorf("damaged: %d entries taken", got)
+	}
+	if n, b := budget(); n != n1 || b != b1 {
+		t.Errorf("damaged entries kept their share of the budget: %d, %d bytes, want %d, %d", n, b, n1, b1)
+	}
+
+	// No budget left: entries are read.
+	mappedEntries.mu.Lock()
+	saved := mappedEntries.count
+	mappedEntries.count = 0
+	mappedEntries.mu.Unlock()
+	defer func() {
+		mappedEntries.mu.Lock()
+		mappedEntries.count = saved
+		mappedEntries.mu.Unlock()
+	}()
+	hits = diskHits.Load()
+	s, l = Load("..")
+	same("read", s, l)
+	if got := diskHits.Load() - hits; got != int64(len(entries)) {
+		t.Errorf("read: %d entries taken, want %d", got, len(entries))
 	}
 }
