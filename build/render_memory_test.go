@@ -193,7 +193,7 @@ func (w *orderPieces) close() error {
 // RSS).
 func TestPagesAfterAggregates(t *testing.T) {
 	out := &orderSink{memSink: &memSink{files: Files{}}}
-	if _, err := render(context.Background(), Options{SiteDir: synthSite(t, 300)}, out, nil); err != nil {
+	if _, err := render(context.Background(), Options{SiteDir: synthSite(t, 300)}, func() (sink, error) { return out, nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 	firstPage, lastAggregate := -1, -1
