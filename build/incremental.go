@@ -58,12 +58,7 @@ const keyVersion = "mapsite page key 3"
 
 // pageKeys gives the input key of every record page of one build.
 type pageKeys struct {
-	site digest
-	// base is the address of m's first record when they lie side by
-	// side, as newModel makes them: a record's place is then found from
-	// its address; else index has it (see pos).
-	base    uintptr
-	index   map[*recordView]int
+	site    digest
 	m       *model
 	once    sync.Once
 	digests []digest // of every record, made on the first key asked for
@@ -73,13 +68,7 @@ type pageKeys struct {
 // digest of the site's templates/ folder (see templatesDigest), taken
 // before the templates were read.
 func newPageKeys(m *model, a *assetSet, templates digest, overridden bool, updated time.Time) *pageKeys {
-	k := &pageKeys{m: m, base: recordArray(m.Records)}
-	if k.base == 0 {
-		k.index = make(map[*recordView]int, len(m.Records))
-		for i, rv := range m.Records {
-			k.index[rv] = i
-		}
-	}
+	k := &pageKeys{m: m}
 	h := sha256.New()
 	io.WriteString(h, keyVersion+"\n")
 	bin := binaryDigest()
@@ -311,33 +300,13 @@ func (k *pageKeys) key(rv *recordView) digest {
 	return sum(b)
 }
 
-// pos returns rv's place in m.Records: 0 for a record not there (as the
-// index map's zero value).
+// pos returns rv's place in m.Records, and 0 for nil or a record that
+// is not there.
 func (k *pageKeys) pos(rv *recordView) int {
-	if k.base == 0 {
-		return k.index[rv]
-	}
-	off := uintptr(unsafe.Pointer(rv)) - k.base // wraps below base: too large
-	size := unsafe.Sizeof(recordView{})
-	if i := off / size; off%size == 0 && i < uintptr(len(k.m.Records)) && k.m.Records[i] == rv {
-		return int(i)
+	if rv != nil && rv.pos < len(k.m.Records) && k.m.Records[rv.pos] == rv {
+		return rv.pos
 	}
 	return 0
-}
-
-// recordArray returns the address of records[0] when every records[i]
-// lies i records after it, else 0.
-func recordArray(records []*recordView) uintptr {
-	if len(records) == 0 {
-		return 0
-	}
-	base, size := uintptr(unsafe.Pointer(records[0])), unsafe.Sizeof(recordView{})
-	for i, rv := range records {
-		if uintptr(unsafe.Pointer(rv)) != base+uintptr(i)*size {
-			return 0
-		}
-	}
-	return base
 }
 
 // recordDigest hashes every field of a record that a page may show, and

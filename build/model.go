@@ -48,6 +48,7 @@ type recordView struct {
 	Prev, Next       *recordView
 	RelatedRecords   []*recordView
 	locator          *locatorBody // the body of its locator map (see addBasemap)
+	pos              int          // its place in model.Records
 }
 
 // layerView is a layer with its number of records.
@@ -100,7 +101,7 @@ func newModel(s *site.Site, baseURL string) *model {
 	views := make([]recordView, len(s.Records)) // one allocation for all
 	for i, r := range s.Records {
 		rv := &views[i]
-		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country)}
+		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country), pos: i}
 		rv.Layer = layers[r.Layer]
 		if rv.Layer == nil {
 			rv.Layer = &site.Layer{}
