@@ -6,9 +6,10 @@
 // data.js holds, in columns, what the map needs to draw, list, filter and
 // count the records. The rest comes on demand, from chunk scripts beside
 // this one (a <script> element, so that the site works from file://):
-// each record's whole GeoJSON feature when its popup opens or a download
-// needs it (A.needDetails), and the summaries when a search first asks
-// for them (A.needTexts).
+// each record's whole GeoJSON feature when a download needs it
+// (A.needDetails), and the summaries when a search first asks for them
+// (A.needTexts). A popup needs no chunk: what it shows is in data.js
+// (A.popupFields).
 (function (P) {
   "use strict";
 
@@ -75,7 +76,7 @@
         id: C.id[k], k: k, f: null, p: p,
         layer: layer || Object.assign({}, UNKNOWN_LAYER),
         lon: C.xy[2 * k], lat: C.xy[2 * k + 1],
-        start: start, end: end, text: null
+        start: start, end: end, text: null, popup: false
       };
     }
     var links = [];
@@ -197,9 +198,23 @@
       });
     }
 
+    // popupFields puts into r.p what a popup shows that the other columns
+    // do not hold (whether the analyst gave the coordinates, the counts'
+    // texts), from the column "popup", and says whether r.p now holds all
+    // a popup shows: it opens whole, with no detail chunk to wait for.
+    function popupFields(r) {
+      var col = C.popup;
+      if (r.f || r.popup) return true;
+      if (!col) return false; // data.js from an older build
+      var v = col.values[col.refs[r.k]];
+      if (v[0]) r.p.coordinates_given = true;
+      for (var i = 1; i < v.length; i++) if (v[i] !== "") r.p[col.fields[i - 1] + "_text"] = v[i];
+      return (r.popup = true);
+    }
+
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: records, byId: byId,
       span: span, countries: countries, perpetrators: perpetrators, tags: tags, attributions: attributions,
-      links: links, needDetails: needDetails, needTexts: needTexts, searchText: searchText,
+      links: links, needDetails: needDetails, needTexts: needTexts, searchText: searchText, popupFields: popupFields,
       textsLoaded: function () { return !!summaries; }, textFiles: D.texts.files.length };
   }
 

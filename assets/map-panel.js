@@ -148,8 +148,9 @@
     }
 
     // An entry opens its record; under the pointer or the keyboard focus,
-    // it rings the record's marker and, after a moment, starts loading the
-    // record's details, so that its popup is whole when it opens.
+    // it rings the record's marker and, where the popup needs the record's
+    // details (a site drawn from vector tiles), starts loading them after a
+    // moment, so that its popup is whole when it opens.
     var preloadTimer = 0;
     function entryAt(ev) {
       var b = ev.target.closest && ev.target.closest(".record-entry");
@@ -159,7 +160,7 @@
       var r = A.byId[b.dataset.id];
       A.highlight(r.id);
       clearTimeout(preloadTimer);
-      if (!r.f) preloadTimer = setTimeout(function () { A.needDetails([r], function () {}); }, 100);
+      if (!r.f && !(A.popupFields && A.popupFields(r))) preloadTimer = setTimeout(function () { A.needDetails([r], function () {}); }, 100);
     }
     function leave() {
       clearTimeout(preloadTimer);

@@ -41,14 +41,16 @@
   // fillDetails writes into popup box what depends on record r's details
   // (whether the analyst gave coordinates; the counts), and says in
   // data-details whether they are in: "loaded", or "loading" until then
-  // ("failed" when their chunk could not be loaded).
+  // ("failed" when their chunk could not be loaded). From data.js they
+  // are in at once (A.popupFields); a site drawn from vector tiles loads
+  // them from the record's detail chunk.
   function fillDetails(box, r) {
     var p = r.p;
     box.querySelector(".popup-precision").textContent = P.precisionNote(p);
     var counts = box.querySelector(".popup-counts"), text = P.countsText(p);
     counts.textContent = text;
     counts.hidden = !text;
-    box.setAttribute("data-details", r.f ? "loaded" : "loading");
+    box.setAttribute("data-details", r.f || r.popup ? "loaded" : "loading");
   }
 
   // defineRecordPopup adds L.RecordPopup, once: a popup that keeps its
@@ -163,15 +165,18 @@
 
     var openToken = 0;
     // A.openRecord shows a record's popup, moving the map to it. The
-    // popup opens at once with what data.js holds (the title, date, place,
-    // layer and the link to the record's page); the rest comes with the
-    // record's details, whose chunk starts loading now, and is filled in
-    // when it arrives. Details that fail to load leave the popup as it is.
+    // popup opens whole with what data.js holds (A.popupFields). Where it
+    // does not hold all (a site drawn from vector tiles), the popup opens
+    // with the title, date, place, layer and the link to the record's
+    // page, the record's detail chunk starts loading now, and the rest is
+    // filled in when it arrives; details that fail to load leave the popup
+    // as it is.
     A.openRecord = function (id, opt) {
       var r = A.byId[id];
       if (!r) return;
       opt = opt || {};
-      if (!r.f) A.needDetails([r], function () {});
+      var whole = A.popupFields ? A.popupFields(r) : !!r.f;
+      if (!whole) A.needDetails([r], function () {});
       var changed = A.selected !== id;
       A.selected = id;
       if (A.phone.matches && opt.fly) A.setCollapsed(true);
@@ -211,7 +216,7 @@
         // map's markers, badges and labels are drawn now, so that the
         // popup never shows over a map not yet drawn.
         A.draw({ listLater: true });
-        if (!r.f) {
+        if (!whole) {
           A.needDetails([r], function (ok) {
             if (A.popup !== popup) return;
             if (!ok) { content.setAttribute("data-details", "failed"); return; }

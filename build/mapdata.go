@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mapsite/mapsite/incident"
 )
 
 // The map page's data come in three parts, all scripts, so that the map
@@ -19,13 +21,16 @@ import (
 //   - data.js (window.MAPSITE_DATA): what the map needs before its first
 //     draw, in columns: per record its id, point, layer, date span and
 //     text, title, place, country, location precision, perpetrator,
-//     attribution and tags; the values that repeat (places, countries,
-//     dates as text, tags …) are written once, and records refer to them
-//     by number. About 130 bytes a record instead of the feature's 1.3 kB.
+//     attribution and tags, and what its popup shows beyond them (the
+//     counts' texts, whether the analyst gave the coordinates); the values
+//     that repeat (places, countries, dates as text, tags …) are written
+//     once, and records refer to them by number. About 140 bytes a record
+//     instead of the feature's 1.3 kB.
 //   - detail chunks (assets/records/d<k>.<hash>.js): every record's whole
 //     GeoJSON feature, the bytes of the GeoJSON files, detailChunk records
-//     a file in the data's order. The map loads one when a popup opens,
-//     and all of those it needs for a download of the filtered records.
+//     a file in the data's order. The map loads all of those it needs for
+//     a download of the filtered records (and, drawn from vector tiles,
+//     one when a popup opens).
 //   - text chunks (assets/records/s<k>.<hash>.js): the summaries, which the
 //     search box searches, textChunk records a file. The map loads them
 //     when a search is first asked for.
@@ -446,6 +451,9 @@ func (m *model) columns() []mapColumn {
 			b = binary.AppendUvarint(b, uint64(len(rv.Country)))
 			return append(append(b, rv.Country...), rv.CountryName...)
 		}),
+		m.dictColumn("popup", strings.Join(incident.CountFields, ","), func(a, b *recordView) bool {
+			return string(appendPopupValue(nil, a)) == string(appendPopupValue(nil, b))
+		}, m.popupColumn, appendPopupValue),
 		m.dictColumn("tags", "", func(a, b *recordView) bool { return slices.Equal(a.Tags, b.Tags) }, func() []byte {
 			tags := newDict(0)
 			tagRefs := make([][]int, len(m.Records))
@@ -472,6 +480,62 @@ func (m *model) columns() []mapColumn {
 			return b
 		}),
 	}
+}
+
+// popupColumn makes the column "popup": what a record's popup shows that
+// the other columns do not hold, so that a popup opens whole without
+// loading a detail chunk. It is {"fields":[the count fields],
+// "values":[…],"refs":[…]}, each value written once (appendPopupValue).
+func (m *model) popupColumn() []byte {
+	index := map[string]int{}
+	refs := make([]int, len(m.Records))
+	b := append([]byte(nil), `{"fields":`...)
+	b = appendStrings(b, incident.CountFields)
+	b = append(b, `,"values":[`...)
+	var v []byte
+	for i, rv := range m.Records {
+		v = appendPopupValue(v[:0], rv)
+		k, ok := index[string(v)]
+		if !ok {
+			k = len(index)
+			index[string(v)] = k
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, v...)
+		}
+		refs[i] = k
+	}
+	b = append(b, `],"refs":`...)
+	return append(appendInts(b, refs), '}')
+}
+
+// appendPopupValue appends a record's value of the column "popup": [1
+// when the analyst gave the coordinates, else 0, then each count's text
+// in the order of incident.CountFields, "" where it has none, the
+// trailing ones left out]: [0] for most records of most sites.
+func appendPopupValue(b []byte, rv *recordView) []byte {
+	b = append(b, '[')
+	if rv.Location.Explicit {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
+	last := -1
+	for i, name := range incident.CountFields {
+		if rv.Counts.Get(name).IsSet() {
+			last = i
+		}
+	}
+	for _, name := range incident.CountFields[:last+1] {
+		b = append(b, ',')
+		if c := rv.Counts.Get(name); c.IsSet() {
+			b = appendString(b, c.String())
+		} else {
+			b = append(b, `""`...)
+		}
+	}
+	return append(b, ']')
 }
 
 // appendDateInput appends, unambiguously, every field of a record's date

@@ -33,6 +33,11 @@ type mapPayload struct {
 			Values []string `json:"values"`
 			Refs   [][]int  `json:"refs"`
 		} `json:"tags"`
+		Popup struct {
+			Fields []string `json:"fields"`
+			Values [][]any  `json:"values"`
+			Refs   []int    `json:"refs"`
+		} `json:"popup"`
 	} `json:"records"`
 	Links   []int     `json:"links"`
 	Details chunkList `json:"details"`
@@ -178,6 +183,39 @@ func checkMapData(t *testing.T, dir string) {
 				t.Errorf("record %s, value %d: data.js has %v, the feature %v", f.ID, i, got[i], want[i])
 			}
 		}
+		// What the popup shows beyond the columns above: as the feature
+		// has it, where the record's popup would read it from.
+		var props map[string]any
+		if err := json.Unmarshal(raw, &struct {
+			P *map[string]any `json:"properties"`
+		}{&props}); err != nil {
+			t.Fatal(err)
+		}
+		popup := R.Popup.Values[R.Popup.Refs[k]]
+		wantGiven := 0.0
+		if props["coordinates_given"] == true {
+			wantGiven = 1
+		}
+		if popup[0] != wantGiven {
+			t.Errorf("record %s: popup value %v, coordinates_given %v", f.ID, popup, props["coordinates_given"])
+		}
+		for i, name := range R.Popup.Fields {
+			got, _ := props[name+"_text"].(string)
+			if v := ""; 1+i < len(popup) {
+				v, _ = popup[1+i].(string)
+				if v != got {
+					t.Errorf("record %s: popup %s %q, the feature %q", f.ID, name, v, got)
+				}
+			} else if got != "" {
+				t.Errorf("record %s: popup has no %s, the feature %q", f.ID, name, got)
+			}
+		}
+		if n := len(popup); n > 1 && popup[n-1] == "" {
+			t.Errorf("record %s: popup value %v ends in an empty text", f.ID, popup)
+		}
+	}
+	if len(R.Popup.Fields) != 6 || len(R.Popup.Refs) != n {
+		t.Errorf("popup column: fields %v, %d refs for %d records", R.Popup.Fields, len(R.Popup.Refs), n)
 	}
 	var links struct {
 		Features []struct {
