@@ -313,6 +313,55 @@ for (const site of h.sites()) {
       assert.deepEqual(asked, [], 'detail chunks asked for');
     });
 
+    test('points at one spot clustered as one input give supercluster\'s own clusters', async (t) => {
+      const page = await openMap(t);
+      const diffs = await page.evaluate(() => {
+        const D = window.mapsiteParts.draw;
+        // Points crowding at a few spots, some alone, some at the antimeridian.
+        let seed = 7;
+        const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+        const spots = [];
+        for (let i = 0; i < 150; i++) spots.push([rnd() * 360 - 180, rnd() * 150 - 75]);
+        spots.push([180, 10], [-180, 10], [179.9999, -5]);
+        const points = [];
+        for (let i = 0; i < 4000; i++) {
+          const s = i % 7 === 0 ? [rnd() * 40 - 10, rnd() * 40 + 20] : spots[Math.floor(rnd() * rnd() * spots.length)];
+          points.push(D.pointOf(i, Math.floor(rnd() * 5), s[0], s[1]));
+        }
+        const describe = (index, c) => {
+          const p = c.properties, out = { x: c.geometry.coordinates[0], y: c.geometry.coordinates[1], n: p.point_count || 1, layers: {} };
+          for (const k of Object.keys(p).sort()) if (/^c\d+$/.test(k)) out.layers[k] = p[k];
+          if (p.cluster) {
+            out.leaves = index.getLeaves(p.cluster_id, Infinity).map((f) => f.properties.i).sort((a, b) => a - b).join(',');
+            out.expand = index.getClusterExpansionZoom(p.cluster_id);
+          } else {
+            out.leaves = String(p.i);
+          }
+          return out;
+        };
+        const order = (a, b) => a.x - b.x || a.y - b.y || a.n - b.n || (a.leaves < b.leaves ? -1 : 1);
+        const diffs = [];
+        // All the points, then a subset (as a filter step makes), the
+        // points keeping the spots they were given.
+        for (const some of [points, points.filter((p) => p.properties.li !== 1)]) {
+          const plain = new window.Supercluster(D.clusterOptions(14)).load(some);
+          const grouped = D.loadGrouped(new window.Supercluster(D.clusterOptions(14)), some);
+          for (let z = 2; z <= 14; z++) {
+            const a = plain.getClusters([-180, -85, 180, 85], z).map((c) => describe(plain, c)).sort(order);
+            const b = grouped.getClusters([-180, -85, 180, 85], z).map((c) => describe(grouped, c)).sort(order);
+            if (a.length !== b.length) { diffs.push(`zoom ${z}: ${a.length} clusters and points, grouped ${b.length}`); continue; }
+            a.forEach((x, i) => {
+              const y = b[i];
+              if (Math.abs(x.x - y.x) > 1e-9 || Math.abs(x.y - y.y) > 1e-9 || x.n !== y.n || x.leaves !== y.leaves || x.expand !== y.expand ||
+                JSON.stringify(x.layers) !== JSON.stringify(y.layers)) diffs.push(`zoom ${z}: ${JSON.stringify(x)} grouped ${JSON.stringify(y)}`);
+            });
+          }
+        }
+        return diffs;
+      });
+      assert.deepEqual(diffs.slice(0, 5), []);
+    });
+
     test('area badges are placed without 3D transforms, and the labels keep clear of them by their worked-out size', async (t) => {
       if (!features.some((f) => ['country', 'region'].includes(f.properties.precision))) { t.skip('no record across a country or region'); return; }
       const page = await openMap(t);
