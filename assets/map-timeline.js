@@ -136,7 +136,7 @@
       return h;
     });
 
-    var T = { bins: [], unit: "month", key: null };
+    var T = { bins: [], unit: "month", key: null, countKey: null };
     A.timeline = T;
 
     // win returns the time window as day numbers, from the date filters.
@@ -166,17 +166,29 @@
       T.bins = b.bins;
       T.x0 = T.bins[0].start;
       T.x1 = T.bins[T.bins.length - 1].end + 1;
-      T.key = null;
+      T.key = T.countKey = null;
       update();
     }
 
-    // drawBars draws the stacked bars: exact dates solid, spans paler.
-    function drawBars() {
+    // countBars counts, per period and layer, the records the filters
+    // other than the dates and the layers keep: a layer turned on or off
+    // takes no pass over the records, only drawBars.
+    function countBars() {
       var f = A.filters;
-      var shown = records.filter(function (r) { return P.data.matches(r, f, false, true); });
+      var shown = records.filter(function (r) { return P.data.matches(r, f, true, true); });
       count(T.bins, shown, A.layerOrder.length);
+    }
+
+    // drawBars draws the stacked bars of the layers shown: exact dates
+    // solid, spans paler.
+    function drawBars() {
+      var on = A.layerList.map(function (layer) { return !!A.filters.layers[layer.key]; });
       var top = 1;
-      T.bins.forEach(function (bin) { top = Math.max(top, bin.total); });
+      T.bins.forEach(function (bin) {
+        bin.total = 0;
+        for (var li = 0; li < on.length; li++) if (on[li]) bin.total += bin.exact[li] + bin.spread[li];
+        top = Math.max(top, bin.total);
+      });
       var ratio = window.devicePixelRatio || 1;
       bars.width = Math.round(T.width * ratio);
       bars.height = Math.round(T.height * ratio);
@@ -195,6 +207,7 @@
       T.bins.forEach(function (bin) {
         var x = xOf(bin.start), w = Math.max(1, xOf(bin.end + 1) - x - 1), y = T.height - 1;
         A.layerList.forEach(function (layer, li) {
+          if (!on[li]) return;
           [["exact", 1], ["spread", 0.45]].forEach(function (kind) {
             var n = bin[kind[0]][li];
             if (!n) return;
@@ -226,7 +239,9 @@
     function update() {
       if (!T.bins.length) return;
       var f = A.filters || {};
-      var key = JSON.stringify([f.layers, f.country, f.words || [], f.attribution, f.perpetrator, f.tag]);
+      var countKey = JSON.stringify([f.country, f.words || [], f.attribution, f.perpetrator, f.tag]);
+      var key = countKey + JSON.stringify(f.layers);
+      if (countKey !== T.countKey) { T.countKey = countKey; T.key = null; countBars(); }
       if (key !== T.key) { T.key = key; drawBars(); }
       var w = win(), a = xOf(w[0]), b = xOf(w[1] + 1);
       sel.style.left = a + "px";

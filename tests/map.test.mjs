@@ -313,6 +313,26 @@ for (const site of h.sites()) {
       assert.deepEqual(asked, [], 'detail chunks asked for');
     });
 
+    test('the timeline counts the records of the layers shown, as a layer goes off and on', async (t) => {
+      const page = await openMap(t);
+      const byId = Object.fromEntries(features.map((f) => [f.id, f.properties]));
+      const check = async (what) => {
+        const [tl, ids] = await page.evaluate(() => [window.mapsite.timeline(), window.mapsite.visible()]);
+        for (const b of tl.bins) {
+          const want = ids.filter((id) => byId[id].date_end >= b.start && byId[id].date_start <= b.end).length;
+          assert.equal(b.total, want, `${what}: ${tl.unit} ${b.start}..${b.end}`);
+        }
+      };
+      await check('every layer');
+      const [layer, n] = Object.entries(perLayer).find(([, n]) => n > 0);
+      await page.locator(`input[name="layer"][value="${layer}"]`).uncheck();
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, features.length - n);
+      await check(`${layer} off`);
+      await page.locator(`input[name="layer"][value="${layer}"]`).check();
+      await page.waitForFunction((n) => window.mapsite.visible().length === n, features.length);
+      await check(`${layer} on again`);
+    });
+
     test('points at one spot clustered as one input give supercluster\'s own clusters', async (t) => {
       const page = await openMap(t);
       const diffs = await page.evaluate(() => {
