@@ -540,30 +540,80 @@
   // countryShapes returns the countries of the world script as GeoJSON
   // features (MultiPolygon, lon and lat, properties.cc the ISO code), cut
   // at the antimeridian: the outlines that area records are drawn with.
-  var shapes = null;
-  function countryShapes() {
+  // countryShape decodes one country's polygons only, when first asked
+  // for, and countryPolygonsAt finds the polygons that may hold a point by
+  // bounds worked out from their deltas, without decoding the others: a
+  // map whose records lie in a territory without an outline of its own
+  // decoded every country before its first markers.
+  var codes = null, codeOrder = [], shapeByCode = {}, outerBounds = null;
+  function countryCodes() {
     var W = window.MAPSITE_BASEMAP;
-    if (shapes || !W) return shapes || [];
-    var q = W.bands[0].q, byCode = {}, order = [];
+    if (codes || !W) return codes || {};
+    codes = {};
     W.land.forEach(function (rings, i) {
       var cc = W.cc[i] || "";
       if (!cc) return;
-      if (!byCode[cc]) { byCode[cc] = []; order.push(cc); }
-      byCode[cc].push(rings.map(function (flat) {
-        var out = [], x = 0, y = 0;
+      if (!codes[cc]) { codes[cc] = []; codeOrder.push(cc); }
+      codes[cc].push(i);
+    });
+    return codes;
+  }
+  function decodeRing(flat, q) {
+    var out = [], x = 0, y = 0;
+    for (var j = 0; j < flat.length; j += 2) {
+      x += flat[j];
+      y += flat[j + 1];
+      out.push([x * q, y * q]);
+    }
+    return out;
+  }
+  function countryShape(cc) {
+    var W = window.MAPSITE_BASEMAP, list = countryCodes()[cc];
+    if (!list) return null;
+    if (!shapeByCode[cc]) {
+      var q = W.bands[0].q;
+      shapeByCode[cc] = { type: "Feature", properties: { cc: cc }, geometry: { type: "MultiPolygon",
+        coordinates: list.map(function (i) { return W.land[i].map(function (flat) { return decodeRing(flat, q); }); }) } };
+    }
+    return shapeByCode[cc];
+  }
+  function countryShapes() {
+    countryCodes();
+    return codeOrder.map(countryShape);
+  }
+  // countryPolygonsAt returns, in the order of countryShapes and their
+  // polygons, [code, polygon] for each country polygon whose outer ring's
+  // bounds hold lon, lat.
+  function countryPolygonsAt(lon, lat) {
+    var W = window.MAPSITE_BASEMAP, out = [];
+    if (!W) return out;
+    var q = W.bands[0].q, all = countryCodes();
+    if (!outerBounds) {
+      outerBounds = new Float64Array(4 * W.land.length);
+      W.land.forEach(function (rings, i) {
+        var flat = rings[0], x = 0, y = 0, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
         for (var j = 0; j < flat.length; j += 2) {
           x += flat[j];
           y += flat[j + 1];
-          out.push([x * q, y * q]);
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
         }
-        return out;
-      }));
+        outerBounds.set([x0 * q, y0 * q, x1 * q, y1 * q], 4 * i);
+      });
+    }
+    codeOrder.forEach(function (cc) {
+      all[cc].forEach(function (i, k) {
+        var b = 4 * i;
+        if (lon >= outerBounds[b] && lon <= outerBounds[b + 2] && lat >= outerBounds[b + 1] && lat <= outerBounds[b + 3]) {
+          out.push([cc, countryShape(cc).geometry.coordinates[k]]);
+        }
+      });
     });
-    shapes = order.map(function (cc) {
-      return { type: "Feature", properties: { cc: cc }, geometry: { type: "MultiPolygon", coordinates: byCode[cc] } };
-    });
-    return shapes;
+    return out;
   }
 
-  P.basemap = { install: install, wrapBounds: wrapBounds, countryShapes: countryShapes };
+  P.basemap = { install: install, wrapBounds: wrapBounds, countryShapes: countryShapes, countryShape: countryShape,
+    countryPolygonsAt: countryPolygonsAt };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -166,31 +166,17 @@
   }
 
   // shapeOf returns the outline of country cc (ISO 3166-1 alpha-2) or,
-  // failing that, the country outline that holds lon, lat.
-  // Each polygon's bounds are worked out once, so that the search tests
-  // only the few polygons whose bounds hold the point.
+  // failing that, the country outline that holds lon, lat: the first, in
+  // the order of the base map's countries, of those whose polygons' bounds
+  // hold the point (P.basemap.countryPolygonsAt) that holds it. Only the
+  // outlines asked for are decoded.
   function shapeOf(cc, lon, lat) {
-    var all = P.basemap.countryShapes ? P.basemap.countryShapes() : [];
-    for (var k = 0; k < all.length; k++) if (cc && all[k].properties && all[k].properties.cc === cc) return all[k];
-    for (var i = 0; i < all.length; i++) {
-      if (polygonsOf(all[i].geometry).some(function (poly) {
-        var b = poly.bounds || (poly.bounds = ringBounds(poly[0]));
-        return lon >= b[0] && lon <= b[2] && lat >= b[1] && lat <= b[3] && inPolygon(lon, lat, poly);
-      })) return all[i];
-    }
+    var B = P.basemap;
+    var own = cc && B.countryShape && B.countryShape(cc);
+    if (own) return own;
+    var near = B.countryPolygonsAt ? B.countryPolygonsAt(lon, lat) : [];
+    for (var i = 0; i < near.length; i++) if (inPolygon(lon, lat, near[i][1])) return B.countryShape(near[i][0]);
     return null;
-  }
-
-  // ringBounds returns a ring's west, south, east and north.
-  function ringBounds(ring) {
-    var b = [Infinity, Infinity, -Infinity, -Infinity];
-    ring.forEach(function (c) {
-      if (c[0] < b[0]) b[0] = c[0];
-      if (c[0] > b[2]) b[2] = c[0];
-      if (c[1] < b[1]) b[1] = c[1];
-      if (c[1] > b[3]) b[3] = c[1];
-    });
-    return b;
   }
 
   // BADGE_FONT, BADGE_EDGE and the others are the badge's measures in
@@ -441,5 +427,5 @@
     };
   }
 
-  P.areas = { install: install, isArea: isArea, labelPoint: labelPoint, badgeSize: badgeSize };
+  P.areas = { install: install, isArea: isArea, labelPoint: labelPoint, badgeSize: badgeSize, shapeOf: shapeOf };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -203,6 +203,49 @@ test('the world script\'s badge points are those the page would find on the outl
   }
 });
 
+test('an area outside any outline of its own is drawn as the country whose outline holds it, found without decoding every country', async () => {
+  // map-areas.js's shapeOf looks among the polygons whose bounds hold the
+  // point (basemap.js's countryPolygonsAt); it must find what a search of
+  // every decoded outline in order finds.
+  const { page, context, problems } = await newPage(browser, seedSrv.url);
+  try {
+    await page.goto(seedSrv.url);
+    await waitForMap(page);
+    const r = await page.evaluate(() => {
+      const P = window.mapsiteParts, all = P.basemap.countryShapes(), out = { found: 0, diff: [] };
+      const inRing = (x, y, ring) => {
+        let inside = false;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const [xi, yi] = ring[i], [xj, yj] = ring[j];
+          if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+        }
+        return inside;
+      };
+      const holds = (poly, x, y) => inRing(x, y, poly[0]) && !poly.slice(1).some((h) => inRing(x, y, h));
+      for (let lat = -60; lat <= 80; lat += 2.3) {
+        for (let lon = -180; lon <= 180; lon += 2.9) {
+          const want = all.find((f) => f.geometry.coordinates.some((poly) => holds(poly, lon, lat)));
+          const got = P.areas.shapeOf('', lon, lat);
+          if (want) out.found++;
+          const w = want ? want.properties.cc : null, g = got ? got.properties.cc : null;
+          if (w !== g) out.diff.push(`${lon},${lat}: ${g} for ${w}`);
+        }
+      }
+      // Gibraltar's point, in Spain's outline; a code with an outline of its own.
+      out.gi = P.areas.shapeOf('GI', -5.35, 36.14).properties.cc;
+      out.fr = P.areas.shapeOf('FR', 0, 0).properties.cc;
+      return out;
+    });
+    assert.ok(r.found > 500, `only ${r.found} points on land`);
+    assert.deepEqual(r.diff.slice(0, 5), []);
+    assert.equal(r.gi, 'ES');
+    assert.equal(r.fr, 'FR');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('record pages carry a static locator and load no map script', async () => {
   const { page, context, problems } = await newPage(browser, seedSrv.url);
   const scripts = [];
