@@ -81,7 +81,9 @@ func BenchmarkRebuildEdit100k(b *testing.B) { benchmarkRebuildEdit(b, 100000) }
 // edit: a render in memory that reuses the previous one.
 func benchmarkServeEdit(b *testing.B, n int) {
 	siteDir := synthSite(b, n)
-	r := NewRenderer(Options{SiteDir: siteDir, Loader: site.NewLoader(siteDir)}) // as mapsite serve does
+	ld := site.NewLoader(siteDir)
+	b.Cleanup(ld.Close)
+	r := NewRenderer(Options{SiteDir: siteDir, Loader: ld}) // as mapsite serve does
 	if _, _, err := r.Render(context.Background()); err != nil {
 		b.Fatal(err)
 	}

@@ -35,7 +35,9 @@ func TestRendererEqualsRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r := NewRenderer(Options{SiteDir: siteDir, Loader: site.NewLoader(siteDir)})
+	ld := site.NewLoader(siteDir)
+	t.Cleanup(ld.Close)
+	r := NewRenderer(Options{SiteDir: siteDir, Loader: ld})
 	if _, _, err := r.Render(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +171,9 @@ func TestRendererRemakesOnlyChanged(t *testing.T) {
 	if err := synth.WriteSite(dir, cfg, recs); err != nil {
 		t.Fatal(err)
 	}
-	r := NewRenderer(Options{SiteDir: dir, Loader: site.NewLoader(dir)})
+	ld := site.NewLoader(dir)
+	t.Cleanup(ld.Close)
+	r := NewRenderer(Options{SiteDir: dir, Loader: ld})
 	if _, _, err := r.Render(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -60,10 +60,9 @@ type Server struct {
 // Run serves the site until ctx is cancelled.
 func Run(ctx context.Context, opt Options) error {
 	s := &Server{opt: opt, files: build.Files{}, subs: map[chan string]bool{}}
-	s.render = build.NewRenderer(build.Options{
-		SiteDir: opt.SiteDir,
-		Loader:  site.NewLoader(opt.SiteDir), // decodes only the data files that changed
-	})
+	loader := site.NewLoader(opt.SiteDir) // decodes only the data files that changed
+	defer loader.Close()                  // its last decodings, for the next process
+	s.render = build.NewRenderer(build.Options{SiteDir: opt.SiteDir, Loader: loader})
 	if msg := s.rebuild(ctx); msg != "" {
 		s.fail(msg)
 	}

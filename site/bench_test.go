@@ -88,6 +88,7 @@ func BenchmarkLoad10kCached(b *testing.B) {
 func BenchmarkLoaderUnchanged10k(b *testing.B) {
 	b.Setenv(geo.CacheEnv, "off")
 	ld := NewLoader(benchSite(b))
+	b.Cleanup(ld.Close)
 	ld.Load()
 	loop(b, func() {
 		if _, l := ld.Load(); l.Err() != nil {
@@ -112,6 +113,7 @@ func BenchmarkLoaderOneFile10k(b *testing.B) {
 	}
 	versions := [][]byte{orig, append(append([]byte{}, orig...), "\n# edited\n"...)}
 	ld := NewLoader(dir)
+	b.Cleanup(ld.Close)
 	ld.Load()
 	i := 0
 	loop(b, func() {

@@ -338,6 +338,7 @@ func TestLoaderDecodesOneBlock(t *testing.T) {
 	}
 	name := filepath.Join(dir, filepath.FromSlash(synth.DataFile(0)))
 	ld := NewLoader(dir)
+	t.Cleanup(ld.Close)
 	ld.Load()
 	for _, tc := range []struct {
 		name    string
@@ -434,6 +435,7 @@ func TestLoaderStoresLater(t *testing.T) {
 		return len(m)
 	}
 	ld := NewLoader(dir)
+	t.Cleanup(ld.Close)
 	start := time.Now()
 	ld.Load()
 	if n := entries(); n != 0 && time.Since(start) < storeAfter {
@@ -457,10 +459,12 @@ func TestLoaderWarms(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := NewLoader(dir)
+	t.Cleanup(first.Close)
 	first.Load()
 	first.store()
 	hits := diskHits.Load()
 	ld := NewLoader(dir)
+	t.Cleanup(ld.Close)
 	ld.Load()
 	if diskHits.Load() == hits {
 		t.Fatal("the second Loader read nothing from the cache on disk")
@@ -516,9 +520,11 @@ func TestLoaderWarmsOnce(t *testing.T) {
 	}
 	write(t, dir, synth.DataFile(0), append([]byte("kind = \"records\"\n"), b...))
 	first := NewLoader(dir)
+	t.Cleanup(first.Close)
 	first.Load()
 	first.store()
 	ld := NewLoader(dir)
+	t.Cleanup(ld.Close)
 	warming := func() bool {
 		ld.mu.Lock()
 		defer ld.mu.Unlock()

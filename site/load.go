@@ -327,6 +327,7 @@ type Loader struct {
 	spoolMu sync.Mutex
 	spooled []*diskCache
 	timer   *time.Timer
+	storing sync.Mutex // held by store
 }
 
 // storeAfter is how long a Loader waits, once its loads pause, before it
@@ -421,8 +422,24 @@ func (l *Loader) spool(disk *diskCache) {
 	}
 }
 
+// Close stores on disk, now, the new decodings that the timer would have
+// stored, and stops the timer: after it, nothing of the Loader's writes.
+// mapsite serve calls it when it stops; the Loader may still load, and a
+// load after Close stores its decodings as before.
+func (l *Loader) Close() {
+	l.spoolMu.Lock()
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+	l.spoolMu.Unlock()
+	l.store()
+}
+
 // store stores on disk the new decodings of the loads since it last ran.
 func (l *Loader) store() {
+	l.storing.Lock() // one at a time, so that Close waits for the timer's
+	defer l.storing.Unlock()
 	l.spoolMu.Lock()
 	spooled := l.spooled
 	l.spooled = nil

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/mapsite/mapsite/diag"
@@ -273,6 +275,7 @@ published = 2024-04-30
 	// then warm.
 	cache := t.TempDir()
 	ld := NewLoader(dir)
+	t.Cleanup(ld.Close)
 	check := func(step string) {
 		t.Helper()
 		t.Setenv(geo.CacheEnv, "off")
@@ -332,5 +335,42 @@ func write(t *testing.T, dir, name string, b []byte) {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLoaderCloseStores checks that Close stores a load's new decodings
+// at once, not when the timer would have (storeAfter), so that nothing
+// of the Loader writes after it: a process that stops keeps them.
+func TestLoaderCloseStores(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv(geo.CacheEnv, cache)
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, synth.PerFile+1, 2); err != nil { // two data files
+		t.Fatal(err)
+	}
+	ld := NewLoader(dir)
+	ld.Load()
+	entries := func() int {
+		n := 0
+		filepath.WalkDir(cache, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if n := entries(); n != 0 {
+		t.Fatalf("%d cache files before the timer or Close", n)
+	}
+	ld.Close()
+	if n := entries(); n < 2 {
+		t.Fatalf("%d cache files after Close, want the 2 data files' decodings", n)
+	}
+	time.Sleep(storeAfter + 100*time.Millisecond)
+	hits := diskHits.Load()
+	NewLoader(dir).Load()
+	if diskHits.Load()-hits < 2 {
+		t.Fatal("a new Loader read nothing of what Close stored")
 	}
 }
