@@ -236,18 +236,14 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		return nil, urlErr
 	}
 	updated := lastUpdate(s)
+	// Past the checks above, the load found no error and the base URL is
+	// good: the model is being made (early is set).
 	err = step("assemble", func() error {
-		if early != nil {
-			m = <-early
-		} else {
-			m = newModel(s, baseURL)
-		}
+		m = <-early
 		return nil
 	})
-	if err != nil {
-		if early != nil && m == nil {
-			<-early
-		}
+	if err != nil { // cancelled before the step ran
+		<-early
 		return nil, err
 	}
 	min := newMinifier()
