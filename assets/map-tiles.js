@@ -190,9 +190,10 @@
     var countEl = document.getElementById("visible-count");
 
     // What a small site's panel offers that the summary cannot count:
-    // search, attribution, perpetrator, tag and links (their selects are
-    // already hidden: they have no values).
-    ["q", "links"].forEach(function (name) {
+    // attribution, perpetrator, tag and links (their selects are already
+    // hidden: they have no values). Search reads an index of its own
+    // (map-search.js).
+    ["links"].forEach(function (name) {
       var input = form.elements[name];
       var box = input && (input.closest(".field") || input.closest("label"));
       if (box) box.style.display = "none";
@@ -374,8 +375,7 @@
     var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";
     A.applyFilters = function () {
       var f = A.filters = A.readFilters();
-      f.words = [];
-      f.q = "";
+      f.words = []; // the records' words are not in the page: map-search.js searches
       if (window.performance && performance.mark) performance.mark("mapsite:filter");
       var counts = {}, n = 0;
       A.layerOrder.forEach(function (k) { counts[k] = 0; });

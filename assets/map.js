@@ -35,7 +35,10 @@
     P.areas.install(A);
     P.panel.install(A);
     P.state.install(A);
-    if (D.vector) P.tiles.install(A);
+    if (D.vector) {
+      P.tiles.install(A);
+      P.search.install(A);
+    }
     A.filters = A.readFilters();
     A.filtered = A.records;
     // The map takes what the header, the timeline and (on phones) the

@@ -102,6 +102,7 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 			return b
 		}))
 	}
+	shardFiles, cardFiles := m.searchIndex(&out)
 	if out.err != nil {
 		return nil, out.err
 	}
@@ -129,6 +130,12 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	b = appendStrings(b, firstIDs)
 	b = append(b, `,"files":`...)
 	b = appendStrings(b, idFiles)
+	b = append(b, `},"search":{"shards":`...)
+	b = appendStrings(b, shardFiles)
+	b = append(b, `,"card_size":`...)
+	b = strconv.AppendInt(b, searchCard, 10)
+	b = append(b, `,"cards":`...)
+	b = appendStrings(b, cardFiles)
 	return append(b, "}};\n"...), nil
 }
 

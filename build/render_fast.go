@@ -336,6 +336,8 @@ func (w *fastWriter) mapPageScripts() {
 		}
 		w.s("\n")
 		w.script("map-tiles.js")
+		w.s("\n")
+		w.script("map-search.js")
 	}
 	w.s("\n")
 	w.script("map.js")

@@ -15,21 +15,35 @@ import { promisify } from 'node:util';
 import { ROOT, ARTIFACTS, build, removeBuild, launch, newPage, fileURL, waitForMap } from './lib/harness.mjs';
 
 const run = promisify(execFile);
-const N = 3000;
+const GEN = 3000; // synthetic records, and SCRIPTS below: N in all
 // The page writes counts in its language (the site's is English): "3,000".
 const num = (n) => n.toLocaleString('en');
+
+// Synthetic records in other scripts: id, title, place, country, lon, lat.
+const SCRIPTS = [
+  ['x-fa', 'آزمون: بازداشت در کرمان', 'کرمان', 'IR', 57.089, 30.2856],
+  ['x-tr', "Test: Kadıköy'de gözaltı", 'Kadıköy, İstanbul', 'TR', 29.03, 40.99],
+  ['x-ru', 'Тест: задержание в Красногорске', 'Красногорск', 'RU', 37.39, 55.82],
+  ['x-el', 'ΔΟΚΙΜΗ: ΣΥΛΛΗΨΕΙΣ', 'Αθήνα', 'GR', 23.73, 37.98],
+  ['x-hi', 'परीक्षण: दिल्ली में गिरफ़्तारी', 'दिल्ली', 'IN', 77.21, 28.64],
+];
+const N = GEN + SCRIPTS.length;
 
 let tmp, out, srv, browser, records;
 before(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'mapsite-vector-'));
   const site = path.join(tmp, 'site');
-  await run('go', ['run', './scripts/bench/gen', '-n', String(N), '-o', site], { cwd: ROOT, timeout: 120_000 });
+  await run('go', ['run', './scripts/bench/gen', '-n', String(GEN), '-o', site], { cwd: ROOT, timeout: 120_000 });
   // Above the threshold, the automatic setting chooses the tiles.
   const toml = path.join(site, 'site.toml');
   const text = await readFile(toml, 'utf8');
   if (!/^\[map\]/m.test(text)) await appendFile(toml, '\n[map]\n');
   const { writeFile } = await import('node:fs/promises');
   await writeFile(toml, text.replace(/^\[map\]\n/m, '[map]\nvector_tiles_above = 2000\n'));
+  // A few records in other scripts, for the search (synthetic, placed by coordinates).
+  await writeFile(path.join(site, 'data', 'scripts.toml'), SCRIPTS.map(([id, title, place, cc, lon, lat]) =>
+    `[[record]]\nid = "${id}"\nlayer = "arrest"\ndate = 2030-01-0${id.length % 9 + 1}\ntitle = "${title}"\nplace = "${place}"\n` +
+    `country = "${cc}"\ncoordinates = [${lon}, ${lat}]\nsummary = "A synthetic record for the search test."\n[[record.source]]\ntitle = "Test source"\nurl = "https://news.example.org/${id}"\n`).join('\n'));
   out = await build(site);
   records = {};
   for (const f of JSON.parse(await readFile(path.join(out, 'layers', 'all.geojson'), 'utf8')).features) records[f.id] = f;
@@ -246,4 +260,121 @@ test('from a host without byte ranges, the page says so, and does not break', { 
   assert.equal((await page.evaluate(() => window.mapsite.drawn())).clusters, 0);
   // The page cuts off the archive it would otherwise download whole.
   assert.deepEqual(problems().filter((p) => !/\.pmtiles net::ERR_ABORTED$/.test(p)), []);
+});
+
+// words folds text as map-search.js and build/search.go do, to find the
+// records a query should find.
+const words = (s) => [...new Set(String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ı/g, 'i').toLowerCase()
+  .replace(/ς/g, 'σ').split(/[^\p{L}\p{N}\p{M}]+/u).filter((w) => [...w].length >= 2))];
+const recordWords = (p) => words([p.title, p.place, p.matched_place, p.country_name, (p.tags || []).join(' '), p.perpetrator].join(' '));
+// expected returns the records a query finds: each of its words begins
+// a word of theirs.
+function expected(q) {
+  const qw = words(q);
+  return Object.values(records).filter((f) => {
+    const rw = recordWords(f.properties);
+    return qw.every((w) => rw.some((x) => x.startsWith(w)));
+  });
+}
+async function search(page, q) {
+  await page.fill('#q', q);
+  await page.waitForFunction((q) => !document.getElementById('search-results').hidden && /found/.test(document.getElementById('visible-word').textContent) &&
+    document.querySelector('#q').value === q, q, { timeout: 15_000 });
+  await settled(page);
+}
+const listed = (page) => page.$$eval('#search-results .record-entry', (bs) => bs.map((b) => b.dataset.id));
+
+test('search: the page folds words as the build does, and finds what each word begins', { timeout: 90_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url);
+  t.after(() => context.close());
+  await page.goto(srv.url);
+  await waitForMap(page);
+  await markersDrawn(page);
+  // Every word of the index is its own fold and lies in its shard; every
+  // record's words, folded by the page, are in the index.
+  const data = (await readdir(path.join(out, 'assets'))).find((n) => /^data\.[0-9a-f]+\.js$/.test(n));
+  const S = JSON.parse(/"search":(\{.*?\})\};\n$/.exec(await readFile(path.join(out, 'assets', data), 'utf8'))[1]);
+  assert.ok(S.shards.length >= 1 && S.cards.length === Math.ceil(N / S.card_size));
+  const indexWords = new Set();
+  for (const [i, file] of S.shards.entries()) {
+    const js = await readFile(path.join(out, 'assets', file), 'utf8');
+    const items = JSON.parse(js.slice(js.indexOf(']=[') + 2, -2));
+    const bad = await page.evaluate(([items, i, n]) => {
+      const out = [];
+      for (let j = 0; j < items.length; j += 2) {
+        const w = items[j], f = window.mapsiteParts.search.words(w);
+        if (f.length !== 1 || f[0] !== w || window.mapsiteParts.search.shardOf(w, n) !== i) out.push(w);
+      }
+      return out;
+    }, [items, i, S.shards.length]);
+    assert.deepEqual(bad, [], `shard ${i}: words the page folds or places otherwise`);
+    for (let j = 0; j < items.length; j += 2) indexWords.add(items[j]);
+  }
+  const texts = Object.values(records).map((f) => [f.properties.title, f.properties.place, f.properties.country_name].join(' '));
+  const pageWords = await page.evaluate((texts) => texts.flatMap((s) => window.mapsiteParts.search.words(s)), texts);
+  assert.deepEqual(pageWords.filter((w) => !indexWords.has(w)), [], 'words the page makes of the records that the index lacks');
+  assert.ok([...indexWords].some((w) => /[^\x00-\x7f]/.test(w)), 'the index holds words beyond ASCII');
+
+  // Each script: a query typed as a reader would finds its record.
+  for (const [q, id] of [['کرمان', 'x-fa'], ['kadikoy ISTANBUL', 'x-tr'], ['красногорск', 'x-ru'], ['συλληψεις', 'x-el'], ['Συλλήψεις', 'x-el'], ['दिल्ली', 'x-hi']]) {
+    await search(page, q);
+    assert.equal((await listed(page))[0], id, `the query ${q} lists ${id} first (it is the newest)`);
+    assert.ok(expected(q).some((f) => f.id === id));
+  }
+
+  // A query: the records found are counted, the newest listed; a word of
+  // one letter is left out, a word with diacritics finds its plain form.
+  const rec = Object.values(records).find((f) => /[^\x00-\x7f]/.test(f.properties.place || ''));
+  const q = `${rec.properties.place.toUpperCase()} ${words(rec.properties.title)[0].slice(0, 3)} x`;
+  const want = expected(q);
+  assert.ok(want.some((f) => f.id === rec.id));
+  await search(page, q);
+  assert.equal(await page.textContent('#visible-count'), num(want.length));
+  const ids = await listed(page);
+  assert.equal(ids.length, Math.min(50, want.length));
+  const wanted = new Set(want.map((f) => f.id));
+  assert.deepEqual(ids.filter((id) => !wanted.has(id)), [], 'listed records the query does not find');
+  const newest = want.map((f) => f.properties.date_start).sort().at(-1);
+  assert.equal(records[ids[0]].properties.date_start, newest, 'the newest is listed first');
+  assert.ok(await page.isHidden('#record-list'));
+  assert.match(page.url(), /[#&]q=/, 'the query is in the link');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-search-1280x800.png') });
+
+  // The other filters: an unticked layer is not listed.
+  const layer = records[ids[0]].properties.layer;
+  await page.locator(`input[name="layer"][value="${layer}"]`).uncheck();
+  await settled(page);
+  await page.waitForFunction((l) => document.querySelectorAll('#search-results .record-entry').length > 0, layer);
+  const kept = await listed(page);
+  assert.deepEqual(kept.filter((id) => records[id].properties.layer === layer), [], 'the unticked layer is listed');
+  assert.deepEqual(kept, ids.filter((id) => records[id].properties.layer !== layer).slice(0, kept.length));
+  await page.locator(`input[name="layer"][value="${layer}"]`).check();
+
+  // Nothing found says so; clearing the field gives the list back.
+  await search(page, 'zqxjvw');
+  assert.equal(await page.textContent('#visible-count'), '0');
+  assert.match(await page.textContent('#list-note'), /No record has these words/);
+  await page.fill('#q', '');
+  await page.waitForFunction(() => document.getElementById('search-results').hidden && !document.getElementById('record-list').hidden);
+  assert.deepEqual(problems(), []);
+});
+
+test('search: a record found opens with the keyboard, from disk too', { timeout: 90_000 }, async (t) => {
+  for (const base of [srv.url, fileURL(out)]) {
+    const { page, context, problems } = await newPage(browser, base);
+    t.after(() => context.close());
+    await page.goto(base.startsWith('file:') ? base + 'index.html' : base);
+    await waitForMap(page);
+    const rec = Object.values(records).find((f) => f.properties.precision === 'city');
+    await search(page, rec.properties.title);
+    const ids = await listed(page);
+    assert.ok(ids.includes(rec.id) || ids.length === 50, `${rec.id} is listed, or 50 newer records are`);
+    const id = ids[0];
+    await page.locator(`#search-results .record-entry[data-id="${id}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.leaflet-popup .popup-link');
+    assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[id].properties.title);
+    assert.match(page.url(), new RegExp(`[#&]id=${id}(&|$)`));
+    assert.deepEqual(problems().filter((p) => !/pmtiles/.test(p)), []);
+  }
 });
