@@ -154,3 +154,13 @@ func TestSearchIndex(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSearchIndex times the search index of 10,000 records.
+func BenchmarkSearchIndex(b *testing.B) {
+	m := synthModel(b, 10000)
+	out := &mapData{put: func(string, []byte) error { return nil }}
+	b.ResetTimer()
+	for range b.N {
+		m.searchIndex(out)
+	}
+}
