@@ -46,7 +46,11 @@
   // union and intersect take and give ascending record numbers.
   function union(lists) {
     if (lists.length === 1) return lists[0];
-    var all = [].concat.apply([], lists).sort(function (a, b) { return a - b; }), out = [];
+    var size = 0, at = 0, out = [];
+    lists.forEach(function (l) { size += l.length; });
+    var all = new Int32Array(size);
+    lists.forEach(function (l) { all.set(l, at); at += l.length; });
+    all.sort();
     for (var i = 0; i < all.length; i++) if (!i || all[i] !== all[i - 1]) out.push(all[i]);
     return out;
   }
