@@ -62,9 +62,21 @@ func (m *model) tilesRecords() []tiles.Record {
 // tiles, and hands the archive and the chunks (see above) to put.
 func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) {
 	out := mapData{put: put}
+	// The search index (search.go) is made beside the archive.
+	type searchFiles struct {
+		shards, cards []string
+		err           error
+	}
+	searched := make(chan searchFiles, 1)
+	go func() {
+		out := mapData{put: put}
+		shards, cards := m.searchIndex(&out)
+		searched <- searchFiles{shards, cards, out.err}
+	}()
 	start := time.Now()
 	archive, st, err := tiles.Archive(m.tilesRecords(), tiles.DefaultOptions)
 	if err != nil {
+		<-searched // nothing is written once mapTiles has returned
 		return nil, err
 	}
 	m.tilesNote = english.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): %d tiles, %s (largest tile %s), made in %s",
@@ -72,6 +84,7 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	sum := sha256.Sum256(archive)
 	archiveName := "records/records." + hex.EncodeToString(sum[:])[:10] + ".pmtiles"
 	if err := put("assets/"+archiveName, archive); err != nil {
+		<-searched // nothing is written once mapTiles has returned
 		return nil, err
 	}
 
@@ -102,7 +115,10 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 			return b
 		}))
 	}
-	shardFiles, cardFiles := m.searchIndex(&out)
+	search := <-searched
+	if out.err == nil {
+		out.err = search.err
+	}
 	if out.err != nil {
 		return nil, out.err
 	}
@@ -131,11 +147,11 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	b = append(b, `,"files":`...)
 	b = appendStrings(b, idFiles)
 	b = append(b, `},"search":{"shards":`...)
-	b = appendStrings(b, shardFiles)
+	b = appendStrings(b, search.shards)
 	b = append(b, `,"card_size":`...)
 	b = strconv.AppendInt(b, searchCard, 10)
 	b = append(b, `,"cards":`...)
-	b = appendStrings(b, cardFiles)
+	b = appendStrings(b, search.cards)
 	return append(b, "}};\n"...), nil
 }
 
