@@ -336,12 +336,29 @@
     // heldBy returns the filtered records of each group, by key, worked out
     // once per filter step: a move of the map looks only at the groups
     // (a pass over 100,000 records cost every draw 3-5 ms).
-    var heldFor = null, held = null;
+    // It reads the mask of the filtered (P.data.maskOf) at the area
+    // records' indices in A.records (areaAt), with their groups' keys
+    // (areaKey), not the records.
+    var heldFor = null, held = null, areaAt = null, areaKey = null, areasFor = null;
     function heldBy() {
       if (heldFor === A.filtered) return held;
       heldFor = A.filtered;
       held = {};
-      A.filtered.forEach(function (r) { if (r.area) (held[r.group.key] = held[r.group.key] || []).push(r); });
+      var rs = A.records, mask = P.data.maskOf(A);
+      if (areasFor !== rs) {
+        areasFor = rs;
+        areaAt = [];
+        areaKey = [];
+        rs.forEach(function (r, k) {
+          if (!r.area) return;
+          areaAt.push(k);
+          areaKey.push(r.group.key);
+        });
+      }
+      for (var j = 0; j < areaAt.length; j++) {
+        var k = areaAt[j];
+        if (mask[k]) (held[areaKey[j]] || (held[areaKey[j]] = [])).push(rs[k]);
+      }
       return held;
     }
 

@@ -15,16 +15,22 @@
       // object for every point at every zoom: that was a quarter of the
       // clustering at 100,000 records. A cluster starts as a copy of its
       // first point's properties; only the counts add up.
-      reduce: function (acc, p) {
-        for (var k in p) if (k.charCodeAt(0) === 99) acc[k] = (acc[k] || 0) + p[k]; // "c…"
-      }
+      reduce: addCounts
     };
   }
+  function addCounts(acc, p) {
+    for (var k in p) if (k.charCodeAt(0) === 99) acc[k] = (acc[k] || 0) + p[k]; // "c…"
+  }
+
+  // countKey returns the name of layer li's count, "c" + li, made once
+  // per layer (a string made anew for each point is slow to look up).
+  var countKeys = [];
+  function countKey(li) { return countKeys[li] || (countKeys[li] = "c" + li); }
 
   // pointOf returns the point supercluster reads for record i of layer li.
   function pointOf(i, li, lon, lat) {
     var props = { i: i, li: li };
-    props["c" + li] = 1;
+    props[countKey(li)] = 1;
     return { type: "Feature", geometry: { type: "Point", coordinates: [lon, lat] }, properties: props, spot: undefined, x: 0, y: 0 };
   }
 
@@ -40,17 +46,27 @@
   // for. A point's spot and projected position are worked out once
   // (spotOf), not at every filter step. It reads supercluster's internals
   // (its flat arrays, trees, _createTree and _cluster, version 8): a
-  // browser test compares the two.
+  // browser test compares the two. With clusterOptions' reduce and no map
+  // of its own, a group adds up its points' counts directly: each point
+  // has one (pointOf), where reduce looked at every property of every
+  // point (7-8 ms a filter step at 100,000 records).
+  //
+  // The points are made by pointOf. at, when given, holds their spots,
+  // positions and layer indices (placesOf) as typed arrays in the order
+  // of points, kept by the caller: the clustering then reads a point
+  // itself only where it starts a group (reading 100,000 points cost a
+  // filter step 10-15 ms, most of it waiting for memory).
   var ZOOM = 2, ID = 3, PARENT = 4, NUM = 5;
-  function loadGrouped(index, points) {
+  function loadGrouped(index, points, at) {
     var o = index.options, stride = index.stride, n = points.length;
     if (stride !== 7 || !o.reduce || !index._cluster || !index._createTree || !index.trees) return index.load(points);
     var top = o.maxZoom + 2, i, k, p, s;
-    for (i = 0; i < n; i++) if (points[i].spot === undefined) spotOf(points[i]);
+    if (!at) at = placesOf(points);
+    var spot = at.spot, xs = at.x, ys = at.y, lis = at.li;
     // Each spot's first point, and for each point the next at its spot.
     var first = new Int32Array(spotCount).fill(-1), last = new Int32Array(spotCount), after = new Int32Array(n).fill(-1);
     for (i = 0; i < n; i++) {
-      s = points[i].spot;
+      s = spot[i];
       if (first[s] < 0) first[s] = i; else after[last[s]] = i;
       last[s] = i;
     }
@@ -59,31 +75,39 @@
     // supercluster would come to them), as the clusters of zoom top - 1;
     // each point's parent is its group.
     var next = [], parent = new Float64Array(n).fill(-1), map = o.map, reduce = o.reduce;
+    var counted = reduce === addCounts && !Object.prototype.hasOwnProperty.call(o, "map"), ck;
     for (i = 0; i < n; i++) {
-      p = points[i];
-      if (first[p.spot] !== i) continue;
+      if (first[spot[i]] !== i) continue;
       if (after[i] < 0) { // alone at its spot
-        next.push(p.x, p.y, Infinity, i, -1, 1, 0);
+        next.push(xs[i], ys[i], Infinity, i, -1, 1, 0);
         continue;
       }
+      p = points[i];
       var id = (i << 5) + top + n, w = 0; // supercluster's ids: the first point's index, and zoom + 1
       var props = Object.assign({}, map(p.properties));
       for (var m = i; m >= 0; m = after[m]) {
         parent[m] = id;
-        if (m !== i) reduce(props, map(points[m].properties));
+        if (m === i) {
+          // the group's props start as its first point's
+        } else if (counted) { // a point counts 1 (pointOf)
+          ck = countKey(lis[m]);
+          props[ck] = (props[ck] || 0) + 1;
+        } else {
+          reduce(props, map(points[m].properties));
+        }
         w++;
       }
       index.clusterProps.push(props);
-      next.push(p.x, p.y, Infinity, id, -1, w, index.clusterProps.length - 1);
+      next.push(xs[i], ys[i], Infinity, id, -1, w, index.clusterProps.length - 1);
     }
     // The points' own tree, for a group's children.
     var trees = index.trees;
     Object.defineProperty(trees, top, { configurable: true, enumerable: true, get: function () {
       var data = new Float64Array(n * stride);
       for (var j = 0; j < n; j++) {
-        var q = points[j], b = j * stride;
-        data[b] = q.x;
-        data[b + 1] = q.y;
+        var b = j * stride;
+        data[b] = xs[j];
+        data[b + 1] = ys[j];
         data[b + ZOOM] = Infinity;
         data[b + ID] = j;
         data[b + PARENT] = parent[j];
@@ -96,6 +120,21 @@
     var tree = trees[o.maxZoom + 1] = index._createTree(next);
     for (var z = o.maxZoom; z >= o.minZoom; z--) tree = trees[z] = index._createTree(index._cluster(tree, z));
     return index;
+  }
+
+  // placesOf returns the spots, positions and layer indices of points
+  // (of pointOf) for loadGrouped.
+  function placesOf(points) {
+    var n = points.length, at = { spot: new Int32Array(n), x: new Float64Array(n), y: new Float64Array(n), li: new Int32Array(n) };
+    for (var i = 0; i < n; i++) {
+      var p = points[i];
+      if (p.spot === undefined) spotOf(p);
+      at.spot[i] = p.spot;
+      at.x[i] = p.x;
+      at.y[i] = p.y;
+      at.li[i] = p.properties.li;
+    }
+    return at;
   }
 
   // spotOf gives point p (of pointOf) its spot, a number shared by the
@@ -334,23 +373,48 @@
     var linkSet = new L.LinkSet({ renderer: linkRenderer, color: "#2b2b2b", weight: 1, opacity: 0.4 }).addTo(map);
     var markerGroup = L.layerGroup().addTo(map);
 
-    // pointsOf returns the points of the records to cluster: records that
-    // stand for a whole country or region are drawn as that area
-    // (map-areas.js), never clustered with points. Each record's point is
-    // made once (supercluster only reads it).
-    function pointsOf(records) {
-      var pts = [];
-      records.forEach(function (r) {
-        if (r.area) return;
-        if (!r.point) r.point = pointOf(r.i, r.layer.index, r.lon, r.lat);
-        pts.push(r.point);
-      });
-      return pts;
+    // filteredPoints returns the points of the filtered records, to
+    // cluster, and their places (placesOf): records that stand for a
+    // whole country or region are drawn as that area (map-areas.js), never
+    // clustered with points. Each record's point is made once (supercluster
+    // only reads it), and it and its place are kept by the record's index
+    // (all), so that a filter step reads the mask of what it keeps and
+    // these arrays, not each record and point.
+    var all = null, pointsFor = null;
+    function filteredPoints() {
+      var rs = A.records, mask = P.data.maskOf(A), pts = [];
+      if (pointsFor !== rs) {
+        pointsFor = rs;
+        var m = rs.length;
+        all = { point: new Array(m), spot: new Int32Array(m), x: new Float64Array(m), y: new Float64Array(m), li: new Int32Array(m) };
+        rs.forEach(function (r, k) {
+          all.point[k] = null;
+          if (r.area) return;
+          var q = r.point || (r.point = pointOf(r.i, r.layer.index, r.lon, r.lat));
+          if (q.spot === undefined) spotOf(q);
+          all.point[k] = q;
+          all.spot[k] = q.spot;
+          all.x[k] = q.x;
+          all.y[k] = q.y;
+          all.li[k] = q.properties.li;
+        });
+      }
+      var at = { spot: new Int32Array(rs.length), x: new Float64Array(rs.length), y: new Float64Array(rs.length), li: new Int32Array(rs.length) };
+      for (var k = 0, n = 0; k < mask.length; k++) {
+        if (!mask[k] || !all.point[k]) continue;
+        pts.push(all.point[k]);
+        at.spot[n] = all.spot[k];
+        at.x[n] = all.x[k];
+        at.y[n] = all.y[k];
+        at.li[n++] = all.li[k];
+      }
+      return { points: pts, at: { spot: at.spot.subarray(0, n), x: at.x.subarray(0, n), y: at.y.subarray(0, n), li: at.li.subarray(0, n) } };
     }
 
     A.rebuildIndex = function () {
       A.indexVersion = (A.indexVersion || 0) + 1;
-      A.index = loadGrouped(new window.Supercluster(clusterOptions(A.maxZoom)), pointsOf(A.filtered));
+      var f = filteredPoints();
+      A.index = loadGrouped(new window.Supercluster(clusterOptions(A.maxZoom)), f.points, f.at);
     };
 
     function viewBBox() {
@@ -401,15 +465,22 @@
 
     // listLater lists the records of the view in the task after the next
     // frame, unless a draw lists them before (selectionOnly: only the open
-    // record's mark has changed since the list was made).
+    // record's mark has changed since the list was made). Until then the
+    // list says it is busy (A.listStale).
     var listPending = false;
     function listLater(selectionOnly) {
       if (selectionOnly && !listPending) { A.drawList(true); return; }
       if (listPending) return;
       listPending = true;
+      if (A.listStale) A.listStale();
       P.afterPaint(function () {
         if (!listPending) return;
         listPending = false;
+        // The URL the step left to write (A.writeHashLater) first: on the
+        // page as painted, replaceState costs little; after the list's
+        // changes it forced their style (4-11 ms at 10,000 records), which
+        // the next frame does anyway.
+        if (A.flushHash) A.flushHash();
         A.drawList(false);
       });
     }
@@ -506,8 +577,7 @@
     A.drawLinks = function () {
       var lines = [];
       if (A.filters.links && A.links.length) {
-        var on = new Uint8Array(A.records.length);
-        A.filtered.forEach(function (r) { on[r.i] = 1; });
+        var on = P.data.maskOf(A);
         A.links.forEach(function (f) {
           if (f.ends == null) f.ends = [A.byId[f.properties.from], A.byId[f.properties.to]];
           if (!f.ends[0] || !f.ends[1] || !on[f.ends[0].i] || !on[f.ends[1].i]) return;

@@ -70,12 +70,15 @@
       q.value = s.q || "";
       linksBox.checked = s.links !== false;
     };
+    // A change made in the form or the timeline lists the records after
+    // the markers are drawn (A.applyFilters).
+    var LATER = { listLater: true };
     // A.setDates sets the time window (ISO dates, "" for open) and shows it.
     A.setDates = function (a, b) {
       if (from.value === a && to.value === b) return;
       from.value = a;
       to.value = b;
-      A.applyFilters();
+      A.applyFilters(LATER);
       A.writeHashLater();
     };
 
@@ -83,8 +86,11 @@
     // A search looks in the summaries too, which load (once) when a
     // search is first made: until they are in, it looks in the rest of
     // each record's text (a subset of what it finds once they are in),
-    // and it runs again when they arrive.
-    A.applyFilters = function () {
+    // and it runs again when they arrive. opt goes to A.draw: a change
+    // made in the form lists the records in the task after the markers'
+    // frame (listLater), which then no longer waits for the list's
+    // entries, style and layout.
+    A.applyFilters = function (opt) {
       var filters = A.filters = A.readFilters();
       filters.words = P.fold(filters.q).split(/\s+/).filter(Boolean);
       var loading = false;
@@ -101,13 +107,32 @@
       if (window.performance && performance.mark) performance.mark("mapsite:filter");
       // One pass: what each layer holds under the other filters, and
       // what is shown.
-      var counts = {}, filtered = A.filtered = [];
+      var counts = {}, filtered = A.filtered = [], rs = A.records, mask = new Uint8Array(rs.length), on = filters.layers;
       A.layerOrder.forEach(function (k) { counts[k] = 0; });
-      A.records.forEach(function (r) {
-        if (!P.data.matches(r, filters, true)) return;
-        counts[r.layer.key]++;
-        if (filters.layers[r.layer.key]) filtered.push(r);
-      });
+      if (P.data.layersOnly(filters)) {
+        // Only the layers filter: the pass reads the records' layers by
+        // index (P.data.columnsOf), not the records.
+        var layerOf = P.data.columnsOf(A).layer;
+        for (var k = 0; k < rs.length; k++) {
+          var key = layerOf[k];
+          counts[key]++;
+          if (on[key]) {
+            filtered.push(rs[k]);
+            mask[k] = 1;
+          }
+        }
+      } else {
+        rs.forEach(function (r) {
+          if (!P.data.matches(r, filters, true)) return;
+          counts[r.layer.key]++;
+          if (on[r.layer.key]) {
+            filtered.push(r);
+            mask[r.i] = 1;
+          }
+        });
+      }
+      A.mask = mask; // P.data.maskOf
+      A.maskFor = filtered;
       A.layerOrder.forEach(function (k) {
         var c = form.querySelector('[data-layer-count="' + k + '"]');
         if (c) {
@@ -117,7 +142,7 @@
       });
       A.rebuildIndex();
       A.drawLinks();
-      A.draw();
+      A.draw(opt);
       if (A.timeline) A.timeline.update();
       var total = A.records.length, n = A.filtered.length;
       statusText = (n === total ? "All " + P.num(total) + " records shown" : P.num(n) + " of " + P.num(total) + " records shown") +
@@ -183,6 +208,9 @@
 
     A.entryFor = {};
     var listKey = null, shown = [];
+    // A.listStale marks the list busy until drawList lists the records
+    // of the view again (a filter step lists them after its markers).
+    A.listStale = function () { listEl.setAttribute("aria-busy", "true"); };
     // markCurrent marks the open record's entry among those listed.
     function markCurrent() {
       shown.forEach(function (r) {
@@ -195,13 +223,17 @@
     // open record's entry.
     A.drawList = function (selectionOnly) {
       if (selectionOnly && listKey) { markCurrent(); return; }
+      listEl.removeAttribute("aria-busy");
       var filtered = A.filtered, b = map.getBounds().pad(0.02), inView = [];
-      // In view, or in view on the next copy of the world east or west.
+      // In view, or in view on the next copy of the world east or west;
+      // in the order of A.records, which is A.filtered's.
       var south = b.getSouth(), north = b.getNorth(), west = b.getWest(), east = b.getEast();
-      for (var i = 0; i < filtered.length; i++) {
-        var r = filtered[i], lat = r.lat, lon = r.lon;
+      var mask = P.data.maskOf(A), cols = P.data.columnsOf(A), lats = cols.lat, lons = cols.lon;
+      for (var i = 0; i < mask.length; i++) {
+        if (!mask[i]) continue;
+        var lat = lats[i], lon = lons[i];
         if (lat < south || lat > north) continue;
-        if ((lon >= west && lon <= east) || (lon + 360 >= west && lon + 360 <= east) || (lon - 360 >= west && lon - 360 <= east)) inView.push(r);
+        if ((lon >= west && lon <= east) || (lon + 360 >= west && lon + 360 <= east) || (lon - 360 >= west && lon - 360 <= east)) inView.push(A.records[i]);
       }
       // The same entries as last time (the map moved a little, say): only
       // the open record's mark changes.
@@ -351,9 +383,9 @@
     form.addEventListener("input", function (e) {
       clearTimeout(searchTimer);
       if (e.target === q) {
-        searchTimer = setTimeout(function () { A.applyFilters(); A.writeHashLater(); }, 150);
+        searchTimer = setTimeout(function () { A.applyFilters(LATER); A.writeHashLater(); }, 150);
       } else {
-        A.applyFilters();
+        A.applyFilters(LATER);
         A.writeHashLater();
       }
     });
@@ -362,11 +394,11 @@
     // date picker in some browsers).
     form.addEventListener("change", function (e) {
       if (e.target === q || sameFilters(A.readFilters(), A.filters)) return;
-      A.applyFilters();
+      A.applyFilters(LATER);
       A.writeHashLater();
     });
     form.addEventListener("reset", function () {
-      setTimeout(function () { A.applyFilters(); A.writeHashLater(); }, 0);
+      setTimeout(function () { A.applyFilters(LATER); A.writeHashLater(); }, 0);
     });
 
     // sameFilters (A.sameFilters) says whether two states of the form are

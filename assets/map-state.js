@@ -82,7 +82,8 @@
     }
 
     // A.writeHashLater records the state as it is now in the history
-    // entry once the next frame is painted, or before any other write:
+    // entry once the next frame is painted, or before any other write
+    // (or when A.flushHash is called):
     // replaceState cost a filter step 5-20 ms that its frame no longer
     // waits for. The entry is the same as if it were written at once;
     // if the reader goes back or forward in the moment between, it is
@@ -93,6 +94,7 @@
       pendingHash = null;
       if (h !== null && h !== location.hash && !movedOn()) setHash(h, false);
     }
+    A.flushHash = flushHash; // writes it now, if it is still to be written
     A.writeHashLater = function () {
       if (A.applying) return;
       var h = format(A), scheduled = pendingHash !== null;

@@ -63,7 +63,11 @@ for (const site of h.sites()) {
       return (await page.locator('.record-popup .popup-title').textContent({ timeout: 5_000 })).trim();
     }
 
+    // listCount counts the list's entries once it is listed: a filter
+    // step lists the records after its markers are drawn, and the list
+    // is busy until then.
     async function listCount(page) {
+      await page.waitForSelector('#record-list:not([aria-busy])', { state: 'attached' });
       return page.locator('#record-list .record-entry').count();
     }
 
@@ -225,6 +229,28 @@ for (const site of h.sites()) {
       const again = await openMap(t, shared.slice(shared.indexOf('#')));
       assert.equal(await again.locator('#country').inputValue(), cc);
       assert.equal(await again.evaluate(() => window.mapsite.visible().length), inCountry.length);
+    });
+
+    test('a filter step draws the markers first and lists them in the task after their frame', async (t) => {
+      const page = await openMap(t);
+      await worldView(page);
+      const [layer] = Object.entries(perLayer).find(([, n]) => n > 0);
+      const r = await page.evaluate((layer) => new Promise((resolve) => {
+        const list = document.getElementById('record-list');
+        const listed = () => [...list.querySelectorAll('.record-entry')].filter((b) => b.dataset.id && document.querySelector(`input[name="layer"][value="${layer}"]`) && window.mapsite.visible().indexOf(b.dataset.id) < 0).length;
+        const before = listed();
+        document.querySelector(`input[name="layer"][value="${layer}"]`).click();
+        const now = { drawn: window.mapsite.drawn().byLayer[layer], busy: list.getAttribute('aria-busy'), stale: listed() };
+        requestAnimationFrame(() => setTimeout(() => resolve({ before, now, later: { busy: list.getAttribute('aria-busy'), stale: listed() } }), 0));
+      }), layer);
+      assert.equal(r.before, 0, 'every entry listed is shown before');
+      assert.equal(r.now.drawn, 0, 'the markers of the layer are gone at once');
+      assert.equal(r.now.busy, 'true', 'the list is busy until listed again');
+      assert.ok(r.now.stale > 0, 'the entries of the layer are still listed in the markers\' frame');
+      assert.deepEqual(r.later, { busy: null, stale: 0 }, 'listed in the task after the frame');
+      // The keyboard and the URL follow as before.
+      assert.match(page.url(), /[#&]layers=/);
+      assert.ok(await listCount(page) > 0);
     });
 
     test('a checkbox or a select runs the filters once', async (t) => {

@@ -17,6 +17,9 @@ if (!out || !id) {
   process.exit(2);
 }
 const runs = Number(runsArg || 3);
+// BENCH_SETTLE: ms between the popup and the filter (1000; 0 for the
+// filter right after the popup has moved the map, as map.mjs times it).
+const settle = Number(process.env.BENCH_SETTLE ?? 1000);
 
 // cpuBetween sums the main thread's task CPU (tdur) within [a, b], in
 // trace microseconds, a task that overlaps an end in proportion.
@@ -81,7 +84,7 @@ try {
       };
       poll();
     }), id);
-    await page.waitForTimeout(1000);
+    if (settle) await page.waitForTimeout(settle);
     const filter = await page.evaluate(() => new Promise((resolve) => {
       const box = document.querySelector('input[name="layer"]');
       performance.mark('bench:filter-0');
