@@ -82,8 +82,9 @@
         s.remove();
         cbs.forEach(function (f) { f(); });
       };
-      s.onload = finish;
-      s.onerror = finish;
+      var later = function () { (P.whenFree || function (f) { f(); })(finish); };
+      s.onload = later;
+      s.onerror = later;
       document.head.appendChild(s);
     });
     if (left === 0) done();

@@ -142,6 +142,9 @@
       });
       A.rebuildIndex();
       A.drawLinks();
+      // A change made in the form: the base map's cells wait for its
+      // markers and list to be on screen.
+      if (opt && opt.listLater) P.holdBasemap();
       A.draw(opt);
       if (A.timeline) A.timeline.update();
       var total = A.records.length, n = A.filtered.length;

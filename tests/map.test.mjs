@@ -253,6 +253,26 @@ for (const site of h.sites()) {
       assert.ok(await listCount(page) > 0);
     });
 
+    test('the base map\'s cells wait while a filter step draws its markers and list', async (t) => {
+      const page = await openMap(t);
+      const r = await page.evaluate(() => new Promise((resolve) => {
+        const P = window.mapsiteParts, seen = [];
+        const paint = (f) => requestAnimationFrame(() => setTimeout(f, 0));
+        P.whenFree(() => seen.push('before'));
+        document.querySelector('input[name="layer"]').click();
+        P.whenFree(() => seen.push('held'));
+        const now = seen.slice();
+        // The markers' frame, the list's task, the list's frame, and the task after it.
+        paint(() => {
+          const first = seen.slice();
+          paint(() => setTimeout(() => resolve({ now, first, last: seen.slice() }), 0));
+        });
+      }));
+      assert.deepEqual(r.now, ['before'], 'work comes at once outside a filter step, and waits in one');
+      assert.deepEqual(r.first, ['before'], 'still waiting when the list is made');
+      assert.deepEqual(r.last, ['before', 'held'], 'done once the list is painted');
+    });
+
     test('a checkbox or a select runs the filters once', async (t) => {
       const page = await openMap(t);
       await worldView(page);
