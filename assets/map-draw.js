@@ -87,15 +87,14 @@
       var props = Object.assign({}, map(p.properties));
       for (var m = i; m >= 0; m = after[m]) {
         parent[m] = id;
-        if (m === i) {
-          // the group's props start as its first point's
-        } else if (counted) { // a point counts 1 (pointOf)
+        w++;
+        if (m === i) continue; // the group's props start as its first point's
+        if (counted) { // a point counts 1 (pointOf)
           ck = countKey(lis[m]);
           props[ck] = (props[ck] || 0) + 1;
         } else {
           reduce(props, map(points[m].properties));
         }
-        w++;
       }
       index.clusterProps.push(props);
       next.push(xs[i], ys[i], Infinity, id, -1, w, index.clusterProps.length - 1);
@@ -374,12 +373,12 @@
     var markerGroup = L.layerGroup().addTo(map);
 
     // filteredPoints returns the points of the filtered records, to
-    // cluster, and their places (placesOf): records that stand for a
-    // whole country or region are drawn as that area (map-areas.js), never
-    // clustered with points. Each record's point is made once (supercluster
-    // only reads it), and it and its place are kept by the record's index
-    // (all), so that a filter step reads the mask of what it keeps and
-    // these arrays, not each record and point.
+    // cluster, and their places (as placesOf gives them): records that
+    // stand for a whole country or region are drawn as that area
+    // (map-areas.js), never clustered with points. Each record's point is
+    // made once (supercluster only reads it), and it and its place are
+    // kept by the record's index (all), so that a filter step reads the
+    // mask of what it keeps and these arrays, not each record and point.
     var all = null, pointsFor = null;
     function filteredPoints() {
       var rs = A.records, mask = P.data.maskOf(A), pts = [];
