@@ -266,7 +266,9 @@
   // over A.records, 1 at each kept record's index (r.i); the filter step
   // makes it in its pass (map-panel.js). columnsOf returns the records'
   // latitudes and longitudes (as drawn: map-areas.js moves an area's
-  // records to its badge first) and layers' keys in arrays by index. The passes of a
+  // records to its badge first), layers' keys and areas' keys (r.group,
+  // map-areas.js; null for a record not across an area) in arrays by
+  // index. The passes of a
   // filter step and a move read these, not the records: a pass that went
   // from record to record cost 3-15 ms at 100,000 records, most of it
   // waiting for memory.
@@ -280,11 +282,14 @@
   function columnsOf(A) {
     var rs = A.records, c = A.columns;
     if (c && c.records === rs) return c;
-    c = A.columns = { records: rs, lat: new Float64Array(rs.length), lon: new Float64Array(rs.length), layer: new Array(rs.length) };
+    c = A.columns = { records: rs, lat: new Float64Array(rs.length), lon: new Float64Array(rs.length), layer: new Array(rs.length),
+      area: new Array(rs.length) };
     for (var k = 0; k < rs.length; k++) {
-      c.lat[k] = rs[k].lat;
-      c.lon[k] = rs[k].lon;
-      c.layer[k] = rs[k].layer.key;
+      var r = rs[k];
+      c.lat[k] = r.lat;
+      c.lon[k] = r.lon;
+      c.layer[k] = r.layer.key;
+      c.area[k] = r.area && r.group ? r.group.key : null;
     }
     return c;
   }

@@ -573,19 +573,27 @@
     };
 
     // A.drawLinks draws the links whose records both pass the filters.
+    // Each link's ends (the records' indices, -1 for a record not in the
+    // data) and line are worked out once (linkEnds, linkLines): a filter
+    // step reads them and the mask of what it keeps, not the links.
+    var linksFor = null, linkEnds = null, linkLines = null;
     A.drawLinks = function () {
       var lines = [];
       if (A.filters.links && A.links.length) {
         var on = P.data.maskOf(A);
-        A.links.forEach(function (f) {
-          if (f.ends == null) f.ends = [A.byId[f.properties.from], A.byId[f.properties.to]];
-          if (!f.ends[0] || !f.ends[1] || !on[f.ends[0].i] || !on[f.ends[1].i]) return;
-          if (!f.line) {
-            var cs = f.geometry.coordinates;
-            f.line = [[cs[0][1], cs[0][0]], [cs[1][1], cs[1][0]]];
-          }
-          lines.push(f.line);
-        });
+        if (linksFor !== A.links) {
+          linksFor = A.links;
+          linkEnds = new Int32Array(2 * A.links.length).fill(-1);
+          linkLines = A.links.map(function (f, j) {
+            var a = A.byId[f.properties.from], b = A.byId[f.properties.to], cs = f.geometry.coordinates;
+            if (a && b) { linkEnds[2 * j] = a.i; linkEnds[2 * j + 1] = b.i; }
+            return [[cs[0][1], cs[0][0]], [cs[1][1], cs[1][0]]];
+          });
+        }
+        for (var j = 0; j < linkLines.length; j++) {
+          var a = linkEnds[2 * j], b = linkEnds[2 * j + 1];
+          if (a >= 0 && b >= 0 && on[a] && on[b]) lines.push(linkLines[j]);
+        }
       }
       linkSet.setLines(lines);
     };

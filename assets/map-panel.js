@@ -231,12 +231,17 @@
       // In view, or in view on the next copy of the world east or west;
       // in the order of A.records, which is A.filtered's.
       var south = b.getSouth(), north = b.getNorth(), west = b.getWest(), east = b.getEast();
-      var mask = P.data.maskOf(A), cols = P.data.columnsOf(A), lats = cols.lat, lons = cols.lon;
+      // Records across a whole country or region are listed together,
+      // under the number of them in view (groupCount).
+      var mask = P.data.maskOf(A), cols = P.data.columnsOf(A), lats = cols.lat, lons = cols.lon, areas = cols.area, groupCount = {};
       for (var i = 0; i < mask.length; i++) {
         if (!mask[i]) continue;
         var lat = lats[i], lon = lons[i];
         if (lat < south || lat > north) continue;
-        if ((lon >= west && lon <= east) || (lon + 360 >= west && lon + 360 <= east) || (lon - 360 >= west && lon - 360 <= east)) inView.push(A.records[i]);
+        if ((lon >= west && lon <= east) || (lon + 360 >= west && lon + 360 <= east) || (lon - 360 >= west && lon - 360 <= east)) {
+          inView.push(A.records[i]);
+          if (areas[i] !== null) groupCount[areas[i]] = (groupCount[areas[i]] || 0) + 1;
+        }
       }
       // The same entries as last time (the map moved a little, say): only
       // the open record's mark changes.
@@ -247,10 +252,9 @@
       listKey = key;
       var focusedId = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id;
       var entryFor = A.entryFor = {}, items = []; // the list's items, in order
-      // Records across a whole country or region are listed together,
-      // where the newest of them would come.
-      var groupLists = {}, groupCount = {};
-      inView.forEach(function (r) { if (r.area) groupCount[r.group.key] = (groupCount[r.group.key] || 0) + 1; });
+      // The records across one area are listed where the newest of them
+      // would come.
+      var groupLists = {};
       shown.forEach(function (r) {
         var parent = listEl;
         if (r.area) {

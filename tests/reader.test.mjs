@@ -91,7 +91,9 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await page.keyboard.press('PageUp');
     await page.keyboard.press('PageUp');
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => /[#&]from=\d{4}-\d\d-\d\d/.test(location.hash));
+    // The URL is written once the step's frame is painted: it follows the
+    // last key once it names the date the brush shows.
+    await page.waitForFunction(() => (location.hash.match(/[#&]from=(\d{4}-\d\d-\d\d)/) || [])[1] === document.getElementById('from').value);
     const fromDate = new URL(page.url()).hash.match(/from=(\d{4}-\d\d-\d\d)/)[1];
     assert.equal(await page.locator('#from').inputValue(), fromDate, 'the typed date follows the brush');
     const want = features.filter((f) => f.properties.date_end >= fromDate).length;
@@ -102,7 +104,7 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     // The end handle, by keyboard too.
     await page.locator('.timeline-handle-to').focus();
     await page.keyboard.press('PageDown');
-    await page.waitForFunction(() => /[#&]to=/.test(location.hash));
+    await page.waitForFunction(() => (location.hash.match(/[#&]to=(\d{4}-\d\d-\d\d)/) || [])[1] === document.getElementById('to').value);
     const toDate = new URL(page.url()).hash.match(/to=(\d{4}-\d\d-\d\d)/)[1];
     const inWindow = features.filter((f) => f.properties.date_end >= fromDate && f.properties.date_start <= toDate).length;
     assert.match(await shown(page), new RegExp(`^${num(inWindow)} of ${num(total)} records shown`));
