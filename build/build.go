@@ -255,7 +255,8 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 	err = step("render", func() error {
 		// The files made from every record (see aggregates) are made on a
 		// goroutine of their own, beside the assets and the base map,
-		// which do not show them. The pages wait for them: the map page
+		// which do not show them. The pages rendered wait for them (the
+		// unchanged record pages are taken meanwhile): the map page
 		// names data.js, a site's own templates may show anything, and
 		// the record pages rendered beside them made a larger live heap
 		// (at 100,000 records, peak RSS 649 -> 592 MB with them apart, for
@@ -324,11 +325,9 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 				return err
 			}
 		}
-		if err := wait(); err != nil {
-			return err
-		}
+		// The keys do not cover data.js (see newPageKeys).
 		out.keyPages(newPageKeys(m, a, tmplKey, ownTemplates, updated))
-		rep.Pages, err = m.pages(t, a, updated, out, prog, addData)
+		rep.Pages, err = m.pages(t, a, updated, out, prog, wait, addData)
 		return err
 	})
 	if err != nil {
@@ -367,6 +366,9 @@ func (m *model) aggregates(out sink) ([]byte, error) {
 		return nil, fmt.Errorf("csv and geojson: %w", err)
 	}
 	m.details = details
+	if !once && takesEncodings() && !m.VectorTiles() {
+		return m.aggregatesAtOnce(out)
+	}
 	if !once {
 		// The CSV first: its rows (80 MB at 100,000 records) are gone
 		// before the features are made.

@@ -115,7 +115,7 @@ func (s *dirSink) note(p string, b []byte) {
 // length. writeIndex appends the chunks (encodeBuilt), the columns
 // (encodeColumns), their runs' digests (encodeRuns) and, last, the
 // CRC-32C of all of it.
-func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
+func encodeIndex(root string, made *madeFiles, all []*spans) ([]byte, error) {
 	bin := binaryDigest()
 	b := append([]byte(encodingsHeader), bin[:]...)
 	str := func(s string) {
@@ -123,7 +123,8 @@ func encodeIndex(root string, made manifest, all []*spans) ([]byte, error) {
 		b = append(b, s...)
 	}
 	for i, f := range indexedFiles {
-		s, e := all[i], made[f.path]
+		s := all[i]
+		e, _ := made.get(f.path)
 		str(f.path)
 		if s == nil {
 			b = append(b, 0)

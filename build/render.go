@@ -157,10 +157,11 @@ func (ts *templateSet) renderInto(dst []byte, name string, p *page) ([]byte, err
 var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // pages renders every HTML page and puts it into out as soon as it is
-// rendered, on every core; it returns the number of pages. The record pages
-// come first; the site's own pages (the map, the table, about and 404)
-// after ready, which adds the map's data script to a.
-func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress, ready func() error) (int, error) {
+// rendered, on every core; it returns the number of pages. The record
+// pages unchanged since the last build are taken first; the others are
+// rendered after start, then the site's own pages (the map, the table,
+// about and 404) after ready, which adds the map's data script to a.
+func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress, start, ready func() error) (int, error) {
 	type job struct {
 		file, tmpl string
 		p          *page
@@ -213,13 +214,28 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	n := len(jobs) + len(m.Records)
 	prog.pagesToWrite(n)
 	order := m.pageOrder()
-	err := parallel(len(order), func(i int) error {
+	changed := make([]bool, len(order))
+	parallel(len(order), func(i int) error {
 		rv := m.Records[order[i]]
 		if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
 			m.locators.skip(rv)
 			prog.pageWritten()
-			return nil
+		} else {
+			changed[i] = true
 		}
+		return nil
+	})
+	if err := start(); err != nil {
+		return n, err
+	}
+	var rest []int
+	for i, c := range changed {
+		if c {
+			rest = append(rest, order[i])
+		}
+	}
+	err := parallel(len(rest), func(i int) error {
+		rv := m.Records[rest[i]]
 		return render(job{rv.URL + "index.html", "record.html",
 			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
 	})

@@ -123,7 +123,7 @@ func TestTablePageInPieces(t *testing.T) {
 	for _, index := range []bool{false, true} {
 		out := &piecesSink{memSink: &memSink{files: Files{}}, pieceCount: map[string]int{}, encodings: map[string]int{}}
 		tableRowIndex.forBuild(nil, index)
-		if _, err := m.pages(ts, a, time.Time{}, out, nil, func() error { return nil }); err != nil {
+		if _, err := m.pages(ts, a, time.Time{}, out, nil, func() error { return nil }, func() error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 		const p = "incidents/index.html"

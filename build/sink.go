@@ -137,7 +137,7 @@ type dirSink struct {
 
 	mu    sync.Mutex
 	dirs  map[string]bool // folders made so far, by slash path ("" is root)
-	made  manifest        // every file put or reused so far
+	made  *madeFiles      // every file put or reused so far (a lock each shard)
 	spans []*spans        // where the encodings lie in indexedFiles (see note); nil: not wanted
 	// priors are prev's files that the build's encodings are taken from
 	// (see priorFiles): compared and copied from there, not read.
@@ -150,7 +150,7 @@ type dirSink struct {
 // newDirSink returns a sink into the empty folder root, reusing files of
 // prev, the manifest of the output folder prevRoot (nil for none).
 func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
-	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: make(manifest, len(prev))}
+	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: newMadeFiles(len(prev))}
 }
 
 // onSpare makes s a sink into a folder that will hold the files of stale
@@ -209,9 +209,7 @@ func (s *dirSink) put(p string, b []byte) error {
 		return err
 	}
 	s.note(p, b)
-	s.mu.Lock()
-	e := s.made[p] // holds the key when reuse saw the page first
-	s.mu.Unlock()
+	e, _ := s.made.get(p) // holds the key when reuse saw the page first
 	e.size = int64(len(b))
 	if e.summed = hashed(len(b), e.keyed); e.summed {
 		e.sum = sum(b)
@@ -255,9 +253,7 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	}
 	old, ok := s.prev[p]
 	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
-		s.mu.Lock()
-		s.made[p] = entry{key: key, keyed: true}
-		s.mu.Unlock()
+		s.made.set(p, entry{key: key, keyed: true})
 		return false
 	}
 	s.record(p, old)
@@ -354,7 +350,7 @@ func (s *dirSink) prune() error {
 	}
 	first := true
 	for p := range s.stale {
-		if _, ok := s.made[p]; ok {
+		if _, ok := s.made.get(p); ok {
 			continue
 		}
 		if first {
@@ -387,9 +383,7 @@ func (s *dirSink) prune() error {
 
 // record notes the file p, put or reused.
 func (s *dirSink) record(p string, e entry) {
-	s.mu.Lock()
-	s.made[p] = e
-	s.mu.Unlock()
+	s.made.set(p, e)
 	if p == tablePage {
 		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
 	}
@@ -510,7 +504,7 @@ func (o *output) begin() (string, *dirSink, error) {
 // as before, the index once the tree is complete.
 func (o *output) commit(tmp string, s *dirSink, records int) error {
 	err := s.ready()
-	keep := len(s.made) >= spareMinFiles
+	keep := s.made.len() >= spareMinFiles
 	var (
 		text     []byte
 		index    []byte
@@ -838,9 +832,7 @@ func (f *pieceFile) finish() error {
 		s.noteSpans(f.p, f.off, f.n) // before put's note, which finds nothing left then
 		return s.put(f.p, f.buf)
 	}
-	s.mu.Lock()
-	e := s.made[f.p]
-	s.mu.Unlock()
+	e, _ := s.made.get(f.p)
 	e.size, e.summed = f.size, false // never hashed (see hashed): size >= bigFile
 	var equal *oldFile
 	for _, o := range f.olds {

@@ -81,7 +81,7 @@ func TestPutPieces(t *testing.T) {
 			if got, err := os.ReadFile(name); err != nil || string(got) != want {
 				t.Fatalf("file holds %q (%v), want %q", got, err, want)
 			}
-			if e := s.made[p]; e.size != int64(len(want)) || e.summed != (tc.big > len(want)) {
+			if e, _ := s.made.get(p); e.size != int64(len(want)) || e.summed != (tc.big > len(want)) {
 				t.Errorf("manifest entry %+v, want size %d", e, len(want))
 			}
 			how := "written"
