@@ -168,6 +168,9 @@ func (c *featureCache) encode(m *model, extra func(*recordView) string, encode f
 	return out
 }
 
+// madeAtOnce counts the builds that took aggregatesAtOnce, for tests.
+var madeAtOnce atomic.Int64
+
 // takesEncodings reports whether a build takes both the features and the
 // CSV rows from the output it replaces (see priorEncodings): it then
 // encodes only the records that changed, and keeps on the heap neither
@@ -194,6 +197,7 @@ func takesEncodings() bool {
 // longest path of a one-edit rebuild at 100,000 records, about half of
 // its render step, while a core waited.
 func (m *model) aggregatesAtOnce(out sink) ([]byte, error) {
+	madeAtOnce.Add(1)
 	var (
 		dataJS                   []byte
 		csvErr, layerErr, mapErr error

@@ -246,35 +246,36 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		files          int64 // taken unchanged: the fixture has one detail and one text chunk, two layer files and the links
 		columns        int64 // of the map's data taken from the output: 16 in all
 		runs           int64 // runs of records whose column digests were taken: 1 in all
+		atOnce         int64 // builds that made the CSV, layers and map data at once (takesEncodings)
 	}{
 		// The text chunk is made again too: it is known by its records'
 		// digests (see chunkInputs).
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 15, 0},
-		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 5, 16, 1},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 15, 0, 1},
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 5, 16, 1, 1},
 		{"all.geojson changed", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Z", false)
-		}, "https://example.net/", 4, 0, 0, 5, 16, 1},
+		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Y", true)
-		}, "https://example.net/", 4, 0, 0, 5, 16, 1},
+		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0},
 		{"table page changed", func() {
 			editOutput(t, out, "incidents/index.html", "Edited A", "Edited X", false)
-		}, "https://example.net/", 0, 0, 4, 5, 16, 1},
+		}, "https://example.net/", 0, 0, 4, 5, 16, 1, 1},
 		{"a chunk changed", func() {
 			editOutput(t, out, "assets/records/s0.*.js", "a", "b", true)
-		}, "https://example.net/", 0, 0, 0, 4, 16, 1},
+		}, "https://example.net/", 0, 0, 0, 4, 16, 1, 1},
 		{"data.js changed", func() {
 			editOutput(t, out, "assets/data.*.js", `"id":["`, `"id":["x`, true)
-		}, "https://example.net/", 0, 0, 0, 5, 0, 1},
+		}, "https://example.net/", 0, 0, 0, 5, 0, 1, 1},
 		// The index itself damaged, or of another version: ignored
 		// whole, and everything made again.
-		{"index damaged", func() { editIndex(t, out, 2) }, "https://example.net/", 4, 4, 4, 0, 0, 0},
-		{"index of an older version", func() { editIndex(t, out, -1) }, "https://example.net/", 4, 4, 4, 0, 0, 0},
+		{"index damaged", func() { editIndex(t, out, 2) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0},
+		{"index of an older version", func() { editIndex(t, out, -1) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0},
 	} {
 		tt.change()
-		f0, r0, t0, c0, k0, n0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load(), runsTaken.Load()
+		f0, r0, t0, c0, k0, n0, a0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load(), runsTaken.Load(), madeAtOnce.Load()
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
@@ -292,6 +293,9 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		}
 		if n := runsTaken.Load() - n0; n != tt.runs {
 			t.Errorf("%s: took the column digests of %d runs of records, want %d", tt.name, n, tt.runs)
+		}
+		if n := madeAtOnce.Load() - a0; n != tt.atOnce {
+			t.Errorf("%s: %d builds made the CSV, layers and map data at once, want %d", tt.name, n, tt.atOnce)
 		}
 		cold := filepath.Join(t.TempDir(), "cold")
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {

@@ -158,9 +158,10 @@ var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // pages renders every HTML page and puts it into out as soon as it is
 // rendered, on every core; it returns the number of pages. The record
-// pages unchanged since the last build are taken first; the others are
-// rendered after start, then the site's own pages (the map, the table,
-// about and 404) after ready, which adds the map's data script to a.
+// pages unchanged since the last build are taken first, and the site's
+// own pages but the map page (the table, about and 404) rendered; the
+// other record pages after start; the map page after ready, which adds
+// the map's data script to a.
 func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sink, prog *progress, start, ready func() error) (int, error) {
 	type job struct {
 		file, tmpl string
@@ -214,39 +215,62 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	n := len(jobs) + len(m.Records)
 	prog.pagesToWrite(n)
 	order := m.pageOrder()
-	changed := make([]bool, len(order))
-	parallel(len(order), func(i int) error {
-		rv := m.Records[order[i]]
+	// Where there is a previous build, its unchanged pages are taken
+	// and the site's own pages but the map page, which names data.js,
+	// rendered (a site's own templates have it added already) before
+	// start. Not in a build from nothing, where this only made the keys
+	// and the manifest's entries sooner: 18 MB more live heap at its
+	// peak at 100,000 records.
+	taken := func(rv *recordView) bool {
 		if out.reuse(rv.URL+"index.html", rv) { // unchanged since the last build (see pageKeys)
 			m.locators.skip(rv)
 			prog.pageWritten()
-		} else {
-			changed[i] = true
+			return true
 		}
-		return nil
-	})
+		return false
+	}
+	rest, early := order, out.takes()
+	var own []job
+	if early {
+		changed := make([]bool, len(order))
+		parallel(len(order), func(i int) error {
+			changed[i] = !taken(m.Records[order[i]])
+			return nil
+		})
+		rest = nil
+		for i, c := range changed {
+			if c {
+				rest = append(rest, order[i])
+			}
+		}
+		own = jobs[1:]
+	}
+	if err := parallel(len(own), func(i int) error { return render(own[i]) }); err != nil {
+		return n, err
+	}
 	if err := start(); err != nil {
 		return n, err
 	}
-	var rest []int
-	for i, c := range changed {
-		if c {
-			rest = append(rest, order[i])
-		}
-	}
 	err := parallel(len(rest), func(i int) error {
 		rv := m.Records[rest[i]]
+		if !early && taken(rv) {
+			return nil
+		}
 		return render(job{rv.URL + "index.html", "record.html",
 			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
 	})
 	if err != nil {
 		return n, err
 	}
-	// The site's own pages come last: the map page names data.js.
+	// Then the map page, which names data.js (with the site's other
+	// pages in a build from nothing).
 	if err := ready(); err != nil {
 		return n, err
 	}
-	return n, parallel(len(jobs), func(i int) error { return render(jobs[i]) })
+	if !early {
+		return n, parallel(len(jobs), func(i int) error { return render(jobs[i]) })
+	}
+	return n, render(jobs[0])
 }
 
 // compactTemplates collapses, in the text between the actions of every

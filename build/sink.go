@@ -34,6 +34,9 @@ type sink interface {
 	// has the input key it had in the previous build, and has been taken
 	// from it; if not, the caller renders the page and puts it.
 	reuse(path string, rv *recordView) bool
+	// takes reports whether reuse may take a page: whether there is a
+	// previous build to take pages from.
+	takes() bool
 	// count returns the number of files and bytes put or reused so far.
 	count() (files, bytes int)
 	// reused returns the number of files taken from the previous build.
@@ -101,6 +104,12 @@ func (s *memSink) reuse(path string, rv *recordView) bool {
 		}
 	}
 	return false
+}
+
+func (s *memSink) takes() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys != nil && len(s.prevKeys) > 0
 }
 
 func (s *memSink) reused() int { return int(s.taken.Load()) }
@@ -259,6 +268,8 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	s.record(p, old)
 	return true
 }
+
+func (s *dirSink) takes() bool { return len(s.prev) > 0 || len(s.stale) > 0 }
 
 // bigFile is the size from which a file is compared with the old one byte
 // for byte rather than by digest (see hashed). Tests lower it.
