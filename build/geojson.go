@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
+	"github.com/mapsite/mapsite/site"
 )
 
 // roundTo returns the number of decimals kept for a point of precision p:
@@ -259,10 +261,6 @@ func collection(features []*geojson.Feature) *geojson.FeatureCollection {
 // related records. Features keep the model's order (date, then id).
 func (m *model) layers(out sink) error {
 	features := m.features()
-	type group struct {
-		features [][]byte
-		points   []orb.Point
-	}
 	// put puts a layer file: in pieces in a single build, so that it is
 	// never one buffer (all.geojson is 131 MB at 100,000 records); a
 	// Renderer keeps the file whole for its next render (see lastMade).
@@ -276,16 +274,29 @@ func (m *model) layers(out sink) error {
 	for i, rv := range m.Records {
 		all.points[i] = point(rv.Record)
 	}
-	if err := put("layers/all.geojson", &all); err != nil {
-		return err
+	// In a build, all.geojson (the largest file) is put beside the
+	// layer files and the links: after one edit at 100,000 records the
+	// two take about as long.
+	allDone := make(chan error, 1)
+	putAll := func() { allDone <- put("layers/all.geojson", &all) }
+	if keepEncodings.Load() {
+		putAll()
+	} else {
+		go putAll()
 	}
+	err := m.layerFiles(out, features, all.points, put)
+	return errors.Join(<-allDone, err)
+}
+
+// layerFiles puts the file of each layer, made with put, and the links.
+func (m *model) layerFiles(out sink, features [][]byte, points []orb.Point, put func(string, *group) error) error {
 	layers := m.layerOf()
 	byLayer := make([]group, len(m.Config.Layers))
 	for i, l := range layers {
 		if l >= 0 {
 			g := &byLayer[l]
 			g.features = append(g.features, features[i])
-			g.points = append(g.points, all.points[i])
+			g.points = append(g.points, points[i])
 		}
 	}
 	inputs := layerFileInputs(m) // a build takes the layer files made from the same (see putBuilt)
@@ -300,13 +311,34 @@ func (m *model) layers(out sink) error {
 	return m.putLinks(out)
 }
 
+// group is the features of a layer file, and their points.
+type group struct {
+	features [][]byte
+	points   []orb.Point
+}
+
 // layerOf returns the number of each record's layer in the site's list
 // of layers (-1 for none). The loader keeps one copy of each layer's
 // name, so the names are most often told apart by address.
 func (m *model) layerOf() []int {
 	keys := m.Config.Layers
 	out := make([]int, len(m.Records))
+	// Records of one layer share their view's Layer (see newModel), so
+	// each view's Layer is looked up once: a record's name points into
+	// its decoded-file cache entry, not at the site's.
+	type seen struct {
+		l *site.Layer
+		j int
+	}
+	var known []seen
+outer:
 	for i, rv := range m.Records {
+		for _, s := range known {
+			if s.l == rv.Layer {
+				out[i] = s.j
+				continue outer
+			}
+		}
 		k := rv.Record.Layer
 		out[i] = -1
 		for j := range keys {
@@ -314,6 +346,9 @@ func (m *model) layerOf() []int {
 				out[i] = j
 				break
 			}
+		}
+		if rv.Layer != nil && len(known) < 16 {
+			known = append(known, seen{rv.Layer, out[i]})
 		}
 	}
 	return out
