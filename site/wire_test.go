@@ -305,3 +305,41 @@ func TestMappedEntries(t *testing.T) {
 		t.Errorf("read: %d entries taken, want %d", got, len(entries))
 	}
 }
+
+// TestWireListsApart reads back a cache entry and appends to each record's
+// lists: the records' lists share blocks (see wireReader.stringList), and
+// an append must never reach the next record's.
+func TestWireListsApart(t *testing.T) {
+	src, err := os.ReadFile("../data/iran.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(src)
+	dec := decodeData("..", "data/iran.toml", src, sum)
+	b, ok := encodeDecoded("k", "data/iran.toml", dec)
+	if !ok {
+		t.Fatal("encodeDecoded refused a decoding")
+	}
+	back, err := decodeWire(b, "k", "data/iran.toml", src, sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := 0
+	for i, r := range back.records {
+		want := dec.records[i]
+		if len(r.Tags) > 0 || len(r.Related) > 0 || len(r.Sources) > 0 {
+			lists++
+		}
+		_ = append(r.Tags, "x")
+		_ = append(r.Related, "x")
+		_ = append(r.Sources, incident.Source{Title: "x"})
+		for j, w := range back.records[:i+1] {
+			if o := dec.records[j]; !slices.Equal(w.Tags, o.Tags) || !slices.Equal(w.Related, o.Related) || !slices.Equal(w.Sources, o.Sources) {
+				t.Fatalf("appending to the lists of record %d (%s) changed those of record %d", i, want.ID, j)
+			}
+		}
+	}
+	if lists < 2 {
+		t.Fatalf("only %d records with lists", lists)
+	}
+}
