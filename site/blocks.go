@@ -74,7 +74,7 @@ func decodeBlocks(f string, src []byte, sum [32]byte, prev *decoded) *decoded {
 		starts:  starts,
 		list:    make([]*block, len(starts)),
 		records: make([]*incident.Record, len(starts)),
-		where:   make(map[*incident.Record]position, len(starts)),
+		where:   make([]position, len(starts)),
 	}
 	var byKey map[blockKey]*block // prev's blocks by their bytes, made when first needed
 	line, at, errs := 1, 0, 0
@@ -112,7 +112,7 @@ func decodeBlocks(f string, src []byte, sum [32]byte, prev *decoded) *decoded {
 		dec.list[k] = b
 		errs += b.errors
 		dec.records[k] = b.record
-		dec.where[b.record] = position{file: f, ix: ix, path: "record[" + strconv.Itoa(k) + "]"}
+		dec.where[k] = position{file: f, ix: ix, path: "record[" + strconv.Itoa(k) + "]"}
 		dec.l = append(dec.l, b.l...)
 	}
 	return dec

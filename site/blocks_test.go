@@ -33,7 +33,7 @@ func sameDecoded(got, want *decoded) string {
 		if !reflect.DeepEqual(r, w) {
 			return fmt.Sprintf("record %d:\n%+v\nwant\n%+v", i, *r, *w)
 		}
-		pg, pw := got.where[r], want.where[w]
+		pg, pw := got.where[i], want.where[i]
 		if pg.file != pw.file || pg.path != pw.path {
 			return fmt.Sprintf("record %d (%s): written at %s %s, want %s %s", i, r.ID, pg.file, pg.path, pw.file, pw.path)
 		}

@@ -117,8 +117,8 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 					// file's bytes and index now (see positions.release),
 					// not once every file is decoded (230 MB at 100,000
 					// records).
-					for _, r := range p.dec.records {
-						p.dec.where[r].ix.release(dir, files[i])
+					for k := range p.dec.records {
+						p.dec.where[k].ix.release(dir, files[i])
 					}
 				}
 			}
@@ -148,18 +148,18 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 			// Nothing else holds these records: take them as they are
 			// (their file's bytes were let go of once decoded).
 			s.Records = append(s.Records, p.dec.records...)
-			for _, r := range p.dec.records {
-				s.where[r] = p.dec.where[r]
+			for k, r := range p.dec.records {
+				s.where[r] = p.dec.where[k]
 			}
 			l.Append(p.dec.l)
 		default:
 			// The cached records stay as decoded, for the next load; the
 			// site gets copies, which geocoding may write into.
 			cache[f] = p.dec
-			for _, r := range p.dec.records {
+			for k, r := range p.dec.records {
 				c := r.Clone()
 				s.Records = append(s.Records, c)
-				s.where[c] = p.dec.where[r]
+				s.where[c] = p.dec.where[k]
 			}
 			l.Append(p.dec.l)
 		}
@@ -288,7 +288,7 @@ func decodeCached(dir, f string, src []byte, cache map[string]*decoded, disk *di
 type decoded struct {
 	sum     [32]byte
 	records []*incident.Record
-	where   map[*incident.Record]position
+	where   []position // of records[i], at i
 	l       diag.List
 	// When decoded a block at a time: the index of positions all
 	// records share, where the blocks start, and the blocks.
@@ -305,7 +305,11 @@ func decodeData(dir, f string, src []byte, sum [32]byte) *decoded {
 	s := &Site{Dir: dir, where: map[*incident.Record]position{}}
 	var l diag.List
 	s.decodeFile(f, src, &l)
-	return &decoded{sum: sum, records: s.Records, where: s.where, l: l}
+	where := make([]position, len(s.Records))
+	for k, r := range s.Records {
+		where[k] = s.where[r]
+	}
+	return &decoded{sum: sum, records: s.Records, where: where, l: l}
 }
 
 // A Loader loads one site folder again and again, as mapsite serve does
@@ -391,7 +395,7 @@ func (l *Loader) warm() {
 	}()
 	slices.SortFunc(jobs, func(a, b job) int { return b.mod.Compare(a.mod) })
 	for _, j := range jobs {
-		src := j.dec.where[j.dec.records[0]].ix.src // the file's bytes, without a byte order mark
+		src := j.dec.where[0].ix.src // the file's bytes, without a byte order mark
 		blocks := decodeBlocks(j.f, src, j.dec.sum, nil)
 		l.mu.Lock()
 		switch {

@@ -102,8 +102,8 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 		w.str(d.Source)
 	}
 	var ix *positions
-	for _, r := range dec.records {
-		p := dec.where[r]
+	for k := range dec.records {
+		p := dec.where[k]
 		if p.ix == nil || p.file != f || ix != nil && p.ix != ix {
 			return nil, false // not as decodeData makes it; never happens
 		}
@@ -120,8 +120,8 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 		}
 	}
 	w.int(len(dec.records))
-	for _, r := range dec.records {
-		p := dec.where[r]
+	for k, r := range dec.records {
+		p := dec.where[k]
 		w.str(p.path)
 		d := p.digest
 		if !p.digested {
@@ -137,10 +137,9 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 // noteDigests gives every record of dec its FieldsDigest, where it has
 // none.
 func noteDigests(dec *decoded) {
-	for _, r := range dec.records {
-		if p := dec.where[r]; !p.digested {
+	for k, r := range dec.records {
+		if p := &dec.where[k]; !p.digested {
 			p.digest, p.digested = FieldsDigest(r), true
-			dec.where[r] = p
 		}
 	}
 }
@@ -461,7 +460,7 @@ func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, er
 		}
 	}
 	n := r.length()
-	dec.where = make(map[*incident.Record]position, max(n, 0))
+	dec.where = make([]position, max(n, 0))
 	if n > 0 {
 		if ix == nil {
 			return nil, errWire
@@ -474,7 +473,7 @@ func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, er
 			rec := &records[i]
 			r.record(rec)
 			dec.records[i] = rec
-			dec.where[rec] = p
+			dec.where[i] = p
 		}
 	}
 	if r.err != nil || r.off != len(b) {
