@@ -43,6 +43,10 @@ type Options struct {
 	// written, time left) once the build has run for two seconds: a
 	// terminal, never a pipe or file (see IsTerminal).
 	Progress io.Writer
+	// LimitMemory lowers the Go runtime's soft memory limit once the site
+	// is loaded, to what the rest of the build needs (see limitMemory):
+	// for mapsite build, whose process builds once.
+	LimitMemory bool
 
 	lastTemplates *templateCache // a Renderer's: see Options.templates
 	// releasePlaces lets go of the place list once every record is
@@ -201,6 +205,9 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 	})
 	if err != nil {
 		return nil, err
+	}
+	if opt.LimitMemory {
+		limitMemory(len(s.Records))
 	}
 	// The model is assembled while the records are placed, when the load
 	// found no error (a model needs every related record): newModel reads

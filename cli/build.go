@@ -19,6 +19,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&opt.Force, "force", false, "replace an output folder that mapsite did not write")
 	fs.BoolVar(&opt.AllowEmpty, "allow-empty", false, "let a build with no records replace a published site")
 	opt.Log = stderr
+	opt.LimitMemory = true // the process ends with the build
 	quiet := fs.Bool("q", false, "print nothing but errors and warnings")
 	if rest, code, ok := parse(fs, args); !ok {
 		return code

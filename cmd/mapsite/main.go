@@ -6,7 +6,8 @@
 // heap profile of the moment the live heap was largest (see heapPeak).
 // Without GOMEMLIMIT, the runtime's
 // soft memory limit is four fifths of the memory available at start
-// (setMemoryLimit).
+// (setMemoryLimit), and mapsite build lowers it once the site is loaded
+// (build.Options.LimitMemory).
 package main
 
 import (

@@ -12,8 +12,9 @@ import (
 // of the memory available when mapsite starts, unless GOMEMLIMIT sets
 // one: near the limit the garbage collector runs more often instead of
 // letting the heap double, so a very large build (a million records)
-// finishes where it would otherwise be killed for lack of memory. Small
-// builds never come near it.
+// finishes where it would otherwise be killed for lack of memory. It is
+// the ceiling of the lower limit mapsite build sets once the site is
+// loaded (build.Options.LimitMemory).
 func setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
