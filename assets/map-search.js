@@ -194,6 +194,7 @@
       });
       results.replaceChildren.apply(results, items);
       counts();
+      if (s.shown && window.performance && performance.mark) performance.mark("mapsite:search-listed");
     }
     function counts() {
       if (!found) return;
@@ -227,7 +228,7 @@
 
     var applyFilters = A.applyFilters;
     A.applyFilters = function () {
-      applyFilters();
+      applyFilters.apply(null, arguments);
       update();
     };
     // The tiles' list (drawn on every move) keeps to itself while the

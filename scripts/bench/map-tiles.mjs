@@ -10,6 +10,8 @@
 //   zoomin  ms from moving the map to zoom 12 at the record to the records
 //           of the new tiles drawn
 //   bytes   bytes the page fetched, until the filter (all responses)
+//   search  ms per query (BENCH_QUERIES, split at |) from the filter step
+//           after the field's pause to the newest found listed (map-search.js)
 //
 // Usage: node scripts/bench/map-tiles.mjs OUT_DIR RECORD_ID [RUNS]
 import { createServer } from 'node:http';
@@ -54,7 +56,9 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 const browser = await launch();
-const times = { drawn: [], popup: [], filter: [], zoomin: [], bytes: [] };
+const times = { drawn: [], popup: [], filter: [], zoomin: [], bytes: [], search: {} };
+// Searches timed, each a query of words (BENCH_QUERIES, separated by |).
+const queries = (process.env.BENCH_QUERIES || 'bombing|market kad|network emirates stadium').split('|');
 try {
   for (let i = 0; i < runs; i++) {
     const { page, context } = await newPage(browser, url);
@@ -100,6 +104,26 @@ try {
       };
       poll();
     })));
+    // A search (map-search.js): from the filter step the field's pause
+    // starts to the newest found listed, cards loaded.
+    for (const q of queries) {
+      times.search[q] = times.search[q] || [];
+      times.search[q].push(await page.evaluate((q) => new Promise((resolve) => {
+        performance.clearMarks('mapsite:search-listed');
+        const input = document.getElementById('q');
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const t0 = performance.now();
+        const poll = () => {
+          const listed = performance.getEntriesByName('mapsite:search-listed')[0];
+          const filter = performance.getEntriesByName('mapsite:filter').filter((m) => m.startTime >= t0).at(-1);
+          if (listed && filter) resolve(listed.startTime - filter.startTime);
+          else if (performance.now() - t0 > 30_000) resolve(null);
+          else setTimeout(poll, 5);
+        };
+        poll();
+      }), q));
+    }
     await context.close();
   }
 } finally {
@@ -107,4 +131,5 @@ try {
   server.close();
 }
 console.log(JSON.stringify({ drawn: median(times.drawn), popup: median(times.popup), filter: median(times.filter),
-  zoomin: median(times.zoomin), bytes: median(times.bytes), runs: times }));
+  zoomin: median(times.zoomin), bytes: median(times.bytes),
+  search: Object.fromEntries(Object.entries(times.search).map(([q, xs]) => [q, median(xs)])), runs: times }));
