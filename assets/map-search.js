@@ -167,7 +167,8 @@
       listEl.hidden = true;
       results.hidden = false;
       if (!ws.length) { show({ q: q, note: "Type a word of two letters or more to search." }); return; }
-      if (!found || found.q !== q) show({ q: q, note: "Searching…" });
+      if (!found || found.q !== q) show({ q: q, note: "Searching…", busy: true });
+      results.setAttribute("aria-busy", "true");
       var f = A.filters;
       find(ws, function (ks) {
         if (my !== token) return;
@@ -181,6 +182,13 @@
     // show lists what a search found, and says so above the list.
     function show(s) {
       found = s;
+      // Until the list is whole it is busy; then it says for which query.
+      if (s.busy) {
+        results.setAttribute("aria-busy", "true");
+      } else {
+        results.removeAttribute("aria-busy");
+        results.dataset.q = s.q;
+      }
       var items = (s.shown || []).map(function (r) {
         var li = P.el("li"), b = P.el("button", "record-entry");
         b.type = "button";

@@ -276,11 +276,16 @@ function expected(q) {
     return qw.every((w) => rw.some((x) => x.startsWith(w)));
   });
 }
+// searched waits until the list of what a search found is whole for q.
+async function searched(page, q) {
+  await page.waitForFunction((q) => {
+    const el = document.getElementById('search-results');
+    return !el.hidden && el.dataset.q === q && !el.hasAttribute('aria-busy');
+  }, q, { timeout: 15_000 });
+}
 async function search(page, q) {
   await page.fill('#q', q);
-  await page.waitForFunction((q) => !document.getElementById('search-results').hidden && /found/.test(document.getElementById('visible-word').textContent) &&
-    document.querySelector('#q').value === q, q, { timeout: 15_000 });
-  await settled(page);
+  await searched(page, q);
 }
 const listed = (page) => page.$$eval('#search-results .record-entry', (bs) => bs.map((b) => b.dataset.id));
 
@@ -343,8 +348,7 @@ test('search: the page folds words as the build does, and finds what each word b
   // The other filters: an unticked layer is not listed.
   const layer = records[ids[0]].properties.layer;
   await page.locator(`input[name="layer"][value="${layer}"]`).uncheck();
-  await settled(page);
-  await page.waitForFunction((l) => document.querySelectorAll('#search-results .record-entry').length > 0, layer);
+  await searched(page, q);
   const kept = await listed(page);
   assert.deepEqual(kept.filter((id) => records[id].properties.layer === layer), [], 'the unticked layer is listed');
   assert.deepEqual(kept, ids.filter((id) => records[id].properties.layer !== layer).slice(0, kept.length));
