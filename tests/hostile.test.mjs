@@ -12,7 +12,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as h from './lib/harness.mjs';
 
 const SITE = path.join(h.ROOT, 'testdata', 'hostile');
@@ -37,10 +38,10 @@ after(async () => { await env?.stop(); });
 
 // open opens a page of the hostile site that answers the base URL (from
 // the build) and the tile host (a blank tile), and records any navigation
-// away from the site.
-async function open(t, options = {}) {
+// away from the site. site is the build served, if not the main one.
+async function open(t, options = {}, site = { url: srv.url, out }) {
   const outside = [];
-  const p = await h.newPage(browser, srv.url, {
+  const p = await h.newPage(browser, site.url, {
     ...options,
     fake: {
       prefix: 'https://',
@@ -48,7 +49,7 @@ async function open(t, options = {}) {
         if (u.startsWith(TILES)) return { status: 200, contentType: 'image/png', body: PNG };
         if (u.startsWith(BASE_URL)) {
           const rel = decodeURIComponent(new URL(u).pathname.slice(new URL(BASE_URL).pathname.length));
-          return { status: 200, path: path.join(out, rel.endsWith('/') || rel === '' ? rel + 'index.html' : rel) };
+          return { status: 200, path: path.join(site.out, rel.endsWith('/') || rel === '' ? rel + 'index.html' : rel) };
         }
         outside.push(`request outside the site: ${u}`);
         return { status: 404, body: '' };
@@ -57,7 +58,7 @@ async function open(t, options = {}) {
   });
   p.page.on('framenavigated', (f) => {
     const u = f.url();
-    if (f === p.page.mainFrame() && !u.startsWith(srv.url) && !u.startsWith(BASE_URL) && u !== 'about:blank') outside.push(`navigated away: ${u}`);
+    if (f === p.page.mainFrame() && !u.startsWith(site.url) && !u.startsWith(BASE_URL) && u !== 'about:blank') outside.push(`navigated away: ${u}`);
     if (f !== p.page.mainFrame() && u !== 'about:blank' && u !== '') outside.push(`a frame loaded ${u}`);
   });
   t.after(() => p.context.close());
@@ -271,3 +272,49 @@ async function siteTitle() {
   }
   return cachedTitle;
 }
+
+test('drawn from vector tiles, the search lists every payload as text', { timeout: 180_000 }, async (t) => {
+  // The same site with its records as vector tiles: its search reads the
+  // index of words and the cards the build writes (build/search.go).
+  const dir = await mkdtemp(path.join(tmpdir(), 'mapsite-hostile-tiles-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await cp(SITE, dir, { recursive: true });
+  const toml = path.join(dir, 'site.toml');
+  await writeFile(toml, (await readFile(toml, 'utf8')).replace(/^\[map\]\n/m, '[map]\nvector_tiles = "always"\n'));
+  const tilesOut = await h.build(dir);
+  t.after(() => h.removeBuild(tilesOut));
+  const tilesSrv = await h.serve(tilesOut, '/');
+  t.after(() => tilesSrv.close());
+  const { page, problems } = await open(t, { viewport: { width: 1280, height: 800 } }, { url: tilesSrv.url, out: tilesOut });
+  await page.goto(tilesSrv.url);
+  await h.waitForMap(page);
+  const found = await inspect(page, 'tiles map');
+  let listed = 0;
+  for (const f of features) {
+    const q = f.properties.title.replace(/\s+/g, ' ').trim().slice(0, 200);
+    await page.locator('#q').fill(q);
+    await page.waitForFunction((q) => {
+      const el = document.getElementById('search-results');
+      return el.dataset.q === q && !el.hasAttribute('aria-busy');
+    }, q.trim(), { timeout: 15_000 });
+    const entry = page.locator(`#search-results .record-entry[data-id="${f.id.replace(/["\\]/g, '\\$&')}"] .entry-title`);
+    if (await entry.count()) {
+      listed++;
+      assert.equal(await entry.textContent(), f.properties.title, `${f.id} is listed with its title as text`);
+    }
+    found.push(...await inspect(page, `search for ${f.id}`));
+  }
+  t.diagnostic(`${listed} of ${features.length} records listed by a search for their title`);
+  assert.ok(listed >= features.length / 2, `only ${listed} of ${features.length} records found by their title`);
+  // An entry opens its record's popup.
+  const first = page.locator('#search-results .record-entry').first();
+  if (await first.count()) {
+    await first.click();
+    await page.waitForSelector('.record-popup .popup-title');
+    found.push(...await inspect(page, 'a record opened from the search'));
+  }
+  await settle(page);
+  assert.ok(page.url().startsWith(tilesSrv.url), `the map page navigated to ${page.url()}`);
+  assert.deepEqual(found, []);
+  assert.deepEqual(problems().filter((p) => !/\.pmtiles/.test(p)), []);
+});
