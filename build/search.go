@@ -62,7 +62,8 @@ func searchShard(word string, shards int) int {
 // final sigma as sigma, split at anything that is not a letter, digit or
 // mark. Words of one character are left out.
 func searchWords(s string, add func(string)) {
-	if !isASCII(s) {
+	ascii := isASCII(s)
+	if !ascii {
 		s = norm.NFD.String(s)
 		s = strings.Map(func(r rune) rune {
 			switch {
@@ -75,7 +76,7 @@ func searchWords(s string, add func(string)) {
 		}, s)
 	}
 	s = strings.ToLower(s)
-	if !isASCII(s) {
+	if !ascii {
 		s = strings.ReplaceAll(s, "ς", "σ")
 	}
 	start := -1
@@ -174,10 +175,6 @@ func (m *model) searchIndex(out *mapData) (shardFiles, cardFiles []string) {
 				if where == "" {
 					where = rv.CountryName
 				}
-				end := ""
-				if !rv.Date.End.Equal(rv.Date.Start) {
-					end = rv.Date.End.Format("2006-01-02")
-				}
 				b = appendString(b, rv.ID)
 				b = append(b, ',')
 				b = appendString(b, rv.Title)
@@ -188,9 +185,9 @@ func (m *model) searchIndex(out *mapData) (shardFiles, cardFiles []string) {
 				b = append(b, ',')
 				b = appendString(b, rv.Country)
 				b = append(b, ',')
-				b = appendString(b, rv.Date.Start.Format("2006-01-02"))
+				b = appendDate(b, rv, false)
 				b = append(b, ',')
-				b = appendString(b, end)
+				b = appendDate(b, rv, true)
 				b = append(b, ',')
 				b = appendString(b, where)
 			}
