@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mapsite/mapsite/basemap"
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/site"
@@ -193,6 +194,8 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		m        *model
 	)
 	tmplKey, ownTemplates := templatesDigest(opt.SiteDir) // before they are read: see pageKeys
+	prep := prepare(opt, tmplKey)
+	defer prep.wait() // nothing may still run when the build returns
 	err := step("load", func() error {
 		if opt.Loader != nil {
 			s, problems = opt.Loader.Load()
@@ -253,7 +256,6 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		<-early
 		return nil, err
 	}
-	min := newMinifier()
 	out, err := open()
 	if err != nil {
 		return nil, err
@@ -285,7 +287,7 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		defer wait() // nothing may still write when the build returns
 
 		files := Files{}
-		a, err := collectAssets(opt.SiteDir, min)
+		a, err := prep.wait().assets, prep.assetsErr
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}
@@ -312,7 +314,7 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		if err := parallel(len(paths), func(i int) error { return out.put(paths[i], files[paths[i]]) }); err != nil {
 			return err
 		}
-		t, err := opt.templates(tmplKey)
+		t, err := prep.templates, prep.templatesErr
 		if err != nil {
 			return err
 		}
@@ -351,6 +353,36 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 	rep.Files, rep.Bytes = out.count()
 	rep.Reused = out.reused()
 	return rep, nil
+}
+
+// prepared is the work of a build that reads no record: the assets,
+// minified and fingerprinted, the templates and the bundled base map.
+type prepared struct {
+	done         chan struct{}
+	assets       *assetSet
+	assetsErr    error
+	templates    *templateSet
+	templatesErr error
+}
+
+// prepare starts that work before the load, so that it runs on the core
+// that loading and placing the records leave free: at 1,000 records, most
+// of the minifying and the base map's outlines no longer wait for them.
+func prepare(opt Options, tmplKey digest) *prepared {
+	p := &prepared{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.assets, p.assetsErr = collectAssets(opt.SiteDir, newMinifier())
+		p.templates, p.templatesErr = opt.templates(tmplKey)
+		basemap.Bundled() // kept for the process: addBasemap takes it
+	}()
+	return p
+}
+
+// wait returns p once its work is done.
+func (p *prepared) wait() *prepared {
+	<-p.done
+	return p
 }
 
 // aggregates writes the files made from every record, handing each to out
