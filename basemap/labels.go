@@ -123,7 +123,11 @@ func numericToAlpha2() map[string]string {
 // mercator returns the Web Mercator position of lon, lat in pixels at
 // zoom z (256-pixel tiles).
 func mercator(lon, lat float64, z int) (x, y float64) {
-	size := 256 * math.Exp2(float64(z))
+	return mercatorAt(lon, lat, 256*math.Exp2(float64(z)))
+}
+
+// mercatorAt is mercator for a world size pixels wide: 256·2^z.
+func mercatorAt(lon, lat, size float64) (x, y float64) {
 	lat = math.Max(-85.0511, math.Min(85.0511, lat))
 	s := math.Sin(lat * math.Pi / 180)
 	return (lon + 180) / 360 * size, (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * size
