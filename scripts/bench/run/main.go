@@ -1,7 +1,8 @@
 // Command run measures mapsite against Hugo on synthetic sites and prints
 // one Markdown table: cold build time, a build with warm caches, peak RSS,
 // output size, a rebuild after a one-record edit, mapsite serve's
-// save-to-reload time, and the map's first draw, popup and filter times in
+// save-to-reload time, and the map's first draw, popup, filter and first
+// search times in
 // headless Chromium.
 //
 // Runs of mapsite and Hugo alternate, and each figure is the median of
@@ -99,6 +100,7 @@ type row struct {
 	hugoEdit, mapsiteEdit   time.Duration
 	serveEdit               time.Duration
 	drawn, popup, filter    float64 // ms
+	search, searchFocused   float64 // ms: the first search, typed at once or a second after the focus
 }
 
 // measure generates the sites of n records and measures everything.
@@ -312,14 +314,14 @@ func (b *bench) mapTimes(r *row, out, id string) error {
 	if err != nil {
 		return err
 	}
-	var m struct{ Drawn, Popup, Filter *float64 }
+	var m struct{ Drawn, Popup, Filter, Search, SearchFocused *float64 }
 	if err := json.Unmarshal(stdout, &m); err != nil {
 		return fmt.Errorf("map.mjs printed %q: %w", stdout, err)
 	}
 	for _, x := range []struct {
 		dst *float64
 		src *float64
-	}{{&r.drawn, m.Drawn}, {&r.popup, m.Popup}, {&r.filter, m.Filter}} {
+	}{{&r.drawn, m.Drawn}, {&r.popup, m.Popup}, {&r.filter, m.Filter}, {&r.search, m.Search}, {&r.searchFocused, m.SearchFocused}} {
 		if x.src != nil {
 			*x.dst = *x.src
 		}

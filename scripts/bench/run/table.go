@@ -28,6 +28,7 @@ var columns = []column{
 	{"map: markers drawn", func(r row) string { return millis(r.drawn) }},
 	{"popup", func(r row) string { return millis(r.popup) }},
 	{"filter", func(r row) string { return millis(r.filter) }},
+	{"first search: at once / 1 s after the focus", func(r row) string { return pair(millis(r.search), millis(r.searchFocused)) }},
 }
 
 // printTable writes rows as a Markdown table.
