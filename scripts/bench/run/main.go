@@ -2,8 +2,7 @@
 // one Markdown table: cold build time, a build with warm caches, peak RSS,
 // output size, a rebuild after a one-record edit, mapsite serve's
 // save-to-reload time, and the map's first draw, popup, filter and first
-// search times in
-// headless Chromium.
+// search times in headless Chromium.
 //
 // Runs of mapsite and Hugo alternate, and each figure is the median of
 // -runs runs. Sites and outputs live under -dir (tmpfs by default). Peak
