@@ -70,7 +70,7 @@
       self.waiting[key] = [one];
       var m = /^([ol])(\d+)\/(\d+)\/(\d+)$/.exec(key), band = self.W.bands[+m[2]];
       var s = document.createElement("script");
-      s.src = self.base + self.W.dir + m[1] + m[2] + "-" + m[3] + "-" + m[4] + ".js";
+      s.src = self.base + self.W.dirs[m[1]] + m[1] + m[2] + "-" + m[3] + "-" + m[4] + ".js";
       s.async = true;
       var finish = function () {
         var raw = self.W.cells[key];

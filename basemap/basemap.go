@@ -176,7 +176,8 @@ type Scripts struct {
 	World []byte
 	// Cells are the cell scripts, by path under the site's assets/
 	// ("basemap/1a2b3c4d5e/o2-7-3.js", the folder named for the content
-	// of them all); each adds its part to MAPSITE_BASEMAP.cells.
+	// of the cells of its kind: outlines o, labels l); each adds its part
+	// to MAPSITE_BASEMAP.cells.
 	Cells map[string][]byte
 }
 
@@ -360,21 +361,29 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 		}
 		w = append(w, "]}"...)
 	}
-	// The cells' folder is named for their content, so that browsers may
-	// cache them for ever.
-	h := sha256.New()
-	for _, c := range cells {
-		h.Write([]byte(c.name))
-		h.Write(c.body)
+	// Each kind of cell has a folder named for the content of its cells,
+	// so that browsers may cache them for ever: the outlines' is the same
+	// for every site and every build of this base map, so a reader keeps
+	// them from one update of the site to the next, and a build whose
+	// labels changed makes only the label cells anew.
+	dirs := map[byte]string{}
+	for _, kind := range []byte{'o', 'l'} {
+		h := sha256.New()
+		for _, c := range cells {
+			if c.name[0] == kind {
+				h.Write([]byte(c.name))
+				h.Write(c.body)
+			}
+		}
+		dirs[kind] = "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
 	}
-	dir := "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
 	out := Scripts{Cells: make(map[string][]byte, len(cells))}
 	for _, c := range cells {
-		out.Cells[dir+c.name] = c.body
+		out.Cells[dirs[c.name[0]]+c.name] = c.body
 	}
 	streetJSON, _ := json.Marshal(street)
 	langJSON, _ := json.Marshal(s.Language)
-	w = fmt.Appendf(w, `],"dir":%q,"street":%s,"lang":%s,"cells":{},`, dir, streetJSON, langJSON)
+	w = fmt.Appendf(w, `],"dirs":{"o":%q,"l":%q},"street":%s,"lang":%s,"cells":{},`, dirs['o'], dirs['l'], streetJSON, langJSON)
 	w = append(w, b.world...)
 	w = append(w, ',')
 	w = appendLabels(w, worldLabels)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -164,6 +165,51 @@ func TestScriptsDeterministic(t *testing.T) {
 	for p, body := range a.Cells {
 		if !bytes.Equal(body, c.Cells[p]) {
 			t.Errorf("two runs wrote different %s", p)
+		}
+	}
+}
+
+// TestOutlineCellsShared checks that the outline cells of two sites with
+// different records are the same files, in the same folder, while their
+// label cells are apart: a reader's browser keeps the outlines from one
+// update of a site to the next.
+func TestOutlineCellsShared(t *testing.T) {
+	b := bundled(t)
+	other := Site{Language: "en", Points: []orb.Point{{-58.38, -34.6}, {151.21, -33.87}}}
+	a, c := b.Scripts(seed, ""), b.Scripts(other, "")
+	folders := func(s Scripts) map[string]string {
+		out := map[string]string{}
+		for p := range s.Cells {
+			dir, name := path.Split(p)
+			if prev, ok := out[name[:1]]; ok && prev != dir {
+				t.Fatalf("%s cells in two folders, %s and %s", name[:1], prev, dir)
+			}
+			out[name[:1]] = dir
+		}
+		return out
+	}
+	fa, fc := folders(a), folders(c)
+	if fa["o"] == "" || fa["o"] != fc["o"] {
+		t.Errorf("outline folders %q and %q, want one", fa["o"], fc["o"])
+	}
+	if fa["l"] == "" || fc["l"] == "" || fa["l"] == fc["l"] || fa["l"] == fa["o"] {
+		t.Errorf("label folders %q and %q (outlines %q): want two of their own", fa["l"], fc["l"], fa["o"])
+	}
+	outlines := 0
+	for p, body := range a.Cells {
+		if strings.HasPrefix(p, fa["o"]) {
+			outlines++
+			if !bytes.Equal(body, c.Cells[p]) {
+				t.Errorf("%s differs between the sites", p)
+			}
+		}
+	}
+	if outlines < 1000 {
+		t.Errorf("%d outline cells, want the whole world's", outlines)
+	}
+	for _, s := range []Scripts{a, c} {
+		if !bytes.Contains(s.World, []byte(fmt.Sprintf(`"dirs":{"o":%q,"l":%q}`, fa["o"], folders(s)["l"]))) {
+			t.Errorf("the world script does not name the cells' folders")
 		}
 	}
 }
