@@ -39,6 +39,9 @@ type Base struct {
 
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
+
+	outlineOnce sync.Once
+	outlines    string // the outline cells' folder (see outlineDir)
 }
 
 // outlineCell is one cell script of outlines, written as it is.
@@ -333,10 +336,6 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 		}
 		byCell[band][k[0]] = append(byCell[band][k[0]], l)
 	}
-	type cell struct {
-		name string
-		body []byte
-	}
 	var cells []cell
 	add := func(kind string, band int, k cellKey, body []byte) {
 		name := fmt.Sprintf("%s%d-%d-%d.js", kind, band, k.X, k.Y)
@@ -366,17 +365,7 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// for every site and every build of this base map, so a reader keeps
 	// them from one update of the site to the next, and a build whose
 	// labels changed makes only the label cells anew.
-	dirs := map[byte]string{}
-	for _, kind := range []byte{'o', 'l'} {
-		h := sha256.New()
-		for _, c := range cells {
-			if c.name[0] == kind {
-				h.Write([]byte(c.name))
-				h.Write(c.body)
-			}
-		}
-		dirs[kind] = "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
-	}
+	dirs := map[byte]string{'o': b.outlineDir(), 'l': cellDir(cells, 'l')}
 	out := Scripts{Cells: make(map[string][]byte, len(cells))}
 	for _, c := range cells {
 		out.Cells[dirs[c.name[0]]+c.name] = c.body
@@ -391,6 +380,40 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	w = append(w, "};MAPSITE_BASEMAP.src=document.currentScript&&document.currentScript.src;"...)
 	out.World = w
 	return out
+}
+
+// cell is a cell script of the base map, by file name.
+type cell struct {
+	name string
+	body []byte
+}
+
+// outlineDir returns the folder of the outline cells, which are the same
+// for every site: hashed once (8 MB).
+func (b *Base) outlineDir() string {
+	b.outlineOnce.Do(func() {
+		var cells []cell
+		for i := range Bands {
+			for _, c := range b.cells[i] {
+				cells = append(cells, cell{fmt.Sprintf("o%d-%d-%d.js", i, c.key.X, c.key.Y), c.script})
+			}
+		}
+		b.outlines = cellDir(cells, 'o')
+	})
+	return b.outlines
+}
+
+// cellDir returns the folder of the cells of one kind: named for their
+// names and content.
+func cellDir(cells []cell, kind byte) string {
+	h := sha256.New()
+	for _, c := range cells {
+		if c.name[0] == kind {
+			h.Write([]byte(c.name))
+			h.Write(c.body)
+		}
+	}
+	return "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
 }
 
 func appendKey(b []byte, j int, k cellKey) []byte {
