@@ -1,8 +1,6 @@
 package build
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,20 +71,12 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 		shards, cards := m.searchIndex(&out)
 		searched <- searchFiles{shards, cards, out.err}
 	}()
-	start := time.Now()
-	archive, st, err := tiles.Archive(m.tilesRecords(), tiles.DefaultOptions)
+	archiveName, how, err := m.archive(m.tilesRecords(), put)
 	if err != nil {
 		<-searched // nothing is written once mapTiles has returned
 		return nil, err
 	}
-	m.tilesNote = english.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): %d tiles, %s (largest tile %s), made in %s",
-		len(m.Records), st.Tiles, size(st.Bytes), size(st.Largest), ms(time.Since(start)))
-	sum := sha256.Sum256(archive)
-	archiveName := "records/records." + hex.EncodeToString(sum[:])[:10] + ".pmtiles"
-	if err := put("assets/"+archiveName, archive); err != nil {
-		<-searched // nothing is written once mapTiles has returned
-		return nil, err
-	}
+	m.tilesNote = english.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): ", len(m.Records)) + how
 
 	details := m.details // made with the features when a build encodes each record once (encodeOnce)
 	if details == nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,3 +188,85 @@ func benchmarkMapPayload(b *testing.B, n int, tiles bool) {
 
 func BenchmarkMapTiles10k(b *testing.B)   { benchmarkMapPayload(b, 10000, true) }
 func BenchmarkMapColumns10k(b *testing.B) { benchmarkMapPayload(b, 10000, false) }
+
+// TestArchiveTaken checks that a rebuild takes the archive from the output
+// when no field the tiles hold changed (a summary) and makes it when one
+// did (a title), and that mapsite serve's renders take it from the last
+// render alike: each time the same files as a build from nothing.
+func TestArchiveTaken(t *testing.T) {
+	for _, serve := range []bool{false, true} {
+		t.Run(map[bool]string{false: "build", true: "serve"}[serve], func(t *testing.T) { testArchiveTaken(t, serve) })
+	}
+}
+
+func testArchiveTaken(t *testing.T, serve bool) {
+	dir := vectorSite(t, 60, `vector_tiles = "always"`)
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "public")
+	ctx := context.Background()
+	defer func(n int) { spareMinFiles = n }(spareMinFiles)
+	spareMinFiles = 0 // a spare and an index of encodings, as a large site has
+	var r *Renderer
+	if serve {
+		kept := keepEncodings.Load()
+		t.Cleanup(func() { keepEncodings.Store(kept) })
+		r = NewRenderer(Options{SiteDir: dir})
+	}
+	// render builds into out, or renders with r, and returns the files
+	// and the report's notes.
+	render := func() (map[string][]byte, string) {
+		t.Helper()
+		if r != nil {
+			files, rep, err := r.Render(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return files, strings.Join(rep.Notes, "\n")
+		}
+		rep, err := Build(ctx, Options{SiteDir: dir, OutDir: out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readTree(t, out), strings.Join(rep.Notes, "\n")
+	}
+	render()
+	data := filepath.Join(dir, "data", "part-0001.toml")
+	for i, tc := range []struct{ edit, field, build, serve string }{
+		// how the archive was had: the end of the report's note
+		{"summary = \"", "summary", "the archive taken from the previous build", "as in the last build"},
+		{"title = \"", "title", "made in", "made in"},
+		{"summary = \"", "summary again", "the archive taken from the previous build", "as in the last build"},
+	} {
+		b, err := os.ReadFile(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = bytes.Replace(b, []byte(tc.edit), []byte(tc.edit+"Edit "+strconv.Itoa(i)+". "), 1)
+		if err := os.WriteFile(data, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, note := render()
+		want := tc.build
+		if serve {
+			want = tc.serve
+		}
+		if !strings.Contains(note, "vector tiles ([map] vector_tiles): ") || !strings.Contains(note, want) {
+			t.Errorf("%s edited: the note %q, want %q", tc.field, note, want)
+		}
+		cold := filepath.Join(tmp, "cold"+strconv.Itoa(i))
+		kept := keepEncodings.Load()
+		keepEncodings.Store(false) // the cold build takes nothing from the Renderer's
+		forgetArchive()
+		_, err = Build(ctx, Options{SiteDir: dir, OutDir: cold})
+		keepEncodings.Store(kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFiles := readTree(t, cold)
+		if serve {
+			delete(wantFiles, Marker)
+			delete(wantFiles, ManifestName)
+		}
+		compareTrees(t, tc.field+" edited", wantFiles, got)
+	}
+}
