@@ -67,9 +67,8 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	}
 	searched := make(chan searchFiles, 1)
 	go func() {
-		out := mapData{put: put}
-		shards, cards := m.searchIndex(&out)
-		searched <- searchFiles{shards, cards, out.err}
+		shards, cards, err := m.searchFiles(put)
+		searched <- searchFiles{shards, cards, err}
 	}()
 	archiveName, how, err := m.archive(m.tilesRecords(), put)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mapsite/mapsite/tiles"
@@ -15,23 +16,16 @@ import (
 // made from known inputs (see takeBuilt).
 const archiveKey = "records.pmtiles"
 
-// lastArchive keeps, for the life of the process, the archive made for the
-// last build: mapsite serve rebuilds after every save, and a save that
-// changes no field the tiles hold (a summary, a source, a count) finds the
-// same records.
+// lastArchive keeps, in a process that renders again (mapsite serve, see
+// keepEncodings), the archive made for the last render: serve renders
+// after every save, and a save that changes no field the tiles hold (a
+// summary, a source, a count) finds the same records.
 var lastArchive struct {
 	sync.Mutex
 	inputs  digest
 	name    string // under assets/
 	archive []byte
 	stats   tiles.Stats
-}
-
-// forgetArchive empties lastArchive, as a new process starts; for tests.
-func forgetArchive() {
-	lastArchive.Lock()
-	defer lastArchive.Unlock()
-	lastArchive.inputs, lastArchive.name, lastArchive.archive, lastArchive.stats = digest{}, "", nil, tiles.Stats{}
 }
 
 // tilesInputs is the digest of what the archive is made from: the records
@@ -76,7 +70,7 @@ func (m *model) archive(recs []tiles.Record, put func(path string, b []byte) err
 	}
 	lastArchive.Lock()
 	defer lastArchive.Unlock()
-	if lastArchive.archive != nil && lastArchive.inputs == in {
+	if keepEncodings.Load() && lastArchive.archive != nil && lastArchive.inputs == in {
 		if err := put("assets/"+lastArchive.name, lastArchive.archive); err != nil {
 			return "", "", err
 		}
@@ -94,8 +88,95 @@ func (m *model) archive(recs []tiles.Record, put func(path string, b []byte) err
 		return "", "", err
 	}
 	noteBuilt(archiveKey, in, "assets/"+name)
-	lastArchive.inputs, lastArchive.name, lastArchive.archive, lastArchive.stats = in, name, b, st
+	if keepEncodings.Load() {
+		lastArchive.inputs, lastArchive.name, lastArchive.archive, lastArchive.stats = in, name, b, st
+	}
 	return name, statsNote(st, "made in "+ms(time.Since(start))), nil
+}
+
+// lastSearch keeps, as lastArchive, the search index's files made for the
+// last render, with the digest of what they were made from.
+var lastSearch struct {
+	sync.Mutex
+	inputs        digest
+	shards, cards []string
+	files         []searchFile
+}
+
+// searchFile is a file of the search index handed to put: its path and
+// bytes.
+type searchFile struct {
+	path string
+	b    []byte
+}
+
+// searchTaken counts the search indexes taken from the last render, for
+// tests.
+var searchTaken atomic.Int64
+
+// searchFiles hands the search index's files (see searchIndex) to put and
+// returns their names: in mapsite serve, those of the last render when no
+// field they are made from changed.
+func (m *model) searchFiles(put func(path string, b []byte) error) (shards, cards []string, err error) {
+	if !keepEncodings.Load() {
+		out := mapData{put: put}
+		shards, cards = m.searchIndex(&out)
+		return shards, cards, out.err
+	}
+	in := searchInputs(m)
+	lastSearch.Lock()
+	defer lastSearch.Unlock()
+	if lastSearch.files != nil && lastSearch.inputs == in {
+		for _, f := range lastSearch.files {
+			if err := put(f.path, f.b); err != nil {
+				return nil, nil, err
+			}
+		}
+		searchTaken.Add(1)
+		return lastSearch.shards, lastSearch.cards, nil
+	}
+	var files []searchFile
+	out := mapData{put: func(p string, b []byte) error {
+		files = append(files, searchFile{p, b})
+		return put(p, b)
+	}}
+	shards, cards = m.searchIndex(&out)
+	if out.err != nil {
+		return nil, nil, out.err
+	}
+	lastSearch.inputs, lastSearch.shards, lastSearch.cards, lastSearch.files = in, shards, cards, files
+	return shards, cards, nil
+}
+
+// searchInputs is the digest of what searchIndex reads of the records.
+func searchInputs(m *model) digest {
+	h := sha256.New()
+	b := fmt.Appendf(make([]byte, 0, 1<<16), "search %d %d\n", len(m.Records), searchShards(len(m.Records)))
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	layerIndex := m.layerIndex()
+	for _, rv := range m.Records {
+		for _, s := range [...]string{rv.ID, rv.Title, rv.Place, rv.Location.Matched, rv.CountryName, rv.Perpetrator, rv.Country, rv.Date.String()} {
+			str(s)
+		}
+		b = binary.AppendUvarint(b, uint64(len(rv.Tags)))
+		for _, t := range rv.Tags {
+			str(t)
+		}
+		b = binary.AppendVarint(b, int64(layerIndex[rv.Record.Layer]))
+		b = appendDate(b, rv, false)
+		b = appendDate(b, rv, true)
+		if len(b) > 1<<15 {
+			h.Write(b)
+			b = b[:0]
+		}
+	}
+	h.Write(b)
+	var d digest
+	copy(d[:], h.Sum(nil))
+	return d
 }
 
 // statsNote says what an archive holds, and how it was had.

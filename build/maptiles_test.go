@@ -191,8 +191,9 @@ func BenchmarkMapColumns10k(b *testing.B) { benchmarkMapPayload(b, 10000, false)
 
 // TestArchiveTaken checks that a rebuild takes the archive from the output
 // when no field the tiles hold changed (a summary) and makes it when one
-// did (a title), and that mapsite serve's renders take it from the last
-// render alike: each time the same files as a build from nothing.
+// did (a title), and that mapsite serve's renders take it, and the search
+// index, from the last render alike: each time the same files as a build
+// from nothing.
 func TestArchiveTaken(t *testing.T) {
 	for _, serve := range []bool{false, true} {
 		t.Run(map[bool]string{false: "build", true: "serve"}[serve], func(t *testing.T) { testArchiveTaken(t, serve) })
@@ -245,7 +246,11 @@ func testArchiveTaken(t *testing.T, serve bool) {
 		if err := os.WriteFile(data, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		searches := searchTaken.Load()
 		got, note := render()
+		if taken := searchTaken.Load() > searches; taken != (serve && tc.field != "title") {
+			t.Errorf("%s edited: search index taken from the last render: %v", tc.field, taken)
+		}
 		want := tc.build
 		if serve {
 			want = tc.serve
@@ -256,7 +261,6 @@ func testArchiveTaken(t *testing.T, serve bool) {
 		cold := filepath.Join(tmp, "cold"+strconv.Itoa(i))
 		kept := keepEncodings.Load()
 		keepEncodings.Store(false) // the cold build takes nothing from the Renderer's
-		forgetArchive()
 		_, err = Build(ctx, Options{SiteDir: dir, OutDir: cold})
 		keepEncodings.Store(kept)
 		if err != nil {
