@@ -2,9 +2,18 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
+	"time"
+
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/internal/crc"
+	"github.com/mapsite/mapsite/internal/program"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -25,17 +34,84 @@ type minifier struct {
 // mapsite serve's rebuilds skip that work. Keys are content hashes.
 var minified sync.Map // [sha256.Size]byte -> []byte
 
-// cached is file for inputs worth remembering.
+// cached is file for inputs worth remembering: the assets. It remembers
+// them for the process and, with the caches on, in the user's cache
+// folder (minified/), so that a new process minifies them only once per
+// version of mapsite: 20 ms of CPU of every build.
 func (m *minifier) cached(name string, b []byte) ([]byte, error) {
 	key := sha256.Sum256(append([]byte(name+"\x00"), b...))
 	if out, ok := minified.Load(key); ok {
 		return out.([]byte), nil
 	}
+	path := minifiedPath(key)
+	if out, ok := readMinified(path); ok {
+		minified.Store(key, out)
+		return out, nil
+	}
 	out, err := m.file(name, b)
 	if err == nil {
 		minified.Store(key, out)
+		writeMinified(path, out)
 	}
 	return out, err
+}
+
+// minifiedPath returns the file in the cache folder for the minified
+// input of key, named for the key and this binary (whose minifier made
+// it); "" when the caches on disk are off.
+func minifiedPath(key [sha256.Size]byte) string {
+	dir := geo.CacheDir()
+	if dir == "" {
+		return ""
+	}
+	id := sha256.Sum256(append(key[:], program.ID()...))
+	return filepath.Join(dir, "minified", hex.EncodeToString(id[:16])+".min")
+}
+
+// readMinified returns the minified bytes stored at path, when whole.
+func readMinified(path string) ([]byte, bool) {
+	if path == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	return crc.Trim(b)
+}
+
+// writeMinified stores out at path, through a temporary file renamed
+// into place, and removes what no build has written for a month (the
+// files of older versions of mapsite). Failures only lose the cache.
+func writeMinified(path string, out []byte) {
+	if path == "" {
+		return
+	}
+	dir := filepath.Dir(path)
+	if os.MkdirAll(dir, 0o700) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(dir, ".minified-*.tmp")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(crc.Append(slices.Clip(out)))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 30*24*time.Hour {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func newMinifier() *minifier {
