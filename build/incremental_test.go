@@ -125,13 +125,16 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			spareMinFiles = tt.minFiles
 			bigFile = 1 // every file compared with the spare's before it is hashed (see dirSink.sum)
 			keepEncodings.Store(false)
-			copied := runsCopied.Load()
+			copied, patched := runsCopied.Load(), filesPatched.Load()
 			if !tt.renderer {
 				minCopy = 1 // every run of taken encodings copied file to file (see pieceFile.write)
 			}
 			testIncrementalEqualsFull(t, tt.minFiles == 0, tt.renderer)
 			if !tt.renderer && runsCopied.Load() == copied {
 				t.Error("no run of encodings was copied from the output's files")
+			}
+			if tt.name == "spare, new process" && filesPatched.Load() == patched {
+				t.Error("no file of the spare was written into in place")
 			}
 		})
 	}

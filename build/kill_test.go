@@ -186,7 +186,8 @@ func TestKill(t *testing.T) {
 		{{at: "complete"}},
 		{{at: "exchanged"}},
 		{{at: "spare-taken"}},
-		{{at: "pruning"}}, // the spare holds chunks whose names changed
+		{{at: "pruning"}},  // the spare holds chunks whose names changed
+		{{at: "patching"}}, // a file of the spare half written into (see output_patch.go)
 		{{at: "removing", noSpare: true}},
 		{{at: "swap-1", noExchange: true}},
 		{{at: "swap-2", noExchange: true}},

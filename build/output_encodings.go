@@ -40,7 +40,7 @@ import (
 // encodingsSuffix names the index beside the output.
 const encodingsSuffix = ".encodings"
 
-const encodingsHeader = "mapsite encodings 4\n"
+const encodingsHeader = "mapsite encodings 5\n"
 
 // The files whose encodings are indexed, with the bytes between two
 // encodings in each.
@@ -289,6 +289,7 @@ func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*prior
 		if err != nil {
 			continue
 		}
+		pf.stamp(path, fileID{number, changed, mtime, int64(size)})
 		p := &priorEncoded{keys: make([]featureKey, n), b: make([][]byte, n)}
 		for j, sp := range spans {
 			p.keys[j], p.b[j] = sp.k, file[sp.off:sp.end:sp.end]
@@ -298,9 +299,13 @@ func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*prior
 	built := decodeBuilt(r, live, root)
 	columns := decodeColumns(r, live, root, pf)
 	runs := decodeRuns(r)
+	bases := decodeBases(r)
 	if r.err != nil || len(r.b) != 0 {
 		return nil, nil, errBadIndex
 	}
+	pf.mu.Lock()
+	pf.bases = bases
+	pf.mu.Unlock()
 	resetColumns(columns)
 	lastColumnsBuilt.Lock()
 	lastColumnsBuilt.priorRuns = runs
@@ -351,12 +356,37 @@ func (o *output) priorEncodings(live manifest) *priorFiles {
 type priorFiles struct {
 	mu     sync.Mutex
 	byPath map[string]*priorFile
+	bases  map[string]spareBase // the spare's files, as the index knows them (see output_patch.go)
 }
 
 type priorFile struct {
 	b     []byte
 	f     *os.File // the file, open; nil when b was read
 	unmap func()
+	// id is the file's stamp, as the index that listed it had it (when
+	// stamped).
+	id      fileID
+	stamped bool
+}
+
+// stamp notes the stamp of the file at p, as the index had it.
+func (pf *priorFiles) stamp(p string, id fileID) {
+	if f := pf.get(p); f != nil {
+		pf.mu.Lock()
+		f.id, f.stamped = id, true
+		pf.mu.Unlock()
+	}
+}
+
+// base returns what the index says of the spare's file at p.
+func (pf *priorFiles) base(p string) (spareBase, bool) {
+	if pf == nil {
+		return spareBase{}, false
+	}
+	pf.mu.Lock()
+	defer pf.mu.Unlock()
+	b, ok := pf.bases[p]
+	return b, ok
 }
 
 // read returns the bytes of the output's file name, at slash path p,
@@ -508,6 +538,9 @@ func indexText(s *dirSink, keep bool) ([]byte, error) {
 	lastColumnsBuilt.Lock()
 	b = encodeRuns(b, lastColumnsBuilt.madeRuns)
 	lastColumnsBuilt.Unlock()
+	s.mu.Lock()
+	b = encodeBases(b, s.bases)
+	s.mu.Unlock()
 	return crc.Append(b), nil
 }
 

@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -29,4 +30,29 @@ func fileStamp(fi fs.FileInfo) (number uint64, changed int64, ok bool) {
 		return 0, 0, false
 	}
 	return uint64(st.Ino), st.Ctim.Nano(), true
+}
+
+// soleLink reports whether the file fi is known to have no other name.
+func soleLink(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Nlink == 1
+}
+
+// copyAt copies n bytes of src from off into dst at to, file to file
+// (copy_file_range); or, where the system cannot, from b, src's bytes
+// mapped.
+func copyAt(dst, src *os.File, b []byte, off, to, n int64) error {
+	for n > 0 {
+		roff, woff := off, to
+		c, err := unix.CopyFileRange(int(src.Fd()), &roff, int(dst.Fd()), &woff, int(n), 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || c <= 0 {
+			_, err = dst.WriteAt(b[off:off+n], to)
+			return err
+		}
+		off, to, n = off+int64(c), to+int64(c), n-int64(c)
+	}
+	return nil
 }

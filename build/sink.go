@@ -151,6 +151,9 @@ type dirSink struct {
 	// priors are prev's files that the build's encodings are taken from
 	// (see priorFiles): compared and copied from there, not read.
 	priors *priorFiles
+	// bases say, for the index, how the files made from priors compare
+	// with them (see output_patch.go).
+	bases map[string]spareBase
 
 	files, bytes, taken atomic.Int64
 	noLink              atomic.Bool // links failed once: copy instead
@@ -600,12 +603,17 @@ func (f *pieceFile) close() error {
 	return nil
 }
 
-// abort closes the files f holds open and removes the new file.
+// abort closes the files f holds open and removes the new file, or the
+// spare's file it was writing into.
 func (f *pieceFile) abort() {
 	f.closeFiles()
 	if f.tmp != "" {
 		os.Remove(f.tmp)
 		f.tmp = ""
+	}
+	if f.patched != "" {
+		os.Remove(f.patched)
+		f.patched = ""
 	}
 }
 
@@ -632,6 +640,18 @@ type pieceFile struct {
 	// are the bounds of the run not yet written.
 	prior       *priorFile
 	run, runEnd int
+	// wpos is where the next byte written goes; same, where the file
+	// holds prior's bytes at their offsets, for the index (see noteBase).
+	wpos int64
+	same []byteRange
+	// patch is set when the file is the spare's, written into in place
+	// (see output_patch.go): patched is its name, patchSame where it
+	// holds prior's bytes, lit the bytes to write at litAt.
+	patch     bool
+	patched   string
+	patchSame []byteRange
+	lit       []byte
+	litAt     int64
 }
 
 // oldFile is a file of the spare or of the previous output, read as the
@@ -715,7 +735,7 @@ func (f *pieceFile) feed(piece []byte) error {
 			return nil
 		}
 	}
-	if f.w == nil {
+	if f.file == nil {
 		if err := f.create(); err != nil {
 			return err
 		}
@@ -731,8 +751,7 @@ func (f *pieceFile) feed(piece []byte) error {
 // file but the record's new encoding.
 func (f *pieceFile) write(piece []byte) error {
 	if f.prior == nil {
-		_, err := f.w.Write(piece)
-		return err
+		return f.writeBytes(piece)
 	}
 	if f.runEnd > f.run && (f.prior.inPlace(f.runEnd, piece) || len(piece) <= 16 && f.prior.holdsAt(f.runEnd, piece)) {
 		f.runEnd += len(piece)
@@ -745,7 +764,18 @@ func (f *pieceFile) write(piece []byte) error {
 		f.run, f.runEnd = at, at+len(piece)
 		return nil
 	}
-	_, err := f.w.Write(piece)
+	return f.writeBytes(piece)
+}
+
+// writeBytes writes b into the new file, or the file patched.
+func (f *pieceFile) writeBytes(b []byte) error {
+	if f.patch {
+		err := f.patchAt(f.wpos, b)
+		f.wpos += int64(len(b))
+		return err
+	}
+	f.wpos += int64(len(b))
+	_, err := f.w.Write(b)
 	return err
 }
 
@@ -763,6 +793,13 @@ func (f *pieceFile) flushRun() error {
 	if n == 0 {
 		return nil
 	}
+	if int64(off) == f.wpos {
+		f.same = addRange(f.same, f.wpos, f.wpos+int64(n))
+	}
+	if f.patch {
+		return f.patchRun(int64(off), int64(n))
+	}
+	f.wpos += int64(n)
 	if n < minCopy {
 		_, err := f.w.Write(f.prior.b[off : off+n])
 		return err
@@ -811,8 +848,28 @@ func (o *oldFile) next(b []byte) bool {
 }
 
 // create makes the new file beside p, starting with the f.done bytes the
-// pieces so far had in common with the last old file to differ.
+// pieces so far had in common with the last old file to differ; or opens
+// the spare's file at p to write into, in place, where it can (see
+// output_patch.go).
 func (f *pieceFile) create() error {
+	f.wpos = f.done
+	if f.last != nil && f.last.mapped != nil && f.last.mapped == f.prior {
+		f.same = addRange(nil, 0, f.done)
+	}
+	if file, same, ok := f.openPatch(); ok {
+		f.file, f.patch, f.patchSame = file, true, same
+		f.patched = file.Name()
+		filesPatched.Add(1)
+		f.wpos = 0
+		if err := f.patchRun(0, f.done); err != nil { // the bytes in common, at their offsets
+			return err
+		}
+		if err := f.flushLit(); err != nil {
+			return err
+		}
+		checkpoint("patching") // the kill test's point in a file written into
+		return nil
+	}
 	if err := f.s.mkdirs(slashDir(f.p)); err != nil {
 		return err
 	}
@@ -872,7 +929,7 @@ func (f *pieceFile) finish() error {
 			return err
 		}
 	default:
-		if f.w == nil { // a prefix of an old file
+		if f.file == nil { // a prefix of an old file
 			f.last = f.olds[0]
 			if err := f.create(); err != nil {
 				return err
@@ -881,32 +938,46 @@ func (f *pieceFile) finish() error {
 		if err := f.flushRun(); err != nil {
 			return err
 		}
-		if err := f.w.Flush(); err != nil {
-			return err
-		}
-		err := f.file.Close()
-		f.file = nil
-		if err != nil {
-			return err
-		}
-		if err := s.clear(f.p); err != nil {
-			return err
-		}
-		name := filepath.Join(s.root, filepath.FromSlash(f.p))
-		err = os.Rename(f.tmp, name)
-		if err != nil && s.stale != nil {
-			// The spare holds a folder where this build has a file.
-			if fi, err2 := os.Lstat(name); err2 == nil && fi.IsDir() && os.RemoveAll(name) == nil {
-				err = os.Rename(f.tmp, name)
+		if f.patch {
+			if err := f.endPatch(); err != nil {
+				return err
 			}
-		}
-		if err != nil {
+		} else if err := f.place(); err != nil {
 			return err
 		}
-		f.tmp = ""
+		s.noteBase(f.p, f.prior, f.same)
 	}
 	s.noteSpans(f.p, f.off, f.n)
 	s.record(f.p, e)
+	return nil
+}
+
+// place completes the new file and renames it into place.
+func (f *pieceFile) place() error {
+	s := f.s
+	if err := f.w.Flush(); err != nil {
+		return err
+	}
+	err := f.file.Close()
+	f.file = nil
+	if err != nil {
+		return err
+	}
+	if err := s.clear(f.p); err != nil {
+		return err
+	}
+	name := filepath.Join(s.root, filepath.FromSlash(f.p))
+	err = os.Rename(f.tmp, name)
+	if err != nil && s.stale != nil {
+		// The spare holds a folder where this build has a file.
+		if fi, err2 := os.Lstat(name); err2 == nil && fi.IsDir() && os.RemoveAll(name) == nil {
+			err = os.Rename(f.tmp, name)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	f.tmp = ""
 	return nil
 }
 
