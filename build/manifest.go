@@ -73,12 +73,14 @@ func (f *madeFiles) get(p string) (entry, bool) {
 	return e, ok
 }
 
-// set makes e the entry of p.
-func (f *madeFiles) set(p string, e entry) {
+// set makes e the entry of p, and reports whether p had none.
+func (f *madeFiles) set(p string, e entry) bool {
 	s := f.shard(p)
 	s.mu.Lock()
+	_, had := s.m[p]
 	s.m[p] = e
 	s.mu.Unlock()
+	return !had
 }
 
 // len returns the number of entries.

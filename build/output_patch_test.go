@@ -129,3 +129,48 @@ func TestGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneReadsSpareOnlyWhenNeeded: a sink that made every file of the
+// spare (one of them twice) does not read the spare's list; one that did
+// not make one reads it and removes that file.
+func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		made []string
+		scan bool
+	}{
+		{"all made", []string{"a.html", "b/c.html", "a.html", "new.html"}, false},
+		{"one not made", []string{"a.html", "new.html", "new2.html"}, true},
+	} {
+		root := t.TempDir()
+		stale := manifest{}
+		for _, p := range []string{"a.html", "b/c.html"} {
+			name := filepath.Join(root, filepath.FromSlash(p))
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stale[p] = entry{size: 3}
+		}
+		s := newDirSink(root, nil, "")
+		s.onSpare(stale, nil)
+		for _, p := range tt.made {
+			if err := s.put(p, []byte("new "+p)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := pruneScans.Load()
+		if err := s.prune(); err != nil {
+			t.Fatal(err)
+		}
+		if scanned := pruneScans.Load() != n; scanned != tt.scan {
+			t.Errorf("%s: prune read the spare's list: %v, want %v", tt.name, scanned, tt.scan)
+		}
+		_, err := os.Lstat(filepath.Join(root, "b", "c.html"))
+		if kept := err == nil; kept != slices.Contains(tt.made, "b/c.html") {
+			t.Errorf("%s: b/c.html kept: %v", tt.name, kept)
+		}
+	}
+}

@@ -156,7 +156,8 @@ type dirSink struct {
 	bases map[string]spareBase
 
 	files, bytes, taken atomic.Int64
-	noLink              atomic.Bool // links failed once: copy instead
+	madeStale           atomic.Int64 // the files of made that stale lists
+	noLink              atomic.Bool  // links failed once: copy instead
 }
 
 // newDirSink returns a sink into the empty folder root, reusing files of
@@ -265,7 +266,7 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	}
 	old, ok := s.prev[p]
 	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
-		s.made.set(p, entry{key: key, keyed: true})
+		s.setMade(p, entry{key: key, keyed: true})
 		return false
 	}
 	s.record(p, old)
@@ -357,11 +358,14 @@ func (s *dirSink) create(p string, b []byte) error {
 
 // prune removes the files of the spare that this build did not make, then
 // the folders they leave empty. It runs once every file has been put, so
-// a folder that is empty then holds nothing of the build.
+// a folder that is empty then holds nothing of the build. When the build
+// made as many of the spare's files as the spare has, it made them all,
+// and the spare's list is not read (30 ms at 100,000 records).
 func (s *dirSink) prune() error {
-	if s.stale == nil {
+	if s.stale == nil || s.madeStale.Load() == int64(len(s.stale)) {
 		return nil
 	}
+	pruneScans.Add(1)
 	first := true
 	for p := range s.stale {
 		if _, ok := s.made.get(p); ok {
@@ -395,9 +399,13 @@ func (s *dirSink) prune() error {
 	return nil
 }
 
+// pruneScans counts the builds whose prune read the spare's list, for
+// tests.
+var pruneScans atomic.Int64
+
 // record notes the file p, put or reused.
 func (s *dirSink) record(p string, e entry) {
-	s.made.set(p, e)
+	s.setMade(p, e)
 	if p == tablePage {
 		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
 	}
@@ -405,6 +413,16 @@ func (s *dirSink) record(p string, e entry) {
 		checkpoint("writing") // the kill test's point in the middle of the write
 	}
 	s.bytes.Add(e.size)
+}
+
+// setMade makes e the entry of p in the build's manifest, and counts the
+// spare's files among those it lists (see prune).
+func (s *dirSink) setMade(p string, e entry) {
+	if s.made.set(p, e) && s.stale != nil {
+		if _, ok := s.stale[p]; ok {
+			s.madeStale.Add(1)
+		}
+	}
 }
 
 // take puts the previous output's file p into the new tree: a hard link,
