@@ -29,8 +29,10 @@ import (
 // the binary that made it and, for both files, the size, the modification
 // time, the file number (inode) and the time of the last change of status
 // (see fileStamp), and the files must have the same: a build never writes
-// into a file, it makes a new one, and a file replaced or edited by hand
-// has a new number or a new status time, whatever its modification time.
+// into a file of the output (it makes a new one, or writes into the
+// spare's, see output_patch.go, which the index stamps afterwards), and a
+// file replaced or edited by hand has a new number or a new status time,
+// whatever its modification time.
 // The output's manifest must list them with the same size. A build with
 // another binary, or after the output changed in any other way, ignores
 // it. (The files' digests served this before; a build no longer makes
@@ -113,7 +115,8 @@ func (s *dirSink) note(p string, b []byte) {
 // status time, size and modification time, its labels, and per encoding
 // the record's digest, the number of its label, the gap before it and its
 // length. writeIndex appends the chunks (encodeBuilt), the columns
-// (encodeColumns), their runs' digests (encodeRuns) and, last, the
+// (encodeColumns), their runs' digests (encodeRuns), what the files of the
+// tree swapped out hold of the new ones (encodeBases) and, last, the
 // CRC-32C of all of it.
 func encodeIndex(root string, made *madeFiles, all []*spans) ([]byte, error) {
 	bin := binaryDigest()

@@ -23,7 +23,9 @@ func exchange(a, b string) error {
 // fileStamp returns what tells the file fi apart from every other file,
 // and from itself before any change: its inode number and the time its
 // status last changed (which, unlike the modification time, cannot be set
-// back by hand). A build never writes into a file, it makes a new one.
+// back by hand). A build never writes into a file of the output; it
+// writes into a file of the spare only once it knows it by this stamp
+// (see output_patch.go).
 func fileStamp(fi fs.FileInfo) (number uint64, changed int64, ok bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {

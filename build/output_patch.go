@@ -12,7 +12,8 @@ import (
 // records, the files made from the output's encodings (layers/all.geojson,
 // incidents.csv, the table page: 286 MB) differ from the output's only
 // where the record lies; making each anew copied all of it, and removing
-// the spare's copy freed as much again: a sixth of the rebuild's CPU.
+// the spare's copy freed as much again: 0.2 s of the rebuild's 1.5 s of
+// CPU.
 //
 // Each such file of the spare is the output's file of two builds back, and
 // the index of encodings says how it compares with the output's: the build

@@ -131,8 +131,9 @@ func (s *memSink) count() (int, int) {
 // already holds with the same bytes (or key) is left as it is; any other
 // is removed first and made anew, and prune removes, at the end, the
 // files the build did not make. Either way the sink never writes into a
-// file it did not create: a file of the spare or a linked one may share
-// its inode with the live output.
+// file it did not create (a file of the spare or a linked one may share
+// its inode with the live output), but for the spare's large files that
+// the index knows to have no other name (see output_patch.go).
 type dirSink struct {
 	root     string
 	prev     manifest // of the output being replaced; nil without one
@@ -604,7 +605,8 @@ func putPieces(out sink, p string, write func(add func(piece []byte, encoding bo
 // at its path, read alongside, and written only once it differs from
 // both: into a new file beside its path, starting with the bytes it had in
 // common with the last of them to differ, copied from there, and renamed
-// into place once complete. So the file is never whole in memory, and a
+// into place once complete; or, where it can, into the spare's file, in
+// place (see output_patch.go). So the file is never whole in memory, and a
 // file equal to the old one is never written.
 func (s *dirSink) pieces(p string) pieceWriter { return &pieceFile{s: s, p: p} }
 
