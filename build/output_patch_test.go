@@ -131,20 +131,24 @@ func TestGaps(t *testing.T) {
 }
 
 // TestPruneReadsSpareOnlyWhenNeeded: a sink that made every file of the
-// spare (one of them twice) does not read the spare's list; one that did
-// not make one reads it and removes that file.
+// spare (one of them twice) does not read the spare's list; one that made
+// every record page of it (files listed with a key) but not another file
+// looks up the others only, and removes that file; one that did not make
+// a record page looks up every file, and removes the page.
 func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
+	spare := map[string]bool{"a.html": false, "b/c.html": false, "p/1/index.html": true, "p/2/index.html": true} // keyed
 	for _, tt := range []struct {
-		name string
-		made []string
-		scan bool
+		name    string
+		made    []string
+		lookups int64 // -1: the list not read
 	}{
-		{"all made", []string{"a.html", "b/c.html", "a.html", "new.html"}, false},
-		{"one not made", []string{"a.html", "new.html", "new2.html"}, true},
+		{"all made", []string{"a.html", "b/c.html", "a.html", "p/1/index.html", "p/2/index.html", "new.html"}, -1},
+		{"a file not made", []string{"a.html", "new.html", "p/2/index.html", "p/1/index.html"}, 2},
+		{"a page not made", []string{"a.html", "b/c.html", "p/2/index.html"}, 4},
 	} {
 		root := t.TempDir()
 		stale := manifest{}
-		for _, p := range []string{"a.html", "b/c.html"} {
+		for p, keyed := range spare {
 			name := filepath.Join(root, filepath.FromSlash(p))
 			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 				t.Fatal(err)
@@ -152,7 +156,7 @@ func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
 			if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			stale[p] = entry{size: 3}
+			stale[p] = entry{size: 3, keyed: keyed}
 		}
 		s := newDirSink(root, nil, "")
 		s.onSpare(stale, nil)
@@ -161,16 +165,21 @@ func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		n := pruneScans.Load()
+		scans, lookups := pruneScans.Load(), pruneLookups.Load()
 		if err := s.prune(); err != nil {
 			t.Fatal(err)
 		}
-		if scanned := pruneScans.Load() != n; scanned != tt.scan {
-			t.Errorf("%s: prune read the spare's list: %v, want %v", tt.name, scanned, tt.scan)
+		switch scanned := pruneScans.Load() != scans; {
+		case tt.lookups < 0 && scanned:
+			t.Errorf("%s: prune read the spare's list", tt.name)
+		case tt.lookups >= 0 && pruneLookups.Load()-lookups != tt.lookups:
+			t.Errorf("%s: prune looked up %d files, want %d", tt.name, pruneLookups.Load()-lookups, tt.lookups)
 		}
-		_, err := os.Lstat(filepath.Join(root, "b", "c.html"))
-		if kept := err == nil; kept != slices.Contains(tt.made, "b/c.html") {
-			t.Errorf("%s: b/c.html kept: %v", tt.name, kept)
+		for p := range spare {
+			_, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+			if kept := err == nil; kept != slices.Contains(tt.made, p) {
+				t.Errorf("%s: %s kept: %v", tt.name, p, kept)
+			}
 		}
 	}
 }

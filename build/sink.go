@@ -157,8 +157,12 @@ type dirSink struct {
 	bases map[string]spareBase
 
 	files, bytes, taken atomic.Int64
-	madeStale           atomic.Int64 // the files of made that stale lists
-	noLink              atomic.Bool  // links failed once: copy instead
+	// madeStale counts the files of made that stale lists, madeStaleKeyed
+	// those of them that stale lists with a key (record pages, of which
+	// it lists staleKeyed), for prune.
+	madeStale, madeStaleKeyed atomic.Int64
+	staleKeyed                int64
+	noLink                    atomic.Bool // links failed once: copy instead
 }
 
 // newDirSink returns a sink into the empty folder root, reusing files of
@@ -172,6 +176,11 @@ func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
 // finds them there.
 func (s *dirSink) onSpare(stale manifest, prepare func() error) {
 	s.stale, s.prepare = stale, prepare
+	for _, e := range stale {
+		if e.keyed {
+			s.staleKeyed++
+		}
+	}
 }
 
 // ready runs prepare, once, before the sink writes its first file: a
@@ -361,14 +370,23 @@ func (s *dirSink) create(p string, b []byte) error {
 // the folders they leave empty. It runs once every file has been put, so
 // a folder that is empty then holds nothing of the build. When the build
 // made as many of the spare's files as the spare has, it made them all,
-// and the spare's list is not read (30 ms at 100,000 records).
+// and the spare's list is not read; when it made as many of its record
+// pages, only the spare's other files are looked up in made (at 100,000
+// records, 3,000 lookups rather than 103,000: 30 ms).
 func (s *dirSink) prune() error {
 	if s.stale == nil || s.madeStale.Load() == int64(len(s.stale)) {
 		return nil
 	}
 	pruneScans.Add(1)
+	pages := s.madeStaleKeyed.Load() == s.staleKeyed // every record page made
+	looked := int64(0)
+	defer func() { pruneLookups.Add(looked) }()
 	first := true
-	for p := range s.stale {
+	for p, e := range s.stale {
+		if e.keyed && pages {
+			continue
+		}
+		looked++
 		if _, ok := s.made.get(p); ok {
 			continue
 		}
@@ -400,9 +418,9 @@ func (s *dirSink) prune() error {
 	return nil
 }
 
-// pruneScans counts the builds whose prune read the spare's list, for
-// tests.
-var pruneScans atomic.Int64
+// pruneScans counts the builds whose prune read the spare's list, and
+// pruneLookups the files it looked up, for tests.
+var pruneScans, pruneLookups atomic.Int64
 
 // record notes the file p, put or reused.
 func (s *dirSink) record(p string, e entry) {
@@ -420,8 +438,11 @@ func (s *dirSink) record(p string, e entry) {
 // spare's files among those it lists (see prune).
 func (s *dirSink) setMade(p string, e entry) {
 	if s.made.set(p, e) && s.stale != nil {
-		if _, ok := s.stale[p]; ok {
+		if old, ok := s.stale[p]; ok {
 			s.madeStale.Add(1)
+			if old.keyed {
+				s.madeStaleKeyed.Add(1)
+			}
 		}
 	}
 }
