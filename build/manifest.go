@@ -175,13 +175,14 @@ func encodeEntries(n int, all iter.Seq2[string, entry]) []byte {
 }
 
 // decodeManifest reads a manifest's text. It is read field by field in
-// place, and the paths are pieces of one string made of the whole text.
+// place, and the paths are pieces of b, which the manifest keeps: b must
+// not change after (at 100,000 records, a copy is 7 MB of new memory).
 func decodeManifest(b []byte) (manifest, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(manifestHeader))
 	if !ok {
 		return nil, errors.New("not a manifest of this version")
 	}
-	text := string(rest)
+	text := unsafe.String(unsafe.SliceData(rest), len(rest))
 	m := make(manifest, strings.Count(text, "\n"))
 	for len(text) > 0 {
 		n := strings.IndexByte(text, '\n')
