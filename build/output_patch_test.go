@@ -2,6 +2,8 @@ package build
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,4 +184,42 @@ func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPatchedSpareFailedBuild: a build that wrote into the spare's files
+// and then fails (at its marker) leaves the output exactly as it was, and
+// the next build makes a cold build's output.
+func TestPatchedSpareFailedBuild(t *testing.T) {
+	useSpare(t)
+	defer func(n int) { bigFile = n }(bigFile)
+	bigFile = 1
+	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
+	keepEncodings.Store(false)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	for _, title := range []string{"Edited A 0", "Edited A 1", "Edited A 2"} {
+		e.retitle(t, "A day-precision attack", title)
+		buildTo(t, e.siteDir, out)
+	}
+	before := readTree(t, out)
+	e.retitle(t, "A day-precision attack", "Edited A 3")
+	orig := writeFile
+	writeFile = func(name string, data []byte) error {
+		if filepath.Base(name) == Marker {
+			return errors.New("disk full")
+		}
+		return orig(name, data)
+	}
+	n := filesPatched.Load()
+	_, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out})
+	writeFile = orig
+	if err == nil {
+		t.Fatal("Build with a failing marker write succeeded")
+	}
+	if filesPatched.Load() == n {
+		t.Fatal("the failed build wrote into no file of the spare")
+	}
+	assertSameTree(t, before, readTree(t, out))
+	buildTo(t, e.siteDir, out)
+	compareTrees(t, "after a failed build", coldTree(t, e.siteDir), readTree(t, out))
 }
