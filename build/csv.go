@@ -25,7 +25,7 @@ func (m *model) csvFile(out sink) error {
 		// A Renderer's (mapsite serve): the rows of the records that are
 		// the same as in its last render are copied from that file.
 		return out.put("incidents.csv", lastCSVFile.make(head, m, m.BaseURL, func(dst []byte, rv *recordView) []byte {
-			return append(dst, m.csvRow(rv)...)
+			return m.appendCSVRow(dst, rv)
 		}))
 	}
 	// Each row written on its own (a csv.Writer keeps nothing from one row
@@ -60,7 +60,10 @@ func csvHead() []byte {
 var lastCSVFile segments
 
 // csvRow returns the CSV row of rv, with its line end.
-func (m *model) csvRow(rv *recordView) []byte {
+func (m *model) csvRow(rv *recordView) []byte { return m.appendCSVRow(nil, rv) }
+
+// appendCSVRow appends the CSV row of rv, with its line end, to dst.
+func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 	// A csv.Writer holds a 4 kB buffer: one a row was 400 MB of garbage
 	// at 100,000 records. The row is copied out at its size.
 	cw := csvWriters.Get().(*csvWriter)
@@ -68,10 +71,10 @@ func (m *model) csvRow(rv *recordView) []byte {
 	cw.b.Reset()
 	w := cw.w
 	p := point(rv.Record)
-	row := []string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
+	row := append(cw.row[:0], rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
 		rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), cell(rv.Title),
 		cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
-		strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64)}
+		strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64))
 	for _, name := range incident.CountFields {
 		row = append(row, rv.Counts.Get(name).String())
 	}
@@ -85,13 +88,20 @@ func (m *model) csvRow(rv *recordView) []byte {
 		cell(strings.Join(titles, " | ")), strings.Join(urls, " | "), m.absolute(rv.URL))
 	w.Write(row) // into a bytes.Buffer, which never fails
 	w.Flush()
-	return bytes.Clone(cw.b.Bytes())
+	clear(row)
+	cw.row = row
+	if dst == nil {
+		return bytes.Clone(cw.b.Bytes())
+	}
+	return append(dst, cw.b.Bytes()...)
 }
 
-// csvWriter is a csv.Writer into a buffer, for one row at a time.
+// csvWriter is a csv.Writer into a buffer, for one row at a time, and
+// the row's cells.
 type csvWriter struct {
-	b bytes.Buffer
-	w *csv.Writer
+	b   bytes.Buffer
+	w   *csv.Writer
+	row []string
 }
 
 var csvWriters = sync.Pool{New: func() any {

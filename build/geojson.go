@@ -53,7 +53,11 @@ type prop struct {
 // the bytes are those json.Marshal gives for the same feature
 // (TestFeatureJSONMatchesMarshal). The values are encoded one after the
 // other into one buffer, then copied out in key order.
-func (m *model) featureJSON(rv *recordView) []byte {
+func (m *model) featureJSON(rv *recordView) []byte { return m.appendFeature(nil, rv) }
+
+// appendFeature appends the feature featureJSON returns to dst, which it
+// grows once, by the feature's length.
+func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	r := rv.Record
 	ps := make([]prop, 0, 32)
 	vals := make([]byte, 0, 2048)
@@ -156,7 +160,12 @@ func (m *model) featureJSON(rv *recordView) []byte {
 			n++
 		}
 	}
-	b := make([]byte, 0, n)
+	b := dst
+	if b == nil {
+		b = make([]byte, 0, n)
+	} else {
+		b = slices.Grow(b, n)
+	}
 	b = append(b, featureHead...)
 	b = append(b, vals[id:x]...)
 	b = append(b, featurePoint...)
@@ -538,14 +547,18 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 	byLayer = nil
 
 	// Then the records, a few chunks at a time, encoded on every core.
+	// Each record of a batch is encoded into the buffers of its place in
+	// the batch, and each chunk into one buffer, all used again by the
+	// next batch: no piece or chunk is kept past its put.
 	const batch = 4 * detailChunk
 	features, rows := make([][]byte, batch), make([][]byte, batch)
-	d := mapData{put: out.put}
+	d := mapData{put: out.putTransient, transient: true}
 	details = make([]string, 0, (len(m.Records)+detailChunk-1)/detailChunk)
 	for start := 0; start < len(m.Records); start += batch {
 		part := m.Records[start:min(start+batch, len(m.Records))]
 		parallel(len(part), func(i int) error {
-			features[i], rows[i] = m.featureJSON(part[i]), m.csvRow(part[i])
+			features[i] = m.appendFeature(features[i][:0], part[i])
+			rows[i] = m.appendCSVRow(rows[i][:0], part[i])
 			return nil
 		})
 		lastFeatures.fresh.Add(int64(len(part)))
@@ -582,8 +595,6 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 		if d.err != nil {
 			return nil, true, d.err
 		}
-		clear(features)
-		clear(rows)
 	}
 
 	if err := csvOut.close(); err != nil {

@@ -53,6 +53,10 @@ type mapData struct {
 	script []byte                     // data.js
 	put    func(string, []byte) error // takes each chunk, by path in the output, e.g. "assets/records/d0.1a2b3c4d5e.js"
 	err    error                      // put's first error
+	// With transient set, put keeps nothing of a chunk (a sink's
+	// putTransient), and addChunk writes each into buf, again.
+	transient bool
+	buf       []byte
 }
 
 // mapData returns the map's data script, data.js, and hands its chunks
@@ -152,7 +156,13 @@ func joinedSize(parts [][]byte) int {
 // key, its items written by items (about size bytes), and returns the
 // chunk's name relative to assets/.
 func (d *mapData) addChunk(key string, size int, items func([]byte) []byte) string {
-	b := make([]byte, 0, size+80)
+	var b []byte
+	if d.transient {
+		b = slices.Grow(d.buf[:0], size+80)
+		defer func() { d.buf = b }()
+	} else {
+		b = make([]byte, 0, size+80)
+	}
 	b = append(b, "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})["...)
 	b = appendString(b, key)
 	b = append(b, "]=["...)
