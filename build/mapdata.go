@@ -75,7 +75,7 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 		n := 0
 		summaries := make([]string, len(part))
 		for i, rv := range part {
-			n += len(rv.Summary) + 3
+			n += len(rv.Summary) + len(rv.Summary)/8 + 3 // room for a few escapes: the chunk is not grown
 			summaries[i] = rv.Summary
 		}
 		texts = append(texts, out.chunk("s"+strconv.Itoa(k), nil, summaries, n, func(b []byte) []byte {
@@ -273,6 +273,11 @@ func (d *dict) add(v string) { d.refs = append(d.refs, d.ref(v)) }
 
 // appendTo appends the column as {"values":[…],"refs":[…]}.
 func (d *dict) appendTo(b []byte) []byte {
+	n := 32 + len(d.refs)*(len(strconv.Itoa(len(d.values)))+1)
+	for _, v := range d.values {
+		n += len(v) + len(v)/8 + 3 // room for a few escapes
+	}
+	b = slices.Grow(b, n)
 	b = append(b, `{"values":`...)
 	b = appendStrings(b, d.values)
 	b = append(b, `,"refs":`...)
@@ -367,6 +372,11 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 					b = append(b, ',')
 				}
 				b = value(b, rv)
+				if i == sampled-1 {
+					// The room the first records took, for them all: the
+					// column is grown once, not by doubling.
+					b = slices.Grow(b, len(b)/sampled*(len(m.Records)-sampled)+len(b)/8)
+				}
 			}
 			return append(b, ']')
 		}
@@ -379,6 +389,10 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 		return append(b, ']')
 	}, ctx: ctx, input: value}
 }
+
+// sampled is how many records listColumn encodes before it grows its
+// buffer for the rest.
+const sampled = 256
 
 // dictColumn is a column made whole by build, which same says is the same
 // for two records, and input tells what it shows of a record.

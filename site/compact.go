@@ -2,21 +2,33 @@ package site
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
 )
 
-// compact copies the strings of records, decoded from one data file, into
-// one string of their own. The TOML decoder's strings are pieces of its
-// own copy of the whole file (keys, comments and syntax included), or, for
-// those with escapes, strings it built one by one: a record keeping any of
-// them keeps them all, which is most of a loaded site's memory. A short
-// value (a layer, a country, a tag, a date) is stored once however many
-// records repeat it.
-func compact(records []*incident.Record) {
+// compact copies the strings of records, decoded from one data file whose
+// bytes are src, into one string of their own. The TOML decoder's strings
+// are pieces of the file (keys, comments and syntax included): a record
+// keeping any of them would keep it all, which is most of a loaded site's
+// memory. A string that is not in src (one with escapes, which the decoder
+// built on its own) is kept as it is, unless it is short. A short value (a
+// layer, a country, a tag, a date) is stored once however many records
+// repeat it.
+func compact(records []*incident.Record, src []byte) {
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(src)))
+	hi := lo + uintptr(len(src))
+	keep := func(s string) bool { // a string of its own, long enough not to be interned
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > maxInterned && (p < lo || p >= hi)
+	}
 	n := 0
 	for _, r := range records {
-		r.EachString(func(s *string) { n += len(*s) })
+		r.EachString(func(s *string) {
+			if !keep(*s) {
+				n += len(*s)
+			}
+		})
 	}
 	var b strings.Builder
 	b.Grow(n)
@@ -24,6 +36,10 @@ func compact(records []*incident.Record) {
 	seen := make(map[string]int, len(records)) // titles and URLs are short, and seldom repeated
 	for _, r := range records {
 		r.EachString(func(s *string) {
+			if keep(*s) {
+				at = append(at, -1)
+				return
+			}
 			if len(*s) <= maxInterned {
 				if off, ok := seen[*s]; ok {
 					at = append(at, off)
@@ -38,7 +54,7 @@ func compact(records []*incident.Record) {
 	arena, i := b.String(), 0
 	for _, r := range records {
 		r.EachString(func(s *string) {
-			if len(*s) > 0 {
+			if len(*s) > 0 && at[i] >= 0 {
 				*s = arena[at[i] : at[i]+len(*s)]
 			}
 			i++

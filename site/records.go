@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
@@ -81,7 +82,10 @@ func (d *decoder) tooMany() bool {
 // named key ([[record]] or [[place]]), reporting any other top-level key.
 func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
 	src = bytes.TrimPrefix(src, utf8BOM)
-	text := string(src)
+	// The text is src's bytes, not a copy (as large as the file): a data
+	// file's bytes are never written once read, and the records' strings
+	// are copied out of them (see compact).
+	text := unsafe.String(unsafe.SliceData(src), len(src))
 	var (
 		doc     map[string]any
 		headers []tomlfast.Header
@@ -146,7 +150,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
 	}
-	compact(records)
+	compact(records, src)
 	return records
 }
 
