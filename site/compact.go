@@ -22,32 +22,36 @@ func compact(records []*incident.Record, src []byte) {
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		return len(s) > maxInterned && (p < lo || p >= hi)
 	}
-	n := 0
+	n, count, short := 0, 0, 0
 	for _, r := range records {
 		r.EachString(func(s *string) {
+			count++
 			if !keep(*s) {
 				n += len(*s)
+				if len(*s) <= maxInterned {
+					short++
+				}
 			}
 		})
 	}
 	var b strings.Builder
 	b.Grow(n)
-	at := make([]int, 0, 32*len(records))      // where each string is in b, in EachString's order
-	seen := make(map[string]int, len(records)) // titles and URLs are short, and seldom repeated
+	at := make([]int32, 0, count) // where each string is in b, in EachString's order (a file is at most MaxFileSize bytes)
+	seen := make(map[string]int, min(short, len(records)))
 	for _, r := range records {
 		r.EachString(func(s *string) {
 			if keep(*s) {
 				at = append(at, -1)
 				return
 			}
-			if len(*s) <= maxInterned {
+			if len(*s) <= maxInterned && !seldomRepeated(r, s) {
 				if off, ok := seen[*s]; ok {
-					at = append(at, off)
+					at = append(at, int32(off))
 					return
 				}
 				seen[*s] = b.Len()
 			}
-			at = append(at, b.Len())
+			at = append(at, int32(b.Len()))
 			b.WriteString(*s)
 		})
 	}
@@ -55,11 +59,26 @@ func compact(records []*incident.Record, src []byte) {
 	for _, r := range records {
 		r.EachString(func(s *string) {
 			if len(*s) > 0 && at[i] >= 0 {
-				*s = arena[at[i] : at[i]+len(*s)]
+				*s = arena[at[i] : int(at[i])+len(*s)]
 			}
 			i++
 		})
 	}
+}
+
+// seldomRepeated reports whether s is a field of r whose value other
+// records seldom have: its id, title or note, or a source's title or URL.
+// compact stores those as they come, without looking for them first.
+func seldomRepeated(r *incident.Record, s *string) bool {
+	if s == &r.ID || s == &r.Title || s == &r.Note {
+		return true
+	}
+	for i := range r.Sources {
+		if src := &r.Sources[i]; s == &src.Title || s == &src.URL {
+			return true
+		}
+	}
+	return false
 }
 
 // maxInterned is the longest value compact stores once for all the

@@ -140,7 +140,10 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 // decodeRecords reads the [[record]] tables of one data file.
 func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
 	d, tables := decodeTables(file, src, "record", l)
-	var records []*incident.Record
+	records := make([]*incident.Record, 0, len(tables))
+	if len(s.where) == 0 {
+		s.where = make(map[*incident.Record]position, len(tables))
+	}
 	for i, t := range tables {
 		if d.tooMany() {
 			break
