@@ -75,7 +75,7 @@ func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	str("title", r.Title)
 	str("layer", r.Layer)
 	str("date", r.Date.ISO())
-	str("date_text", r.Date.String())
+	str("date_text", rv.dateText())
 	str("date_precision", r.Date.Precision.String())
 	start := len(vals)
 	vals = append(vals, '"')

@@ -454,7 +454,7 @@ func (m *model) columns() []mapColumn {
 		date("end", true),
 		raw(m.listColumn("title", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
 			func(b []byte, rv *recordView) []byte { return append(b, rv.Title...) }),
-		raw(dict("date_text", func(rv *recordView) string { return rv.Date.String() }), appendDateInput),
+		raw(dict("date_text", func(rv *recordView) string { return rv.dateText() }), appendDateInput),
 		dict("place", func(rv *recordView) string { return rv.Place }),
 		dict("matched_place", func(rv *recordView) string { return rv.Location.Matched }),
 		dict("country", func(rv *recordView) string { return rv.Country }),

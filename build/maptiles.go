@@ -50,7 +50,7 @@ func (m *model) tilesRecords() []tiles.Record {
 			end = rv.Date.End.Format("2006-01-02")
 		}
 		out[k] = tiles.Record{Lon: pt[0], Lat: pt[1], Key: k, ID: rv.ID, Title: rv.Title, Layer: layerIndex[rv.Record.Layer],
-			Country: rv.Country, Start: rv.Date.Start.Format("2006-01-02"), End: end, DateText: rv.Date.String(),
+			Country: rv.Country, Start: rv.Date.Start.Format("2006-01-02"), End: end, DateText: rv.dateText(),
 			Place: rv.Place, Precision: rv.Location.Precision.String()}
 	}
 	return out

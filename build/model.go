@@ -49,6 +49,17 @@ type recordView struct {
 	RelatedRecords   []*recordView
 	locator          *locatorBody // the body of its locator map (see addBasemap)
 	pos              int          // its place in model.Records
+	date             string       // Date.String(), made once (see dateText)
+}
+
+// dateText returns the record's date as its pages show it, Date.String(),
+// which a page, the map's data, the feature and the search cards all
+// write: made once per record by newModel.
+func (rv *recordView) dateText() string {
+	if rv.date == "" {
+		return rv.Date.String()
+	}
+	return rv.date
 }
 
 // layerView is a layer with its number of records.
@@ -101,7 +112,7 @@ func newModel(s *site.Site, baseURL string) *model {
 	views := make([]recordView, len(s.Records)) // one allocation for all
 	for i, r := range s.Records {
 		rv := &views[i]
-		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country), pos: i}
+		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country), pos: i, date: r.Date.String()}
 		rv.Layer = layers[r.Layer]
 		if rv.Layer == nil {
 			rv.Layer = &site.Layer{}

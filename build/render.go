@@ -338,11 +338,16 @@ func parallel(n int, f func(i int) error) error {
 
 // description is a record's one-line summary for social previews.
 func description(rv *recordView) string {
-	d := rv.Date.String() + ", " + rv.Place
+	var buf [320]byte // the usual description: one allocation, the string
+	b := append(buf[:0], rv.dateText()...)
+	b = append(b, ", "...)
 	if rv.Place == "" {
-		d = rv.Date.String() + ", " + rv.CountryName
+		b = append(b, rv.CountryName...)
+	} else {
+		b = append(b, rv.Place...)
 	}
-	return d + ". " + summaryStart(rv.Summary)
+	b = append(b, ". "...)
+	return string(appendSummaryStart(b, rv.Summary))
 }
 
 func notSpace(r rune) bool { return !unicode.IsSpace(r) }
@@ -352,8 +357,13 @@ func notSpace(r rune) bool { return !unicode.IsSpace(r) }
 // words as that needs are joined (a page each: 100,000 whole summaries
 // were 70 MB of garbage).
 func summaryStart(summary string) string {
-	b := make([]byte, 0, 256)
-	for rest := summary; rest != "" && len(b) <= 200; {
+	return string(appendSummaryStart(make([]byte, 0, 256), summary))
+}
+
+// appendSummaryStart appends summaryStart(summary) to b.
+func appendSummaryStart(b []byte, summary string) []byte {
+	start := len(b)
+	for rest := summary; rest != "" && len(b)-start <= 200; {
 		i := strings.IndexFunc(rest, notSpace)
 		if i < 0 {
 			break
@@ -363,20 +373,20 @@ func summaryStart(summary string) string {
 		if j < 0 {
 			j = len(rest)
 		}
-		if len(b) > 0 {
+		if len(b) > start {
 			b = append(b, ' ')
 		}
 		b = append(b, rest[:j]...)
 		rest = rest[j:]
 	}
-	if len(b) <= 200 {
-		return string(b)
+	if len(b)-start <= 200 {
+		return b
 	}
-	cut := bytes.LastIndexByte(b[:200], ' ')
+	cut := bytes.LastIndexByte(b[start:start+200], ' ')
 	if cut < 0 {
 		cut = 200
 	}
-	return string(append(b[:cut], "…"...))
+	return append(b[:start+cut], "…"...)
 }
 
 // feed returns feed.xml: an Atom feed of the newest records.

@@ -179,7 +179,7 @@ func (m *model) searchIndex(out *mapData) (shardFiles, cardFiles []string) {
 				b = append(b, ',')
 				b = appendString(b, rv.Title)
 				b = append(b, ',')
-				b = appendString(b, rv.Date.String())
+				b = appendString(b, rv.dateText())
 				b = append(b, ',')
 				b = strconv.AppendInt(b, int64(layerIndex[rv.Record.Layer]), 10)
 				b = append(b, ',')
