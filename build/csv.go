@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
 )
@@ -71,21 +72,54 @@ func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 	cw.b.Reset()
 	w := cw.w
 	p := point(rv.Record)
+	// The cells made for the row (dates, coordinates, lists joined) are
+	// written one after the other into cw.cells, and given to the row
+	// without a copy: the row is written before they are written over.
+	c := cw.cells[:0]
+	var at [9]int // cell k is c[at[k]:at[k+1]]
+	at[0] = len(c)
+	c = rv.Date.Start.AppendFormat(c, "2006-01-02")
+	at[1] = len(c)
+	c = rv.Date.End.AppendFormat(c, "2006-01-02")
+	at[2] = len(c)
+	c = strconv.AppendFloat(c, p[1], 'f', -1, 64)
+	at[3] = len(c)
+	c = strconv.AppendFloat(c, p[0], 'f', -1, 64)
+	at[4] = len(c)
+	c = appendJoinedCell(c, rv.Tags)
+	at[5] = len(c)
+	c = appendJoinedCell(c, rv.Related)
+	at[6] = len(c)
+	for i, src := range rv.Sources {
+		if i > 0 {
+			c = append(c, " | "...)
+		}
+		c = append(c, src.Title...)
+	}
+	at[7] = len(c)
+	for i, src := range rv.Sources {
+		if i > 0 {
+			c = append(c, " | "...)
+		}
+		c = append(c, src.URL...)
+	}
+	at[8] = len(c)
+	cw.cells = c
+	made := func(k int) string {
+		if at[k] == at[k+1] {
+			return ""
+		}
+		return unsafe.String(&c[at[k]], at[k+1]-at[k])
+	}
 	row := append(cw.row[:0], rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
-		rv.Date.Start.Format("2006-01-02"), rv.Date.End.Format("2006-01-02"), cell(rv.Title),
+		made(0), made(1), cell(rv.Title),
 		cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
-		strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64))
+		made(2), made(3))
 	for _, name := range incident.CountFields {
 		row = append(row, rv.Counts.Get(name).String())
 	}
-	var titles, urls []string
-	for _, s := range rv.Sources {
-		titles = append(titles, s.Title)
-		urls = append(urls, s.URL)
-	}
 	row = append(row, rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
-		cell(strings.Join(rv.Tags, " | ")), strings.Join(rv.Related, " | "),
-		cell(strings.Join(titles, " | ")), strings.Join(urls, " | "), m.absolute(rv.URL))
+		cell(made(4)), made(5), cell(made(6)), made(7), m.absolute(rv.URL))
 	w.Write(row) // into a bytes.Buffer, which never fails
 	w.Flush()
 	clear(row)
@@ -96,12 +130,24 @@ func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 	return append(dst, cw.b.Bytes()...)
 }
 
-// csvWriter is a csv.Writer into a buffer, for one row at a time, and
-// the row's cells.
+// csvWriter is a csv.Writer into a buffer, for one row at a time, the
+// row's cells, and the bytes of those made for it.
 type csvWriter struct {
-	b   bytes.Buffer
-	w   *csv.Writer
-	row []string
+	b     bytes.Buffer
+	w     *csv.Writer
+	row   []string
+	cells []byte
+}
+
+// appendJoinedCell appends list joined by " | ", as strings.Join.
+func appendJoinedCell(b []byte, list []string) []byte {
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, " | "...)
+		}
+		b = append(b, s...)
+	}
+	return b
 }
 
 var csvWriters = sync.Pool{New: func() any {
