@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +43,10 @@ type decoder struct {
 	record  string // id of the record being decoded, for messages
 	base    string // path of the table being decoded, e.g. "record[3]"
 	i       int    // the index of the table being decoded, 3
+	// source is, while a source of the record is decoded, its index, and
+	// else -1: the table's path is then base.source[source], made only for
+	// a diagnostic.
+	source int
 	// tables holds where each table of the array is written, when known
 	// without ix: as ix.table gives it.
 	tables []tomlpos.Pos
@@ -54,10 +57,14 @@ func (d *decoder) errorf(key, format string, args ...any) {
 }
 
 func (d *decoder) report(sev diag.Severity, key, format string, args ...any) {
-	p := d.ix.Lookup(d.base + "." + key)
+	base := d.base
+	if d.source >= 0 {
+		base += ".source[" + strconv.Itoa(d.source) + "]"
+	}
+	p := d.ix.Lookup(base + "." + key)
 	field := key
-	if i := strings.IndexByte(d.base, '.'); i >= 0 { // record[3].source[0] -> source.title
-		field = stripIndexes(d.base[i+1:]) + "." + key
+	if i := strings.IndexByte(base, '.'); i >= 0 { // record[3].source[0] -> source.title
+		field = stripIndexes(base[i+1:]) + "." + key
 	}
 	d.l.Add(diag.Diagnostic{File: d.file, Line: p.Line, Column: p.Column, Record: d.record,
 		Field: field, Message: fmt.Sprintf(format, args...), Severity: sev})
@@ -100,7 +107,7 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 		l.Add(*dg)
 		return nil, nil
 	}
-	d := &decoder{file: file, l: l}
+	d := &decoder{file: file, l: l, source: -1}
 	if headers != nil {
 		// Decoded by tomlfast, which says where the tables are.
 		d.ix = &positions{src: src, lazyTables: true, headers: headers}
@@ -176,7 +183,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 	if id, ok := d.str(t, "id"); ok {
 		r.ID = id
 		d.record = id
-		if !incident.ValidID.MatchString(id) {
+		if !validID(id) {
 			hint := fmt.Sprintf(" (e.g. %q)", slug(id))
 			if slug(id) == "" {
 				hint = `, e.g. id = "kerman-2024-01-03"; or leave id out to derive it from place and date`
@@ -402,11 +409,10 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 		d.errorf("source", "source must be written as [[record.source]] tables with title and url")
 		return nil
 	}
-	base := d.base
-	defer func() { d.base = base }()
+	defer func() { d.source = -1 }()
 	out := make([]incident.Source, 0, len(tables)) // not grown by append: 3 sources would take room for 4
 	for i, st := range tables {
-		d.base = base + ".source[" + strconv.Itoa(i) + "]"
+		d.source = i
 		if hasUnknown(st, sourceKeys) {
 			for _, k := range sortedKeys(st) {
 				if !slices.Contains(sourceKeys, k) {
@@ -417,7 +423,7 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 		title, _ := d.required(st, "title", "the publication and date, e.g. \"The Diplomat, 30 April 2024\"")
 		link, ok := d.required(st, "url", "the address of the source")
 		if ok {
-			if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if !isHTTPURL(link) {
 				d.errorf("url", "%q is not an http(s) URL", link)
 				ok = false
 			}
