@@ -422,7 +422,7 @@ func (m *model) aggregates(out sink) ([]byte, error) {
 	if m.VectorTiles() {
 		dataJS, err = m.mapTiles(out.put) // records past [map] vector_tiles_above: see maptiles.go
 	} else {
-		dataJS, err = m.mapData(out.put)
+		dataJS, err = m.mapDataTo(out)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("map data: %w", err)
