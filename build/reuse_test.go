@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"unsafe"
+
+	"github.com/mapsite/mapsite/incident"
 )
 
 // transientSink is a memSink that notes, for each file put through
@@ -83,5 +85,30 @@ func TestChunksInOneBuffer(t *testing.T) {
 		if !bytes.Equal(got[p], b) {
 			t.Errorf("%s differs from mapData's", p)
 		}
+	}
+}
+
+// TestRecordAllocations checks the garbage a record's CSV row and page
+// description make, with a record of two sources, two tags, a long
+// summary and no counts (whose texts are made): the row, written into a
+// buffer with room, none; the description, only its string.
+func TestRecordAllocations(t *testing.T) {
+	m := synthModel(t, 200)
+	var rv *recordView
+	for _, r := range m.Records {
+		if len(r.Sources) >= 2 && len(r.Tags) >= 2 && len(r.Summary) > 250 && r.Counts == (incident.Counts{}) {
+			rv = r
+			break
+		}
+	}
+	if rv == nil {
+		t.Fatal("no record with two sources, two tags, a long summary and no counts")
+	}
+	row := make([]byte, 0, 4096)
+	if n := testing.AllocsPerRun(100, func() { row = m.appendCSVRow(row[:0], rv) }); n > 0.5 {
+		t.Errorf("a CSV row allocates %.1f times", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { description(rv) }); n > 1 {
+		t.Errorf("a description allocates %.1f times", n)
 	}
 }
