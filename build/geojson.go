@@ -509,7 +509,10 @@ func (m *model) encodeOnce(out sink) (details []string, ok bool, err error) {
 
 	// Every file's head first: the bboxes need every point.
 	points := make([]orb.Point, len(m.Records))
-	byLayer := map[string][]orb.Point{}
+	byLayer := make(map[string][]orb.Point, len(m.Layers))
+	for _, l := range m.Layers {
+		byLayer[l.Key] = make([]orb.Point, 0, l.Count) // not grown by append
+	}
 	for i, rv := range m.Records {
 		points[i] = point(rv.Record)
 		byLayer[rv.Record.Layer] = append(byLayer[rv.Record.Layer], points[i])
