@@ -158,7 +158,7 @@ func searchInputs(m *model) digest {
 	}
 	layerIndex := m.layerIndex()
 	for _, rv := range m.Records {
-		for _, s := range [...]string{rv.ID, rv.Title, rv.Place, rv.Location.Matched, rv.CountryName, rv.Perpetrator, rv.Country, rv.Date.String()} {
+		for _, s := range [...]string{rv.ID, rv.Title, rv.Place, rv.Location.Matched, rv.CountryName, rv.Perpetrator, rv.Country, rv.dateText()} {
 			str(s)
 		}
 		b = binary.AppendUvarint(b, uint64(len(rv.Tags)))
