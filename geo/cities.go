@@ -204,8 +204,7 @@ func (g *Gazetteer) parseCities(cities, divisions string, citySize, divSize, wor
 		// Room for the rows, and for the curated places that follow.
 		room := at - base + len(curatedEntries())
 		g.places = slices.Grow(g.places[:base], room)[:at]
-		g.admin1 = slices.Grow(g.admin1[:base], room)[:at]
-		g.admin2 = slices.Grow(g.admin2[:base], room)[:at]
+		g.admin = slices.Grow(g.admin[:base], room)[:at]
 		g.seat = slices.Grow(g.seat[:base], room)[:at]
 		g.geoNum = make([]int32, g.divStart-g.geoStart)
 
@@ -305,7 +304,7 @@ func (g *Gazetteer) parseCityPart(p *tsvPart) {
 			p.err = fmt.Errorf("geo: data/cities.tsv:%d: want %d fields", n, cityColumns)
 			return
 		}
-		if err := g.setCity(i, &f, &last); err != nil {
+		if err := g.setCity(i, line, &f, &last); err != nil {
 			p.err = fmt.Errorf("geo: data/cities.tsv:%d: %w", n, err)
 			return
 		}
@@ -329,10 +328,10 @@ func (o *cityOrder) order(id string) {
 	}
 }
 
-// setCity sets place i from one row of data/cities.tsv, which follows a
-// row of order last; it updates last.
-func (g *Gazetteer) setCity(i int32, f *[cityColumns]string, last *cityOrder) error {
-	id, name, cc, admin1, admin2, feature, parent := f[0], f[1], f[2], f[3], f[4], f[5], f[7]
+// setCity sets place i from line, a row of data/cities.tsv split into f,
+// which follows a row of order last; it updates last.
+func (g *Gazetteer) setCity(i int32, line string, f *[cityColumns]string, last *cityOrder) error {
+	id, name, cc, feature, parent := f[0], f[1], f[2], f[5], f[7]
 	pop, err1 := atoi(f[8])
 	lat, err2 := parseDecimal(f[9])
 	lon, err3 := parseDecimal(f[10])
@@ -373,8 +372,7 @@ func (g *Gazetteer) setCity(i int32, f *[cityColumns]string, last *cityOrder) er
 		ID: id, Name: name, Country: cc, Precision: prec, Parent: parent,
 		Lat: lat, Lon: lon, Population: pop, Source: citySource,
 	}
-	g.admin1[i] = admin1
-	g.admin2[i] = admin2
+	g.admin[i] = joinedFields(line, f[:], 3)
 	g.seat[i] = feature == "PPLA" || feature == "PPLC"
 	return nil
 }
@@ -464,7 +462,7 @@ func (g *Gazetteer) parseDivisionPart(p *tsvPart) {
 			p.err = fmt.Errorf("geo: data/divisions.tsv:%d: want %d fields", n, divisionColumns)
 			return
 		}
-		if err := g.setDivision(i, &f, &a, hasLast, last); err != nil {
+		if err := g.setDivision(i, line, &f, &a, hasLast, last); err != nil {
 			p.err = fmt.Errorf("geo: data/divisions.tsv:%d: %w", n, err)
 			return
 		}
@@ -476,10 +474,10 @@ func (g *Gazetteer) parseDivisionPart(p *tsvPart) {
 	}
 }
 
-// setDivision sets place i from one row of data/divisions.tsv, which
-// follows a row of id last if hasLast.
-func (g *Gazetteer) setDivision(i int32, f *[divisionColumns]string, a *arena, hasLast bool, last string) error {
-	id, name, cc, admin1, admin2 := f[0], f[2], f[3], f[4], f[5]
+// setDivision sets place i from line, a row of data/divisions.tsv split
+// into f, which follows a row of id last if hasLast.
+func (g *Gazetteer) setDivision(i int32, line string, f *[divisionColumns]string, a *arena, hasLast bool, last string) error {
+	id, name, cc := f[0], f[2], f[3]
 	pop, err1 := atoi(f[7])
 	lat, err2 := parseDecimal(f[8])
 	lon, err3 := parseDecimal(f[9])
@@ -501,10 +499,20 @@ func (g *Gazetteer) setDivision(i int32, f *[divisionColumns]string, a *arena, h
 		p.Aliases = a.split(f[11], "|")
 	}
 	g.places[i] = p
-	g.admin1[i] = admin1
-	g.admin2[i] = admin2
+	g.admin[i] = joinedFields(line, f[:], 4)
 	g.seat[i] = prec == Region
 	return nil
+}
+
+// joinedFields returns fields j and j+1 of line, which splitTabs split
+// into f, with the tab between them: the admin codes of a row, as
+// adminCodes joins them, without a copy.
+func joinedFields(line string, f []string, j int) string {
+	start := j
+	for _, s := range f[:j] {
+		start += len(s)
+	}
+	return line[start : start+len(f[j])+1+len(f[j+1])]
 }
 
 // splitTabs splits line at tabs into exactly len(f) fields, reporting

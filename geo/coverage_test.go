@@ -299,7 +299,7 @@ func TestDataInvariants(t *testing.T) {
 			regions++
 		case i >= g.divStart:
 			geoDistricts++
-			if g.admin2[i] == "" {
+			if g.admin2(i) == "" {
 				t.Errorf("%s: a district without an admin-2 code", p.ID)
 			}
 		default:
@@ -307,7 +307,7 @@ func TestDataInvariants(t *testing.T) {
 		}
 		if p.Precision == District && i < g.divStart {
 			districts++
-			if g.admin2[i] == "" {
+			if g.admin2(i) == "" {
 				t.Errorf("%s: a place standing for a district without an admin-2 code", p.ID)
 			}
 		}

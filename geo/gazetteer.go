@@ -32,8 +32,7 @@ type Place struct {
 // Gazetteer is an immutable, indexed place list, safe for concurrent use.
 type Gazetteer struct {
 	places []Place
-	admin1 []string           // GeoNames admin-1 code per place ("" if unknown)
-	admin2 []string           // GeoNames admin-2 code per place ("" if unknown)
+	admin  []string           // GeoNames admin-1 and admin-2 codes per place (see adminCodes)
 	seat   []bool             // the place is the seat of its admin-1 division, or a region
 	iso    map[int32]string   // ISO 3166-2 code of a region, where known
 	byID   map[string]int32   // every place but the GeoNames places and divisions
@@ -101,8 +100,7 @@ func loadPlaces(workers int) (*Gazetteer, error) {
 	const countries = 256
 	g := &Gazetteer{
 		places: make([]Place, 0, countries),
-		admin1: make([]string, 0, countries),
-		admin2: make([]string, 0, countries),
+		admin:  make([]string, 0, countries),
 		seat:   make([]bool, 0, countries),
 		byID:   make(map[string]int32, 1000),
 		multi:  make(map[string][]int32, 4000),
@@ -124,12 +122,34 @@ func loadPlaces(workers int) (*Gazetteer, error) {
 func (g *Gazetteer) add(p Place, admin1 string, seat bool) int32 {
 	i := int32(len(g.places))
 	g.places = append(g.places, p)
-	g.admin1 = append(g.admin1, admin1)
-	g.admin2 = append(g.admin2, "")
+	g.admin = append(g.admin, adminCodes(admin1, ""))
 	g.seat = append(g.seat, seat)
 	g.byID[p.ID] = i
 	g.index(i)
 	return i
+}
+
+// adminCodes joins the GeoNames admin-1 and admin-2 codes of a place (""
+// if unknown) as g.admin keeps them: a tab between them, or the admin-1
+// code alone if there is no admin-2 code. One string for both costs a
+// place 16 bytes less.
+func adminCodes(admin1, admin2 string) string {
+	if admin2 == "" {
+		return admin1
+	}
+	return admin1 + "\t" + admin2
+}
+
+// admin1 returns the GeoNames admin-1 code of place i, "" if unknown.
+func (g *Gazetteer) admin1(i int32) string {
+	a1, _, _ := strings.Cut(g.admin[i], "\t")
+	return a1
+}
+
+// admin2 returns the GeoNames admin-2 code of place i, "" if unknown.
+func (g *Gazetteer) admin2(i int32) string {
+	_, a2, _ := strings.Cut(g.admin[i], "\t")
+	return a2
 }
 
 // linkAlias adds place i under key k in the small map of other names.
@@ -280,6 +300,9 @@ func (g *Gazetteer) loadCurated() error {
 		if p.ID == "" || p.Name == "" || p.Country == "" || p.Source == "" || !e.has("lat") || !e.has("lon") || !e.has("precision") {
 			return fmt.Errorf("geo: curated.toml place %d: a new place needs id, name, country, precision, lat, lon and source", e.line)
 		}
+		if strings.Contains(e.admin1, "\t") {
+			return fmt.Errorf("geo: curated.toml place %d: a tab in admin1", e.line) // see adminCodes
+		}
 		g.curated = append(g.curated, g.add(p, e.admin1, p.Precision == Region && e.admin1 != ""))
 	}
 	return nil
@@ -301,7 +324,7 @@ func (g *Gazetteer) linkParents(workers int) {
 		if p.Precision != Region {
 			continue
 		}
-		regions[a.join(p.Country, ".", g.admin1[i])] = i
+		regions[a.join(p.Country, ".", g.admin1(int32(i)))] = i
 	}
 	for _, i := range g.curated {
 		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
@@ -351,7 +374,7 @@ func (g *Gazetteer) linkRun(lo, hi int, regions, countries map[string]int32, inO
 			}
 			continue
 		}
-		if a1 := g.admin1[i]; p.Precision != Region && a1 != "" {
+		if a1 := g.admin1(int32(i)); p.Precision != Region && a1 != "" {
 			// Places in a row mostly share their region: look it up
 			// again only when country or code changes.
 			if p.Country != lastCC || a1 != lastA1 {
@@ -418,12 +441,14 @@ func (g *Gazetteer) absorb(c int32) {
 			}
 			g.hidden[j] = true
 			g.byID[q.ID] = c
-			if g.admin1[c] == "" {
-				g.admin1[c] = g.admin1[j]
+			a1, a2 := g.admin1(c), g.admin2(c)
+			if a1 == "" {
+				a1 = g.admin1(j)
 			}
-			if g.admin2[c] == "" && g.admin1[c] == g.admin1[j] {
-				g.admin2[c] = g.admin2[j]
+			if a2 == "" && a1 == g.admin1(j) {
+				a2 = g.admin2(j)
 			}
+			g.admin[c] = adminCodes(a1, a2)
 		}
 	}
 }
@@ -498,8 +523,7 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 	// length never writes into g's view of them.
 	n := &Gazetteer{
 		places:   g.places[:len(g.places):len(g.places)],
-		admin1:   g.admin1[:len(g.admin1):len(g.admin1)],
-		admin2:   g.admin2[:len(g.admin2):len(g.admin2)],
+		admin:    g.admin[:len(g.admin):len(g.admin)],
 		seat:     g.seat[:len(g.seat):len(g.seat)],
 		iso:      g.iso,
 		parent:   g.parent[:len(g.parent):len(g.parent)],
@@ -519,10 +543,10 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		n.hidden[k] = true
 	}
 	for _, p := range extra {
-		admin1, admin2 := "", ""
+		admin := ""
 		if old, ok := n.find(p.ID); ok {
 			n.hidden[old] = true
-			admin1, admin2 = n.admin1[old], n.admin2[old]
+			admin = n.admin[old]
 		}
 		p.Aliases = append([]string(nil), p.Aliases...)
 		if p.Parent == "" && p.Precision != Country {
@@ -531,8 +555,8 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		if p.Precision == Country {
 			p.Parent = ""
 		}
-		i := n.add(p, admin1, false)
-		n.admin2[i] = admin2
+		i := n.add(p, "", false)
+		n.admin[i] = admin
 	}
 	for _, p := range extra {
 		if p.Parent != "" {

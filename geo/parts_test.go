@@ -17,7 +17,7 @@ func parsed(cities, divisions string, size, workers int) (*Gazetteer, error) {
 
 // parsedDiv is parsed with parts of the divisions of divSize bytes.
 func parsedDiv(cities, divisions string, size, divSize, workers int) (*Gazetteer, error) {
-	g := &Gazetteer{places: make([]Place, 3), admin1: make([]string, 3), admin2: make([]string, 3), seat: make([]bool, 3)}
+	g := &Gazetteer{places: make([]Place, 3), admin: make([]string, 3), seat: make([]bool, 3)}
 	g.geoStart = 3
 	err := g.parseCities(cities, divisions, size, divSize, workers)
 	return g, err
@@ -34,7 +34,7 @@ func sameParse(a, b *Gazetteer) string {
 			}
 		}
 		return fmt.Sprintf("%d places, want %d", len(a.places), len(b.places))
-	case !reflect.DeepEqual(a.admin1, b.admin1) || !reflect.DeepEqual(a.admin2, b.admin2) || !reflect.DeepEqual(a.seat, b.seat):
+	case !reflect.DeepEqual(a.admin, b.admin) || !reflect.DeepEqual(a.seat, b.seat):
 		return "admin codes or seats differ"
 	case !reflect.DeepEqual(a.geoNum, b.geoNum):
 		return fmt.Sprintf("geoNum %v, want %v", a.geoNum, b.geoNum)
@@ -188,5 +188,44 @@ func TestLoadWorkers(t *testing.T) {
 			!reflect.DeepEqual(got.curated, want.curated) {
 			t.Fatalf("%d workers: parents, names or curated places differ", workers)
 		}
+	}
+}
+
+// TestAdminCodes checks that the admin codes of a place read back as
+// given, joined by adminCodes or taken from a row by joinedFields.
+func TestAdminCodes(t *testing.T) {
+	row, bare := "geonames:1\tA\tTR\t34\t7733234\tPPL", "geonames:2\tB\tTR\t\t\tPPL"
+	var f, fb [6]string
+	if !splitTabs(row, f[:]) || !splitTabs(bare, fb[:]) {
+		t.Fatal("splitTabs")
+	}
+	g := &Gazetteer{admin: []string{
+		adminCodes("", ""), adminCodes("34", ""), adminCodes("", "7733234"), adminCodes("34", "7733234"),
+		joinedFields(row, f[:], 3), joinedFields(bare, fb[:], 3),
+	}}
+	want := [][2]string{{"", ""}, {"34", ""}, {"", "7733234"}, {"34", "7733234"}, {"34", "7733234"}, {"", ""}}
+	if g.admin[1] != "34" || g.admin[3] != "34\t7733234" {
+		t.Errorf("adminCodes made %q", g.admin)
+	}
+	for i, w := range want {
+		if a1, a2 := g.admin1(int32(i)), g.admin2(int32(i)); a1 != w[0] || a2 != w[1] {
+			t.Errorf("codes %d (%q): %q, %q; want %q, %q", i, g.admin[i], a1, a2, w[0], w[1])
+		}
+	}
+}
+
+// TestCuratedAdminTab checks that a curated place whose admin-1 code has a
+// tab, which adminCodes would read as two codes, is an error.
+func TestCuratedAdminTab(t *testing.T) {
+	saved := curatedData
+	defer func() { curatedData = saved }()
+	curatedData = []curatedEntry{{place: Place{ID: "curated:x", Name: "X", Country: "TR", Precision: City, Source: "a test"},
+		admin1: "34\t1", set: 1<<len(curatedKeys) - 1, line: 7}}
+	if _, err := loadPlaces(1); err == nil || !strings.Contains(err.Error(), "place 7: a tab in admin1") {
+		t.Fatalf("error %v, want one for the tab in admin1", err)
+	}
+	curatedData[0].admin1 = "34"
+	if _, err := loadPlaces(1); err != nil {
+		t.Fatal(err)
 	}
 }

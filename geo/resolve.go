@@ -541,10 +541,10 @@ func (g *Gazetteer) inside(c, p int32) bool {
 		}
 		cur = j
 	}
-	if g.seat[p] && g.admin1[p] != "" && g.admin1[c] == g.admin1[p] {
+	if g.seat[p] && g.admin1(p) != "" && g.admin1(c) == g.admin1(p) {
 		return true // a region, or its seat city, holds its admin-1 code
 	}
-	if pp.Precision == District && g.admin2[p] != "" && g.admin2[c] == g.admin2[p] && g.admin1[c] == g.admin1[p] {
+	if pp.Precision == District && g.admin2(p) != "" && g.admin2(c) == g.admin2(p) && g.admin1(c) == g.admin1(p) {
 		return true // a district holds its admin-2 code
 	}
 	if pc.Precision > pp.Precision {
@@ -567,7 +567,7 @@ func (g *Gazetteer) radiusKm(i int32) float64 {
 		r := 0.012 * math.Sqrt(float64(p.Population))
 		return math.Max(3, math.Min(40, r))
 	case Region:
-		if g.admin1[i] == "" {
+		if g.admin1(i) == "" {
 			return 100
 		}
 	}
