@@ -172,7 +172,7 @@ func (p *tsvPart) count(exact bool) {
 
 // parseCities adds the places of cities (the text of data/cities.tsv) and
 // then the divisions of divisions (data/divisions.tsv) to g.places (and
-// g.admin1, g.admin2, g.seat, g.geoNum, g.iso), and notes where each
+// g.admin, g.seat, g.geoNum, g.iso), and notes where each
 // sorted run of ids starts. It cuts the files into parts of about
 // citySize and divSize bytes, counts their rows, and parses the parts,
 // those of the divisions first, on up to workers goroutines, each into its
@@ -280,22 +280,23 @@ func run(n, workers int, f func(int)) {
 	wg.Wait()
 }
 
-// A cityOrder is what the order of the ids of data/cities.tsv depends on:
-// the last row's id.
+// A cityOrder is the id of the last row of data/cities.tsv, against
+// which the next row's is checked.
 type cityOrder struct {
-	geo  bool   // it has a GeoNames id,
+	geo  bool   // the row has a GeoNames id,
 	num  int32  // this one
-	c500 string // its id, if it is known only from cities500
+	c500 string // or its id, if it is known only from cities500
 }
 
 // parseCityPart parses the rows of part p of data/cities.tsv into their
 // places, noting their GeoNames ids in g.geoNum.
 func (g *Gazetteer) parseCityPart(p *tsvPart) {
-	var f [cityColumns]string
 	var last cityOrder
-	if p.prev != "" && splitTabs(p.prev, f[:]) {
-		last.order(f[0])
+	if p.prev != "" {
+		id, _, _ := strings.Cut(p.prev, "\t")
+		last.order(id)
 	}
+	var f [cityColumns]string
 	p.c500, p.err = -1, nil
 	i := p.at
 	defer func() { p.parsed = int(i - p.at) }()
