@@ -142,14 +142,25 @@ func adminCodes(admin1, admin2 string) string {
 
 // admin1 returns the GeoNames admin-1 code of place i, "" if unknown.
 func (g *Gazetteer) admin1(i int32) string {
-	a1, _, _ := strings.Cut(g.admin[i], "\t")
-	return a1
+	s := g.admin[i]
+	return s[:adminTab(s)]
 }
 
 // admin2 returns the GeoNames admin-2 code of place i, "" if unknown.
 func (g *Gazetteer) admin2(i int32) string {
-	_, a2, _ := strings.Cut(g.admin[i], "\t")
-	return a2
+	s := g.admin[i]
+	return s[min(adminTab(s)+1, len(s)):]
+}
+
+// adminTab is the index of the tab in s, an element of g.admin, or len(s).
+// The codes are short: a loop is faster than strings.IndexByte.
+func adminTab(s string) int {
+	for k := 0; k < len(s); k++ {
+		if s[k] == '\t' {
+			return k
+		}
+	}
+	return len(s)
 }
 
 // linkAlias adds place i under key k in the small map of other names.
