@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -91,7 +92,15 @@ func Release() {
 	}
 }
 
-func loadBundled() (*Gazetteer, error) { return loadPlaces(runtime.GOMAXPROCS(0)) }
+func loadBundled() (*Gazetteer, error) {
+	// No collection while the list loads: nearly all it makes stays, and
+	// a collection started by its large slices would read their untouched
+	// pages, which the kernel maps to its zero page and, when the load
+	// writes them, maps again, flushing the TLB of every core the process
+	// runs on (about 8,000 times a load). The collection comes after.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	return loadPlaces(runtime.GOMAXPROCS(0))
+}
 
 // loadPlaces loads the bundled gazetteer on up to workers goroutines.
 func loadPlaces(workers int) (*Gazetteer, error) {
