@@ -1,6 +1,9 @@
 package geo
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
 	"syscall"
 	"testing"
@@ -84,4 +87,44 @@ func BenchmarkResolveNotFound(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		g.Resolve(Query{Text: "Basaksehr", Country: "TR"})
 	}
+}
+
+// BenchmarkBundledCold loads the list once in each of b.N new processes,
+// as a build does, and reports the load's wall and CPU time there: in a
+// process that has loaded it before, the pages are already mapped and the
+// collector paces itself otherwise.
+func BenchmarkBundledCold(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wall, cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		cmd := exec.Command(exe, "-test.run=^TestColdLoad$")
+		cmd.Env = append(os.Environ(), "GEO_COLD_LOAD=1")
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+		var w, c time.Duration
+		if _, err := fmt.Sscanf(string(out), "cold load %d %d", &w, &c); err != nil {
+			b.Fatalf("%q: %v", out, err)
+		}
+		wall, cpu = wall+w, cpu+c
+	}
+	b.ReportMetric(float64(wall.Microseconds())/1000/float64(b.N), "load-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "load-cpu-ms")
+}
+
+// TestColdLoad is BenchmarkBundledCold's new process: it loads the list
+// and prints the wall and CPU time that took, in nanoseconds.
+func TestColdLoad(t *testing.T) {
+	if os.Getenv("GEO_COLD_LOAD") == "" {
+		t.Skip("run by BenchmarkBundledCold")
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	if _, err := loadBundled(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("cold load %d %d\n", time.Since(start), cpuTime()-cpu0)
 }
