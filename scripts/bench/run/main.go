@@ -145,7 +145,8 @@ func (b *bench) measure(n int) (row, error) {
 	}
 	r.hugo, r.mapsite = medianResult(cold["hugo"]), medianResult(cold["mapsite"])
 	// The same build into a new output folder, with the caches the last
-	// cold build left: decoded files and geocoding answers are read back.
+	// cold build left: decoded files, geocoding answers and minified
+	// assets are read back.
 	for i := range b.runs {
 		removeOutput(out)
 		res, err := b.run(b.mapsite, "build", "-q", "-s", site, "-o", out)

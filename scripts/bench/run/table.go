@@ -47,7 +47,7 @@ func printTable(w io.Writer, rows []row, runs int) {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(w, "\nMedians of %d alternating runs; outputs on tmpfs; Hugo with --minify; map times in headless Chromium.\n", runs)
-	fmt.Fprintln(w, "mapsite's build starts with empty caches (MAPSITE_CACHE); \"warm caches\" builds into a new output folder with the decoded files and geocoding answers of an earlier run; the rebuild after an edit and serve keep them.")
+	fmt.Fprintln(w, "mapsite's build starts with empty caches (MAPSITE_CACHE); \"warm caches\" builds into a new output folder with the decoded files, geocoding answers and minified assets of an earlier run; the rebuild after an edit and serve keep them.")
 }
 
 const none = "–"
