@@ -31,22 +31,27 @@ var lastArchive struct {
 // tilesInputs is the digest of what the archive is made from: the records
 // as package tiles takes them, in order, and the options.
 func tilesInputs(recs []tiles.Record, opt tiles.Options) digest {
-	h := sha256.New()
-	b := fmt.Appendf(make([]byte, 0, 1<<16), "tiles %+v %d\n", opt, len(recs))
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	for i := range recs {
+	head := fmt.Appendf(nil, "tiles %+v %d\n", opt, len(recs))
+	return inputsDigest(head, len(recs), func(i int, b []byte) []byte {
 		r := &recs[i]
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Lon))
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Lat))
 		b = binary.AppendVarint(b, int64(r.Key))
 		b = binary.AppendVarint(b, int64(r.Layer))
-		for _, s := range []string{r.ID, r.Title, r.Country, r.Start, r.End, r.DateText, r.Place, r.Precision} {
-			str(s)
+		for _, s := range [...]string{r.ID, r.Title, r.Country, r.Start, r.End, r.DateText, r.Place, r.Precision} {
+			b = appendLenString(b, s)
 		}
-		if len(b) > 1<<15 {
+		return b
+	})
+}
+
+// inputsDigest returns the digest of head and of what each appends for
+// i from 0 to n-1, hashed in blocks of about 32 kB.
+func inputsDigest(head []byte, n int, each func(i int, b []byte) []byte) digest {
+	h := sha256.New()
+	b := append(make([]byte, 0, 1<<16), head...)
+	for i := range n {
+		if b = each(i, b); len(b) > 1<<15 {
 			h.Write(b)
 			b = b[:0]
 		}
@@ -55,6 +60,11 @@ func tilesInputs(recs []tiles.Record, opt tiles.Options) digest {
 	var d digest
 	copy(d[:], h.Sum(nil))
 	return d
+}
+
+// appendLenString appends s after its length.
+func appendLenString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 // archive hands the records' archive to put and returns its name under
@@ -150,33 +160,21 @@ func (m *model) searchFiles(put func(path string, b []byte) error) (shards, card
 
 // searchInputs is the digest of what searchIndex reads of the records.
 func searchInputs(m *model) digest {
-	h := sha256.New()
-	b := fmt.Appendf(make([]byte, 0, 1<<16), "search %d %d\n", len(m.Records), searchShards(len(m.Records)))
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
+	head := fmt.Appendf(nil, "search %d %d\n", len(m.Records), searchShards(len(m.Records)))
 	layerIndex := m.layerIndex()
-	for _, rv := range m.Records {
+	return inputsDigest(head, len(m.Records), func(i int, b []byte) []byte {
+		rv := m.Records[i]
 		for _, s := range [...]string{rv.ID, rv.Title, rv.Place, rv.Location.Matched, rv.CountryName, rv.Perpetrator, rv.Country, rv.dateText()} {
-			str(s)
+			b = appendLenString(b, s)
 		}
 		b = binary.AppendUvarint(b, uint64(len(rv.Tags)))
 		for _, t := range rv.Tags {
-			str(t)
+			b = appendLenString(b, t)
 		}
 		b = binary.AppendVarint(b, int64(layerIndex[rv.Record.Layer]))
 		b = appendDate(b, rv, false)
-		b = appendDate(b, rv, true)
-		if len(b) > 1<<15 {
-			h.Write(b)
-			b = b[:0]
-		}
-	}
-	h.Write(b)
-	var d digest
-	copy(d[:], h.Sum(nil))
-	return d
+		return appendDate(b, rv, true)
+	})
 }
 
 // statsNote says what an archive holds, and how it was had.
