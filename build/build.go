@@ -287,7 +287,8 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		defer wait() // nothing may still write when the build returns
 
 		files := Files{}
-		a, err := prep.wait().assets, prep.assetsErr
+		ready := prep.wait()
+		a, err := ready.assets, ready.assetsErr
 		if err != nil {
 			return fmt.Errorf("assets: %w", err)
 		}
@@ -314,7 +315,7 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		if err := parallel(len(paths), func(i int) error { return out.put(paths[i], files[paths[i]]) }); err != nil {
 			return err
 		}
-		t, err := prep.templates, prep.templatesErr
+		t, err := ready.templates, ready.templatesErr
 		if err != nil {
 			return err
 		}
