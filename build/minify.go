@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/internal/cachefile"
 	"github.com/mapsite/mapsite/internal/crc"
 	"github.com/mapsite/mapsite/internal/program"
 
@@ -87,25 +88,10 @@ func writeMinified(path string, out []byte) {
 	if path == "" {
 		return
 	}
+	if cachefile.Write(path, ".minified-*.tmp", crc.Append(slices.Clip(out))) != nil {
+		return
+	}
 	dir := filepath.Dir(path)
-	if os.MkdirAll(dir, 0o700) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(dir, ".minified-*.tmp")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(crc.Append(slices.Clip(out)))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return
-	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 30*24*time.Hour {

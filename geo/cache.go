@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mapsite/mapsite/internal/cachefile"
 	"github.com/mapsite/mapsite/internal/program"
 )
 
@@ -403,26 +404,10 @@ func (r *Resolver) Save() error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(r.file)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := cachefile.Write(r.file, ".geocode-*.tmp", b); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".geocode-*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), r.file)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	prune(dir, r.file)
+	prune(filepath.Dir(r.file), r.file)
 	return nil
 }
 

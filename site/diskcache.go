@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/internal/cachefile"
 )
 
 // The loader keeps each data file's decoding on disk, in decoded/ in the
@@ -210,22 +211,7 @@ func (c *diskCache) store(f string, dec *decoded) {
 // write writes b to path in the cache folder, through a temporary file
 // renamed into place.
 func (c *diskCache) write(path string, b []byte) {
-	if os.MkdirAll(c.dir, 0o700) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(c.dir, ".decoded-*.tmp")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if cachefile.Write(path, ".decoded-*.tmp", b) != nil {
 		return
 	}
 	c.mu.Lock()
