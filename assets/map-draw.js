@@ -513,8 +513,9 @@
           var m = new L.ClusterMarker(ll, { renderer: recordRenderer, radius: Math.min(26, 13 + Math.sqrt(total) * 1.6),
             parts: parts, total: total, stroke: false });
           m.on("click", function () { A.clusterClick(c, ll); });
-          // The layers by name, not by colour alone.
-          m.bindTooltip(P.html(P.records(total) + ": " + parts.map(function (pt) { return P.num(pt.n) + " " + pt.name; }).join(", ")), { direction: "top", offset: [0, -m.options.radius] });
+          // The layers by name, not by colour alone; a cluster that stands
+          // for a place (a country's badge, map-tiles.js) by its name too.
+          m.bindTooltip(P.html((c.properties.label ? c.properties.label + " · " : "") + P.records(total) + ": " + parts.map(function (pt) { return P.num(pt.n) + " " + pt.name; }).join(", ")), { direction: "top", offset: [0, -m.options.radius] });
           drawn.items.push({ ll: ll, cluster: c.properties.cluster_id });
           markerGroup.addLayer(m);
           drawn.clusters++;

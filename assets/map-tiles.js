@@ -18,6 +18,11 @@
 //     the records in view are listed and clustered in the page (with
 //     supercluster, as on a small site), and a click opens the record,
 //     whose details come from the same chunk scripts as a small site's.
+//   - Where the tiles cannot be read (opened from disk, or from a host
+//     that does not answer byte ranges), the map draws the records by
+//     country from the summary: each country's count of what the filters
+//     keep, per layer, at the point that holds most of its records
+//     (country_at). A country's badge chooses that country.
 //
 // The other map scripts see the records through the same A as on a small
 // site (map-data.js): A.records and A.byId hold the records loaded so
@@ -39,8 +44,11 @@
     var layers = {}, layerOrder = [], attributionLabel = {};
     D.layers.forEach(function (l, i) { layers[l.key] = l; l.index = i; layerOrder.push(l.key); });
     (D.attributions || []).forEach(function (a) { attributionLabel[a.key] = a.label; });
-    var countryName = {};
-    S.country.values.forEach(function (cc, i) { countryName[cc] = S.country_name[i]; });
+    var countryName = {}, countryAt = {}, at = S.country_at || [];
+    S.country.values.forEach(function (cc, i) {
+      countryName[cc] = S.country_name[i];
+      if (at.length >= 6 * i + 6) countryAt[cc] = at.slice(6 * i, 6 * i + 6); // lon, lat, west, south, east, north
+    });
 
     // The summary's groups, shaped as records for the timeline and the
     // counts: a layer, a span, a country, and n records.
@@ -124,7 +132,7 @@
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: [], byId: byId, span: span,
       countries: countries, perpetrators: {}, tags: {}, attributions: {}, links: [], needDetails: needDetails,
       needTexts: function (done) { done(false); }, searchText: function () {}, textsLoaded: function () { return false; },
-      textFiles: 0, summaryRecords: groups, recordOf: recordOf, findRecord: findRecord, vector: V };
+      textFiles: 0, summaryRecords: groups, countryAt: countryAt, recordOf: recordOf, findRecord: findRecord, vector: V };
   }
 
   // parseHist reads a cluster's counts per layer and year,
@@ -156,7 +164,7 @@
   // for the archive, else done(why not).
   function rangeProblem(url, done) {
     if (location.protocol === "file:" || !window.fetch) {
-      done("opened from disk, the map cannot read them: they need the site served over http(s)");
+      done("opened from disk, the map cannot read the tiles, which need the site served over http(s)");
       return;
     }
     // A host that sends the whole archive instead is cut off.
@@ -340,6 +348,7 @@
           if (inView(it.lat, it.lon)) inViewTotal += c.total;
         });
       });
+      if (failed) countryFeatures(f, feats, inView);
       // Newest first, as on a small site.
       records.sort(function (a, r) { return a.start < r.start ? 1 : a.start > r.start ? -1 : a.id < r.id ? -1 : a.id > r.id ? 1 : 0; });
       records.forEach(function (r, i) { r.i = i; });
@@ -364,6 +373,37 @@
       });
       sc.load(feats);
     };
+    // countryFeatures adds, for a map without the tiles, a badge per
+    // country: what the filters keep of its records (by the summary, as
+    // the panel counts), per layer, at its country_at point. The page's
+    // clustering merges badges that would overlap, adding their counts.
+    function countryFeatures(f, feats, inView) {
+      var per = {};
+      A.summaryRecords.forEach(function (g) {
+        if (!P.data.matches(g, f)) return;
+        var c = per[g.p.country] || (per[g.p.country] = { w: 0 });
+        c["c" + g.layer.index] = (c["c" + g.layer.index] || 0) + g.n;
+        c.w += g.n;
+      });
+      Object.keys(per).sort().forEach(function (cc) {
+        var at = A.countryAt[cc];
+        if (!at) return;
+        var props = Object.assign({ t: "cc:" + cc, x: Infinity, label: A.countries[cc] ? A.countries[cc].name : cc }, per[cc]);
+        feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [at[0], at[1]] }, properties: props });
+        if (inView(at[1], at[0])) inViewTotal += props.w;
+      });
+    }
+    // chooseCountry sets the country filter to cc and fits the map to its
+    // records: what a country's badge does.
+    function chooseCountry(cc) {
+      var select = form.elements.country, at = A.countryAt[cc];
+      if (select && select.value !== cc) {
+        select.value = cc;
+        select.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      if (at) map.fitBounds([[at[3], at[2]], [at[5], at[4]]], { padding: [40, 40], maxZoom: 7, animate: !P.reducedMotion });
+    }
+
     // The tiles in view are asked for before map.js draws the moved map.
     map.on("moveend", function () { if (!A.applying && !A.flying) A.rebuildIndex(); });
 
@@ -409,8 +449,8 @@
       var toggleCount = document.getElementById("panel-toggle-count");
       if (toggleCount) toggleCount.textContent = P.records(A.shownTotal || 0);
       if (atPoints() && !failed) return;
-      countEl.textContent = P.num(failed ? A.shownTotal || 0 : inViewTotal);
-      document.getElementById("visible-word").textContent = failed ? "records" : "records in view";
+      countEl.textContent = P.num(inViewTotal);
+      document.getElementById("visible-word").textContent = "records in view";
       noteEl.hidden = false;
       noteEl.textContent = failed ? failedText() : "Zoom in to list them: the records in view are listed from zoom " + PZ + " on.";
     };
@@ -420,6 +460,7 @@
     var clusterClick = A.clusterClick;
     A.clusterClick = function (c, ll) {
       var id = c.properties.cluster_id, total = c.properties.point_count;
+      if (typeof id === "string" && id.slice(0, 3) === "cc:") { chooseCountry(id.slice(3)); return; }
       if (A.index.getClusterExpansionZoom(id) <= A.maxZoom) { clusterClick(c, ll); return; }
       var leaves = A.leavesOf(id);
       A.openCluster(leaves, ll, leaves.length < total ? P.num(total) + " records at this place: the " + P.num(leaves.length) +
@@ -450,7 +491,7 @@
     };
 
     function failedText() {
-      return "The records are stored as vector tiles, and " + failed + ". The table and the downloads hold every record.";
+      return "The records are stored as vector tiles, and " + failed + ". The map counts them by country; the table and the downloads hold every record.";
     }
     // Over http(s), the tiles are asked for at once, and the host's
     // answer to a range request checked beside them (a round trip less
@@ -474,7 +515,7 @@
       tiles = {};
       var Note = L.Control.extend({
         options: { position: "topright" },
-        onAdd: function () { return P.el("div", "outline-note tiles-note", "Records not shown: " + why + "."); }
+        onAdd: function () { return P.el("div", "outline-note tiles-note", "Records drawn by country: " + why + "."); }
       });
       new Note().addTo(map);
       A.applyFilters();

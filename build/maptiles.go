@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/mapsite/mapsite/tiles"
 )
 
@@ -165,6 +167,43 @@ func (m *model) appendBounds(b []byte) []byte {
 	return append(b, ']')
 }
 
+// countryPlace is where the map draws a country's records when it cannot
+// read the tiles (opened from disk, or from a host without byte ranges):
+// at the point that holds most of them, and zoomed to their bounds.
+type countryPlace struct {
+	at    orb.Point
+	bound orb.Bound
+}
+
+// countryPlaces returns the countryPlace of each country of the records.
+// Of points that hold as many records, the first in the records' order
+// is taken.
+func (m *model) countryPlaces() map[string]countryPlace {
+	type spot struct {
+		cc string
+		at orb.Point
+	}
+	counts := map[spot]int{}
+	best := map[string]int{}
+	out := map[string]countryPlace{}
+	for _, rv := range m.Records {
+		pt := point(rv.Record)
+		n := counts[spot{rv.Country, pt}] + 1
+		counts[spot{rv.Country, pt}] = n
+		p, seen := out[rv.Country]
+		if !seen {
+			p.bound = pt.Bound()
+		}
+		p.bound = p.bound.Extend(pt)
+		if n > best[rv.Country] {
+			best[rv.Country] = n
+			p.at = pt
+		}
+		out[rv.Country] = p
+	}
+	return out
+}
+
 // summaryKey is a group of the summary: records of one layer and country
 // whose dates start and end in the same periods (months, or years on a
 // large site), dated to the day or not.
@@ -223,7 +262,8 @@ func (m *model) summary(unit int) ([]summaryKey, []summaryGroup) {
 // makes more than maxSummaryGroups groups), as columns: per group its
 // layer, its country (a dict), its first and last day, whether its
 // records are dated to the day, and its count; "unit" says "month" or
-// "year".
+// "year". Per country (in the dict's order), "country_at" gives its
+// countryPlace as lon, lat, west, south, east, north.
 func (m *model) appendSummary(b []byte) []byte {
 	unit, unitName := 1, "month"
 	keys, groups := m.summary(unit)
@@ -237,6 +277,7 @@ func (m *model) appendSummary(b []byte) []byte {
 			names[rv.Country] = rv.CountryName
 		}
 	}
+	places := m.countryPlaces()
 	countries := newDict(len(keys))
 	var countryNames []string
 	layers, counts, exact := make([]int, len(keys)), make([]int, len(keys)), make([]int, len(keys))
@@ -262,6 +303,17 @@ func (m *model) appendSummary(b []byte) []byte {
 	b = countries.appendTo(b)
 	b = append(b, `,"country_name":`...)
 	b = appendStrings(b, countryNames)
+	b = append(b, `,"country_at":[`...)
+	for i, cc := range countries.values {
+		p := places[cc]
+		for j, v := range []float64{p.at[0], p.at[1], p.bound.Min[0], p.bound.Min[1], p.bound.Max[0], p.bound.Max[1]} {
+			if i+j > 0 {
+				b = append(b, ',')
+			}
+			b = appendFloat(b, v)
+		}
+	}
+	b = append(b, ']')
 	b = append(b, `,"start":`...)
 	b = appendStrings(b, starts)
 	b = append(b, `,"end":`...)

@@ -10,9 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
+	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/internal/synth"
 	"github.com/mapsite/mapsite/tiles"
 )
@@ -54,6 +57,38 @@ func archiveOf(t *testing.T, files Files) []byte {
 		t.Fatalf("archives %v, want one", found)
 	}
 	return files[found[0]]
+}
+
+// TestCountryPlaces checks where a map that cannot read the tiles draws
+// each country's records: at the point that holds most of them (the first
+// met on a tie), with the bounds of all of them.
+func TestCountryPlaces(t *testing.T) {
+	rec := func(cc string, lon, lat float64, p geo.Precision) *recordView {
+		return &recordView{Record: &incident.Record{Country: cc, Location: incident.Location{Lon: lon, Lat: lat, Precision: p}}}
+	}
+	m := &model{Records: []*recordView{
+		rec("IR", 57.0790, 30.2839, geo.City),   // Kerman
+		rec("IR", 52.5311, 29.6100, geo.City),   // Shiraz
+		rec("IR", 52.53108, 29.61001, geo.City), // Shiraz again, once rounded to the city's 4 decimals
+		rec("IR", 51.3890, 35.6892, geo.City),   // Tehran
+		rec("TR", 28.9784, 41.0082, geo.City),   // a tie: the first met
+		rec("TR", 32.8597, 39.9334, geo.City),
+		rec("RU", 37.6173, 55.7558, geo.Venue),
+	}}
+	got := m.countryPlaces()
+	want := map[string]countryPlace{
+		"IR": {at: orb.Point{52.5311, 29.61}, bound: orb.Bound{Min: orb.Point{51.389, 29.61}, Max: orb.Point{57.079, 35.6892}}},
+		"TR": {at: orb.Point{28.9784, 41.0082}, bound: orb.Bound{Min: orb.Point{28.9784, 39.9334}, Max: orb.Point{32.8597, 41.0082}}},
+		"RU": {at: orb.Point{37.6173, 55.7558}, bound: orb.Bound{Min: orb.Point{37.6173, 55.7558}, Max: orb.Point{37.6173, 55.7558}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d countries, want %d: %v", len(got), len(want), got)
+	}
+	for cc, w := range want {
+		if got[cc] != w {
+			t.Errorf("%s: %+v, want %+v", cc, got[cc], w)
+		}
+	}
 }
 
 // TestVectorTilesSite renders a site whose map reads vector tiles: the
@@ -102,7 +137,7 @@ func TestVectorTilesSite(t *testing.T) {
 			data = f
 		}
 	}
-	for _, want := range []string{`"vector":{"archive":"records/records.`, `"summary":{"unit":"month"`, `"ids":{"first":[`, `"details":{"size":256`} {
+	for _, want := range []string{`"vector":{"archive":"records/records.`, `"summary":{"unit":"month"`, `"ids":{"first":[`, `"details":{"size":256`, `"country_at":[`} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("data.js lacks %s", want)
 		}

@@ -2,8 +2,8 @@
 // vector tiles in one PMTiles archive, by byte ranges. Clusters are drawn
 // from the tiles, a cluster zooms in, a point's popup opens the right
 // record, a link to a record opens it, the filters change what is drawn,
-// and opened from disk (no range requests) the page says why it shows no
-// record, without an error. Screenshots go to artifacts/.
+// and opened from disk (no range requests) the page says why, and draws
+// the records by country. Screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -233,21 +233,64 @@ test('on a phone', { timeout: 60_000 }, async (t) => {
   assert.deepEqual(problems(), []);
 });
 
-test('opened from disk, the page says why no record is drawn, and does not break', { timeout: 60_000 }, async (t) => {
+// countryBadges reads the badges drawn (items: their ids, "cc:IR" for a
+// country's, and places on the map's box), those of a country inside the
+// map with room around them, and the records counted per layer.
+async function countryBadges(page) {
+  return page.evaluate(() => {
+    const box = document.getElementById('map').getBoundingClientRect();
+    const items = window.mapsiteTiles.drawn().filter((it) => it.cluster != null);
+    // Badges may overlap a little: one to click has none within 60 px.
+    const alone = (it) => items.every((o) => o === it || Math.hypot(o.x - it.x, o.y - it.y) > 60);
+    return { items, inside: items.filter((it) => /^cc:/.test(it.cluster) && alone(it) && it.x > 40 && it.y > 40 && it.x < box.width - 40 && it.y < box.height - 40),
+      byLayer: window.mapsite.drawn().byLayer };
+  });
+}
+
+test('opened from disk, the map draws the records by country, and a country badge chooses it', { timeout: 60_000 }, async (t) => {
   const base = fileURL(out);
   const { page, context, problems } = await newPage(browser, base);
   t.after(() => context.close());
   await page.goto(base + 'index.html');
   await waitForMap(page);
   await page.waitForSelector('.tiles-note');
-  assert.match(await page.textContent('.tiles-note'), /served over http/);
-  assert.match(await page.textContent('#list-note'), /vector tiles/);
+  assert.match(await page.textContent('.tiles-note'), /by country: .*served over http/);
+  assert.match(await page.textContent('#list-note'), /vector tiles.*by country/);
   assert.match(await page.textContent('#panel-status'), new RegExp(`All ${num(N)} records shown`));
+  await settled(page);
+  const all = await countryBadges(page);
+  assert.ok(total(all.byLayer) > 0.9 * N && total(all.byLayer) <= N, `the first view counts most records: ${total(all.byLayer)} of ${N}`);
+  assert.ok(all.inside.length > 0, 'a country badge inside the map');
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-file-1280x800.png') });
+
+  // A layer unticked: the badges count what the panel counts.
+  const first = await page.locator('input[name="layer"]').first().getAttribute('value');
+  await page.locator(`input[name="layer"][value="${first}"]`).uncheck();
+  await settled(page);
+  const fewer = await countryBadges(page);
+  assert.equal(fewer.byLayer[first], 0, 'the unticked layer is not counted');
+  assert.ok(total(fewer.byLayer) < total(all.byLayer), 'fewer records are counted');
+  await page.locator(`input[name="layer"][value="${first}"]`).check();
+  await settled(page);
+
+  // A country's badge sets the country filter, and the map goes there.
+  const badge = (await countryBadges(page)).inside[0];
+  const cc = badge.cluster.slice(3);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + badge.x, box.y + badge.y);
+  await page.waitForFunction((v) => document.querySelector('#filters select[name="country"]').value === v, cc);
+  await settled(page);
+  const option = await page.textContent(`#filters select[name="country"] option[value="${cc}"]`);
+  const n = +/\(([\d,]+)\)$/.exec(option)[1].replace(/,/g, '');
+  assert.match(await page.textContent('#panel-status'), new RegExp(`${num(n)} of ${num(N)} records shown`));
+  const one = await countryBadges(page);
+  assert.equal(total(one.byLayer), n, `the badge counts the ${n} records of ${cc}`);
+  assert.ok(one.items.every((it) => it.cluster === badge.cluster), 'only that country is drawn');
+  assert.match(await page.evaluate(() => location.hash), new RegExp(`country=${cc}`));
   assert.deepEqual(problems(), []);
 });
 
-test('from a host without byte ranges, the page says so, and does not break', { timeout: 60_000 }, async (t) => {
+test('from a host without byte ranges, the page says so, and draws the records by country', { timeout: 60_000 }, async (t) => {
   const plain = await serveRanges(out, false);
   t.after(() => plain.close());
   const { page, context, problems } = await newPage(browser, plain.url);
@@ -256,8 +299,14 @@ test('from a host without byte ranges, the page says so, and does not break', { 
   await waitForMap(page);
   await page.waitForSelector('.tiles-note');
   assert.match(await page.textContent('.tiles-note'), /byte-range/);
-  await page.waitForTimeout(500);
-  assert.equal((await page.evaluate(() => window.mapsite.drawn())).clusters, 0);
+  // On a map that shows the whole world, each record is counted once, in
+  // its country's badge (badges that would overlap are merged, their
+  // counts added), and the panel counts them all in view.
+  await page.setViewportSize({ width: 2600, height: 2000 });
+  await page.evaluate(() => { window.mapsite.map.setView([0, 0], 2, { animate: false }); });
+  await settled(page);
+  assert.equal(total((await countryBadges(page)).byLayer), N, 'the badges count every record');
+  assert.equal(await page.textContent('#visible-count'), num(N));
   // The page cuts off the archive it would otherwise download whole.
   assert.deepEqual(problems().filter((p) => !/\.pmtiles net::ERR_ABORTED$/.test(p)), []);
 });
