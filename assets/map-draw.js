@@ -4,11 +4,16 @@
 (function (P) {
   "use strict";
 
+  var CLUSTER_RADIUS = 80;
+
   // clusterOptions returns supercluster's options.
   function clusterOptions(maxZoom) {
     return {
       // From zoom 2, the map's least: zooms 0 and 1 are never drawn.
-      radius: 44, minZoom: 2, maxZoom: maxZoom, minPoints: 2,
+      // radius is in supercluster's 512-unit tiles, twice Leaflet's
+      // 256-pixel ones: points closer than 40 pixels on screen cluster,
+      // so that badges (26 to 52 pixels across) seldom overlap.
+      radius: CLUSTER_RADIUS, minZoom: 2, maxZoom: maxZoom, minPoints: 2,
       // Per-layer counts as flat keys c0, c1, … (supercluster copies
       // properties shallowly, so a nested array would be shared). Each
       // point carries its own (c2: 1), so that no map function makes an
@@ -601,5 +606,5 @@
   }
 
   P.draw = { defineLeafletParts: defineLeafletParts, markerOptions: markerOptions, tracePath: tracePath, install: install, EDGE: EDGE,
-    clusterOptions: clusterOptions, pointOf: pointOf, loadGrouped: loadGrouped };
+    clusterOptions: clusterOptions, pointOf: pointOf, loadGrouped: loadGrouped, CLUSTER_RADIUS: CLUSTER_RADIUS };
 })(window.mapsiteParts = window.mapsiteParts || {});

@@ -363,7 +363,7 @@
       // counted in view, but not listed.
       A.filtered = points ? shown : [];
       sc = new window.Supercluster({
-        radius: 44, maxZoom: A.maxZoom, minPoints: 2,
+        radius: P.draw.CLUSTER_RADIUS, maxZoom: A.maxZoom, minPoints: 2,
         map: function (p) {
           var o = { w: p.w || 1 };
           if (p.t) { for (var k in p) if (k.charAt(0) === "c") o[k] = p[k]; } else o["c" + p.li] = 1;
