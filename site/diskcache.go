@@ -63,6 +63,7 @@ type diskCache struct {
 	// a Loader stores its new decodings after its load, not during it.
 	later   bool
 	pending []pendingPut
+	buffers [][]byte // for store, free (see buffer)
 }
 
 type pendingPut struct {
@@ -201,11 +202,29 @@ func (c *diskCache) put(f string, dec *decoded) {
 // store writes dec, the decoding of data file f, into the cache.
 func (c *diskCache) store(f string, dec *decoded) {
 	key := c.key(f, dec.sum)
-	b, ok := encodeDecoded(key, f, dec)
-	if !ok {
-		return
+	buf := c.buffer()
+	b, ok := encodeDecoded(buf, key, f, dec)
+	if ok {
+		c.write(c.path(key), b)
 	}
-	c.write(c.path(key), b)
+	c.mu.Lock()
+	c.buffers = append(c.buffers, b[:0])
+	c.mu.Unlock()
+}
+
+// buffer returns a buffer for an entry: one that store used before, or a
+// new one. Entries are written from a few buffers that grow to the size
+// of the largest, not each from a new one grown to its size: that was
+// 380 MB of garbage in a cold build of 100,000 records.
+func (c *diskCache) buffer() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.buffers); n > 0 {
+		b := c.buffers[n-1]
+		c.buffers = c.buffers[:n-1]
+		return b
+	}
+	return make([]byte, 0, 64<<10)
 }
 
 // write writes b to path in the cache folder, through a temporary file

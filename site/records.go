@@ -544,13 +544,35 @@ func (p *positions) tableIndex() tomlpos.Index {
 		p.tablesOnce.Do(func() {
 			if p.headers != nil {
 				// What ScanTables gives (tomlfast's tests compare them).
-				p.tables, p.headers = tomlfast.Index(p.headers, "record"), nil
+				// The headers stay, never changed, for eachTable.
+				p.tables = tomlfast.Index(p.headers, "record")
 				return
 			}
 			p.tables = tomlpos.ScanTables(string(p.source()))
 		})
 	}
 	return p.tables
+}
+
+// eachTable calls count with the number of entries of tableIndex, then
+// each with every entry, in no set order; path is valid only during the
+// call. For a file tomlfast decoded, it reads them from the headers
+// without making the index, which only a problem needs.
+func (p *positions) eachTable(count func(int), each func(path []byte, pos tomlpos.Pos)) {
+	if h := p.headers; h != nil {
+		n := 0
+		tomlfast.EachTable(h, "record", func([]byte, tomlpos.Pos) { n++ })
+		count(n)
+		tomlfast.EachTable(h, "record", each)
+		return
+	}
+	tables := p.tableIndex()
+	count(len(tables))
+	var b []byte
+	for path, pos := range tables {
+		b = append(b[:0], path...)
+		each(b, pos)
+	}
 }
 
 // newPositions indexes the tables of src, whose text is also given as a

@@ -55,7 +55,10 @@ func (w *wireWriter) bool(v bool) {
 		w.int(0)
 	}
 }
-func (w *wireWriter) bytes(b []byte) { w.str(string(b)) }
+func (w *wireWriter) bytes(b []byte) {
+	w.b = binary.AppendUvarint(w.b, uint64(len(b)))
+	w.b = append(w.b, b...)
+}
 
 // date writes d; the zero date (a source without its published date) as
 // an empty string.
@@ -86,9 +89,9 @@ func (w *wireWriter) strings(list []string) {
 }
 
 // encodeDecoded returns the binary form of dec, the decoding of data file
-// f, under key.
-func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
-	w := &wireWriter{b: make([]byte, 0, 64<<10)}
+// f, under key, appended to buf[:0].
+func encodeDecoded(buf []byte, key, f string, dec *decoded) ([]byte, bool) {
+	w := &wireWriter{b: buf[:0]}
 	w.b = append(w.b, wireMagic...)
 	w.str(key)
 	w.int(len(dec.l))
@@ -112,13 +115,11 @@ func encodeDecoded(key, f string, dec *decoded) ([]byte, bool) {
 	}
 	w.bool(ix != nil)
 	if ix != nil {
-		tables := ix.tableIndex()
-		w.int(len(tables))
-		for path, p := range tables {
-			w.str(path)
+		ix.eachTable(func(n int) { w.int(n) }, func(path []byte, p tomlpos.Pos) {
+			w.bytes(path)
 			w.int(p.Line)
 			w.int(p.Column)
-		}
+		})
 	}
 	w.int(len(dec.records))
 	for k, r := range dec.records {

@@ -13,11 +13,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/diag"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/incident/incidenttest"
+	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
 // TestWireCorrupt reads back a cache entry of a seed data file cut short
@@ -34,7 +36,7 @@ func TestWireCorrupt(t *testing.T) {
 	if len(dec.records) < 5 {
 		t.Fatalf("decoded %d records", len(dec.records))
 	}
-	b, ok := encodeDecoded("k", "data/iran.toml", dec)
+	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
 	if !ok {
 		t.Fatal("encodeDecoded refused a decoding")
 	}
@@ -316,7 +318,7 @@ func TestWireListsApart(t *testing.T) {
 	}
 	sum := sha256.Sum256(src)
 	dec := decodeData("..", "data/iran.toml", src, sum)
-	b, ok := encodeDecoded("k", "data/iran.toml", dec)
+	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
 	if !ok {
 		t.Fatal("encodeDecoded refused a decoding")
 	}
@@ -341,5 +343,63 @@ func TestWireListsApart(t *testing.T) {
 	}
 	if lists < 2 {
 		t.Fatalf("only %d records with lists", lists)
+	}
+}
+
+// TestWireTables checks that a cache entry holds the index of the file's
+// tables, as ScanTables makes it, whether tomlfast decoded the file (the
+// entry is written from its headers) or BurntSushi did.
+func TestWireTables(t *testing.T) {
+	src, err := os.ReadFile("../data/iran.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = append(src, "[[record.extra]]\n[[record.extra]]\n[[record.other]]\n"...)
+	sum := sha256.Sum256(src)
+	want := tomlpos.ScanTables(string(src))
+	for _, fast := range []bool{true, false} {
+		fastRecords = fast
+		dec := decodeData("..", "data/iran.toml", src, sum)
+		fastRecords = true
+		if got := dec.where[0].ix.headers != nil; got != fast {
+			t.Fatalf("fast %v: decoded with headers %v", fast, got)
+		}
+		b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
+		if !ok {
+			t.Fatal("encodeDecoded refused a decoding")
+		}
+		if fast && dec.where[0].ix.tables != nil {
+			t.Error("encodeDecoded made the index of tables, which the headers give")
+		}
+		back, err := decodeWire(b, "k", "data/iran.toml", src, sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := back.where[0].ix.tables; !reflect.DeepEqual(got, want) {
+			t.Errorf("fast %v: tables read back\n%v\nwant\n%v", fast, got, want)
+		}
+	}
+}
+
+// TestStoreReusesBuffer checks that the cache writes its entries from a
+// buffer it keeps, not a new one each.
+func TestStoreReusesBuffer(t *testing.T) {
+	src, err := os.ReadFile("../data/iran.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := decodeData("..", "data/iran.toml", src, sha256.Sum256(src))
+	c := &diskCache{dir: t.TempDir(), version: "test"}
+	c.store("data/iran.toml", dec)
+	if len(c.buffers) != 1 || cap(c.buffers[0]) == 0 {
+		t.Fatalf("store kept %d buffers", len(c.buffers))
+	}
+	first := unsafe.SliceData(c.buffers[0])
+	c.store("data/iran.toml", dec)
+	if len(c.buffers) != 1 || unsafe.SliceData(c.buffers[0]) != first {
+		t.Error("the second store did not write from the first one's buffer")
+	}
+	if c.get("data/iran.toml", src, dec.sum) == nil {
+		t.Error("the entry stored does not read back")
 	}
 }

@@ -785,27 +785,70 @@ func lineEndingBackslash(t string, i int) (n int, ok bool) {
 // reading it again.
 func Index(headers []Header, key string) tomlpos.Index {
 	ix := make(tomlpos.Index, len(headers)+1)
+	EachTable(headers, key, func(path []byte, pos tomlpos.Pos) {
+		ix[string(path)] = pos
+	})
+	return ix
+}
+
+// EachTable calls f with every path of Index(headers, key) and its
+// position, once each, in the order of the headers, without making the
+// index; path is valid only during the call.
+func EachTable(headers []Header, key string, f func(path []byte, pos tomlpos.Pos)) {
 	records := 0
-	var record string // the path of the last [[key]] table
-	subs := map[string]int{}
+	var path []byte
+	record := 0 // the length of the path of the last [[key]] table, key[i]
+	// How many tables of each sub-table name the last [[key]] table has
+	// so far: in a short list, and in a map once there are many names.
+	type sub struct {
+		name string
+		n    int
+	}
+	var (
+		subs  []sub
+		index map[string]int // into subs
+	)
 	for _, h := range headers {
 		pos := tomlpos.Pos{Line: h.Line, Column: h.Column}
 		if h.Sub == "" {
 			if records == 0 {
-				ix[key] = pos
+				f(append(path[:0], key...), pos)
 			}
-			record = key + "[" + strconv.Itoa(records) + "]"
+			path = strconv.AppendInt(append(append(path[:0], key...), '['), int64(records), 10)
+			path = append(path, ']')
+			record = len(path)
 			records++
-			ix[record] = pos
+			subs, index = subs[:0], nil
+			f(path, pos)
 			continue
 		}
-		base := record + "." + h.Sub
-		n, ok := subs[base]
-		if !ok {
-			ix[base] = pos
+		i, found := 0, false
+		if index != nil {
+			i, found = index[h.Sub]
+		} else {
+			for i < len(subs) && !found {
+				if found = subs[i].name == h.Sub; !found {
+					i++
+				}
+			}
 		}
-		subs[base] = n + 1
-		ix[base+"["+strconv.Itoa(n)+"]"] = pos
+		path = append(append(path[:record], '.'), h.Sub...)
+		if !found {
+			i = len(subs)
+			subs = append(subs, sub{name: h.Sub})
+			if index != nil {
+				index[h.Sub] = i
+			} else if len(subs) > 8 {
+				index = make(map[string]int, 16)
+				for j, s := range subs {
+					index[s.name] = j
+				}
+			}
+			f(path, pos)
+		}
+		path = strconv.AppendInt(append(path, '['), int64(subs[i].n), 10)
+		path = append(path, ']')
+		subs[i].n++
+		f(path, pos)
 	}
-	return ix
 }

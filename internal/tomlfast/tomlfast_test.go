@@ -183,6 +183,7 @@ func TestDecode(t *testing.T) {
 		{"text after a header", "[[record]] x\n", false},
 		{"bare word", "[[record]]\na = hello\n", false},
 		{"byte order mark", "\ufeff[[record]]\n", false},
+		{"many sub-table names, repeated", manySubs(), true},
 		{"keys of every bare character", "[[record]]\nA-z_09 = 1\n1234 = 2\n-- = 3\n", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,6 +192,19 @@ func TestDecode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manySubs returns records with more sub-table names than EachTable
+// keeps in its short list, each name more than once.
+func manySubs() string {
+	var b strings.Builder
+	for r := range 2 {
+		b.WriteString("[[record]]\n")
+		for i := range 30 {
+			fmt.Fprintf(&b, "[[record.s%d]]\nn = %d\n", i%12, r*100+i)
+		}
+	}
+	return b.String()
 }
 
 // TestSharesText checks that a string without escapes is a piece of the
