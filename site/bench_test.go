@@ -3,6 +3,7 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -81,6 +82,32 @@ func BenchmarkLoad10kCached(b *testing.B) {
 			b.Fatal(l.Err())
 		}
 	})
+}
+
+// BenchmarkLoad10kCold reads and validates 10,000 records as a build with
+// an empty cache on disk does: decoding every file, and storing its
+// decoding for the next build.
+func BenchmarkLoad10kCold(b *testing.B) {
+	dir := benchSite(b)
+	caches := b.TempDir()
+	var gc0 runtime.MemStats
+	runtime.ReadMemStats(&gc0)
+	loop(b, func() {
+		cache, err := os.MkdirTemp(caches, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Setenv(geo.CacheEnv, cache)
+		if _, l := Load(dir); l.Err() != nil {
+			b.Fatal(l.Err())
+		}
+		b.StopTimer()
+		os.RemoveAll(cache)
+		b.StartTimer()
+	})
+	var gc1 runtime.MemStats
+	runtime.ReadMemStats(&gc1)
+	b.ReportMetric(float64(gc1.NumGC-gc0.NumGC)/float64(b.N), "gcs/op")
 }
 
 // BenchmarkLoaderUnchanged10k loads 10,000 records again, none changed,

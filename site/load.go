@@ -708,15 +708,15 @@ func checkText(file string, src []byte) *diag.Diagnostic {
 // where its table headers are; it never accepts what checkText refuses.
 // BurntSushi decodes every other file, and words every error; headers is
 // then nil.
-func decodeRecordsText(file string, src []byte, text string) (doc map[string]any, headers []tomlfast.Header, dg *diag.Diagnostic) {
+func decodeRecordsText(file string, src []byte, text string) (doc map[string]any, fast *tomlfast.Doc, headers []tomlfast.Header, dg *diag.Diagnostic) {
 	if fastRecords {
-		if doc, headers, ok := fastDecode(text); ok {
+		if fast, headers, ok := fastDecode(text); ok {
 			fastDecoded.Add(1)
-			return doc, headers, nil
+			return nil, fast, headers, nil
 		}
 	}
 	_, dg = decodeText(file, src, text, &doc)
-	return doc, nil, dg
+	return doc, nil, nil, dg
 }
 
 // fastRecords turns tomlfast on; tests turn it off to compare.
@@ -728,7 +728,7 @@ var (
 
 // fastDecode is tomlfast.Decode of a file of records; a panic, which no
 // input should cause, declines the file as any other problem does.
-func fastDecode(text string) (doc map[string]any, headers []tomlfast.Header, ok bool) {
+func fastDecode(text string) (doc *tomlfast.Doc, headers []tomlfast.Header, ok bool) {
 	defer func() {
 		if recover() != nil {
 			doc, headers, ok = nil, nil, false

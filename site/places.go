@@ -26,7 +26,7 @@ func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 		d.base = fmt.Sprintf("place[%d]", i)
 		d.record = ""
 		before := d.errors
-		for _, k := range sortedKeys(t) {
+		for _, k := range t.sortedKeys() {
 			if !slices.Contains(placeKeys, k) {
 				d.errorf(k, "unknown key %q in a place%s", k, suggest(k, placeKeys))
 			}
@@ -62,7 +62,8 @@ func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 		p.Aliases = d.strings(t, "aliases")
 		p.Lat = d.number(t, "lat", -90, 90)
 		p.Lon = d.number(t, "lon", -180, 180)
-		if n, ok := t["population"].(int64); ok {
+		v, _ := t.get("population")
+		if n, ok := v.(int64); ok {
 			p.Population = int(n)
 		}
 		if first, dup := s.placeIDs[p.ID]; dup {
@@ -78,8 +79,8 @@ func (s *Site) decodePlaces(file string, src []byte, l *diag.List) []geo.Place {
 	return places
 }
 
-func (d *decoder) number(t map[string]any, key string, lo, hi float64) float64 {
-	v, ok := t[key]
+func (d *decoder) number(t table, key string, lo, hi float64) float64 {
+	v, ok := t.get(key)
 	if !ok {
 		d.errorf(key, "missing: add %s = ... (decimal degrees)", key)
 		return 0

@@ -87,7 +87,7 @@ func (d *decoder) tooMany() bool {
 
 // decodeTables parses a data file that holds only an array of tables
 // named key ([[record]] or [[place]]), reporting any other top-level key.
-func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []map[string]any) {
+func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, []table) {
 	src = bytes.TrimPrefix(src, utf8BOM)
 	// The text is src's bytes, not a copy (as large as the file): a data
 	// file's bytes are never written once read, and the records' strings
@@ -95,11 +95,12 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 	text := unsafe.String(unsafe.SliceData(src), len(src))
 	var (
 		doc     map[string]any
+		fast    *tomlfast.Doc
 		headers []tomlfast.Header
 		dg      *diag.Diagnostic
 	)
 	if key == "record" {
-		doc, headers, dg = decodeRecordsText(file, src, text)
+		doc, fast, headers, dg = decodeRecordsText(file, src, text)
 	} else if dg = checkText(file, src); dg == nil {
 		_, dg = decodeChecked(file, src, text, &doc)
 	}
@@ -119,6 +120,19 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 		}
 	} else {
 		d.ix = newPositions(src, text)
+	}
+	if fast != nil {
+		// Only [[key]] tables: nothing else to report.
+		if fast.Len() == 0 {
+			l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1, Severity: diag.Warning,
+				Message: fmt.Sprintf("no [[%s]] tables in this file", key)})
+			return d, nil
+		}
+		tables := make([]table, fast.Len())
+		for i := range tables {
+			tables[i] = table{fast: fast.Table(i), isFast: true}
+		}
+		return d, tables
 	}
 	for _, k := range sortedKeys(doc) {
 		if k != key && !d.tooMany() {
@@ -141,7 +155,7 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 			Message: fmt.Sprintf("%s must be an array of tables: write each one under a [[%s]] header", key, key)})
 		return d, nil
 	}
-	return d, tables
+	return d, tablesOf(tables)
 }
 
 // decodeRecords reads the [[record]] tables of one data file.
@@ -171,7 +185,7 @@ const MaxFileErrors = 200
 
 // record1 decodes one record table; it returns the record even when some
 // fields are bad, so that cross-record checks still see its id.
-func (d *decoder) record1(t map[string]any) *incident.Record {
+func (d *decoder) record1(t table) *incident.Record {
 	var p tomlpos.Pos
 	if d.i < len(d.tables) {
 		p = d.tables[d.i]
@@ -192,7 +206,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 		}
 	}
 	if hasUnknown(t, recordKeys) {
-		for _, k := range sortedKeys(t) {
+		for _, k := range t.sortedKeys() {
 			if !slices.Contains(recordKeys, k) {
 				d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
 			}
@@ -218,7 +232,7 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 	}
 	r.Date = d.date(t)
 	r.Coordinates = d.coordinates(t)
-	if _, given := t["coordinates"]; r.Place == "" && !given {
+	if r.Place == "" && !t.has("coordinates") {
 		d.errorf("place", `missing: give place = "..." (geocoded) or coordinates = [lon, lat]`)
 	}
 	for _, name := range incident.CountFields {
@@ -234,8 +248,11 @@ func (d *decoder) record1(t map[string]any) *incident.Record {
 	return r
 }
 
-func (d *decoder) str(t map[string]any, key string) (string, bool) {
-	v, ok := t[key]
+func (d *decoder) str(t table, key string) (string, bool) {
+	if s, ok := t.str(key); ok {
+		return d.checkStr(key, s), true
+	}
+	v, ok := t.get(key)
 	if !ok {
 		return "", false
 	}
@@ -249,19 +266,30 @@ func (d *decoder) strValue(key string, v any) (string, bool) {
 		d.errorf(key, "%s must be a string, not %s", key, typeName(v))
 		return "", false
 	}
+	return d.checkStr(key, s), true
+}
+
+// checkStr reports a control character in s, the value of key, and
+// returns s.
+func (d *decoder) checkStr(key, s string) string {
 	if msg := textProblem(s, longKeys[key]); msg != "" {
 		d.errorf(key, "%s", msg)
 	}
-	return s, true
+	return s
 }
 
-func (d *decoder) required(t map[string]any, key, what string) (string, bool) {
-	v, present := t[key]
-	if !present {
-		d.errorf(key, "missing: add %s = ... (%s)", key, what)
-		return "", false
+func (d *decoder) required(t table, key, what string) (string, bool) {
+	s, ok := t.str(key)
+	if ok {
+		d.checkStr(key, s)
+	} else {
+		v, present := t.get(key)
+		if !present {
+			d.errorf(key, "missing: add %s = ... (%s)", key, what)
+			return "", false
+		}
+		s, ok = d.strValue(key, v)
 	}
-	s, ok := d.strValue(key, v)
 	if ok && strings.TrimSpace(s) == "" {
 		d.errorf(key, "%s is empty: give %s", key, what)
 		return "", false
@@ -269,8 +297,8 @@ func (d *decoder) required(t map[string]any, key, what string) (string, bool) {
 	return s, ok
 }
 
-func (d *decoder) date(t map[string]any) incident.Date {
-	v, ok := t["date"]
+func (d *decoder) date(t table) incident.Date {
+	v, ok := t.get("date")
 	if !ok {
 		d.errorf("date", `missing: add date = 2024-01-03 (or "2024-01", "2023-summer", "2023", "2022/2023")`)
 		return incident.Date{}
@@ -302,8 +330,8 @@ func (d *decoder) date(t map[string]any) incident.Date {
 	}
 }
 
-func (d *decoder) coordinates(t map[string]any) *[2]float64 {
-	v, ok := t["coordinates"]
+func (d *decoder) coordinates(t table) *[2]float64 {
+	v, ok := t.get("coordinates")
 	if !ok {
 		return nil
 	}
@@ -340,8 +368,8 @@ func (d *decoder) coordinates(t map[string]any) *[2]float64 {
 	return &c
 }
 
-func (d *decoder) count(t map[string]any, key string) incident.Count {
-	v, ok := t[key]
+func (d *decoder) count(t table, key string) incident.Count {
+	v, ok := t.get(key)
 	if !ok {
 		return incident.Count{}
 	}
@@ -368,8 +396,8 @@ func (d *decoder) count(t map[string]any, key string) incident.Count {
 	}
 }
 
-func (d *decoder) strings(t map[string]any, key string) []string {
-	v, ok := t[key]
+func (d *decoder) strings(t table, key string) []string {
+	v, ok := t.get(key)
 	if !ok {
 		return nil
 	}
@@ -398,13 +426,12 @@ func (d *decoder) strings(t map[string]any, key string) []string {
 	return out
 }
 
-func (d *decoder) sources(t map[string]any) []incident.Source {
-	v, ok := t["source"]
-	if !ok {
+func (d *decoder) sources(t table) []incident.Source {
+	tables, present, ok := t.tables("source")
+	if !present {
 		d.errorf("source", "missing: cite at least one source in a [[record.source]] table with title and url")
 		return nil
 	}
-	tables, ok := v.([]map[string]any)
 	if !ok {
 		d.errorf("source", "source must be written as [[record.source]] tables with title and url")
 		return nil
@@ -414,7 +441,7 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 	for i, st := range tables {
 		d.source = i
 		if hasUnknown(st, sourceKeys) {
-			for _, k := range sortedKeys(st) {
+			for _, k := range st.sortedKeys() {
 				if !slices.Contains(sourceKeys, k) {
 					d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
 				}
@@ -441,8 +468,8 @@ func (d *decoder) sources(t map[string]any) []incident.Source {
 
 // published reads a source's optional publication date: a TOML date or a
 // string "2024-04-30" or "2024-04".
-func (d *decoder) published(t map[string]any) incident.Date {
-	v, ok := t["published"]
+func (d *decoder) published(t table) incident.Date {
+	v, ok := t.get("published")
 	if !ok {
 		return incident.Date{}
 	}
@@ -775,17 +802,17 @@ func sortedIDs(m map[string]*incident.Record) []string {
 // hasUnknown reports whether t has a key that is not one of known: the
 // cheap test before the sorted walk that reports them. It counts the
 // known keys t has, which costs less than walking t.
-func hasUnknown(t map[string]any, known []string) bool {
-	if len(t) > len(known) {
+func hasUnknown(t table, known []string) bool {
+	if t.len() > len(known) {
 		return true
 	}
 	n := 0
 	for _, k := range known {
-		if _, ok := t[k]; ok {
+		if t.has(k) {
 			n++
 		}
 	}
-	return len(t) > n
+	return t.len() > n
 }
 
 func sortedKeys(m map[string]any) []string {

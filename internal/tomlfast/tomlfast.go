@@ -39,17 +39,23 @@ var localDate = sync.OnceValue(func() *time.Location {
 	return v["d"].(time.Time).Location()
 })
 
-// Decode decodes text, which holds [[key]] tables, into the map
-// toml.Decode(text, &map[string]any{}) gives, with the same Go types:
-// string, int64, float64, bool, time.Time, []any for an array and
-// []map[string]any for an array of tables. Strings without escapes share
-// text's bytes. It also returns where each table header is written, in
-// order. ok is false when text is outside the subset Decode reads or is
-// not valid TOML: the caller decodes it with BurntSushi then.
-func Decode(text, key string) (doc map[string]any, headers []Header, ok bool) {
-	p := parser{text: text, key: key, loc: localDate(), line: 1}
-	doc = map[string]any{}
-	if !p.run(doc) {
+// Decode decodes text, which holds [[key]] tables, into a Doc: what
+// toml.Decode(text, &map[string]any{}) gives (Doc.Map), without a Go map
+// per table. Strings without escapes share text's bytes. It also returns
+// where each table header is written, in order. ok is false when text is
+// outside the subset Decode reads or is not valid TOML: the caller decodes
+// it with BurntSushi then.
+func Decode(text, key string) (doc *Doc, headers []Header, ok bool) {
+	// About one field a line, and a header for every 12.
+	if len(text) > math.MaxUint32 {
+		return nil, nil, false // past what a field's offsets reach
+	}
+	// As many fields as lines, at most, and tables as "[[".
+	lines, tables := strings.Count(text, "\n")+1, strings.Count(text, "[[")
+	doc = &Doc{key: key, text: text, loc: localDate(), fields: make([]field, 0, lines),
+		tables: make([]table, 0, tables), subs: make([]subTable, 0, tables)}
+	p := parser{text: text, key: key, doc: doc, line: 1, headers: make([]Header, 0, tables)}
+	if !p.run() {
 		return nil, nil, false
 	}
 	return doc, p.headers, true
@@ -67,20 +73,24 @@ type parser struct {
 	text string
 	i    int // the next byte to read
 	key  string
-	loc  *time.Location
+	doc  *Doc
 
 	headers []Header
 	line    int // the line of text[counted]
 	counted int
 }
 
-// run reads the whole text, statement by statement, into doc.
-func (p *parser) run(doc map[string]any) bool {
-	var (
-		tables []map[string]any // doc[key], as it grows
-		record map[string]any   // the last [[key]] table
-		table  map[string]any   // where keys go: record or its last sub-table
-	)
+// maxKeys is the most keys Decode takes in one table: it finds a
+// duplicate by looking through those before, and declines a table of
+// more (which no data file has).
+const maxKeys = 64
+
+// run reads the whole text, statement by statement, into p.doc.
+func (p *parser) run() bool {
+	d := p.doc
+	// Where keys go: the last [[key]] table, d.tables[len-1], or its last
+	// sub-table, d.subs[len-1].
+	var cur *table
 	t := p.text
 	for p.i < len(t) {
 		switch c := t[p.i]; c {
@@ -107,32 +117,28 @@ func (p *parser) run(doc map[string]any) bool {
 			p.counted = at
 			col := at - strings.LastIndexByte(t[:at], '\n')
 			p.headers = append(p.headers, Header{Line: p.line, Column: col, Sub: sub})
+			n := int32(len(d.fields))
 			if sub == "" {
-				record = make(map[string]any, 14)
-				if tables == nil {
-					tables = make([]map[string]any, 0, 4)
-				}
-				tables = append(tables, record)
-				table = record
+				s := int32(len(d.subs))
+				d.tables = append(d.tables, table{lo: n, hi: n, subLo: s, subHi: s})
+				cur = &d.tables[len(d.tables)-1]
 				break
 			}
-			if record == nil {
+			if len(d.tables) == 0 {
 				return false // key.name would make key an implicit table
 			}
-			var list []map[string]any
-			if v, ok := record[sub]; ok {
-				if list, ok = v.([]map[string]any); !ok {
-					return false // sub is a key of another type
-				}
-			} else {
-				list = make([]map[string]any, 0, 4)
+			record := &d.tables[len(d.tables)-1]
+			if record.has(d, sub) {
+				return false // sub is a key of another type
 			}
-			table = make(map[string]any, 4)
-			record[sub] = append(list, table)
+			d.subs = append(d.subs, subTable{name: sub, table: table{lo: n, hi: n}})
+			record.subHi = int32(len(d.subs))
+			cur = &d.subs[len(d.subs)-1].table
 		default:
-			if table == nil {
+			if cur == nil {
 				return false // a key outside every table
 			}
+			at := p.i
 			k, ok := p.bareKey()
 			if !ok {
 				return false
@@ -147,18 +153,17 @@ func (p *parser) run(doc map[string]any) bool {
 			if !ok {
 				return false
 			}
-			if _, dup := table[k]; dup {
+			if cur.hi-cur.lo >= maxKeys || len(k) > maxKeyLen || cur.has(d, k) {
 				return false
 			}
-			table[k] = v
+			v.key, v.keyLen = uint32(at), uint16(len(k))
+			d.fields = append(d.fields, v)
+			cur.hi++
 		}
 		// The statement must end the line, a comment aside.
 		if !p.lineEnd() {
 			return false
 		}
-	}
-	if tables != nil {
-		doc[p.key] = tables
 	}
 	return true
 }
@@ -271,7 +276,7 @@ func isBare(c byte) bool {
 }
 
 // value reads a value: a scalar, or an array of scalars.
-func (p *parser) value() (any, bool) {
+func (p *parser) value() (field, bool) {
 	if p.i < len(p.text) && p.text[p.i] == '[' {
 		return p.array()
 	}
@@ -279,34 +284,39 @@ func (p *parser) value() (any, bool) {
 }
 
 // array reads an array of scalars, from its '['; newlines and comments
-// may come between its values, and a comma after the last.
-func (p *parser) array() (any, bool) {
+// may come between its values, and a comma after the last. Its items go
+// to the end of p.doc.items, one after the other.
+func (p *parser) array() (field, bool) {
 	p.i++
-	list := make([]any, 0, 2)
+	d := p.doc
+	start := len(d.items)
+	list := func() (field, bool) {
+		return field{kind: Array, off: uint32(start), len: uint32(len(d.items) - start)}, true
+	}
 	for {
 		if !p.skipInArray() {
-			return nil, false
+			return field{}, false
 		}
 		if p.text[p.i] == ']' {
 			p.i++
-			return list, true
+			return list()
 		}
 		v, ok := p.scalar()
 		if !ok {
-			return nil, false
+			return field{}, false
 		}
-		list = append(list, v)
+		d.items = append(d.items, v)
 		if !p.skipInArray() {
-			return nil, false
+			return field{}, false
 		}
 		switch p.text[p.i] {
 		case ',':
 			p.i++
 		case ']':
 			p.i++
-			return list, true
+			return list()
 		default:
-			return nil, false
+			return field{}, false
 		}
 	}
 }
@@ -336,39 +346,42 @@ func (p *parser) skipInArray() bool {
 
 // scalar reads a string, number, boolean or local date, which must end
 // where BurntSushi's lexer ends it.
-func (p *parser) scalar() (any, bool) {
+func (p *parser) scalar() (field, bool) {
 	t := p.text
 	if p.i >= len(t) {
-		return nil, false
+		return field{}, false
 	}
 	var (
-		v  any
+		v  field
+		s  string
 		ok bool
 	)
 	switch c := t[p.i]; {
 	case c == '"':
 		if strings.HasPrefix(t[p.i:], `"""`) {
-			v, ok = p.multiBasic()
+			s, ok = p.multiBasic()
 		} else {
-			v, ok = p.basic()
+			s, ok = p.basic()
 		}
+		v = p.doc.str(s)
 	case c == '\'':
-		if strings.HasPrefix(t[p.i:], `'''`) {
-			v, ok = p.multiLiteral()
+		if strings.HasPrefix(t[p.i:], "'''") {
+			s, ok = p.multiLiteral()
 		} else {
-			v, ok = p.literal()
+			s, ok = p.literal()
 		}
+		v = p.doc.str(s)
 	case c == 't' && strings.HasPrefix(t[p.i:], "true"):
 		p.i += 4
-		v, ok = true, true
+		v, ok = field{kind: Bool, n: 1}, true
 	case c == 'f' && strings.HasPrefix(t[p.i:], "false"):
 		p.i += 5
-		v, ok = false, true
+		v, ok = field{kind: Bool}, true
 	case '0' <= c && c <= '9' || c == '-' || c == '+':
 		v, ok = p.number()
 	}
 	if !ok || p.i < len(t) && !ends(t[p.i]) {
-		return nil, false
+		return field{}, false
 	}
 	return v, true
 }
@@ -384,7 +397,7 @@ func ends(c byte) bool {
 }
 
 // number reads a decimal integer or float, or a local date.
-func (p *parser) number() (any, bool) {
+func (p *parser) number() (field, bool) {
 	t := p.text
 	start := p.i
 	signed := t[p.i] == '-' || t[p.i] == '+'
@@ -397,20 +410,20 @@ func (p *parser) number() (any, bool) {
 	}
 	digits := t[d:p.i]
 	if digits == "" || len(digits) > 1 && digits[0] == '0' {
-		return nil, false // no digits, or a leading zero (or a date of a year 0xxx)
+		return field{}, false // no digits, or a leading zero (or a date of a year 0xxx)
 	}
 	float := false
 	if p.i < len(t) {
 		switch t[p.i] {
 		case '-':
 			if signed || len(digits) != 4 {
-				return nil, false
+				return field{}, false
 			}
 			return p.date(start)
 		case '.':
 			p.i++
 			if !p.digits() {
-				return nil, false
+				return field{}, false
 			}
 			float = true
 		}
@@ -420,7 +433,7 @@ func (p *parser) number() (any, bool) {
 				p.i++
 			}
 			if !p.digits() {
-				return nil, false
+				return field{}, false
 			}
 			float = true
 		}
@@ -428,15 +441,15 @@ func (p *parser) number() (any, bool) {
 	if float {
 		f, err := strconv.ParseFloat(t[start:p.i], 64)
 		if err != nil || math.IsInf(f, 0) {
-			return nil, false
+			return field{}, false
 		}
-		return f, true
+		return field{kind: Float, n: math.Float64bits(f)}, true
 	}
 	n, err := strconv.ParseInt(t[start:p.i], 10, 64)
 	if err != nil {
-		return nil, false
+		return field{}, false
 	}
-	return n, true
+	return field{kind: Integer, n: uint64(n)}, true
 }
 
 // digits reads one digit or more.
@@ -452,19 +465,19 @@ func (p *parser) digits() bool {
 // date reads a local date, YYYY-MM-DD, that starts at start, where p.i
 // is at its first '-'. A date followed by a time of day, or anything the
 // lexer would take as part of a date-time, is declined.
-func (p *parser) date(start int) (any, bool) {
+func (p *parser) date(start int) (field, bool) {
 	t := p.text
 	if len(t)-start < 10 {
-		return nil, false
+		return field{}, false
 	}
 	s := t[start : start+10]
 	for i := range 10 {
 		if i == 4 || i == 7 {
 			if s[i] != '-' {
-				return nil, false
+				return field{}, false
 			}
 		} else if s[i] < '0' || s[i] > '9' {
-			return nil, false
+			return field{}, false
 		}
 	}
 	p.i = start + 10
@@ -477,24 +490,23 @@ func (p *parser) date(start int) (any, bool) {
 	if j < len(t) {
 		switch c := t[j]; {
 		case '0' <= c && c <= '9', c == '-', c == ':', c == 'T', c == 't', c == '.', c == 'Z', c == 'z', c == '+':
-			return nil, false
+			return field{}, false
 		}
 	}
 	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m := time.Month(int(s[5]-'0')*10 + int(s[6]-'0'))
 	day := int(s[8]-'0')*10 + int(s[9]-'0')
 	if m < 1 || m > 12 || day < 1 {
-		return nil, false
+		return field{}, false
 	}
-	d := time.Date(y, m, day, 0, 0, 0, 0, p.loc)
-	if d.Day() != day {
-		return nil, false // past the end of the month
+	if time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Day() != day {
+		return field{}, false // past the end of the month
 	}
-	return d, true
+	return field{kind: Date, n: uint64(y)<<16 | uint64(m)<<8 | uint64(day)}, true
 }
 
 // basic reads a one-line basic string, from its '"'.
-func (p *parser) basic() (any, bool) {
+func (p *parser) basic() (string, bool) {
 	t := p.text
 	start := p.i + 1
 	ascii, escapes := true, false
@@ -505,7 +517,7 @@ func (p *parser) basic() (any, bool) {
 			p.i = i + 1
 			s := t[start:i]
 			if !ascii && !utf8.ValidString(s) {
-				return nil, false
+				return "", false
 			}
 			if escapes {
 				return unescape(s)
@@ -515,17 +527,17 @@ func (p *parser) basic() (any, bool) {
 			escapes = true
 			i++ // an escaped '"' or '\\' does not end the string
 		case c < 0x20 && c != '\t' || c == 0x7f:
-			return nil, false // a line break or a control character
+			return "", false // a line break or a control character
 		case c >= 0x80:
 			ascii = false
 		}
 	}
-	return nil, false
+	return "", false
 }
 
 // unescape returns s, the text of a one-line basic string, with its
 // escapes replaced.
-func unescape(s string) (any, bool) {
+func unescape(s string) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	from := 0 // the start of the run of text not yet written
@@ -537,7 +549,7 @@ func unescape(s string) (any, bool) {
 		b.WriteString(s[from:i])
 		n, ok := escape(&b, s, i)
 		if !ok {
-			return nil, false
+			return "", false
 		}
 		i += n
 		from = i
@@ -611,7 +623,7 @@ func hexEscape(b *strings.Builder, t string, i, n int) (int, bool) {
 }
 
 // literal reads a one-line literal string, from its quote.
-func (p *parser) literal() (any, bool) {
+func (p *parser) literal() (string, bool) {
 	t := p.text
 	start := p.i + 1
 	ascii := true
@@ -623,12 +635,12 @@ func (p *parser) literal() (any, bool) {
 			s := t[start:i]
 			return s, ascii || utf8.ValidString(s)
 		case c < 0x20 && c != '\t' || c == 0x7f:
-			return nil, false
+			return "", false
 		case c >= 0x80:
 			ascii = false
 		}
 	}
-	return nil, false
+	return "", false
 }
 
 // closing returns how many of the quotes q at t[i:] are part of the
@@ -658,7 +670,7 @@ func firstNewline(t string, i int) int {
 }
 
 // multiLiteral reads a multi-line literal string, from its ”'.
-func (p *parser) multiLiteral() (any, bool) {
+func (p *parser) multiLiteral() (string, bool) {
 	t := p.text
 	start := p.i + 3
 	start += firstNewline(t, start)
@@ -673,23 +685,23 @@ func (p *parser) multiLiteral() (any, bool) {
 				return s, ascii || utf8.ValidString(s)
 			}
 			if strings.HasPrefix(t[i:], "''''''") {
-				return nil, false
+				return "", false
 			}
 		case c == '\r':
 			if i+1 >= len(t) || t[i+1] != '\n' {
-				return nil, false
+				return "", false
 			}
 		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
-			return nil, false
+			return "", false
 		case c >= 0x80:
 			ascii = false
 		}
 	}
-	return nil, false
+	return "", false
 }
 
 // multiBasic reads a multi-line basic string, from its """.
-func (p *parser) multiBasic() (any, bool) {
+func (p *parser) multiBasic() (string, bool) {
 	t := p.text
 	start := p.i + 3
 	start += firstNewline(t, start)
@@ -703,7 +715,7 @@ func (p *parser) multiBasic() (any, bool) {
 			extra, ok := closing(t, i, '"')
 			if !ok {
 				if strings.HasPrefix(t[i:], `""""""`) {
-					return nil, false
+					return "", false
 				}
 				i++
 				continue
@@ -711,7 +723,7 @@ func (p *parser) multiBasic() (any, bool) {
 			end := i + extra
 			p.i = end + 3
 			if !ascii && !utf8.ValidString(t[start:end]) {
-				return nil, false
+				return "", false
 			}
 			if b == nil {
 				return t[start:end], true
@@ -725,22 +737,22 @@ func (p *parser) multiBasic() (any, bool) {
 			b.WriteString(t[from:i])
 			n, ok := lineEndingBackslash(t, i)
 			if !ok {
-				return nil, false
+				return "", false
 			}
 			if n == 0 {
 				if n, ok = escape(b, t, i); !ok {
-					return nil, false
+					return "", false
 				}
 			}
 			i += n
 			from = i
 		case c == '\r':
 			if i+1 >= len(t) || t[i+1] != '\n' {
-				return nil, false
+				return "", false
 			}
 			i++
 		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
-			return nil, false
+			return "", false
 		case c >= 0x80:
 			ascii = false
 			i++
@@ -748,7 +760,7 @@ func (p *parser) multiBasic() (any, bool) {
 			i++
 		}
 	}
-	return nil, false
+	return "", false
 }
 
 // lineEndingBackslash returns the length of the backslash at t[i] and

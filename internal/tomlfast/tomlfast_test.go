@@ -33,10 +33,12 @@ func reference(text string) (doc map[string]any, ok bool) {
 // with the same types, and reports whether it accepted it.
 func same(t *testing.T, name, text, key string) bool {
 	t.Helper()
-	got, headers, ok := Decode(text, key)
+	doc, headers, ok := Decode(text, key)
 	if !ok {
 		return false
 	}
+	got := doc.Map()
+	checkTables(t, name, doc)
 	if at, ok := tomlpos.CheckDepth([]byte(text), 3); !ok || strings.IndexByte(text, 0) >= 0 {
 		// site checks both before BurntSushi decodes, but not before
 		// Decode, which never accepts such text.
@@ -54,6 +56,49 @@ func same(t *testing.T, name, text, key string) bool {
 			cut(fmt.Sprintf("%#v", got)), cut(fmt.Sprintf("%#v", want)))
 	}
 	return true
+}
+
+// checkTables checks that the accessors of every table of doc agree with
+// the map Doc.Map makes of it (which same compares with BurntSushi's).
+func checkTables(t *testing.T, name string, doc *Doc) {
+	t.Helper()
+	var tables []Table
+	for i := range doc.Len() {
+		tables = append(tables, doc.Table(i))
+	}
+	for i := 0; i < len(tables); i++ { // tables grows with their sub-tables
+		tab := tables[i]
+		m := tab.Map()
+		if tab.Len() != len(m) {
+			t.Errorf("%s: table %d: Len %d, its map has %d keys", name, i, tab.Len(), len(m))
+		}
+		for _, k := range []string{"id", "source", "x", ""} {
+			if _, ok := m[k]; tab.Has(k) != ok {
+				t.Errorf("%s: table %d: Has(%q) = %v", name, i, k, !ok)
+			}
+		}
+		for k, v := range m {
+			if !tab.Has(k) {
+				t.Errorf("%s: table %d: Has(%q) = false", name, i, k)
+			}
+			val, isValue := tab.Value(k)
+			subs, isTables := tab.Tables(k)
+			_, wantTables := v.([]map[string]any)
+			if isValue == wantTables || isTables != wantTables {
+				t.Errorf("%s: table %d: %q is a value %v, tables %v; want tables %v", name, i, k, isValue, isTables, wantTables)
+			}
+			if isValue && !reflect.DeepEqual(val.Any(), v) {
+				t.Errorf("%s: table %d: Value(%q).Any() = %#v, want %#v", name, i, k, val.Any(), v)
+			}
+			if isValue && val.Kind() == String && val.Str() != v {
+				t.Errorf("%s: table %d: Value(%q).Str() = %q, want %q", name, i, k, val.Str(), v)
+			}
+			if isValue && val.Kind() == Array && val.Len() != len(v.([]any)) {
+				t.Errorf("%s: table %d: Value(%q).Len() = %d, want %d", name, i, k, val.Len(), len(v.([]any)))
+			}
+			tables = append(tables, subs...)
+		}
+	}
 }
 
 const record = `[[record]]
@@ -184,6 +229,8 @@ func TestDecode(t *testing.T) {
 		{"bare word", "[[record]]\na = hello\n", false},
 		{"byte order mark", "\ufeff[[record]]\n", false},
 		{"many sub-table names, repeated", manySubs(), true},
+		{"as many keys as a table may have", manyKeys(maxKeys), true},
+		{"a key more than a table may have", manyKeys(maxKeys + 1), false},
 		{"keys of every bare character", "[[record]]\nA-z_09 = 1\n1234 = 2\n-- = 3\n", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,6 +254,20 @@ func manySubs() string {
 	return b.String()
 }
 
+// manyKeys returns a record of n keys, and a source of n keys.
+func manyKeys(n int) string {
+	var b strings.Builder
+	b.WriteString("[[record]]\n")
+	for i := range n {
+		fmt.Fprintf(&b, "k%d = %d\n", i, i)
+	}
+	b.WriteString("[[record.source]]\n")
+	for i := range n {
+		fmt.Fprintf(&b, "k%d = %d\n", i, i)
+	}
+	return b.String()
+}
+
 // TestSharesText checks that a string without escapes is a piece of the
 // text, not a copy.
 func TestSharesText(t *testing.T) {
@@ -215,7 +276,8 @@ func TestSharesText(t *testing.T) {
 		t.Fatal("declined")
 	}
 	for _, key := range []string{"title", "summary"} {
-		s := doc["record"].([]map[string]any)[0][key].(string)
+		v, _ := doc.Table(0).Value(key)
+		s := v.Str()
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		base := uintptr(unsafe.Pointer(unsafe.StringData(record)))
 		if p < base || p >= base+uintptr(len(record)) {

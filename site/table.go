@@ -1,0 +1,92 @@
+package site
+
+import (
+	"slices"
+
+	"github.com/mapsite/mapsite/internal/tomlfast"
+)
+
+// table is one TOML table as the decoder reads it: a map from BurntSushi,
+// or a table of tomlfast's Doc, which gives the same values (see
+// tomlfast.Table.Get) without a Go map.
+type table struct {
+	m      map[string]any
+	fast   tomlfast.Table
+	isFast bool
+}
+
+// tablesOf returns the tables of a list that BurntSushi decoded.
+func tablesOf(maps []map[string]any) []table {
+	list := make([]table, len(maps))
+	for i, m := range maps {
+		list[i] = table{m: m}
+	}
+	return list
+}
+
+// get returns the value of key, as the map of t holds it.
+func (t table) get(key string) (any, bool) {
+	if t.isFast {
+		return t.fast.Get(key)
+	}
+	v, ok := t.m[key]
+	return v, ok
+}
+
+// str returns the value of key when it is a string; ok is false when it
+// is missing or of another type (get then gives it).
+func (t table) str(key string) (s string, ok bool) {
+	if t.isFast {
+		v, _ := t.fast.Value(key)
+		return v.Str(), v.Kind() == tomlfast.String
+	}
+	s, ok = t.m[key].(string)
+	return s, ok
+}
+
+func (t table) has(key string) bool {
+	if t.isFast {
+		return t.fast.Has(key)
+	}
+	_, ok := t.m[key]
+	return ok
+}
+
+func (t table) len() int {
+	if t.isFast {
+		return t.fast.Len()
+	}
+	return len(t.m)
+}
+
+// sortedKeys returns the keys of t, sorted.
+func (t table) sortedKeys() []string {
+	if t.isFast {
+		keys := t.fast.Keys()
+		slices.Sort(keys)
+		return keys
+	}
+	return sortedKeys(t.m)
+}
+
+// tables returns the value of key when it is an array of tables; present
+// is false when t has no key, ok false when its value is of another type.
+func (t table) tables(key string) (list []table, present, ok bool) {
+	if t.isFast {
+		subs, ok := t.fast.Tables(key)
+		if !ok {
+			return nil, t.fast.Has(key), false
+		}
+		list = make([]table, len(subs))
+		for i, s := range subs {
+			list[i] = table{fast: s, isFast: true}
+		}
+		return list, true, true
+	}
+	v, present := t.m[key]
+	maps, ok := v.([]map[string]any)
+	if !ok {
+		return nil, present, false
+	}
+	return tablesOf(maps), true, true
+}
