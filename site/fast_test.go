@@ -56,6 +56,9 @@ func TestFastSameLoad(t *testing.T) {
 		"[[record.sources]]\ntitle = 's'",
 		"x.y = 1",
 		"id = \"dup\"",
+		"[[record.note]]\nx = 1",
+		`tags = [2024-01-03]`, `related = []`, `killed = 2024-01-03`, `date2 = [1, 2.5, true]`,
+		`perpetrator = "a\u0007b"`, `note = "tab\tand\nline"`, `attribution = 1e3`,
 	} {
 		rec := `[[record]]
 id = "r` + string(rune('a'+i)) + `"

@@ -298,6 +298,13 @@ func (d *decoder) required(t table, key, what string) (string, bool) {
 }
 
 func (d *decoder) date(t table) incident.Date {
+	// A date or a string, the usual values, without making an any.
+	if v, ok := t.time("date"); ok {
+		return d.dateOfTime(v)
+	}
+	if v, ok := t.str("date"); ok {
+		return d.dateOfString(v)
+	}
 	v, ok := t.get("date")
 	if !ok {
 		d.errorf("date", `missing: add date = 2024-01-03 (or "2024-01", "2023-summer", "2023", "2022/2023")`)
@@ -305,17 +312,9 @@ func (d *decoder) date(t table) incident.Date {
 	}
 	switch v := v.(type) {
 	case time.Time:
-		if v.Location().String() != "date-local" {
-			d.errorf("date", "write a date without a time of day, e.g. date = %s", v.Format(time.DateOnly))
-			return incident.Date{}
-		}
-		return incident.DateOf(v)
+		return d.dateOfTime(v)
 	case string:
-		date, err := incident.ParseDate(v)
-		if err != nil {
-			d.errorf("date", "%v", err)
-		}
-		return date
+		return d.dateOfString(v)
 	case int64:
 		date, err := incident.ParseDate(fmt.Sprint(v))
 		if err != nil {
@@ -328,6 +327,24 @@ func (d *decoder) date(t table) incident.Date {
 		d.errorf("date", "date must be a TOML date or a string, not %s", typeName(v))
 		return incident.Date{}
 	}
+}
+
+// dateOfTime is date for a TOML date or date-time v.
+func (d *decoder) dateOfTime(v time.Time) incident.Date {
+	if v.Location().String() != "date-local" {
+		d.errorf("date", "write a date without a time of day, e.g. date = %s", v.Format(time.DateOnly))
+		return incident.Date{}
+	}
+	return incident.DateOf(v)
+}
+
+// dateOfString is date for a string v.
+func (d *decoder) dateOfString(v string) incident.Date {
+	date, err := incident.ParseDate(v)
+	if err != nil {
+		d.errorf("date", "%v", err)
+	}
+	return date
 }
 
 func (d *decoder) coordinates(t table) *[2]float64 {
@@ -369,34 +386,61 @@ func (d *decoder) coordinates(t table) *[2]float64 {
 }
 
 func (d *decoder) count(t table, key string) incident.Count {
-	v, ok := t.get(key)
-	if !ok {
+	if !t.has(key) {
 		return incident.Count{}
 	}
+	// A number or a string, the usual values, without making an any.
+	if v, ok := t.int(key); ok {
+		return d.exactCount(key, v)
+	}
+	if v, ok := t.str(key); ok {
+		return d.parsedCount(key, v)
+	}
+	v, _ := t.get(key)
 	switch v := v.(type) {
 	case int64:
-		if v < 0 {
-			d.errorf(key, "%s = %d: a count cannot be negative", key, v)
-			return incident.Count{}
-		}
-		if v > incident.MaxCount {
-			d.errorf(key, "%s = %d: a count may be at most %d", key, v, incident.MaxCount)
-			return incident.Count{}
-		}
-		return incident.ExactCount(int(v))
+		return d.exactCount(key, v)
 	case string:
-		c, err := incident.ParseCount(v)
-		if err != nil {
-			d.errorf(key, "%v", err)
-		}
-		return c
+		return d.parsedCount(key, v)
 	default:
 		d.errorf(key, "%s must be a whole number or a qualified count such as \"at least 140\", not %s", key, typeName(v))
 		return incident.Count{}
 	}
 }
 
+// exactCount is count for an integer v.
+func (d *decoder) exactCount(key string, v int64) incident.Count {
+	if v < 0 {
+		d.errorf(key, "%s = %d: a count cannot be negative", key, v)
+		return incident.Count{}
+	}
+	if v > incident.MaxCount {
+		d.errorf(key, "%s = %d: a count may be at most %d", key, v, incident.MaxCount)
+		return incident.Count{}
+	}
+	return incident.ExactCount(int(v))
+}
+
+// parsedCount is count for a string v.
+func (d *decoder) parsedCount(key, v string) incident.Count {
+	c, err := incident.ParseCount(v)
+	if err != nil {
+		d.errorf(key, "%v", err)
+	}
+	return c
+}
+
 func (d *decoder) strings(t table, key string) []string {
+	// An array of strings only, the usual value, without making anys.
+	if out, ok := t.strs(key); ok {
+		for _, s := range out {
+			if msg := textProblem(s, false); msg != "" {
+				d.errorf(key, "%s", msg) // one error per list is enough
+				break
+			}
+		}
+		return out
+	}
 	v, ok := t.get(key)
 	if !ok {
 		return nil
@@ -469,11 +513,14 @@ func (d *decoder) sources(t table) []incident.Source {
 // published reads a source's optional publication date: a TOML date or a
 // string "2024-04-30" or "2024-04".
 func (d *decoder) published(t table) incident.Date {
+	const how = `write published = 2024-04-30 (or "2024-04")`
+	if v, ok := t.time("published"); ok && v.Location().String() == "date-local" {
+		return incident.DateOf(v) // the usual value, without making an any
+	}
 	v, ok := t.get("published")
 	if !ok {
 		return incident.Date{}
 	}
-	const how = `write published = 2024-04-30 (or "2024-04")`
 	switch v := v.(type) {
 	case time.Time:
 		if v.Location().String() != "date-local" {

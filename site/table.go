@@ -2,6 +2,7 @@ package site
 
 import (
 	"slices"
+	"time"
 
 	"github.com/mapsite/mapsite/internal/tomlfast"
 )
@@ -42,6 +43,51 @@ func (t table) str(key string) (s string, ok bool) {
 	}
 	s, ok = t.m[key].(string)
 	return s, ok
+}
+
+// time returns the value of key when it is a date or date-time.
+func (t table) time(key string) (time.Time, bool) {
+	if t.isFast {
+		v, _ := t.fast.Value(key)
+		if v.Kind() != tomlfast.Date {
+			return time.Time{}, false
+		}
+		return v.Time(), true
+	}
+	v, ok := t.m[key].(time.Time)
+	return v, ok
+}
+
+// int returns the value of key when it is an integer.
+func (t table) int(key string) (int64, bool) {
+	if t.isFast {
+		v, _ := t.fast.Value(key)
+		return v.Int(), v.Kind() == tomlfast.Integer
+	}
+	v, ok := t.m[key].(int64)
+	return v, ok
+}
+
+// strs returns the value of key when it is an array of strings only, as
+// a new list; ok is false otherwise, and for a map (get then gives it).
+func (t table) strs(key string) ([]string, bool) {
+	if !t.isFast {
+		return nil, false
+	}
+	v, _ := t.fast.Value(key)
+	if v.Kind() != tomlfast.Array {
+		return nil, false
+	}
+	for i := range v.Len() {
+		if v.Item(i).Kind() != tomlfast.String {
+			return nil, false
+		}
+	}
+	list := make([]string, v.Len())
+	for i := range list {
+		list[i] = v.Item(i).Str()
+	}
+	return list, true
 }
 
 func (t table) has(key string) bool {

@@ -27,6 +27,15 @@ type Doc struct {
 type table struct {
 	lo, hi       int32
 	subLo, subHi int32
+	keys         uint64 // the keyBit of each of its keys: most keys looked for are not there
+}
+
+// keyBit returns the bit of key k in table.keys.
+func keyBit(k string) uint64 {
+	if k == "" {
+		return 0
+	}
+	return 1 << ((uint(len(k))*7 + uint(k[0]) + uint(k[len(k)-1])) & 63)
 }
 
 type subTable struct {
@@ -95,6 +104,14 @@ func (v Value) Str() string {
 		return v.d.strs[v.f.off]
 	}
 	return v.d.text[v.f.off : v.f.off+v.f.len]
+}
+
+// Int returns the value of an Integer.
+func (v Value) Int() int64 {
+	if v.f.kind != Integer {
+		return 0
+	}
+	return int64(v.f.n)
 }
 
 // Len returns the number of items of an Array.
@@ -224,6 +241,9 @@ func (t Table) Has(key string) bool {
 
 // has reports whether t has the key k; sub-tables aside.
 func (t *table) has(d *Doc, k string) bool {
+	if t.keys&keyBit(k) == 0 {
+		return false
+	}
 	for i := t.lo; i < t.hi; i++ {
 		if d.keyOf(&d.fields[i]) == k {
 			return true
@@ -235,6 +255,9 @@ func (t *table) has(d *Doc, k string) bool {
 // Value returns the value of key in t; ok is false when t has no such
 // key, or when key names sub-tables (see Tables).
 func (t Table) Value(key string) (v Value, ok bool) {
+	if t.t.keys&keyBit(key) == 0 {
+		return Value{}, false
+	}
 	for i := t.t.lo; i < t.t.hi; i++ {
 		if f := &t.d.fields[i]; t.d.keyOf(f) == key {
 			return Value{t.d, *f}, true
@@ -246,12 +269,23 @@ func (t Table) Value(key string) (v Value, ok bool) {
 // Tables returns the sub-tables of t named key, in order; ok is false
 // when it has none.
 func (t Table) Tables(key string) (list []Table, ok bool) {
-	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
+	subs := t.d.subs[t.t.subLo:t.t.subHi]
+	n := 0
+	for _, s := range subs {
+		if s.name == key {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, false
+	}
+	list = make([]Table, 0, n)
+	for _, s := range subs {
 		if s.name == key {
 			list = append(list, Table{t.d, s.table})
 		}
 	}
-	return list, list != nil
+	return list, true
 }
 
 // Get returns the value of key in t as a map of t would hold it, with

@@ -159,6 +159,7 @@ func (p *parser) run() bool {
 			v.key, v.keyLen = uint32(at), uint16(len(k))
 			d.fields = append(d.fields, v)
 			cur.hi++
+			cur.keys |= keyBit(k)
 		}
 		// The statement must end the line, a comment aside.
 		if !p.lineEnd() {

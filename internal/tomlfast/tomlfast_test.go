@@ -93,6 +93,12 @@ func checkTables(t *testing.T, name string, doc *Doc) {
 			if isValue && val.Kind() == String && val.Str() != v {
 				t.Errorf("%s: table %d: Value(%q).Str() = %q, want %q", name, i, k, val.Str(), v)
 			}
+			if isValue && val.Kind() == Integer && val.Int() != v {
+				t.Errorf("%s: table %d: Value(%q).Int() = %d, want %v", name, i, k, val.Int(), v)
+			}
+			if isValue && val.Kind() == Date && !reflect.DeepEqual(val.Time(), v) {
+				t.Errorf("%s: table %d: Value(%q).Time() = %v, want %v", name, i, k, val.Time(), v)
+			}
 			if isValue && val.Kind() == Array && val.Len() != len(v.([]any)) {
 				t.Errorf("%s: table %d: Value(%q).Len() = %d, want %d", name, i, k, val.Len(), len(v.([]any)))
 			}
