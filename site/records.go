@@ -50,6 +50,18 @@ type decoder struct {
 	// tables holds where each table of the array is written, when known
 	// without ix: as ix.table gives it.
 	tables []tomlpos.Pos
+	// doc is the file as tomlfast decoded it, if it did: its tables are
+	// those being decoded (see release).
+	doc *tomlfast.Doc
+}
+
+// release gives back the memory of the tables decodeTables returned, which
+// may not be used after.
+func (d *decoder) release() {
+	if d != nil && d.doc != nil {
+		d.doc.Release()
+		d.doc = nil
+	}
 }
 
 func (d *decoder) errorf(key, format string, args ...any) {
@@ -122,6 +134,7 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 		d.ix = newPositions(src, text)
 	}
 	if fast != nil {
+		d.doc = fast
 		// Only [[key]] tables: nothing else to report.
 		if fast.Len() == 0 {
 			l.Add(diag.Diagnostic{File: file, Line: 1, Column: 1, Severity: diag.Warning,
@@ -174,6 +187,7 @@ func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.
 		s.where[r] = position{file: file, ix: d.ix, path: d.base}
 		records = append(records, r)
 	}
+	d.release()
 	compact(records, src)
 	return records
 }

@@ -39,6 +39,7 @@ func same(t *testing.T, name, text, key string) bool {
 	}
 	got := doc.Map()
 	checkTables(t, name, doc)
+	doc.Release() // the next Decode fills its slices again
 	if at, ok := tomlpos.CheckDepth([]byte(text), 3); !ok || strings.IndexByte(text, 0) >= 0 {
 		// site checks both before BurntSushi decodes, but not before
 		// Decode, which never accepts such text.
@@ -289,6 +290,35 @@ func TestSharesText(t *testing.T) {
 		if p < base || p >= base+uintptr(len(record)) {
 			t.Errorf("%s %q is a copy", key, s)
 		}
+	}
+}
+
+// TestRelease checks that Decode fills the slices of a released Doc
+// again, and that the strings a Doc gave outlive it.
+func TestRelease(t *testing.T) {
+	reused := false
+	for range 10 { // sync.Pool may drop what it is given
+		doc, _, ok := Decode(record, "record")
+		if !ok {
+			t.Fatal("declined")
+		}
+		v, _ := doc.Table(0).Value("title")
+		title := v.Str()
+		fields := unsafe.SliceData(doc.fields)
+		doc.Release()
+		other := strings.ReplaceAll(record, "Twin bombings", "Other")
+		doc, _, ok = Decode(other, "record")
+		if !ok {
+			t.Fatal("declined")
+		}
+		if v, _ := doc.Table(0).Value("title"); v.Str() != "Other" || title != "Twin bombings" {
+			t.Fatalf("after Release: title %q, and %q before", v.Str(), title)
+		}
+		reused = reused || unsafe.SliceData(doc.fields) == fields
+		doc.Release()
+	}
+	if !reused {
+		t.Error("Decode never took the slices of a released Doc")
 	}
 }
 
