@@ -562,10 +562,11 @@ func unescape(s string) (string, bool) {
 	b.Grow(len(s))
 	from := 0 // the start of the run of text not yet written
 	for i := 0; i < len(s); {
-		if s[i] != '\\' {
-			i++
-			continue
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			break
 		}
+		i += j
 		b.WriteString(s[from:i])
 		n, ok := escape(&b, s, i)
 		if !ok {
