@@ -171,3 +171,27 @@ func TestTextProblemSame(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFastSameDecode decodes the fuzzer's data file with tomlfast and with
+// BurntSushi alone: the records and their problems must be the same (the
+// decoder reads tomlfast's tables and BurntSushi's maps through one
+// table type).
+func FuzzFastSameDecode(f *testing.F) {
+	f.Add([]byte(fuzzRecord))
+	f.Add([]byte(strings.ReplaceAll(fuzzRecord, "\n", "\r\n")))
+	f.Add([]byte(fuzzRecord + "[[record.source]]\ntitle = 1\nurl = 'ftp://x'\npublished = '2024'\nx = [2024-01-03]\n"))
+	f.Add([]byte("[[record]]\ntitle = \"a\\u0007\"\nkilled = -3\ninjured = 1.5\ndate = 2024\ntags = [1, 'a']\ncoordinates = [200, 1]\n[[record.note]]\n"))
+	f.Add([]byte("[[record]]\nid = 'x'\nlayer = ''\ndate = 2024-01-03\nrelated = ['x']\nsource = []\nzz = true\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast := decodeData(".", "data/a.toml", data, [32]byte{})
+		fastRecords = false
+		slow := decodeData(".", "data/a.toml", data, [32]byte{})
+		fastRecords = true
+		if !reflect.DeepEqual(fast.records, slow.records) {
+			t.Errorf("%q: records with tomlfast\n%+v\nwith BurntSushi alone\n%+v", data, fast.records, slow.records)
+		}
+		if !reflect.DeepEqual(fast.l, slow.l) {
+			t.Errorf("%q: problems with tomlfast\n%s\nwith BurntSushi alone\n%s", data, listText(fast.l), listText(slow.l))
+		}
+	})
+}
