@@ -1,6 +1,7 @@
 // Package tomlfast decodes the usual data file, an array of tables of plain
 // values, several times faster than github.com/BurntSushi/toml, into the
-// values toml.Decode gives for it. It reads only a subset of TOML and
+// values toml.Decode gives for it, kept in a few flat slices rather than
+// a map per table (see Doc). It reads only a subset of TOML and
 // declines the rest: BurntSushi stays the decoder of record, and every
 // text Decode declines (anything outside the subset, anything invalid) is
 // to be decoded by it, which also words every error.
@@ -12,7 +13,8 @@
 // (2024-01-03), or an array of those on one line or several. The rest
 // (other tables, dotted or quoted keys, inline tables, nested arrays,
 // times, underscores in numbers, hexadecimal, nan and inf, duplicate
-// keys, control characters, text that is not UTF-8) is declined.
+// keys, tables of more than 64 keys, control characters, text that is not
+// UTF-8) is declined.
 package tomlfast
 
 import (
