@@ -90,6 +90,7 @@ func (t table) strs(key string) ([]string, bool) {
 	return list, true
 }
 
+// has reports whether t has key.
 func (t table) has(key string) bool {
 	if t.isFast {
 		return t.fast.Has(key)
@@ -98,6 +99,7 @@ func (t table) has(key string) bool {
 	return ok
 }
 
+// len returns the number of keys of t.
 func (t table) len() int {
 	if t.isFast {
 		return t.fast.Len()
