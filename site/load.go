@@ -118,7 +118,11 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 					// not once every file is decoded (230 MB at 100,000
 					// records).
 					for k := range p.dec.records {
-						p.dec.where[k].ix.release(dir, files[i])
+						if ix := p.dec.where[k].ix; p.dec.sum != ([32]byte{}) {
+							ix.releaseSum(dir, files[i], p.dec.sum) // the file's sum, made to look it up
+						} else {
+							ix.release(dir, files[i])
+						}
 					}
 				}
 			}

@@ -620,10 +620,10 @@ type positions struct {
 	dir, file string
 	size      int
 	hash      uint64
-	// unread: the file was not read at all (see diskCache.unchanged); it
-	// is the one decoded if the SHA-256 of all its bytes is sum.
-	unread bool
-	sum    [32]byte
+	// bySum: released with the SHA-256 of all the file's bytes (see
+	// releaseSum); the file is the one decoded if its sum is still sum.
+	bySum bool
+	sum   [32]byte
 }
 
 // tableIndex returns the index of the tables.
@@ -716,13 +716,14 @@ func (p *positions) release(dir, file string) {
 	p.tablesOnce = sync.Once{} // indexed from headers, maybe: again from the file
 }
 
-// releaseUnread is release for positions whose file was not read: its
-// bytes, all of them, had the SHA-256 sum.
-func (p *positions) releaseUnread(dir, file string, sum [32]byte) {
+// releaseSum is release for positions whose file's bytes, all of them,
+// have the SHA-256 sum: a file not read (its decoding came from the
+// cache), or one whose sum the load made anyway. It hashes nothing.
+func (p *positions) releaseSum(dir, file string, sum [32]byte) {
 	if p.file != "" {
 		return
 	}
-	p.dir, p.file, p.unread, p.sum = dir, file, true, sum
+	p.dir, p.file, p.bySum, p.sum = dir, file, true, sum
 	p.src, p.tables, p.lazyTables, p.headers = nil, nil, true, nil
 	p.tablesOnce = sync.Once{}
 }
@@ -740,7 +741,7 @@ func (p *positions) source() []byte {
 	if err != nil {
 		return nil
 	}
-	if p.unread {
+	if p.bySum {
 		if sha256.Sum256(b) != p.sum {
 			return nil
 		}

@@ -143,7 +143,7 @@ func (c *diskCache) unchanged(dir, f string) (*decoded, *stampRecord) {
 	// The positions read the file again when first asked for one, if its
 	// bytes are still those decoded.
 	for k := range dec.records {
-		dec.where[k].ix.releaseUnread(dir, f, rec.sum)
+		dec.where[k].ix.releaseSum(dir, f, rec.sum)
 	}
 	unreadHits.Add(1)
 	return dec, &rec
