@@ -72,9 +72,21 @@ func TestLoadKeepsLittle(t *testing.T) {
 // TestAtAfterRelease checks the positions a loaded site gives after it
 // has let go of its files' bytes: read again from the file, the same as
 // before; from a file changed since, the record's own line, never a
-// position in other bytes.
+// position in other bytes. With the caches off the file is let go with a
+// hash of its own; with them on, with the SHA-256 the load made of it.
 func TestAtAfterRelease(t *testing.T) {
-	t.Setenv(geo.CacheEnv, "off")
+	for _, cache := range []string{"off", "dir"} {
+		t.Run(cache, func(t *testing.T) {
+			if cache == "dir" {
+				cache = t.TempDir()
+			}
+			t.Setenv(geo.CacheEnv, cache)
+			testAtAfterRelease(t)
+		})
+	}
+}
+
+func testAtAfterRelease(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, DataDir), 0o755); err != nil {
 		t.Fatal(err)
@@ -90,6 +102,8 @@ func TestAtAfterRelease(t *testing.T) {
 	r := s.Records[0]
 	if w := s.where[r]; w.ix.src != nil || w.ix.tables != nil {
 		t.Errorf("the loaded site keeps the file's bytes (%d) or its tables (%d)", len(w.ix.src), len(w.ix.tables))
+	} else if cached := os.Getenv(geo.CacheEnv) != "off"; w.ix.bySum != cached {
+		t.Errorf("let go by its SHA-256: %v, want %v", w.ix.bySum, cached)
 	}
 	if got := s.At(r, "place"); got.Line != 10 || got.Column != 1 {
 		t.Errorf("At(place) = line %d column %d, want 10 1", got.Line, got.Column)
