@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -336,8 +337,26 @@ func TestManifestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Read back, each entry has the number of its line.
+	for i, p := range slices.Sorted(maps.Keys(m)) {
+		e := m[p]
+		e.line = int32(i + 1)
+		m[p] = e
+	}
 	if !reflect.DeepEqual(got, m) {
 		t.Errorf("decodeManifest(encode(m)) = %v, want %v", got, m)
+	}
+	// Paths out of order, or twice: no entry has a line number.
+	for _, text := range []string{"- 1 - b\n- 2 - a\n", "- 1 - a\n- 2 - a\n"} {
+		got, err := decodeManifest([]byte(manifestHeader + text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, e := range got {
+			if e.line != 0 {
+				t.Errorf("decodeManifest(%q): %s has line %d, want none", text, p, e.line)
+			}
+		}
 	}
 	for _, bad := range []string{"", "mapsite manifest; other\n", manifestHeader + "00 1 - x\n", manifestHeader + fmt.Sprintf("%x 1 - x", sum(nil)),
 		manifestHeader + "- x - p\n", manifestHeader + "- 1 - \n", manifestHeader + "- 1 zz p\n", manifestHeader + "- -1 - p\n",

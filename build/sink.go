@@ -176,6 +176,7 @@ func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
 // finds them there.
 func (s *dirSink) onSpare(stale manifest, prepare func() error) {
 	s.stale, s.prepare = stale, prepare
+	s.made.follow(stale)
 	for _, e := range stale {
 		if e.keyed {
 			s.staleKeyed++
