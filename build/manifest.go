@@ -46,8 +46,7 @@ type manifest map[string]entry
 type madeFiles struct {
 	shards [madeShards]madeShard
 	listed manifest   // the spare's manifest, whose lines are set; nil without
-	order  []string   // listed's paths by line: sorted
-	lines  []madeLine // the entries of listed's paths, by line
+	lines  []madeLine // the paths of listed set so far, by line: in order
 }
 
 const madeShards = 64
@@ -59,8 +58,9 @@ type madeShard struct {
 	_     [40]byte // a cache line of its own
 }
 
-// A madeLine is the entry of a path of madeFiles.listed, once set.
+// A madeLine is a path of madeFiles.listed, once set, and its entry.
 type madeLine struct {
+	p   string
 	e   entry
 	set bool
 }
@@ -79,16 +79,16 @@ func newMadeFiles(n int) *madeFiles {
 // follow makes f keep the entries of the paths that listed, a decoded
 // manifest, lists by their lines (see madeFiles). It must be called
 // before any entry is set. A manifest whose lines are not numbered, as
-// one made in memory, is not followed.
+// one made in memory, is not followed: decodeManifest numbers all of them
+// or none.
 func (f *madeFiles) follow(listed manifest) {
-	order := make([]string, len(listed))
-	for p, e := range listed {
-		if e.line <= 0 || int(e.line) > len(order) || order[e.line-1] != "" {
+	for _, e := range listed {
+		if e.line <= 0 {
 			return
 		}
-		order[e.line-1] = p
+		break
 	}
-	f.listed, f.order, f.lines = listed, order, make([]madeLine, len(order))
+	f.listed, f.lines = listed, make([]madeLine, len(listed))
 	for i := range f.shards {
 		f.shards[i].m = make(manifest, 64)
 	}
@@ -96,7 +96,7 @@ func (f *madeFiles) follow(listed manifest) {
 
 // line returns the index in f.lines of p, or -1 when it is not listed.
 func (f *madeFiles) line(p string) int {
-	if e, ok := f.listed[p]; ok && e.line > 0 && f.lines != nil {
+	if e, ok := f.listed[p]; ok && e.line > 0 && int(e.line) <= len(f.lines) {
 		return int(e.line) - 1
 	}
 	return -1
@@ -129,7 +129,7 @@ func (f *madeFiles) set(p string, e entry) bool {
 		s.mu.Lock()
 		l := &f.lines[i]
 		had := l.set
-		l.e, l.set = e, true
+		l.p, l.e, l.set = p, e, true
 		if !had {
 			s.lined++
 		}
@@ -174,16 +174,16 @@ func (f *madeFiles) encode() []byte {
 	})
 	b := make([]byte, 0, len(manifestHeader)+f.len()*96)
 	b = append(b, manifestHeader...)
-	for i, p := range f.order {
+	for i := range f.lines {
 		l := &f.lines[i]
-		if !l.set || !listable(p) {
+		if !l.set || !listable(l.p) {
 			continue
 		}
-		for len(rest) > 0 && rest[0].p < p {
+		for len(rest) > 0 && rest[0].p < l.p {
 			b = appendLine(b, rest[0].p, rest[0].e)
 			rest = rest[1:]
 		}
-		b = appendLine(b, p, &l.e)
+		b = appendLine(b, l.p, &l.e)
 	}
 	for _, l := range rest {
 		b = appendLine(b, l.p, l.e)
