@@ -346,8 +346,9 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, m) {
 		t.Errorf("decodeManifest(encode(m)) = %v, want %v", got, m)
 	}
-	// Paths out of order, or twice: no entry has a line number.
-	for _, text := range []string{"- 1 - b\n- 2 - a\n", "- 1 - a\n- 2 - a\n"} {
+	// Paths out of order, twice, or one that encode leaves out: no entry
+	// has a line number.
+	for _, text := range []string{"- 1 - b\n- 2 - a\n", "- 1 - a\n- 2 - a\n", "- 1 - a\n- 2 - b\rc\n"} {
 		got, err := decodeManifest([]byte(manifestHeader + text))
 		if err != nil {
 			t.Fatal(err)

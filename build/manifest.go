@@ -176,7 +176,7 @@ func (f *madeFiles) encode() []byte {
 	b = append(b, manifestHeader...)
 	for i := range f.lines {
 		l := &f.lines[i]
-		if !l.set || !listable(l.p) {
+		if !l.set { // listable: see decodeManifest
 			continue
 		}
 		for len(rest) > 0 && rest[0].p < l.p {
@@ -199,7 +199,7 @@ type entry struct {
 	summed bool
 	// line is the number of the entry's line in the manifest it was read
 	// from, counted from 1 after the header, when that manifest's paths
-	// were in order (see madeFiles.follow); else 0.
+	// were in order and each one listable (see madeFiles.follow); else 0.
 	line int32
 }
 
@@ -314,7 +314,7 @@ func decodeManifest(b []byte) (manifest, error) {
 		if e.keyed, f, err = digestField(f, &e.key); err != nil || len(f) == 0 {
 			return nil, fmt.Errorf("bad line %q", line)
 		}
-		if sorted = sorted && (n == 1 || last < f); sorted {
+		if sorted = sorted && (n == 1 || last < f) && strings.IndexByte(f, '\r') < 0; sorted {
 			e.line = n
 		}
 		m[f], last = e, f
