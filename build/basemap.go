@@ -69,7 +69,7 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 		v := locatorView{mark.Lon, mark.Lat, mark.Zoom}
 		body := m.locators.views[v]
 		if body == nil {
-			body = &locatorBody{}
+			body = &locatorBody{n: len(m.locators.views)}
 			m.locators.views[v] = body
 		}
 		body.left++
@@ -231,6 +231,7 @@ type locatorBody struct {
 	mu   sync.Mutex
 	svg  string
 	left int
+	n    int // the view's number, in order of its first record
 }
 
 func (l *locators) appendTo(b []byte, rv *recordView) []byte {
@@ -276,18 +277,15 @@ func (m *model) pageOrder() []int {
 	if m.locators == nil {
 		return order
 	}
-	// Each view numbered by its first record, so that the order stays
-	// close to the records' own.
-	first := make(map[*locatorBody]int, len(m.locators.views))
+	// Each view numbered by its first record (see locatorBody.n), so that
+	// the order stays close to the records' own.
 	key := make([]int, len(m.Records))
 	for i, rv := range m.Records {
-		b := rv.locator
-		k, ok := first[b]
-		if !ok {
-			k = len(first)
-			first[b] = k
+		if rv.locator != nil {
+			key[i] = rv.locator.n
+		} else {
+			key[i] = len(m.locators.views) // none: last
 		}
-		key[i] = k
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
 	return order
