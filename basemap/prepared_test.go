@@ -21,7 +21,7 @@ func TestPreparedRoundTrip(t *testing.T) {
 	if labelCells == 0 || len(loc.all) == 0 {
 		t.Fatalf("the site has %d label cells and %d labels: nothing to store", labelCells, len(loc.all))
 	}
-	data := b.EncodePrepared(scripts, loc)
+	data := b.AppendPrepared(nil, scripts, loc, 0)
 	got, gotLoc, err := b.DecodePrepared(data)
 	if err != nil {
 		t.Fatal(err)

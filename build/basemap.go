@@ -176,7 +176,7 @@ func storeBasemap(base *basemap.Base, key [sha256.Size]byte, s basemap.Scripts, 
 	if path == "" {
 		return
 	}
-	b := append(head, base.EncodePrepared(s, loc)...)
+	b := base.AppendPrepared(head, s, loc, 4) // 4: the CRC-32C
 	cachefile.Write(path, ".basemap-*.tmp", crc.Append(b))
 }
 
