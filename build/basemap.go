@@ -45,7 +45,7 @@ func (m *model) addBasemap(a *assetSet, siteDir string) error {
 	if err != nil {
 		return err
 	}
-	site := basemap.Site{Language: m.Config.Language}
+	site := basemap.Site{Language: m.Config.Language, Points: make([]orb.Point, 0, len(m.Records))}
 	for _, rv := range m.Records {
 		site.Points = append(site.Points, orb.Point{rv.Location.Lon, rv.Location.Lat})
 	}
