@@ -45,7 +45,7 @@ type manifest map[string]entry
 // 100,000 records that saves the insert and the sort of 100,000 paths.
 type madeFiles struct {
 	shards [madeShards]madeShard
-	listed manifest   // the spare's manifest, whose lines are set; nil without
+	listed manifest   // the spare's manifest, whose paths lines keeps; nil without
 	lines  []madeLine // the paths of listed set so far, by line: in order
 }
 
