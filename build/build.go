@@ -115,6 +115,7 @@ func Build(ctx context.Context, opt Options) (*Report, error) {
 		}
 	}
 	if err != nil {
+		dir.release()
 		out.discard(tmp)
 		return nil, err
 	}

@@ -17,6 +17,16 @@ func createFile(name string, data []byte) error {
 	return err
 }
 
+// holdDir returns the folder name, not held open: this system is given
+// paths (see heldDir). A folder held open could not be renamed on Windows.
+func holdDir(name string) (*heldDir, error) { return &heldDir{name: name}, nil }
+
+// createIn is createFile for the file rel in the folder d.
+func createIn(d *heldDir, rel string, data []byte) error { return createFile(d.path(rel), data) }
+
+// mkdirIn makes the folder rel in the folder d.
+func mkdirIn(d *heldDir, rel string) error { return os.Mkdir(d.path(rel), 0o755) }
+
 // mapFile reads the whole file f, size bytes long, into memory: this
 // system has no mapping the build uses.
 func mapFile(f *os.File, size int) (b []byte, unmap func(), err error) {

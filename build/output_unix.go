@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
@@ -31,9 +32,48 @@ func killSelf() {
 // first offers the file to the network poller, which refuses it. A build
 // creates a file per page.
 func createFile(name string, data []byte) error {
-	fd, err := unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+	return createAt(unix.AT_FDCWD, name, name, data)
+}
+
+// holdDir returns the folder name, held open (see heldDir).
+func holdDir(name string) (*heldDir, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &heldDir{name: name, f: f, fd: int(f.Fd())}, nil
+}
+
+// createIn is createFile for the file rel in the folder d.
+func createIn(d *heldDir, rel string, data []byte) error {
+	err := createAt(d.fd, rel, "", data)
+	runtime.KeepAlive(d.f)
+	if pe, ok := err.(*fs.PathError); ok {
+		pe.Path = d.path(rel)
+	}
+	return err
+}
+
+// mkdirIn makes the folder rel in the folder d.
+func mkdirIn(d *heldDir, rel string) error {
+	err := unix.Mkdirat(d.fd, rel, 0o755)
 	for err == unix.EINTR {
-		fd, err = unix.Open(name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+		err = unix.Mkdirat(d.fd, rel, 0o755)
+	}
+	runtime.KeepAlive(d.f)
+	if err != nil {
+		return &fs.PathError{Op: "mkdir", Path: d.path(rel), Err: err}
+	}
+	return nil
+}
+
+// createAt creates the file rel in the folder open as dirfd (AT_FDCWD for
+// the working folder), which must not exist, holding data; name is its
+// path in errors.
+func createAt(dirfd int, rel, name string, data []byte) error {
+	fd, err := unix.Openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+	for err == unix.EINTR {
+		fd, err = unix.Openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
 	}
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: name, Err: err}

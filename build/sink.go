@@ -146,9 +146,10 @@ type dirSink struct {
 	prepErr error
 
 	mu    sync.Mutex
-	dirs  map[string]bool // folders made so far, by slash path ("" is root)
-	made  *madeFiles      // every file put or reused so far (a lock each shard)
-	spans []*spans        // where the encodings lie in indexedFiles (see note); nil: not wanted
+	dirs  map[string]bool     // folders made so far, by slash path ("" is root)
+	held  map[string]*heldDir // the folders that files and folders are made in (see hold)
+	made  *madeFiles          // every file put or reused so far (a lock each shard)
+	spans []*spans            // where the encodings lie in indexedFiles (see note); nil: not wanted
 	// priors are prev's files that the build's encodings are taken from
 	// (see priorFiles): compared and copied from there, not read.
 	priors *priorFiles
@@ -211,12 +212,18 @@ func (s *dirSink) mkdirs(dir string) error {
 			return err
 		}
 	}
-	name := filepath.Join(s.root, filepath.FromSlash(dir))
-	err := os.Mkdir(name, 0o755)
+	// In its parent, held (see hold).
+	in, err := s.hold(slashDir(dir))
+	if err != nil {
+		return err
+	}
+	rel := path.Base(dir)
+	err = mkdirIn(in, rel)
 	if errors.Is(err, fs.ErrExist) && s.stale != nil {
 		// The spare may hold a file where this build has a folder.
+		name := in.path(rel)
 		if fi, err2 := os.Lstat(name); err2 == nil && !fi.IsDir() && os.Remove(name) == nil {
-			err = os.Mkdir(name, 0o755)
+			err = mkdirIn(in, rel)
 		}
 	}
 	if err != nil && !errors.Is(err, fs.ErrExist) { // another worker made it
@@ -354,17 +361,60 @@ func (s *dirSink) clear(p string) error {
 	return nil
 }
 
-// create writes the new file p.
+// create writes the new file p, in the folder above its own, held (see
+// hold).
 func (s *dirSink) create(p string, b []byte) error {
-	name := filepath.Join(s.root, filepath.FromSlash(p))
-	err := writeFile(name, b)
+	dir := slashDir(slashDir(p))
+	in, err := s.hold(dir)
+	if err != nil {
+		return err
+	}
+	rel := p
+	if dir != "" {
+		rel = p[len(dir)+1:]
+	}
+	rel = filepath.FromSlash(rel)
+	err = writeIn(in, rel, b)
 	if errors.Is(err, fs.ErrExist) && s.stale != nil {
 		// The spare holds a folder where this build has a file.
-		if os.RemoveAll(name) == nil {
-			err = writeFile(name, b)
+		if os.RemoveAll(in.path(rel)) == nil {
+			err = writeIn(in, rel, b)
 		}
 	}
 	return err
+}
+
+// hold returns the folder dir (a slash path, "" for the root), held (see
+// heldDir): opened the first time. The sink makes a folder in its parent
+// and a file in the folder above its own, so that a record page,
+// "incidents/<id>/index.html", and its folder are both made in
+// "incidents", and only the folders that hold folders are held (a dozen
+// in a site of any size).
+func (s *dirSink) hold(dir string) (*heldDir, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in := s.held[dir]; in != nil {
+		return in, nil
+	}
+	in, err := holdDir(filepath.Join(s.root, filepath.FromSlash(dir)))
+	if err != nil {
+		return nil, err
+	}
+	if s.held == nil {
+		s.held = map[string]*heldDir{}
+	}
+	s.held[dir] = in
+	return in, nil
+}
+
+// release lets go of the folders held (see hold), once every file is made.
+func (s *dirSink) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, in := range s.held {
+		in.close()
+	}
+	s.held = nil
 }
 
 // prune removes the files of the spare that this build did not make, then
@@ -558,6 +608,7 @@ func (o *output) begin() (string, *dirSink, error) {
 // file they describe is pruned, and they are written in the same order
 // as before, the index once the tree is complete.
 func (o *output) commit(tmp string, s *dirSink, records int) error {
+	s.release()
 	err := s.ready()
 	keep := s.made.len() >= spareMinFiles
 	var (
