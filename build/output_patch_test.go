@@ -37,10 +37,7 @@ func inodes(t *testing.T, root string, paths []string) []uint64 {
 // since the index was written (same size and time, new status time).
 func TestSparePatchedInPlace(t *testing.T) {
 	useSpare(t)
-	defer func(n int) { bigFile = n }(bigFile)
-	bigFile = 1
-	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
-	keepEncodings.Store(false)
+	asNewProcess(t)
 	e := newSpareEditor(t)
 	out := filepath.Join(t.TempDir(), "public")
 	spare := filepath.Join(filepath.Dir(out), ".public"+spareSuffix)
@@ -191,10 +188,7 @@ func TestPruneReadsSpareOnlyWhenNeeded(t *testing.T) {
 // the next build makes a cold build's output.
 func TestPatchedSpareFailedBuild(t *testing.T) {
 	useSpare(t)
-	defer func(n int) { bigFile = n }(bigFile)
-	bigFile = 1
-	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
-	keepEncodings.Store(false)
+	asNewProcess(t)
 	e := newSpareEditor(t)
 	out := filepath.Join(t.TempDir(), "public")
 	for _, title := range []string{"Edited A 0", "Edited A 1", "Edited A 2"} {

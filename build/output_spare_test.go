@@ -20,6 +20,17 @@ func useSpare(t *testing.T) {
 	spareMinFiles = 0
 }
 
+// asNewProcess makes t's builds compare every file byte for byte (see
+// hashed) and take nothing from memory, as builds in new processes do (a
+// Renderer, made by another test, keeps encodings in memory).
+func asNewProcess(t *testing.T) {
+	defer func(n int, on bool) {
+		t.Cleanup(func() { bigFile = n; keepEncodings.Store(on) })
+	}(bigFile, keepEncodings.Load())
+	bigFile = 1
+	keepEncodings.Store(false)
+}
+
 // spareEditor changes the titles of the fixture's records in a copy of the
 // fixture.
 type spareEditor struct {
@@ -222,15 +233,9 @@ func TestSmallSiteKeepsNoSpare(t *testing.T) {
 // whole when made from the same, unless changed by hand. The output is a cold build's each time.
 func TestRebuildTakesEncodings(t *testing.T) {
 	useSpare(t)
-	// Every file compared byte for byte (see hashed), so that a file
-	// edited by hand is found out and made again: the cases below edit
-	// all.geojson.
-	defer func(n int) { bigFile = n }(bigFile)
-	bigFile = 1
-	// Nothing from memory, as in a new process (a Renderer, made by
-	// another test, turns that on).
-	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
-	keepEncodings.Store(false)
+	// Every file compared byte for byte, so that a file edited by hand is
+	// found out and made again: the cases below edit all.geojson.
+	asNewProcess(t)
 	e := newSpareEditor(t)
 	out := filepath.Join(t.TempDir(), "public")
 	buildTo(t, e.siteDir, out)
