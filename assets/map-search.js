@@ -7,7 +7,7 @@
 //     two characters or more begins one of the words of its title,
 //     place, country, tags or perpetrator. Summaries are not searched.
 //   - The records found are listed, newest first, as far as the other
-//     filters (layers, country, dates) keep them, from the cards: a few
+//     filters (layers, attribution, country, dates) keep them, from the cards: a few
 //     lines per record in chunks of the model's order. The map keeps
 //     showing every record those filters keep.
 //   - An entry opens its record as a link to it does (#id=…).
@@ -17,7 +17,7 @@
   var SHOW = 50; // records listed at most
   var BATCH = 8; // card chunks asked for at once
   var MAX_CHUNKS = 40; // card chunks read for one list at most
-  var FIELDS = 8; // values per record in a card chunk
+  var FIELDS = 9; // values per record in a card chunk
 
   // words returns the distinct words of s as the index holds them.
   function words(s) {
@@ -118,7 +118,7 @@
       if (!v || o >= v.length) return null;
       var layer = A.layerList[v[o + 3]] || { key: "", name: "", color: "#555", symbol: "circle" };
       return { id: v[o], title: v[o + 1], dateText: v[o + 2], layer: layer, start: v[o + 5], end: v[o + 6] || v[o + 5],
-        where: v[o + 7], p: { country: v[o + 4] } };
+        where: v[o + 7], p: { country: v[o + 4], attribution: A.attributionKey[v[o + 8]] || "" } };
     }
 
     // pick calls done(records, partial) with the newest of ks that the

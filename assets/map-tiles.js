@@ -4,17 +4,19 @@
 // PmtilesSource (the npm packages pmtiles and protomaps-leaflet).
 //
 // data.js then holds no record, only a summary: the records grouped by
-// layer, country and month (or year) with their counts, from which the
-// panel counts what the filters keep and the timeline draws its bars.
+// layer, attribution, country and month (or year) with their counts, from
+// which the panel counts what the filters keep and the timeline draws its
+// bars.
 //
 //   - Below the archive's point zoom, its tiles hold clusters made at
 //     build time on a grid, per zoom, never across countries; each carries
-//     its count per layer and year of start, so that a cluster shows what
-//     the layer, country and date filters keep of it. The dates count to
+//     its count per layer, attribution and year of start, so that a
+//     cluster shows what the layer, attribution, country and date filters
+//     keep of it. The dates count to
 //     the year there: a record counts when the year it starts in is in
 //     the window's years.
 //   - From the point zoom on, the tiles hold every record (its id, title,
-//     layer, dates, country, place and precision): the filters are exact,
+//     layer, attribution, dates, country, place and precision): the filters are exact,
 //     the records in view are listed and clustered in the page (with
 //     supercluster, as on a small site), and a click opens the record,
 //     whose details come from the same chunk scripts as a small site's.
@@ -41,9 +43,9 @@
   // of a small site.
   function load(D) {
     var V = D.vector, S = V.summary;
-    var layers = {}, layerOrder = [], attributionLabel = {};
+    var layers = {}, layerOrder = [], attributionLabel = {}, attributionKey = [""];
     D.layers.forEach(function (l, i) { layers[l.key] = l; l.index = i; layerOrder.push(l.key); });
-    (D.attributions || []).forEach(function (a) { attributionLabel[a.key] = a.label; });
+    (D.attributions || []).forEach(function (a) { attributionLabel[a.key] = a.label; attributionKey.push(a.key); });
     var countryName = {}, countryAt = {}, at = S.country_at || [];
     S.country.values.forEach(function (cc, i) {
       countryName[cc] = S.country_name[i];
@@ -51,14 +53,22 @@
     });
 
     // The summary's groups, shaped as records for the timeline and the
-    // counts: a layer, a span, a country, and n records.
-    var groups = new Array(S.n.length), countries = {}, span = { min: "", max: "" };
+    // counts: a layer, a span, a country, an attribution, and n records.
+    // Its days are numbers (build/maptiles.go, appendSummary): a group's
+    // first day counts from the one before's, its last from its first.
+    var groups = new Array(S.n.length), countries = {}, attributions = {}, span = { min: "", max: "" };
+    var day = 0, dates = {};
+    var isoDay = function (d) {
+      return dates[d] || (dates[d] = new Date(d * 864e5).toISOString().slice(0, 10));
+    };
     for (var i = 0; i < S.n.length; i++) {
-      var cc = S.country.values[S.country.refs[i]];
-      var g = groups[i] = { id: "g" + i, layer: D.layers[S.layer[i]] || UNKNOWN_LAYER, start: S.start[i], end: S.end[i],
-        exact: !!S.exact[i], n: S.n[i], p: { country: cc } };
+      var cc = S.country.values[S.country.refs[i]], ak = attributionKey[S.attribution[i]] || "";
+      day += S.start[i];
+      var g = groups[i] = { id: "g" + i, layer: D.layers[S.layer[i]] || UNKNOWN_LAYER, start: isoDay(day), end: isoDay(day + S.end[i]),
+        exact: !!S.exact[i], n: S.n[i], p: { country: cc, attribution: ak } };
       var c = countries[cc] || (countries[cc] = { name: countryName[cc] || cc, n: 0 });
       c.n += g.n;
+      if (ak) (attributions[ak] || (attributions[ak] = { name: attributionLabel[ak] || ak, n: 0 })).n += g.n;
       if (!span.min || g.start < span.min) span.min = g.start;
       if (!span.max || g.end > span.max) span.max = g.end;
     }
@@ -74,6 +84,10 @@
       var p = { title: props.t, layer: layer.key, date_text: props.dt, date_start: start, date_end: end,
         precision: props.pr, url: "incidents/" + props.id + "/", country: props.cc, country_name: countryName[props.cc] };
       if (props.pl) p.place = props.pl;
+      if (attributionKey[props.at]) {
+        p.attribution = attributionKey[props.at];
+        p.attribution_label = attributionLabel[p.attribution];
+      }
       r = byId[props.id] = { id: props.id, k: props.k, f: null, p: p, layer: layer, lon: lon, lat: lat,
         start: start, end: end, text: "" };
       return r;
@@ -130,22 +144,24 @@
     }
 
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: [], byId: byId, span: span,
-      countries: countries, perpetrators: {}, tags: {}, attributions: {}, links: [], needDetails: needDetails,
+      countries: countries, perpetrators: {}, tags: {}, attributions: attributions, links: [], needDetails: needDetails,
       needTexts: function (done) { done(false); }, searchText: function () {}, textsLoaded: function () { return false; },
-      textFiles: 0, summaryRecords: groups, countryAt: countryAt, recordOf: recordOf, findRecord: findRecord, vector: V };
+      textFiles: 0, summaryRecords: groups, countryAt: countryAt, attributionKey: attributionKey, recordOf: recordOf, findRecord: findRecord, vector: V };
   }
 
-  // parseHist reads a cluster's counts per layer and year,
-  // "layer:year=n,year=n;layer:…", as a flat array [layer, year, n, …].
+  // parseHist reads a cluster's counts per layer, attribution and year,
+  // "layer:year=n,year=n;layer/attribution:year=n;…" (no "/attribution"
+  // for records with none), as a flat array [layer, year, n, attribution,
+  // …], attribution 0 for none.
   function parseHist(h) {
     var out = [];
     String(h || "").split(";").forEach(function (part) {
       var c = part.indexOf(":");
       if (c < 0) return;
-      var layer = +part.slice(0, c);
+      var head = part.slice(0, c).split("/"), layer = +head[0], attribution = +(head[1] || 0);
       part.slice(c + 1).split(",").forEach(function (yn) {
         var e = yn.indexOf("=");
-        out.push(layer, +yn.slice(0, e), +yn.slice(e + 1));
+        out.push(layer, +yn.slice(0, e), +yn.slice(e + 1), attribution);
       });
     });
     return out;
@@ -198,8 +214,8 @@
     var countEl = document.getElementById("visible-count");
 
     // What a small site's panel offers that the summary cannot count:
-    // attribution, perpetrator, tag and links (their selects are already
-    // hidden: they have no values). Search reads an index of its own
+    // perpetrator, tag and links (their selects are already hidden: they
+    // have no values). Search reads an index of its own
     // (map-search.js).
     ["links"].forEach(function (name) {
       var input = form.elements[name];
@@ -269,9 +285,10 @@
       if (f.country && it.props.cc !== f.country) return null;
       var from = f.from ? +f.from.slice(0, 4) : -Infinity, to = f.to ? +f.to.slice(0, 4) : Infinity;
       var per = {}, total = 0, h = it.hist;
-      for (var i = 0; i < h.length; i += 3) {
+      for (var i = 0; i < h.length; i += 4) {
         var layer = A.layerList[h[i]];
         if (!layer || !f.layers[layer.key] || h[i + 1] < from || h[i + 1] > to) continue;
+        if (f.attribution && A.attributionKey[h[i + 3]] !== f.attribution) continue;
         per[h[i]] = (per[h[i]] || 0) + h[i + 2];
         total += h[i + 2];
       }
@@ -407,9 +424,9 @@
     // The tiles in view are asked for before map.js draws the moved map.
     map.on("moveend", function () { if (!A.applying && !A.flying) A.rebuildIndex(); });
 
-    // A.applyFilters counts what the filters keep from the summary
-    // (exact for layers and country, to the summary's month or year for
-    // the dates), and draws the tiles in view again.
+    // A.applyFilters counts what the filters keep from the summary (exact
+    // for layers, attribution and country, to the summary's month or year
+    // for the dates), and draws the tiles in view again.
     var groups = A.summaryRecords, total = 0;
     groups.forEach(function (g) { total += g.n; });
     var spanText = A.span.min ? P.monthYear(A.span.min) + " to " + P.monthYear(A.span.max) : "";

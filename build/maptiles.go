@@ -20,9 +20,10 @@ import (
 //     in view, by HTTP range requests.
 //   - data.js (window.MAPSITE_DATA) holds, besides the site's map
 //     settings, the archive's name and zooms, and a summary for the
-//     counts, the country list and the timeline: the records grouped by
-//     layer, country, and month of their first and last day (with
-//     whether they are dated to the day), each group with its count.
+//     counts, the country and attribution lists and the timeline: the
+//     records grouped by layer, attribution, country, and month of their
+//     first and last day (with whether they are dated to the day), each
+//     group with its count.
 //   - the detail chunks (d<k>), as for a small site: a popup loads the
 //     record's feature from there.
 //   - id chunks (assets/records/i<c>.<hash>.js): every id with its
@@ -43,7 +44,7 @@ func (m *model) VectorTiles() bool {
 // tilesRecords returns the records as package tiles takes them, in the
 // model's order (their number is their place in it).
 func (m *model) tilesRecords() []tiles.Record {
-	layerIndex := m.layerIndex()
+	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
 	out := make([]tiles.Record, len(m.Records))
 	for k, rv := range m.Records {
 		pt := point(rv.Record)
@@ -52,8 +53,20 @@ func (m *model) tilesRecords() []tiles.Record {
 			end = rv.Date.End.Format("2006-01-02")
 		}
 		out[k] = tiles.Record{Lon: pt[0], Lat: pt[1], Key: k, ID: rv.ID, Title: rv.Title, Layer: layerIndex[rv.Record.Layer],
-			Country: rv.Country, Start: rv.Date.Start.Format("2006-01-02"), End: end, DateText: rv.dateText(),
+			Attribution: attributionIndex[rv.Attribution],
+			Country:     rv.Country, Start: rv.Date.Start.Format("2006-01-02"), End: end, DateText: rv.dateText(),
 			Place: rv.Place, Precision: rv.Location.Precision.String()}
+	}
+	return out
+}
+
+// attributionIndex returns 1 + the index of each attribution key in the
+// site's vocabulary (data.js's "attributions"), as the tiles and the
+// summary number them; a record with none has 0.
+func (m *model) attributionIndex() map[string]int {
+	out := make(map[string]int, len(m.Config.Attributions))
+	for i, a := range m.Config.Attributions {
+		out[a.Key] = i + 1
 	}
 	return out
 }
@@ -204,14 +217,15 @@ func (m *model) countryPlaces() map[string]countryPlace {
 	return out
 }
 
-// summaryKey is a group of the summary: records of one layer and country
-// whose dates start and end in the same periods (months, or years on a
-// large site), dated to the day or not.
+// summaryKey is a group of the summary: records of one layer,
+// attribution and country whose dates start and end in the same periods
+// (months, or years on a large site), dated to the day or not.
 type summaryKey struct {
-	layer      int
-	country    string
-	start, end int // periods since year 0
-	exact      bool
+	layer       int
+	attribution int // as attributionIndex numbers it
+	country     string
+	start, end  int // periods since year 0
+	exact       bool
 }
 
 // summaryGroup is the span of a summaryKey's records and their number.
@@ -228,14 +242,14 @@ const maxSummaryGroups = 200000
 // in the order first met (the model's, by date). A group of records dated
 // to the day spans its first record's day only.
 func (m *model) summary(unit int) ([]summaryKey, []summaryGroup) {
-	layerIndex := m.layerIndex()
+	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
 	index := map[summaryKey]int{}
 	var keys []summaryKey
 	var groups []summaryGroup
 	period := func(t time.Time) int { return (t.Year()*12 + int(t.Month()) - 1) / unit }
 	for _, rv := range m.Records {
 		d := rv.Date
-		k := summaryKey{layerIndex[rv.Record.Layer], rv.Country, period(d.Start), period(d.End), d.End.Equal(d.Start)}
+		k := summaryKey{layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution], rv.Country, period(d.Start), period(d.End), d.End.Equal(d.Start)}
 		i, ok := index[k]
 		if !ok {
 			i = len(groups)
@@ -260,8 +274,12 @@ func (m *model) summary(unit int) ([]summaryKey, []summaryGroup) {
 
 // appendSummary appends the records grouped by month (by year when that
 // makes more than maxSummaryGroups groups), as columns: per group its
-// layer, its country (a dict), its first and last day, whether its
-// records are dated to the day, and its count; "unit" says "month" or
+// layer, its attribution (as attributionIndex numbers it), its country
+// (a dict), its first and last day, whether its records are dated to the
+// day, and its count. The days are numbers, which keep data.js small:
+// "start" gives each group's first day as days since 1970-01-01, less the
+// group before's (the first group's as is), and "end" its last day as
+// days after its first; "unit" says "month" or
 // "year". Per country (in the dict's order), "country_at" gives its
 // countryPlace as lon, lat, west, south, east, north.
 func (m *model) appendSummary(b []byte) []byte {
@@ -280,25 +298,29 @@ func (m *model) appendSummary(b []byte) []byte {
 	places := m.countryPlaces()
 	countries := newDict(len(keys))
 	var countryNames []string
-	layers, counts, exact := make([]int, len(keys)), make([]int, len(keys)), make([]int, len(keys))
-	starts, ends := make([]string, len(keys)), make([]string, len(keys))
+	layers, attributions, counts, exact := make([]int, len(keys)), make([]int, len(keys)), make([]int, len(keys)), make([]int, len(keys))
+	starts, ends := make([]int, len(keys)), make([]int, len(keys))
+	last := 0
 	for i, k := range keys {
 		before := len(countries.values)
 		countries.add(k.country)
 		if len(countries.values) > before {
 			countryNames = append(countryNames, names[k.country])
 		}
-		layers[i], counts[i] = k.layer, groups[i].n
+		layers[i], attributions[i], counts[i] = k.layer, k.attribution, groups[i].n
 		if k.exact {
 			exact[i] = 1
 		}
-		starts[i] = groups[i].start.Format("2006-01-02")
-		ends[i] = groups[i].end.Format("2006-01-02")
+		first := epochDay(groups[i].start)
+		starts[i], last = first-last, first
+		ends[i] = epochDay(groups[i].end) - first
 	}
 	b = append(b, `{"unit":`...)
 	b = appendString(b, unitName)
 	b = append(b, `,"layer":`...)
 	b = appendInts(b, layers)
+	b = append(b, `,"attribution":`...)
+	b = appendInts(b, attributions)
 	b = append(b, `,"country":`...)
 	b = countries.appendTo(b)
 	b = append(b, `,"country_name":`...)
@@ -315,12 +337,18 @@ func (m *model) appendSummary(b []byte) []byte {
 	}
 	b = append(b, ']')
 	b = append(b, `,"start":`...)
-	b = appendStrings(b, starts)
+	b = appendInts(b, starts)
 	b = append(b, `,"end":`...)
-	b = appendStrings(b, ends)
+	b = appendInts(b, ends)
 	b = append(b, `,"exact":`...)
 	b = appendInts(b, exact)
 	b = append(b, `,"n":`...)
 	b = appendInts(b, counts)
 	return append(b, '}')
+}
+
+// epochDay returns the number of days from 1970-01-01 to t's day (UTC),
+// negative before it.
+func epochDay(t time.Time) int {
+	return int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }

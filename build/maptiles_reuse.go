@@ -38,6 +38,7 @@ func tilesInputs(recs []tiles.Record, opt tiles.Options) digest {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.Lat))
 		b = binary.AppendVarint(b, int64(r.Key))
 		b = binary.AppendVarint(b, int64(r.Layer))
+		b = binary.AppendVarint(b, int64(r.Attribution))
 		for _, s := range [...]string{r.ID, r.Title, r.Country, r.Start, r.End, r.DateText, r.Place, r.Precision} {
 			b = appendLenString(b, s)
 		}

@@ -3,12 +3,16 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -17,6 +21,7 @@ import (
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/tiles"
 )
 
@@ -171,6 +176,137 @@ func TestVectorTilesSite(t *testing.T) {
 	}
 	if got, want := index, string(slow["index.html"]); got != want {
 		t.Errorf("the map page from plain Go differs from the template's:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestVectorTilesSummary checks that a site drawn from vector tiles can
+// count and filter by attribution and dates: each record at the point
+// zoom carries its attribution's number ("at", 1 + its place in
+// site.toml's vocabulary), the summary's groups count as many records of
+// each attribution as the data hold, and their days, read back as
+// map-tiles.js reads them, span the records' first and last days.
+func TestVectorTilesSummary(t *testing.T) {
+	const n = 600
+	dir := vectorSite(t, n, `vector_tiles = "always"`)
+	files, _, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, problems := site.Load(dir)
+	if problems.Err() != nil {
+		t.Fatal(problems.Err())
+	}
+	number := map[string]int{}
+	for i, a := range s.Config.Attributions {
+		number[a.Key] = i + 1
+	}
+	want, byID := map[int]int{}, map[string]int{}
+	var first, last time.Time
+	for _, r := range s.Records {
+		want[number[r.Attribution]]++
+		byID[r.ID] = number[r.Attribution]
+		if first.IsZero() || r.Date.Start.Before(first) {
+			first = r.Date.Start
+		}
+		if r.Date.End.After(last) {
+			last = r.Date.End
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("the synthetic records have attributions %v: the test needs several", want)
+	}
+
+	b := archiveOf(t, files)
+	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	err = pmtiles.IterateEntries(h, func(off, l uint64) ([]byte, error) { return b[off : off+l], nil }, func(e pmtiles.EntryV3) {
+		if z, _, _ := pmtiles.IDToZxy(e.TileID); int(z) != tiles.DefaultOptions.PointZoom {
+			return
+		}
+		layers, err := mvt.UnmarshalGzipped(b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range layers[0].Features {
+			id, _ := f.Properties["id"].(string)
+			got := 0
+			if v, ok := f.Properties["at"]; ok {
+				got = int(v.(float64))
+			}
+			if got != byID[id] {
+				t.Errorf("record %s has attribution %d in the tiles, want %d", id, got, byID[id])
+			}
+			seen++
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != n {
+		t.Errorf("%d records at the point zoom, want %d", seen, n)
+	}
+
+	var data []byte
+	for p, f := range files {
+		if regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`).MatchString(p) {
+			data = f
+		}
+	}
+	text := strings.TrimSuffix(strings.TrimPrefix(string(data), "window.MAPSITE_DATA="), ";\n")
+	var D struct {
+		Vector struct {
+			Summary struct {
+				Attribution []int `json:"attribution"`
+				Start       []int `json:"start"`
+				End         []int `json:"end"`
+				N           []int `json:"n"`
+			} `json:"summary"`
+		} `json:"vector"`
+	}
+	if err := json.Unmarshal([]byte(text), &D); err != nil {
+		t.Fatalf("data.js: %v", err)
+	}
+	S := D.Vector.Summary
+	if len(S.Attribution) != len(S.N) || len(S.Start) != len(S.N) || len(S.End) != len(S.N) {
+		t.Fatalf("summary: %d attributions, %d starts and %d ends for %d groups", len(S.Attribution), len(S.Start), len(S.End), len(S.N))
+	}
+	day, lo, hi := 0, math.MaxInt, math.MinInt
+	for i := range S.N {
+		day += S.Start[i]
+		if S.End[i] < 0 {
+			t.Errorf("group %d ends %d days before it starts", i, -S.End[i])
+		}
+		lo, hi = min(lo, day), max(hi, day+S.End[i])
+	}
+	unix := func(d int) string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
+	if unix(lo) != first.Format("2006-01-02") || unix(hi) != last.Format("2006-01-02") {
+		t.Errorf("the summary spans %s to %s, the records %s to %s", unix(lo), unix(hi), first.Format("2006-01-02"), last.Format("2006-01-02"))
+	}
+	got := map[int]int{}
+	for i, a := range S.Attribution {
+		got[a] += S.N[i]
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the summary counts %v records per attribution, want %v", got, want)
+	}
+}
+
+// TestEpochDay checks the summary's day numbers, before 1970 too.
+func TestEpochDay(t *testing.T) {
+	for _, tc := range []struct {
+		day  string
+		want int
+	}{{"1970-01-01", 0}, {"1970-01-02", 1}, {"1969-12-31", -1}, {"2000-03-01", 11017}, {"1066-10-14", -329893}} {
+		d, err := time.Parse("2006-01-02", tc.day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := epochDay(d.Add(13 * time.Hour)); got != tc.want {
+			t.Errorf("epochDay(%s) = %d, want %d", tc.day, got, tc.want)
+		}
 	}
 }
 

@@ -23,7 +23,8 @@ import (
 //   - cards (c<j>): searchCard records each, in the model's order, with
 //     what the list shows of a record and what the filters read: id,
 //     title, date, layer number, country, first and last day ("" when it
-//     is the first), and place (or country name).
+//     is the first), place (or country name), and attribution (its number
+//     as attributionIndex gives it, 0 for none).
 //
 // Summaries are not indexed: they would make the index several times
 // larger, and the detail chunks hold them for the popup.
@@ -163,10 +164,10 @@ func (m *model) searchIndex(out *mapData) (shardFiles, cardFiles []string) {
 		}))
 	}
 
-	layerIndex := m.layerIndex()
+	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
 	for c := 0; c*searchCard < len(m.Records); c++ {
 		part := m.Records[c*searchCard : min((c+1)*searchCard, len(m.Records))]
-		cardFiles = append(cardFiles, out.addChunk("c"+strconv.Itoa(c), 96*len(part), func(b []byte) []byte {
+		cardFiles = append(cardFiles, out.addChunk("c"+strconv.Itoa(c), 100*len(part), func(b []byte) []byte {
 			for i, rv := range part {
 				if i > 0 {
 					b = append(b, ',')
@@ -190,6 +191,8 @@ func (m *model) searchIndex(out *mapData) (shardFiles, cardFiles []string) {
 				b = appendDate(b, rv, true)
 				b = append(b, ',')
 				b = appendString(b, where)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(attributionIndex[rv.Attribution]), 10)
 			}
 			return b
 		}))

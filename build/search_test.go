@@ -131,8 +131,9 @@ func TestSearchIndex(t *testing.T) {
 	for _, name := range D.Search.Cards {
 		cards = append(cards, chunkItems(t, files["assets/"+name])...)
 	}
-	if len(cards) != 8*n {
-		t.Fatalf("%d card values, want 8 for each of %d records", len(cards), n)
+	const fields = 9 // map-search.js's FIELDS
+	if len(cards) != fields*n {
+		t.Fatalf("%d card values, want %d for each of %d records", len(cards), fields, n)
 	}
 	s, problems := site.Load(dir)
 	located, err := s.Locate()
@@ -143,15 +144,31 @@ func TestSearchIndex(t *testing.T) {
 		t.Fatal(problems.Err())
 	}
 	m := newModel(s, "")
+	attributions := 0
 	for k, rv := range m.Records {
-		if cards[8*k] != rv.ID || cards[8*k+1] != rv.Title {
-			t.Fatalf("card %d is %v %v, want %s %q", k, cards[8*k], cards[8*k+1], rv.ID, rv.Title)
+		card := cards[fields*k : fields*(k+1)]
+		if card[0] != rv.ID || card[1] != rv.Title {
+			t.Fatalf("card %d is %v %v, want %s %q", k, card[0], card[1], rv.ID, rv.Title)
+		}
+		// The attribution, numbered from 1 in site.toml's order.
+		want := 0
+		for i, a := range s.Config.Attributions {
+			if a.Key == rv.Attribution {
+				want = i + 1
+				attributions++
+			}
+		}
+		if card[8] != float64(want) {
+			t.Fatalf("card %d has attribution %v, want %d (%q)", k, card[8], want, rv.Attribution)
 		}
 		searchWords(rv.Title+" "+rv.Place, func(w string) {
 			if _, found := slices.BinarySearch(postings[w], k); !found {
 				t.Errorf("%s is not found by %q", rv.ID, w)
 			}
 		})
+	}
+	if attributions == 0 {
+		t.Error("no record has an attribution: the test checks nothing of it")
 	}
 }
 

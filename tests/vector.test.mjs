@@ -1,7 +1,8 @@
 // A site above [map] vector_tiles_above: its map reads the records from
 // vector tiles in one PMTiles archive, by byte ranges. Clusters are drawn
 // from the tiles, a cluster zooms in, a point's popup opens the right
-// record, a link to a record opens it, the filters change what is drawn,
+// record, a link to a record opens it, the filters (layer, country,
+// attribution) change what is drawn,
 // and opened from disk (no range requests) the page says why, and draws
 // the records by country. Screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
@@ -155,6 +156,35 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   assert.equal(total(inCountry.byLayer), option.n, `the clusters count the ${option.n} records of ${option.value}`);
   assert.match(await page.textContent('#panel-status'), new RegExp(`${num(option.n)} of ${num(N)} records shown`));
   await page.selectOption('select[name="country"]', '');
+  await settled(page);
+
+  // An attribution: the panel offers each with the records the data hold
+  // (read from all.geojson, not from the page), and the clusters and the
+  // panel count those records only.
+  const byAttribution = {};
+  for (const f of Object.values(records)) {
+    const a = f.properties.attribution;
+    if (a) byAttribution[a] = (byAttribution[a] || 0) + 1;
+  }
+  const offered = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#filters select[name="attribution"] option')]
+    .filter((x) => x.value).map((x) => [x.value, +/\(([\d,]+)\)$/.exec(x.textContent)[1].replace(/,/g, '')])));
+  assert.deepEqual(offered, byAttribution, 'the attribution filter offers each value with its count');
+  const [attr, attrN] = Object.entries(byAttribution).sort((a, b) => a[1] - b[1])[0];
+  await page.selectOption('select[name="attribution"]', attr);
+  await settled(page);
+  assert.match(await page.textContent('#panel-status'), new RegExp(`${num(attrN)} of ${num(N)} records shown`));
+  assert.match(page.url(), new RegExp(`[#&]attribution=${attr}(&|$)`), 'the URL keeps the attribution');
+  // With the country above too (all in view at this zoom, as above).
+  const both = Object.values(records).filter((f) => f.properties.attribution === attr && f.properties.country === option.value).length;
+  await page.selectOption('select[name="country"]', option.value);
+  await settled(page);
+  await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
+  await settled(page);
+  const attributed = await page.evaluate(() => window.mapsite.drawn());
+  assert.ok(both > 0 && both < option.n, `${both} of the country's ${option.n} records are attributed "${attr}"`);
+  assert.equal(total(attributed.byLayer), both, `the clusters count the ${both} records of ${option.value} attributed "${attr}"`);
+  await page.selectOption('select[name="country"]', '');
+  await page.selectOption('select[name="attribution"]', '');
   await settled(page);
 
   // A cluster zooms in when clicked.

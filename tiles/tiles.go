@@ -10,9 +10,10 @@
 // zoom z is the union of clusters at z+1. Records of different countries
 // are never in one cluster, nor records placed only at a country or
 // region with records placed at a point: the map's country filter is then
-// exact on clusters. A cluster carries its count per layer and year of
-// start, so the map can count what its layer and date filters keep (the
-// dates to the year). A cluster of one record is written as the record.
+// exact on clusters. A cluster carries its count per layer, attribution
+// and year of start, so the map can count what its layer, attribution
+// and date filters keep (the dates to the year). A cluster of one record
+// is written as the record.
 //
 // Where more than StackCap records of one country fall on one pixel of
 // the point zoom (records placed at the same city, say), the tiles hold
@@ -27,6 +28,7 @@ package tiles
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"fmt"
 	"math"
@@ -46,17 +48,18 @@ const LayerName = "records"
 
 // Record is one record as the tiles carry it.
 type Record struct {
-	Lon, Lat  float64
-	Key       int    // the record's number in the map data's order (its details are in chunk Key/256)
-	ID        string // its id: the page at incidents/<id>/
-	Title     string
-	Layer     int    // index of its layer in site.toml
-	Country   string // ISO 3166-1 alpha-2
-	Start     string // ISO date of its first day
-	End       string // ISO date of its last day; "" when the same as Start
-	DateText  string // the date as written ("2023-summer")
-	Place     string // the place as written; may be ""
-	Precision string // venue, neighbourhood, district, city, region, country
+	Lon, Lat    float64
+	Key         int    // the record's number in the map data's order (its details are in chunk Key/256)
+	ID          string // its id: the page at incidents/<id>/
+	Title       string
+	Layer       int    // index of its layer in site.toml
+	Attribution int    // 1 + index of its attribution in site.toml's vocabulary; 0 for none
+	Country     string // ISO 3166-1 alpha-2
+	Start       string // ISO date of its first day
+	End         string // ISO date of its last day; "" when the same as Start
+	DateText    string // the date as written ("2023-summer")
+	Place       string // the place as written; may be ""
+	Precision   string // venue, neighbourhood, district, city, region, country
 }
 
 // area says whether the record stands for a whole country or region.
@@ -90,7 +93,7 @@ type Stats struct {
 
 // item is a cluster or a record at one zoom: its position in Web
 // Mercator ([0, 1) both ways), sums of its records' positions, its count
-// per layer and year, and the zoom at which it splits.
+// per layer, attribution and year, and the zoom at which it splits.
 type item struct {
 	sx, sy  float64 // sums of the records' x and y
 	n       int
@@ -101,10 +104,16 @@ type item struct {
 	expand  int // the zoom at which it falls apart into more than one item
 }
 
-// bin counts the records of one layer whose date starts in one year.
+// bin counts the records of one layer and attribution whose date starts
+// in one year.
 type bin struct {
-	key uint32 // layer<<16 | year
+	key uint64 // layer<<32 | attribution<<16 | year
 	n   uint32
+}
+
+// binKey returns the key of r's bin.
+func binKey(r *Record) uint64 {
+	return uint64(uint32(r.Layer))<<32 | uint64(uint16(r.Attribution))<<16 | uint64(uint16(r.year()))
 }
 
 // mercator projects lon, lat to Web Mercator in [0, 1).
@@ -129,7 +138,7 @@ func Archive(records []Record, opt Options) ([]byte, Stats, error) {
 		r := &records[i]
 		x, y := mercator(r.Lon, r.Lat)
 		level[i] = item{sx: x, sy: y, n: 1, rec: i, country: r.Country, area: r.area(),
-			hist: []bin{{key: uint32(r.Layer)<<16 | uint32(r.year()&0xffff), n: 1}}, expand: opt.PointZoom + 1}
+			hist: []bin{{key: binKey(r), n: 1}}, expand: opt.PointZoom + 1}
 	}
 	level = stack(level, opt.PointZoom, opt.StackCap)
 	levels := make([][]item, opt.PointZoom+1)
@@ -320,7 +329,7 @@ func mergeBins(b []bin) []bin {
 	if len(b) < 2 {
 		return b
 	}
-	slices.SortFunc(b, func(x, y bin) int { return int(int64(x.key) - int64(y.key)) })
+	slices.SortFunc(b, func(x, y bin) int { return cmp.Compare(x.key, y.key) })
 	out := b[:1]
 	for _, v := range b[1:] {
 		if last := &out[len(out)-1]; last.key == v.key {
@@ -394,23 +403,32 @@ func recordProperties(r *Record) geojson.Properties {
 	if r.Place != "" {
 		p["pl"] = r.Place
 	}
+	if r.Attribution > 0 {
+		p["at"] = r.Attribution
+	}
 	return p
 }
 
-// histText writes a cluster's counts per layer and year as
-// "layer:year=n,year=n;layer:year=n", layers and years in order.
+// histText writes a cluster's counts per layer, attribution and year as
+// "layer:year=n,year=n;layer/attribution:year=n": a part per layer and
+// attribution ("/attribution" left out for records with none), years in
+// order.
 func histText(h []bin) string {
 	var b strings.Builder
-	last := -1
+	last := uint64(math.MaxUint64)
 	for _, v := range h {
-		layer, year := int(v.key>>16), int(v.key&0xffff)
-		if layer != last {
-			if last >= 0 {
+		part, year := v.key>>16, int(v.key&0xffff)
+		if part != last {
+			if last != math.MaxUint64 {
 				b.WriteByte(';')
 			}
-			b.WriteString(strconv.Itoa(layer))
+			b.WriteString(strconv.FormatUint(part>>16, 10))
+			if a := part & 0xffff; a > 0 {
+				b.WriteByte('/')
+				b.WriteString(strconv.FormatUint(a, 10))
+			}
 			b.WriteByte(':')
-			last = layer
+			last = part
 		} else {
 			b.WriteByte(',')
 		}
@@ -435,7 +453,7 @@ func pack(entries []pmtiles.EntryV3, data []byte, records []Record, opt Options)
 			"id": LayerName, "minzoom": opt.MinZoom, "maxzoom": opt.PointZoom,
 			"fields": map[string]string{
 				"k": "Number", "id": "String", "t": "String", "l": "Number", "cc": "String", "s": "String", "e": "String",
-				"dt": "String", "pl": "String", "pr": "String", "n": "Number", "h": "String", "x": "Number", "a": "Number",
+				"dt": "String", "pl": "String", "pr": "String", "n": "Number", "h": "String", "x": "Number", "a": "Number", "at": "Number",
 			},
 		}},
 	}, pmtiles.Gzip)

@@ -19,8 +19,8 @@ import (
 )
 
 // sample returns n records spread over a few cities (many at one point),
-// three layers, four countries and twelve years, some placed only at
-// country level. The same n gives the same records.
+// three layers, three attributions (and none), four countries and twelve
+// years, some placed only at country level. The same n gives the same records.
 func sample(n int) []Record {
 	rng := rand.New(rand.NewSource(int64(n)))
 	cities := []struct {
@@ -49,7 +49,7 @@ func sample(n int) []Record {
 			end = start.AddDate(0, 2, 0).Format("2006-01-02")
 		}
 		out[i] = Record{Lon: lon, Lat: lat, Key: i, ID: "r-" + strconv.Itoa(i), Title: "Record " + strconv.Itoa(i),
-			Layer: rng.Intn(3), Country: c.cc, Start: start.Format("2006-01-02"), End: end, DateText: start.Format("2006-01-02"),
+			Layer: rng.Intn(3), Attribution: rng.Intn(4), Country: c.cc, Start: start.Format("2006-01-02"), End: end, DateText: start.Format("2006-01-02"),
 			Place: "Somewhere", Precision: prec}
 	}
 	return out
@@ -110,7 +110,7 @@ func TestArchiveCounts(t *testing.T) {
 			}
 			wantHist := map[string]int{}
 			for _, r := range recs {
-				wantHist[fmt.Sprintf("%d:%s", r.Layer, r.Start[:4])]++
+				wantHist[histKey(&r)]++
 			}
 			for z := DefaultOptions.MinZoom; z <= DefaultOptions.PointZoom; z++ {
 				total, stacked, hist, seen := 0, 0, map[string]int{}, map[string]bool{}
@@ -157,7 +157,10 @@ func TestArchiveCounts(t *testing.T) {
 							if k < 0 || k >= n || recs[k].ID != id || p["t"] != recs[k].Title || p["cc"] != recs[k].Country || num(p["l"]) != recs[k].Layer {
 								t.Fatalf("zoom %d: record %v does not match its source", z, p)
 							}
-							hist[fmt.Sprintf("%d:%s", recs[k].Layer, recs[k].Start[:4])]++
+							if num(p["at"]) != recs[k].Attribution && (p["at"] != nil || recs[k].Attribution != 0) {
+								t.Fatalf("zoom %d: record %s has attribution %v, want %d", z, id, p["at"], recs[k].Attribution)
+							}
+							hist[histKey(&recs[k])]++
 						}
 					}
 				}
@@ -168,7 +171,7 @@ func TestArchiveCounts(t *testing.T) {
 					t.Errorf("zoom %d: stats count %d records", z, st.Records[z])
 				}
 				if fmt.Sprint(hist) != fmt.Sprint(wantHist) {
-					t.Errorf("zoom %d: per layer and year %v, want %v", z, hist, wantHist)
+					t.Errorf("zoom %d: per layer, attribution and year %v, want %v", z, hist, wantHist)
 				}
 				if z == DefaultOptions.PointZoom && len(seen)+stacked != n {
 					t.Errorf("point zoom holds %d distinct records and %d in stacks, want %d", len(seen), stacked, n)
@@ -178,6 +181,32 @@ func TestArchiveCounts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// histKey is how a cluster's histogram (histText) names r's part and
+// year: "layer:year", or "layer/attribution:year".
+func histKey(r *Record) string {
+	if r.Attribution > 0 {
+		return fmt.Sprintf("%d/%d:%s", r.Layer, r.Attribution, r.Start[:4])
+	}
+	return fmt.Sprintf("%d:%s", r.Layer, r.Start[:4])
+}
+
+// TestHistText checks the histogram's text: parts in order of layer and
+// attribution, years in order within each.
+func TestHistText(t *testing.T) {
+	recs := []Record{
+		{Layer: 1, Attribution: 2, Start: "2020-01-01"}, {Layer: 0, Start: "2019-05-01"}, {Layer: 1, Start: "2018-01-01"},
+		{Layer: 1, Attribution: 2, Start: "2015-01-01"}, {Layer: 0, Start: "2019-07-01"}, {Layer: 12, Attribution: 300, Start: "2001-01-01"},
+	}
+	var h []bin
+	for i := range recs {
+		h = append(h, bin{key: binKey(&recs[i]), n: 1})
+	}
+	got := histText(mergeBins(h))
+	if want := "0:2019=2;1:2018=1;1/2:2015=1,2020=1;12/300:2001=1"; got != want {
+		t.Errorf("histText = %q, want %q", got, want)
 	}
 }
 
