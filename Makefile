@@ -3,7 +3,7 @@ GO      ?= go
 NPM     ?= npm
 VENDOR  := assets/vendor
 VENDORED := $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css $(VENDOR)/supercluster.min.js \
-	$(VENDOR)/protomaps-leaflet.min.js $(VENDOR)/images/layers.png
+	$(VENDOR)/protomaps-leaflet.min.js $(VENDOR)/images/layers.png build/minified/vendor/SUMS
 
 .PHONY: all site test vet gotest e2e bench fuzz vendor clean gazetteer basemap-data
 
@@ -21,6 +21,7 @@ $(VENDORED): node_modules/.package-lock.json
 	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/images/
 	cp node_modules/supercluster/dist/supercluster.min.js $(VENDOR)/
 	cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js $(VENDOR)/protomaps-leaflet.min.js
+	$(GO) run ./scripts/minify -o build/minified
 	@touch $(VENDORED)
 
 mapsite: vendor $(shell find . -name '*.go' -not -path './node_modules/*') $(shell find templates assets geo site basemap/data -type f -not -path '*/vendor/*')

@@ -4,30 +4,22 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/mapsite/mapsite/geo"
+	"github.com/mapsite/mapsite/internal/assetmin"
 	"github.com/mapsite/mapsite/internal/cachefile"
 	"github.com/mapsite/mapsite/internal/crc"
 	"github.com/mapsite/mapsite/internal/program"
-
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/css"
-	"github.com/tdewolff/minify/v2/html"
-	"github.com/tdewolff/minify/v2/js"
-	"github.com/tdewolff/minify/v2/json"
-	"github.com/tdewolff/minify/v2/svg"
-	"github.com/tdewolff/minify/v2/xml"
 )
 
 // minifier minifies output files by their extension.
 type minifier struct {
-	m *minify.M
+	m    *assetmin.Minifier
+	seen func(name string) // when not nil, told of each file cached minifies itself (for tests)
 }
 
 // minified remembers, for the life of the process, what large files that
@@ -35,14 +27,19 @@ type minifier struct {
 // mapsite serve's rebuilds skip that work. Keys are content hashes.
 var minified sync.Map // [sha256.Size]byte -> []byte
 
-// cached is file for inputs worth remembering: the assets. It remembers
-// them for the process and, with the caches on, in the user's cache
-// folder (minified/), so that a new process minifies them only once per
-// version of mapsite: 20 ms of CPU of every build.
+// cached is file for inputs worth remembering: the assets. It takes the
+// copy minified when mapsite was built (see preminified) when there is
+// one for these bytes; else it remembers them for the process and, with
+// the caches on, in the user's cache folder (minified/), so that a new
+// process minifies them only once per version of mapsite.
 func (m *minifier) cached(name string, b []byte) ([]byte, error) {
-	key := sha256.Sum256(append([]byte(name+"\x00"), b...))
+	key := assetmin.Key(name, b)
 	if out, ok := minified.Load(key); ok {
 		return out.([]byte), nil
+	}
+	if out, ok := preminified(key); ok {
+		minified.Store(key, out)
+		return out, nil
 	}
 	path := minifiedPath(key)
 	if out, ok := readMinified(path); ok {
@@ -50,6 +47,9 @@ func (m *minifier) cached(name string, b []byte) ([]byte, error) {
 		return out, nil
 	}
 	out, err := m.file(name, b)
+	if m.seen != nil {
+		m.seen(name)
+	}
 	if err == nil {
 		minified.Store(key, out)
 		writeMinified(path, out)
@@ -101,31 +101,10 @@ func writeMinified(path string, out []byte) {
 }
 
 func newMinifier() *minifier {
-	m := minify.New()
-	m.AddFunc("text/css", css.Minify)
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true, KeepDefaultAttrVals: true})
-	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFuncRegexp(regexp.MustCompile("^(application|text)/(x-)?(java|ecma)script$"), js.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), json.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`[/+]xml$`), xml.Minify)
-	return &minifier{m: m}
-}
-
-var mediaTypes = map[string]string{
-	".html":    "text/html",
-	".css":     "text/css",
-	".js":      "application/javascript",
-	".json":    "application/json",
-	".geojson": "application/geo+json",
-	".svg":     "image/svg+xml",
-	".xml":     "application/xml",
+	return &minifier{m: assetmin.New()}
 }
 
 // file minifies b by the extension of name; other files pass unchanged.
 func (m *minifier) file(name string, b []byte) ([]byte, error) {
-	mt, ok := mediaTypes[path.Ext(name)]
-	if !ok {
-		return b, nil
-	}
-	return m.m.Bytes(mt, b)
+	return m.m.File(name, b)
 }

@@ -1,0 +1,1 @@
+(function(){"use strict";if(location.protocol!=="file:")return;function e(e){var t=e.target&&e.target.closest?e.target.closest("a[href]"):null;t&&t.protocol==="file:"&&/\/$/.test(t.pathname)&&(t.pathname+="index.html")}document.addEventListener("click",e,!0),document.addEventListener("auxclick",e,!0)})()
