@@ -32,10 +32,11 @@ type Base struct {
 	world      []byte          // the world band's outlines and badge points: the members "land", "cc" and "lp" of MAPSITE_BASEMAP
 	cells      [][]outlineCell // per band, by row, then column; nil for the world band
 	countries  []countryAnchor
-	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
-	deepCities *labelGrid // the others, MinZoom set as worldwide, by place
-	regions    []Label    // admin-1 regions, MinZoom set
-	districts  *labelGrid // districts and neighbourhoods, by place
+	cities     []Label             // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
+	cityCells  map[cellKey][]int32 // indices of cities by 1° cell (see cityGrid)
+	deepCities *labelGrid          // the others, MinZoom set as worldwide, by place
+	regions    []Label             // admin-1 regions, MinZoom set
+	districts  *labelGrid          // districts and neighbourhoods, by place
 
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
@@ -186,16 +187,20 @@ type Scripts struct {
 
 // near answers whether a point lies within NearKm of a site's records.
 type near struct {
-	grid map[[2]int][]orb.Point
+	grid map[uint64][]orb.Point // by nearKey of their cell
 }
+
+// nearKey packs the cell (x, y) of the near grid into one word, which a
+// map hashes faster than a pair.
+func nearKey(x, y int) uint64 { return uint64(uint32(x))<<32 | uint64(uint32(y)) }
 
 const nearCell = 0.5 // degrees
 
 // newNear indexes pts, which hold each point once (see distinct).
 func newNear(pts []orb.Point) *near {
-	n := &near{grid: map[[2]int][]orb.Point{}}
+	n := &near{grid: map[uint64][]orb.Point{}}
 	for _, p := range pts {
-		k := [2]int{int(math.Floor(p[0] / nearCell)), int(math.Floor(p[1] / nearCell))}
+		k := nearKey(int(math.Floor(p[0]/nearCell)), int(math.Floor(p[1]/nearCell)))
 		n.grid[k] = append(n.grid[k], p)
 	}
 	return n
@@ -216,7 +221,7 @@ func (n *near) has(lon, lat float64) bool {
 	}
 	for dy := -1; dy <= 1; dy++ {
 		for dx := -r; dx <= r; dx++ {
-			for _, p := range n.grid[[2]int{kx + dx, ky + dy}] {
+			for _, p := range n.grid[nearKey(kx+dx, ky+dy)] {
 				if math.Abs(p[1]-lat) <= nearLat && km(lon, lat, p[0], p[1]) <= NearKm {
 					return true
 				}
@@ -262,12 +267,14 @@ func (b *Base) Labels(s Site) []Label {
 	// Cities: those that show worldwide, and near the records the smaller
 	// ones, given room among each other from the zoom after.
 	var local []Label
-	for _, l := range b.cities {
-		if n.has(l.Lon, l.Lat) {
-			local = append(local, l)
+	nearCells(pts, func(k cellKey) {
+		for _, i := range b.cityCells[k] {
+			if l := b.cities[i]; n.has(l.Lon, l.Lat) {
+				local = append(local, l)
+			}
 		}
-		out = append(out, l)
-	}
+	})
+	out = append(out, b.cities...)
 	local = append(local, b.deepCities.near(n, pts)...)
 	sortByRank(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)

@@ -3,6 +3,7 @@ package basemap
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"html"
@@ -499,6 +500,35 @@ func TestAppendEscaped(t *testing.T) {
 	for _, s := range []string{"", "Paris", `<b>"A" & 'B'</b>`, "İstanbul, Başakşehir", "\xff<\x00>", "&amp;"} {
 		if got, want := string(appendEscaped([]byte("x"), s)), "x"+html.EscapeString(s); got != want {
 			t.Errorf("appendEscaped(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// BenchmarkForSite1k measures the base map prepared for a site of 1,000
+// synthetic records: what every cold build of a small site pays.
+func BenchmarkForSite1k(b *testing.B) {
+	base, s := bundled(b), synthSite(b, 1000)
+	b.ResetTimer()
+	for b.Loop() {
+		base.ForSite(s, "")
+	}
+}
+
+// TestAppendJSONString checks appendJSONString against json.Marshal, which
+// it replaces for the labels' names: every name of the bundled base map
+// and strings with what json escapes.
+func TestAppendJSONString(t *testing.T) {
+	b := bundled(t)
+	names := []string{"", "Paris", `a"b`, `a\b`, "<b>", "a&b", "tab\there", "nl\n", "\x7f", "\xff", "ok\xc3", "a\u2028b", "a\u2029b", "İstanbul", "東京", "🙂"}
+	for _, ls := range [][]Label{b.cities, b.regions} {
+		for _, l := range ls {
+			names = append(names, l.Name)
+		}
+	}
+	for _, s := range names {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want x%s", s, got, want)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -100,9 +102,8 @@ func appendLabels(b []byte, ls []Label) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		name, _ := json.Marshal(l.Name)
 		b = append(b, '[')
-		b = append(b, name...)
+		b = appendJSONString(b, l.Name)
 		for _, f := range []float64{l.Lon, l.Lat} {
 			b = append(b, ',')
 			b = strconv.AppendFloat(b, math.Round(f*1e4)/1e4, 'f', -1, 64)
@@ -114,4 +115,27 @@ func appendLabels(b []byte, ls []Label) []byte {
 		b = append(b, ']')
 	}
 	return append(b, ']')
+}
+
+// appendJSONString appends s as json.Marshal writes it: as it is between
+// quotes when it is valid UTF-8 and holds nothing json escapes (controls,
+// quotes, backslashes, <, >, & and the line and paragraph separators),
+// which is true of almost every place name; else through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return appendMarshalled(b, s)
+		}
+	}
+	if !utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029") {
+		return appendMarshalled(b, s)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendMarshalled(b []byte, s string) []byte {
+	j, _ := json.Marshal(s)
+	return append(b, j...)
 }

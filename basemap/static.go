@@ -226,6 +226,7 @@ func Load(data []byte) (*Base, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
+	b.cityCells = cityGrid(b.cities)
 	if len(d.b) > 0 {
 		return nil, errors.New("basemap: data/basemap.bin has trailing bytes (run make basemap-data)")
 	}
@@ -269,11 +270,27 @@ func (g *labelGrid) cell(k cellKey) []Label {
 // near returns the labels that lie within NearKm of one of pts (as n.has
 // tells), cell by cell.
 func (g *labelGrid) near(n *near, pts []orb.Point) []Label {
+	var out []Label
+	nearCells(pts, func(k cellKey) {
+		if _, ok := g.cells[k]; !ok {
+			return
+		}
+		for _, l := range g.cell(k) {
+			if n.has(l.Lon, l.Lat) {
+				out = append(out, l)
+			}
+		}
+	})
+	return out
+}
+
+// nearCells calls visit once for each 1° cell (see gridCell) that holds
+// a point within NearKm of one of pts, and perhaps a few more.
+func nearCells(pts []orb.Point, visit func(cellKey)) {
 	// A degree of latitude is at least 110.5 km; of longitude, that times
 	// the cosine of the latitude.
 	const dlat = NearKm / 110.5 * 1.05
 	seen := map[cellKey]bool{}
-	var out []Label
 	for _, p := range pts {
 		dlon := 180.0
 		if c := math.Cos((math.Abs(p[1]) + dlat) * math.Pi / 180); c > dlat/180 {
@@ -282,22 +299,24 @@ func (g *labelGrid) near(n *near, pts []orb.Point) []Label {
 		for y := int(math.Floor(p[1] - dlat)); y <= int(math.Floor(p[1]+dlat)); y++ {
 			for x := int(math.Floor(p[0] - dlon)); x <= int(math.Floor(p[0]+dlon)); x++ {
 				k := cellKey{x, y}
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-				if _, ok := g.cells[k]; !ok {
-					continue
-				}
-				for _, l := range g.cell(k) {
-					if n.has(l.Lon, l.Lat) {
-						out = append(out, l)
-					}
+				if !seen[k] {
+					seen[k] = true
+					visit(k)
 				}
 			}
 		}
 	}
-	return out
+}
+
+// cityGrid indexes the cities labelled worldwide (b.cities) by 1° cell,
+// so that a site finds those near its records without testing them all.
+func cityGrid(cities []Label) map[cellKey][]int32 {
+	g := map[cellKey][]int32{}
+	for i, l := range cities {
+		k := gridCell(l.Lon, l.Lat)
+		g[k] = append(g[k], int32(i))
+	}
+	return g
 }
 
 // cellLand returns the land of cell k of band i (of the world for the
