@@ -41,8 +41,7 @@ type Base struct {
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
 
-	outlineOnce sync.Once
-	outlines    string // the outline cells' folder (see outlineDir)
+	outlines string // the outline cells' folder, which Generate stored (see outlineDir)
 }
 
 // outlineCell is one cell script of outlines, written as it is.
@@ -357,7 +356,7 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 		}
 		w = fmt.Appendf(w, `{"min":%d,"max":%d,"q":%g,"cell":%g,"o":[`, band.MinZoom, band.MaxZoom, band.Quantum, band.Cell)
 		for j, c := range b.cells[i] {
-			cells = append(cells, cell{fmt.Sprintf("o%d-%d-%d.js", i, c.key.X, c.key.Y), c.script})
+			cells = append(cells, cell{outlineName(i, c.key), c.script})
 			w = appendKey(w, j, c.key)
 		}
 		w = append(w, `],"l":[`...)
@@ -396,19 +395,11 @@ type cell struct {
 }
 
 // outlineDir returns the folder of the outline cells, which are the same
-// for every site: hashed once (8 MB).
-func (b *Base) outlineDir() string {
-	b.outlineOnce.Do(func() {
-		var cells []cell
-		for i := range Bands {
-			for _, c := range b.cells[i] {
-				cells = append(cells, cell{fmt.Sprintf("o%d-%d-%d.js", i, c.key.X, c.key.Y), c.script})
-			}
-		}
-		b.outlines = cellDir(cells, 'o')
-	})
-	return b.outlines
-}
+// for every site: named for them by Generate.
+func (b *Base) outlineDir() string { return b.outlines }
+
+// outlineName is the file name of cell k of band i of the outlines.
+func outlineName(i int, k cellKey) string { return fmt.Sprintf("o%d-%d-%d.js", i, k.X, k.Y) }
 
 // cellDir returns the folder of the cells of one kind: named for their
 // names and content.

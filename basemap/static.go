@@ -25,12 +25,14 @@ import (
 //     world script carries them (its members "land", "cc" and "lp");
 //   - for each finer band, its number of cells, then each cell's column,
 //     row and script, by row, then column;
+//   - the folder of the outline cells (see cellDir), which names their
+//     content: hashing 8 MB of scripts cost every build about 6 ms of CPU;
 //   - the countries' label anchors (code, lon, lat, width);
 //   - the cities, the regions and the districts, each a count, then each
 //     label's name, lon, lat, kind, zooms, population, precision and rank
 //     (coordinates as the bits of float64, so nothing is rounded).
 
-const staticMagic = "mapsite basemap 1\n"
+const staticMagic = "mapsite basemap 2\n"
 
 // Generate makes the embedded base map (data/basemap.bin) from a TopoJSON
 // topology of countries (world-atlas's countries-10m.json) and a
@@ -46,15 +48,19 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 		return nil, err
 	}
 	e.bytes(worldLand)
+	var cells []cell
 	for i := 1; i < len(Bands); i++ {
 		keys := sortedKeys(p.cells[i])
 		e.uint(uint64(len(keys)))
 		for _, k := range keys {
 			e.uint(uint64(k.X))
 			e.uint(uint64(k.Y))
-			e.bytes(outlineScript(i, k, p.cells[i][k]))
+			script := outlineScript(i, k, p.cells[i][k])
+			e.bytes(script)
+			cells = append(cells, cell{outlineName(i, k), script})
 		}
 	}
+	e.bytes([]byte(cellDir(cells, 'o')))
 	e.uint(uint64(len(p.countries)))
 	for _, c := range p.countries {
 		e.bytes([]byte(c.cc))
@@ -218,6 +224,7 @@ func Load(data []byte) (*Base, error) {
 			b.cells[i][j] = outlineCell{key: cellKey{int(x), int(y)}, script: d.bytes()}
 		}
 	}
+	b.outlines = string(d.bytes())
 	b.countries = make([]countryAnchor, d.count())
 	for i := range b.countries {
 		b.countries[i] = countryAnchor{cc: string(d.bytes()), lon: d.float(), lat: d.float(), width: d.float()}

@@ -73,3 +73,18 @@ func TestLabelGridNear(t *testing.T) {
 		}
 	}
 }
+
+// TestOutlineDirStored checks the folder of the outline cells that
+// data/basemap.bin stores against hashing the cells, as Generate names it.
+func TestOutlineDirStored(t *testing.T) {
+	b := bundled(t)
+	var cells []cell
+	for i := range Bands {
+		for _, c := range b.cells[i] {
+			cells = append(cells, cell{outlineName(i, c.key), c.script})
+		}
+	}
+	if want := cellDir(cells, 'o'); b.outlineDir() != want || len(cells) < 1000 {
+		t.Errorf("data/basemap.bin names the outline cells' folder %q; their %d scripts hash to %q", b.outlineDir(), len(cells), want)
+	}
+}
