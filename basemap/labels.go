@@ -306,9 +306,10 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 		x, y := mercator(labels[i].Lon, labels[i].Lat, 0)
 		pos[i] = orb.Point{x, y}
 	}
+	grid := map[uint64][]int{} // by nearKey of the cell, emptied for each zoom
 	for z := minZoom; z <= maxZoom; z++ {
 		scale := math.Exp2(float64(z))
-		grid := map[[2]int][]int{}
+		clear(grid)
 		cellOf := func(i int) (int, int) {
 			return int(math.Floor(pos[i][0] * scale / Spacing)), int(math.Floor(pos[i][1] * scale / Spacing))
 		}
@@ -316,7 +317,7 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 			cx, cy := cellOf(i)
 			for dy := -1; dy <= 1; dy++ {
 				for dx := -1; dx <= 1; dx++ {
-					for _, j := range grid[[2]int{cx + dx, cy + dy}] {
+					for _, j := range grid[nearKey(cx+dx, cy+dy)] {
 						dx, dy := (pos[j][0]-pos[i][0])*scale, (pos[j][1]-pos[i][1])*scale
 						if dx*dx+dy*dy < Spacing*Spacing {
 							return false
@@ -327,8 +328,8 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 			return true
 		}
 		add := func(i int) {
-			cx, cy := cellOf(i)
-			grid[[2]int{cx, cy}] = append(grid[[2]int{cx, cy}], i)
+			k := nearKey(cellOf(i))
+			grid[k] = append(grid[k], i)
 		}
 		// The labels shown already stay; the others join where there is room.
 		for i := range labels {
