@@ -532,3 +532,22 @@ func TestAppendJSONString(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendCoord checks appendCoord against the strconv call it replaces
+// in the labels' coordinates.
+func TestAppendCoord(t *testing.T) {
+	vals := []float64{0, -0.0, 0.00004, -0.00004, 0.00005, -0.00005, 0.1, -0.1, 0.0001, 1, -1, 12.3456, -12.34567, 179.99999, -180, 1e14, 3e15, -3e15, math.Inf(1), math.NaN()}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		vals = append(vals, (r.Float64()-0.5)*360, math.Round((r.Float64()-0.5)*3600)/10)
+	}
+	for _, l := range bundled(t).cities {
+		vals = append(vals, l.Lon, l.Lat)
+	}
+	for _, v := range vals {
+		want := strconv.AppendFloat(nil, math.Round(v*1e4)/1e4, 'f', -1, 64)
+		if got := appendCoord(nil, v); string(got) != string(want) {
+			t.Errorf("appendCoord(%v) = %s, want %s", v, got, want)
+		}
+	}
+}

@@ -104,10 +104,10 @@ func appendLabels(b []byte, ls []Label) []byte {
 		}
 		b = append(b, '[')
 		b = appendJSONString(b, l.Name)
-		for _, f := range []float64{l.Lon, l.Lat} {
-			b = append(b, ',')
-			b = strconv.AppendFloat(b, math.Round(f*1e4)/1e4, 'f', -1, 64)
-		}
+		b = append(b, ',')
+		b = appendCoord(b, l.Lon)
+		b = append(b, ',')
+		b = appendCoord(b, l.Lat)
 		for _, n := range []int{int(l.Kind), l.MinZoom, l.MaxZoom} {
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(n), 10)
@@ -138,4 +138,28 @@ func appendJSONString(b []byte, s string) []byte {
 func appendMarshalled(b []byte, s string) []byte {
 	j, _ := json.Marshal(s)
 	return append(b, j...)
+}
+
+// appendCoord appends v to four decimals, without trailing zeros: what
+// strconv.AppendFloat(b, math.Round(v*1e4)/1e4, 'f', -1, 64) writes, in
+// integers.
+func appendCoord(b []byte, v float64) []byte {
+	k := math.Round(v * 1e4)
+	if !(math.Abs(k) < 1e15) { // huge, or NaN
+		return strconv.AppendFloat(b, k/1e4, 'f', -1, 64)
+	}
+	if math.Signbit(k) {
+		b, k = append(b, '-'), -k
+	}
+	n := int64(k)
+	b = strconv.AppendInt(b, n/1e4, 10)
+	if d := n % 1e4; d != 0 {
+		digits := [5]byte{'.', byte('0' + d/1000), byte('0' + d/100%10), byte('0' + d/10%10), byte('0' + d%10)}
+		end := len(digits)
+		for digits[end-1] == '0' {
+			end--
+		}
+		b = append(b, digits[:end]...)
+	}
+	return b
 }
