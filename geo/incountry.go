@@ -24,7 +24,10 @@ type polygon struct {
 	minX, minY, maxX, maxY float64
 }
 
-var outlines = sync.OnceValues(func() (map[string][]polygon, error) {
+// outlines indexes the outlines by country; each country's polygons are
+// decoded when InCountry first asks for them (a site's records lie in a
+// few of about 240 countries).
+var outlines = sync.OnceValues(func() (map[string]*countryOutline, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(outlinesGz))
 	if err != nil {
 		return nil, err
@@ -33,16 +36,114 @@ var outlines = sync.OnceValues(func() (map[string][]polygon, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeOutlines(data)
+	return indexOutlines(data)
 })
 
 var errOutlines = errors.New("geo: corrupt data/outlines.bin.gz")
 
-func decodeOutlines(data []byte) (map[string][]polygon, error) {
+// A countryOutline is a country's polygons: the runs of data that hold
+// them, decoded once.
+type countryOutline struct {
+	spans []outlineSpan
+	once  sync.Once
+	polys []polygon
+	err   error
+}
+
+// An outlineSpan is the encoding of n polygons.
+type outlineSpan struct {
+	data []byte
+	n    int
+}
+
+// indexOutlines finds each country's polygons in data ("NEO1", the number
+// of entries, then each entry's country code, number of polygons and
+// polygons), checking that every number is there.
+func indexOutlines(data []byte) (map[string]*countryOutline, error) {
 	if !bytes.HasPrefix(data, []byte("NEO1")) {
 		return nil, errOutlines
 	}
-	r := bytes.NewReader(data[4:])
+	d := data[4:]
+	uv := func() int {
+		v, k := binary.Uvarint(d)
+		if k <= 0 || v > 1<<24 {
+			return -1
+		}
+		d = d[k:]
+		return int(v)
+	}
+	n := uv()
+	if n < 0 {
+		return nil, errOutlines
+	}
+	out := make(map[string]*countryOutline, n)
+	for ; n > 0; n-- {
+		if len(d) < 2 {
+			return nil, errOutlines
+		}
+		cc := string(d[:2])
+		d = d[2:]
+		np := uv()
+		if np < 0 {
+			return nil, errOutlines
+		}
+		start := d
+		for p := np; p > 0; p-- {
+			nr := uv()
+			if nr < 0 {
+				return nil, errOutlines
+			}
+			for ; nr > 0; nr-- {
+				pts := uv()
+				if pts < 0 {
+					return nil, errOutlines
+				}
+				// Skip 2·pts varints: each ends at a byte below 0x80.
+				for v := 2 * pts; v > 0; v-- {
+					i := 0
+					for i < len(d) && d[i] >= 0x80 {
+						i++
+					}
+					if i >= len(d) || i >= binary.MaxVarintLen64 {
+						return nil, errOutlines
+					}
+					d = d[i+1:]
+				}
+			}
+		}
+		if np == 0 {
+			continue // no polygons: no outline
+		}
+		c := out[cc]
+		if c == nil {
+			c = &countryOutline{}
+			out[cc] = c
+		}
+		c.spans = append(c.spans, outlineSpan{start[:len(start)-len(d)], np})
+	}
+	return out, nil
+}
+
+// polygons returns the country's polygons, decoded on the first call.
+func (c *countryOutline) polygons() ([]polygon, error) {
+	c.once.Do(func() {
+		for _, s := range c.spans {
+			polys, err := decodePolygons(s.data, s.n)
+			if err != nil {
+				c.polys, c.err = nil, err
+				return
+			}
+			c.polys = append(c.polys, polys...)
+		}
+	})
+	return c.polys, c.err
+}
+
+// decodePolygons decodes the n polygons that data holds, as indexOutlines
+// found them: for each, its number of rings, and for each ring its number
+// of points and the points, as varint steps of 1e-4 degrees.
+func decodePolygons(data []byte, n int) ([]polygon, error) {
+	r := bytes.NewReader(data)
 	uv := func() int {
 		v, err := binary.ReadUvarint(r)
 		if err != nil || v > 1<<24 {
@@ -50,46 +151,38 @@ func decodeOutlines(data []byte) (map[string][]polygon, error) {
 		}
 		return int(v)
 	}
-	n := uv()
-	out := make(map[string][]polygon, n)
+	out := make([]polygon, 0, n)
 	for ; n > 0; n-- {
-		var cc [2]byte
-		if _, err := io.ReadFull(r, cc[:]); err != nil {
+		nr := uv()
+		if nr < 0 {
 			return nil, errOutlines
 		}
-		np := uv()
-		if np < 0 {
-			return nil, errOutlines
-		}
-		for ; np > 0; np-- {
-			nr := uv()
-			if nr < 0 {
+		poly := polygon{minX: 180, minY: 90, maxX: -180, maxY: -90}
+		for ; nr > 0; nr-- {
+			pts := uv()
+			if pts < 0 {
 				return nil, errOutlines
 			}
-			poly := polygon{minX: 180, minY: 90, maxX: -180, maxY: -90}
-			for ; nr > 0; nr-- {
-				pts := uv()
-				if pts < 0 {
+			ring := make([]float64, 0, 2*pts)
+			var x, y int64
+			for ; pts > 0; pts-- {
+				dx, err1 := binary.ReadVarint(r)
+				dy, err2 := binary.ReadVarint(r)
+				if err1 != nil || err2 != nil {
 					return nil, errOutlines
 				}
-				ring := make([]float64, 0, 2*pts)
-				var x, y int64
-				for ; pts > 0; pts-- {
-					dx, err1 := binary.ReadVarint(r)
-					dy, err2 := binary.ReadVarint(r)
-					if err1 != nil || err2 != nil {
-						return nil, errOutlines
-					}
-					x, y = x+dx, y+dy
-					fx, fy := float64(x)/1e4, float64(y)/1e4
-					ring = append(ring, fx, fy)
-					poly.minX, poly.maxX = math.Min(poly.minX, fx), math.Max(poly.maxX, fx)
-					poly.minY, poly.maxY = math.Min(poly.minY, fy), math.Max(poly.maxY, fy)
-				}
-				poly.rings = append(poly.rings, ring)
+				x, y = x+dx, y+dy
+				fx, fy := float64(x)/1e4, float64(y)/1e4
+				ring = append(ring, fx, fy)
+				poly.minX, poly.maxX = math.Min(poly.minX, fx), math.Max(poly.maxX, fx)
+				poly.minY, poly.maxY = math.Min(poly.minY, fy), math.Max(poly.maxY, fy)
 			}
-			out[string(cc[:])] = append(out[string(cc[:])], poly)
+			poly.rings = append(poly.rings, ring)
 		}
+		out = append(out, poly)
+	}
+	if r.Len() != 0 {
+		return nil, errOutlines
 	}
 	return out, nil
 }
@@ -102,8 +195,12 @@ func InCountry(cc string, lon, lat float64) (inside bool, known bool) {
 	if err != nil {
 		return false, false
 	}
-	polys, ok := all[toUpper2(cc)]
+	c, ok := all[toUpper2(cc)]
 	if !ok {
+		return false, false
+	}
+	polys, err := c.polygons()
+	if err != nil {
 		return false, false
 	}
 	if math.IsNaN(lon) || math.IsNaN(lat) || math.Abs(lat) > 90 || math.Abs(lon) > 180 {

@@ -1,6 +1,9 @@
 package geo
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"strings"
 	"testing"
 )
@@ -77,5 +80,46 @@ func TestInCountryCities(t *testing.T) {
 	t.Logf("sample of %d GeoNames cities: %d outside their outline, %d without one", total, out, unknown)
 	if float64(out) > 0.01*float64(total) {
 		t.Errorf("%d of %d cities fall outside their country", out, total)
+	}
+}
+
+// TestOutlinesIndex checks the index of the outlines, whose countries are
+// decoded when first asked for: every country decodes, using all of its
+// bytes, and data cut short anywhere in its last country is refused.
+func TestOutlinesIndex(t *testing.T) {
+	zr, err := gzip.NewReader(bytes.NewReader(outlinesGz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := indexOutlines(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(idx) < 200 {
+		t.Fatalf("%d countries", len(idx))
+	}
+	size := 0
+	for cc, c := range idx {
+		polys, err := c.polygons()
+		if err != nil || len(polys) == 0 {
+			t.Errorf("%s: %d polygons, %v", cc, len(polys), err)
+		}
+		for _, s := range c.spans {
+			size += len(s.data)
+		}
+	}
+	// What is not a country's polygons: the header, and each entry's code
+	// and count of polygons.
+	if rest := len(data) - size; rest <= 0 || rest > 4+3+len(idx)*(2+3) {
+		t.Errorf("the countries' polygons take %d of %d bytes", size, len(data))
+	}
+	for _, cut := range []int{1, 2, 100, 1000} {
+		if _, err := indexOutlines(data[:len(data)-cut]); err == nil {
+			t.Errorf("the outlines cut %d bytes short were taken", cut)
+		}
 	}
 }
