@@ -32,11 +32,10 @@ type Base struct {
 	world      []byte          // the world band's outlines and badge points: the members "land", "cc" and "lp" of MAPSITE_BASEMAP
 	cells      [][]outlineCell // per band, by row, then column; nil for the world band
 	countries  []countryAnchor
-	cities     []Label             // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
-	cityCells  map[cellKey][]int32 // indices of cities by 1° cell (see cityGrid)
-	deepCities *labelGrid          // the others, MinZoom set as worldwide, by place
-	regions    []Label             // admin-1 regions, MinZoom set
-	districts  *labelGrid          // districts and neighbourhoods, by place
+	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
+	deepCities *labelGrid // the others, MinZoom set as worldwide, by place
+	regions    []Label    // admin-1 regions, MinZoom set
+	districts  *labelGrid // districts and neighbourhoods, by place
 
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
@@ -265,16 +264,15 @@ func (b *Base) Labels(s Site) []Label {
 	n := newNear(pts)
 	// Cities: those that show worldwide, and near the records the smaller
 	// ones, given room among each other from the zoom after.
+	cells := nearCells(pts)
 	var local []Label
-	nearCells(pts, func(k cellKey) {
-		for _, i := range b.cityCells[k] {
-			if l := b.cities[i]; n.has(l.Lon, l.Lat) {
-				local = append(local, l)
-			}
+	for _, l := range b.cities {
+		if cells.set[gridCell(l.Lon, l.Lat)] && n.has(l.Lon, l.Lat) {
+			local = append(local, l)
 		}
-	})
-	out = append(out, b.cities...)
-	local = append(local, b.deepCities.near(n, pts)...)
+		out = append(out, l)
+	}
+	local = append(local, b.deepCities.near(n, cells)...)
 	sortByRank(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)
 	for _, l := range local {
@@ -289,7 +287,7 @@ func (b *Base) Labels(s Site) []Label {
 	}
 	// Districts and neighbourhoods, near the records only.
 	var ds, hs []Label
-	for _, l := range b.districts.near(n, pts) {
+	for _, l := range b.districts.near(n, cells) {
 		if l.Precision == geo.District {
 			ds = append(ds, l)
 		} else {

@@ -233,7 +233,6 @@ func Load(data []byte) (*Base, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	b.cityCells = cityGrid(b.cities)
 	if len(d.b) > 0 {
 		return nil, errors.New("basemap: data/basemap.bin has trailing bytes (run make basemap-data)")
 	}
@@ -274,56 +273,51 @@ func (g *labelGrid) cell(k cellKey) []Label {
 	return d.labels() // Generate's bytes, which TestBundledDataUpToDate checks
 }
 
-// near returns the labels that lie within NearKm of one of pts (as n.has
-// tells), cell by cell.
-func (g *labelGrid) near(n *near, pts []orb.Point) []Label {
+// near returns the labels that lie within NearKm of a site's records (as
+// n.has tells), from the cells of c.
+func (g *labelGrid) near(n *near, c *nearby) []Label {
 	var out []Label
-	nearCells(pts, func(k cellKey) {
+	for _, k := range c.cells {
 		if _, ok := g.cells[k]; !ok {
-			return
+			continue
 		}
 		for _, l := range g.cell(k) {
 			if n.has(l.Lon, l.Lat) {
 				out = append(out, l)
 			}
 		}
-	})
+	}
 	return out
 }
 
-// nearCells calls visit once for each 1° cell (see gridCell) that holds
-// a point within NearKm of one of pts, and perhaps a few more.
-func nearCells(pts []orb.Point, visit func(cellKey)) {
+// nearby is the 1° cells (see gridCell) that hold the points within
+// NearKm of a site's records, and perhaps a few more.
+type nearby struct {
+	cells []cellKey // in the order the records' points first reach them
+	set   map[cellKey]bool
+}
+
+func nearCells(pts []orb.Point) *nearby {
 	// A degree of latitude is at least 110.5 km; of longitude, that times
 	// the cosine of the latitude.
 	const dlat = NearKm / 110.5 * 1.05
-	seen := map[cellKey]bool{}
+	c := &nearby{set: map[cellKey]bool{}}
 	for _, p := range pts {
 		dlon := 180.0
-		if c := math.Cos((math.Abs(p[1]) + dlat) * math.Pi / 180); c > dlat/180 {
-			dlon = dlat / c
+		if cos := math.Cos((math.Abs(p[1]) + dlat) * math.Pi / 180); cos > dlat/180 {
+			dlon = dlat / cos
 		}
 		for y := int(math.Floor(p[1] - dlat)); y <= int(math.Floor(p[1]+dlat)); y++ {
 			for x := int(math.Floor(p[0] - dlon)); x <= int(math.Floor(p[0]+dlon)); x++ {
 				k := cellKey{x, y}
-				if !seen[k] {
-					seen[k] = true
-					visit(k)
+				if !c.set[k] {
+					c.set[k] = true
+					c.cells = append(c.cells, k)
 				}
 			}
 		}
 	}
-}
-
-// cityGrid indexes the cities labelled worldwide (b.cities) by 1° cell,
-// so that a site finds those near its records without testing them all.
-func cityGrid(cities []Label) map[cellKey][]int32 {
-	g := map[cellKey][]int32{}
-	for i, l := range cities {
-		k := gridCell(l.Lon, l.Lat)
-		g[k] = append(g[k], int32(i))
-	}
-	return g
+	return c
 }
 
 // cellLand returns the land of cell k of band i (of the world for the

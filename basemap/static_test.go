@@ -62,7 +62,7 @@ func TestLabelGridNear(t *testing.T) {
 				}
 			}
 		}
-		got := tc.g.near(n, pts)
+		got := tc.g.near(n, nearCells(pts))
 		if len(want) == 0 {
 			t.Fatalf("%s: no label near the points; the test proves nothing", tc.name)
 		}
@@ -71,6 +71,20 @@ func TestLabelGridNear(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: near gave %d labels, reading them all %d", tc.name, len(got), len(want))
 		}
+	}
+	// The cities labelled worldwide: Labels tests only those in the cells.
+	cells := nearCells(pts)
+	var got, want int
+	for _, l := range b.cities {
+		if n.has(l.Lon, l.Lat) {
+			want++
+			if cells.set[gridCell(l.Lon, l.Lat)] {
+				got++
+			}
+		}
+	}
+	if want == 0 || got != want {
+		t.Errorf("worldwide cities: %d near the points, %d of them in the cells", want, got)
 	}
 }
 
