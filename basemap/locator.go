@@ -2,10 +2,10 @@ package basemap
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -17,6 +17,7 @@ const (
 	LocatorWidth  = 320
 	LocatorHeight = 190
 	locatorLabels = 3 // labels on a locator, at most
+	landMargin    = 8 // how far the land is drawn past the sides, so that its strokes reach them
 )
 
 // Colours of the base map, shared with assets/basemap.js.
@@ -77,16 +78,27 @@ func (b *Base) locators(all []Label) *Locators {
 }
 
 // SVG returns the locator of mark m: a small static map, centred on the
-// point, with the land, two or three place names and the marker. The
-// result is safe to put in an HTML page as it is.
+// point, with the land, two or three place names and the marker, its
+// land inline. The result is safe to put in an HTML page as it is. Its
+// look comes from the page's style sheet (see assets/site.css).
 func (l *Locators) SVG(m Mark) string {
-	return string(AppendLocator(nil, m, l.Body(m)))
+	return string(AppendLocator(nil, m, l.Body(m), ""))
 }
 
-// Body returns the part of m's locator that depends only on its point
-// and zoom: the sea, the land and the place names. Marks at one point and
-// zoom share it whatever their colour, fill and label (see AppendLocator).
-func (l *Locators) Body(m Mark) string {
+// A Body is the part of a locator that depends only on its point and
+// zoom: the outline of the land and the place names. Marks at one point
+// and zoom share it whatever their colour, fill and label (see
+// AppendLocator).
+type Body struct {
+	// Land is the land's outline, the d of an SVG path in the locator's
+	// pixels: from a few dozen bytes in a city to 30 kB around a country.
+	Land string
+	// Places are the place names and their dots.
+	Places string
+}
+
+// Body returns the body of m's locator.
+func (l *Locators) Body(m Mark) Body {
 	z := min(max(m.Zoom, 2), MaxZoom)
 	cx, cy := mercator(m.Lon, m.Lat, z)
 	x0, y0 := cx-LocatorWidth/2, cy-LocatorHeight/2
@@ -95,12 +107,10 @@ func (l *Locators) Body(m Mark) string {
 		size := 256 * math.Exp2(float64(z))
 		return orb.Point{x/size*360 - 180, math.Atan(math.Sinh(math.Pi*(1-2*y/size))) * 180 / math.Pi}
 	}
-	nw, se := unproject(x0-8, y0-8), unproject(x0+LocatorWidth+8, y0+LocatorHeight+8)
+	nw, se := unproject(x0-landMargin, y0-landMargin), unproject(x0+LocatorWidth+landMargin, y0+LocatorHeight+landMargin)
 	view := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 
 	b := make([]byte, 0, 8<<10)
-	b = fmt.Appendf(b, `<rect width="%d" height="%d" fill="%s"/>`, LocatorWidth, LocatorHeight, colorSea)
-	b = append(b, `<path fill="`+colorLand+`" stroke="`+colorCoast+`" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd" d="`...)
 	size := 256 * math.Exp2(float64(z))
 	for _, p := range l.land(z, view) {
 		if !within(view, p) {
@@ -121,12 +131,13 @@ func (l *Locators) Body(m Mark) string {
 			b = append(b, 'Z')
 		}
 	}
-	b = append(b, `"/>`...)
+	land := string(b)
 
 	// The marker's box, which no label may cover.
 	mx, my := float64(LocatorWidth)/2, float64(LocatorHeight)/2
 	placed := [][4]float64{{mx - 16, my - 16, mx + 16, my + 16}}
 	n := 0
+	b = b[:0]
 	for _, i := range l.candidates(z, view) {
 		lb := l.all[i]
 		if n >= locatorLabels {
@@ -140,16 +151,17 @@ func (l *Locators) Body(m Mark) string {
 		}
 		w := 0.58 * size * float64(len([]rune(lb.Name)))
 		// Right of the dot, left of it, above, below: the first free spot.
+		// The class of the text sets its anchor (start when none).
 		type spot struct {
 			box    [4]float64
 			tx, ty float64
-			anchor string
+			class  string
 		}
 		spots := []spot{
-			{[4]float64{x + 5, y - size/2 - 2, x + 5 + w, y + size/2 + 2}, x + 5, y + size*0.35, "start"},
+			{[4]float64{x + 5, y - size/2 - 2, x + 5 + w, y + size/2 + 2}, x + 5, y + size*0.35, ""},
 			{[4]float64{x - 5 - w, y - size/2 - 2, x - 5, y + size/2 + 2}, x - 5, y + size*0.35, "end"},
-			{[4]float64{x - w/2, y - size - 6, x + w/2, y - 3}, x, y - 6, "middle"},
-			{[4]float64{x - w/2, y + 3, x + w/2, y + size + 6}, x, y + size + 2, "middle"},
+			{[4]float64{x - w/2, y - size - 6, x + w/2, y - 3}, x, y - 6, "mid"},
+			{[4]float64{x - w/2, y + 3, x + w/2, y + size + 6}, x, y + size + 2, "mid"},
 		}
 		var at *spot
 		if overlaps([4]float64{x - 3, y - 3, x + 3, y + 3}, placed) {
@@ -167,27 +179,58 @@ func (l *Locators) Body(m Mark) string {
 		}
 		placed = append(placed, at.box, [4]float64{x - 3, y - 3, x + 3, y + 3})
 		n++
-		style := `fill="` + colorInk + `"`
-		if lb.Kind == KindDistrict {
-			style = `fill="#5a5148" font-style="italic"`
+		class := at.class
+		switch lb.Kind {
+		case KindCountry, KindRegion:
+			class += " area" // 11 px
+		case KindDistrict:
+			class += " district" // italic, browner
 		}
-		b = fmt.Appendf(b, `<circle cx="%s" cy="%s" r="2.2" fill="#4a4640" stroke="#fff"/>`, num(x), num(y))
-		b = fmt.Appendf(b, `<text x="%s" y="%s" text-anchor="%s" font-size="%g" %s stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">%s</text>`,
-			num(at.tx), num(at.ty), at.anchor, size, style, html.EscapeString(lb.Name))
+		b = append(b, `<circle cx="`...)
+		b = appendNum(b, x)
+		b = append(b, `" cy="`...)
+		b = appendNum(b, y)
+		b = append(b, `" r="2.2"/><text x="`...)
+		b = appendNum(b, at.tx)
+		b = append(b, `" y="`...)
+		b = appendNum(b, at.ty)
+		if class = strings.TrimPrefix(class, " "); class != "" {
+			b = append(b, `" class="`...)
+			b = append(b, class...)
+		}
+		b = append(b, `">`...)
+		b = appendEscaped(b, lb.Name)
+		b = append(b, "</text>"...)
 	}
-
-	return string(b)
+	return Body{Land: land, Places: string(b)}
 }
 
 // AppendLocator appends the locator of m to b, made of body, which must be
 // what Body returns for a mark at m's point and zoom: the opening tag and
-// its accessible name, the body, and the marker.
-func AppendLocator(b []byte, m Mark, body string) []byte {
+// its accessible name, the land, the place names and the marker. The land
+// is drawn inline, or, when landHref is not "", by an image of the file
+// that LandFile made of it, at that address.
+func AppendLocator(b []byte, m Mark, body Body, landHref string) []byte {
 	b = append(b, locatorOpen...)
 	b = appendEscaped(b, "Locator map: "+m.Label)
-	b = append(b, `" font-family="system-ui, sans-serif">`...)
-	b = append(b, body...)
+	b = append(b, `">`...)
+	if landHref == "" {
+		b = append(b, `<path class="land" d="`...)
+		b = append(b, body.Land...)
+		b = append(b, `"/>`...)
+	} else {
+		b = append(b, `<image href="`...)
+		b = appendEscaped(b, landHref)
+		b = append(b, landImageSize...)
+	}
+	if body.Places != "" {
+		b = append(b, `<g class="places">`...)
+		b = append(b, body.Places...)
+		b = append(b, `</g>`...)
+	}
 	// The marker: a ring, then the record's point as the map draws it.
+	// The colours from the data are attributes: the style sheet sets
+	// none of the properties they set.
 	color := m.Color
 	if !hexColor(color) {
 		color = "#555555"
@@ -195,33 +238,54 @@ func AppendLocator(b []byte, m Mark, body string) []byte {
 	if m.WholeArea {
 		b = append(b, markerArea...)
 		b = append(b, color...)
-		b = append(b, `" stroke-width="1.6" stroke-dasharray="3 2"/>`...)
+		b = append(b, `"/>`...)
 	} else {
 		b = append(b, markerRing...)
 	}
-	fill, stroke, sw := color, "#fff", "1.5"
-	if !m.Solid {
-		fill, stroke, sw = "#fff", color, "2.6"
+	if m.Solid {
+		b = append(b, markerDot...)
+		b = append(b, ` fill="`...)
+	} else {
+		b = append(b, markerHollow...)
+		b = append(b, ` stroke="`...)
 	}
-	b = append(b, markerDot...)
-	b = append(b, fill...)
-	b = append(b, `" stroke="`...)
-	b = append(b, stroke...)
-	b = append(b, `" stroke-width="`...)
-	b = append(b, sw...)
+	b = append(b, color...)
 	b = append(b, `"/>`...)
 	return append(b, "</svg>"...)
 }
 
-// The locator's opening tag up to its accessible name, and the marker's
-// circles (at the centre) up to their colours.
+// LandFile returns the land of a locator as an SVG file of its own, for
+// pages to show with an image (see AppendLocator): the sea and the land,
+// coloured by attributes, as a page's style sheet does not reach into an
+// image.
+func LandFile(land string) []byte {
+	b := make([]byte, 0, len(land)+len(landFileOpen)+len(landFileClose))
+	b = append(b, landFileOpen...)
+	b = append(b, land...)
+	return append(b, landFileClose...)
+}
+
+// The locator's opening tag up to its accessible name, the marker's
+// circles (at the centre) up to their colours, and a land file around
+// its outline.
 var (
 	locatorOpen = fmt.Sprintf(`<svg class="locator-svg" viewBox="0 0 %d %d" width="%d" height="%d" preserveAspectRatio="xMidYMid slice" role="img" aria-label="`,
 		LocatorWidth, LocatorHeight, LocatorWidth, LocatorHeight)
-	markerAt   = `<circle cx="` + num(float64(LocatorWidth)/2) + `" cy="` + num(float64(LocatorHeight)/2) + `"`
-	markerArea = markerAt + ` r="14" fill="none" stroke="`
-	markerRing = markerAt + ` r="11" fill="none" stroke="#1b1b1b" stroke-width="2"/>`
-	markerDot  = markerAt + ` r="6" fill="`
+	markerAt     = `<circle cx="` + num(float64(LocatorWidth)/2) + `" cy="` + num(float64(LocatorHeight)/2) + `"`
+	markerArea   = markerAt + ` r="14" class="whole" stroke="`
+	markerRing   = markerAt + ` r="11" class="ring"/>`
+	markerDot    = markerAt + ` r="6" class="dot"`
+	markerHollow = markerAt + ` r="6" class="hollow"`
+	// A land file reaches landMargin past the locator's sides, as the
+	// outline does: an image's edge would blend with the sea beside it
+	// where a page's locator is scaled (a phone's width).
+	landImageSize = fmt.Sprintf(`" x="-%d" y="-%d" width="%d" height="%d"/>`,
+		landMargin, landMargin, LocatorWidth+2*landMargin, LocatorHeight+2*landMargin)
+	landFileOpen = fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="-%d -%d %d %d" width="%d" height="%d">`+
+		`<rect x="-%d" y="-%d" width="%d" height="%d" fill="%s"/><path fill="%s" stroke="%s" stroke-width="0.8" stroke-linejoin="round" fill-rule="evenodd" d="`,
+		landMargin, landMargin, LocatorWidth+2*landMargin, LocatorHeight+2*landMargin, LocatorWidth+2*landMargin, LocatorHeight+2*landMargin,
+		landMargin, landMargin, LocatorWidth+2*landMargin, LocatorHeight+2*landMargin, colorSea, colorLand, colorCoast)
+	landFileClose = "\"/></svg>\n"
 )
 
 // appendEscaped appends html.EscapeString(s) to b.

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mapsite/mapsite/basemap"
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/incident/incidenttest"
@@ -38,6 +39,21 @@ type editor struct {
 	cfg   []byte
 	pool  *synth.PlacePool
 	added int
+	out   string // the output the edits are built into
+}
+
+// landImage finds the land file a record page's locator shows.
+var landImage = regexp.MustCompile(`<image href="\.\./\.\./(assets/locators/[0-9a-f]+\.svg)"`)
+
+// sharedCountry reports whether the locator of a record placed only at
+// country p shows its land from a file (see locators).
+func sharedCountry(p *synth.Record) bool {
+	base, err := basemap.Bundled()
+	if err != nil {
+		panic(err)
+	}
+	m := basemap.Mark{Lon: p.Place.Lon, Lat: p.Place.Lat, Zoom: basemap.LocatorZoom("country")}
+	return len(base.Locators(basemap.Site{Language: "en"}).Body(m).Land) > sharedLand
 }
 
 func (e *editor) pick() *synth.Record { return &e.recs[e.rng.IntN(len(e.recs))] }
@@ -98,7 +114,61 @@ var edits = []edit{
 		re := regexp.MustCompile(`(?m)^name\s*=\s*"Attacks[^"]*"`)
 		e.cfg = re.ReplaceAll(e.cfg, []byte(fmt.Sprintf(`name = "Attacks %d"`, e.rng.IntN(1000))))
 	}},
+	{"shared land gone", func(e *editor) {
+		// The records whose locators show one land file all move to a
+		// city: the file leaves the output.
+		file := ""
+		var city *synth.Record
+		for i := range e.recs {
+			r := &e.recs[i]
+			if r.Place.Precision == geo.City && r.Coords == nil {
+				city = r
+			}
+			b, _ := os.ReadFile(filepath.Join(e.out, "incidents", r.ID, "index.html"))
+			if m := landImage.FindSubmatch(b); m != nil && file == "" {
+				file = string(m[1])
+			}
+		}
+		for i := range e.recs {
+			b, _ := os.ReadFile(filepath.Join(e.out, "incidents", e.recs[i].ID, "index.html"))
+			if file != "" && city != nil && bytes.Contains(b, []byte(file)) {
+				e.recs[i].Place, e.recs[i].Coords = city.Place, nil
+			}
+		}
+	}},
+	{"shared land new", func(e *editor) {
+		// A record moves to a country no record is placed at, whose
+		// land is shared: a land file joins the output.
+		have := map[string]bool{}
+		for _, r := range e.recs {
+			have[r.Place.Text] = true
+		}
+		for s := uint64(5000); s < 5100; s++ {
+			for _, g := range synth.Generate(50, s, e.pool) {
+				if g.Place.Precision == geo.Country && g.Coords == nil && !have[g.Place.Text] && sharedCountry(&g) {
+					r := e.pick()
+					r.Place, r.Coords = g.Place, nil
+					return
+				}
+			}
+		}
+		panic("no country left to move a record to")
+	}},
 	{"nothing", func(e *editor) {}},
+}
+
+// landFiles returns the land files of the output out.
+func landFiles(t *testing.T, out string) map[string]bool {
+	t.Helper()
+	files := map[string]bool{}
+	list, err := os.ReadDir(filepath.Join(out, "assets", "locators"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	for _, f := range list {
+		files[f.Name()] = true
+	}
+	return files
 }
 
 // TestIncrementalEqualsFull applies a seeded random sequence of edits to a
@@ -152,9 +222,9 @@ func testIncrementalEqualsFull(t *testing.T, spare, renderer bool) {
 		fmt.Sscan(s, &seed)
 	}
 	t.Logf("edit seed %d (MAPSITE_EDIT_SEED=n tries another)", seed)
-	e := &editor{rng: rand.New(rand.NewPCG(seed, 7)), recs: synth.Generate(80, 1, pool), cfg: cfg, pool: pool}
 	tmp := t.TempDir()
 	siteDir, out := filepath.Join(tmp, "site"), filepath.Join(tmp, "public")
+	e := &editor{rng: rand.New(rand.NewPCG(seed, 7)), recs: synth.Generate(80, 1, pool), cfg: cfg, pool: pool, out: out}
 	if err := synth.WriteSite(siteDir, e.cfg, e.recs); err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +244,15 @@ func testIncrementalEqualsFull(t *testing.T, spare, renderer bool) {
 	for range 3 {
 		order = append(order, e.rng.IntN(len(edits)))
 	}
+	lands, appeared, gone := landFiles(t, out), 0, 0
+	if len(lands) == 0 {
+		t.Fatal("the site has no land file: the test does not exercise them")
+	}
+	defer func() {
+		if !t.Failed() && (appeared == 0 || gone == 0) {
+			t.Errorf("land files appeared %d times and left %d times: the edits do not exercise both", appeared, gone)
+		}
+	}()
 	for step, k := range order {
 		ed := edits[k]
 		ed.apply(e)
@@ -196,6 +275,21 @@ func testIncrementalEqualsFull(t *testing.T, spare, renderer bool) {
 		want := readTree(t, cold)
 		compareTrees(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), want, readTree(t, out))
 		checkNoEmptyFolders(t, fmt.Sprintf("step %d (%s): incremental build", step, ed.name), out)
+		now, in, left := landFiles(t, out), 0, 0
+		for f := range now {
+			if !lands[f] {
+				in++
+			}
+		}
+		for f := range lands {
+			if !now[f] {
+				left++
+			}
+		}
+		if ed.name == "shared land new" && in == 0 || ed.name == "shared land gone" && left == 0 {
+			t.Errorf("step %d (%s): %d land files joined the output and %d left it", step, ed.name, in, left)
+		}
+		lands, appeared, gone = now, appeared+in, gone+left
 		if has := checkSpare(t, out); has != spare {
 			t.Errorf("step %d (%s): spare tree beside the output: %v, want %v", step, ed.name, has, spare)
 		}

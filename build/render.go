@@ -251,6 +251,9 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	if err := start(); err != nil {
 		return n, err
 	}
+	if m.locators != nil {
+		m.locators.out = out // the land files (see locators)
+	}
 	err := parallel(len(rest), func(i int) error {
 		rv := m.Records[rest[i]]
 		if !early && taken(rv) {
@@ -260,6 +263,10 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 			&page{Root: "../../", Path: rv.URL, Kind: "record", Title: rv.Title, Description: description(rv), Record: rv}})
 	})
 	if err != nil {
+		return n, err
+	}
+	m.locators.takeLands(out)
+	if err := m.locators.landErr(); err != nil {
 		return n, err
 	}
 	// Then the map page, which names data.js (with the site's other

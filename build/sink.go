@@ -34,6 +34,13 @@ type sink interface {
 	// has the input key it had in the previous build, and has been taken
 	// from it; if not, the caller renders the page and puts it.
 	reuse(path string, rv *recordView) bool
+	// reuseFile reports whether the file at path, made from the input
+	// key, was made by the previous build from the same key and has been
+	// taken from it; if not, the caller may make it with putKeyed.
+	reuseFile(path string, key digest) bool
+	// putKeyed is put of a file made from the input key, which the next
+	// build's reuseFile compares.
+	putKeyed(path string, key digest, b []byte) error
 	// takes reports whether reuse may take a page: whether there is a
 	// previous build to take pages from.
 	takes() bool
@@ -104,6 +111,32 @@ func (s *memSink) reuse(path string, rv *recordView) bool {
 		}
 	}
 	return false
+}
+
+func (s *memSink) reuseFile(path string, key digest) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.made == nil {
+		return false
+	}
+	if old, ok := s.prevKeys[path]; ok && old == key {
+		if b, ok := s.prev[path]; ok {
+			s.files[path], s.made[path] = b, key
+			s.taken.Add(1)
+			return true
+		}
+	}
+	return false
+}
+
+func (s *memSink) putKeyed(path string, key digest, b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.made != nil {
+		s.made[path] = key
+	}
+	s.files[path] = b
+	return nil
 }
 
 func (s *memSink) takes() bool {
@@ -289,6 +322,31 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 	}
 	s.record(p, old)
 	return true
+}
+
+func (s *dirSink) reuseFile(p string, key digest) bool {
+	if s.ready() != nil {
+		return false
+	}
+	if old, ok := s.stale[p]; ok && old.keyed && old.key == key {
+		s.taken.Add(1) // the spare has it already
+		s.record(p, old)
+		return true
+	}
+	old, ok := s.prev[p]
+	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
+		return false
+	}
+	s.record(p, old)
+	return true
+}
+
+func (s *dirSink) putKeyed(p string, key digest, b []byte) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
+	s.setMade(p, entry{key: key, keyed: true}) // put keeps the key (see reuse)
+	return s.put(p, b)
 }
 
 func (s *dirSink) takes() bool { return len(s.prev) > 0 || len(s.stale) > 0 }
