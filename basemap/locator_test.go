@@ -1,8 +1,10 @@
 package basemap
 
 import (
+	"encoding/xml"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -66,4 +68,48 @@ func points(p orb.Polygon) int {
 		n += len(r)
 	}
 	return n
+}
+
+// TestLandFile checks that a locator whose land is in a file shows it by
+// an image covering the outline's extent, keeps its names and marker
+// inline, and that the file is a standalone SVG of the same outline.
+func TestLandFile(t *testing.T) {
+	loc := bundled(t).Locators(Site{Language: "en"})
+	m := Mark{Lon: 10.37, Lat: 51.09, Zoom: LocatorZoom("country"), Color: "#CC79A7", WholeArea: true, Label: "Germany"}
+	body := loc.Body(m)
+	if len(body.Land) < 2<<10 {
+		t.Fatalf("Germany's land is %d bytes: the test wants a large outline", len(body.Land))
+	}
+	svg := string(AppendLocator(nil, m, body, "../../assets/locators/x&y.svg"))
+	for _, want := range []string{
+		`<image href="../../assets/locators/x&amp;y.svg" x="-8" y="-8" width="336" height="206"/>`,
+		`aria-label="Locator map: Germany"`, body.Places, `class="whole" stroke="#CC79A7"`,
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("locator lacks %q:\n%.300s", want, svg)
+		}
+	}
+	if strings.Contains(svg, body.Land) || strings.Contains(svg, `class="land"`) {
+		t.Error("a locator with a land file draws the land inline too")
+	}
+	var file struct {
+		XMLName xml.Name
+		ViewBox string `xml:"viewBox,attr"`
+		Rect    struct {
+			Fill string `xml:"fill,attr"`
+		} `xml:"rect"`
+		Path struct {
+			D    string `xml:"d,attr"`
+			Fill string `xml:"fill,attr"`
+		} `xml:"path"`
+	}
+	if err := xml.Unmarshal(LandFile(body.Land), &file); err != nil {
+		t.Fatal(err)
+	}
+	if file.XMLName.Space != "http://www.w3.org/2000/svg" || file.XMLName.Local != "svg" || file.ViewBox != "-8 -8 336 206" {
+		t.Errorf("land file: root %v, viewBox %q", file.XMLName, file.ViewBox)
+	}
+	if file.Path.D != body.Land || file.Path.Fill != colorLand || file.Rect.Fill != colorSea {
+		t.Errorf("land file: path fill %q, rect fill %q, outline the same: %v", file.Path.Fill, file.Rect.Fill, file.Path.D == body.Land)
+	}
 }

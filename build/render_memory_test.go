@@ -48,6 +48,15 @@ func TestLocatorsShareBodies(t *testing.T) {
 	if len(seen) != len(l.views) {
 		t.Errorf("pageOrder: %d views, want %d", len(seen), len(l.views))
 	}
+	shared := 0
+	for lb := range seen {
+		if lb.shared != "" {
+			shared++
+		}
+	}
+	if shared == 0 || shared == len(seen) {
+		t.Errorf("%d of %d views have their land in a file: the test does not exercise both", shared, len(seen))
+	}
 	// Rendered twice (as TestFastPathMatchesTemplates does): the same.
 	rv := m.Records[order[0]]
 	want := wantLocator(l, locatorMark(rv))

@@ -479,9 +479,10 @@ func (s *dirSink) release() {
 // the folders they leave empty. It runs once every file has been put, so
 // a folder that is empty then holds nothing of the build. When the build
 // made as many of the spare's files as the spare has, it made them all,
-// and the spare's list is not read; when it made as many of its record
-// pages, only the spare's other files are looked up in made (at 100,000
-// records, 3,000 lookups rather than 103,000: 30 ms).
+// and the spare's list is not read; when it made as many of its keyed
+// files (the record pages and the locators' land files), only the spare's
+// other files are looked up in made (at 100,000 records, 3,000 lookups
+// rather than 103,000: 30 ms).
 func (s *dirSink) prune() error {
 	if s.stale == nil || s.madeStale.Load() == int64(len(s.stale)) {
 		return nil
