@@ -219,9 +219,11 @@ func locatorMark(rv *recordView) basemap.Mark {
 // A land outline longer than sharedLand is not inlined in the pages but
 // written once into a file of its own, assets/locators/<name>.svg (see
 // basemap.LandFile), which their locators show as an image. Its name is
-// the view's input key: the binary's identity and the view (see
-// landKey), which the keys of the pages that show it cover, so that a
-// rebuild names and takes it without drawing it (see takeLands).
+// a digest of its bytes, so that the pages are the same whatever binary
+// or path built them; the manifest notes it with the view's input key
+// (the binary's identity and the view, see landKey), which the keys of
+// the pages that show it cover, so that a rebuild finds it by that key
+// and takes it without drawing it (see takeLands).
 type locators struct {
 	loc   *basemap.Locators
 	views map[locatorView]*locatorBody
@@ -255,8 +257,8 @@ type locatorView struct {
 	zoom     int
 }
 
-// landKey returns the input key of the land file of view v, which names
-// it: the binary draws the land from the base map it bundles.
+// landKey returns the input key of the land file of view v: the binary
+// draws the land from the base map it bundles.
 func landKey(v locatorView) digest {
 	var buf [64]byte
 	b := append(buf[:0], "locator land\n"...)
@@ -268,9 +270,11 @@ func landKey(v locatorView) digest {
 	return sum(b)
 }
 
-// landPath returns the path in the output of the land file of key k.
-func landPath(k digest) string {
-	return landDir + hex.EncodeToString(k[:8]) + ".svg"
+// landPath returns the path in the output of the land file whose bytes
+// are file: named by their digest.
+func landPath(file []byte) string {
+	d := sum(file)
+	return landDir + hex.EncodeToString(d[:8]) + ".svg"
 }
 
 // A locatorBody is one view's body, and the number of records yet to take
@@ -295,16 +299,21 @@ func (l *locators) appendTo(b []byte, rv *recordView) []byte {
 	mark, lb := locatorMark(rv), rv.locator
 	lb.mu.Lock()
 	body := lb.body
+	var file []byte // the land file, when drawn here and shared
 	if !lb.drawn {
 		body = l.loc.Body(mark)
 		lb.shared, lb.seen = "", true
 		if len(body.Land) > sharedLand {
-			lb.shared = landPath(landKey(lb.view))
+			file = basemap.LandFile(body.Land)
+			lb.shared = landPath(file)
 		}
 	}
 	if lb.shared != "" && !lb.made && l.out != nil {
 		lb.made = true
-		l.putLand(lb, body.Land)
+		if file == nil {
+			file = basemap.LandFile(body.Land)
+		}
+		l.putLand(lb, file)
 	}
 	shared := lb.shared
 	lb.left--
@@ -320,15 +329,14 @@ func (l *locators) appendTo(b []byte, rv *recordView) []byte {
 	return basemap.AppendLocator(b, mark, body, href)
 }
 
-// putLand puts the land file of lb, whose outline is land, or takes it
-// from the last build. The first error is kept for the build (see
-// landErr).
-func (l *locators) putLand(lb *locatorBody, land string) {
+// putLand puts lb's land file, whose bytes are file, or takes it from
+// the last build. The first error is kept for the build (see landErr).
+func (l *locators) putLand(lb *locatorBody, file []byte) {
 	k := landKey(lb.view)
 	if l.out.reuseFile(lb.shared, k) {
 		return
 	}
-	if err := l.out.putKeyed(lb.shared, k, basemap.LandFile(land)); err != nil {
+	if err := l.out.putKeyed(lb.shared, k, file); err != nil {
 		l.mu.Lock()
 		if l.err == nil {
 			l.err = fmt.Errorf("%s: %w", lb.shared, err)
@@ -350,9 +358,9 @@ func (l *locators) landErr() error {
 // takeLands takes from the last build the land files of the views none
 // of whose pages were rendered (all taken unchanged), once the pages are
 // done. A page taken unchanged was rendered from the same key by a build
-// that made its view's land file, when the land is shared, under the
-// same name; when the last build has no file of that name, the view's
-// land is inline.
+// that made its view's land file, when the land is shared, from the same
+// key: the file is found by it (see sink.keyedPath). When the last build
+// has no file of that key, the view's land is inline.
 func (l *locators) takeLands(out sink) {
 	if l == nil {
 		return
@@ -366,7 +374,7 @@ func (l *locators) takeLands(out sink) {
 	parallel(len(todo), func(i int) error {
 		lb := todo[i]
 		k := landKey(lb.view)
-		if p := landPath(k); out.reuseFile(p, k) {
+		if p := out.keyedPath(landDir, k); p != "" && out.reuseFile(p, k) {
 			lb.mu.Lock()
 			lb.shared, lb.seen, lb.made = p, true, true
 			lb.mu.Unlock()

@@ -84,3 +84,39 @@ func TestNoStreetBasemap(t *testing.T) {
 		}
 	}
 }
+
+// TestLandFilesNamedByContent checks that the land files, and so the
+// pages that show them, are named by their bytes: a build by another
+// binary (another identity: path, size or time) writes the same site.
+func TestLandFilesNamedByContent(t *testing.T) {
+	dir := vectorSite(t, 400, `vector_tiles = "never"`)
+	render := func() Files {
+		t.Helper()
+		files, _, err := Render(context.Background(), Options{SiteDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	first := render()
+	lands := 0
+	for p := range first {
+		if strings.HasPrefix(p, landDir) {
+			lands++
+		}
+	}
+	if lands == 0 {
+		t.Fatal("no land file: the site needs records placed at a country or region")
+	}
+	defer func(d func() digest) { binaryDigest = d }(binaryDigest)
+	binaryDigest = func() digest { return sum([]byte("another mapsite")) }
+	again := render()
+	if len(again) != len(first) {
+		t.Fatalf("%d files, then %d from another binary", len(first), len(again))
+	}
+	for p, b := range first {
+		if !bytes.Equal(b, again[p]) {
+			t.Errorf("%s differs when another binary builds the site", p)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -38,6 +39,9 @@ type sink interface {
 	// key, was made by the previous build from the same key and has been
 	// taken from it; if not, the caller may make it with putKeyed.
 	reuseFile(path string, key digest) bool
+	// keyedPath returns the path, under the folder dir ("a/b/"), of the
+	// previous build's file made from the input key (see putKeyed), or "".
+	keyedPath(dir string, key digest) string
 	// putKeyed is put of a file made from the input key, which the next
 	// build's reuseFile compares.
 	putKeyed(path string, key digest, b []byte) error
@@ -129,6 +133,17 @@ func (s *memSink) reuseFile(path string, key digest) bool {
 	return false
 }
 
+func (s *memSink) keyedPath(dir string, key digest) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for p, k := range s.prevKeys {
+		if k == key && strings.HasPrefix(p, dir) {
+			return p
+		}
+	}
+	return ""
+}
+
 func (s *memSink) putKeyed(path string, key digest, b []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -197,6 +212,9 @@ type dirSink struct {
 	madeStale, madeStaleKeyed atomic.Int64
 	staleKeyed                int64
 	noLink                    atomic.Bool // links failed once: copy instead
+	// keyedIndex holds, by folder, the keyed files of prev and stale under
+	// it by key (see keyedPath).
+	keyedIndex map[string]map[digest]string
 }
 
 // newDirSink returns a sink into the empty folder root, reusing files of
@@ -339,6 +357,30 @@ func (s *dirSink) reuseFile(p string, key digest) bool {
 	}
 	s.record(p, old)
 	return true
+}
+
+// keyedPath looks key up among the keyed files under dir of the spare
+// (which has them at the same path) and of the output being replaced,
+// indexed once per folder.
+func (s *dirSink) keyedPath(dir string, key digest) string {
+	s.mu.Lock()
+	index := s.keyedIndex[dir]
+	if index == nil {
+		index = map[digest]string{}
+		for _, m := range []manifest{s.prev, s.stale} {
+			for p, e := range m {
+				if e.keyed && strings.HasPrefix(p, dir) {
+					index[e.key] = p
+				}
+			}
+		}
+		if s.keyedIndex == nil {
+			s.keyedIndex = map[string]map[digest]string{}
+		}
+		s.keyedIndex[dir] = index
+	}
+	s.mu.Unlock()
+	return index[key]
 }
 
 func (s *dirSink) putKeyed(p string, key digest, b []byte) error {
