@@ -71,10 +71,15 @@ func (m *model) mapData(put func(path string, b []byte) error) ([]byte, error) {
 // render (see lastMade), they are handed to out.putTransient, all made in
 // one buffer (the text chunks were 45 MB at 100,000 records).
 func (m *model) mapDataTo(out sink) ([]byte, error) {
+	return m.makeMapData(m.mapDataInto(out))
+}
+
+// mapDataInto returns the mapData that mapDataTo hands to out.
+func (m *model) mapDataInto(out sink) mapData {
 	if lastMade.enabled.Load() {
-		return m.mapData(out.put)
+		return mapData{m: m, put: out.put}
 	}
-	return m.makeMapData(mapData{m: m, put: out.putTransient, transient: true})
+	return mapData{m: m, put: out.putTransient, transient: true}
 }
 
 // makeMapData is mapData, with the chunks handed to out.
@@ -83,6 +88,21 @@ func (m *model) makeMapData(out mapData) ([]byte, error) {
 	if details == nil {
 		details = out.detailChunks(m.features())
 	}
+	f := m.mapFront(&out)
+	return f.script(details), out.err
+}
+
+// mapFront is the map's data but the detail chunks: data.js up to their
+// names, and the text chunks' names. It does not wait for the features
+// (see aggregates).
+type mapFront struct {
+	b     []byte
+	texts []string
+}
+
+// mapFront makes the text chunks, handing them to out, and data.js up
+// to the names of the detail chunks.
+func (m *model) mapFront(out *mapData) mapFront {
 	var texts []string
 	for k := 0; k*textChunk < len(m.Records); k++ {
 		part := m.Records[k*textChunk : min((k+1)*textChunk, len(m.Records))]
@@ -110,6 +130,13 @@ func (m *model) makeMapData(out mapData) ([]byte, error) {
 	b = m.appendColumns(b)
 	b = append(b, `,"links":`...)
 	b = m.appendLinks(b)
+	return mapFront{b, texts}
+}
+
+// script ends data.js with the detail chunks' names and the text
+// chunks'.
+func (f mapFront) script(details []string) []byte {
+	b := f.b
 	b = append(b, `,"details":{"size":`...)
 	b = strconv.AppendInt(b, detailChunk, 10)
 	b = append(b, `,"files":`...)
@@ -117,10 +144,10 @@ func (m *model) makeMapData(out mapData) ([]byte, error) {
 	b = append(b, `},"texts":{"size":`...)
 	b = strconv.AppendInt(b, textChunk, 10)
 	b = append(b, `,"files":`...)
-	b = appendStrings(b, texts)
+	b = appendStrings(b, f.texts)
 	b = append(b, "}};\n"...)
 	noteScript(b) // for the index of encodings: where the columns went
-	return b, out.err
+	return b
 }
 
 // layerIndex returns each layer's index in site.toml, by key.
@@ -177,17 +204,29 @@ func (d *mapData) addChunk(key string, size int, items func([]byte) []byte) stri
 	} else {
 		b = make([]byte, 0, size+80)
 	}
-	b = append(b, "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})["...)
-	b = appendString(b, key)
-	b = append(b, "]=["...)
-	b = items(b)
-	b = append(b, "];\n"...)
-	sum := sha256.Sum256(b)
-	name := "records/" + key + "." + hex.EncodeToString(sum[:])[:10] + ".js"
+	b = appendChunk(b, key, items)
+	name := chunkName(key, b)
 	if d.err == nil {
 		d.err = d.put("assets/"+name, b)
 	}
 	return name
+}
+
+// appendChunk appends the chunk script that hands the JSON array items
+// writes to the map under key.
+func appendChunk(b []byte, key string, items func([]byte) []byte) []byte {
+	b = append(b, "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})["...)
+	b = appendString(b, key)
+	b = append(b, "]=["...)
+	b = items(b)
+	return append(b, "];\n"...)
+}
+
+// chunkName returns the name, relative to assets/, of the chunk script b
+// made under key: it carries the hash of b.
+func chunkName(key string, b []byte) string {
+	sum := sha256.Sum256(b)
+	return "records/" + key + "." + hex.EncodeToString(sum[:])[:10] + ".js"
 }
 
 // appendMapConfig appends the site's title, layers, attribution
