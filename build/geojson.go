@@ -41,13 +41,6 @@ func point(r *incident.Record) orb.Point {
 	return orb.Point{round(r.Location.Lon, d), round(r.Location.Lat, d)}
 }
 
-// prop is one property of a feature as JSON: its key and where its
-// encoded value lies in the feature's scratch buffer.
-type prop struct {
-	key        string
-	start, end int
-}
-
 // featureJSON returns the GeoJSON feature of a record, encoded: its point
 // and the properties a map popup or a GIS user needs. No property is null:
 // a value that is not known is left out. Properties are in key order, and
@@ -60,71 +53,77 @@ func (m *model) featureJSON(rv *recordView) []byte { return m.appendFeature(nil,
 // grows once, by the feature's length.
 func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	r := rv.Record
-	ps := make([]prop, 0, 32)
+	// Where each property's value lies in vals, by its number (see
+	// propKeys); end is 0 for a property the feature does not have.
+	var at [numProps]struct{ start, end int }
 	vals := make([]byte, 0, 2048)
-	add := func(k string, start int) { ps = append(ps, prop{k, start, len(vals)}) }
-	str := func(k, v string) {
+	add := func(k int, start int) { at[k].start, at[k].end = start, len(vals) }
+	str := func(k int, v string) {
 		start := len(vals)
 		vals = appendString(vals, v)
 		add(k, start)
 	}
-	num := func(k string, n int) {
+	num := func(k int, n int) {
 		start := len(vals)
 		vals = strconv.AppendInt(vals, int64(n), 10)
 		add(k, start)
 	}
-	str("title", r.Title)
-	str("layer", r.Layer)
-	str("date", r.Date.ISO())
-	str("date_text", rv.dateText())
-	str("date_precision", r.Date.Precision.String())
+	str(pTitle, r.Title)
+	str(pLayer, r.Layer)
+	str(pDate, r.Date.ISO())
+	str(pDateText, rv.dateText())
+	str(pDatePrecision, r.Date.Precision.String())
 	start := len(vals)
 	vals = append(vals, '"')
 	vals = append(r.Date.Start.AppendFormat(vals, "2006-01-02"), '"')
-	add("date_start", start)
+	add(pDateStart, start)
 	start = len(vals)
 	vals = append(vals, '"')
 	vals = append(r.Date.End.AppendFormat(vals, "2006-01-02"), '"')
-	add("date_end", start)
-	str("country", r.Country)
-	str("country_name", rv.CountryName)
-	str("precision", r.Location.Precision.String())
-	str("url", rv.URL)
-	str("summary", r.Summary)
-	for _, kv := range [...][2]string{{"place", r.Place}, {"matched_place", r.Location.Matched}, {"place_id", r.Location.PlaceID},
-		{"attribution", r.Attribution}, {"perpetrator", r.Perpetrator}, {"note", r.Note}, {"attribution_label", rv.AttributionLabel}} {
-		if kv[1] != "" {
-			str(kv[0], kv[1])
+	add(pDateEnd, start)
+	str(pCountry, r.Country)
+	str(pCountryName, rv.CountryName)
+	str(pPrecision, r.Location.Precision.String())
+	str(pURL, rv.URL)
+	str(pSummary, r.Summary)
+	for _, kv := range [...]struct {
+		k int
+		v string
+	}{{pPlace, r.Place}, {pMatchedPlace, r.Location.Matched}, {pPlaceID, r.Location.PlaceID},
+		{pAttribution, r.Attribution}, {pPerpetrator, r.Perpetrator}, {pNote, r.Note}, {pAttributionLabel, rv.AttributionLabel}} {
+		if kv.v != "" {
+			str(kv.k, kv.v)
 		}
 	}
 	if r.Location.Explicit {
 		start := len(vals)
 		vals = append(vals, "true"...)
-		add("coordinates_given", start)
+		add(pCoordinatesGiven, start)
 	}
-	for _, name := range incident.CountFields {
+	for i, name := range incident.CountFields {
 		c := r.Counts.Get(name)
 		if !c.IsSet() {
 			continue
 		}
-		num(name, int(c.N))
-		str(name+"_text", c.String())
+		k := pCounts + 4*i
+		num(k, int(c.N))
+		str(k+1, c.String())
 		if q := c.Qualifier(); q != "" {
-			str(name+"_qualifier", q)
+			str(k+2, q)
 		}
 		if c.Max > 0 {
-			num(name+"_max", int(c.Max))
+			num(k+3, int(c.Max))
 		}
 	}
 	if len(r.Tags) > 0 {
 		start := len(vals)
 		vals = appendStrings(vals, r.Tags)
-		add("tags", start)
+		add(pTags, start)
 	}
 	if len(r.Related) > 0 {
 		start := len(vals)
 		vals = appendStrings(vals, r.Related)
-		add("related", start)
+		add(pRelated, start)
 	}
 	start = len(vals)
 	vals = append(vals, '[')
@@ -139,8 +138,7 @@ func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 		vals = append(vals, '}')
 	}
 	vals = append(vals, ']')
-	add("sources", start)
-	slices.SortFunc(ps, func(a, b prop) int { return cmp.Compare(a.key, b.key) })
+	add(pSources, start)
 
 	// The id and the point go into vals too, so that the feature is
 	// allocated at its exact size: it is kept until the map data is made
@@ -154,11 +152,10 @@ func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	vals = appendFloat(vals, pt[1])
 	end := len(vals)
 	n := len(featureHead) + len(featurePoint) + len(featureProps) + (end - id) + 1 + 2
-	for i, p := range ps {
-		// The keys are plain ASCII: quoted, they are two bytes longer.
-		n += len(p.key) + 2 + 1 + (p.end - p.start)
-		if i > 0 {
-			n++
+	n-- // a comma fewer than properties: sources, at least
+	for k, p := range at {
+		if p.end != 0 {
+			n += len(propKeys[k]) + 1 + (p.end - p.start) // the key quoted, and a comma
 		}
 	}
 	b := dst
@@ -174,15 +171,81 @@ func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	b = append(b, ',')
 	b = append(b, vals[y:end]...)
 	b = append(b, featureProps...)
-	for i, p := range ps {
-		if i > 0 {
+	first := true
+	for _, k := range propOrder {
+		p := at[k]
+		if p.end == 0 {
+			continue
+		}
+		if !first {
 			b = append(b, ',')
 		}
-		b = appendString(b, p.key)
-		b = append(b, ':')
+		first = false
+		b = append(b, propKeys[k]...)
 		b = append(b, vals[p.start:p.end]...)
 	}
 	return append(b, "}}"...)
+}
+
+// The numbers of a feature's properties (see propKeys): the fixed ones,
+// then four per count field, from pCounts.
+const (
+	pTitle = iota
+	pLayer
+	pDate
+	pDateText
+	pDatePrecision
+	pDateStart
+	pDateEnd
+	pCountry
+	pCountryName
+	pPrecision
+	pURL
+	pSummary
+	pPlace
+	pMatchedPlace
+	pPlaceID
+	pAttribution
+	pPerpetrator
+	pNote
+	pAttributionLabel
+	pCoordinatesGiven
+	pTags
+	pRelated
+	pSources
+	pCounts
+	numProps = pCounts + 4*6 // six count fields (see init)
+)
+
+var (
+	// propKeys holds each property's key, by number, quoted and
+	// followed by a colon: "title":.
+	propKeys [numProps]string
+	// propOrder lists the numbers of the properties in their keys' order,
+	// which is the order a feature writes them in, as json.Marshal
+	// writes a map.
+	propOrder []int
+)
+
+func init() {
+	fixed := [pCounts]string{"title", "layer", "date", "date_text", "date_precision", "date_start", "date_end",
+		"country", "country_name", "precision", "url", "summary", "place", "matched_place", "place_id",
+		"attribution", "perpetrator", "note", "attribution_label", "coordinates_given", "tags", "related", "sources"}
+	if len(incident.CountFields) != (numProps-pCounts)/4 {
+		panic("build: numProps does not count incident.CountFields")
+	}
+	var keys [numProps]string
+	copy(keys[:], fixed[:])
+	for i, name := range incident.CountFields {
+		for j, suffix := range [4]string{"", "_text", "_qualifier", "_max"} {
+			keys[pCounts+4*i+j] = name + suffix
+		}
+	}
+	for k, key := range keys {
+		propKeys[k] = `"` + key + `":` // plain ASCII: nothing to escape
+		propOrder = append(propOrder, k)
+	}
+	slices.SortFunc(propOrder, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
 }
 
 // The parts of an encoded feature around its id, point and properties.

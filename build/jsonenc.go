@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -23,6 +24,14 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs care: most text is
+		// plain ASCII (a third of the CPU a feature took was here).
+		for i+8 <= len(s) && plain8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
@@ -69,6 +78,19 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plain8 reports whether none of the eight bytes of x needs escaping in
+// a JSON string (see appendString): none is below 0x20, past 0x7f, or
+// one of " \ < > &. Each test is exact for "any byte of x" (a borrow
+// only runs on from a byte that already matched).
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) & ^v & highs } // a zero byte
+	bad := x&highs |                                                 // past 0x7f
+		(x-0x20*ones)&^x&highs | // below 0x20
+		zero(x^'"'*ones) | zero(x^'\\'*ones) | zero(x^'<'*ones) | zero(x^'>'*ones) | zero(x^'&'*ones)
+	return bad == 0
 }
 
 // appendFloat appends f as encoding/json writes a float64.
