@@ -2,11 +2,14 @@ package build
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
@@ -65,18 +68,30 @@ func (m *model) csvRow(rv *recordView) []byte { return m.appendCSVRow(nil, rv) }
 
 // appendCSVRow appends the CSV row of rv, with its line end, to dst.
 func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
-	// A csv.Writer holds a 4 kB buffer: one a row was 400 MB of garbage
-	// at 100,000 records. The row is copied out at its size.
 	cw := csvWriters.Get().(*csvWriter)
 	defer csvWriters.Put(cw)
-	cw.b.Reset()
-	w := cw.w
+	into := dst
+	if into == nil {
+		into = cw.b[:0] // then copied out at its size
+	}
+	b := m.csvFields(rv, cw, into, appendCSVField)
+	if dst == nil {
+		cw.b = b
+		return bytes.Clone(b)
+	}
+	return b
+}
+
+// csvFields appends the CSV row of rv to b, each field with add, which
+// appends a field as a csv.Writer writes it (appendCSVField, or one
+// through a csv.Writer in the tests), and the commas and the line end.
+// The cells made for the row (dates, coordinates, lists joined) are
+// written one after the other into cw.cells, and handed to add without
+// a copy.
+func (m *model) csvFields(rv *recordView, cw *csvWriter, b []byte, add func(b []byte, field string) []byte) []byte {
 	p := point(rv.Record)
-	// The cells made for the row (dates, coordinates, lists joined) are
-	// written one after the other into cw.cells, and given to the row
-	// without a copy: the row is written before they are written over.
 	c := cw.cells[:0]
-	var at [9]int // cell k is c[at[k]:at[k+1]]
+	var at [10]int // cell k is c[at[k]:at[k+1]]
 	at[0] = len(c)
 	c = rv.Date.Start.AppendFormat(c, "2006-01-02")
 	at[1] = len(c)
@@ -104,6 +119,9 @@ func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 		c = append(c, src.URL...)
 	}
 	at[8] = len(c)
+	c = append(c, m.BaseURL...) // the URL (see absolute)
+	c = append(c, rv.URL...)
+	at[9] = len(c)
 	cw.cells = c
 	made := func(k int) string {
 		if at[k] == at[k+1] {
@@ -111,31 +129,103 @@ func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 		}
 		return unsafe.String(&c[at[k]], at[k+1]-at[k])
 	}
-	row := append(cw.row[:0], rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
+	field := func(s string) {
+		b = add(b, s)
+		b = append(b, ',')
+	}
+	for _, s := range [...]string{rv.ID, rv.Layer.Key, rv.Date.ISO(), rv.Date.Precision.String(),
 		made(0), made(1), cell(rv.Title),
 		cell(rv.Place), cell(rv.Location.Matched), rv.Location.Precision.String(), rv.Country,
-		made(2), made(3))
+		made(2), made(3)} {
+		field(s)
+	}
 	for _, name := range incident.CountFields {
-		row = append(row, rv.Counts.Get(name).String())
+		field(rv.Counts.Get(name).String())
 	}
-	row = append(row, rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
-		cell(made(4)), made(5), cell(made(6)), made(7), m.absolute(rv.URL))
-	w.Write(row) // into a bytes.Buffer, which never fails
-	w.Flush()
-	clear(row)
-	cw.row = row
-	if dst == nil {
-		return bytes.Clone(cw.b.Bytes())
+	for _, s := range [...]string{rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
+		cell(made(4)), made(5), cell(made(6)), made(7)} {
+		field(s)
 	}
-	return append(dst, cw.b.Bytes()...)
+	b = add(b, made(8)) // the last field: no comma
+	return append(b, '\r', '\n')
 }
 
-// csvWriter is a csv.Writer into a buffer, for one row at a time, the
-// row's cells, and the bytes of those made for it.
+// appendCSVField appends field as a csv.Writer with UseCRLF writes it
+// (TestCSVFieldMatchesWriter): quoted when it holds a quote, comma, CR
+// or LF, starts with a space, or is \. (a quote doubled, LF written as
+// CRLF, CR dropped); else as it is.
+func appendCSVField(b []byte, field string) []byte {
+	if !csvQuoted(field) {
+		return append(b, field...)
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(field); i++ {
+		// Eight bytes at a time while none is a quote, CR or LF.
+		for i+8 <= len(field) {
+			const ones = 0x0101010101010101
+			x := binary.LittleEndian.Uint64([]byte(field[i : i+8]))
+			if hasByte(x, '"'*ones) || hasByte(x, '\r'*ones) || hasByte(x, '\n'*ones) {
+				break
+			}
+			i += 8
+		}
+		if i == len(field) {
+			break
+		}
+		switch field[i] {
+		case '"':
+			b = append(append(b, field[start:i]...), '"', '"')
+		case '\r':
+			b = append(b, field[start:i]...)
+		case '\n':
+			b = append(append(b, field[start:i]...), '\r', '\n')
+		default:
+			continue
+		}
+		start = i + 1
+	}
+	b = append(b, field[start:]...)
+	return append(b, '"')
+}
+
+// csvQuoted reports whether a csv.Writer (comma ",") quotes field.
+func csvQuoted(field string) bool {
+	if field == "" {
+		return false
+	}
+	if field == `\.` {
+		return true
+	}
+	i := 0
+	for ; i+8 <= len(field); i += 8 {
+		const ones = 0x0101010101010101
+		x := binary.LittleEndian.Uint64([]byte(field[i : i+8]))
+		if hasByte(x, '"'*ones) || hasByte(x, ','*ones) || hasByte(x, '\r'*ones) || hasByte(x, '\n'*ones) {
+			break
+		}
+	}
+	for ; i < len(field); i++ {
+		if c := field[i]; c == '"' || c == ',' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(field)
+	return unicode.IsSpace(r)
+}
+
+// hasByte reports whether a byte of x is that of c, repeated eight times
+// (exact: see plain8).
+func hasByte(x, c uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	v := x ^ c
+	return (v-ones)&^v&highs != 0
+}
+
+// csvWriter holds, for one row at a time, the bytes of the cells made for
+// it and, for a row copied out at its size, the row.
 type csvWriter struct {
-	b     bytes.Buffer
-	w     *csv.Writer
-	row   []string
+	b     []byte
 	cells []byte
 }
 
@@ -150,12 +240,7 @@ func appendJoinedCell(b []byte, list []string) []byte {
 	return b
 }
 
-var csvWriters = sync.Pool{New: func() any {
-	cw := &csvWriter{}
-	cw.w = csv.NewWriter(&cw.b)
-	cw.w.UseCRLF = true
-	return cw
-}}
+var csvWriters = sync.Pool{New: func() any { return &csvWriter{} }}
 
 // absolute returns path (relative to the site root) as an absolute URL
 // when the site has a base URL, and unchanged otherwise.
