@@ -32,9 +32,9 @@ func (m *model) csvFile(out sink) error {
 			return m.appendCSVRow(dst, rv)
 		}))
 	}
-	// Each row written on its own (a csv.Writer keeps nothing from one row
-	// to the next), and kept for the next build (see featureCache); the
-	// file is put in pieces, never one buffer (84 MB at 100,000 records).
+	// Each row written on its own, and kept for the next build (see
+	// featureCache); the file is put in pieces, never one buffer (84 MB at
+	// 100,000 records).
 	rows := lastCSVRows.encode(m, func(*recordView) string { return m.BaseURL }, m.csvRow)
 	return putPieces(out, "incidents.csv", func(add func([]byte, bool) error) error {
 		if err := add(head, false); err != nil {
