@@ -101,8 +101,28 @@ type mapFront struct {
 }
 
 // mapFront makes the text chunks, handing them to out, and data.js up
-// to the names of the detail chunks.
+// to the names of the detail chunks, the two side by side.
 func (m *model) mapFront(out *mapData) mapFront {
+	var texts []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		texts = m.textChunks(out)
+	}()
+	b := make([]byte, 0, 4096+160*len(m.Records))
+	b = append(b, "window.MAPSITE_DATA={"...)
+	b = m.appendMapConfig(b)
+	b = append(b, `,"records":`...)
+	b = m.appendColumns(b)
+	b = append(b, `,"links":`...)
+	b = m.appendLinks(b)
+	<-done
+	return mapFront{b, texts}
+}
+
+// textChunks makes the text chunks, handing them to out, and returns
+// their names.
+func (m *model) textChunks(out *mapData) []string {
 	var texts []string
 	for k := 0; k*textChunk < len(m.Records); k++ {
 		part := m.Records[k*textChunk : min((k+1)*textChunk, len(m.Records))]
@@ -122,15 +142,7 @@ func (m *model) mapFront(out *mapData) mapFront {
 			return b
 		}, k*textChunk, k*textChunk+len(part)))
 	}
-
-	b := make([]byte, 0, 4096+160*len(m.Records))
-	b = append(b, "window.MAPSITE_DATA={"...)
-	b = m.appendMapConfig(b)
-	b = append(b, `,"records":`...)
-	b = m.appendColumns(b)
-	b = append(b, `,"links":`...)
-	b = m.appendLinks(b)
-	return mapFront{b, texts}
+	return texts
 }
 
 // script ends data.js with the detail chunks' names and the text
