@@ -587,6 +587,15 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 	// same.
 	noting := builtWanted()
 
+	// The links, which need no encoding, beside it all.
+	links := make(chan error, 1)
+	go func() { links <- m.putLinks(out) }()
+	defer func() {
+		if lerr := <-links; err == nil {
+			err = lerr
+		}
+	}()
+
 	// Every file's head first: the bboxes need every point.
 	points := make([]orb.Point, len(m.Records))
 	byLayer := make(map[string][]orb.Point, len(m.Layers))
@@ -714,7 +723,7 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 			noteBuilt(path, in, path)
 		}
 	}
-	return details, m.putLinks(out)
+	return details, nil
 }
 
 // Records encoded at a time by encodeOnce: a few detail chunks.
