@@ -22,6 +22,7 @@ type Renderer struct {
 	mu    sync.Mutex
 	files Files             // the last good render
 	keys  map[string]digest // its record pages' input keys
+	keyed map[digest]string // its other files made from an input key, by key (see memSink)
 }
 
 // NewRenderer returns a Renderer of the site opt.SiteDir (opt.OutDir and
@@ -67,7 +68,7 @@ func (opt Options) templates(key digest) (*templateSet, error) {
 func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	mem := &memSink{files: make(Files, len(r.files)), prev: r.files, prevKeys: r.keys, made: make(map[string]digest, len(r.keys))}
+	mem := &memSink{files: make(Files, len(r.files)), prev: r.files, prevKeys: r.keys, made: make(map[string]digest, len(r.keys)), prevKeyed: r.keyed}
 	lastMade.begin()
 	rep, err := render(ctx, r.opt, func() (sink, error) { return mem, nil }, nil)
 	lastMade.end(err == nil)
@@ -75,7 +76,7 @@ func (r *Renderer) Render(ctx context.Context) (Files, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r.files, r.keys = mem.files, mem.made
+	r.files, r.keys, r.keyed = mem.files, mem.made, mem.madeKeyed
 	return mem.files, rep, nil
 }
 

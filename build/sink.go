@@ -63,7 +63,11 @@ type memSink struct {
 	prev     Files             // the previous render
 	prevKeys map[string]digest // its pages' input keys
 	made     map[string]digest // this render's pages' input keys
-	taken    atomic.Int64
+	// prevKeyed and madeKeyed hold the paths of the files other than
+	// record pages that were made from an input key (see putKeyed), by
+	// key: the previous render's and this one's.
+	prevKeyed, madeKeyed map[digest]string
+	taken                atomic.Int64
 }
 
 func (s *memSink) put(path string, b []byte) error {
@@ -126,6 +130,7 @@ func (s *memSink) reuseFile(path string, key digest) bool {
 	if old, ok := s.prevKeys[path]; ok && old == key {
 		if b, ok := s.prev[path]; ok {
 			s.files[path], s.made[path] = b, key
+			s.keyed(path, key)
 			s.taken.Add(1)
 			return true
 		}
@@ -133,13 +138,20 @@ func (s *memSink) reuseFile(path string, key digest) bool {
 	return false
 }
 
+// keyed notes the file at path as made from key, for the next render's
+// keyedPath; s.mu is held.
+func (s *memSink) keyed(path string, key digest) {
+	if s.madeKeyed == nil {
+		s.madeKeyed = map[digest]string{}
+	}
+	s.madeKeyed[key] = path
+}
+
 func (s *memSink) keyedPath(dir string, key digest) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for p, k := range s.prevKeys {
-		if k == key && strings.HasPrefix(p, dir) {
-			return p
-		}
+	if p, ok := s.prevKeyed[key]; ok && strings.HasPrefix(p, dir) {
+		return p
 	}
 	return ""
 }
@@ -149,6 +161,7 @@ func (s *memSink) putKeyed(path string, key digest, b []byte) error {
 	defer s.mu.Unlock()
 	if s.made != nil {
 		s.made[path] = key
+		s.keyed(path, key)
 	}
 	s.files[path] = b
 	return nil
