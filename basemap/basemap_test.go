@@ -533,9 +533,10 @@ func TestAppendJSONString(t *testing.T) {
 	}
 }
 
-// TestAppendCoord checks appendCoord against the strconv call it replaces
-// in the labels' coordinates.
-func TestAppendCoord(t *testing.T) {
+// TestAppendFixed checks appendFixed, which writes the labels'
+// coordinates (four decimals) and the locators' numbers (one), against
+// the strconv call it replaces, at every number of decimals it takes.
+func TestAppendFixed(t *testing.T) {
 	vals := []float64{0, -0.0, 0.00004, -0.00004, 0.00005, -0.00005, 0.1, -0.1, 0.0001, 1, -1, 12.3456, -12.34567, 179.99999, -180, 1e14, 3e15, -3e15, math.Inf(1), math.NaN()}
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 200000 {
@@ -545,9 +546,11 @@ func TestAppendCoord(t *testing.T) {
 		vals = append(vals, l.Lon, l.Lat)
 	}
 	for _, v := range vals {
-		want := strconv.AppendFloat(nil, math.Round(v*1e4)/1e4, 'f', -1, 64)
-		if got := appendCoord(nil, v); string(got) != string(want) {
-			t.Errorf("appendCoord(%v) = %s, want %s", v, got, want)
+		for places, scale := range []float64{1, 10, 100, 1e3, 1e4, 1e5, 1e6} {
+			want := strconv.AppendFloat(nil, math.Round(v*scale)/scale, 'f', -1, 64)
+			if got := appendFixed(nil, v, places); string(got) != string(want) {
+				t.Errorf("appendFixed(%v, %d) = %s, want %s", v, places, got, want)
+			}
 		}
 	}
 }

@@ -140,26 +140,6 @@ func appendMarshalled(b []byte, s string) []byte {
 	return append(b, j...)
 }
 
-// appendCoord appends v to four decimals, without trailing zeros: what
-// strconv.AppendFloat(b, math.Round(v*1e4)/1e4, 'f', -1, 64) writes, in
-// integers.
-func appendCoord(b []byte, v float64) []byte {
-	k := math.Round(v * 1e4)
-	if !(math.Abs(k) < 1e15) { // huge, or NaN
-		return strconv.AppendFloat(b, k/1e4, 'f', -1, 64)
-	}
-	if math.Signbit(k) {
-		b, k = append(b, '-'), -k
-	}
-	n := int64(k)
-	b = strconv.AppendInt(b, n/1e4, 10)
-	if d := n % 1e4; d != 0 {
-		digits := [5]byte{'.', byte('0' + d/1000), byte('0' + d/100%10), byte('0' + d/10%10), byte('0' + d%10)}
-		end := len(digits)
-		for digits[end-1] == '0' {
-			end--
-		}
-		b = append(b, digits[:end]...)
-	}
-	return b
-}
+// appendCoord appends v to four decimals, without trailing zeros (see
+// appendFixed).
+func appendCoord(b []byte, v float64) []byte { return appendFixed(b, v, 4) }

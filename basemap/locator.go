@@ -456,21 +456,33 @@ func hexColor(c string) bool {
 	return true
 }
 
-// appendNum appends v with one decimal, without a trailing ".0": what
-// strconv.AppendFloat(b, math.Round(v*10)/10, 'f', -1, 64) writes, in
-// integers.
-func appendNum(b []byte, v float64) []byte {
-	k := math.Round(v * 10)
+// appendNum appends v with one decimal, without a trailing ".0" (see
+// appendFixed).
+func appendNum(b []byte, v float64) []byte { return appendFixed(b, v, 1) }
+
+// appendFixed appends v rounded to places decimals (0 to 6), without
+// trailing zeros: what strconv.AppendFloat(b, math.Round(v*10^places)/
+// 10^places, 'f', -1, 64) writes, in integers.
+func appendFixed(b []byte, v float64, places int) []byte {
+	unit := int64(1)
+	for range places {
+		unit *= 10
+	}
+	k := math.Round(v * float64(unit))
 	if !(math.Abs(k) < 1e15) { // huge, or NaN
-		return strconv.AppendFloat(b, k/10, 'f', -1, 64)
+		return strconv.AppendFloat(b, k/float64(unit), 'f', -1, 64)
 	}
 	if math.Signbit(k) {
 		b, k = append(b, '-'), -k
 	}
 	n := int64(k)
-	b = strconv.AppendInt(b, n/10, 10)
-	if d := n % 10; d != 0 {
-		b = append(b, '.', byte('0'+d))
+	b = strconv.AppendInt(b, n/unit, 10)
+	if d := n % unit; d != 0 {
+		b = append(b, '.')
+		for unit /= 10; d != 0; unit /= 10 {
+			b = append(b, byte('0'+d/unit))
+			d %= unit
+		}
 	}
 	return b
 }

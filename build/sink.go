@@ -341,18 +341,11 @@ func (s *dirSink) reuse(p string, rv *recordView) bool {
 		return false
 	}
 	key := s.keys.key(rv)
-	if old, ok := s.stale[p]; ok && old.keyed && old.key == key {
-		s.taken.Add(1) // the spare has it already
-		s.record(p, old)
+	if s.reuseFile(p, key) {
 		return true
 	}
-	old, ok := s.prev[p]
-	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
-		s.setMade(p, entry{key: key, keyed: true})
-		return false
-	}
-	s.record(p, old)
-	return true
+	s.setMade(p, entry{key: key, keyed: true})
+	return false
 }
 
 func (s *dirSink) reuseFile(p string, key digest) bool {
