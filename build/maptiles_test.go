@@ -16,6 +16,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/mapsite/mapsite/geo"
@@ -64,6 +65,46 @@ func archiveOf(t *testing.T, files Files) []byte {
 	return files[found[0]]
 }
 
+// pointZoomFeatures returns the features of the archive's tiles at the
+// point zoom, read back with go-pmtiles and orb's mvt.
+func pointZoomFeatures(t *testing.T, b []byte) []*geojson.Feature {
+	t.Helper()
+	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*geojson.Feature
+	err = pmtiles.IterateEntries(h, func(off, l uint64) ([]byte, error) { return b[off : off+l], nil }, func(e pmtiles.EntryV3) {
+		if z, _, _ := pmtiles.IDToZxy(e.TileID); int(z) != tiles.DefaultOptions.PointZoom {
+			return
+		}
+		layers, err := mvt.UnmarshalGzipped(b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, layers[0].Features...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// dataScript returns the map's data script (assets/data.<hash>.js) of a
+// render.
+func dataScript(t *testing.T, files Files) []byte {
+	t.Helper()
+	for p, f := range files {
+		if dataName.MatchString(p) {
+			return f
+		}
+	}
+	t.Fatal("no assets/data.*.js")
+	return nil
+}
+
+var dataName = regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`)
+
 // TestCountryPlaces checks where a map that cannot read the tiles draws
 // each country's records: at the point that holds most of them (the first
 // met on a tie), with the bounds of all of them.
@@ -111,37 +152,14 @@ func TestVectorTilesSite(t *testing.T) {
 	if !strings.Contains(strings.Join(rep.Notes, "\n"), "vector tiles") {
 		t.Errorf("the report says nothing of the tiles: %q", rep.Notes)
 	}
-	b := archiveOf(t, files)
-	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
-	if err != nil {
-		t.Fatal(err)
-	}
 	ids := map[string]bool{}
-	err = pmtiles.IterateEntries(h, func(off, l uint64) ([]byte, error) { return b[off : off+l], nil }, func(e pmtiles.EntryV3) {
-		z, _, _ := pmtiles.IDToZxy(e.TileID)
-		if int(z) != tiles.DefaultOptions.PointZoom {
-			return
-		}
-		layers, err := mvt.UnmarshalGzipped(b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range layers[0].Features {
-			ids[f.Properties["id"].(string)] = true
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range pointZoomFeatures(t, archiveOf(t, files)) {
+		ids[f.Properties["id"].(string)] = true
 	}
 	if len(ids) != n {
 		t.Errorf("the point zoom holds %d records, want %d", len(ids), n)
 	}
-	var data []byte
-	for p, f := range files {
-		if regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`).MatchString(p) {
-			data = f
-		}
-	}
+	data := dataScript(t, files)
 	for _, want := range []string{`"vector":{"archive":"records/records.`, `"summary":{"unit":"month"`, `"ids":{"first":[`, `"details":{"size":256`, `"country_at":[`} {
 		if !bytes.Contains(data, []byte(want)) {
 			t.Errorf("data.js lacks %s", want)
@@ -216,46 +234,22 @@ func TestVectorTilesSummary(t *testing.T) {
 		t.Fatalf("the synthetic records have attributions %v: the test needs several", want)
 	}
 
-	b := archiveOf(t, files)
-	h, err := pmtiles.DeserializeHeader(b[:pmtiles.HeaderV3LenBytes])
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := 0
-	err = pmtiles.IterateEntries(h, func(off, l uint64) ([]byte, error) { return b[off : off+l], nil }, func(e pmtiles.EntryV3) {
-		if z, _, _ := pmtiles.IDToZxy(e.TileID); int(z) != tiles.DefaultOptions.PointZoom {
-			return
+	for _, f := range pointZoomFeatures(t, archiveOf(t, files)) {
+		id, _ := f.Properties["id"].(string)
+		got := 0
+		if v, ok := f.Properties["at"]; ok {
+			got = int(v.(float64))
 		}
-		layers, err := mvt.UnmarshalGzipped(b[h.TileDataOffset+e.Offset : h.TileDataOffset+e.Offset+uint64(e.Length)])
-		if err != nil {
-			t.Fatal(err)
+		if got != byID[id] {
+			t.Errorf("record %s has attribution %d in the tiles, want %d", id, got, byID[id])
 		}
-		for _, f := range layers[0].Features {
-			id, _ := f.Properties["id"].(string)
-			got := 0
-			if v, ok := f.Properties["at"]; ok {
-				got = int(v.(float64))
-			}
-			if got != byID[id] {
-				t.Errorf("record %s has attribution %d in the tiles, want %d", id, got, byID[id])
-			}
-			seen++
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
+		seen++
 	}
 	if seen != n {
 		t.Errorf("%d records at the point zoom, want %d", seen, n)
 	}
 
-	var data []byte
-	for p, f := range files {
-		if regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`).MatchString(p) {
-			data = f
-		}
-	}
-	text := strings.TrimSuffix(strings.TrimPrefix(string(data), "window.MAPSITE_DATA="), ";\n")
 	var D struct {
 		Vector struct {
 			Summary struct {
@@ -266,7 +260,7 @@ func TestVectorTilesSummary(t *testing.T) {
 			} `json:"summary"`
 		} `json:"vector"`
 	}
-	if err := json.Unmarshal([]byte(text), &D); err != nil {
+	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
 		t.Fatalf("data.js: %v", err)
 	}
 	S := D.Vector.Summary

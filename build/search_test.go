@@ -3,7 +3,6 @@ package build
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,12 +84,6 @@ func TestSearchIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var data string
-	for p, f := range files {
-		if regexp.MustCompile(`^assets/data\.[0-9a-f]+\.js$`).MatchString(p) {
-			data = string(f)
-		}
-	}
 	var D struct {
 		Search struct {
 			Shards   []string
@@ -98,7 +91,7 @@ func TestSearchIndex(t *testing.T) {
 			CardSize int `json:"card_size"`
 		}
 	}
-	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(data, "window.MAPSITE_DATA="), ";\n")), &D); err != nil {
+	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
 		t.Fatal(err)
 	}
 	if len(D.Search.Shards) != searchShards(n) || len(D.Search.Cards) != (n+searchCard-1)/searchCard || D.Search.CardSize != searchCard {
