@@ -7,9 +7,10 @@
 //     two characters or more begins one of the words of its title,
 //     place, country, tags or perpetrator. Summaries are not searched.
 //   - The records found are listed, newest first, as far as the other
-//     filters (layers, attribution, country, dates) keep them, from the cards: a few
-//     lines per record in chunks of the model's order. The map keeps
-//     showing every record those filters keep.
+//     filters (layers, attribution, country, dates, perpetrator, tag)
+//     keep them (A.keeps, map-tiles.js), from the cards: a few lines per
+//     record in chunks of the model's order. The map keeps showing every
+//     record those filters keep.
 //   - An entry opens its record as a link to it does (#id=…).
 (function (P) {
   "use strict";
@@ -117,7 +118,7 @@
       var c = Math.floor(k / S.card_size), v = cards[c], o = (k - c * S.card_size) * FIELDS;
       if (!v || o >= v.length) return null;
       var layer = A.layerList[v[o + 3]] || { key: "", name: "", color: "#555", symbol: "circle" };
-      return { id: v[o], title: v[o + 1], dateText: v[o + 2], layer: layer, start: v[o + 5], end: v[o + 6] || v[o + 5],
+      return { k: k, id: v[o], title: v[o + 1], dateText: v[o + 2], layer: layer, start: v[o + 5], end: v[o + 6] || v[o + 5],
         where: v[o + 7], p: { country: v[o + 4], attribution: A.attributionKey[v[o + 8]] || "" } };
     }
 
@@ -138,7 +139,7 @@
             break;
           }
           var r = card(ks[i]);
-          if (r && P.data.matches(r, f)) shown.push(r);
+          if (r && A.keeps(r, f)) shown.push(r); // map-tiles.js: the perpetrator and tag too
         }
         if (!want.length || asked >= MAX_CHUNKS) { done(shown, want.length > 0); return; }
         asked += want.length;

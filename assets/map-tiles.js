@@ -20,6 +20,11 @@
 //     the records in view are listed and clustered in the page (with
 //     supercluster, as on a small site), and a click opens the record,
 //     whose details come from the same chunk scripts as a small site's.
+//   - A perpetrator or tag chosen loads its facet chunk (the number,
+//     place, layer, attribution, country and dates of each of its
+//     records: build/maptiles_facets.go); the counts, the timeline and the
+//     clusters then come from those records, and the tiles' points and
+//     the search keep those only.
 //   - Where the tiles cannot be read (opened from disk, or from a host
 //     that does not answer byte ranges), the map draws the records by
 //     country from the summary: each country's count of what the filters
@@ -143,8 +148,17 @@
       });
     }
 
+    // The perpetrator and tag filters' values, each with its count and
+    // its facet chunk (build/maptiles_facets.go).
+    var facetValues = { perpetrator: {}, tag: {} }, F = V.facets || {};
+    Object.keys(facetValues).forEach(function (field) {
+      var fc = F[field];
+      if (fc) fc.values.forEach(function (v, i) { facetValues[field][v] = { name: v, n: fc.n[i], file: fc.files[i], key: field.charAt(0) + i }; });
+    });
+
     return { layers: layers, layerOrder: layerOrder, layerList: D.layers, records: [], byId: byId, span: span,
-      countries: countries, perpetrators: {}, tags: {}, attributions: attributions, links: [], needDetails: needDetails,
+      countries: countries, perpetrators: facetValues.perpetrator, tags: facetValues.tag, attributions: attributions, links: [],
+      isoDay: isoDay, needDetails: needDetails,
       needTexts: function (done) { done(false); }, searchText: function () {}, textsLoaded: function () { return false; },
       textFiles: 0, summaryRecords: groups, countryAt: countryAt, attributionKey: attributionKey, recordOf: recordOf, findRecord: findRecord, vector: V };
   }
@@ -213,9 +227,8 @@
     var noteEl = document.getElementById("list-note");
     var countEl = document.getElementById("visible-count");
 
-    // What a small site's panel offers that the summary cannot count:
-    // perpetrator, tag and links (their selects are already hidden: they
-    // have no values). Search reads an index of its own
+    // What a small site's panel offers that a large one's cannot: the
+    // links between records. Search reads an index of its own
     // (map-search.js).
     ["links"].forEach(function (name) {
       var input = form.elements[name];
@@ -277,6 +290,96 @@
         A.rebuildIndex();
         A.draw();
       });
+    }
+
+    // ---- The perpetrator and tag filters ----
+    // The tiles and the summary know neither. A value chosen loads its
+    // facet chunk: the number, place, layer, attribution, country and
+    // dates of each of its records. While one is chosen, the panel's
+    // counts, the timeline and, below the point zoom, the clusters come
+    // from those records (exact, to the day); from the point zoom on, the
+    // tiles' points are kept when their number is among them; the search
+    // keeps those only.
+    var facets = {}; // field + "=" + value -> { recs, has } once loaded; { loading } or { failed } before
+    function loadFacet(field, value, done) {
+      var id = field + "=" + value, v = (field === "tag" ? A.tags : A.perpetrators)[value];
+      if (facets[id]) return;
+      if (!v) { facets[id] = { failed: true }; done(); return; }
+      facets[id] = { loading: true };
+      P.data.loadScript(v.file, v.key, function (items) {
+        if (!items) { facets[id] = { failed: true }; done(); return; }
+        var recs = new Array(items.length / 8), has = new Set(), k = 0;
+        for (var j = 0, i = 0; j < items.length; j += 8, i++) {
+          k += items[j];
+          var first = items[j + 6];
+          recs[i] = { k: k, lon: items[j + 1] / 1e5, lat: items[j + 2] / 1e5, layer: A.layerList[items[j + 3]] || UNKNOWN_LAYER,
+            start: A.isoDay(first), end: A.isoDay(first + items[j + 7]), exact: items[j + 7] === 0, n: 1,
+            p: { country: items[j + 5], attribution: A.attributionKey[items[j + 4]] || "" } };
+          has.add(k);
+        }
+        facets[id] = { recs: recs, has: has };
+        done();
+      });
+    }
+    // facetOf returns what filters f choose among perpetrators and tags:
+    // null for none; else { ready, recs, has } (the records of both when
+    // both are chosen), or { wants, failed } while not ready.
+    var both = null;
+    function facetOf(f) {
+      var wants = [];
+      if (f.perpetrator) wants.push(["perpetrator", f.perpetrator]);
+      if (f.tag) wants.push(["tag", f.tag]);
+      if (!wants.length) return null;
+      var parts = wants.map(function (w) { return facets[w[0] + "=" + w[1]]; });
+      if (parts.some(function (p) { return !p || !p.recs; })) {
+        return { wants: wants, failed: parts.some(function (p) { return p && p.failed; }) };
+      }
+      if (parts.length === 1) return { ready: true, recs: parts[0].recs, has: parts[0].has };
+      if (!both || both.a !== parts[0] || both.b !== parts[1]) {
+        var recs = parts[0].recs.filter(function (r) { return parts[1].has.has(r.k); });
+        both = { a: parts[0], b: parts[1], ready: true, recs: recs, has: new Set(recs.map(function (r) { return r.k; })) };
+      }
+      return both;
+    }
+    // plain returns filters f without the perpetrator and the tag, for
+    // P.data.matches on what does not hold them (the summary, the tiles'
+    // points, the search's cards).
+    var plainOf = null, plainF = null;
+    function plain(f) {
+      if (f !== plainOf) { plainOf = f; plainF = Object.assign({}, f, { perpetrator: "", tag: "" }); }
+      return plainF;
+    }
+    // A.keeps is P.data.matches for a record of number r.k, as the
+    // facets tell its perpetrator and tags.
+    A.keeps = function (r, f, ignoreLayer, ignoreDates) {
+      if (!P.data.matches(r, plain(f), ignoreLayer, ignoreDates)) return false;
+      var fc = facetOf(f);
+      return !fc || (!!fc.ready && fc.has.has(r.k));
+    };
+    // A.countable returns what the counts and the timeline count: the
+    // summary's groups, or the records of the perpetrator and tag chosen.
+    A.countable = function () {
+      var fc = facetOf(A.filters || {});
+      return !fc ? groups : fc.ready ? fc.recs : [];
+    };
+    // facetIndex is the clustering of the chosen records the other
+    // filters keep, made again only when the filters change.
+    var facetIndex = { key: null, sc: null, kept: [] };
+    function indexFacet(fc, f) {
+      var key = JSON.stringify([f.layers, f.from, f.to, f.country, f.attribution, f.perpetrator, f.tag]);
+      if (facetIndex.key === key && facetIndex.recs === fc.recs) return facetIndex;
+      var pf = plain(f), kept = [], feats = [];
+      fc.recs.forEach(function (r) {
+        if (!P.data.matches(r, pf)) return;
+        kept.push(r);
+        var props = { t: "f" + r.k, w: 1, x: PZ };
+        props["c" + r.layer.index] = 1;
+        feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: props });
+      });
+      var sc = newIndex();
+      sc.load(feats);
+      facetIndex = { key: key, recs: fc.recs, sc: sc, kept: kept };
+      return facetIndex;
     }
 
     // clusterCount returns what the filters keep of a cluster of the
@@ -352,11 +455,23 @@
       var inView = function (lat, lon) { return b.contains([lat, lon]) || b.contains([lat, lon + 360]) || b.contains([lat, lon - 360]); };
       tileClusters = {};
       inViewTotal = 0;
+      var fc = facetOf(f);
+      if (fc && fc.ready && !points && !failed) {
+        // Below the point zoom, the chosen records are clustered in the
+        // page; one on its own is a cluster of one that zooms in to it.
+        var fi = indexFacet(fc, f);
+        fi.kept.forEach(function (r) { if (inView(r.lat, r.lon)) inViewTotal++; });
+        A.records = [];
+        A.filtered = [];
+        sc = fi.sc;
+        return;
+      }
       keys.forEach(function (key) {
         var t = tiles[key];
         if (!t) return;
         t.items.forEach(function (it, j) {
           if (it.record) { records.push(it.record); return; }
+          if (fc) return; // the clusters do not know the records' perpetrators and tags
           var c = clusterCount(it, f);
           if (!c) return;
           var props = { t: "t" + key + "/" + j, w: c.total, x: it.props.x };
@@ -370,16 +485,28 @@
       records.sort(function (a, r) { return a.start < r.start ? 1 : a.start > r.start ? -1 : a.id < r.id ? -1 : a.id > r.id ? 1 : 0; });
       records.forEach(function (r, i) { r.i = i; });
       A.records = records;
-      var shown = records.filter(function (r) { return P.data.matches(r, f) && inView(r.lat, r.lon); });
+      var shown = records.filter(function (r) { return A.keeps(r, f) && inView(r.lat, r.lon); });
       shown.forEach(function (r) {
         var props = { i: r.i, li: r.layer.index };
         feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: props });
       });
-      inViewTotal += shown.length;
+      if (fc && fc.ready && !failed) {
+        // Counted from the chosen records: the tiles' stacks of more
+        // records than they hold at one point (tiles.Options.StackCap)
+        // are not drawn while a perpetrator or tag is chosen.
+        inViewTotal = 0;
+        indexFacet(fc, f).kept.forEach(function (r) { if (inView(r.lat, r.lon)) inViewTotal++; });
+      } else inViewTotal += shown.length;
       // Below the point zoom, the records of one are drawn as points, and
       // counted in view, but not listed.
       A.filtered = points ? shown : [];
-      sc = new window.Supercluster({
+      sc = newIndex();
+      sc.load(feats);
+    };
+    // newIndex returns a clustering of points and of weighted clusters
+    // (property t), which counts per layer (properties c<layer>).
+    function newIndex() {
+      return new window.Supercluster({
         radius: P.draw.CLUSTER_RADIUS, maxZoom: A.maxZoom, minPoints: 2,
         map: function (p) {
           var o = { w: p.w || 1 };
@@ -388,16 +515,15 @@
         },
         reduce: function (acc, p) { for (var k in p) acc[k] = (acc[k] || 0) + p[k]; }
       });
-      sc.load(feats);
-    };
+    }
     // countryFeatures adds, for a map without the tiles, a badge per
     // country: what the filters keep of its records (by the summary, as
     // the panel counts), per layer, at its country_at point. The page's
     // clustering merges badges that would overlap, adding their counts.
     function countryFeatures(f, feats, inView) {
-      var per = {};
-      A.summaryRecords.forEach(function (g) {
-        if (!P.data.matches(g, f)) return;
+      var per = {}, pf = plain(f);
+      A.countable().forEach(function (g) {
+        if (!P.data.matches(g, pf)) return;
         var c = per[g.p.country] || (per[g.p.country] = { w: 0 });
         c["c" + g.layer.index] = (c["c" + g.layer.index] || 0) + g.n;
         c.w += g.n;
@@ -434,10 +560,19 @@
       var f = A.filters = A.readFilters();
       f.words = []; // the records' words are not in the page: map-search.js searches
       if (window.performance && performance.mark) performance.mark("mapsite:filter");
-      var counts = {}, n = 0;
+      var fc = facetOf(f);
+      if (fc && !fc.ready && !fc.failed) {
+        // The chosen value's records first; then again.
+        statusEl.textContent = "Loading the records of " + fc.wants.map(function (w) { return w[0] + " \u201c" + w[1] + "\u201d"; }).join(" and ") + "\u2026";
+        fc.wants.forEach(function (w) {
+          loadFacet(w[0], w[1], function () { if (facetOf(A.readFilters()) !== null) A.applyFilters(); });
+        });
+        return;
+      }
+      var counts = {}, n = 0, pf = plain(f);
       A.layerOrder.forEach(function (k) { counts[k] = 0; });
-      groups.forEach(function (g) {
-        if (!P.data.matches(g, f, true)) return;
+      A.countable().forEach(function (g) {
+        if (!P.data.matches(g, pf, true)) return;
         counts[g.layer.key] += g.n;
         if (f.layers[g.layer.key]) n += g.n;
       });
@@ -454,7 +589,8 @@
       if (A.timeline) A.timeline.update();
       var text = (n === total ? "All " + P.num(total) + " records shown" : P.num(n) + " of " + P.num(total) + " records shown") +
         (spanText ? " · the data run from " + spanText + "." : ".");
-      if (f.from || f.to) text += " The counts take the dates to the " + V.summary.unit + "; the clusters, to the year.";
+      if (fc && fc.failed) text += " The records of the perpetrator or tag chosen could not be loaded.";
+      else if ((f.from || f.to) && !fc) text += " The counts take the dates to the " + V.summary.unit + "; the clusters, to the year.";
       statusEl.textContent = text;
     };
 

@@ -85,7 +85,12 @@
     });
     records.forEach(function (r) {
       // Where a record falls is worked out once per set of bins.
-      if (r.binsOf !== bins) { r.binsOf = bins; r.binA = binIndex(bins, r.startDay); r.binZ = binIndex(bins, r.endDay); }
+      if (r.binsOf !== bins) {
+        if (r.startDay == null) { r.startDay = dayOf(r.start); r.endDay = dayOf(r.end); }
+        r.binsOf = bins;
+        r.binA = binIndex(bins, r.startDay);
+        r.binZ = binIndex(bins, r.endDay);
+      }
       var a = r.binA, z = r.binZ, li = r.layer.index;
       // A group of the summary (map-tiles.js) counts n records at once.
       var exact = r.exact != null ? r.exact : r.startDay === r.endDay, w = r.n || 1;
@@ -173,9 +178,11 @@
     // countBars counts, per period and layer, the records the filters
     // other than the dates and the layers keep: a layer turned on or off
     // takes no pass over the records, only drawBars.
-    function countBars() {
-      var f = A.filters;
-      var shown = records.filter(function (r) { return P.data.matches(r, f, true, true); });
+    // A large site's map may count other records than its summary's
+    // (A.countable, A.keeps: map-tiles.js).
+    function countBars(from) {
+      var f = A.filters, keeps = A.keeps || P.data.matches;
+      var shown = from.filter(function (r) { return keeps(r, f, true, true); });
       count(T.bins, shown, A.layerOrder.length);
     }
 
@@ -240,8 +247,8 @@
       if (!T.bins.length) return;
       var f = A.filters || {};
       var countKey = JSON.stringify([f.country, f.words || [], f.attribution, f.perpetrator, f.tag]);
-      var key = countKey + JSON.stringify(f.layers);
-      if (countKey !== T.countKey) { T.countKey = countKey; T.key = null; countBars(); }
+      var key = countKey + JSON.stringify(f.layers), from = A.countable ? A.countable() : records;
+      if (countKey !== T.countKey || from !== T.from) { T.countKey = countKey; T.from = from; T.key = null; countBars(from); }
       if (key !== T.key) { T.key = key; drawBars(); }
       var w = win(), a = xOf(w[0]), b = xOf(w[1] + 1);
       sel.style.left = a + "px";

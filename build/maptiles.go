@@ -29,6 +29,8 @@ import (
 //   - id chunks (assets/records/i<c>.<hash>.js): every id with its
 //     number, in id order, idChunk a file, so that a link to a record
 //     (#id=…) finds its details; data.js lists each chunk's first id.
+//   - facet chunks (p<i>, t<i>): per perpetrator and tag, its records,
+//     for those filters (maptiles_facets.go).
 //
 // assets/map-tiles.js is the one reader of this format.
 
@@ -119,6 +121,7 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 			return b
 		}))
 	}
+	facets := m.facetChunks(&out, nil)
 	search := <-searched
 	if out.err == nil {
 		out.err = search.err
@@ -142,6 +145,8 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	b = m.appendBounds(b)
 	b = append(b, `,"summary":`...)
 	b = m.appendSummary(b)
+	b = append(b, ',')
+	b = append(b, facets...)
 	b = append(b, `},"links":[],"details":{"size":`...)
 	b = strconv.AppendInt(b, detailChunk, 10)
 	b = append(b, `,"files":`...)

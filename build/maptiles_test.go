@@ -288,6 +288,120 @@ func TestVectorTilesSummary(t *testing.T) {
 	}
 }
 
+// TestVectorTilesFacets reads back the facet chunks of a large site: per
+// perpetrator and tag, data.js lists each value the records hold with its
+// count, and its chunk holds exactly the records that hold it, each with
+// its number (as the tiles give it), place, layer, attribution, country
+// and dates.
+func TestVectorTilesFacets(t *testing.T) {
+	const n = 600
+	dir := vectorSite(t, n, `vector_tiles = "always"`)
+	files, _, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var D struct {
+		Layers       []struct{ Key string } `json:"layers"`
+		Attributions []struct{ Key string } `json:"attributions"`
+		Vector       struct {
+			Facets map[string]struct {
+				Values []string `json:"values"`
+				N      []int    `json:"n"`
+				Files  []string `json:"files"`
+			} `json:"facets"`
+		} `json:"vector"`
+	}
+	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
+		t.Fatalf("data.js: %v", err)
+	}
+	var all geojson.FeatureCollection
+	if err := json.Unmarshal(files["layers/all.geojson"], &all); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*geojson.Feature{}
+	for _, f := range all.Features {
+		byID[f.ID.(string)] = f
+	}
+	idOf := map[int]string{}
+	for _, f := range pointZoomFeatures(t, archiveOf(t, files)) {
+		idOf[int(f.Properties["k"].(float64))] = f.Properties["id"].(string)
+	}
+	number := func(list []struct{ Key string }, key string, base int) int {
+		for i, v := range list {
+			if v.Key == key {
+				return i + base
+			}
+		}
+		return 0
+	}
+	values := map[string]func(p geojson.Properties) []string{
+		"perpetrator": func(p geojson.Properties) []string {
+			if v, _ := p["perpetrator"].(string); v != "" {
+				return []string{v}
+			}
+			return nil
+		},
+		"tag": func(p geojson.Properties) []string {
+			var out []string
+			tags, _ := p["tags"].([]any)
+			for _, v := range tags {
+				out = append(out, v.(string))
+			}
+			return out
+		},
+	}
+	for field, of := range values {
+		want := map[string][]string{} // value -> ids, in the records' numbers' order
+		for k := range n {
+			for _, v := range of(byID[idOf[k]].Properties) {
+				want[v] = append(want[v], idOf[k])
+			}
+		}
+		fc := D.Vector.Facets[field]
+		if len(want) < 2 || len(fc.Values) != len(want) || len(fc.N) != len(want) || len(fc.Files) != len(want) {
+			t.Fatalf("%s: data.js lists %d values, %d counts and %d files; the records hold %d values", field, len(fc.Values), len(fc.N), len(fc.Files), len(want))
+		}
+		for i, v := range fc.Values {
+			if i > 0 && fc.Values[i-1] >= v {
+				t.Errorf("%s: values out of order: %q before %q", field, fc.Values[i-1], v)
+			}
+			if fc.N[i] != len(want[v]) {
+				t.Errorf("%s %q: counted %d, the records hold %d", field, v, fc.N[i], len(want[v]))
+			}
+			var items []any
+			if err := json.Unmarshal(scriptJSON(t, fc.Files[i], files["assets/"+fc.Files[i]], "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})"), &items); err != nil {
+				t.Fatalf("%s: %v", fc.Files[i], err)
+			}
+			var got []string
+			k := 0
+			for j := 0; j+8 <= len(items); j += 8 {
+				k += int(items[j].(float64))
+				id := idOf[k]
+				got = append(got, id)
+				f := byID[id]
+				p := f.Properties
+				pt := f.Point()
+				first := int(items[j+6].(float64))
+				day := func(d int) string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
+				end, _ := p["date_end"].(string)
+				if end == "" {
+					end = p["date_start"].(string)
+				}
+				attribution, _ := p["attribution"].(string)
+				if math.Abs(items[j+1].(float64)/1e5-pt[0]) > 6e-6 || math.Abs(items[j+2].(float64)/1e5-pt[1]) > 6e-6 ||
+					int(items[j+3].(float64)) != number(D.Layers, p["layer"].(string), 0) ||
+					int(items[j+4].(float64)) != number(D.Attributions, attribution, 1) ||
+					items[j+5] != p["country"] || day(first) != p["date_start"] || day(first+int(items[j+7].(float64))) != end {
+					t.Errorf("%s %q: record %s is %v in its chunk; its feature: %v at %v", field, v, id, items[j:j+8], p, pt)
+				}
+			}
+			if len(items)%8 != 0 || fmt.Sprint(got) != fmt.Sprint(want[v]) {
+				t.Errorf("%s %q: the chunk holds %v (%d values), the records that hold it are %v", field, v, got, len(items), want[v])
+			}
+		}
+	}
+}
+
 // TestEpochDay checks the summary's day numbers, before 1970 too.
 func TestEpochDay(t *testing.T) {
 	for _, tc := range []struct {

@@ -2,7 +2,7 @@
 // vector tiles in one PMTiles archive, by byte ranges. Clusters are drawn
 // from the tiles, a cluster zooms in, a point's popup opens the right
 // record, a link to a record opens it, the filters (layer, country,
-// attribution) change what is drawn,
+// attribution, perpetrator, tag) change what is drawn,
 // and opened from disk (no range requests) the page says why, and draws
 // the records by country. Screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
@@ -200,6 +200,98 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   assert.deepEqual(problems(), []);
 });
 
+test('the perpetrator and tag filters count, draw, list and search their records exactly', { timeout: 120_000 }, async (t) => {
+  const { page, context, problems } = await newPage(browser, srv.url);
+  t.after(() => context.close());
+  // Wide and tall enough for the whole world at its zoom: the clusters drawn
+  // then count every record the filters keep.
+  await page.setViewportSize({ width: 1900, height: 1500 });
+  await page.goto(srv.url);
+  await waitForMap(page);
+  await markersDrawn(page);
+  await settled(page);
+  // Each value with the records that hold it, read from all.geojson.
+  const byValue = (get) => {
+    const out = {};
+    for (const f of Object.values(records)) for (const v of new Set(get(f.properties))) out[v] = (out[v] || 0) + 1;
+    return out;
+  };
+  const perpetrators = byValue((p) => (p.perpetrator ? [p.perpetrator] : []));
+  const tags = byValue((p) => p.tags || []);
+  const options = (name) => page.evaluate((name) => Object.fromEntries([...document.querySelectorAll(`#filters select[name="${name}"] option`)]
+    .filter((x) => x.value).map((x) => [x.value, +/\(([\d,]+)\)$/.exec(x.textContent)[1].replace(/,/g, '')])), name);
+  assert.ok(Object.keys(perpetrators).length > 1 && Object.keys(tags).length > 1);
+  assert.deepEqual(await options('perpetrator'), perpetrators, 'the perpetrator filter offers each value with its count');
+  assert.deepEqual(await options('tag'), tags, 'the tag filter offers each value with its count');
+  const timelineBefore = await page.evaluate(() => window.mapsite.timeline());
+
+  // A perpetrator: the panel, the clusters at the world's zoom and the
+  // timeline count its records, to the day.
+  const [perp] = Object.entries(perpetrators).sort((a, b) => a[1] - b[1])[0];
+  const keep = (f) => f.properties.perpetrator === perp;
+  await page.selectOption('select[name="perpetrator"]', perp);
+  await page.waitForFunction(() => !/^Loading/.test(document.getElementById('panel-status').textContent));
+  await settled(page);
+  const n1 = Object.values(records).filter(keep).length;
+  assert.match(await page.textContent('#panel-status'), new RegExp(`^${num(n1)} of ${num(N)} records shown`));
+  assert.match(page.url(), new RegExp(`[#&]perpetrator=${encodeURIComponent(perp).replace(/%20/g, '(%20|\\+)')}(&|$)`), 'the URL keeps the perpetrator');
+  await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
+  await settled(page);
+  assert.equal(total((await page.evaluate(() => window.mapsite.drawn())).byLayer), n1, `the clusters count the ${n1} records of ${perp}`);
+  const bins = (await page.evaluate(() => window.mapsite.timeline())).bins;
+  assert.deepEqual(bins.map((b) => b.total), bins.map((b) => Object.values(records).filter((f) => keep(f) &&
+    f.properties.date_start <= b.end && (f.properties.date_end || f.properties.date_start) >= b.start).length), 'the timeline counts its records');
+  assert.ok(bins.reduce((a, b) => a + b.total, 0) < timelineBefore.bins.reduce((a, b) => a + b.total, 0));
+
+  // And a tag: the records that hold both, with a layer unticked and a
+  // date window too.
+  const [tag] = Object.entries(tags).sort((a, b) => b[1] - a[1])[0];
+  const layer = await page.locator('input[name="layer"]').first().getAttribute('value');
+  await page.selectOption('select[name="tag"]', tag);
+  await page.locator(`input[name="layer"][value="${layer}"]`).uncheck();
+  await page.fill('input[name="from"]', '2000-03-15');
+  await page.locator('input[name="from"]').dispatchEvent('change');
+  await page.waitForFunction(() => !/^Loading/.test(document.getElementById('panel-status').textContent));
+  await settled(page);
+  const keep2 = (f) => keep(f) && (f.properties.tags || []).includes(tag) && f.properties.layer !== layer &&
+    (f.properties.date_end || f.properties.date_start) >= '2000-03-15';
+  const n2 = Object.values(records).filter(keep2).length;
+  assert.ok(n2 > 0 && n2 < n1, `${n2} of the ${n1} records of ${perp} are tagged "${tag}", not ${layer}, from 2000-03-15`);
+  assert.match(await page.textContent('#panel-status'), new RegExp(`^${num(n2)} of ${num(N)} records shown`));
+  assert.doesNotMatch(await page.textContent('#panel-status'), /take the dates to the/, 'the counts are exact');
+  await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
+  await settled(page);
+  assert.equal(total((await page.evaluate(() => window.mapsite.drawn())).byLayer), n2);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-perpetrator-tag-1280x800.png') });
+
+  // From the point zoom, the records listed hold both.
+  const rec = Object.values(records).filter(keep2).find((f) => f.properties.precision !== 'country' && f.properties.precision !== 'region');
+  const [lon, lat] = rec.geometry.coordinates;
+  await page.evaluate(([lat, lon]) => window.mapsite.map.setView([lat, lon], 12, { animate: false }), [lat, lon]);
+  await page.waitForFunction((id) => window.mapsite.visible().includes(id), rec.id, { timeout: 15_000 });
+  const visible = await page.evaluate(() => window.mapsite.visible());
+  assert.deepEqual(visible.filter((id) => !keep2(records[id])), [], 'listed records the filters do not keep');
+
+  // The search lists only what they keep.
+  const q = 'in';
+  await search(page, q);
+  const found = await listed(page);
+  assert.ok(found.length > 0);
+  assert.deepEqual(found.filter((id) => !keep2(records[id])), [], 'records found that the filters do not keep');
+  await page.fill('#q', '');
+
+  // A link with the filters opens with them.
+  const link = page.url();
+  const { page: page2, context: context2 } = await newPage(browser, srv.url);
+  t.after(() => context2.close());
+  await page2.goto(link);
+  await waitForMap(page2);
+  await page2.waitForFunction((n) => document.getElementById('panel-status').textContent.startsWith(n + ' of'), num(n2), { timeout: 15_000 });
+  assert.equal(await page2.inputValue('select[name="perpetrator"]'), perp);
+  assert.equal(await page2.inputValue('select[name="tag"]'), tag);
+  assert.deepEqual(problems(), []);
+});
+
 test('from the point zoom, points are listed and a click opens the record', { timeout: 90_000 }, async (t) => {
   const { page, context, problems } = await newPage(browser, srv.url);
   t.after(() => context.close());
@@ -317,6 +409,15 @@ test('opened from disk, the map draws the records by country, and a country badg
   assert.equal(total(one.byLayer), n, `the badge counts the ${n} records of ${cc}`);
   assert.ok(one.items.every((it) => it.cluster === badge.cluster), 'only that country is drawn');
   assert.match(await page.evaluate(() => location.hash), new RegExp(`country=${cc}`));
+
+  // A perpetrator too: its facet chunk loads from disk, and the badge
+  // counts the country's records of that perpetrator.
+  const perp = Object.values(records).find((f) => f.properties.country === cc && f.properties.perpetrator).properties.perpetrator;
+  const both = Object.values(records).filter((f) => f.properties.country === cc && f.properties.perpetrator === perp).length;
+  await page.selectOption('select[name="perpetrator"]', perp);
+  await page.waitForFunction((n) => document.getElementById('panel-status').textContent.startsWith(n + ' of'), num(both));
+  await settled(page);
+  assert.equal(total((await countryBadges(page)).byLayer), both, `the badge counts the ${both} records of ${cc} by ${perp}`);
   assert.deepEqual(problems(), []);
 });
 

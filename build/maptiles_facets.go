@@ -1,0 +1,122 @@
+package build
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// A large site's map has no record in the page, and its summary and
+// clusters count by layer, attribution, country and date only. For the
+// perpetrator and tag filters, each value of those fields has a facet
+// chunk (assets/records/p<i>.<hash>.js, t<i>.<hash>.js) that the map
+// loads when the value is chosen: what it needs to count, draw and
+// filter that value's records exactly, without their titles, which the
+// tiles hold. Per record, in the order of their numbers, eight values:
+//
+//	the record's number less the one before's (the first's as is),
+//	its longitude and latitude in hundred-thousandths of a degree,
+//	its layer and attribution (as the tiles number them),
+//	its country (ISO 3166-1 alpha-2),
+//	its first day (days since 1970-01-01) and the days from it to its last.
+//
+// data.js's "facets" lists, per field, the values (sorted), their counts
+// and their chunks.
+
+// facetFields are the record fields with facets, as data.js names them.
+var facetFields = [...]string{"perpetrator", "tag"}
+
+// facet is one value of a facet field with its records' numbers,
+// ascending.
+type facet struct {
+	value string
+	keys  []int
+}
+
+// facets returns, per field of facetFields, each value the records hold
+// with the records that hold it, sorted by value.
+func (m *model) facets() [len(facetFields)][]facet {
+	var index [len(facetFields)]map[string]int
+	var out [len(facetFields)][]facet
+	for f := range facetFields {
+		index[f] = map[string]int{}
+	}
+	add := func(f int, v string, k int) {
+		i, ok := index[f][v]
+		if !ok {
+			i = len(out[f])
+			index[f][v] = i
+			out[f] = append(out[f], facet{value: v})
+		}
+		if keys := out[f][i].keys; len(keys) == 0 || keys[len(keys)-1] != k { // a tag given twice counts once
+			out[f][i].keys = append(keys, k)
+		}
+	}
+	for k, rv := range m.Records {
+		if rv.Perpetrator != "" {
+			add(0, rv.Perpetrator, k)
+		}
+		for _, t := range rv.Tags {
+			if t != "" {
+				add(1, t, k)
+			}
+		}
+	}
+	for f := range out {
+		slices.SortFunc(out[f], func(a, b facet) int { return cmp.Compare(a.value, b.value) })
+	}
+	return out
+}
+
+// facetChunks writes the facet chunks through out and appends data.js's
+// "facets" member.
+func (m *model) facetChunks(out *mapData, b []byte) []byte {
+	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
+	b = append(b, `"facets":{`...)
+	for f, list := range m.facets() {
+		if f > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, facetFields[f])
+		values, counts, files := make([]string, len(list)), make([]int, len(list)), make([]string, len(list))
+		for i, fc := range list {
+			values[i], counts[i] = fc.value, len(fc.keys)
+			files[i] = out.addChunk(facetFields[f][:1]+strconv.Itoa(i), 40*len(fc.keys), func(b []byte) []byte {
+				last := 0
+				for j, k := range fc.keys {
+					rv := m.Records[k]
+					pt := point(rv.Record)
+					if j > 0 {
+						b = append(b, ',')
+					}
+					b = strconv.AppendInt(b, int64(k-last), 10)
+					last = k
+					for _, v := range [...]int{e5(pt[0]), e5(pt[1]), layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution]} {
+						b = append(b, ',')
+						b = strconv.AppendInt(b, int64(v), 10)
+					}
+					b = append(b, ',')
+					b = appendString(b, rv.Country)
+					first := epochDay(rv.Date.Start)
+					for _, v := range [...]int{first, epochDay(rv.Date.End) - first} {
+						b = append(b, ',')
+						b = strconv.AppendInt(b, int64(v), 10)
+					}
+				}
+				return b
+			})
+		}
+		b = append(b, `:{"values":`...)
+		b = appendStrings(b, values)
+		b = append(b, `,"n":`...)
+		b = appendInts(b, counts)
+		b = append(b, `,"files":`...)
+		b = appendStrings(b, files)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// e5 returns v in hundred-thousandths, rounded.
+func e5(v float64) int { return int(math.Round(v * 1e5)) }
