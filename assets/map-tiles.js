@@ -83,7 +83,7 @@
     // properties and where it is), made once.
     function recordOf(props, lon, lat) {
       var r = byId[props.id];
-      if (r) return r;
+      if (r && !r.light) return r;
       var layer = D.layers[props.l] || UNKNOWN_LAYER;
       var start = props.s, end = props.e || props.s;
       var p = { title: props.t, layer: layer.key, date_text: props.dt, date_start: start, date_end: end,
@@ -93,9 +93,30 @@
         p.attribution = attributionKey[props.at];
         p.attribution_label = attributionLabel[p.attribution];
       }
+      if (r) {
+        // A record a facet chunk made (lightOf) gets what the tiles hold.
+        if (!r.f) r.p = p;
+        r.light = false;
+        return r;
+      }
       r = byId[props.id] = { id: props.id, k: props.k, f: null, p: p, layer: layer, lon: lon, lat: lat,
         start: start, end: end, text: "" };
       return r;
+    }
+    // lightOf returns the record of an entry of a facet chunk (see
+    // install): as the tiles' records, but with no title or place until
+    // its details are loaded (r.light).
+    function lightOf(e) {
+      var r = byId[e.id];
+      if (r) return r;
+      var p = { layer: e.layer.key, date_start: e.start, date_end: e.end, precision: e.precision, url: "incidents/" + e.id + "/",
+        country: e.p.country, country_name: countryName[e.p.country] };
+      if (e.p.attribution) {
+        p.attribution = e.p.attribution;
+        p.attribution_label = attributionLabel[p.attribution];
+      }
+      return (byId[e.id] = { id: e.id, k: e.k, f: null, p: p, layer: e.layer, lon: e.lon, lat: e.lat, start: e.start, end: e.end,
+        text: "", light: true });
     }
     // recordOfFeature returns the record of a GeoJSON feature of a detail
     // chunk (a record opened by a link before its tile is loaded).
@@ -160,7 +181,8 @@
       countries: countries, perpetrators: facetValues.perpetrator, tags: facetValues.tag, attributions: attributions, links: [],
       isoDay: isoDay, needDetails: needDetails,
       needTexts: function (done) { done(false); }, searchText: function () {}, textsLoaded: function () { return false; },
-      textFiles: 0, summaryRecords: groups, countryAt: countryAt, attributionKey: attributionKey, recordOf: recordOf, findRecord: findRecord, vector: V };
+      textFiles: 0, summaryRecords: groups, countryAt: countryAt, attributionKey: attributionKey, recordOf: recordOf, lightOf: lightOf,
+      findRecord: findRecord, vector: V };
   }
 
   // parseHist reads a cluster's counts per layer, attribution and year,
@@ -301,6 +323,7 @@
     // tiles' points are kept when their number is among them; the search
     // keeps those only.
     var facets = {}; // field + "=" + value -> { recs, has } once loaded; { loading } or { failed } before
+    var FACET_VALUES = 10; // per record in a facet chunk (build/maptiles_facets.go)
     function loadFacet(field, value, done) {
       var id = field + "=" + value, v = (field === "tag" ? A.tags : A.perpetrators)[value];
       if (facets[id]) return;
@@ -308,13 +331,13 @@
       facets[id] = { loading: true };
       P.data.loadScript(v.file, v.key, function (items) {
         if (!items) { facets[id] = { failed: true }; done(); return; }
-        var recs = new Array(items.length / 8), has = new Set(), k = 0;
-        for (var j = 0, i = 0; j < items.length; j += 8, i++) {
+        var recs = new Array(items.length / FACET_VALUES), has = new Set(), k = 0, names = D.vector.facets.precisions;
+        for (var j = 0, i = 0; j < items.length; j += FACET_VALUES, i++) {
           k += items[j];
           var first = items[j + 6];
           recs[i] = { k: k, lon: items[j + 1] / 1e5, lat: items[j + 2] / 1e5, layer: A.layerList[items[j + 3]] || UNKNOWN_LAYER,
             start: A.isoDay(first), end: A.isoDay(first + items[j + 7]), exact: items[j + 7] === 0, n: 1,
-            p: { country: items[j + 5], attribution: A.attributionKey[items[j + 4]] || "" } };
+            p: { country: items[j + 5], attribution: A.attributionKey[items[j + 4]] || "" }, id: items[j + 8], precision: names[items[j + 9]] };
           has.add(k);
         }
         facets[id] = { recs: recs, has: has };
@@ -363,24 +386,31 @@
       return !fc ? groups : fc.ready ? fc.recs : [];
     };
     // facetIndex is the clustering of the chosen records the other
-    // filters keep, made again only when the filters change.
-    var facetIndex = { key: null, sc: null, kept: [] };
+    // filters keep (kept; as records, lights), made again only when the
+    // filters change. A record on its own is drawn as a point, whose
+    // popup loads its details (A.openRecord below).
+    var facetIndex = { key: null, sc: null, kept: [], lights: [] };
     function indexFacet(fc, f) {
       var key = JSON.stringify([f.layers, f.from, f.to, f.country, f.attribution, f.perpetrator, f.tag]);
       if (facetIndex.key === key && facetIndex.recs === fc.recs) return facetIndex;
-      var pf = plain(f), kept = [], feats = [];
-      fc.recs.forEach(function (r) {
-        if (!P.data.matches(r, pf)) return;
-        kept.push(r);
-        var props = { t: "f" + r.k, w: 1, x: PZ };
-        props["c" + r.layer.index] = 1;
-        feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [r.lon, r.lat] }, properties: props });
+      var pf = plain(f), kept = [], lights = [], feats = [];
+      fc.recs.forEach(function (e) {
+        if (!P.data.matches(e, pf)) return;
+        feats.push({ type: "Feature", geometry: { type: "Point", coordinates: [e.lon, e.lat] }, properties: { i: kept.length, li: e.layer.index } });
+        kept.push(e);
+        lights.push(A.lightOf(e));
       });
       var sc = newIndex();
       sc.load(feats);
-      facetIndex = { key: key, recs: fc.recs, sc: sc, kept: kept };
+      facetIndex = { key: key, recs: fc.recs, sc: sc, kept: kept, lights: lights };
       return facetIndex;
     }
+    var openRecord = A.openRecord;
+    A.openRecord = function (id, opt) {
+      var r = A.byId[id];
+      if (!r || !r.light) { openRecord(id, opt); return; }
+      A.needDetails([r], function (ok) { if (ok) { r.light = false; openRecord(id, opt); } });
+    };
 
     // clusterCount returns what the filters keep of a cluster of the
     // tiles: its count per layer (parts) and total, or null for none.
@@ -461,7 +491,8 @@
         // page; one on its own is a cluster of one that zooms in to it.
         var fi = indexFacet(fc, f);
         fi.kept.forEach(function (r) { if (inView(r.lat, r.lon)) inViewTotal++; });
-        A.records = [];
+        fi.lights.forEach(function (r, i) { r.i = i; });
+        A.records = fi.lights;
         A.filtered = [];
         sc = fi.sc;
         return;

@@ -5,27 +5,34 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/mapsite/mapsite/geo"
 )
 
 // A large site's map has no record in the page, and its summary and
 // clusters count by layer, attribution, country and date only. For the
 // perpetrator and tag filters, each value of those fields has a facet
 // chunk (assets/records/p<i>.<hash>.js, t<i>.<hash>.js) that the map
-// loads when the value is chosen: what it needs to count, draw and
-// filter that value's records exactly, without their titles, which the
-// tiles hold. Per record, in the order of their numbers, eight values:
+// loads when the value is chosen: what it needs to count, draw, filter
+// and open that value's records, without their texts, which a popup
+// loads from the detail chunks. Per record, in the order of their
+// numbers, ten values (facetValues):
 //
 //	the record's number less the one before's (the first's as is),
 //	its longitude and latitude in hundred-thousandths of a degree,
 //	its layer and attribution (as the tiles number them),
 //	its country (ISO 3166-1 alpha-2),
-//	its first day (days since 1970-01-01) and the days from it to its last.
+//	its first day (days since 1970-01-01) and the days from it to its last,
+//	its id, and its precision (0 for venue to 5 for country).
 //
 // data.js's "facets" lists, per field, the values (sorted), their counts
-// and their chunks.
+// and their chunks, and the precisions' names in their numbers' order.
 
 // facetFields are the record fields with facets, as data.js names them.
 var facetFields = [...]string{"perpetrator", "tag"}
+
+// facetValues is the number of values per record in a facet chunk.
+const facetValues = 10
 
 // facet is one value of a facet field with its records' numbers,
 // ascending.
@@ -82,7 +89,7 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 		values, counts, files := make([]string, len(list)), make([]int, len(list)), make([]string, len(list))
 		for i, fc := range list {
 			values[i], counts[i] = fc.value, len(fc.keys)
-			files[i] = out.addChunk(facetFields[f][:1]+strconv.Itoa(i), 40*len(fc.keys), func(b []byte) []byte {
+			files[i] = out.addChunk(facetFields[f][:1]+strconv.Itoa(i), 56*len(fc.keys), func(b []byte) []byte {
 				last := 0
 				for j, k := range fc.keys {
 					rv := m.Records[k]
@@ -103,6 +110,10 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 						b = append(b, ',')
 						b = strconv.AppendInt(b, int64(v), 10)
 					}
+					b = append(b, ',')
+					b = appendString(b, rv.ID)
+					b = append(b, ',')
+					b = strconv.AppendInt(b, int64(rv.Location.Precision), 10)
 				}
 				return b
 			})
@@ -115,7 +126,14 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 		b = appendStrings(b, files)
 		b = append(b, '}')
 	}
-	return append(b, '}')
+	b = append(b, `,"precisions":[`...)
+	for p := geo.Venue; p <= geo.Country; p++ {
+		if p > geo.Venue {
+			b = append(b, ',')
+		}
+		b = appendString(b, p.String())
+	}
+	return append(b, "]}"...)
 }
 
 // e5 returns v in hundred-thousandths, rounded.

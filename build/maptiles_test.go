@@ -291,8 +291,8 @@ func TestVectorTilesSummary(t *testing.T) {
 // TestVectorTilesFacets reads back the facet chunks of a large site: per
 // perpetrator and tag, data.js lists each value the records hold with its
 // count, and its chunk holds exactly the records that hold it, each with
-// its number (as the tiles give it), place, layer, attribution, country
-// and dates.
+// its number (as the tiles give it), place, layer, attribution, country,
+// dates, id and precision.
 func TestVectorTilesFacets(t *testing.T) {
 	const n = 600
 	dir := vectorSite(t, n, `vector_tiles = "always"`)
@@ -300,14 +300,19 @@ func TestVectorTilesFacets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	type facetList struct {
+		Values []string `json:"values"`
+		N      []int    `json:"n"`
+		Files  []string `json:"files"`
+	}
 	var D struct {
 		Layers       []struct{ Key string } `json:"layers"`
 		Attributions []struct{ Key string } `json:"attributions"`
 		Vector       struct {
-			Facets map[string]struct {
-				Values []string `json:"values"`
-				N      []int    `json:"n"`
-				Files  []string `json:"files"`
+			Facets struct {
+				Perpetrator facetList `json:"perpetrator"`
+				Tag         facetList `json:"tag"`
+				Precisions  []string  `json:"precisions"`
 			} `json:"facets"`
 		} `json:"vector"`
 	}
@@ -357,7 +362,7 @@ func TestVectorTilesFacets(t *testing.T) {
 				want[v] = append(want[v], idOf[k])
 			}
 		}
-		fc := D.Vector.Facets[field]
+		fc := map[string]facetList{"perpetrator": D.Vector.Facets.Perpetrator, "tag": D.Vector.Facets.Tag}[field]
 		if len(want) < 2 || len(fc.Values) != len(want) || len(fc.N) != len(want) || len(fc.Files) != len(want) {
 			t.Fatalf("%s: data.js lists %d values, %d counts and %d files; the records hold %d values", field, len(fc.Values), len(fc.N), len(fc.Files), len(want))
 		}
@@ -374,7 +379,7 @@ func TestVectorTilesFacets(t *testing.T) {
 			}
 			var got []string
 			k := 0
-			for j := 0; j+8 <= len(items); j += 8 {
+			for j := 0; j+facetValues <= len(items); j += facetValues {
 				k += int(items[j].(float64))
 				id := idOf[k]
 				got = append(got, id)
@@ -391,11 +396,12 @@ func TestVectorTilesFacets(t *testing.T) {
 				if math.Abs(items[j+1].(float64)/1e5-pt[0]) > 6e-6 || math.Abs(items[j+2].(float64)/1e5-pt[1]) > 6e-6 ||
 					int(items[j+3].(float64)) != number(D.Layers, p["layer"].(string), 0) ||
 					int(items[j+4].(float64)) != number(D.Attributions, attribution, 1) ||
-					items[j+5] != p["country"] || day(first) != p["date_start"] || day(first+int(items[j+7].(float64))) != end {
-					t.Errorf("%s %q: record %s is %v in its chunk; its feature: %v at %v", field, v, id, items[j:j+8], p, pt)
+					items[j+5] != p["country"] || day(first) != p["date_start"] || day(first+int(items[j+7].(float64))) != end ||
+					items[j+8] != id || D.Vector.Facets.Precisions[int(items[j+9].(float64))] != p["precision"] {
+					t.Errorf("%s %q: record %s is %v in its chunk; its feature: %v at %v", field, v, id, items[j:j+facetValues], p, pt)
 				}
 			}
-			if len(items)%8 != 0 || fmt.Sprint(got) != fmt.Sprint(want[v]) {
+			if len(items)%facetValues != 0 || fmt.Sprint(got) != fmt.Sprint(want[v]) {
 				t.Errorf("%s %q: the chunk holds %v (%d values), the records that hold it are %v", field, v, got, len(items), want[v])
 			}
 		}

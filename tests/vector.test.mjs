@@ -262,7 +262,19 @@ test('the perpetrator and tag filters count, draw, list and search their records
   await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
   await settled(page);
   assert.equal(total((await page.evaluate(() => window.mapsite.drawn())).byLayer), n2);
-  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-perpetrator-tag-1280x800.png') });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-perpetrator-tag-1900x1500.png') });
+
+  // A record on its own is a point, below the point zoom too, and its
+  // popup opens whole (its details load first).
+  const lone = (await page.evaluate(() => window.mapsiteTiles.drawn())).find((it) => it.id);
+  assert.ok(lone, 'a point among the clusters');
+  assert.ok(keep2(records[lone.id]), `the point ${lone.id} is a record the filters keep`);
+  const mapBox = await page.locator('#map').boundingBox();
+  await page.mouse.click(mapBox.x + lone.x, mapBox.y + lone.y);
+  await page.waitForSelector('.leaflet-popup .popup-link');
+  assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[lone.id].properties.title);
+  assert.equal(await page.getAttribute('.leaflet-popup .popup-link', 'href'), `incidents/${lone.id}/`);
+  await page.keyboard.press('Escape');
 
   // From the point zoom, the records listed hold both.
   const rec = Object.values(records).filter(keep2).find((f) => f.properties.precision !== 'country' && f.properties.precision !== 'region');
