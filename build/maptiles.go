@@ -87,9 +87,20 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 		shards, cards, err := m.searchFiles(put)
 		searched <- searchFiles{shards, cards, err}
 	}()
+	// And the facet chunks (maptiles_facets.go).
+	type facetFiles struct {
+		member []byte
+		err    error
+	}
+	faceted := make(chan facetFiles, 1)
+	go func() {
+		b, err := m.facetFiles(put)
+		faceted <- facetFiles{b, err}
+	}()
 	archiveName, how, err := m.archive(m.tilesRecords(), put)
 	if err != nil {
 		<-searched // nothing is written once mapTiles has returned
+		<-faceted
 		return nil, err
 	}
 	m.tilesNote = english.Sprintf("the map reads its %d records from vector tiles ([map] vector_tiles): ", len(m.Records)) + how
@@ -121,10 +132,11 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 			return b
 		}))
 	}
-	facets := m.facetChunks(&out, nil)
-	search := <-searched
-	if out.err == nil {
-		out.err = search.err
+	search, facets := <-searched, <-faceted
+	for _, err := range []error{search.err, facets.err} {
+		if out.err == nil {
+			out.err = err
+		}
 	}
 	if out.err != nil {
 		return nil, out.err
@@ -146,7 +158,7 @@ func (m *model) mapTiles(put func(path string, b []byte) error) ([]byte, error) 
 	b = append(b, `,"summary":`...)
 	b = m.appendSummary(b)
 	b = append(b, ',')
-	b = append(b, facets...)
+	b = append(b, facets.member...)
 	b = append(b, `},"links":[],"details":{"size":`...)
 	b = strconv.AppendInt(b, detailChunk, 10)
 	b = append(b, `,"files":`...)

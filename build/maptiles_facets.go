@@ -2,9 +2,13 @@ package build
 
 import (
 	"cmp"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mapsite/mapsite/geo"
 )
@@ -74,6 +78,76 @@ func (m *model) facets() [len(facetFields)][]facet {
 		slices.SortFunc(out[f], func(a, b facet) int { return cmp.Compare(a.value, b.value) })
 	}
 	return out
+}
+
+// lastFacets keeps, as lastSearch, the facet chunks made for the last
+// render (mapsite serve), with data.js's member that names them and the
+// digest of what they were made from.
+var lastFacets struct {
+	sync.Mutex
+	inputs digest
+	member []byte
+	files  []searchFile
+}
+
+// facetsTaken counts the facet chunks taken from the last render, for
+// tests.
+var facetsTaken atomic.Int64
+
+// facetFiles hands the facet chunks to put and returns data.js's
+// "facets" member: in mapsite serve, those of the last render when no
+// field they are made from changed.
+func (m *model) facetFiles(put func(path string, b []byte) error) ([]byte, error) {
+	if !keepEncodings.Load() {
+		out := mapData{put: put}
+		b := m.facetChunks(&out, nil)
+		return b, out.err
+	}
+	in := facetInputs(m)
+	lastFacets.Lock()
+	defer lastFacets.Unlock()
+	if lastFacets.files != nil && lastFacets.inputs == in {
+		for _, f := range lastFacets.files {
+			if err := put(f.path, f.b); err != nil {
+				return nil, err
+			}
+		}
+		facetsTaken.Add(1)
+		return lastFacets.member, nil
+	}
+	var files []searchFile
+	out := mapData{put: func(p string, b []byte) error {
+		files = append(files, searchFile{p, b})
+		return put(p, b)
+	}}
+	b := m.facetChunks(&out, nil)
+	if out.err != nil {
+		return nil, out.err
+	}
+	lastFacets.inputs, lastFacets.member, lastFacets.files = in, b, files
+	return b, nil
+}
+
+// facetInputs is the digest of what facetChunks reads of the records.
+func facetInputs(m *model) digest {
+	head := fmt.Appendf(nil, "facets %d %d\n", len(m.Records), facetValues)
+	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
+	return inputsDigest(head, len(m.Records), func(i int, b []byte) []byte {
+		rv := m.Records[i]
+		pt := point(rv.Record)
+		for _, v := range [...]int{e5(pt[0]), e5(pt[1]), layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution],
+			epochDay(rv.Date.Start), epochDay(rv.Date.End), int(rv.Location.Precision)} {
+			b = binary.AppendVarint(b, int64(v))
+		}
+		for _, s := range [...]string{rv.ID, rv.Country, rv.Perpetrator} {
+			b = appendLenString(b, s)
+		}
+		b = binary.AppendUvarint(b, uint64(len(rv.Tags)))
+		for _, t := range rv.Tags {
+			b = appendLenString(b, t)
+		}
+		return b
+	})
 }
 
 // facetChunks writes the facet chunks through out and appends data.js's

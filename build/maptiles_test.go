@@ -476,9 +476,10 @@ func BenchmarkMapColumns10k(b *testing.B) { benchmarkMapPayload(b, 10000, false)
 
 // TestArchiveTaken checks that a rebuild takes the archive from the output
 // when no field the tiles hold changed (a summary) and makes it when one
-// did (a title), and that mapsite serve's renders take it, and the search
-// index, from the last render alike: each time the same files as a build
-// from nothing.
+// did (a title), and that mapsite serve's renders take it, the search
+// index and the facet chunks from the last render alike, each when no
+// field it is made from changed: each time the same files as a build from
+// nothing.
 func TestArchiveTaken(t *testing.T) {
 	for _, serve := range []bool{false, true} {
 		t.Run(map[bool]string{false: "build", true: "serve"}[serve], func(t *testing.T) { testArchiveTaken(t, serve) })
@@ -525,6 +526,7 @@ func testArchiveTaken(t *testing.T, serve bool) {
 		{"summary = \"", "summary", "the archive taken from the previous build", "as in the last build"},
 		{"title = \"", "title", "made in", "made in"},
 		{"summary = \"", "summary again", "the archive taken from the previous build", "as in the last build"},
+		{"perpetrator = \"", "perpetrator", "the archive taken from the previous build", "as in the last build"},
 	} {
 		b, err := os.ReadFile(data)
 		if err != nil {
@@ -534,10 +536,14 @@ func testArchiveTaken(t *testing.T, serve bool) {
 		if err := os.WriteFile(data, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		searches := searchTaken.Load()
+		searches, facets := searchTaken.Load(), facetsTaken.Load()
 		got, note := render()
-		if taken := searchTaken.Load() > searches; taken != (serve && tc.field != "title") {
+		summary := strings.HasPrefix(tc.field, "summary")
+		if taken := searchTaken.Load() > searches; taken != (serve && summary) {
 			t.Errorf("%s edited: search index taken from the last render: %v", tc.field, taken)
+		}
+		if taken := facetsTaken.Load() > facets; taken != (serve && tc.field != "perpetrator") { // they hold no title
+			t.Errorf("%s edited: facet chunks taken from the last render: %v", tc.field, taken)
 		}
 		want := tc.build
 		if serve {
