@@ -583,9 +583,12 @@
     // data) and line are worked out once (linkEnds, linkLines): a filter
     // step reads them and the mask of what it keeps, not the links.
     var linksFor = null, linkEnds = null, linkLines = null;
+    // A large site's map gives the lines itself (A.keptLinks, map-tiles.js).
     A.drawLinks = function () {
       var lines = [];
-      if (A.filters.links && A.links.length) {
+      if (A.keptLinks) {
+        lines = A.keptLinks();
+      } else if (A.filters.links && A.links.length) {
         var on = P.data.maskOf(A);
         if (linksFor !== A.links) {
           linksFor = A.links;
@@ -601,6 +604,7 @@
           if (a >= 0 && b >= 0 && on[a] && on[b]) lines.push(linkLines[j]);
         }
       }
+      A.linksDrawn = lines.length;
       linkSet.setLines(lines);
     };
   }

@@ -24,7 +24,8 @@
 //     place, layer, attribution, country and dates of each of its
 //     records: build/maptiles_facets.go); the counts, the timeline and the
 //     clusters then come from those records, and the tiles' points and
-//     the search keep those only.
+//     the search keep those only. The links between records come from a
+//     chunk of their own, in the same form.
 //   - Where the tiles cannot be read (opened from disk, or from a host
 //     that does not answer byte ranges), the map draws the records by
 //     country from the summary: each country's count of what the filters
@@ -249,14 +250,15 @@
     var noteEl = document.getElementById("list-note");
     var countEl = document.getElementById("visible-count");
 
-    // What a small site's panel offers that a large one's cannot: the
-    // links between records. Search reads an index of its own
-    // (map-search.js).
-    ["links"].forEach(function (name) {
-      var input = form.elements[name];
+    // The links between records come from a chunk of their own
+    // (see loadLinks); a site without links has no box for them.
+    // Search reads an index of its own (map-search.js).
+    var linkFile = V.facets && V.facets.links && V.facets.links.file;
+    if (!linkFile) {
+      var input = form.elements.links;
       var box = input && (input.closest(".field") || input.closest("label"));
       if (box) box.style.display = "none";
-    });
+    }
     // The downloads are the whole data set's files (their links' own
     // targets): the page does not hold the filtered records to make them.
     var downloadLabel = document.getElementById("download-label");
@@ -331,19 +333,62 @@
       facets[id] = { loading: true };
       P.data.loadScript(v.file, v.key, function (items) {
         if (!items) { facets[id] = { failed: true }; done(); return; }
-        var recs = new Array(items.length / FACET_VALUES), has = new Set(), k = 0, names = D.vector.facets.precisions;
-        for (var j = 0, i = 0; j < items.length; j += FACET_VALUES, i++) {
-          k += items[j];
-          var first = items[j + 6];
-          recs[i] = { k: k, lon: items[j + 1] / 1e5, lat: items[j + 2] / 1e5, layer: A.layerList[items[j + 3]] || UNKNOWN_LAYER,
-            start: A.isoDay(first), end: A.isoDay(first + items[j + 7]), exact: items[j + 7] === 0, n: 1,
-            p: { country: items[j + 5], attribution: A.attributionKey[items[j + 4]] || "" }, id: items[j + 8], precision: names[items[j + 9]] };
-          has.add(k);
-        }
-        facets[id] = { recs: recs, has: has };
+        var recs = readEntries(items, 0, items.length / FACET_VALUES);
+        facets[id] = { recs: recs, has: new Set(recs.map(function (r) { return r.k; })) };
         done();
       });
     }
+    // readEntries reads n records of a facet chunk's form from items[at]
+    // on: shaped as the summary's groups (a layer, a span, a country and
+    // an attribution, n = 1), with their number, place, id and precision.
+    function readEntries(items, at, n) {
+      var recs = new Array(n), k = 0, names = V.facets.precisions;
+      for (var i = 0, j = at; i < n; i++, j += FACET_VALUES) {
+        k += items[j];
+        var first = items[j + 6];
+        recs[i] = { k: k, lon: items[j + 1] / 1e5, lat: items[j + 2] / 1e5, layer: A.layerList[items[j + 3]] || UNKNOWN_LAYER,
+          start: A.isoDay(first), end: A.isoDay(first + items[j + 7]), exact: items[j + 7] === 0, n: 1,
+          p: { country: items[j + 5], attribution: A.attributionKey[items[j + 4]] || "" }, id: items[j + 8], precision: names[items[j + 9]] };
+      }
+      return recs;
+    }
+
+    // ---- Links ----
+    // The links chunk holds the records at either end of a link (as a
+    // facet chunk does) and each link as the places of its two records
+    // there. It loads with the first filter step that shows links; a link
+    // is drawn when its two records pass the filters (A.keptLinks, for
+    // map-draw.js's A.drawLinks).
+    var links = null, linksLoading = false, keptLinks = { f: null, fc: null, lines: [] };
+    function loadLinks() {
+      if (!linkFile || links || linksLoading) return;
+      linksLoading = true;
+      P.data.loadScript(linkFile, "l", function (items) {
+        if (!items) return;
+        var n = items[0], ends = readEntries(items, 1, n), pairs = [];
+        for (var j = 1 + n * FACET_VALUES; j + 1 < items.length; j += 2) pairs.push(ends[items[j]], ends[items[j + 1]]);
+        links = pairs;
+        A.drawLinks();
+      });
+    }
+    A.keptLinks = function () {
+      var f = A.filters, fc = facetOf(f);
+      if (!f.links) return [];
+      if (!links) { loadLinks(); return []; }
+      if (keptLinks.f === f && keptLinks.fc === (fc && fc.recs) && keptLinks.links === links) return keptLinks.lines;
+      var lines = [], ok = new Map();
+      var keeps = function (r) {
+        var v = ok.get(r);
+        if (v === undefined) ok.set(r, (v = A.keeps(r, f)));
+        return v;
+      };
+      for (var i = 0; i + 1 < links.length; i += 2) {
+        var a = links[i], b = links[i + 1];
+        if (keeps(a) && keeps(b)) lines.push([[a.lat, a.lon], [b.lat, b.lon]]);
+      }
+      keptLinks = { f: f, fc: fc && fc.recs, links: links, lines: lines };
+      return lines;
+    };
     // facetOf returns what filters f choose among perpetrators and tags:
     // null for none; else { ready, recs, has } (the records of both when
     // both are chosen), or { wants, failed } while not ready.
@@ -617,6 +662,7 @@
       A.shownTotal = n;
       A.rebuildIndex();
       A.draw();
+      A.drawLinks();
       if (A.timeline) A.timeline.update();
       var text = (n === total ? "All " + P.num(total) + " records shown" : P.num(n) + " of " + P.num(total) + " records shown") +
         (spanText ? " · the data run from " + spanText + "." : ".");

@@ -128,6 +128,8 @@
         var T = A.timeline;
         return T ? { unit: T.unit, bins: T.bins.map(function (b) { return { start: P.timeline.isoOf(b.start), end: P.timeline.isoOf(b.end), total: b.total }; }) } : null;
       },
+      // links returns how many links between records are drawn.
+      links: function () { return A.linksDrawn || 0; },
       // highlighted returns the id whose marker the list highlights.
       highlighted: function () { return A.highlighted || null; },
       // symbolColors returns, per layer and precision, the colours a

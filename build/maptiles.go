@@ -30,7 +30,7 @@ import (
 //     number, in id order, idChunk a file, so that a link to a record
 //     (#id=…) finds its details; data.js lists each chunk's first id.
 //   - facet chunks (p<i>, t<i>): per perpetrator and tag, its records,
-//     for those filters (maptiles_facets.go).
+//     for those filters, and the links chunk (l) (maptiles_facets.go).
 //
 // assets/map-tiles.js is the one reader of this format.
 

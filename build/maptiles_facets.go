@@ -30,7 +30,8 @@ import (
 //	its id, and its precision (0 for venue to 5 for country).
 //
 // data.js's "facets" lists, per field, the values (sorted), their counts
-// and their chunks, and the precisions' names in their numbers' order.
+// and their chunks, the links chunk (linkChunk), and the precisions' names
+// in their numbers' order.
 
 // facetFields are the record fields with facets, as data.js names them.
 var facetFields = [...]string{"perpetrator", "tag"}
@@ -128,23 +129,28 @@ func (m *model) facetFiles(put func(path string, b []byte) error) ([]byte, error
 	return b, nil
 }
 
-// facetInputs is the digest of what facetChunks reads of the records.
+// facetInputs is the digest of what facetChunks reads of the records (the
+// links chunk's links too).
 func facetInputs(m *model) digest {
 	head := fmt.Appendf(nil, "facets %d %d\n", len(m.Records), facetValues)
 	layerIndex, attributionIndex := m.layerIndex(), m.attributionIndex()
 	return inputsDigest(head, len(m.Records), func(i int, b []byte) []byte {
 		rv := m.Records[i]
 		pt := point(rv.Record)
-		for _, v := range [...]int{e5(pt[0]), e5(pt[1]), layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution],
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[0]))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[1]))
+		for _, v := range [...]int{layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution],
 			epochDay(rv.Date.Start), epochDay(rv.Date.End), int(rv.Location.Precision)} {
 			b = binary.AppendVarint(b, int64(v))
 		}
 		for _, s := range [...]string{rv.ID, rv.Country, rv.Perpetrator} {
 			b = appendLenString(b, s)
 		}
-		b = binary.AppendUvarint(b, uint64(len(rv.Tags)))
-		for _, t := range rv.Tags {
-			b = appendLenString(b, t)
+		for _, list := range [...][]string{rv.Tags, rv.Related} {
+			b = binary.AppendUvarint(b, uint64(len(list)))
+			for _, s := range list {
+				b = appendLenString(b, s)
+			}
 		}
 		return b
 	})
@@ -164,32 +170,7 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 		for i, fc := range list {
 			values[i], counts[i] = fc.value, len(fc.keys)
 			files[i] = out.addChunk(facetFields[f][:1]+strconv.Itoa(i), 56*len(fc.keys), func(b []byte) []byte {
-				last := 0
-				for j, k := range fc.keys {
-					rv := m.Records[k]
-					pt := point(rv.Record)
-					if j > 0 {
-						b = append(b, ',')
-					}
-					b = strconv.AppendInt(b, int64(k-last), 10)
-					last = k
-					for _, v := range [...]int{e5(pt[0]), e5(pt[1]), layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution]} {
-						b = append(b, ',')
-						b = strconv.AppendInt(b, int64(v), 10)
-					}
-					b = append(b, ',')
-					b = appendString(b, rv.Country)
-					first := epochDay(rv.Date.Start)
-					for _, v := range [...]int{first, epochDay(rv.Date.End) - first} {
-						b = append(b, ',')
-						b = strconv.AppendInt(b, int64(v), 10)
-					}
-					b = append(b, ',')
-					b = appendString(b, rv.ID)
-					b = append(b, ',')
-					b = strconv.AppendInt(b, int64(rv.Location.Precision), 10)
-				}
-				return b
+				return m.appendEntries(b, fc.keys, layerIndex, attributionIndex)
 			})
 		}
 		b = append(b, `:{"values":`...)
@@ -200,6 +181,7 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 		b = appendStrings(b, files)
 		b = append(b, '}')
 	}
+	b = m.linkChunk(out, append(b, ','), layerIndex, attributionIndex)
 	b = append(b, `,"precisions":[`...)
 	for p := geo.Venue; p <= geo.Country; p++ {
 		if p > geo.Venue {
@@ -208,6 +190,87 @@ func (m *model) facetChunks(out *mapData, b []byte) []byte {
 		b = appendString(b, p.String())
 	}
 	return append(b, "]}"...)
+}
+
+// appendEntries appends the facetValues values of each record of keys
+// (ascending record numbers), as a facet chunk holds them.
+func (m *model) appendEntries(b []byte, keys []int, layerIndex, attributionIndex map[string]int) []byte {
+	last := 0
+	for j, k := range keys {
+		rv := m.Records[k]
+		pt := point(rv.Record)
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(k-last), 10)
+		last = k
+		for _, v := range [...]int{e5(pt[0]), e5(pt[1]), layerIndex[rv.Record.Layer], attributionIndex[rv.Attribution]} {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+		b = append(b, ',')
+		b = appendString(b, rv.Country)
+		first := epochDay(rv.Date.Start)
+		for _, v := range [...]int{first, epochDay(rv.Date.End) - first} {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(v), 10)
+		}
+		b = append(b, ',')
+		b = appendString(b, rv.ID)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(rv.Location.Precision), 10)
+	}
+	return b
+}
+
+// linkChunk writes the links chunk (assets/records/l.<hash>.js) through
+// out, when the records have links, and appends the "links" member of
+// data.js's "facets": the number of links and the chunk (null for none).
+// The chunk holds the number of records at either end of a link, those
+// records as a facet chunk holds its records, then each link (as
+// links.geojson has them, in its order) as the places of its two records
+// in that list. The map draws the links whose two records pass the
+// filters.
+func (m *model) linkChunk(out *mapData, b []byte, layerIndex, attributionIndex map[string]int) []byte {
+	links := m.links()
+	b = append(b, `"links":{"n":`...)
+	b = strconv.AppendInt(b, int64(len(links)), 10)
+	b = append(b, `,"file":`...)
+	if len(links) == 0 {
+		return append(b, "null}"...)
+	}
+	number := make(map[string]int, len(m.Records))
+	for k, rv := range m.Records {
+		number[rv.ID] = k
+	}
+	var keys []int
+	ends := make([][2]int, len(links))
+	for i, f := range links {
+		for e, end := range [...]string{"from", "to"} {
+			id, _ := f.Properties[end].(string)
+			ends[i][e] = number[id]
+			keys = append(keys, number[id])
+		}
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	place := make(map[int]int, len(keys))
+	for i, k := range keys {
+		place[k] = i
+	}
+	name := out.addChunk("l", 60*len(keys)+16*len(links), func(b []byte) []byte {
+		b = strconv.AppendInt(b, int64(len(keys)), 10)
+		b = m.appendEntries(append(b, ','), keys, layerIndex, attributionIndex)
+		for _, e := range ends {
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(place[e[0]]), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(place[e[1]]), 10)
+		}
+		return b
+	})
+	b = appendString(b, name)
+	return append(b, '}')
 }
 
 // e5 returns v in hundred-thousandths, rounded.

@@ -292,7 +292,8 @@ func TestVectorTilesSummary(t *testing.T) {
 // perpetrator and tag, data.js lists each value the records hold with its
 // count, and its chunk holds exactly the records that hold it, each with
 // its number (as the tiles give it), place, layer, attribution, country,
-// dates, id and precision.
+// dates, id and precision; the links chunk holds the links of
+// links.geojson, in its order, between such records.
 func TestVectorTilesFacets(t *testing.T) {
 	const n = 600
 	dir := vectorSite(t, n, `vector_tiles = "always"`)
@@ -312,7 +313,11 @@ func TestVectorTilesFacets(t *testing.T) {
 			Facets struct {
 				Perpetrator facetList `json:"perpetrator"`
 				Tag         facetList `json:"tag"`
-				Precisions  []string  `json:"precisions"`
+				Links       struct {
+					N    int    `json:"n"`
+					File string `json:"file"`
+				} `json:"links"`
+				Precisions []string `json:"precisions"`
 			} `json:"facets"`
 		} `json:"vector"`
 	}
@@ -338,6 +343,47 @@ func TestVectorTilesFacets(t *testing.T) {
 			}
 		}
 		return 0
+	}
+	chunk := func(name string) []any {
+		t.Helper()
+		var items []any
+		if err := json.Unmarshal(scriptJSON(t, name, files["assets/"+name], "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})"), &items); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return items
+	}
+	// entries reads a chunk's records, facetValues values each, checks
+	// each against its feature, and returns their ids.
+	entries := func(what string, items []any) []string {
+		t.Helper()
+		if len(items)%facetValues != 0 {
+			t.Fatalf("%s: %d values, not records of %d", what, len(items), facetValues)
+		}
+		var got []string
+		k := 0
+		for j := 0; j+facetValues <= len(items); j += facetValues {
+			k += int(items[j].(float64))
+			id := idOf[k]
+			got = append(got, id)
+			f := byID[id]
+			p := f.Properties
+			pt := f.Point()
+			first := int(items[j+6].(float64))
+			day := func(d int) string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
+			end, _ := p["date_end"].(string)
+			if end == "" {
+				end = p["date_start"].(string)
+			}
+			attribution, _ := p["attribution"].(string)
+			if math.Abs(items[j+1].(float64)/1e5-pt[0]) > 6e-6 || math.Abs(items[j+2].(float64)/1e5-pt[1]) > 6e-6 ||
+				int(items[j+3].(float64)) != number(D.Layers, p["layer"].(string), 0) ||
+				int(items[j+4].(float64)) != number(D.Attributions, attribution, 1) ||
+				items[j+5] != p["country"] || day(first) != p["date_start"] || day(first+int(items[j+7].(float64))) != end ||
+				items[j+8] != id || D.Vector.Facets.Precisions[int(items[j+9].(float64))] != p["precision"] {
+				t.Errorf("%s: record %s is %v in its chunk; its feature: %v at %v", what, id, items[j:j+facetValues], p, pt)
+			}
+		}
+		return got
 	}
 	values := map[string]func(p geojson.Properties) []string{
 		"perpetrator": func(p geojson.Properties) []string {
@@ -373,38 +419,32 @@ func TestVectorTilesFacets(t *testing.T) {
 			if fc.N[i] != len(want[v]) {
 				t.Errorf("%s %q: counted %d, the records hold %d", field, v, fc.N[i], len(want[v]))
 			}
-			var items []any
-			if err := json.Unmarshal(scriptJSON(t, fc.Files[i], files["assets/"+fc.Files[i]], "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})"), &items); err != nil {
-				t.Fatalf("%s: %v", fc.Files[i], err)
-			}
-			var got []string
-			k := 0
-			for j := 0; j+facetValues <= len(items); j += facetValues {
-				k += int(items[j].(float64))
-				id := idOf[k]
-				got = append(got, id)
-				f := byID[id]
-				p := f.Properties
-				pt := f.Point()
-				first := int(items[j+6].(float64))
-				day := func(d int) string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
-				end, _ := p["date_end"].(string)
-				if end == "" {
-					end = p["date_start"].(string)
-				}
-				attribution, _ := p["attribution"].(string)
-				if math.Abs(items[j+1].(float64)/1e5-pt[0]) > 6e-6 || math.Abs(items[j+2].(float64)/1e5-pt[1]) > 6e-6 ||
-					int(items[j+3].(float64)) != number(D.Layers, p["layer"].(string), 0) ||
-					int(items[j+4].(float64)) != number(D.Attributions, attribution, 1) ||
-					items[j+5] != p["country"] || day(first) != p["date_start"] || day(first+int(items[j+7].(float64))) != end ||
-					items[j+8] != id || D.Vector.Facets.Precisions[int(items[j+9].(float64))] != p["precision"] {
-					t.Errorf("%s %q: record %s is %v in its chunk; its feature: %v at %v", field, v, id, items[j:j+facetValues], p, pt)
-				}
-			}
-			if len(items)%facetValues != 0 || fmt.Sprint(got) != fmt.Sprint(want[v]) {
-				t.Errorf("%s %q: the chunk holds %v (%d values), the records that hold it are %v", field, v, got, len(items), want[v])
+			if got := entries(field+" "+v, chunk(fc.Files[i])); fmt.Sprint(got) != fmt.Sprint(want[v]) {
+				t.Errorf("%s %q: the chunk holds %v, the records that hold it are %v", field, v, got, want[v])
 			}
 		}
+	}
+
+	var links geojson.FeatureCollection
+	if err := json.Unmarshal(files["layers/links.geojson"], &links); err != nil {
+		t.Fatal(err)
+	}
+	L := D.Vector.Facets.Links
+	if len(links.Features) < 2 || L.N != len(links.Features) || L.File == "" {
+		t.Fatalf("data.js counts %d links in %q; links.geojson has %d", L.N, L.File, len(links.Features))
+	}
+	items := chunk(L.File)
+	e := int(items[0].(float64))
+	ids := entries("links", items[1:1+e*facetValues])
+	var got, want []string
+	for j := 1 + e*facetValues; j+1 < len(items); j += 2 {
+		got = append(got, ids[int(items[j].(float64))]+"--"+ids[int(items[j+1].(float64))])
+	}
+	for _, f := range links.Features {
+		want = append(want, f.Properties["from"].(string)+"--"+f.Properties["to"].(string))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || len(items) != 1+e*facetValues+2*len(want) {
+		t.Errorf("the links chunk links %v (%d values); links.geojson %v", got, len(items), want)
 	}
 }
 

@@ -200,7 +200,7 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   assert.deepEqual(problems(), []);
 });
 
-test('the perpetrator and tag filters count, draw, list and search their records exactly', { timeout: 120_000 }, async (t) => {
+test('the perpetrator, tag and links filters count, draw, list and search their records exactly', { timeout: 120_000 }, async (t) => {
   const { page, context, problems } = await newPage(browser, srv.url);
   t.after(() => context.close());
   // Wide and tall enough for the whole world at its zoom: the clusters drawn
@@ -222,6 +222,11 @@ test('the perpetrator and tag filters count, draw, list and search their records
     .filter((x) => x.value).map((x) => [x.value, +/\(([\d,]+)\)$/.exec(x.textContent)[1].replace(/,/g, '')])), name);
   assert.ok(Object.keys(perpetrators).length > 1 && Object.keys(tags).length > 1);
   assert.deepEqual(await options('perpetrator'), perpetrators, 'the perpetrator filter offers each value with its count');
+  // The links between records (from their own chunk): each of links.geojson.
+  const links = JSON.parse(await readFile(path.join(out, 'layers', 'links.geojson'), 'utf8')).features;
+  const linksKept = (keep) => links.filter((l) => keep(records[l.properties.from]) && keep(records[l.properties.to])).length;
+  assert.ok(links.length > 2);
+  await page.waitForFunction((n) => window.mapsite.links() === n, links.length, { timeout: 10_000 });
   assert.deepEqual(await options('tag'), tags, 'the tag filter offers each value with its count');
   const timelineBefore = await page.evaluate(() => window.mapsite.timeline());
 
@@ -242,6 +247,7 @@ test('the perpetrator and tag filters count, draw, list and search their records
   assert.deepEqual(bins.map((b) => b.total), bins.map((b) => Object.values(records).filter((f) => keep(f) &&
     f.properties.date_start <= b.end && (f.properties.date_end || f.properties.date_start) >= b.start).length), 'the timeline counts its records');
   assert.ok(bins.reduce((a, b) => a + b.total, 0) < timelineBefore.bins.reduce((a, b) => a + b.total, 0));
+  assert.equal(await page.evaluate(() => window.mapsite.links()), linksKept(keep), 'the links between its records');
 
   // And a tag: the records that hold both, with a layer unticked and a
   // date window too.
@@ -262,6 +268,11 @@ test('the perpetrator and tag filters count, draw, list and search their records
   await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
   await settled(page);
   assert.equal(total((await page.evaluate(() => window.mapsite.drawn())).byLayer), n2);
+  assert.equal(await page.evaluate(() => window.mapsite.links()), linksKept(keep2));
+  await page.locator('#links').uncheck();
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.mapsite.links()), 0, 'no link with the box unticked');
+  await page.locator('#links').check();
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-perpetrator-tag-1900x1500.png') });
 
   // A record on its own is a point, below the point zoom too, and its
