@@ -448,6 +448,48 @@ func TestVectorTilesFacets(t *testing.T) {
 	}
 }
 
+// TestVectorTilesHostile renders the hostile site (every text a payload)
+// as a large site: no script of the map's data (data.js, the id, search,
+// facet and links chunks) holds < or >, and each chunk is one JSON array.
+func TestVectorTilesHostile(t *testing.T) {
+	dir := t.TempDir()
+	for p, b := range readTree(t, "../testdata/hostile") {
+		if p == "site.toml" {
+			b = bytes.Replace(b, []byte("\n[map]\n"), []byte("\n[map]\nvector_tiles = \"always\"\n"), 1)
+		}
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(target), 0o755)
+		if err := os.WriteFile(target, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[byte]int{}
+	for p, b := range files {
+		if !strings.HasPrefix(p, "assets/records/") && !dataName.MatchString(p) || !strings.HasSuffix(p, ".js") {
+			continue
+		}
+		if bytes.ContainsAny(b, "<>") {
+			t.Errorf("%s holds < or >", p)
+		}
+		if strings.HasPrefix(p, "assets/records/") {
+			var items []any
+			if err := json.Unmarshal(scriptJSON(t, p, b, "(window.MAPSITE_CHUNKS=window.MAPSITE_CHUNKS||{})"), &items); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+			kinds[p[len("assets/records/")]]++
+		}
+	}
+	for _, k := range "ptl" {
+		if kinds[byte(k)] == 0 {
+			t.Errorf("no %c chunk among the hostile site's: %v", k, kinds)
+		}
+	}
+}
+
 // TestEpochDay checks the summary's day numbers, before 1970 too.
 func TestEpochDay(t *testing.T) {
 	for _, tc := range []struct {
