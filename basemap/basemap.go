@@ -10,12 +10,14 @@
 package basemap
 
 import (
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,13 +42,15 @@ type Base struct {
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
 
-	outlines string // the outline cells' folder, which Generate stored (see outlineDir)
+	outlines     string // the outline cells' folder, which Generate stored (see outlineDir)
+	outlineCells int    // the number of outline cells, of every band
 }
 
 // outlineCell is one cell script of outlines, written as it is.
 type outlineCell struct {
 	key    cellKey
 	script []byte // MAPSITE_BASEMAP.cells["o1/2/3"]={…};
+	path   string // its path under assets/ (see Scripts.Cells)
 }
 
 // prepared is the base map as Generate makes it from the Natural Earth
@@ -259,7 +263,7 @@ func km(lon1, lat1, lon2, lat2 float64) float64 {
 // zoom worldLabelZoom, and deeper towns, districts and neighbourhoods near
 // the records.
 func (b *Base) Labels(s Site) []Label {
-	out := countryLabels(b.countries, s.Language)
+	countries := countryLabels(b.countries, s.Language)
 	pts := distinct(s.Points)
 	n := newNear(pts)
 	// Cities: those that show worldwide, and near the records the smaller
@@ -270,21 +274,10 @@ func (b *Base) Labels(s Site) []Label {
 		if cells.set[gridCell(l.Lon, l.Lat)] && n.has(l.Lon, l.Lat) {
 			local = append(local, l)
 		}
-		out = append(out, l)
 	}
 	local = append(local, b.deepCities.near(n, cells)...)
 	sortByRank(local)
 	thin(local, worldLabelZoom+1, MaxZoom, nil)
-	for _, l := range local {
-		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
-			out = append(out, l)
-		}
-	}
-	for _, l := range b.regions {
-		if l.MinZoom <= regionMaxZoom {
-			out = append(out, l)
-		}
-	}
 	// Districts and neighbourhoods, near the records only.
 	var ds, hs []Label
 	for _, l := range b.districts.near(n, cells) {
@@ -298,13 +291,46 @@ func (b *Base) Labels(s Site) []Label {
 	sortByRank(hs)
 	thin(ds, districtMinZoom, MaxZoom, nil)
 	thin(hs, hoodMinZoom, MaxZoom, nil)
-	for _, l := range append(ds, hs...) {
-		if l.MinZoom <= MaxZoom {
+
+	// The list is made at its length: grown by appending, it allocated
+	// twice its size (about 4 MB for any site).
+	size := len(countries) + len(b.cities)
+	size += countFunc(local, func(l *Label) bool { return l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom })
+	size += countFunc(b.regions, func(l *Label) bool { return l.MinZoom <= regionMaxZoom })
+	deep := func(l *Label) bool { return l.MinZoom <= MaxZoom }
+	size += countFunc(ds, deep) + countFunc(hs, deep)
+	out := append(make([]Label, 0, size), countries...)
+	out = append(out, b.cities...)
+	for _, l := range local {
+		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
 			out = append(out, l)
+		}
+	}
+	for _, l := range b.regions {
+		if l.MinZoom <= regionMaxZoom {
+			out = append(out, l)
+		}
+	}
+	for _, ls := range [2][]Label{ds, hs} {
+		for _, l := range ls {
+			if deep(&l) {
+				out = append(out, l)
+			}
 		}
 	}
 	sortLabels(out)
 	return out
+}
+
+// countFunc returns the number of labels of ls for which f is true.
+func countFunc(ls []Label, f func(*Label) bool) int {
+	n := 0
+	for i := range ls {
+		if f(&ls[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // Scripts returns the base-map scripts of a site. Their bytes depend only
@@ -323,29 +349,40 @@ func (b *Base) ForSite(s Site, street string) (Scripts, *Locators) {
 
 func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// Labels go to the band of their MinZoom: the world script or a cell.
-	byCell := make([]map[cellKey][]Label, len(Bands))
+	// The cells' are sorted by band, row and column, each cell's in their
+	// order in labels (indexes rather than copies: 18,000 labels for a
+	// small site).
 	var worldLabels []Label
-	for _, l := range labels {
+	inCells := make([]cellLabel, 0, len(labels))
+	for i := range labels {
+		l := &labels[i]
 		band := bandFor(l.MinZoom)
 		if Bands[band].Cell == 0 {
-			worldLabels = append(worldLabels, l)
+			worldLabels = append(worldLabels, *l)
 			continue
 		}
-		k := cellsOf(orb.Bound{Min: orb.Point{l.Lon, l.Lat}, Max: orb.Point{l.Lon, l.Lat}}, Bands[band].Cell)
-		if len(k) == 0 {
-			continue
+		if k, ok := cellOf(l.Lon, l.Lat, Bands[band].Cell); ok {
+			inCells = append(inCells, cellLabel{band, k, int32(i)})
 		}
-		if byCell[band] == nil {
-			byCell[band] = map[cellKey][]Label{}
+	}
+	slices.SortFunc(inCells, func(a, b cellLabel) int {
+		return cmp.Or(cmp.Compare(a.band, b.band), cmp.Compare(a.key.Y, b.key.Y),
+			cmp.Compare(a.key.X, b.key.X), cmp.Compare(a.i, b.i))
+	})
+	labelCells := 0
+	for i := range inCells {
+		if i == 0 || inCells[i].band != inCells[i-1].band || inCells[i].key != inCells[i-1].key {
+			labelCells++
 		}
-		byCell[band][k[0]] = append(byCell[band][k[0]], l)
 	}
-	var cells []cell
-	add := func(kind string, band int, k cellKey, body []byte) {
-		name := fmt.Sprintf("%s%d-%d-%d.js", kind, band, k.X, k.Y)
-		js := fmt.Appendf(nil, `MAPSITE_BASEMAP.cells["%s%d/%d/%d"]={`, kind, band, k.X, k.Y)
-		cells = append(cells, cell{name, append(append(js, body...), "};"...)})
-	}
+	out := Scripts{Cells: make(map[string][]byte, b.outlineCells+labelCells)}
+	// The label cells are written one after another into blocks that
+	// they share, and named once their folder is known.
+	var (
+		made  []cell
+		block []byte
+	)
+	labelDir := sha256.New()
 	// The world script lists the cells of each band as [x0, y0, x1, y1, …].
 	w := []byte(`window.MAPSITE_BASEMAP={"bands":[`)
 	for i, band := range Bands {
@@ -354,12 +391,37 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 		}
 		w = fmt.Appendf(w, `{"min":%d,"max":%d,"q":%g,"cell":%g,"o":[`, band.MinZoom, band.MaxZoom, band.Quantum, band.Cell)
 		for j, c := range b.cells[i] {
-			cells = append(cells, cell{outlineName(i, c.key), c.script})
+			out.Cells[c.path] = c.script
 			w = appendKey(w, j, c.key)
 		}
 		w = append(w, `],"l":[`...)
-		for j, k := range sortedKeys(byCell[i]) {
-			add("l", i, k, appendLabels(nil, byCell[i][k]))
+		for j := 0; len(inCells) > 0 && inCells[0].band == i; j++ {
+			k, n := inCells[0].key, 1
+			for n < len(inCells) && inCells[n].band == i && inCells[n].key == k {
+				n++
+			}
+			run := inCells[:n]
+			inCells = inCells[n:]
+			need := 64
+			for _, c := range run {
+				need += len(labels[c.i].Name) + 40
+			}
+			if cap(block)-len(block) < need {
+				block = make([]byte, 0, max(need, labelBlock))
+			}
+			start := len(block)
+			block = fmt.Appendf(block, `MAPSITE_BASEMAP.cells["l%d/%d/%d"]={"labels":[`, i, k.X, k.Y)
+			for m, c := range run {
+				if m > 0 {
+					block = append(block, ',')
+				}
+				block = appendLabel(block, &labels[c.i])
+			}
+			block = append(block, "]};"...)
+			c := cell{fmt.Sprintf("l%d-%d-%d.js", i, k.X, k.Y), block[start:len(block):len(block)]}
+			labelDir.Write([]byte(c.name))
+			labelDir.Write(c.body)
+			made = append(made, c)
 			w = appendKey(w, j, k)
 		}
 		w = append(w, "]}"...)
@@ -369,10 +431,9 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// for every site and every build of this base map, so a reader keeps
 	// them from one update of the site to the next, and a build whose
 	// labels changed makes only the label cells anew.
-	dirs := map[byte]string{'o': b.outlineDir(), 'l': cellDir(cells, 'l')}
-	out := Scripts{Cells: make(map[string][]byte, len(cells))}
-	for _, c := range cells {
-		out.Cells[dirs[c.name[0]]+c.name] = c.body
+	dirs := map[byte]string{'o': b.outlineDir(), 'l': "basemap/" + hex.EncodeToString(labelDir.Sum(nil))[:10] + "/"}
+	for _, c := range made {
+		out.Cells[dirs['l']+c.name] = c.body
 	}
 	streetJSON, _ := json.Marshal(street)
 	langJSON, _ := json.Marshal(s.Language)
@@ -384,6 +445,17 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	w = append(w, "};MAPSITE_BASEMAP.src=document.currentScript&&document.currentScript.src;"...)
 	out.World = w
 	return out
+}
+
+// labelBlock is the size of the blocks that label cells are written into.
+const labelBlock = 256 << 10
+
+// A cellLabel is the label at index i of a site's labels, which goes to
+// cell key of band band.
+type cellLabel struct {
+	band int
+	key  cellKey
+	i    int32
 }
 
 // cell is a cell script of the base map, by file name.

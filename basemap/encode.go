@@ -98,21 +98,26 @@ func appendOutlines(b []byte, o outlines, q float64, withCodes bool) []byte {
 // decimals (about 10 m).
 func appendLabels(b []byte, ls []Label) []byte {
 	b = append(b, `"labels":[`...)
-	for i, l := range ls {
+	for i := range ls {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, '[')
-		b = appendJSONString(b, l.Name)
+		b = appendLabel(b, &ls[i])
+	}
+	return append(b, ']')
+}
+
+// appendLabel appends l as appendLabels writes each label.
+func appendLabel(b []byte, l *Label) []byte {
+	b = append(b, '[')
+	b = appendJSONString(b, l.Name)
+	b = append(b, ',')
+	b = appendCoord(b, l.Lon)
+	b = append(b, ',')
+	b = appendCoord(b, l.Lat)
+	for _, n := range []int{int(l.Kind), l.MinZoom, l.MaxZoom} {
 		b = append(b, ',')
-		b = appendCoord(b, l.Lon)
-		b = append(b, ',')
-		b = appendCoord(b, l.Lat)
-		for _, n := range []int{int(l.Kind), l.MinZoom, l.MaxZoom} {
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(n), 10)
-		}
-		b = append(b, ']')
+		b = strconv.AppendInt(b, int64(n), 10)
 	}
 	return append(b, ']')
 }

@@ -128,6 +128,14 @@ func cellsOf(b orb.Bound, size float64) []cellKey {
 	return out
 }
 
+// cellOf returns the cell of size degrees that holds the point lon, lat:
+// cellsOf of the point's bound, without the slice.
+func cellOf(lon, lat, size float64) (cellKey, bool) {
+	x, y := int(math.Floor((lon+180)/size)), int(math.Floor((lat+90)/size))
+	nx, ny := int(math.Ceil(360/size)), int(math.Ceil(180/size))
+	return cellKey{x, y}, x >= 0 && x < nx && y >= 0 && y < ny
+}
+
 // cut divides the outlines into cells of size degrees, each clipped to
 // its cell grown by pad degrees, so that neighbouring cells' fills
 // overlap and no hairline seam shows between them. The map does not

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/mapsite/mapsite/geo"
@@ -194,9 +195,13 @@ func (d *staticReader) bytes() []byte {
 	return p
 }
 
-func (d *staticReader) labels() []Label {
-	ls := make([]Label, d.count())
-	for i := range ls {
+func (d *staticReader) labels() []Label { return d.appendLabels(nil) }
+
+// appendLabels appends the labels that staticWriter.labels wrote to ls.
+func (d *staticReader) appendLabels(ls []Label) []Label {
+	start, n := len(ls), d.count()
+	ls = slices.Grow(ls, n)[:start+n]
+	for i := start; i < len(ls); i++ {
 		l := &ls[i]
 		l.Name = string(d.bytes())
 		l.Lon, l.Lat = d.float(), d.float()
@@ -225,6 +230,13 @@ func Load(data []byte) (*Base, error) {
 		}
 	}
 	b.outlines = string(d.bytes())
+	for i := range b.cells {
+		for j := range b.cells[i] {
+			c := &b.cells[i][j]
+			c.path = b.outlines + outlineName(i, c.key)
+		}
+		b.outlineCells += len(b.cells[i])
+	}
 	b.countries = make([]countryAnchor, d.count())
 	for i := range b.countries {
 		b.countries[i] = countryAnchor{cc: string(d.bytes()), lon: d.float(), lat: d.float(), width: d.float()}
@@ -276,12 +288,15 @@ func (g *labelGrid) cell(k cellKey) []Label {
 // near returns the labels that lie within NearKm of a site's records (as
 // n.has tells), from the cells of c.
 func (g *labelGrid) near(n *near, c *nearby) []Label {
-	var out []Label
+	var out, cell []Label // cell: each cell's labels in turn
 	for _, k := range c.cells {
-		if _, ok := g.cells[k]; !ok {
+		b, ok := g.cells[k]
+		if !ok {
 			continue
 		}
-		for _, l := range g.cell(k) {
+		d := &staticReader{b: b}
+		cell = d.appendLabels(cell[:0])
+		for _, l := range cell {
 			if n.has(l.Lon, l.Lat) {
 				out = append(out, l)
 			}
