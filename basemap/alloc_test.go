@@ -39,7 +39,7 @@ func TestCellOf(t *testing.T) {
 		{45, 45}, {-45, -45}, {5, -5}, {math.NaN(), 0}, {0, math.Inf(1)}}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
-		pts = append(pts, orb.Point{(r.Float64()-0.5)*362, (r.Float64()-0.5)*182})
+		pts = append(pts, orb.Point{(r.Float64() - 0.5) * 362, (r.Float64() - 0.5) * 182})
 	}
 	for _, band := range Bands[1:] {
 		for _, p := range pts {
