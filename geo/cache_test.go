@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -285,5 +286,31 @@ func TestRelease(t *testing.T) {
 	}
 	if g2, err := Bundled(); err != nil || g2 == g {
 		t.Errorf("Bundled after Release = the same gazetteer (%v)", err)
+	}
+}
+
+// TestReleaseCollects checks that Release frees the list it lets go of at
+// once, so that the rest of a build takes its pages, and collects nothing
+// when it held none.
+func TestReleaseCollects(t *testing.T) {
+	t.Setenv(CacheEnv, "off")
+	forgetTables()
+	Release()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	Release()
+	runtime.ReadMemStats(&after)
+	if after.NumGC != before.NumGC {
+		t.Errorf("Release with no list loaded ran %d collections, want none", after.NumGC-before.NumGC)
+	}
+	r := NewResolver("collects", Bundled)
+	if _, err := r.Resolve(Query{Text: "Kerman", Country: "IR"}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&before)
+	Release()
+	runtime.ReadMemStats(&after)
+	if freed := int64(before.HeapAlloc) - int64(after.HeapAlloc); freed < 20<<20 {
+		t.Errorf("Release freed %.1f MB of the heap at once, want the list's (over 20 MB)", float64(freed)/(1<<20))
 	}
 }
