@@ -290,27 +290,45 @@ func TestRelease(t *testing.T) {
 }
 
 // TestReleaseCollects checks that Release frees the list it lets go of at
-// once, so that the rest of a build takes its pages, and collects nothing
-// when it held none.
+// once, so that the rest of a build takes its pages; and that it collects
+// nothing when it held none, or when the live heap is large.
 func TestReleaseCollects(t *testing.T) {
 	t.Setenv(CacheEnv, "off")
 	forgetTables()
 	Release()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	collections := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumGC
+	}
+	n := collections()
 	Release()
-	runtime.ReadMemStats(&after)
-	if after.NumGC != before.NumGC {
-		t.Errorf("Release with no list loaded ran %d collections, want none", after.NumGC-before.NumGC)
+	if got := collections() - n; got != 0 {
+		t.Errorf("Release with no list loaded ran %d collections, want none", got)
 	}
 	r := NewResolver("collects", Bundled)
-	if _, err := r.Resolve(Query{Text: "Kerman", Country: "IR"}); err != nil {
-		t.Fatal(err)
+	resolve := func(q string) {
+		t.Helper()
+		if _, err := r.Resolve(Query{Text: q, Country: "IR"}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	resolve("Kerman")
+	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	Release()
 	runtime.ReadMemStats(&after)
 	if freed := int64(before.HeapAlloc) - int64(after.HeapAlloc); freed < 20<<20 {
 		t.Errorf("Release freed %.1f MB of the heap at once, want the list's (over 20 MB)", float64(freed)/(1<<20))
+	}
+
+	defer func(b uint64) { collectBelow = b }(collectBelow)
+	collectBelow = 1 << 20 // as if the heap were large
+	resolve("Shiraz")
+	runtime.GC() // the one the load may have started
+	n = collections()
+	Release()
+	if got := collections() - n; got != 0 {
+		t.Errorf("Release in a large heap ran %d collections, want none", got)
 	}
 }
