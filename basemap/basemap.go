@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"math"
 	"slices"
 	"sort"
@@ -349,9 +350,9 @@ func (b *Base) ForSite(s Site, street string) (Scripts, *Locators) {
 
 func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// Labels go to the band of their MinZoom: the world script or a cell.
-	// The cells' are sorted by band, row and column, each cell's in their
-	// order in labels (indexes rather than copies: 18,000 labels for a
-	// small site).
+	// inCells notes the index of each label that goes to a cell (not a
+	// copy: 18,000 labels for a small site), sorted by band, row and
+	// column, each cell's labels in their order.
 	var worldLabels []Label
 	inCells := make([]cellLabel, 0, len(labels))
 	for i := range labels {
@@ -377,7 +378,8 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	}
 	out := Scripts{Cells: make(map[string][]byte, b.outlineCells+labelCells)}
 	// The label cells are written one after another into blocks that
-	// they share, and named once their folder is known.
+	// they share, and hashed as cellDir hashes them for their folder's
+	// name, which their paths take at the end.
 	var (
 		made  []cell
 		block []byte
@@ -402,9 +404,9 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 			}
 			run := inCells[:n]
 			inCells = inCells[n:]
-			need := 64
+			need := 64 // the cell's head and tail
 			for _, c := range run {
-				need += len(labels[c.i].Name) + 40
+				need += len(labels[c.i].Name) + 40 // and its numbers and punctuation
 			}
 			if cap(block)-len(block) < need {
 				block = make([]byte, 0, max(need, labelBlock))
@@ -431,7 +433,7 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 	// for every site and every build of this base map, so a reader keeps
 	// them from one update of the site to the next, and a build whose
 	// labels changed makes only the label cells anew.
-	dirs := map[byte]string{'o': b.outlineDir(), 'l': "basemap/" + hex.EncodeToString(labelDir.Sum(nil))[:10] + "/"}
+	dirs := map[byte]string{'o': b.outlineDir(), 'l': dirNamed(labelDir)}
 	for _, c := range made {
 		out.Cells[dirs['l']+c.name] = c.body
 	}
@@ -481,6 +483,12 @@ func cellDir(cells []cell, kind byte) string {
 			h.Write(c.body)
 		}
 	}
+	return dirNamed(h)
+}
+
+// dirNamed returns the folder of cells whose names and content h has
+// hashed.
+func dirNamed(h hash.Hash) string {
 	return "basemap/" + hex.EncodeToString(h.Sum(nil))[:10] + "/"
 }
 
