@@ -1,9 +1,11 @@
 package basemap
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -48,6 +50,44 @@ func TestCellOf(t *testing.T) {
 			if ok != (len(want) == 1) || ok && k != want[0] {
 				t.Errorf("cellOf(%v, %v) = %v, %v; cellsOf gives %v", p, band.Cell, k, ok, want)
 			}
+		}
+	}
+}
+
+// TestCellLabel checks that a cellLabel gives back its band, cell and
+// index, and sorts as they do, for every band's cells.
+func TestCellLabel(t *testing.T) {
+	type parts struct {
+		band int
+		k    cellKey
+		i    int
+	}
+	var all []parts
+	r := rand.New(rand.NewPCG(3, 4))
+	for band := 1; band < len(Bands); band++ {
+		nx, ny := int(math.Ceil(360/Bands[band].Cell)), int(math.Ceil(180/Bands[band].Cell))
+		for _, k := range []cellKey{{0, 0}, {nx - 1, ny - 1}, {r.IntN(nx), r.IntN(ny)}, {r.IntN(nx), r.IntN(ny)}} {
+			for _, i := range []int{0, 1, r.IntN(1 << 20), math.MaxUint32} {
+				all = append(all, parts{band, k, i})
+			}
+		}
+	}
+	r.Shuffle(len(all), func(a, b int) { all[a], all[b] = all[b], all[a] })
+	cls := make([]cellLabel, len(all))
+	for j, p := range all {
+		c := newCellLabel(p.band, p.k, p.i)
+		if c.band() != p.band || c.key() != p.k || int(c.index()) != p.i {
+			t.Errorf("newCellLabel(%d, %v, %d) gives back %d, %v, %d", p.band, p.k, p.i, c.band(), c.key(), c.index())
+		}
+		cls[j] = c
+	}
+	slices.SortFunc(all, func(a, b parts) int {
+		return cmp.Or(cmp.Compare(a.band, b.band), cmp.Compare(a.k.Y, b.k.Y), cmp.Compare(a.k.X, b.k.X), cmp.Compare(a.i, b.i))
+	})
+	slices.Sort(cls)
+	for j, p := range all {
+		if c := cls[j]; c.band() != p.band || c.key() != p.k || int(c.index()) != p.i {
+			t.Fatalf("sorted: %d, %v, %d at %d, want %d, %v, %d", c.band(), c.key(), c.index(), j, p.band, p.k, p.i)
 		}
 	}
 }

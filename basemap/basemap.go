@@ -10,7 +10,6 @@
 package basemap
 
 import (
-	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -363,16 +362,13 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 			continue
 		}
 		if k, ok := cellOf(l.Lon, l.Lat, Bands[band].Cell); ok {
-			inCells = append(inCells, cellLabel{band, k, int32(i)})
+			inCells = append(inCells, newCellLabel(band, k, i))
 		}
 	}
-	slices.SortFunc(inCells, func(a, b cellLabel) int {
-		return cmp.Or(cmp.Compare(a.band, b.band), cmp.Compare(a.key.Y, b.key.Y),
-			cmp.Compare(a.key.X, b.key.X), cmp.Compare(a.i, b.i))
-	})
+	slices.Sort(inCells)
 	labelCells := 0
 	for i := range inCells {
-		if i == 0 || inCells[i].band != inCells[i-1].band || inCells[i].key != inCells[i-1].key {
+		if i == 0 || inCells[i].cell() != inCells[i-1].cell() {
 			labelCells++
 		}
 	}
@@ -397,16 +393,16 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 			w = appendKey(w, j, c.key)
 		}
 		w = append(w, `],"l":[`...)
-		for j := 0; len(inCells) > 0 && inCells[0].band == i; j++ {
-			k, n := inCells[0].key, 1
-			for n < len(inCells) && inCells[n].band == i && inCells[n].key == k {
+		for j := 0; len(inCells) > 0 && inCells[0].band() == i; j++ {
+			k, n := inCells[0].key(), 1
+			for n < len(inCells) && inCells[n].cell() == inCells[0].cell() {
 				n++
 			}
 			run := inCells[:n]
 			inCells = inCells[n:]
 			need := 64 // the cell's head and tail
 			for _, c := range run {
-				need += len(labels[c.i].Name) + 40 // and its numbers and punctuation
+				need += len(labels[c.index()].Name) + 40 // and its numbers and punctuation
 			}
 			if cap(block)-len(block) < need {
 				block = make([]byte, 0, max(need, labelBlock))
@@ -417,7 +413,7 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 				if m > 0 {
 					block = append(block, ',')
 				}
-				block = appendLabel(block, &labels[c.i])
+				block = appendLabel(block, &labels[c.index()])
 			}
 			block = append(block, "]};"...)
 			c := cell{fmt.Sprintf("l%d-%d-%d.js", i, k.X, k.Y), block[start:len(block):len(block)]}
@@ -452,13 +448,23 @@ func (b *Base) scripts(s Site, street string, labels []Label) Scripts {
 // labelBlock is the size of the blocks that label cells are written into.
 const labelBlock = 256 << 10
 
-// A cellLabel is the label at index i of a site's labels, which goes to
-// cell key of band band.
-type cellLabel struct {
-	band int
-	key  cellKey
-	i    int32
+// A cellLabel is a label's index in a site's labels and the cell it goes
+// to, in one number that sorts by band, row, column and index: the band
+// in the top 4 bits, the row and the column in 14 bits each (a band's
+// cells are at least 5 degrees: 72 columns, 36 rows), the index in the
+// low 32.
+type cellLabel uint64
+
+func newCellLabel(band int, k cellKey, i int) cellLabel {
+	return cellLabel(uint64(band)<<60 | uint64(k.Y)<<46 | uint64(k.X)<<32 | uint64(uint32(i)))
 }
+
+func (c cellLabel) band() int { return int(c >> 60) }
+func (c cellLabel) key() cellKey {
+	return cellKey{X: int(c>>32) & (1<<14 - 1), Y: int(c>>46) & (1<<14 - 1)}
+}
+func (c cellLabel) cell() uint64  { return uint64(c) >> 32 }
+func (c cellLabel) index() uint32 { return uint32(c) }
 
 // cell is a cell script of the base map, by file name.
 type cell struct {

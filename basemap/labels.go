@@ -306,10 +306,16 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 		x, y := mercator(labels[i].Lon, labels[i].Lat, 0)
 		pos[i] = orb.Point{x, y}
 	}
-	grid := map[uint64][]int{} // by nearKey of the cell, emptied for each zoom
+	// The labels placed by cell, as lists threaded through next: head
+	// holds 1 + the last label added to a cell (by nearKey; emptied for
+	// each zoom), next[i] 1 + the one added there before label i, 0 for
+	// none. A slice per cell and zoom was most of what a site's labels
+	// allocated.
+	head := map[uint64]int32{}
+	next := make([]int32, len(labels))
 	for z := minZoom; z <= maxZoom; z++ {
 		scale := math.Exp2(float64(z))
-		clear(grid)
+		clear(head)
 		cellOf := func(i int) (int, int) {
 			return int(math.Floor(pos[i][0] * scale / Spacing)), int(math.Floor(pos[i][1] * scale / Spacing))
 		}
@@ -317,7 +323,7 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 			cx, cy := cellOf(i)
 			for dy := -1; dy <= 1; dy++ {
 				for dx := -1; dx <= 1; dx++ {
-					for _, j := range grid[nearKey(cx+dx, cy+dy)] {
+					for j := head[nearKey(cx+dx, cy+dy)] - 1; j >= 0; j = next[j] - 1 {
 						dx, dy := (pos[j][0]-pos[i][0])*scale, (pos[j][1]-pos[i][1])*scale
 						if dx*dx+dy*dy < Spacing*Spacing {
 							return false
@@ -329,7 +335,7 @@ func thin(labels []Label, minZoom, maxZoom int, floor func(Label) int) {
 		}
 		add := func(i int) {
 			k := nearKey(cellOf(i))
-			grid[k] = append(grid[k], i)
+			next[i], head[k] = head[k], int32(i)+1
 		}
 		// The labels shown already stay; the others join where there is room.
 		for i := range labels {
