@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -205,5 +206,31 @@ func TestPruneAfterShapeChange(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "gone")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the emptied folder is still there (%v)", err)
+	}
+}
+
+// TestMkdirsNotesSharedFolders puts files through a dirSink, each alone in
+// its folder or beside others, and checks that they are all made and that
+// the sink notes, as made, only the folders that hold more than one thing
+// (see mkdirs): not the 100,000 folders of a site's record pages.
+func TestMkdirsNotesSharedFolders(t *testing.T) {
+	root := t.TempDir()
+	s := newDirSink(root, nil, "")
+	files := []string{"incidents/r1/index.html", "incidents/r2/index.html", "data/a.js", "data/b.js", "data/c.js",
+		"tiles/1/2/3.png", "incidents/index.html"}
+	for _, p := range files {
+		if err := s.put(p, []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.release()
+	for _, p := range files {
+		if b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p))); err != nil || string(b) != p {
+			t.Errorf("%s holds %q, %v; want %q", p, b, err, p)
+		}
+	}
+	want := map[string]bool{"": true, "incidents": true, "data": true, "tiles": true, "tiles/1": true}
+	if !maps.Equal(s.dirs, want) {
+		t.Errorf("folders noted: %v, want %v", slices.Sorted(maps.Keys(s.dirs)), slices.Sorted(maps.Keys(want)))
 	}
 }
