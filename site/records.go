@@ -53,6 +53,52 @@ type decoder struct {
 	// doc is the file as tomlfast decoded it, if it did: its tables are
 	// those being decoded (see release).
 	doc *tomlfast.Doc
+	// The records, and their lists of strings and sources, are cut from
+	// blocks of blockSize (see cutBlock), not allocated one by one: that was
+	// about five allocations a record.
+	records   []incident.Record
+	strBlock  []string
+	srcBlock  []incident.Source
+	blockSize int
+}
+
+// cutBlock returns a list of n items cut from *block, which it refills with
+// size items when too short; a list longer than a quarter of size is
+// made on its own. The list's capacity is n: appending to it never
+// reaches into the block.
+func cutBlock[T any](block *[]T, n, size int) []T {
+	if n > size/4 {
+		return make([]T, n)
+	}
+	if len(*block) < n {
+		*block = make([]T, size)
+	}
+	list := (*block)[:n:n]
+	*block = (*block)[n:]
+	return list
+}
+
+// newRecord returns a zero record of d's block.
+func (d *decoder) newRecord() *incident.Record {
+	if len(d.records) == 0 {
+		d.records = make([]incident.Record, max(d.blockSize, 1))
+	}
+	r := &d.records[0]
+	d.records = d.records[1:]
+	return r
+}
+
+// stringList returns a list of n strings for a record.
+func (d *decoder) stringList(n int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	return cutBlock(&d.strBlock, n, min(max(4*d.blockSize, 16), wireBlock))
+}
+
+// sourceList returns an empty list with room for n sources for a record.
+func (d *decoder) sourceList(n int) []incident.Source {
+	return cutBlock(&d.srcBlock, n, min(max(2*d.blockSize, 16), wireBlock))[:0]
 }
 
 // release gives back the memory of the tables decodeTables returned, which
@@ -175,6 +221,9 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
 	d, tables := decodeTables(file, src, "record", l)
 	records := make([]*incident.Record, 0, len(tables))
+	if d != nil {
+		d.blockSize = len(tables)
+	}
 	if len(s.where) == 0 {
 		s.where = make(map[*incident.Record]position, len(tables))
 	}
@@ -206,7 +255,8 @@ func (d *decoder) record1(t table) *incident.Record {
 	} else {
 		p = d.ix.table(d.base)
 	}
-	r := &incident.Record{File: d.file, Line: p.Line}
+	r := d.newRecord()
+	r.File, r.Line = d.file, p.Line
 	d.record = ""
 	if id, ok := d.str(t, "id"); ok {
 		r.ID = id
@@ -219,7 +269,7 @@ func (d *decoder) record1(t table) *incident.Record {
 			d.errorf("id", "id %q may hold only a-z, 0-9 and single '-' between them%s", id, hint)
 		}
 	}
-	if hasUnknown(t, recordKeys) {
+	if hasUnknown(t, isRecordKey) {
 		for _, k := range t.sortedKeys() {
 			if !slices.Contains(recordKeys, k) {
 				d.errorf(k, "unknown key %q%s", k, suggest(k, recordKeys))
@@ -446,7 +496,7 @@ func (d *decoder) parsedCount(key, v string) incident.Count {
 
 func (d *decoder) strings(t table, key string) []string {
 	// An array of strings only, the usual value, without making anys.
-	if out, ok := t.strs(key); ok {
+	if out, ok := t.strs(key, d.stringList); ok {
 		for _, s := range out {
 			if msg := textProblem(s, false); msg != "" {
 				d.errorf(key, "%s", msg) // one error per list is enough
@@ -464,7 +514,7 @@ func (d *decoder) strings(t table, key string) []string {
 		d.errorf(key, `%s must be a list of strings, e.g. %s = ["a", "b"]`, key, key)
 		return nil
 	}
-	out := make([]string, 0, len(list))
+	out := d.stringList(len(list))[:0]
 	reported := false // one error per list is enough
 	for _, x := range list {
 		s, ok := x.(string)
@@ -485,7 +535,8 @@ func (d *decoder) strings(t table, key string) []string {
 }
 
 func (d *decoder) sources(t table) []incident.Source {
-	tables, present, ok := t.tables("source")
+	var buf [4]table
+	tables, present, ok := t.tables(buf[:0], "source")
 	if !present {
 		d.errorf("source", "missing: cite at least one source in a [[record.source]] table with title and url")
 		return nil
@@ -495,10 +546,10 @@ func (d *decoder) sources(t table) []incident.Source {
 		return nil
 	}
 	defer func() { d.source = -1 }()
-	out := make([]incident.Source, 0, len(tables)) // not grown by append: 3 sources would take room for 4
+	out := d.sourceList(len(tables)) // not grown by append: 3 sources would take room for 4
 	for i, st := range tables {
 		d.source = i
-		if hasUnknown(st, sourceKeys) {
+		if hasUnknown(st, isSourceKey) {
 			for _, k := range st.sortedKeys() {
 				if !slices.Contains(sourceKeys, k) {
 					d.errorf(k, "unknown key %q in a source%s", k, suggest(k, sourceKeys))
@@ -861,20 +912,27 @@ func sortedIDs(m map[string]*incident.Record) []string {
 	return ids
 }
 
-// hasUnknown reports whether t has a key that is not one of known: the
-// cheap test before the sorted walk that reports them. It counts the
-// known keys t has, which costs less than walking t.
-func hasUnknown(t table, known []string) bool {
-	if t.len() > len(known) {
+// hasUnknown reports whether t has a key of which known reports false:
+// the cheap test before the sorted walk that reports them.
+func hasUnknown(t table, known func(string) bool) bool {
+	return !t.eachKey(known)
+}
+
+// isRecordKey reports whether k is one of recordKeys
+// (TestKnownKeys checks that they agree).
+func isRecordKey(k string) bool {
+	switch k {
+	case "id", "layer", "date", "title", "place", "country", "coordinates",
+		"killed", "injured", "casualties", "detained", "arrested", "deported", "note",
+		"attribution", "perpetrator", "summary", "related", "tags", "source":
 		return true
 	}
-	n := 0
-	for _, k := range known {
-		if t.has(k) {
-			n++
-		}
-	}
-	return t.len() > n
+	return false
+}
+
+// isSourceKey reports whether k is one of sourceKeys.
+func isSourceKey(k string) bool {
+	return k == "title" || k == "url" || k == "published"
 }
 
 func sortedKeys(m map[string]any) []string {

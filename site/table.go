@@ -69,8 +69,9 @@ func (t table) int(key string) (int64, bool) {
 }
 
 // strs returns the value of key when it is an array of strings only, as
-// a new list; ok is false otherwise, and for a map (get then gives it).
-func (t table) strs(key string) ([]string, bool) {
+// a new list made by make (n); ok is false otherwise, and for a map (get
+// then gives it).
+func (t table) strs(key string, make func(n int) []string) ([]string, bool) {
 	if !t.isFast {
 		return nil, false
 	}
@@ -83,7 +84,7 @@ func (t table) strs(key string) ([]string, bool) {
 			return nil, false
 		}
 	}
-	list := make([]string, v.Len())
+	list := make(v.Len())
 	for i := range list {
 		list[i] = v.Item(i).Str()
 	}
@@ -97,6 +98,20 @@ func (t table) has(key string) bool {
 	}
 	_, ok := t.m[key]
 	return ok
+}
+
+// eachKey calls f with each key of t, in no set order, until f returns
+// false; it reports whether f returned true for every key.
+func (t table) eachKey(f func(key string) bool) bool {
+	if t.isFast {
+		return t.fast.EachKey(f)
+	}
+	for k := range t.m {
+		if !f(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // len returns the number of keys of t.
@@ -117,24 +132,32 @@ func (t table) sortedKeys() []string {
 	return sortedKeys(t.m)
 }
 
-// tables returns the value of key when it is an array of tables; present
-// is false when t has no key, ok false when its value is of another type.
-func (t table) tables(key string) (list []table, present, ok bool) {
+// tables returns the value of key when it is an array of tables,
+// appended to list; present is false when t has no key, ok false when its
+// value is of another type.
+func (t table) tables(list []table, key string) (_ []table, present, ok bool) {
 	if t.isFast {
-		subs, ok := t.fast.Tables(key)
-		if !ok {
-			return nil, t.fast.Has(key), false
+		n := t.fast.NumTables(key)
+		if n == 0 {
+			return list, t.fast.Has(key), false
 		}
-		list = make([]table, len(subs))
-		for i, s := range subs {
-			list[i] = table{fast: s, isFast: true}
+		var buf [4]tomlfast.Table
+		subs := buf[:0]
+		if n > len(buf) {
+			subs = make([]tomlfast.Table, 0, n)
+		}
+		for _, s := range t.fast.AppendTables(subs, key) {
+			list = append(list, table{fast: s, isFast: true})
 		}
 		return list, true, true
 	}
 	v, present := t.m[key]
 	maps, ok := v.([]map[string]any)
 	if !ok {
-		return nil, present, false
+		return list, present, false
 	}
-	return tablesOf(maps), true, true
+	for _, m := range maps {
+		list = append(list, table{m: m})
+	}
+	return list, true, true
 }

@@ -226,6 +226,23 @@ func (t Table) firstSub(i int) bool {
 	return true
 }
 
+// EachKey calls f with each key of t, as Keys gives them, until f
+// returns false; it reports whether f returned true for every key. It
+// makes no list.
+func (t Table) EachKey(f func(key string) bool) bool {
+	for i := t.t.lo; i < t.t.hi; i++ {
+		if !f(t.d.keyOf(&t.d.fields[i])) {
+			return false
+		}
+	}
+	for i, s := range t.d.subs[t.t.subLo:t.t.subHi] {
+		if t.firstSub(i) && !f(s.name) {
+			return false
+		}
+	}
+	return true
+}
+
 // Has reports whether t has key, as a map of it would.
 func (t Table) Has(key string) bool {
 	if t.t.has(t.d, key) {
@@ -269,23 +286,33 @@ func (t Table) Value(key string) (v Value, ok bool) {
 // Tables returns the sub-tables of t named key, in order; ok is false
 // when it has none.
 func (t Table) Tables(key string) (list []Table, ok bool) {
-	subs := t.d.subs[t.t.subLo:t.t.subHi]
+	n := t.NumTables(key)
+	if n == 0 {
+		return nil, false
+	}
+	return t.AppendTables(make([]Table, 0, n), key), true
+}
+
+// NumTables returns the number of sub-tables of t named key.
+func (t Table) NumTables(key string) int {
 	n := 0
-	for _, s := range subs {
+	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
 		if s.name == key {
 			n++
 		}
 	}
-	if n == 0 {
-		return nil, false
-	}
-	list = make([]Table, 0, n)
-	for _, s := range subs {
+	return n
+}
+
+// AppendTables appends the sub-tables of t named key to list, in order,
+// and returns it.
+func (t Table) AppendTables(list []Table, key string) []Table {
+	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
 		if s.name == key {
 			list = append(list, Table{t.d, s.table})
 		}
 	}
-	return list, true
+	return list
 }
 
 // Get returns the value of key in t as a map of t would hold it, with

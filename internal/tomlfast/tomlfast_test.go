@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,6 +74,17 @@ func checkTables(t *testing.T, name string, doc *Doc) {
 		if tab.Len() != len(m) {
 			t.Errorf("%s: table %d: Len %d, its map has %d keys", name, i, tab.Len(), len(m))
 		}
+		var each []string
+		tab.EachKey(func(k string) bool { each = append(each, k); return true })
+		if keys := tab.Keys(); !slices.Equal(each, keys) {
+			t.Errorf("%s: table %d: EachKey gives %q, Keys %q", name, i, each, keys)
+		}
+		if len(each) > 0 {
+			n := 0
+			if tab.EachKey(func(string) bool { n++; return n < len(each) }) || n != len(each) {
+				t.Errorf("%s: table %d: EachKey went on after false, or reported true", name, i)
+			}
+		}
 		for _, k := range []string{"id", "source", "x", ""} {
 			if _, ok := m[k]; tab.Has(k) != ok {
 				t.Errorf("%s: table %d: Has(%q) = %v", name, i, k, !ok)
@@ -84,6 +96,9 @@ func checkTables(t *testing.T, name string, doc *Doc) {
 			}
 			val, isValue := tab.Value(k)
 			subs, isTables := tab.Tables(k)
+			if n := tab.NumTables(k); n != len(subs) || !slices.Equal(tab.AppendTables(nil, k), subs) {
+				t.Errorf("%s: table %d: NumTables(%q) = %d, AppendTables differs from Tables", name, i, k, n)
+			}
 			_, wantTables := v.([]map[string]any)
 			if isValue == wantTables || isTables != wantTables {
 				t.Errorf("%s: table %d: %q is a value %v, tables %v; want tables %v", name, i, k, isValue, isTables, wantTables)
