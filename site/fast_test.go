@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -158,7 +159,7 @@ func TestTextProblemSame(t *testing.T) {
 	alphabet := []string{"a", " ", "\t", "\n", "\r", "\r\n", "\x01", "\x7f", "é", "\u0085", "\u009f", "\u00a0", "\xff", "\xc2", "日"}
 	for range 20000 {
 		var b strings.Builder
-		for range rng.IntN(12) {
+		for range rng.IntN(40) { // past eight bytes, where printable8 reads them
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		texts = append(texts, b.String())
@@ -167,6 +168,25 @@ func TestTextProblemSame(t *testing.T) {
 		for _, long := range []bool{false, true} {
 			if got, want := textProblem(s, long), textProblemBefore(s, long); got != want {
 				t.Errorf("textProblem(%q, %v) = %q, want %q", s, long, got, want)
+			}
+		}
+	}
+}
+
+// TestPrintable8 checks printable8 against a byte-by-byte test on words
+// with every pair of values at every two neighbouring places (a borrow
+// runs from a byte to the next).
+func TestPrintable8(t *testing.T) {
+	printable := func(c byte) bool { return c >= 0x20 && c < 0x7f }
+	for at := range 7 {
+		for a := range 256 {
+			for b := range 256 {
+				w := []byte("abcdefgh")
+				w[at], w[at+1] = byte(a), byte(b)
+				want := printable(byte(a)) && printable(byte(b))
+				if got := printable8(binary.LittleEndian.Uint64(w)); got != want {
+					t.Fatalf("printable8(%q) = %v", w, got)
+				}
 			}
 		}
 	}

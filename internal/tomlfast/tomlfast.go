@@ -18,6 +18,7 @@
 package tomlfast
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
@@ -533,6 +534,14 @@ func (p *parser) basic() (string, bool) {
 	start := p.i + 1
 	ascii, escapes := true, false
 	for i := start; i < len(t); i++ {
+		// Eight bytes at a time while none needs a look (most of a data
+		// file's bytes are in such strings).
+		for i+8 <= len(t) && plain8(binary.LittleEndian.Uint64([]byte(t[i:i+8]))) {
+			i += 8
+		}
+		if i >= len(t) {
+			break
+		}
 		c := t[i]
 		switch {
 		case c == '"':
@@ -555,6 +564,19 @@ func (p *parser) basic() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// plain8 reports whether none of the eight bytes of x needs a look in a
+// basic string: none is below 0x20, 0x7f or past it, '"' or '\\'. Each
+// test is exact for "any byte of x" (a borrow or a carry only runs on
+// from a byte that already matched).
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, b := x^'"'*ones, x^'\\'*ones // a zero byte where x has one
+	bad := x | (x + ones) |         // 0x7f or past it
+		(x-0x20*ones)&^x | // below 0x20
+		(q-ones)&^q | (b-ones)&^b
+	return bad&highs == 0
 }
 
 // unescape returns s, the text of a one-line basic string, with its

@@ -1,6 +1,7 @@
 package tomlfast
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"os"
@@ -485,4 +486,23 @@ func FuzzDecodeEdit(f *testing.F) {
 			same(t, "edit", base[:i]+edit+base[i:], "record")
 		}
 	})
+}
+
+// TestPlain8 checks plain8 against a byte-by-byte test on words with
+// every pair of values at every two neighbouring places (a borrow runs
+// from a byte to the next).
+func TestPlain8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
+	for at := range 7 {
+		for a := range 256 {
+			for b := range 256 {
+				w := []byte("abcdefgh")
+				w[at], w[at+1] = byte(a), byte(b)
+				want := plain(byte(a)) && plain(byte(b))
+				if got := plain8(binary.LittleEndian.Uint64(w)); got != want {
+					t.Fatalf("plain8(%q) = %v", w, got)
+				}
+			}
+		}
+	}
 }
