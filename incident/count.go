@@ -39,6 +39,39 @@ func ExactCount(n int) Count { return Count{N: int32(n), set: true} }
 
 // ParseCount reads "140", "at least 140", "over 500", "almost 400" or "25-29".
 func ParseCount(s string) (Count, error) {
+	if c, ok := parsePlainCount(s); ok {
+		return c, nil
+	}
+	return parseCount(s)
+}
+
+// parsePlainCount reads, without allocating, a count written the usual
+// way: up to nine digits, after a qualifier in lower case and one space
+// or alone. ParseCount reads such a count the same way (TestPlainCount).
+func parsePlainCount(s string) (c Count, ok bool) {
+	c.set = true
+	for i, q := range Qualifiers {
+		if len(s) > len(q) && s[len(q)] == ' ' && s[:len(q)] == q {
+			c.q, s = uint8(i+1), s[len(q)+1:]
+			break
+		}
+	}
+	if len(s) == 0 || len(s) > 9 {
+		return Count{}, false
+	}
+	n := int32(0)
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return Count{}, false
+		}
+		n = n*10 + int32(s[i]-'0')
+	}
+	c.N = n
+	return c, true
+}
+
+// parseCount is ParseCount for any text.
+func parseCount(s string) (Count, error) {
 	text := strings.Join(strings.Fields(strings.ToLower(s)), " ")
 	c := Count{set: true}
 	for i, q := range Qualifiers {

@@ -1,6 +1,8 @@
 package incident
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -77,6 +79,41 @@ func TestParseCount(t *testing.T) {
 		if _, err := ParseCount(bad); err == nil {
 			t.Errorf("ParseCount(%q) succeeded, want an error", bad)
 		}
+	}
+}
+
+// TestPlainCount checks that parsePlainCount, ParseCount's fast way,
+// reads what it takes as the general way does, and that it takes the
+// usual counts.
+func TestPlainCount(t *testing.T) {
+	texts := []string{"0", "7", "007", "103", "999999999", "1000000000", "", " 1", "1 ", "+1", "-1", "1,000", "25-29",
+		"at least 140", "at least  140", "At least 140", "at least", "at least ", "up to 20", "over500", "about 0"}
+	for _, q := range Qualifiers {
+		texts = append(texts, q+" 12", q+" 123456789", q+" 1234567890", q+" x", q+"  3")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"0", "1", "9", " ", "at least ", "over ", "-", ",", "a", "–"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		fast, ok := parsePlainCount(s)
+		slow, err := parseCount(s)
+		if ok && (err != nil || fast != slow) {
+			t.Errorf("parsePlainCount(%q) = %+v, parseCount gives %+v, %v", s, fast, slow, err)
+		}
+	}
+	for _, s := range []string{"0", "103", "999999999", "at least 140", "up to 20", "fewer than 3"} {
+		if _, ok := parsePlainCount(s); !ok {
+			t.Errorf("parsePlainCount(%q) declines", s)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { ParseCount("at least 140") }); n > 0 {
+		t.Errorf("ParseCount(\"at least 140\") allocates %.0f times", n)
 	}
 }
 
