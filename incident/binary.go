@@ -16,7 +16,11 @@ var errBinary = errors.New("incident: bad binary form")
 // MarshalBinary encodes d: its precision, whether it is a span, its first
 // and last days (UTC midnights, as Unix seconds) and its text.
 func (d Date) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 2+2*binary.MaxVarintLen64+len(d.text))
+	return d.AppendBinary(make([]byte, 0, 2+2*binary.MaxVarintLen64+len(d.text)))
+}
+
+// AppendBinary appends what MarshalBinary returns to b.
+func (d Date) AppendBinary(b []byte) ([]byte, error) {
 	b = append(b, byte(d.Precision))
 	if d.Span {
 		b = append(b, 1)
@@ -48,8 +52,12 @@ func (d *Date) UnmarshalBinary(b []byte) error {
 
 // MarshalBinary encodes c: whether it is set, N, Max and the qualifier.
 func (c Count) MarshalBinary() ([]byte, error) {
+	return c.AppendBinary(make([]byte, 0, 1+2*binary.MaxVarintLen64+len(c.Qualifier())))
+}
+
+// AppendBinary appends what MarshalBinary returns to b.
+func (c Count) AppendBinary(b []byte) ([]byte, error) {
 	q := c.Qualifier()
-	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(q))
 	if c.set {
 		b = append(b, 1)
 	} else {

@@ -26,6 +26,9 @@ func TestBinaryRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if a, _ := d.AppendBinary([]byte("x")); string(a) != "x"+string(b) {
+			t.Errorf("Date %q: AppendBinary gives %q after its prefix, MarshalBinary %q", d.ISO(), a[1:], b)
+		}
 		var got Date
 		if err := got.UnmarshalBinary(b); err != nil || !reflect.DeepEqual(got, d) {
 			t.Errorf("Date %q: round trip gives %#v, %v; want %#v", d.ISO(), got, err, d)
@@ -44,6 +47,9 @@ func TestBinaryRoundTrip(t *testing.T) {
 		b, err := c.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if a, _ := c.AppendBinary([]byte("x")); string(a) != "x"+string(b) {
+			t.Errorf("Count %v: AppendBinary gives %q after its prefix, MarshalBinary %q", c, a[1:], b)
 		}
 		var got Count
 		if err := got.UnmarshalBinary(b); err != nil || !reflect.DeepEqual(got, c) {

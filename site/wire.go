@@ -67,12 +67,14 @@ func (w *wireWriter) date(d incident.Date) {
 		w.str("")
 		return
 	}
-	b, _ := d.MarshalBinary()
+	var buf [64]byte
+	b, _ := d.AppendBinary(buf[:0]) // on the stack: no allocation a date
 	w.bytes(b)
 }
 
 func (w *wireWriter) count(c incident.Count) {
-	b, _ := c.MarshalBinary()
+	var buf [64]byte
+	b, _ := c.AppendBinary(buf[:0])
 	w.bytes(b)
 }
 

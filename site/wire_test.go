@@ -19,6 +19,7 @@ import (
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/incident/incidenttest"
+	"github.com/mapsite/mapsite/internal/synth"
 	"github.com/mapsite/mapsite/internal/tomlpos"
 )
 
@@ -401,5 +402,30 @@ func TestStoreReusesBuffer(t *testing.T) {
 	}
 	if c.get("data/iran.toml", src, dec.sum) == nil {
 		t.Error("the entry stored does not read back")
+	}
+}
+
+// TestEncodeDecodedAllocates checks that writing a cache entry into a
+// buffer large enough allocates a few times a file, not a few times a
+// record (each date and count's binary form was one allocation).
+func TestEncodeDecodedAllocates(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := synth.Site("..", dir, 500, 1); err != nil {
+		t.Fatal(err)
+	}
+	f := synth.DataFile(0)
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := decodeData(dir, f, src, sha256.Sum256(src))
+	noteDigests(dec)
+	buf, ok := encodeDecoded(nil, "k", f, dec)
+	if !ok || len(dec.records) != 500 {
+		t.Fatalf("%d records, encoded %v", len(dec.records), ok)
+	}
+	n := testing.AllocsPerRun(20, func() { buf, _ = encodeDecoded(buf, "k", f, dec) })
+	if n > 20 {
+		t.Errorf("encoding %d records allocates %.0f times", len(dec.records), n)
 	}
 }
