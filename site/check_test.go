@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"testing"
@@ -80,6 +81,27 @@ func TestValidID(t *testing.T) {
 		id := string(b)
 		if got, want := validID(id), incident.ValidID.MatchString(id); got != want {
 			t.Fatalf("validID(%q) = %v, incident.ValidID says %v", id, got, want)
+		}
+	}
+}
+
+// TestKeySet checks keySet against a map, in a list and in a map.
+func TestKeySet(t *testing.T) {
+	for _, n := range []int{0, 1, 3, maxKeyList, maxKeyList + 1, 40} {
+		k, m := newKeySet(n), map[string]bool{}
+		for i := range n {
+			key := fmt.Sprintf("k%d", i%(n/2+1)) // with repeats
+			k.add(key)
+			m[key] = true
+		}
+		if k.len() != len(m) {
+			t.Errorf("%d keys: len %d, want %d", n, k.len(), len(m))
+		}
+		for i := range n + 3 {
+			key := fmt.Sprintf("k%d", i)
+			if k.has(key) != m[key] {
+				t.Errorf("%d keys: has(%q) = %v", n, key, !m[key])
+			}
 		}
 	}
 }

@@ -662,6 +662,9 @@ type positions struct {
 	tables     tomlpos.Index
 	lazyTables bool              // tables are indexed when first asked, by tableIndex
 	headers    []tomlfast.Header // of a file tomlfast decoded, for tableIndex
+	// wire is the index of the tables as a cache entry holds it (see
+	// decodeWire), for tableIndex: a build lets go of the index unread.
+	wire       []byte
 	tablesOnce sync.Once
 	once       sync.Once
 	all        tomlpos.Index
@@ -681,6 +684,10 @@ type positions struct {
 func (p *positions) tableIndex() tomlpos.Index {
 	if p.lazyTables {
 		p.tablesOnce.Do(func() {
+			if p.wire != nil {
+				p.tables = readTables(p.wire)
+				return
+			}
 			if p.headers != nil {
 				// What ScanTables gives (tomlfast's tests compare them).
 				// The headers stay, never changed, for eachTable.
@@ -763,7 +770,7 @@ func (p *positions) release(dir, file string) {
 		return
 	}
 	p.dir, p.file, p.size, p.hash = dir, file, len(p.src), maphash.Bytes(rereadSeed, p.src)
-	p.src, p.tables, p.lazyTables, p.headers = nil, nil, true, nil
+	p.src, p.tables, p.lazyTables, p.headers, p.wire = nil, nil, true, nil, nil
 	p.tablesOnce = sync.Once{} // indexed from headers, maybe: again from the file
 }
 
@@ -775,7 +782,7 @@ func (p *positions) releaseSum(dir, file string, sum [32]byte) {
 		return
 	}
 	p.dir, p.file, p.bySum, p.sum = dir, file, true, sum
-	p.src, p.tables, p.lazyTables, p.headers = nil, nil, true, nil
+	p.src, p.tables, p.lazyTables, p.headers, p.wire = nil, nil, true, nil, nil
 	p.tablesOnce = sync.Once{}
 }
 
@@ -850,23 +857,23 @@ func (s *Site) crossCheck(l *diag.List) {
 		}
 		byID[r.ID] = r
 	}
-	layers, attributions := map[string]bool{}, map[string]bool{}
+	layers, attributions := newKeySet(len(s.Config.Layers)), newKeySet(len(s.Config.Attributions))
 	for _, x := range s.Config.Layers {
-		layers[x.Key] = true
+		layers.add(x.Key)
 	}
 	for _, x := range s.Config.Attributions {
-		attributions[x.Key] = true
+		attributions.add(x.Key)
 	}
 	var ids []string // sorted, for suggestions; made when first needed
 	for _, r := range s.Records {
-		if len(layers) > 0 && r.Layer != "" && !layers[r.Layer] {
+		if layers.len() > 0 && r.Layer != "" && !layers.has(r.Layer) {
 			dg := s.At(r, "layer")
 			dg.Message = fmt.Sprintf("unknown layer %q%s; site.toml defines: %s", r.Layer, suggest(r.Layer, keysOf(s.Config.Layers)), s.Config.layerKeys())
 			if !add(dg) {
 				return
 			}
 		}
-		if r.Attribution != "" && len(attributions) > 0 && !attributions[r.Attribution] {
+		if r.Attribution != "" && attributions.len() > 0 && !attributions.has(r.Attribution) {
 			dg := s.At(r, "attribution")
 			dg.Message = fmt.Sprintf("unknown attribution %q; site.toml defines: %s", r.Attribution, s.Config.attributionKeys())
 			if !add(dg) {
@@ -894,6 +901,41 @@ func (s *Site) crossCheck(l *diag.List) {
 		}
 	}
 }
+
+// keySet is a set of keys, such as a site's layers: a site has a few,
+// and a search through a short list costs less than a map's hash, once
+// a record; a long one is kept in a map.
+type keySet struct {
+	list []string
+	m    map[string]bool
+}
+
+// maxKeyList is the most keys a keySet searches in a list.
+const maxKeyList = 16
+
+func newKeySet(n int) *keySet {
+	if n > maxKeyList {
+		return &keySet{m: make(map[string]bool, n)}
+	}
+	return &keySet{list: make([]string, 0, n)}
+}
+
+func (k *keySet) add(key string) {
+	if k.m != nil {
+		k.m[key] = true
+	} else if !slices.Contains(k.list, key) {
+		k.list = append(k.list, key)
+	}
+}
+
+func (k *keySet) has(key string) bool {
+	if k.m != nil {
+		return k.m[key]
+	}
+	return slices.Contains(k.list, key)
+}
+
+func (k *keySet) len() int { return len(k.list) + len(k.m) }
 
 func keysOf(layers []Layer) []string {
 	keys := make([]string, len(layers))

@@ -462,12 +462,19 @@ func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, er
 	}
 	var ix *positions
 	if r.bool() {
+		// The index of the tables is read when first asked for (see
+		// readTables): only checked here.
+		start := r.off
 		n := r.length()
-		ix = &positions{src: src, tables: make(tomlpos.Index, max(n, 0))}
 		for range n {
-			path := r.str()
-			ix.tables[path] = tomlpos.Pos{Line: r.int(), Column: r.int()}
+			r.span()
+			r.int()
+			r.int()
 		}
+		if r.err != nil {
+			return nil, errWire
+		}
+		ix = &positions{src: src, lazyTables: true, wire: b[start:r.off:r.off]}
 	}
 	n := r.length()
 	dec.where = make([]position, max(n, 0))
@@ -490,6 +497,19 @@ func decodeWire(b []byte, key, f string, src []byte, sum [32]byte) (*decoded, er
 		return nil, errWire
 	}
 	return dec, nil
+}
+
+// readTables reads the index of the tables of a cache entry, b, which
+// decodeWire has checked.
+func readTables(b []byte) tomlpos.Index {
+	r := &wireReader{b: b, s: unsafe.String(unsafe.SliceData(b), len(b))}
+	n := r.length()
+	tables := make(tomlpos.Index, max(n, 0))
+	for range n {
+		path := r.str()
+		tables[path] = tomlpos.Pos{Line: r.int(), Column: r.int()}
+	}
+	return tables
 }
 
 func (r *wireReader) record(rec *incident.Record) {
