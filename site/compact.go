@@ -22,10 +22,9 @@ func compact(records []*incident.Record, src []byte) {
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		return len(s) > maxInterned && (p < lo || p >= hi)
 	}
-	n, count, short := 0, 0, 0
+	n, short := 0, 0
 	for _, r := range records {
 		r.EachString(func(s *string) {
-			count++
 			if !keep(*s) {
 				n += len(*s)
 				if len(*s) <= maxInterned {
@@ -34,34 +33,29 @@ func compact(records []*incident.Record, src []byte) {
 			}
 		})
 	}
+	// The arena has room for every string counted, so it never grows: a
+	// piece of b.String() stays where it is while more is written after.
 	var b strings.Builder
 	b.Grow(n)
-	at := make([]int32, 0, count) // where each string is in b, in EachString's order (a file is at most MaxFileSize bytes)
-	seen := make(map[string]int, min(short, len(records)))
+	seen := make(map[string]string, min(short, len(records))) // a short value, by its piece of the arena
 	for _, r := range records {
 		r.EachString(func(s *string) {
-			if keep(*s) {
-				at = append(at, -1)
+			if len(*s) == 0 || keep(*s) {
 				return
 			}
-			if len(*s) <= maxInterned && !seldomRepeated(r, s) {
-				if off, ok := seen[*s]; ok {
-					at = append(at, int32(off))
+			interned := len(*s) <= maxInterned && !seldomRepeated(r, s)
+			if interned {
+				if piece, ok := seen[*s]; ok {
+					*s = piece
 					return
 				}
-				seen[*s] = b.Len()
 			}
-			at = append(at, int32(b.Len()))
+			at := b.Len()
 			b.WriteString(*s)
-		})
-	}
-	arena, i := b.String(), 0
-	for _, r := range records {
-		r.EachString(func(s *string) {
-			if len(*s) > 0 && at[i] >= 0 {
-				*s = arena[at[i] : int(at[i])+len(*s)]
+			*s = b.String()[at:]
+			if interned {
+				seen[*s] = *s
 			}
-			i++
 		})
 	}
 }
