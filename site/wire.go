@@ -342,6 +342,11 @@ func (r *wireReader) fail() {
 }
 
 func (r *wireReader) int() int {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 { // one byte: most numbers
+		x := int(r.b[r.off])
+		r.off++
+		return x>>1 ^ -(x & 1)
+	}
 	n, k := binary.Varint(r.b[r.off:])
 	if k <= 0 || n > math.MaxInt32 || n < math.MinInt32 {
 		r.fail()
@@ -352,6 +357,10 @@ func (r *wireReader) int() int {
 }
 
 func (r *wireReader) uvarint() uint64 {
+	if r.off < len(r.b) && r.b[r.off] < 0x80 { // one byte: most lengths
+		r.off++
+		return uint64(r.b[r.off-1])
+	}
 	n, k := binary.Uvarint(r.b[r.off:])
 	if k <= 0 {
 		r.fail()

@@ -3,7 +3,9 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -431,5 +433,33 @@ func TestEncodeDecodedAllocates(t *testing.T) {
 	n := testing.AllocsPerRun(20, func() { buf, _ = encodeDecoded(buf, "k", f, dec) })
 	if n > 20 {
 		t.Errorf("encoding %d records allocates %.0f times", len(dec.records), n)
+	}
+}
+
+// TestWireNumbers reads back numbers written as varints and uvarints of
+// one byte and more, as encoding/binary reads them.
+func TestWireNumbers(t *testing.T) {
+	ints := []int{0, 1, -1, 63, -64, 64, -65, 127, 128, -129, 1 << 20, -(1 << 20), math.MaxInt32, math.MinInt32}
+	uints := []uint64{0, 1, 127, 128, 255, 1 << 14, 1<<14 - 1, math.MaxUint32, math.MaxUint64}
+	w := &wireWriter{}
+	for _, n := range ints {
+		w.int(n)
+	}
+	for _, n := range uints {
+		w.b = binary.AppendUvarint(w.b, n)
+	}
+	r := &wireReader{b: w.b}
+	for _, want := range ints {
+		if got := r.int(); got != want {
+			t.Errorf("int read back as %d, want %d", got, want)
+		}
+	}
+	for _, want := range uints {
+		if got := r.uvarint(); got != want {
+			t.Errorf("uvarint read back as %d, want %d", got, want)
+		}
+	}
+	if r.err != nil || r.off != len(w.b) {
+		t.Errorf("error %v, read %d of %d bytes", r.err, r.off, len(w.b))
 	}
 }
