@@ -4,8 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 )
 
@@ -103,5 +108,46 @@ func TestKeySet(t *testing.T) {
 				t.Errorf("%d keys: has(%q) = %v", n, key, !m[key])
 			}
 		}
+	}
+}
+
+// TestDuplicateIDs checks that every record after the first with an id
+// is reported, each pointing at the first, and that a related id finds
+// the first.
+func TestDuplicateIDs(t *testing.T) {
+	t.Setenv(geo.CacheEnv, "off")
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, "testdata/good/site.toml", filepath.Join(dir, "site.toml"))
+	rec := func(id, extra string) string {
+		return `[[record]]
+id = "` + id + `"
+layer = "attack"
+date = 2024-01-03
+title = "t"
+place = "Paris"
+country = "FR"
+summary = "s"
+` + extra + `
+[[record.source]]
+title = "s"
+url = "https://example.org/"
+`
+	}
+	write(t, dir, "data/a.toml", []byte(rec("one", "")+rec("two", "")))
+	write(t, dir, "data/b.toml", []byte(rec("two", "")+rec("three", `related = ["two"]`)+rec("two", "")))
+	_, l := Load(dir)
+	var got []string
+	for _, d := range l {
+		got = append(got, fmt.Sprintf("%s:%d: %s", d.File, d.Line, d.Message))
+	}
+	want := []string{
+		`data/b.toml:2: duplicate id "two": already used at data/a.toml:13; give one of them another id`,
+		`data/b.toml:26: duplicate id "two": already used at data/a.toml:13; give one of them another id`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -842,20 +842,33 @@ func (s *Site) crossCheck(l *diag.List) {
 			l.Add(diag.Diagnostic{File: DataDir, Message: fmt.Sprintf("too many errors across records (%d); fix these and check again", errs)})
 		}
 	}()
+	// Each id, with the first record that has it: written from the last
+	// record back, one map operation a record. Only when two records
+	// share an id are they walked again, in order, to report it.
 	byID := make(map[string]*incident.Record, len(s.Records))
-	for _, r := range s.Records {
-		if r.ID == "" {
-			continue
+	withID := 0
+	for i := len(s.Records) - 1; i >= 0; i-- {
+		if r := s.Records[i]; r.ID != "" {
+			byID[r.ID] = r
+			withID++
 		}
-		if first, dup := byID[r.ID]; dup {
-			dg := s.At(r, "id")
-			dg.Message = fmt.Sprintf("duplicate id %q: already used at %s:%d; give one of them another id", r.ID, first.File, first.Line)
-			if !add(dg) {
-				return
+	}
+	if len(byID) < withID {
+		seen := make(map[string]*incident.Record, len(byID))
+		for _, r := range s.Records {
+			if r.ID == "" {
+				continue
 			}
-			continue
+			if first, dup := seen[r.ID]; dup {
+				dg := s.At(r, "id")
+				dg.Message = fmt.Sprintf("duplicate id %q: already used at %s:%d; give one of them another id", r.ID, first.File, first.Line)
+				if !add(dg) {
+					return
+				}
+				continue
+			}
+			seen[r.ID] = r
 		}
-		byID[r.ID] = r
 	}
 	layers, attributions := newKeySet(len(s.Config.Layers)), newKeySet(len(s.Config.Attributions))
 	for _, x := range s.Config.Layers {
