@@ -97,8 +97,11 @@ func (d *decoder) stringList(n int) []string {
 }
 
 // sourceList returns an empty list with room for n sources for a record.
+// Its blocks are a quarter of a string block's length (a source is six
+// times the size of a string): what a file leaves unused of its last one
+// is at most 26 kB.
 func (d *decoder) sourceList(n int) []incident.Source {
-	return cutBlock(&d.srcBlock, n, min(max(2*d.blockSize, 16), wireBlock))[:0]
+	return cutBlock(&d.srcBlock, n, min(max(2*d.blockSize, 16), wireBlock/4))[:0]
 }
 
 // release gives back the memory of the tables decodeTables returned, which
