@@ -28,7 +28,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -227,12 +226,8 @@ func (b *bench) run(name string, args ...string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	res := result{wall: wall}
-	if ru != nil {
-		res.rss = ru.Maxrss * 1024 // kilobytes on Linux
-		res.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	res.cpu, res.rss = usage(cmd.ProcessState)
 	return res, nil
 }
 
