@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -387,8 +388,9 @@ var binaryDigest = sync.OnceValue(func() digest { return sum([]byte(program.ID()
 var lastSums sumCache
 
 type sumCache struct {
-	mu   sync.Mutex
-	last map[*byte]cachedSum
+	mu    sync.Mutex
+	last  map[*byte]cachedSum
+	noted map[*byte]cachedSum // hashed by the sink since (see note)
 }
 
 type cachedSum struct {
@@ -405,12 +407,33 @@ type sums struct {
 func (c *sumCache) begin() *sums {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return &sums{last: c.last, next: make(map[*byte]cachedSum, len(c.last))}
+	last := c.last
+	if len(c.noted) > 0 {
+		last = make(map[*byte]cachedSum, len(c.last)+len(c.noted))
+		maps.Copy(last, c.last)
+		maps.Copy(last, c.noted)
+		c.noted = nil
+	}
+	return &sums{last: last, next: make(map[*byte]cachedSum, len(last))}
 }
 
 func (c *sumCache) end(s *sums) {
 	c.mu.Lock()
 	c.last = s.next
+	c.mu.Unlock()
+}
+
+// note adds the digest d of b, an asset file the sink hashed as it put
+// it, for this build's page keys (see begin).
+func (c *sumCache) note(b []byte, d digest) {
+	if len(b) < 64 {
+		return
+	}
+	c.mu.Lock()
+	if c.noted == nil {
+		c.noted = map[*byte]cachedSum{}
+	}
+	c.noted[unsafe.SliceData(b)] = cachedSum{b, d}
 	c.mu.Unlock()
 }
 

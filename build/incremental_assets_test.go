@@ -59,3 +59,27 @@ func TestAssetFilesDigest(t *testing.T) {
 		t.Error("a skipped file changes the digest")
 	}
 }
+
+// TestSumsNoted checks that the digest the sink noted of an asset file is
+// the one the page keys take for the same slice (so it is hashed once),
+// and for that slice only.
+func TestSumsNoted(t *testing.T) {
+	var c sumCache
+	b := bytes.Repeat([]byte("base-map cell "), 10)
+	marked := digest{1, 2, 3} // not b's digest: taken only if noted
+	c.note(b, marked)
+	s := c.begin()
+	if got := s.sum(b); got != marked {
+		t.Errorf("noted slice: %x, want the noted %x", got, marked)
+	}
+	if got := s.sum(bytes.Clone(b)); got != sum(b) {
+		t.Errorf("a copy at another address: %x, want %x", got, sum(b))
+	}
+	c.end(s)
+	if s := c.begin(); s.sum(b) != marked {
+		t.Error("the noted digest is not kept for the next build")
+	}
+	if c.noted != nil {
+		t.Error("begin leaves the noted digests")
+	}
+}

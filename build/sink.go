@@ -319,6 +319,9 @@ func (s *dirSink) put(p string, b []byte) error {
 	e.size = int64(len(b))
 	if e.summed = hashed(len(b), e.keyed); e.summed {
 		e.sum = sum(b)
+		if strings.HasPrefix(p, "assets/") {
+			lastSums.note(b, e.sum) // for the page keys (see assetFilesDigest)
+		}
 	}
 	if holds(s.stale, s.root, p, e, b) {
 		s.taken.Add(1) // the spare has it already
