@@ -7,8 +7,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mapsite/mapsite/geo"
 )
@@ -81,52 +79,17 @@ func (m *model) facets() [len(facetFields)][]facet {
 	return out
 }
 
-// lastFacets keeps, as lastSearch, the facet chunks made for the last
-// render (mapsite serve), with data.js's member that names them and the
-// digest of what they were made from.
-var lastFacets struct {
-	sync.Mutex
-	inputs digest
-	member []byte
-	files  []searchFile
-}
-
-// facetsTaken counts the facet chunks taken from the last render, for
-// tests.
-var facetsTaken atomic.Int64
+// lastFacets keeps the facet and links chunks of the last render, and
+// data.js's member that names them (see lastFiles).
+var lastFacets lastFiles[[]byte]
 
 // facetFiles hands the facet chunks to put and returns data.js's
 // "facets" member: in mapsite serve, those of the last render when no
 // field they are made from changed.
 func (m *model) facetFiles(put func(path string, b []byte) error) ([]byte, error) {
-	if !keepEncodings.Load() {
-		out := mapData{put: put}
-		b := m.facetChunks(&out, nil)
-		return b, out.err
-	}
-	in := facetInputs(m)
-	lastFacets.Lock()
-	defer lastFacets.Unlock()
-	if lastFacets.files != nil && lastFacets.inputs == in {
-		for _, f := range lastFacets.files {
-			if err := put(f.path, f.b); err != nil {
-				return nil, err
-			}
-		}
-		facetsTaken.Add(1)
-		return lastFacets.member, nil
-	}
-	var files []searchFile
-	out := mapData{put: func(p string, b []byte) error {
-		files = append(files, searchFile{p, b})
-		return put(p, b)
-	}}
-	b := m.facetChunks(&out, nil)
-	if out.err != nil {
-		return nil, out.err
-	}
-	lastFacets.inputs, lastFacets.member, lastFacets.files = in, b, files
-	return b, nil
+	return lastFacets.take(func() digest { return facetInputs(m) }, put, func(out *mapData) []byte {
+		return m.facetChunks(out, nil)
+	})
 }
 
 // facetInputs is the digest of what facetChunks reads of the records (the

@@ -105,58 +105,75 @@ func (m *model) archive(recs []tiles.Record, put func(path string, b []byte) err
 	return name, statsNote(st, "made in "+ms(time.Since(start))), nil
 }
 
-// lastSearch keeps, as lastArchive, the search index's files made for the
-// last render, with the digest of what they were made from.
-var lastSearch struct {
+// lastFiles keeps, as lastArchive, files made for mapsite serve's last
+// render (the search index's, the facet chunks'), with what their maker
+// returned and the digest of what they were made from.
+type lastFiles[T any] struct {
 	sync.Mutex
-	inputs        digest
-	shards, cards []string
-	files         []searchFile
+	inputs digest
+	value  T
+	files  []keptFile
+	taken  atomic.Int64 // times taken, for tests
 }
 
-// searchFile is a file of the search index handed to put: its path and
-// bytes.
-type searchFile struct {
+// keptFile is a file handed to put: its path and bytes.
+type keptFile struct {
 	path string
 	b    []byte
 }
 
-// searchTaken counts the search indexes taken from the last render, for
-// tests.
-var searchTaken atomic.Int64
+// take hands to put the files that makeFiles hands to out, and returns
+// what makeFiles returns. In a process that renders again (see
+// keepEncodings), when inputs (the digest of all that makeFiles reads)
+// is that of the last render, it hands the last render's files and
+// returns its value instead.
+func (l *lastFiles[T]) take(inputs func() digest, put func(path string, b []byte) error, makeFiles func(out *mapData) T) (T, error) {
+	var zero T
+	if !keepEncodings.Load() {
+		out := mapData{put: put}
+		v := makeFiles(&out)
+		return v, out.err
+	}
+	in := inputs()
+	l.Lock()
+	defer l.Unlock()
+	if l.files != nil && l.inputs == in {
+		for _, f := range l.files {
+			if err := put(f.path, f.b); err != nil {
+				return zero, err
+			}
+		}
+		l.taken.Add(1)
+		return l.value, nil
+	}
+	var files []keptFile
+	out := mapData{put: func(p string, b []byte) error {
+		files = append(files, keptFile{p, b})
+		return put(p, b)
+	}}
+	v := makeFiles(&out)
+	if out.err != nil {
+		return zero, out.err
+	}
+	l.inputs, l.value, l.files = in, v, files
+	return v, nil
+}
+
+// searchNames are the names of the search index's files.
+type searchNames struct{ shards, cards []string }
+
+// lastSearch keeps the search index of the last render.
+var lastSearch lastFiles[searchNames]
 
 // searchFiles hands the search index's files (see searchIndex) to put and
 // returns their names: in mapsite serve, those of the last render when no
 // field they are made from changed.
 func (m *model) searchFiles(put func(path string, b []byte) error) (shards, cards []string, err error) {
-	if !keepEncodings.Load() {
-		out := mapData{put: put}
-		shards, cards = m.searchIndex(&out)
-		return shards, cards, out.err
-	}
-	in := searchInputs(m)
-	lastSearch.Lock()
-	defer lastSearch.Unlock()
-	if lastSearch.files != nil && lastSearch.inputs == in {
-		for _, f := range lastSearch.files {
-			if err := put(f.path, f.b); err != nil {
-				return nil, nil, err
-			}
-		}
-		searchTaken.Add(1)
-		return lastSearch.shards, lastSearch.cards, nil
-	}
-	var files []searchFile
-	out := mapData{put: func(p string, b []byte) error {
-		files = append(files, searchFile{p, b})
-		return put(p, b)
-	}}
-	shards, cards = m.searchIndex(&out)
-	if out.err != nil {
-		return nil, nil, out.err
-	}
-	lastSearch.inputs, lastSearch.shards, lastSearch.cards, lastSearch.files = in, shards, cards, files
-	return shards, cards, nil
+	names, err := lastSearch.take(func() digest { return searchInputs(m) }, put, func(out *mapData) searchNames {
+		shards, cards := m.searchIndex(out)
+		return searchNames{shards, cards}
+	})
+	return names.shards, names.cards, err
 }
 
 // searchInputs is the digest of what searchIndex reads of the records.

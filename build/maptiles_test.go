@@ -618,13 +618,13 @@ func testArchiveTaken(t *testing.T, serve bool) {
 		if err := os.WriteFile(data, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		searches, facets := searchTaken.Load(), facetsTaken.Load()
+		searches, facets := lastSearch.taken.Load(), lastFacets.taken.Load()
 		got, note := render()
 		summary := strings.HasPrefix(tc.field, "summary")
-		if taken := searchTaken.Load() > searches; taken != (serve && summary) {
+		if taken := lastSearch.taken.Load() > searches; taken != (serve && summary) {
 			t.Errorf("%s edited: search index taken from the last render: %v", tc.field, taken)
 		}
-		if taken := facetsTaken.Load() > facets; taken != (serve && tc.field != "perpetrator") { // they hold no title
+		if taken := lastFacets.taken.Load() > facets; taken != (serve && tc.field != "perpetrator") { // they hold no title
 			t.Errorf("%s edited: facet chunks taken from the last render: %v", tc.field, taken)
 		}
 		want := tc.build
