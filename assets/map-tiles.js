@@ -533,7 +533,7 @@
       var fc = facetOf(f);
       if (fc && fc.ready && !points && !failed) {
         // Below the point zoom, the chosen records are clustered in the
-        // page; one on its own is a cluster of one that zooms in to it.
+        // page; one on its own is a point (a light record, see lightOf).
         var fi = indexFacet(fc, f);
         fi.kept.forEach(function (r) { if (inView(r.lat, r.lon)) inViewTotal++; });
         fi.lights.forEach(function (r, i) { r.i = i; });
