@@ -50,6 +50,26 @@ func vectorSite(t *testing.T, n int, mapLines string) string {
 	return dir
 }
 
+// renderVector renders a synthetic site of n records drawn from vector
+// tiles, and returns its folder and files.
+func renderVector(t *testing.T, n int) (string, Files) {
+	t.Helper()
+	dir := vectorSite(t, n, `vector_tiles = "always"`)
+	files, _, err := Render(context.Background(), Options{SiteDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, files
+}
+
+// decodeData decodes the map's data script of a render into v.
+func decodeData(t *testing.T, files Files, v any) {
+	t.Helper()
+	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), v); err != nil {
+		t.Fatalf("data.js: %v", err)
+	}
+}
+
 // archiveOf returns the one PMTiles archive of a rendered site.
 func archiveOf(t *testing.T, files Files) []byte {
 	t.Helper()
@@ -205,11 +225,7 @@ func TestVectorTilesSite(t *testing.T) {
 // map-tiles.js reads them, span the records' first and last days.
 func TestVectorTilesSummary(t *testing.T) {
 	const n = 600
-	dir := vectorSite(t, n, `vector_tiles = "always"`)
-	files, _, err := Render(context.Background(), Options{SiteDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := renderVector(t, n)
 	s, problems := site.Load(dir)
 	if problems.Err() != nil {
 		t.Fatal(problems.Err())
@@ -260,9 +276,7 @@ func TestVectorTilesSummary(t *testing.T) {
 			} `json:"summary"`
 		} `json:"vector"`
 	}
-	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
-		t.Fatalf("data.js: %v", err)
-	}
+	decodeData(t, files, &D)
 	S := D.Vector.Summary
 	if len(S.Attribution) != len(S.N) || len(S.Start) != len(S.N) || len(S.End) != len(S.N) {
 		t.Fatalf("summary: %d attributions, %d starts and %d ends for %d groups", len(S.Attribution), len(S.Start), len(S.End), len(S.N))
@@ -296,11 +310,7 @@ func TestVectorTilesSummary(t *testing.T) {
 // links.geojson, in its order, between such records.
 func TestVectorTilesFacets(t *testing.T) {
 	const n = 600
-	dir := vectorSite(t, n, `vector_tiles = "always"`)
-	files, _, err := Render(context.Background(), Options{SiteDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, files := renderVector(t, n)
 	type facetList struct {
 		Values []string `json:"values"`
 		N      []int    `json:"n"`
@@ -321,9 +331,7 @@ func TestVectorTilesFacets(t *testing.T) {
 			} `json:"facets"`
 		} `json:"vector"`
 	}
-	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
-		t.Fatalf("data.js: %v", err)
-	}
+	decodeData(t, files, &D)
 	var all geojson.FeatureCollection
 	if err := json.Unmarshal(files["layers/all.geojson"], &all); err != nil {
 		t.Fatal(err)

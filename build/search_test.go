@@ -1,7 +1,6 @@
 package build
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -79,11 +78,7 @@ func chunkItems(t *testing.T, b []byte) []any {
 // place, in the shard its word names, and its card is at its number.
 func TestSearchIndex(t *testing.T) {
 	const n = 2500
-	dir := vectorSite(t, n, `vector_tiles = "always"`)
-	files, _, err := Render(context.Background(), Options{SiteDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, files := renderVector(t, n)
 	var D struct {
 		Search struct {
 			Shards   []string
@@ -91,9 +86,7 @@ func TestSearchIndex(t *testing.T) {
 			CardSize int `json:"card_size"`
 		}
 	}
-	if err := json.Unmarshal(scriptJSON(t, "data.js", dataScript(t, files), "window.MAPSITE_DATA"), &D); err != nil {
-		t.Fatal(err)
-	}
+	decodeData(t, files, &D)
 	if len(D.Search.Shards) != searchShards(n) || len(D.Search.Cards) != (n+searchCard-1)/searchCard || D.Search.CardSize != searchCard {
 		t.Fatalf("%d shards and %d cards of %d, want %d and %d of %d", len(D.Search.Shards), len(D.Search.Cards), D.Search.CardSize,
 			searchShards(n), (n+searchCard-1)/searchCard, searchCard)
