@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/mapsite/mapsite/cli"
 )
@@ -39,6 +40,16 @@ func run() int {
 		pprof.StartCPUProfile(f)
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+	}
+	if name := os.Getenv("MAPSITE_TRACE"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mapsite: MAPSITE_TRACE:", err)
+			return 2
+		}
+		trace.Start(f)
+		defer f.Close()
+		defer trace.Stop()
 	}
 	if name := os.Getenv("MAPSITE_MEMPROFILE"); name != "" {
 		h := startHeapPeak()
