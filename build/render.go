@@ -255,8 +255,20 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	if m.locators != nil {
 		m.locators.out = out // the land files (see locators)
 	}
-	err := parallel(len(rest), func(i int) error {
-		rv := m.Records[rest[i]]
+	// In a build from nothing the table page, which names no data
+	// script, is rendered first beside the record pages: alone at the
+	// end, its rows made a batch at a time on both cores but handed to
+	// the sink on one, it left a core idle (about 0.2 s at 100,000
+	// records).
+	var table []job
+	if !early && tmpl.fast["table.html"] && !keepEncodings.Load() {
+		table, jobs = jobs[1:2], append(jobs[:1:1], jobs[2:]...)
+	}
+	err := parallel(len(table)+len(rest), func(i int) error {
+		if i < len(table) {
+			return render(table[i])
+		}
+		rv := m.Records[rest[i-len(table)]]
 		if !early && taken(rv) {
 			return nil
 		}
