@@ -159,19 +159,40 @@ func (f *madeFiles) len() int {
 // encode is manifest.encode of the entries. Nothing may set an entry
 // meanwhile.
 func (f *madeFiles) encode() []byte {
+	// The paths not listed by line (all of them in a build from nothing:
+	// 103,000 at 100,000 records) are sorted in two halves at once, then
+	// merged: the manifest is made at the end of a build, when the other
+	// core has only the index of encodings to make.
+	half := func(shards []madeShard) []pathLine {
+		n := 0
+		for i := range shards {
+			n += len(shards[i].m)
+		}
+		return sortedLines(n, func(yield func(string, entry) bool) {
+			for i := range shards {
+				for p, e := range shards[i].m {
+					if !yield(p, e) {
+						return
+					}
+				}
+			}
+		})
+	}
 	others := 0
 	for i := range f.shards {
 		others += len(f.shards[i].m)
 	}
-	rest := sortedLines(others, func(yield func(string, entry) bool) {
-		for i := range f.shards {
-			for p, e := range f.shards[i].m {
-				if !yield(p, e) {
-					return
-				}
-			}
-		}
-	})
+	var rest []pathLine
+	if others < parallelSortMin {
+		rest = half(f.shards[:])
+	} else {
+		var upper []pathLine
+		var wg sync.WaitGroup
+		wg.Go(func() { upper = half(f.shards[madeShards/2:]) })
+		lower := half(f.shards[:madeShards/2])
+		wg.Wait()
+		rest = mergeLines(lower, upper)
+	}
 	b := make([]byte, 0, len(manifestHeader)+f.len()*96)
 	b = append(b, manifestHeader...)
 	for i := range f.lines {
@@ -189,6 +210,25 @@ func (f *madeFiles) encode() []byte {
 		b = appendLine(b, l.p, l.e)
 	}
 	return b
+}
+
+// parallelSortMin is the number of paths from which madeFiles.encode
+// sorts them on two goroutines.
+const parallelSortMin = 8192
+
+// mergeLines merges a and b, each sorted by path, into one such list.
+// No path is in both.
+func mergeLines(a, b []pathLine) []pathLine {
+	out := make([]pathLine, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].p < b[0].p {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
 }
 
 type entry struct {

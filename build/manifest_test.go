@@ -74,3 +74,33 @@ func TestMadeFilesFollowsSpare(t *testing.T) {
 		t.Error("followed a manifest without line numbers")
 	}
 }
+
+// TestMadeFilesEncodeLarge: with more paths than parallelSortMin, sorted
+// in two halves and merged, madeFiles gives the text a manifest of the
+// same entries gives, with and without a spare's manifest followed.
+func TestMadeFilesEncodeLarge(t *testing.T) {
+	want := manifest{}
+	for i := range parallelSortMin + 3000 {
+		want[fmt.Sprintf("incidents/r%07d/index.html", (i*7919)%100003)] = entry{size: int64(i), key: sum([]byte{byte(i), byte(i >> 8)}), keyed: true}
+	}
+	want["assets/a.js"] = entry{size: 1, summed: true}
+	want["odd\nname"] = entry{size: 6} // never listed
+	spare := manifest{}
+	for i := range 500 {
+		spare[fmt.Sprintf("incidents/r%07d/index.html", i*13)] = entry{size: 1}
+	}
+	listed, err := decodeManifest(spare.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, follows := newMadeFiles(len(want)), newMadeFiles(len(want))
+	follows.follow(listed)
+	for _, f := range []*madeFiles{plain, follows} {
+		for p, e := range want {
+			f.set(p, e)
+		}
+		if got := f.encode(); !bytes.Equal(got, want.encode()) {
+			t.Errorf("encode() differs from the manifest's text (%d and %d bytes)", len(got), len(want.encode()))
+		}
+	}
+}
