@@ -177,6 +177,15 @@ func BenchmarkManifest(b *testing.B) {
 			m.encode()
 		}
 	})
+	b.Run("made", func(b *testing.B) {
+		made := newMadeFiles(len(m))
+		for p, e := range m {
+			made.set(p, e)
+		}
+		for b.Loop() {
+			made.encode()
+		}
+	})
 	b.Run("decode", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -206,14 +206,32 @@ func (f *madeFiles) encode() []byte {
 		}
 		b = appendLine(b, l.p, &l.e)
 	}
-	for _, l := range rest {
+	if len(rest) < parallelSortMin {
+		for _, l := range rest {
+			b = appendLine(b, l.p, l.e)
+		}
+		return b
+	}
+	// Many lines left (a build from nothing): the second half's text is
+	// made on a goroutine of its own.
+	var upper []byte
+	var wg sync.WaitGroup
+	mid := len(rest) / 2
+	wg.Go(func() {
+		upper = make([]byte, 0, (len(rest)-mid)*96)
+		for _, l := range rest[mid:] {
+			upper = appendLine(upper, l.p, l.e)
+		}
+	})
+	for _, l := range rest[:mid] {
 		b = appendLine(b, l.p, l.e)
 	}
-	return b
+	wg.Wait()
+	return append(b, upper...)
 }
 
 // parallelSortMin is the number of paths from which madeFiles.encode
-// sorts them on two goroutines.
+// sorts them, and writes their lines, on two goroutines.
 const parallelSortMin = 8192
 
 // mergeLines merges a and b, each sorted by path, into one such list.
