@@ -138,10 +138,11 @@ func (f *madeFiles) set(p string, e entry) bool {
 	}
 	s := f.shard(p)
 	s.mu.Lock()
-	_, had := s.m[p]
-	s.m[p] = e
+	n := len(s.m)
+	s.m[p] = e // one map operation: the length tells whether p is new
+	added := len(s.m) > n
 	s.mu.Unlock()
-	return !had
+	return added
 }
 
 // len returns the number of entries.
