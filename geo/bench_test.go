@@ -39,7 +39,7 @@ func BenchmarkBundled(b *testing.B) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "heap-MB")
-	b.ReportMetric(float64(len(g.places)), "places")
+	b.ReportMetric(float64(g.size()), "places")
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "load-ms")
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "load-cpu-ms")
 }

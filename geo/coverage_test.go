@@ -293,7 +293,7 @@ func TestDataInvariants(t *testing.T) {
 	g := bundledT(t)
 	var places, hoods, districts, regions, geoDistricts int
 	for i := g.geoStart; i < g.divEnd; i++ {
-		p := &g.places[i]
+		p := g.place(i)
 		switch {
 		case i >= g.divStart && p.Precision == Region:
 			regions++
@@ -320,7 +320,7 @@ func TestDataInvariants(t *testing.T) {
 			t.Errorf("%s (%s): a neighbourhood without a parent (%q)", p.ID, p.Name, p.Parent)
 			continue
 		}
-		q := &g.places[j]
+		q := g.place(j)
 		if q.Country != p.Country || q.Precision <= Neighbourhood {
 			t.Errorf("%s (%s): parent %s (%s, %s)", p.ID, p.Name, q.ID, q.Name, q.Precision)
 		}

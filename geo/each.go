@@ -7,11 +7,11 @@ import "iter"
 // The base map draws its labels from it.
 func (g *Gazetteer) Places() iter.Seq[Place] {
 	return func(yield func(Place) bool) {
-		for i := range g.places {
-			if g.hidden[int32(i)] {
+		for i := range g.size() {
+			if g.hidden[i] {
 				continue
 			}
-			if !yield(g.places[i]) {
+			if !yield(*g.place(i)) {
 				return
 			}
 		}

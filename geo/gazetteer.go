@@ -33,22 +33,30 @@ type Place struct {
 
 // Gazetteer is an immutable, indexed place list, safe for concurrent use.
 type Gazetteer struct {
+	// The places but the rows (see rows.go), by slot: the countries, then
+	// the curated places and those With adds.
 	places []Place
 	admin  []string           // GeoNames admin-1 and admin-2 codes per place (see adminCodes)
 	seat   []bool             // the place is the seat of its admin-1 division, or a region
-	iso    map[int32]string   // ISO 3166-2 code of a region, where known
+	parent []int32            // index of each place's parent as linkParents found it, or -1
 	byID   map[string]int32   // every place but the GeoNames places and divisions
 	multi  map[string][]int32 // keys of every other name and alias
 	hidden map[int32]bool     // places overridden by With or merged into a curated place
-	parent []int32            // index of each place's parent as linkParents found it, or -1
 
-	// GeoNames places are places[geoStart:divStart]: first those with a
-	// GeoNames id, sorted by it (geoNum), then from c500Start those known
-	// only from cities500, sorted by ID; the regions and districts follow,
-	// places[divStart:divEnd], sorted by ID. find searches them.
+	// GeoNames places are the rows geoStart to divStart: first those with
+	// a GeoNames id, sorted by it, then from c500Start those known only
+	// from cities500, sorted by ID; the regions and districts follow, rows
+	// divStart to divEnd, sorted by ID. find searches them.
 	geoStart, c500Start, divStart, divEnd int32
-	geoNum                                []int32
+	rows                                  *rowStore
 	curated                               []int32 // places that places/curated.toml adds or changes
+
+	// countries maps "TR" to the index of "country:TR", for linkParents;
+	// laterCountries are the places after geoStart that are countries (a
+	// curated change of precision), in order.
+	countries      map[string]int32
+	laterCountries []int32
+	inOrder        bool // there are such places: a place's country is the last before it
 
 	sortedKeys []string // distinct keys, for suggestions; built lazily
 	keyMasks   []uint64 // runeMask of each of sortedKeys
@@ -131,18 +139,17 @@ func loadBundled() (*Gazetteer, error) {
 	// writes them, maps again, flushing the TLB of every core the process
 	// runs on (about 8,000 times a load). The collection comes after.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return loadPlaces(runtime.GOMAXPROCS(0))
+	return loadPlaces()
 }
 
-// loadPlaces loads the bundled gazetteer on up to workers goroutines.
-func loadPlaces(workers int) (*Gazetteer, error) {
-	// Room for the countries; parseCities makes room for its places and
-	// the curated ones, once it has counted its rows.
-	const countries = 256
+// loadPlaces loads the bundled gazetteer.
+func loadPlaces() (*Gazetteer, error) {
+	// Room for the countries and the curated places.
+	room := 256 + len(curatedEntries())
 	g := &Gazetteer{
-		places: make([]Place, 0, countries),
-		admin:  make([]string, 0, countries),
-		seat:   make([]bool, 0, countries),
+		places: make([]Place, 0, room),
+		admin:  make([]string, 0, room),
+		seat:   make([]bool, 0, room),
 		byID:   make(map[string]int32, 1000),
 		multi:  make(map[string][]int32, 4000),
 		hidden: map[int32]bool{},
@@ -150,18 +157,19 @@ func loadPlaces(workers int) (*Gazetteer, error) {
 	if err := g.loadCountries(); err != nil {
 		return nil, err
 	}
-	if err := g.loadCities(workers); err != nil {
+	if err := g.loadCities(); err != nil {
 		return nil, err
 	}
 	if err := g.loadCurated(); err != nil {
 		return nil, err
 	}
-	g.linkParents(workers)
+	g.absorbCurated()
+	g.linkParents()
 	return g, nil
 }
 
 func (g *Gazetteer) add(p Place, admin1 string, seat bool) int32 {
-	i := int32(len(g.places))
+	i := g.size()
 	g.places = append(g.places, p)
 	g.admin = append(g.admin, adminCodes(admin1, ""))
 	g.seat = append(g.seat, seat)
@@ -183,13 +191,13 @@ func adminCodes(admin1, admin2 string) string {
 
 // admin1 returns the GeoNames admin-1 code of place i, "" if unknown.
 func (g *Gazetteer) admin1(i int32) string {
-	s := g.admin[i]
+	s := g.adminOf(i)
 	return s[:adminTab(s)]
 }
 
 // admin2 returns the GeoNames admin-2 code of place i, "" if unknown.
 func (g *Gazetteer) admin2(i int32) string {
-	s := g.admin[i]
+	s := g.adminOf(i)
 	return s[min(adminTab(s)+1, len(s)):]
 }
 
@@ -219,38 +227,12 @@ func (g *Gazetteer) find(id string) (int32, bool) {
 	if i, ok := g.byID[id]; ok {
 		return i, true
 	}
-	switch {
-	case strings.HasPrefix(id, "geonames:"):
-		n, err := strconv.ParseInt(id[len("geonames:"):], 10, 32)
-		if err != nil || len(g.geoNum) == 0 {
-			return 0, false
-		}
-		k := sort.Search(len(g.geoNum), func(k int) bool { return g.geoNum[k] >= int32(n) })
-		if k == len(g.geoNum) || g.geoNum[k] != int32(n) {
-			return 0, false
-		}
-		return g.geoStart + int32(k), true
-	case strings.HasPrefix(id, "cities500:") && g.c500Start > 0:
-		return g.search(g.c500Start, g.divStart, id)
-	case strings.HasPrefix(id, "admin1:") || strings.HasPrefix(id, "admin2:"):
-		return g.search(g.divStart, g.divEnd, id)
-	}
-	return 0, false
-}
-
-// search finds id among places[lo:hi], which are sorted by ID.
-func (g *Gazetteer) search(lo, hi int32, id string) (int32, bool) {
-	run := g.places[lo:hi]
-	k := sort.Search(len(run), func(k int) bool { return run[k].ID >= id })
-	if k == len(run) || run[k].ID != id {
-		return 0, false
-	}
-	return lo + int32(k), true
+	return g.findRow(id)
 }
 
 // index adds every name and alias of place i to the map of other names.
 func (g *Gazetteer) index(i int32) {
-	p := &g.places[i]
+	p := g.place(i)
 	if k := Normalize(p.Name); k != "" {
 		g.linkAlias(k, i)
 	}
@@ -327,7 +309,7 @@ func (g *Gazetteer) loadCurated() error {
 		e := &entries[i]
 		p := e.place
 		if i, ok := g.find(p.ID); ok {
-			old := &g.places[i]
+			old := g.mutable(i)
 			if e.has("name") {
 				old.Aliases = append(old.Aliases, old.Name)
 				old.Name = p.Name
@@ -360,104 +342,142 @@ func (g *Gazetteer) loadCurated() error {
 	return nil
 }
 
+// absorbCurated lets each curated place absorb the GeoNames places it
+// duplicates (see absorb), before linkParents: a curated place may take
+// its admin codes from GeoNames.
+func (g *Gazetteer) absorbCurated() {
+	for _, i := range g.curated {
+		g.absorb(i)
+	}
+}
+
 // linkParents gives every place without a parent one: a GeoNames place or
 // district the region of its admin-1 code, a region (or a place whose
 // region is unknown) its country. A GeoNames neighbourhood has its parent
 // from the generator (its district, else the city it is a section of).
-// First each curated place absorbs the GeoNames places it duplicates (see
-// absorb). Up to workers goroutines share the work.
-func (g *Gazetteer) linkParents(workers int) {
-	// regions maps "country.admin-1 code" to the region (a string key,
-	// which hashes faster than a pair; the keys are in one block).
-	regions := make(map[string]int32, 4096)
-	var a arena
-	for i := g.divStart; i < g.divEnd; i++ {
-		p := &g.places[i]
-		if p.Precision != Region {
-			continue
+// It links the places that are not rows and the rows that
+// places/curated.toml changed; the other rows are linked as they are
+// parsed (see row), by the same rule.
+func (g *Gazetteer) linkParents() {
+	s := g.rows
+	g.countries = make(map[string]int32, g.geoStart)
+	for i := range g.geoStart {
+		if p := g.place(i); p.Precision == Country {
+			g.countries[p.Country] = i
 		}
-		regions[a.join(p.Country, ".", g.admin1(int32(i)))] = i
 	}
 	for _, i := range g.curated {
-		g.absorb(i) // first: a curated place may take its admin codes from GeoNames
-	}
-	// countries maps "TR" to the index of "country:TR". A place's country
-	// is the last one before it: the goroutines share the places in runs
-	// of parentRun, in which each place's parent depends on nothing
-	// another's does, unless a country follows the GeoNames places (a
-	// curated change of precision), when one run takes them in order.
-	countries := make(map[string]int32, g.geoStart)
-	for i := range g.geoStart {
-		if p := &g.places[i]; p.Precision == Country {
-			countries[p.Country] = i
+		if g.place(i).Precision != Country {
+			continue
+		}
+		g.inOrder = true
+		if i >= g.geoStart {
+			g.laterCountries = append(g.laterCountries, i)
 		}
 	}
-	inOrder := slices.ContainsFunc(g.curated, func(i int32) bool { return g.places[i].Precision == Country })
-	g.parent = make([]int32, len(g.places))
-	if inOrder || workers <= 1 {
-		clear(countries)
-		g.linkRun(0, len(g.places), regions, countries, true)
-		return
+	slices.Sort(g.laterCountries)
+	g.laterCountries = slices.Compact(g.laterCountries)
+	s.regions = map[string]int32{}
+	for i, r := range s.fixed {
+		if i >= g.divStart && r.Precision == Region {
+			k := r.Country + "." + g.admin1(i)
+			if j, ok := s.regions[k]; !ok || i > j {
+				s.regions[k] = i
+			}
+		}
 	}
-	const parentRun = 16384
-	run((len(g.places)+parentRun-1)/parentRun, workers, func(k int) {
-		g.linkRun(k*parentRun, min((k+1)*parentRun, len(g.places)), regions, countries, false)
-	})
+	g.parent = make([]int32, len(g.places))
+	for i := range g.size() {
+		if !g.isRow(i) {
+			g.parent[g.slot(i)] = g.link(i, &g.places[g.slot(i)], g.adminOf(i))
+		}
+	}
+	for i, r := range s.fixed {
+		r.parent = g.link(i, &r.Place, r.admin)
+	}
+	s.ready = true
 }
 
-// linkRun links the parents of places[lo:hi] (see linkParents), adding
-// the countries it meets to countries if inOrder.
-func (g *Gazetteer) linkRun(lo, hi int, regions, countries map[string]int32, inOrder bool) {
-	var lastCC, lastA1 string
-	var lastRegion int32
-	var lastFound bool
-	for i := lo; i < hi; i++ {
-		p := &g.places[i]
-		g.parent[i] = -1
-		switch {
-		case p.Precision == Country:
-			if inOrder {
-				countries[p.Country] = int32(i)
-			}
-			continue
-		case p.Parent != "":
-			if j, ok := g.find(p.Parent); ok {
-				g.parent[i] = j
-			}
-			continue
+// link gives place i, p, with admin codes admin, its parent (see
+// linkParents) and returns the parent's index, or -1.
+func (g *Gazetteer) link(i int32, p *Place, admin string) int32 {
+	switch {
+	case p.Precision == Country:
+		return -1
+	case p.Parent != "":
+		if j, ok := g.find(p.Parent); ok {
+			return j
 		}
-		if a1 := g.admin1(int32(i)); p.Precision != Region && a1 != "" {
-			// Places in a row mostly share their region: look it up
-			// again only when country or code changes.
-			if p.Country != lastCC || a1 != lastA1 {
-				lastCC, lastA1 = p.Country, a1
-				var buf [32]byte
-				k := append(append(append(buf[:0], p.Country...), '.'), a1...)
-				lastRegion, lastFound = regions[string(k)]
-			}
-			if lastFound {
-				p.Parent, g.parent[i] = g.places[lastRegion].ID, lastRegion
-				continue
-			}
-		}
-		if j, ok := countries[p.Country]; ok {
-			p.Parent, g.parent[i] = g.places[j].ID, j
-		} else {
-			p.Parent = "country:" + p.Country
+		return -1
+	}
+	if a1 := admin[:adminTab(admin)]; p.Precision != Region && a1 != "" {
+		if j, ok := g.region(p.Country, a1); ok {
+			p.Parent = g.place(j).ID
+			return j
 		}
 	}
+	if j, ok := g.countryBefore(p.Country, i); ok {
+		p.Parent = g.place(j).ID
+		return j
+	}
+	p.Parent = "country:" + p.Country
+	return -1
+}
+
+// region returns the division that is the region of admin-1 code a1 in
+// country cc: the row "admin1:cc.a1", unless places/curated.toml made
+// another row a region of that code, which then wins if later.
+func (g *Gazetteer) region(cc, a1 string) (int32, bool) {
+	j, ok := g.findRow("admin1:" + cc + "." + a1)
+	if ok {
+		if r := g.row(j); r.Precision != Region || r.Country != cc || g.admin1(j) != a1 {
+			ok = false
+		}
+	}
+	if f, fok := g.rows.regions[cc+"."+a1]; fok && (!ok || f > j) {
+		j, ok = f, true
+	}
+	return j, ok
+}
+
+// countryBefore returns the country of code cc for place i: the last
+// country before it if inOrder, else the first ones' (g.countries).
+func (g *Gazetteer) countryBefore(cc string, i int32) (int32, bool) {
+	if !g.inOrder {
+		j, ok := g.countries[cc]
+		return j, ok
+	}
+	if i <= g.geoStart {
+		for k := i - 1; k >= 0; k-- {
+			if p := g.place(k); p.Precision == Country && p.Country == cc {
+				return k, true
+			}
+		}
+		return 0, false
+	}
+	j, ok := g.countries[cc]
+	for _, c := range g.laterCountries {
+		if c < i && g.place(c).Country == cc {
+			j, ok = c, true
+		}
+	}
+	return j, ok
 }
 
 // parentOf returns the index of the parent of place i. The index linkParents
 // noted is used unless that place has since been hidden (merged or
 // overridden), when the parent's ID is looked up again.
 func (g *Gazetteer) parentOf(i int32) (int32, bool) {
-	if int(i) < len(g.parent) {
-		if j := g.parent[i]; j >= 0 && !g.hidden[j] {
-			return j, true
-		}
+	j := int32(-1)
+	if g.isRow(i) {
+		j = g.row(i).parent
+	} else if k := g.slot(i); int(k) < len(g.parent) {
+		j = g.parent[k]
 	}
-	return g.find(g.places[i].Parent)
+	if j >= 0 && !g.hidden[j] {
+		return j, true
+	}
+	return g.find(g.place(i).Parent)
 }
 
 // absorbKm is how far apart a curated place and a GeoNames place of the
@@ -472,7 +492,7 @@ const absorbKm = 10
 // none. So "Kadıköy" is the curated district alone, and "Puchong, Selangor"
 // finds the curated Puchong through the admin-1 code of GeoNames' Puchong.
 func (g *Gazetteer) absorb(c int32) {
-	p := &g.places[c]
+	p := g.place(c)
 	if p.Precision > City {
 		return
 	}
@@ -484,7 +504,7 @@ func (g *Gazetteer) absorb(c int32) {
 	for _, k := range keys {
 		found = g.indexed(found[:0], k)
 		for _, j := range found {
-			q := &g.places[j]
+			q := g.place(j)
 			if j == c || g.hidden[j] || q.Country != p.Country || q.Precision > City || distanceKm(p.Lat, p.Lon, q.Lat, q.Lon) > absorbKm {
 				continue
 			}
@@ -500,7 +520,7 @@ func (g *Gazetteer) absorb(c int32) {
 			if a2 == "" && a1 == g.admin1(j) {
 				a2 = g.admin2(j)
 			}
-			g.admin[c] = adminCodes(a1, a2)
+			g.setAdmin(c, adminCodes(a1, a2))
 		}
 	}
 }
@@ -523,11 +543,12 @@ type RegionInfo struct {
 func (g *Gazetteer) Regions() iter.Seq[RegionInfo] {
 	return func(yield func(RegionInfo) bool) {
 		for i := g.divStart; i < g.divEnd; i++ {
-			p := &g.places[i]
+			row := g.row(i)
+			p := &row.Place
 			if p.Precision != Region || g.hidden[i] {
 				continue
 			}
-			r := RegionInfo{ID: p.ID, Name: p.Name, Names: p.Aliases, Country: p.Country, ISO: g.iso[i],
+			r := RegionInfo{ID: p.ID, Name: p.Name, Names: p.Aliases, Country: p.Country, ISO: row.iso,
 				Lat: p.Lat, Lon: p.Lon, Population: p.Population}
 			if !yield(r) {
 				return
@@ -537,7 +558,7 @@ func (g *Gazetteer) Regions() iter.Seq[RegionInfo] {
 }
 
 // Len returns the number of places.
-func (g *Gazetteer) Len() int { return len(g.places) - len(g.hidden) }
+func (g *Gazetteer) Len() int { return int(g.size()) - len(g.hidden) }
 
 // Place returns the place with the given ID.
 func (g *Gazetteer) Place(id string) (Place, bool) {
@@ -545,7 +566,7 @@ func (g *Gazetteer) Place(id string) (Place, bool) {
 	if !ok || g.hidden[i] {
 		return Place{}, false
 	}
-	return g.places[i], true
+	return *g.place(i), true
 }
 
 // With returns a gazetteer with extra places added; an extra place with the
@@ -577,10 +598,9 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		places:   g.places[:len(g.places):len(g.places)],
 		admin:    g.admin[:len(g.admin):len(g.admin)],
 		seat:     g.seat[:len(g.seat):len(g.seat)],
-		iso:      g.iso,
 		parent:   g.parent[:len(g.parent):len(g.parent)],
 		geoStart: g.geoStart, c500Start: g.c500Start, divStart: g.divStart, divEnd: g.divEnd,
-		geoNum: g.geoNum,
+		rows: g.rows, countries: g.countries, laterCountries: g.laterCountries, inOrder: g.inOrder,
 		byID:   make(map[string]int32, len(g.byID)+len(extra)),
 		multi:  make(map[string][]int32, len(g.multi)+len(extra)),
 		hidden: make(map[int32]bool, len(g.hidden)+len(extra)),
@@ -598,7 +618,7 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 		admin := ""
 		if old, ok := n.find(p.ID); ok {
 			n.hidden[old] = true
-			admin = n.admin[old]
+			admin = n.adminOf(old)
 		}
 		p.Aliases = append([]string(nil), p.Aliases...)
 		if p.Parent == "" && p.Precision != Country {
@@ -608,7 +628,7 @@ func (g *Gazetteer) With(extra []Place) (*Gazetteer, error) {
 			p.Parent = ""
 		}
 		i := n.add(p, "", false)
-		n.admin[i] = admin
+		n.admin[n.slot(i)] = admin
 	}
 	for _, p := range extra {
 		if p.Parent != "" {

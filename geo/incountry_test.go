@@ -11,7 +11,7 @@ import (
 func TestInCountryCuratedPlaces(t *testing.T) {
 	g := bundledT(t)
 	n := 0
-	for _, p := range g.places {
+	for _, p := range allPlaces(g) {
 		if !strings.HasPrefix(p.ID, "curated:") {
 			continue
 		}
@@ -64,7 +64,7 @@ func TestInCountryCities(t *testing.T) {
 	}
 	g := bundledT(t)
 	var total, out, unknown int
-	for i, p := range g.places {
+	for i, p := range allPlaces(g) {
 		if i%20 != 0 || !strings.HasPrefix(p.ID, "geonames:") {
 			continue
 		}

@@ -11,10 +11,13 @@ import (
 // indexBin is the name index of the GeoNames places and divisions, built
 // by BuildIndex (scripts/gazetteer/citykeys) from data/cities.tsv and
 // data/divisions.tsv: "GNX2", the number of entries n, then buckets+1
-// bucket starts (the first entry whose key's first two bytes, the second
-// read as 0 when the key has one, are at least the bucket's number), then
-// n entries of two uint32s, sorted by key and then by row (all numbers
-// little-endian uint32s):
+// the data rows of cities.tsv, of divisions.tsv, and the row of the first
+// place of cities.tsv known only from cities500 (its rows if none), then
+// buckets+1 bucket starts (the first entry whose key's first two bytes,
+// the second read as 0 when the key has one, are at least the bucket's
+// number), then n entries of two uint32s, sorted by key and then by row,
+// then the offsets of every rowMark-th data row of cities.tsv (from its
+// first) and of divisions.tsv (all numbers little-endian uint32s):
 //
 //	key   offset of a key in cities.tsv, or with bit 31 set in
 //	      divisions.tsv; the key runs to the next '|' or newline
@@ -24,18 +27,21 @@ import (
 //
 // So loading builds no map of the 270,000 keys: lookup binary-searches
 // the entries of the key's bucket, reading the keys where they lie in the
-// embedded files.
+// embedded files, and a row is found from the offset of its block of
+// rowMark rows (see rows.go).
 // TestIndex checks that the index matches the files.
 //
 //go:embed data/index.bin
 var indexBin string
 
 const (
-	indexMagic  = "GNX2"
+	indexMagic  = "GNX3"
 	buckets     = 1 << 16
-	indexHeader = len(indexMagic) + 4 + 4*(buckets+1)
+	indexCounts = len(indexMagic) + 4 // the three row counts after n
+	indexHeader = indexCounts + 3*4 + 4*(buckets+1)
 	entrySize   = 8
 	inDivisions = 1 << 31
+	rowMark     = 32 // rows a block (see rowOffset)
 )
 
 // bucketOf is the bucket of key k: its first two bytes.
@@ -58,6 +64,9 @@ func BuildIndex(cities, divisions string) []byte {
 		off, row uint32
 	}
 	var ents []ent
+	var marks [2][]uint32
+	var rows [2]uint32
+	c500 := -1
 	row := uint32(0)
 	for f, text := range [2]string{cities, divisions} {
 		for pos := 0; pos < len(text); {
@@ -67,6 +76,13 @@ func BuildIndex(cities, divisions string) []byte {
 			}
 			line := text[pos : pos+end]
 			if line != "" && line[0] != '#' {
+				if rows[f]%rowMark == 0 {
+					marks[f] = append(marks[f], uint32(pos))
+				}
+				if f == 0 && c500 < 0 && strings.HasPrefix(line, "cities500:") {
+					c500 = int(rows[f])
+				}
+				rows[f]++
 				start := pos + strings.LastIndexByte(line, '\t') + 1
 				keys := line[start-pos:]
 				off := start
@@ -91,9 +107,14 @@ func BuildIndex(cities, divisions string) []byte {
 		}
 		return int(a.row) - int(b.row)
 	})
-	out := make([]byte, 0, indexHeader+entrySize*len(ents))
+	if c500 < 0 {
+		c500 = int(rows[0])
+	}
+	out := make([]byte, 0, indexHeader+entrySize*len(ents)+4*(len(marks[0])+len(marks[1])))
 	out = append(out, indexMagic...)
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(ents)))
+	for _, n := range []uint32{uint32(len(ents)), rows[0], rows[1], uint32(c500)} {
+		out = binary.LittleEndian.AppendUint32(out, n)
+	}
 	e := 0
 	for b := 0; b <= buckets; b++ {
 		for e < len(ents) && bucketOf(ents[e].key) < b {
@@ -105,6 +126,9 @@ func BuildIndex(cities, divisions string) []byte {
 		out = binary.LittleEndian.AppendUint32(out, e.off)
 		out = binary.LittleEndian.AppendUint32(out, e.row)
 	}
+	for _, m := range slices.Concat(marks[0], marks[1]) {
+		out = binary.LittleEndian.AppendUint32(out, m)
+	}
 	return out
 }
 
@@ -113,10 +137,37 @@ func checkIndex() error {
 	if len(indexBin) < indexHeader || indexBin[:len(indexMagic)] != indexMagic {
 		return fmt.Errorf("geo: data/index.bin: bad header")
 	}
-	if n := indexLen(); indexHeader+entrySize*n != len(indexBin) {
+	n := indexLen()
+	if size := indexHeader + entrySize*n + 4*(blocks(cityRowCount())+blocks(divisionRowCount())); size != len(indexBin) {
 		return fmt.Errorf("geo: data/index.bin: %d entries, %d bytes", n, len(indexBin))
 	}
+	if c500Row() > cityRowCount() {
+		return fmt.Errorf("geo: data/index.bin: bad row counts")
+	}
 	return nil
+}
+
+// blocks is the number of blocks of rowMark rows that hold n rows.
+func blocks(n int) int { return (n + rowMark - 1) / rowMark }
+
+// cityRows is the number of data rows of data/cities.tsv.
+func cityRowCount() int { return int(indexUint32(indexCounts)) }
+
+// divisionRowCount is the number of data rows of data/divisions.tsv.
+func divisionRowCount() int { return int(indexUint32(indexCounts + 4)) }
+
+// c500Row is the row of the first place of data/cities.tsv known only
+// from cities500, or cityRowCount() if there is none.
+func c500Row() int { return int(indexUint32(indexCounts + 8)) }
+
+// rowMarkAt is the offset of data row k*rowMark of data/cities.tsv, or of
+// data/divisions.tsv if div.
+func rowMarkAt(div bool, k int) int {
+	off := indexHeader + entrySize*indexLen()
+	if div {
+		off += 4 * blocks(cityRowCount())
+	}
+	return int(indexUint32(off + 4*k))
 }
 
 // indexLen is the number of entries of the index.
@@ -132,7 +183,7 @@ func indexUint32(off int) uint32 {
 
 // bucketStart is the first entry of bucket b (b may be buckets: the end).
 func bucketStart(b int) int {
-	return int(indexUint32(len(indexMagic) + 4 + 4*b))
+	return int(indexUint32(indexCounts + 3*4 + 4*b))
 }
 
 // indexEntry returns the key and the row of entry e.

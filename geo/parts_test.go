@@ -13,13 +13,13 @@ import (
 // parsed parses cities and divisions as loadCities does, after three
 // places that stand for the countries, in parts of about size bytes on
 // workers goroutines.
-func parsed(cities, divisions string, size, workers int) (*Gazetteer, error) {
+func parsed(cities, divisions string, size, workers int) (*eagerList, error) {
 	return parsedDiv(cities, divisions, size, size, workers)
 }
 
 // parsedDiv is parsed with parts of the divisions of divSize bytes.
-func parsedDiv(cities, divisions string, size, divSize, workers int) (*Gazetteer, error) {
-	g := &Gazetteer{places: make([]Place, 3), admin: make([]string, 3), seat: make([]bool, 3)}
+func parsedDiv(cities, divisions string, size, divSize, workers int) (*eagerList, error) {
+	g := &eagerList{places: make([]Place, 3), admin: make([]string, 3), seat: make([]bool, 3)}
 	g.geoStart = 3
 	err := g.parseCities(cities, divisions, size, divSize, workers)
 	return g, err
@@ -27,7 +27,7 @@ func parsedDiv(cities, divisions string, size, divSize, workers int) (*Gazetteer
 
 // sameParse reports how the gazetteers a and b, as parsed returns them,
 // differ, or "" if they do not.
-func sameParse(a, b *Gazetteer) string {
+func sameParse(a, b *eagerList) string {
 	switch {
 	case !reflect.DeepEqual(a.places, b.places):
 		for i := range min(len(a.places), len(b.places)) {
@@ -170,29 +170,6 @@ func TestParsePartsErrors(t *testing.T) {
 	}
 }
 
-// TestLoadWorkers checks that the bundled list loaded on several
-// goroutines is the one loaded on one, parents included.
-func TestLoadWorkers(t *testing.T) {
-	want, err := loadPlaces(1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, workers := range []int{2, 3} {
-		got, err := loadPlaces(workers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := sameParse(got, want); d != "" {
-			t.Fatalf("%d workers: %s", workers, d)
-		}
-		if !reflect.DeepEqual(got.parent, want.parent) || !reflect.DeepEqual(got.byID, want.byID) ||
-			!reflect.DeepEqual(got.multi, want.multi) || !reflect.DeepEqual(got.hidden, want.hidden) ||
-			!reflect.DeepEqual(got.curated, want.curated) {
-			t.Fatalf("%d workers: parents, names or curated places differ", workers)
-		}
-	}
-}
-
 // TestAdminCodes checks that the admin codes of a place read back as
 // given, joined by adminCodes or taken from a row by joinedFields.
 func TestAdminCodes(t *testing.T) {
@@ -223,11 +200,11 @@ func TestCuratedAdminTab(t *testing.T) {
 	defer func() { curatedData = saved }()
 	curatedData = []curatedEntry{{place: Place{ID: "curated:x", Name: "X", Country: "TR", Precision: City, Source: "a test"},
 		admin1: "34\t1", set: 1<<len(curatedKeys) - 1, line: 7}}
-	if _, err := loadPlaces(1); err == nil || !strings.Contains(err.Error(), "place 7: a tab in admin1") {
+	if _, err := loadPlaces(); err == nil || !strings.Contains(err.Error(), "place 7: a tab in admin1") {
 		t.Fatalf("error %v, want one for the tab in admin1", err)
 	}
 	curatedData[0].admin1 = "34"
-	if _, err := loadPlaces(1); err != nil {
+	if _, err := loadPlaces(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -245,7 +222,7 @@ func TestLoadNoCollection(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n := after.NumGC - before.NumGC; n != 0 {
-		t.Errorf("%d collections while %d places loaded", n, len(g.places))
+		t.Errorf("%d collections while %d places loaded", n, g.size())
 	}
 	if p := debug.SetGCPercent(77); p != 77 {
 		t.Errorf("GOGC %d after the load, want 77", p)

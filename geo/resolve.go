@@ -130,7 +130,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	if len(keys) > 1 {
 		last := len(keys) - 1
 		for _, i := range g.lookup(keys[last]) {
-			p := &g.places[i]
+			p := g.place(i)
 			if p.Precision == Country && levels[last] == Venue && (hint == "" || hint == p.Country) {
 				country = p.Country
 				parts, keys, levels = parts[:last], keys[:last], levels[:last]
@@ -143,7 +143,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	for k := len(keys) - 1; k >= 0; k-- {
 		var cur []match
 		for _, i := range g.lookupLevel(keys[k], full[k], levels[k]) {
-			p := &g.places[i]
+			p := g.place(i)
 			if country != "" && p.Country != country {
 				continue
 			}
@@ -174,7 +174,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 				// the places of that name first.
 				var same []match
 				for _, i := range g.lookupLevel(keys[k], full[k], levels[k]) {
-					if country == "" || g.places[i].Country == country {
+					if country == "" || g.place(i).Country == country {
 						same = append(same, match{i: i, parent: -1})
 					}
 				}
@@ -183,7 +183,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 					if len(e.Suggestions) == 3 {
 						break
 					}
-					e.Suggestions = append(e.Suggestions, g.places[m.i])
+					e.Suggestions = append(e.Suggestions, *g.place(m.i))
 				}
 				e.Contradicts = len(same) > 0
 			}
@@ -203,7 +203,7 @@ func (g *Gazetteer) Resolve(q Query) (Result, error) {
 	var outside []int32
 	if hint != "" && len(keys) == 1 {
 		for _, i := range g.lookupLevel(keys[0], full[0], levels[0]) {
-			if g.places[i].Country != hint {
+			if g.place(i).Country != hint {
 				outside = append(outside, i)
 			}
 		}
@@ -227,7 +227,7 @@ func (g *Gazetteer) lookupLevel(k, full string, level Precision) []int32 {
 	all := g.lookup(full)
 	var out []int32
 	for _, i := range all { // a name that carries its level word: "Almaty Region"
-		if g.places[i].Precision == level {
+		if g.place(i).Precision == level {
 			out = append(out, i)
 		}
 	}
@@ -235,7 +235,7 @@ func (g *Gazetteer) lookupLevel(k, full string, level Precision) []int32 {
 		return out
 	}
 	for _, i := range g.lookup(k) {
-		if g.places[i].Precision == level {
+		if g.place(i).Precision == level {
 			out = append(out, i)
 		}
 	}
@@ -340,18 +340,18 @@ func (g *Gazetteer) lookup(k string) []int32 {
 // result builds the Result for ranked matches.
 func (g *Gazetteer) result(ms []match, country string, outside []int32) Result {
 	best := ms[0].i
-	r := Result{Place: g.places[best], Chain: g.chain(best)}
+	r := Result{Place: *g.place(best), Chain: g.chain(best)}
 	bw := g.weight(best)
-	countries := map[string]bool{g.places[best].Country: true}
+	countries := map[string]bool{g.place(best).Country: true}
 	var elsewhere []string
 	for n, m := range ms[1:] {
-		c := &g.places[m.i]
+		c := g.place(m.i)
 		if n < maxCandidates {
 			r.Candidates = append(r.Candidates, Candidate{Place: *c, Why: g.why(m, ms[0])})
 		}
 		if m.cls == ms[0].cls && (bw == 0 || g.weight(m.i)*closeFactor >= bw) {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("ambiguous: %q and %q both match (%s vs %s); add a parent place or coordinates to choose",
-				g.Label(g.places[best]), g.Label(*c), popText(bw), popText(g.weight(m.i))))
+				g.Label(*g.place(best)), g.Label(*c), popText(bw), popText(g.weight(m.i))))
 		}
 		if country == "" && !countries[c.Country] {
 			countries[c.Country] = true
@@ -363,13 +363,13 @@ func (g *Gazetteer) result(ms []match, country string, outside []int32) Result {
 			elsewhere = append(elsewhere[:3], "…")
 		}
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%q chosen without a country hint; the name also exists in other countries: %s",
-			g.Label(g.places[best]), strings.Join(elsewhere, "; ")))
+			g.Label(*g.place(best)), strings.Join(elsewhere, "; ")))
 	}
 	for _, i := range outside {
 		if len(r.Candidates) >= maxCandidates+3 {
 			break
 		}
-		r.Candidates = append(r.Candidates, Candidate{Place: g.places[i], Why: "outside the country hint " + country})
+		r.Candidates = append(r.Candidates, Candidate{Place: *g.place(i), Why: "outside the country hint " + country})
 	}
 	return r
 }
@@ -386,7 +386,7 @@ func popText(n int) string {
 // districts (admin-2), then regions. So a city beats the region or
 // district of its name (Kerman, Tehran) unless the text names the level.
 func (g *Gazetteer) class(i int32) int {
-	switch p := &g.places[i]; {
+	switch p := g.place(i); {
 	case p.Precision == Country:
 		return 0
 	case p.Precision == Region:
@@ -405,12 +405,12 @@ func (g *Gazetteer) class(i int32) int {
 // metropolis would outrank real cities of its name (Springfield, Brisbane
 // over Springfield, Missouri).
 func (g *Gazetteer) weight(i int32) int {
-	if id := g.places[i].ID; !strings.HasPrefix(id, "curated:") && !strings.HasPrefix(id, "site:") {
-		return g.places[i].Population
+	if id := g.place(i).ID; !strings.HasPrefix(id, "curated:") && !strings.HasPrefix(id, "site:") {
+		return g.place(i).Population
 	}
 	w := 0
 	for n := 0; n < 8; n++ {
-		p := &g.places[i]
+		p := g.place(i)
 		w = max(w, p.Population)
 		if p.Precision >= City {
 			return w
@@ -433,12 +433,12 @@ func (g *Gazetteer) rank(ms []match) {
 	settled := map[string]bool{}
 	for _, m := range ms {
 		if g.class(m.i) == 1 {
-			settled[g.places[m.i].Country] = true
+			settled[g.place(m.i).Country] = true
 		}
 	}
 	for k := range ms {
 		c := g.class(ms[k].i)
-		if c > 1 && !settled[g.places[ms[k].i].Country] {
+		if c > 1 && !settled[g.place(ms[k].i).Country] {
 			c = 1
 		}
 		ms[k].cls = c
@@ -465,7 +465,7 @@ func (g *Gazetteer) lessInClass(a, b int32) bool {
 	if wa, wb := g.weight(a), g.weight(b); wa != wb {
 		return wa > wb
 	}
-	pa, pb := &g.places[a], &g.places[b]
+	pa, pb := g.place(a), g.place(b)
 	if pa.Precision != pb.Precision {
 		return pa.Precision < pb.Precision
 	}
@@ -474,7 +474,7 @@ func (g *Gazetteer) lessInClass(a, b int32) bool {
 
 func (g *Gazetteer) why(m, bm match) string {
 	i, best := m.i, bm.i
-	p, b := &g.places[i], &g.places[best]
+	p, b := g.place(i), g.place(best)
 	switch {
 	case m.cls != bm.cls:
 		switch bm.cls {
@@ -507,13 +507,13 @@ func (g *Gazetteer) chain(i int32) []Place {
 			break
 		}
 		seen[j] = true
-		out = append(out, g.places[j])
+		out = append(out, *g.place(j))
 		cur = j
 	}
-	p := &g.places[i]
+	p := g.place(i)
 	if p.Precision != Country && (len(out) == 0 || out[len(out)-1].Precision != Country) {
 		if j, ok := g.find("country:" + p.Country); ok {
-			out = append(out, g.places[j])
+			out = append(out, *g.place(j))
 		}
 	}
 	return out
@@ -523,7 +523,7 @@ func (g *Gazetteer) chain(i int32) []Place {
 // or one of c's parents, or p is an admin-1 seat or region and c shares its
 // admin-1 code, or c is no coarser than p and within p's radius.
 func (g *Gazetteer) inside(c, p int32) bool {
-	pc, pp := &g.places[c], &g.places[p]
+	pc, pp := g.place(c), g.place(p)
 	if pc.Country != pp.Country {
 		return false
 	}
@@ -541,7 +541,7 @@ func (g *Gazetteer) inside(c, p int32) bool {
 		}
 		cur = j
 	}
-	if g.seat[p] && g.admin1(p) != "" && g.admin1(c) == g.admin1(p) {
+	if g.seatOf(p) && g.admin1(p) != "" && g.admin1(c) == g.admin1(p) {
 		return true // a region, or its seat city, holds its admin-1 code
 	}
 	if pp.Precision == District && g.admin2(p) != "" && g.admin2(c) == g.admin2(p) && g.admin1(c) == g.admin1(p) {
@@ -555,7 +555,7 @@ func (g *Gazetteer) inside(c, p int32) bool {
 
 // radiusKm is how far from its point a place is taken to reach.
 func (g *Gazetteer) radiusKm(i int32) float64 {
-	p := &g.places[i]
+	p := g.place(i)
 	switch p.Precision {
 	case Venue:
 		return 0.5
@@ -593,7 +593,7 @@ func (g *Gazetteer) Label(p Place) string {
 	parts := []string{p.Name}
 	j, ok := g.find(p.Parent)
 	for n := 0; ok && n < 10; n++ {
-		q := &g.places[j]
+		q := g.place(j)
 		if q.Precision == Country {
 			break
 		}
@@ -636,7 +636,7 @@ func (g *Gazetteer) suggest(key, country string, within []int32) []Place {
 			continue
 		}
 		for _, i := range g.lookup(k) {
-			p := &g.places[i]
+			p := g.place(i)
 			scope := 2
 			if country == "" || p.Country == country {
 				scope = 1
@@ -666,9 +666,9 @@ func (g *Gazetteer) suggest(key, country string, within []int32) []Place {
 		if len(out) == 3 {
 			break
 		}
-		if l := g.Label(g.places[s.i]); !labels[l] {
+		if l := g.Label(*g.place(s.i)); !labels[l] {
 			labels[l] = true
-			out = append(out, g.places[s.i])
+			out = append(out, *g.place(s.i))
 		}
 	}
 	return out
