@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -289,10 +290,9 @@ func TestRelease(t *testing.T) {
 	}
 }
 
-// TestReleaseCollects checks that Release frees the list it lets go of at
-// once, so that the rest of a build takes its pages; and that it collects
-// nothing when it held none, or when the live heap is large.
-func TestReleaseCollects(t *testing.T) {
+// TestReleaseNoCollection checks that Release lets go of a loaded list
+// without a collection: the list is small (see Release).
+func TestReleaseNoCollection(t *testing.T) {
 	t.Setenv(CacheEnv, "off")
 	forgetTables()
 	Release()
@@ -301,34 +301,20 @@ func TestReleaseCollects(t *testing.T) {
 		runtime.ReadMemStats(&m)
 		return m.NumGC
 	}
+	r := NewResolver("collects", Bundled)
+	if _, err := r.Resolve(Query{Text: "Kerman", Country: "IR"}); err != nil {
+		t.Fatal(err)
+	}
+	if r.t.g == nil {
+		t.Fatal("no list loaded")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // no collection of the runtime's own
 	n := collections()
 	Release()
 	if got := collections() - n; got != 0 {
-		t.Errorf("Release with no list loaded ran %d collections, want none", got)
+		t.Errorf("Release ran %d collections, want none", got)
 	}
-	r := NewResolver("collects", Bundled)
-	resolve := func(q string) {
-		t.Helper()
-		if _, err := r.Resolve(Query{Text: q, Country: "IR"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	resolve("Kerman")
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	Release()
-	runtime.ReadMemStats(&after)
-	if freed := int64(before.HeapAlloc) - int64(after.HeapAlloc); freed < 20<<20 {
-		t.Errorf("Release freed %.1f MB of the heap at once, want the list's (over 20 MB)", float64(freed)/(1<<20))
-	}
-
-	defer func(b uint64) { collectBelow = b }(collectBelow)
-	collectBelow = 1 << 20 // as if the heap were large
-	resolve("Shiraz")
-	runtime.GC() // the one the load may have started
-	n = collections()
-	Release()
-	if got := collections() - n; got != 0 {
-		t.Errorf("Release in a large heap ran %d collections, want none", got)
+	if r.t.g != nil {
+		t.Error("a Resolver's table keeps its gazetteer after Release")
 	}
 }

