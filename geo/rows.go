@@ -13,8 +13,9 @@ import (
 // Gazetteer, are not parsed when the list loads: a row becomes a place
 // when a lookup first asks for it (Gazetteer.row), found by its number
 // from the offsets of data/index.bin's blocks of rowMark rows, or by its
-// id by binary search of the sorted rows. A build's lookups ask for a few
-// thousand of the 210,000 rows.
+// id by binary search of the sorted rows. Cold builds of the seed site
+// and of 1,000 and 10,000 synthetic records parse 100, 138 and 309 of the
+// 210,790 rows.
 
 // A geoRow is a GeoNames place or division as its row gives it, with the
 // parent that linkParents gives it.
