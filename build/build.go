@@ -232,7 +232,7 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 		problems.Append(l)
 		problems.Sort()
 		if opt.releasePlaces {
-			geo.Release() // 40 MB that nothing after this needs
+			geo.Release() // nothing after this places a record
 		}
 		return problems.Err()
 	})
