@@ -91,7 +91,7 @@ func (m *model) appendCSVRow(dst []byte, rv *recordView) []byte {
 func (m *model) csvFields(rv *recordView, cw *csvWriter, b []byte, add func(b []byte, field string) []byte) []byte {
 	p := point(rv.Record)
 	c := cw.cells[:0]
-	var at [10]int // cell k is c[at[k]:at[k+1]]
+	var at [10 + 6]int // cell k is c[at[k]:at[k+1]]
 	at[0] = len(c)
 	c = rv.Date.Start.AppendFormat(c, "2006-01-02")
 	at[1] = len(c)
@@ -122,6 +122,10 @@ func (m *model) csvFields(rv *recordView, cw *csvWriter, b []byte, add func(b []
 	c = append(c, m.BaseURL...) // the URL (see absolute)
 	c = append(c, rv.URL...)
 	at[9] = len(c)
+	for i, name := range incident.CountFields { // cells 9 to 14
+		c = appendCount(c, rv.Counts.Get(name))
+		at[10+i] = len(c)
+	}
 	cw.cells = c
 	made := func(k int) string {
 		if at[k] == at[k+1] {
@@ -139,8 +143,8 @@ func (m *model) csvFields(rv *recordView, cw *csvWriter, b []byte, add func(b []
 		made(2), made(3)} {
 		field(s)
 	}
-	for _, name := range incident.CountFields {
-		field(rv.Counts.Get(name).String())
+	for i := range incident.CountFields {
+		field(made(9 + i))
 	}
 	for _, s := range [...]string{rv.Attribution, cell(rv.Perpetrator), cell(rv.Summary), cell(rv.Note),
 		cell(made(4)), made(5), cell(made(6)), made(7)} {

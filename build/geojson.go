@@ -9,7 +9,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -30,161 +32,160 @@ func roundTo(p geo.Precision) int {
 	return 4
 }
 
-func round(x float64, decimals int) float64 {
-	f := math.Pow(10, float64(decimals))
-	return math.Round(x*f) / f
-}
-
-// point returns the record's rounded point.
+// point returns the record's rounded point, as round rounds it.
 func point(r *incident.Record) orb.Point {
-	d := roundTo(r.Location.Precision)
-	return orb.Point{round(r.Location.Lon, d), round(r.Location.Lat, d)}
+	f := 1e4 // math.Pow(10, roundTo(…)), which is exact
+	if roundTo(r.Location.Precision) == 6 {
+		f = 1e6
+	}
+	return orb.Point{math.Round(r.Location.Lon*f) / f, math.Round(r.Location.Lat*f) / f}
 }
 
 // featureJSON returns the GeoJSON feature of a record, encoded: its point
 // and the properties a map popup or a GIS user needs. No property is null:
 // a value that is not known is left out. Properties are in key order, and
 // the bytes are those json.Marshal gives for the same feature
-// (TestFeatureJSONMatchesMarshal). The values are encoded one after the
-// other into one buffer, then copied out in key order.
-func (m *model) featureJSON(rv *recordView) []byte { return m.appendFeature(nil, rv) }
+// (TestFeatureJSONMatchesMarshal). It is allocated at its exact size (the
+// features are kept until the map data is made: 131 MB at 100,000
+// records).
+func (m *model) featureJSON(rv *recordView) []byte {
+	scratch := featureScratch.Get().(*[]byte)
+	defer featureScratch.Put(scratch)
+	b := m.appendFeature((*scratch)[:0], rv)
+	*scratch = b
+	return append(make([]byte, 0, len(b)), b...)
+}
 
-// appendFeature appends the feature featureJSON returns to dst, which it
-// grows once, by the feature's length.
+var featureScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendFeature appends the feature featureJSON returns to dst, each value
+// where it goes, in the order of featurePlan.
 func (m *model) appendFeature(dst []byte, rv *recordView) []byte {
 	r := rv.Record
-	// Where each property's value lies in vals, by its number (see
-	// propKeys); end is 0 for a property the feature does not have.
-	var at [numProps]struct{ start, end int }
-	vals := make([]byte, 0, 2048)
-	add := func(k int, start int) { at[k].start, at[k].end = start, len(vals) }
-	str := func(k int, v string) {
-		start := len(vals)
-		vals = appendString(vals, v)
-		add(k, start)
-	}
-	num := func(k int, n int) {
-		start := len(vals)
-		vals = strconv.AppendInt(vals, int64(n), 10)
-		add(k, start)
-	}
-	str(pTitle, r.Title)
-	str(pLayer, r.Layer)
-	str(pDate, r.Date.ISO())
-	str(pDateText, rv.dateText())
-	str(pDatePrecision, r.Date.Precision.String())
-	start := len(vals)
-	vals = append(vals, '"')
-	vals = append(r.Date.Start.AppendFormat(vals, "2006-01-02"), '"')
-	add(pDateStart, start)
-	start = len(vals)
-	vals = append(vals, '"')
-	vals = append(r.Date.End.AppendFormat(vals, "2006-01-02"), '"')
-	add(pDateEnd, start)
-	str(pCountry, r.Country)
-	str(pCountryName, rv.CountryName)
-	str(pPrecision, r.Location.Precision.String())
-	str(pURL, rv.URL)
-	str(pSummary, r.Summary)
-	for _, kv := range [...]struct {
-		k int
-		v string
-	}{{pPlace, r.Place}, {pMatchedPlace, r.Location.Matched}, {pPlaceID, r.Location.PlaceID},
-		{pAttribution, r.Attribution}, {pPerpetrator, r.Perpetrator}, {pNote, r.Note}, {pAttributionLabel, rv.AttributionLabel}} {
-		if kv.v != "" {
-			str(kv.k, kv.v)
-		}
-	}
-	if r.Location.Explicit {
-		start := len(vals)
-		vals = append(vals, "true"...)
-		add(pCoordinatesGiven, start)
-	}
-	for i, name := range incident.CountFields {
-		c := r.Counts.Get(name)
-		if !c.IsSet() {
-			continue
-		}
-		k := pCounts + 4*i
-		num(k, int(c.N))
-		str(k+1, c.String())
-		if q := c.Qualifier(); q != "" {
-			str(k+2, q)
-		}
-		if c.Max > 0 {
-			num(k+3, int(c.Max))
-		}
-	}
-	if len(r.Tags) > 0 {
-		start := len(vals)
-		vals = appendStrings(vals, r.Tags)
-		add(pTags, start)
-	}
-	if len(r.Related) > 0 {
-		start := len(vals)
-		vals = appendStrings(vals, r.Related)
-		add(pRelated, start)
-	}
-	start = len(vals)
-	vals = append(vals, '[')
-	for i, src := range r.Sources {
-		if i > 0 {
-			vals = append(vals, ',')
-		}
-		vals = append(vals, `{"title":`...)
-		vals = appendString(vals, src.Title)
-		vals = append(vals, `,"url":`...)
-		vals = appendString(vals, src.URL)
-		vals = append(vals, '}')
-	}
-	vals = append(vals, ']')
-	add(pSources, start)
-
-	// The id and the point go into vals too, so that the feature is
-	// allocated at its exact size: it is kept until the map data is made
-	// (131 MB at 100,000 records; 166 MB with the room a guess left).
 	pt := point(r)
-	id := len(vals)
-	vals = appendString(vals, r.ID)
-	x := len(vals)
-	vals = appendFloat(vals, pt[0])
-	y := len(vals)
-	vals = appendFloat(vals, pt[1])
-	end := len(vals)
-	n := len(featureHead) + len(featurePoint) + len(featureProps) + (end - id) + 1 + 2
-	n-- // a comma fewer than properties: sources, at least
-	for k, p := range at {
-		if p.end != 0 {
-			n += len(propKeys[k]) + 1 + (p.end - p.start) // the key quoted, and a comma
-		}
-	}
-	b := dst
-	if b == nil {
-		b = make([]byte, 0, n)
-	} else {
-		b = slices.Grow(b, n)
-	}
-	b = append(b, featureHead...)
-	b = append(b, vals[id:x]...)
+	b := append(dst, featureHead...)
+	b = appendString(b, r.ID)
 	b = append(b, featurePoint...)
-	b = append(b, vals[x:y]...)
+	b = appendFloat(b, pt[0])
 	b = append(b, ',')
-	b = append(b, vals[y:end]...)
+	b = appendFloat(b, pt[1])
 	b = append(b, featureProps...)
-	first := true
-	for _, k := range propOrder {
-		p := at[k]
-		if p.end == 0 {
+	// Each property is written with a comma before it; the first
+	// comma is then made the opening brace (sources are always there).
+	open := len(b)
+	str := func(k int, v string) {
+		b = append(b, propKeys[k]...)
+		b = appendString(b, v)
+	}
+	day := func(k int, t time.Time) {
+		b = append(b, propKeys[k]...)
+		b = append(b, '"')
+		b = append(t.AppendFormat(b, "2006-01-02"), '"')
+	}
+	for _, k := range featurePlan {
+		if k >= pCounts {
+			c := r.Counts.Get(incident.CountFields[(k-pCounts)/4])
+			if !c.IsSet() {
+				continue
+			}
+			b = append(b, propKeys[k]...)
+			b = strconv.AppendInt(b, int64(c.N), 10)
+			if c.Max > 0 {
+				b = append(b, propKeys[k+3]...)
+				b = strconv.AppendInt(b, int64(c.Max), 10)
+			}
+			if q := c.Qualifier(); q != "" {
+				str(k+2, q)
+			}
+			b = append(b, propKeys[k+1]...)
+			b = append(b, '"')
+			b = append(appendCount(b, c), '"') // digits, qualifiers and an en dash: nothing to escape
 			continue
 		}
-		if !first {
-			b = append(b, ',')
+		switch k {
+		case pTitle:
+			str(k, r.Title)
+		case pLayer:
+			str(k, r.Layer)
+		case pDate:
+			str(k, r.Date.ISO())
+		case pDateText:
+			str(k, rv.dateText())
+		case pDatePrecision:
+			str(k, r.Date.Precision.String())
+		case pDateStart:
+			day(k, r.Date.Start)
+		case pDateEnd:
+			day(k, r.Date.End)
+		case pCountry:
+			str(k, r.Country)
+		case pCountryName:
+			str(k, rv.CountryName)
+		case pPrecision:
+			str(k, r.Location.Precision.String())
+		case pURL:
+			str(k, rv.URL)
+		case pSummary:
+			str(k, r.Summary)
+		case pPlace, pMatchedPlace, pPlaceID, pAttribution, pPerpetrator, pNote, pAttributionLabel:
+			if v := optionalProp(k, rv); v != "" {
+				str(k, v)
+			}
+		case pCoordinatesGiven:
+			if r.Location.Explicit {
+				b = append(b, propKeys[k]...)
+				b = append(b, "true"...)
+			}
+		case pTags, pRelated:
+			list := r.Tags
+			if k == pRelated {
+				list = r.Related
+			}
+			if len(list) > 0 {
+				b = append(b, propKeys[k]...)
+				b = appendStrings(b, list)
+			}
+		case pSources:
+			b = append(b, propKeys[k]...)
+			b = append(b, '[')
+			for i, src := range r.Sources {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"title":`...)
+				b = appendString(b, src.Title)
+				b = append(b, `,"url":`...)
+				b = appendString(b, src.URL)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
 		}
-		first = false
-		b = append(b, propKeys[k]...)
-		b = append(b, vals[p.start:p.end]...)
 	}
+	b[open] = '{'
 	return append(b, "}}"...)
+}
+
+// optionalProp returns the value of the property k, one of those a feature
+// leaves out when "".
+func optionalProp(k int, rv *recordView) string {
+	r := rv.Record
+	switch k {
+	case pPlace:
+		return r.Place
+	case pMatchedPlace:
+		return r.Location.Matched
+	case pPlaceID:
+		return r.Location.PlaceID
+	case pAttribution:
+		return r.Attribution
+	case pPerpetrator:
+		return r.Perpetrator
+	case pNote:
+		return r.Note
+	case pAttributionLabel:
+		return rv.AttributionLabel
+	}
+	return ""
 }
 
 // The numbers of a feature's properties (see propKeys): the fixed ones,
@@ -219,12 +220,14 @@ const (
 
 var (
 	// propKeys holds each property's key, by number, quoted and
-	// followed by a colon: "title":.
+	// followed by a colon, with a comma before it: ,"title":.
 	propKeys [numProps]string
-	// propOrder lists the numbers of the properties in their keys' order,
-	// which is the order a feature writes them in, as json.Marshal
-	// writes a map.
-	propOrder []int
+	// featurePlan lists the numbers of the properties in their keys'
+	// order, which is the order a feature writes them in, as json.Marshal
+	// writes a map; a count field's four (its number, then _max,
+	// _qualifier and _text, which sort together) stand as one, by its
+	// first.
+	featurePlan []int
 )
 
 func init() {
@@ -241,18 +244,29 @@ func init() {
 			keys[pCounts+4*i+j] = name + suffix
 		}
 	}
+	var order []int
 	for k, key := range keys {
-		propKeys[k] = `"` + key + `":` // plain ASCII: nothing to escape
-		propOrder = append(propOrder, k)
+		propKeys[k] = `,"` + key + `":` // plain ASCII: nothing to escape
+		order = append(order, k)
 	}
-	slices.SortFunc(propOrder, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	for i := 0; i < len(order); i++ {
+		k := order[i]
+		featurePlan = append(featurePlan, k)
+		if k >= pCounts {
+			if (k-pCounts)%4 != 0 || !slices.Equal(order[i:i+4], []int{k, k + 3, k + 2, k + 1}) {
+				panic("build: a count field's properties do not sort together")
+			}
+			i += 3
+		}
+	}
 }
 
 // The parts of an encoded feature around its id, point and properties.
 const (
 	featureHead  = `{"id":`
 	featurePoint = `,"type":"Feature","geometry":{"type":"Point","coordinates":[`
-	featureProps = `]},"properties":{`
+	featureProps = `]},"properties":` // the brace is the first property's comma, made so
 )
 
 // features returns every record's encoded feature, in the model's order,
@@ -756,16 +770,23 @@ func (bt *encodedBatch) encode(m *model, start int, noting bool) {
 		lo, hi := k*detailChunk, min((k+1)*detailChunk, bt.n)
 		part := m.Records[start+lo : start+hi]
 		for i, rv := range part {
-			bt.features[lo+i] = m.appendFeature(bt.features[lo+i][:0], rv)
 			bt.rows[lo+i] = m.appendCSVRow(bt.rows[lo+i][:0], rv)
 		}
-		features := bt.features[lo:hi]
+		// The features are encoded into the chunk, and handed to the
+		// files from there.
+		var at [detailChunk + 1]int // feature i is b[at[i]:at[i+1]-1], a comma after it
 		key := "d" + strconv.Itoa((start+lo)/detailChunk)
-		b := bt.chunks[k][:0]
-		if n := joinedSize(features) + 80; cap(b) < n {
-			b = make([]byte, 0, n+n/4) // room for the next batches' chunks
+		b := appendChunk(bt.chunks[k][:0], key, func(b []byte) []byte {
+			for i, rv := range part {
+				at[i] = len(b)
+				b = append(m.appendFeature(b, rv), ',')
+			}
+			at[len(part)] = len(b)
+			return b[:len(b)-1]
+		})
+		for i := range part {
+			bt.features[lo+i] = b[at[i] : at[i+1]-1]
 		}
-		b = appendChunk(b, key, func(b []byte) []byte { return appendJoined(b, features) })
 		bt.chunks[k], bt.names[k], bt.keys[k] = b, chunkName(key, b), key
 		if noting {
 			bt.inputs[k] = chunkInputs(m, key, start+lo, start+hi, nil)

@@ -2,11 +2,15 @@ package build
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/incident"
 	"github.com/mapsite/mapsite/internal/synth"
 	"github.com/mapsite/mapsite/site"
@@ -107,6 +111,57 @@ func BenchmarkFeatureJSON(b *testing.B) {
 	for b.Loop() {
 		for _, rv := range m.Records {
 			m.featureJSON(rv)
+		}
+	}
+}
+
+// round rounds x to decimals as point did with math.Pow.
+func round(x float64, decimals int) float64 {
+	f := math.Pow(10, float64(decimals))
+	return math.Round(x*f) / f
+}
+
+// TestPointMatchesRound checks point against round, which it replaced,
+// on coordinates of every precision, halves and extremes among them.
+func TestPointMatchesRound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	coords := []float64{0, 180, -180, 90, -90, 0.0000005, -0.0000005, 0.00005, 12.3456785, -12.3456785, 1e-300}
+	for range 20000 {
+		coords = append(coords, rng.Float64()*360-180, math.Round((rng.Float64()*360-180)*1e7)/1e7)
+	}
+	for p := geo.Precision(0); p <= geo.Country; p++ {
+		for i, x := range coords {
+			y := coords[len(coords)-1-i]
+			r := &incident.Record{Location: incident.Location{Lon: x, Lat: y, Precision: p}}
+			d := roundTo(p)
+			if got, want := point(r), (orb.Point{round(x, d), round(y, d)}); got != want {
+				t.Fatalf("point(%v, %v, %v) = %v, want %v", x, y, p, got, want)
+			}
+		}
+	}
+}
+
+// TestAppendCount checks appendCount against Count.String on every
+// qualifier, a range and an unset count.
+func TestAppendCount(t *testing.T) {
+	texts := []string{"", "0", "7", "140", "25-29", "999999999"}
+	for _, q := range incident.Qualifiers {
+		texts = append(texts, q+" 12")
+	}
+	for _, s := range texts {
+		var c incident.Count
+		if s != "" {
+			var err error
+			if c, err = incident.ParseCount(s); err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+		}
+		if got, want := string(appendCount([]byte("x"), &c)), "x"+c.String(); got != want {
+			t.Errorf("%q: appendCount = %q, want %q", s, got, want)
+		}
+		// The feature writes the text between quotes, unescaped.
+		if want, _ := json.Marshal(c.String()); `"`+c.String()+`"` != string(want) {
+			t.Errorf("%q: %s needs escaping", s, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"strconv"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -157,4 +158,19 @@ func relatedTo(a, b *recordView) bool {
 		}
 	}
 	return false
+}
+
+// appendCount appends c.String() without allocating.
+func appendCount(b []byte, c *incident.Count) []byte {
+	if !c.IsSet() {
+		return b
+	}
+	if q := c.Qualifier(); q != "" && c.Max == 0 {
+		b = append(append(b, q...), ' ')
+	}
+	b = strconv.AppendInt(b, int64(c.N), 10)
+	if c.Max > 0 {
+		b = strconv.AppendInt(append(b, "–"...), int64(c.Max), 10)
+	}
+	return b
 }
