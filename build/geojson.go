@@ -769,17 +769,16 @@ func (bt *encodedBatch) encode(m *model, start int, noting bool) {
 	parallel(nc, func(k int) error {
 		lo, hi := k*detailChunk, min((k+1)*detailChunk, bt.n)
 		part := m.Records[start+lo : start+hi]
-		for i, rv := range part {
-			bt.rows[lo+i] = m.appendCSVRow(bt.rows[lo+i][:0], rv)
-		}
 		// The features are encoded into the chunk, and handed to the
-		// files from there.
+		// files from there; each record's row is made beside its
+		// feature, while the record is at hand.
 		var at [detailChunk + 1]int // feature i is b[at[i]:at[i+1]-1], a comma after it
 		key := "d" + strconv.Itoa((start+lo)/detailChunk)
 		b := appendChunk(bt.chunks[k][:0], key, func(b []byte) []byte {
 			for i, rv := range part {
 				at[i] = len(b)
 				b = append(m.appendFeature(b, rv), ',')
+				bt.rows[lo+i] = m.appendCSVRow(bt.rows[lo+i][:0], rv)
 			}
 			at[len(part)] = len(b)
 			return b[:len(b)-1]

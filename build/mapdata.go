@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/incident"
 )
@@ -320,17 +321,31 @@ type dict struct {
 	index  map[string]int
 	values []string
 	refs   []int
+	// recent holds values looked up, by their address: the loader keeps
+	// one copy of a short value for the records of a file (see
+	// site.compact), so most are found here without hashing them.
+	recent [256]struct {
+		p   *byte
+		n   int
+		ref int
+	}
 }
 
 func newDict(n int) *dict { return &dict{index: map[string]int{}, refs: make([]int, 0, n)} }
 
 func (d *dict) ref(v string) int {
+	p := unsafe.StringData(v)
+	r := &d.recent[(uintptr(unsafe.Pointer(p))*0x9e3779b97f4a7c15)>>56]
+	if r.p == p && r.n == len(v) && p != nil { // the same bytes: the same string
+		return r.ref
+	}
 	i, ok := d.index[v]
 	if !ok {
 		i = len(d.values)
 		d.index[v] = i
 		d.values = append(d.values, v)
 	}
+	r.p, r.n, r.ref = p, len(v), i
 	return i
 }
 
@@ -474,8 +489,28 @@ func (m *model) columns() []mapColumn {
 	for _, l := range m.Layers {
 		layerKeys.WriteString(strconv.Quote(l.Key))
 	}
+	// The columns made by dict: in a single build, all are made by one
+	// pass over the records (see dicts), which most of the time reaches.
+	var values []func(rv *recordView) string
+	dicts := sync.OnceValue(func() []*dict {
+		out := make([]*dict, len(values))
+		for k := range out {
+			out[k] = newDict(len(m.Records))
+		}
+		for _, rv := range m.Records {
+			for k, value := range values {
+				out[k].add(value(rv))
+			}
+		}
+		return out
+	})
 	dict := func(name string, value func(rv *recordView) string) mapColumn {
+		k := len(values)
+		values = append(values, value)
 		return m.dictColumn(name, "", func(a, b *recordView) bool { return value(a) == value(b) }, func() []byte {
+			if !keepEncodings.Load() {
+				return dicts()[k].appendTo(nil)
+			}
 			d := newDict(len(m.Records))
 			for _, rv := range m.Records {
 				d.add(value(rv))

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -280,5 +281,23 @@ func BenchmarkMapData10k(b *testing.B) {
 		if _, err := m.mapData(put); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDictRecent checks that dict.ref tells values apart by their bytes,
+// whether they share an address (one a prefix of the other) or not.
+func TestDictRecent(t *testing.T) {
+	s := strings.Repeat("ab", 4)
+	values := []string{s[:2], s[:3], "", s[:2], strings.Clone(s[:3]), s[:0], s, s[2:4]}
+	want := []int{0, 1, 2, 0, 1, 2, 3, 0}
+	d := newDict(0)
+	for _, v := range values {
+		d.add(v)
+	}
+	if !slices.Equal(d.refs, want) {
+		t.Errorf("refs %v, want %v", d.refs, want)
+	}
+	if !slices.Equal(d.values, []string{"ab", "aba", "", s}) {
+		t.Errorf("values %q", d.values)
 	}
 }
