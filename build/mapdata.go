@@ -445,20 +445,7 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 	lastColumns.Unlock()
 	return mapColumn{name: name, make: func() []byte {
 		if !keepEncodings.Load() { // a single build keeps nothing: one buffer
-			b := make([]byte, 0, 16*len(m.Records)+2)
-			b = append(b, '[')
-			for i, rv := range m.Records {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = value(b, rv)
-				if i == sampled-1 {
-					// The room the first records took, for them all: the
-					// column is grown once, not by doubling.
-					b = slices.Grow(b, len(b)/sampled*(len(m.Records)-sampled)+len(b)/8)
-				}
-			}
-			return append(b, ']')
+			return m.appendLists([]func(b []byte, rv *recordView) []byte{value})[0]
 		}
 		items := s.make(nil, m, ctx, func(b []byte, rv *recordView) []byte { return append(value(b, rv), ',') })
 		b := make([]byte, 0, len(items)+2)
@@ -473,6 +460,35 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 // sampled is how many records listColumn encodes before it grows its
 // buffer for the rest.
 const sampled = 256
+
+// appendLists makes the columns of a single build whose values items
+// append, one value per record, in one pass over the records: each
+// column as listColumn makes it.
+func (m *model) appendLists(items []func(b []byte, rv *recordView) []byte) [][]byte {
+	out := make([][]byte, len(items))
+	for k := range out {
+		out[k] = append(make([]byte, 0, 16*len(m.Records)+2), '[')
+	}
+	for i, rv := range m.Records {
+		for k, value := range items {
+			b := out[k]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = value(b, rv)
+			if i == sampled-1 {
+				// The room the first records took, for them all: the
+				// column is grown once, not by doubling.
+				b = slices.Grow(b, len(b)/sampled*(len(m.Records)-sampled)+len(b)/8)
+			}
+			out[k] = b
+		}
+	}
+	for k := range out {
+		out[k] = append(out[k], ']')
+	}
+	return out
+}
 
 // dictColumn is a column made whole by build, which same says is the same
 // for two records, and input tells what it shows of a record.
@@ -518,8 +534,23 @@ func (m *model) columns() []mapColumn {
 			return d.appendTo(nil)
 		}, func(b []byte, rv *recordView) []byte { return append(b, value(rv)...) })
 	}
+	// And those made by list, one value per record, in another.
+	var items []func(b []byte, rv *recordView) []byte
+	lists := sync.OnceValue(func() [][]byte { return m.appendLists(items) })
+	list := func(name string, value func(b []byte, rv *recordView) []byte) mapColumn {
+		c := m.listColumn(name, "", value)
+		k, each := len(items), c.make
+		items = append(items, value)
+		c.make = func() []byte {
+			if !keepEncodings.Load() {
+				return lists()[k]
+			}
+			return each()
+		}
+		return c
+	}
 	date := func(name string, end bool) mapColumn {
-		c := m.listColumn(name, "", func(b []byte, rv *recordView) []byte { return appendDate(b, rv, end) })
+		c := list(name, func(b []byte, rv *recordView) []byte { return appendDate(b, rv, end) })
 		c.input = appendDateInput
 		return c
 	}
@@ -527,7 +558,7 @@ func (m *model) columns() []mapColumn {
 		c.input = input
 		return c
 	}
-	xy := m.listColumn("xy", "", func(b []byte, rv *recordView) []byte {
+	xy := list("xy", func(b []byte, rv *recordView) []byte {
 		pt := point(rv.Record)
 		b = appendFloat(b, pt[0])
 		b = append(b, ',')
@@ -539,7 +570,7 @@ func (m *model) columns() []mapColumn {
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[1]))
 	}
 	return []mapColumn{
-		raw(m.listColumn("id", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.ID) }),
+		raw(list("id", func(b []byte, rv *recordView) []byte { return appendString(b, rv.ID) }),
 			func(b []byte, rv *recordView) []byte { return append(b, rv.ID...) }),
 		xy,
 		m.dictColumn("layer", layerKeys.String(), func(a, b *recordView) bool { return a.Record.Layer == b.Record.Layer }, func() []byte {
@@ -552,7 +583,7 @@ func (m *model) columns() []mapColumn {
 		}, func(b []byte, rv *recordView) []byte { return append(b, rv.Record.Layer...) }),
 		date("start", false),
 		date("end", true),
-		raw(m.listColumn("title", "", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
+		raw(list("title", func(b []byte, rv *recordView) []byte { return appendString(b, rv.Title) }),
 			func(b []byte, rv *recordView) []byte { return append(b, rv.Title...) }),
 		raw(dict("date_text", func(rv *recordView) string { return rv.dateText() }), appendDateInput),
 		dict("place", func(rv *recordView) string { return rv.Place }),
