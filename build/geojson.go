@@ -496,8 +496,16 @@ func (m *model) linksInputs() (digest, bool) {
 }
 
 // links returns one LineString per pair of related records whose points
-// differ, sorted by the pair's ids.
+// differ, sorted by the pair's ids: made once, for links.geojson, the
+// map's data and the links chunk of vector tiles. They must not be
+// changed.
 func (m *model) links() []*geojson.Feature {
+	m.linksOnce.Do(func() { m.linkFeatures = m.makeLinks() })
+	return m.linkFeatures
+}
+
+// makeLinks makes what links returns.
+func (m *model) makeLinks() []*geojson.Feature {
 	type pair struct{ a, b *recordView }
 	seen := map[[2]string]bool{}
 	var pairs []pair

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/paulmach/orb/geojson"
+
 	"github.com/mapsite/mapsite/incident"
 )
 
@@ -685,7 +687,7 @@ func appendPopupValue(b []byte, rv *recordView) []byte {
 	for _, name := range incident.CountFields[:last+1] {
 		b = append(b, ',')
 		if c := rv.Counts.Get(name); c.IsSet() {
-			b = appendString(b, c.String())
+			b = append(appendCount(append(b, '"'), c), '"') // nothing to escape (TestAppendCount)
 		} else {
 			b = append(b, `""`...)
 		}
@@ -738,31 +740,23 @@ func appendDate(b []byte, rv *recordView, end bool) []byte {
 // the order of layers/links.geojson.
 func (m *model) appendLinks(b []byte) []byte {
 	links := m.links()
-	// The numbers of the linked records only: most records link to none.
-	index := make(map[string]int, 2*len(links))
-	for _, f := range links {
-		for _, end := range []string{"from", "to"} {
-			id, _ := f.Properties[end].(string)
-			index[id] = -1
+	// A record's number is its place in m.Records, which newModel noted.
+	number := func(f *geojson.Feature, end string) int64 {
+		id, _ := f.Properties[end].(string)
+		rv := m.byID[id]
+		if rv != nil && rv.pos < len(m.Records) && m.Records[rv.pos] == rv {
+			return int64(rv.pos)
 		}
-	}
-	if len(index) > 0 {
-		for i, rv := range m.Records {
-			if _, ok := index[rv.ID]; ok {
-				index[rv.ID] = i
-			}
-		}
+		return int64(max(0, slices.Index(m.Records, rv)))
 	}
 	b = append(b, '[')
 	for i, f := range links {
-		from, _ := f.Properties["from"].(string)
-		to, _ := f.Properties["to"].(string)
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, int64(index[from]), 10)
+		b = strconv.AppendInt(b, number(f, "from"), 10)
 		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(index[to]), 10)
+		b = strconv.AppendInt(b, number(f, "to"), 10)
 	}
 	return append(b, ']')
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/paulmach/orb/geojson"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -25,6 +26,9 @@ type model struct {
 	featuresOnce sync.Once
 	featureBytes [][]byte // each record's GeoJSON feature, encoded once (see features)
 	details      []string // the map's detail chunks, when encodeOnce made them
+
+	linksOnce    sync.Once
+	linkFeatures []*geojson.Feature // the links between related records (see links)
 
 	// locators draws the record pages' locator maps (see addBasemap).
 	locators *locators
