@@ -620,13 +620,16 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 
 	// Every file's head first: the bboxes need every point.
 	points := make([]orb.Point, len(m.Records))
-	byLayer := make(map[string][]orb.Point, len(m.Layers))
-	for _, l := range m.Layers {
-		byLayer[l.Key] = make([]orb.Point, 0, l.Count) // not grown by append
+	layers := m.layerOf() // each record's in m.Config.Layers, as m.Layers
+	byLayer := make([][]orb.Point, len(m.Layers))
+	for j, l := range m.Layers {
+		byLayer[j] = make([]orb.Point, 0, l.Count) // not grown by append
 	}
 	for i, rv := range m.Records {
 		points[i] = point(rv.Record)
-		byLayer[rv.Record.Layer] = append(byLayer[rv.Record.Layer], points[i])
+		if j := layers[i]; j >= 0 {
+			byLayer[j] = append(byLayer[j], points[i])
+		}
 	}
 	type file struct {
 		w pieceWriter
@@ -635,7 +638,7 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 	csvOut := out.pieces("incidents.csv")
 	all := &file{w: out.pieces("layers/all.geojson")}
 	files := []*file{all}
-	layerFile := map[string]*file{}
+	layerFile := make([]*file, len(m.Config.Layers)) // by number (see layerOf)
 	defer func() {
 		if err != nil {
 			csvOut.abort()
@@ -650,11 +653,11 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 	if err := all.w.add(collectionHead(nil, points), false); err != nil {
 		return nil, err
 	}
-	for _, l := range m.Config.Layers {
+	for j, l := range m.Config.Layers {
 		f := &file{w: out.pieces("layers/" + l.Key + ".geojson")}
 		files = append(files, f)
-		layerFile[l.Key] = f
-		if err := f.w.add(collectionHead(nil, byLayer[l.Key]), false); err != nil {
+		layerFile[j] = f
+		if err := f.w.add(collectionHead(nil, byLayer[j]), false); err != nil {
 			return nil, err
 		}
 	}
@@ -669,11 +672,15 @@ func (m *model) encodeEachOnce(out sink, keep [2]bool) (details []string, err er
 	// two batches' buffers are used in turn: no piece or chunk is kept
 	// past its put.
 	write := func(bt *encodedBatch) error {
-		for i, rv := range m.Records[bt.start : bt.start+bt.n] {
+		for i := range bt.n {
 			if err := csvOut.add(bt.rows[i], true); err != nil {
 				return err
 			}
-			for _, f := range [...]*file{all, layerFile[rv.Record.Layer]} {
+			var layer *file
+			if j := layers[bt.start+i]; j >= 0 {
+				layer = layerFile[j]
+			}
+			for _, f := range [...]*file{all, layer} {
 				if f == nil {
 					continue
 				}
