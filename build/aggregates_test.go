@@ -1,11 +1,16 @@
 package build
 
 import (
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mapsite/mapsite/internal/synth"
+	"github.com/mapsite/mapsite/site"
 )
 
 // holdSink is a memSink whose putTransient first calls hold with the
@@ -85,5 +90,62 @@ func TestMapFrontBesideEncoding(t *testing.T) {
 	}
 	if !held.Load() {
 		t.Fatalf("no detail chunk %s* was put", last)
+	}
+}
+
+// TestEncodeOnceMatchesEachFile checks that a cold build's single pass
+// (aggregatesOnce: each feature encoded into its detail chunk, its row
+// beside it) makes the very files that making each file on its own does
+// (csvFile, layers, mapDataTo, from featureJSON and csvRow), on the
+// hostile site (control characters, U+2028 and U+2029, markup) and a
+// synthetic one with every kind of field.
+func TestEncodeOnceMatchesEachFile(t *testing.T) {
+	defer func(on bool) { keepEncodings.Store(on) }(keepEncodings.Load())
+	keepEncodings.Store(false)
+	synthDir := filepath.Join(t.TempDir(), "synth")
+	if _, err := synth.Site("..", synthDir, 2*onceBatch+7, 3); err != nil {
+		t.Fatal(err)
+	}
+	load := func(dir string) *model {
+		s, problems := site.Load(dir)
+		located, err := s.Locate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems.Append(located)
+		if problems.Err() != nil {
+			t.Fatalf("%s: %v", dir, problems.Err())
+		}
+		return newModel(s, "https://example.org/")
+	}
+	for _, dir := range []string{"../testdata/hostile", synthDir} {
+		once := &memSink{files: Files{}}
+		onceJS, err := load(dir).aggregatesOnce(once, [2]bool{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := load(dir)
+		each := &memSink{files: Files{}}
+		if err := m.csvFile(each); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.layers(each); err != nil {
+			t.Fatal(err)
+		}
+		eachJS, err := m.mapDataTo(each)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(onceJS) != string(eachJS) {
+			t.Errorf("%s: data.js differs", dir)
+		}
+		if got, want := once.files.Paths(), each.files.Paths(); !slices.Equal(got, want) {
+			t.Fatalf("%s: files %q, want %q", dir, got, want)
+		}
+		for p, b := range each.files {
+			if string(once.files[p]) != string(b) {
+				t.Errorf("%s: %s differs", dir, p)
+			}
+		}
 	}
 }
