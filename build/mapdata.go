@@ -649,10 +649,17 @@ func (m *model) popupColumn() []byte {
 	b := append([]byte(nil), `{"fields":`...)
 	b = appendStrings(b, incident.CountFields)
 	b = append(b, `,"values":[`...)
-	var v []byte
+	var v, last []byte // last: the value before, most often the same ([0])
+	k := -1
 	for i, rv := range m.Records {
 		v = appendPopupValue(v[:0], rv)
-		k, ok := index[string(v)]
+		if k >= 0 && string(v) == string(last) {
+			refs[i] = k
+			continue
+		}
+		last = append(last[:0], v...)
+		var ok bool
+		k, ok = index[string(v)]
 		if !ok {
 			k = len(index)
 			index[string(v)] = k
