@@ -32,9 +32,11 @@ func roundTo(p geo.Precision) int {
 	return 4
 }
 
-// point returns the record's rounded point, as round rounds it.
+// point returns the record's point rounded to roundTo decimals:
+// math.Round(x*f)/f, where f is 10 to that power, a constant
+// (TestPointMatchesRound compares it with math.Pow's, which is exact).
 func point(r *incident.Record) orb.Point {
-	f := 1e4 // math.Pow(10, roundTo(…)), which is exact
+	f := 1e4
 	if roundTo(r.Location.Precision) == 6 {
 		f = 1e6
 	}
