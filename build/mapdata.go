@@ -527,7 +527,10 @@ func (m *model) columns() []mapColumn {
 		values = append(values, value)
 		return m.dictColumn(name, "", func(a, b *recordView) bool { return value(a) == value(b) }, func() []byte {
 			if !keepEncodings.Load() {
-				return dicts()[k].appendTo(nil)
+				all := dicts()
+				b := all[k].appendTo(nil)
+				all[k] = nil // made: its refs and index go
+				return b
 			}
 			d := newDict(len(m.Records))
 			for _, rv := range m.Records {
