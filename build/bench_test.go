@@ -94,6 +94,17 @@ func BenchmarkGeocode10k(b *testing.B) {
 	}
 }
 
+// BenchmarkNewModel10k assembles the model of 10,000 loaded records.
+func BenchmarkNewModel10k(b *testing.B) {
+	s, l := site.Load(synthSite(b, 10000))
+	if l.Err() != nil {
+		b.Fatal(l.Err())
+	}
+	for b.Loop() {
+		newModel(s, "")
+	}
+}
+
 // BenchmarkRender10k renders 10,000 records in memory (load and geocode
 // included), as mapsite serve does.
 func BenchmarkRender10k(b *testing.B) {

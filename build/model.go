@@ -117,7 +117,10 @@ func newModel(s *site.Site, baseURL string) *model {
 	views := make([]recordView, len(s.Records)) // one allocation for all
 	for i, r := range s.Records {
 		rv := &views[i]
-		*rv = recordView{Record: r, URL: "incidents/" + r.ID + "/", CountryName: geo.CountryName(r.Country), pos: i, date: r.Date.String()}
+		// Field by field: the views are zero already, and a composite
+		// literal of this size was built aside and copied.
+		rv.Record, rv.URL, rv.pos, rv.date = r, "incidents/"+r.ID+"/", i, r.Date.String()
+		rv.CountryName = geo.CountryName(r.Country)
 		rv.Layer = layers[r.Layer]
 		if rv.Layer == nil {
 			rv.Layer = &site.Layer{}

@@ -670,7 +670,11 @@ var countryNames = sync.OnceValue(func() map[string]string {
 // CountryName returns the English name of the country with ISO 3166-1
 // alpha-2 code cc ("TR" -> "Turkey"), or "" if cc is unknown.
 func CountryName(cc string) string {
-	return countryNames()[strings.ToUpper(cc)]
+	names := countryNames()
+	if name, ok := names[cc]; ok { // the usual upper-case code, as is
+		return name
+	}
+	return names[strings.ToUpper(cc)]
 }
 
 // runeMask is the set of the runes of s, each rune folded to one of 64
