@@ -191,7 +191,12 @@ func (m *model) Locator(id string) template.HTML {
 // appendLocator appends the locator map of the record with the given ID
 // to b (see Locator).
 func (m *model) appendLocator(b []byte, id string) []byte {
-	rv := m.byID[id]
+	return m.appendRecordLocator(b, m.byID[id])
+}
+
+// appendRecordLocator appends the locator map of rv, one of m's records
+// (a record's ID is its own), to b; nothing when rv is nil.
+func (m *model) appendRecordLocator(b []byte, rv *recordView) []byte {
 	if m.locators == nil || rv == nil || rv.locator == nil {
 		return b
 	}

@@ -1,6 +1,9 @@
 package build
 
-import "strings"
+import (
+	"encoding/binary"
+	"strings"
+)
 
 // The escapers of the fast render path (render_fast.go). Each does, byte
 // for byte, what html/template does to a plain string in the same place,
@@ -11,37 +14,59 @@ import "strings"
 // (<title>): html/template's htmlEscaper, attrEscaper and rcdataEscaper,
 // which share one table for plain strings. Every byte it replaces is
 // ASCII, which no byte of a multi-byte UTF-8 sequence is, so a byte loop
-// does what html/template's rune loop does, invalid UTF-8 included.
+// does what html/template's rune loop does, invalid UTF-8 included. It
+// passes over eight bytes at a time while none may need replacing (most
+// of a page's text).
 func appendHTML(b []byte, s string) []byte {
 	last := 0
-	for i := 0; i < len(s); i++ {
-		if !htmlSpecial[s[i]] {
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !maybeHTMLSpecial8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) {
+			i += 8
 			continue
 		}
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
+		for end := min(i+8, len(s)); i < end; i++ {
+			if !htmlSpecial[s[i]] {
+				continue
+			}
+			var repl string
+			switch s[i] {
+			case 0:
+				repl = "\uFFFD"
+			case '"':
+				repl = "&#34;"
+			case '&':
+				repl = "&amp;"
+			case '\'':
+				repl = "&#39;"
+			case '+':
+				repl = "&#43;"
+			case '<':
+				repl = "&lt;"
+			case '>':
+				repl = "&gt;"
+			default:
+				continue
+			}
+			b = append(b, s[last:i]...)
+			b = append(b, repl...)
+			last = i + 1
 		}
-		b = append(b, s[last:i]...)
-		b = append(b, repl...)
-		last = i + 1
 	}
 	return append(b, s[last:]...)
+}
+
+// maybeHTMLSpecial8 reports whether any of the eight bytes of x may be one
+// that appendHTML replaces (htmlSpecial), or '#', which shares a test with
+// the quotes and '&'. It is never false when one is: each test is exact
+// for "any byte of x" (a borrow only runs on from a byte that matched).
+func maybeHTMLSpecial8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	z := x                          // 0
+	q := x&^(0x05*ones) ^ 0x22*ones // '"', '#', '&', '\''
+	a := x&^(0x02*ones) ^ 0x3c*ones // '<', '>'
+	p := x ^ '+'*ones               // '+'
+	m := (z-ones)&^z | (q-ones)&^q | (a-ones)&^a | (p-ones)&^p
+	return m&highs != 0
 }
 
 // htmlSpecial marks the bytes appendHTML replaces.
@@ -85,44 +110,53 @@ func appendURLPart(b []byte, s string) []byte {
 const lowerHex = "0123456789abcdef"
 
 // appendURLBytes is html/template's processURLOnto followed by its
-// attribute escaper, which, on its output, only touches '&' and '+'.
+// attribute escaper, which, on its output, only touches '&' and '+'. The
+// runs of bytes kept as they are are appended whole.
 func appendURLBytes(b []byte, s string, norm bool) []byte {
+	keep := urlPartByte
+	if norm {
+		keep = urlRestByte
+	}
+	last := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch c {
-		case '!', '#', '$', '*', ',', '/', ':', ';', '=', '?', '@', '[', ']':
-			if norm {
-				b = append(b, c)
-				continue
-			}
-		case '&':
-			if norm {
-				b = append(b, "&amp;"...)
-				continue
-			}
-		case '+':
-			if norm {
-				b = append(b, "&#43;"...)
-				continue
-			}
-		case '-', '.', '_', '~':
-			b = append(b, c)
+		if urlKept[c]&keep != 0 {
 			continue
-		case '%':
-			if norm && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-				b = append(b, c)
-				continue
-			}
-		default:
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
-				b = append(b, c)
-				continue
-			}
 		}
-		b = append(b, '%', lowerHex[c>>4], lowerHex[c&15])
+		b = append(b, s[last:i]...)
+		last = i + 1
+		switch {
+		case norm && c == '&':
+			b = append(b, "&amp;"...)
+		case norm && c == '+':
+			b = append(b, "&#43;"...)
+		case norm && c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, c)
+		default:
+			b = append(b, '%', lowerHex[c>>4], lowerHex[c&15])
+		}
 	}
-	return b
+	return append(b, s[last:]...)
 }
+
+// urlKept marks the bytes a URL keeps as they are: in its query or
+// fragment (urlPartByte), letters, digits and "-._~"; elsewhere
+// (urlRestByte), those and "!#$*,/:;=?@[]".
+var urlKept = func() (t [256]byte) {
+	for c := range t {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", byte(c)) >= 0 {
+			t[c] = urlPartByte | urlRestByte
+		} else if strings.IndexByte("!#$*,/:;=?@[]", byte(c)) >= 0 {
+			t[c] = urlRestByte
+		}
+	}
+	return t
+}()
+
+const (
+	urlPartByte byte = 1 << iota
+	urlRestByte
+)
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

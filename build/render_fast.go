@@ -1,6 +1,7 @@
 package build
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
@@ -65,20 +66,33 @@ func (w *fastWriter) flush(encoding bool) {
 	w.b = w.b[:0]
 }
 
+// keep makes b, which was w.b with bytes appended, w.b: only its length
+// when it is still in w.b's array (append never gives a new array of the
+// same capacity), as w.b = append(w.b, ...) does, so that the pointer is
+// written, through the collector's write barrier while it marks, only
+// when the page outgrows its buffer.
+func (w *fastWriter) keep(b []byte) {
+	if cap(b) == cap(w.b) {
+		w.b = w.b[:len(b)]
+	} else {
+		w.b = b
+	}
+}
+
 // s appends template text.
 func (w *fastWriter) s(s string) { w.b = append(w.b, s...) }
 
 // h appends a value in HTML text or a quoted attribute.
-func (w *fastWriter) h(s string) { w.b = appendHTML(w.b, s) }
+func (w *fastWriter) h(s string) { w.keep(appendHTML(w.b, s)) }
 
 // int appends a number in HTML text or an attribute.
-func (w *fastWriter) int(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
+func (w *fastWriter) int(n int) { w.keep(strconv.AppendInt(w.b, int64(n), 10)) }
 
 // number appends a count as the "Number" method writes it, escaped.
 func (w *fastWriter) number(n int) { w.h(w.p.Number(n)) }
 
 // iso appends a day as 2006-01-02 (the "iso" template function).
-func (w *fastWriter) iso(t time.Time) { w.b = t.AppendFormat(w.b, "2006-01-02") }
+func (w *fastWriter) iso(t time.Time) { w.keep(t.AppendFormat(w.b, "2006-01-02")) }
 
 // asset returns a named asset; a missing one fails the page, as it does in
 // the templates' {{with .Asset "name"}}.
@@ -97,8 +111,8 @@ func (w *fastWriter) asset(name string) (asset, bool) {
 func (w *fastWriter) script(name string) {
 	if a, ok := w.asset(name); ok {
 		w.s(`<script defer src="`)
-		w.b = appendURL(w.b, w.p.Root)
-		w.b = appendURL(w.b, a.Path)
+		w.keep(appendURL(w.b, w.p.Root))
+		w.keep(appendURL(w.b, a.Path))
 		w.s(`"></script>`)
 	}
 }
@@ -107,8 +121,8 @@ func (w *fastWriter) script(name string) {
 func (w *fastWriter) stylesheet(name string) {
 	if a, ok := w.asset(name); ok {
 		w.s(`<link rel="stylesheet" href="`)
-		w.b = appendURL(w.b, w.p.Root)
-		w.b = appendURL(w.b, a.Path)
+		w.keep(appendURL(w.b, w.p.Root))
+		w.keep(appendURL(w.b, a.Path))
 		w.s(`">`)
 	}
 }
@@ -116,7 +130,7 @@ func (w *fastWriter) stylesheet(name string) {
 // rootLink appends an href to a path below the site root.
 func (w *fastWriter) rootLink(path string) {
 	w.s(`<a href="`)
-	w.b = appendURL(w.b, w.p.Root)
+	w.keep(appendURL(w.b, w.p.Root))
 	w.s(path)
 }
 
@@ -154,18 +168,18 @@ func (w *fastWriter) base() {
 		w.s("<meta property=\"og:url\" content=\"")
 		w.h(c)
 		w.s("\">\n<link rel=\"canonical\" href=\"")
-		w.b = appendURL(w.b, c)
+		w.keep(appendURL(w.b, c))
 		w.s("\">")
 	}
 	w.s("\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"")
 	w.h(p.Config.Title)
 	w.s("\" href=\"")
-	w.b = appendURL(w.b, p.Root)
+	w.keep(appendURL(w.b, p.Root))
 	w.s("feed.xml\">\n")
 	if a, ok := w.asset("favicon.svg"); ok {
 		// A template.URL: html/template skips the scheme check.
 		w.s("<link rel=\"icon\" type=\"image/svg+xml\" href=\"")
-		w.b = appendURLRest(w.b, string(a.DataURI))
+		w.keep(appendURLRest(w.b, string(a.DataURI)))
 		w.s("\">")
 	}
 	w.s("\n")
@@ -185,7 +199,7 @@ func (w *fastWriter) base() {
 	w.s("\n</head>\n<body class=\"page-")
 	w.h(p.Kind)
 	w.s("\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site-header\">\n<div class=\"brand\">\n<a class=\"site-title\" href=\"")
-	w.b = appendURL(w.b, p.Root)
+	w.keep(appendURL(w.b, p.Root))
 	w.s("./\">")
 	w.h(p.Config.Title)
 	w.s("</a>\n")
@@ -354,6 +368,12 @@ func (w *fastWriter) paragraphs(text string) {
 	for text != "" {
 		para, rest, _ := strings.Cut(text, "\n\n")
 		text = rest
+		if wordsOneSpaceApart(para) { // most summaries: their words as they are
+			w.s("<p>")
+			w.h(para)
+			w.s("</p>")
+			continue
+		}
 		words := 0
 		run, end := 0, 0 // the words not yet written: para[run:end]
 		for i := 0; i < len(para); {
@@ -389,6 +409,31 @@ func (w *fastWriter) paragraphs(text string) {
 			w.s("</p>")
 		}
 	}
+}
+
+// wordsOneSpaceApart reports whether s is words of printable ASCII one
+// space apart, as paragraphs would join them: not empty, no other space,
+// no space at either end, no two together. It looks at eight bytes at a
+// time.
+func wordsOneSpaceApart(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return false
+	}
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		// Past 0x7e, or below 0x20 (each test exact for "any byte").
+		if (x|(x+ones)|(x-0x20*ones)&^x)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // spaceAt reports whether s has a space (unicode.IsSpace) at byte i, and
@@ -439,7 +484,7 @@ func (w *fastWriter) recordMain() {
 	w.s("\n<h2>Sources</h2>\n<ol class=\"sources\">")
 	for _, src := range rv.Sources {
 		w.s(`<li><a href="`)
-		w.b = appendURL(w.b, src.URL)
+		w.keep(appendURL(w.b, src.URL))
 		w.s(`" rel="noopener noreferrer">`)
 		w.h(src.Title)
 		w.s("</a></li>")
@@ -451,7 +496,7 @@ func (w *fastWriter) recordMain() {
 			w.s("<li>")
 			w.symbol(*o.Layer)
 			w.s(`<a href="../../`)
-			w.b = appendURLRest(w.b, o.URL)
+			w.keep(appendURLRest(w.b, o.URL))
 			w.s(`">`)
 			w.h(o.Title)
 			w.s(`</a> <span class="muted">`)
@@ -461,13 +506,13 @@ func (w *fastWriter) recordMain() {
 		w.s("</ul>")
 	}
 	w.s("\n</div>\n<aside class=\"record-side\" aria-label=\"Facts and location\">\n<figure class=\"locator\">\n<div class=\"locator-map\">")
-	w.b = w.p.appendLocator(w.b, rv.ID) // SVG: written as it is
+	w.keep(w.p.appendRecordLocator(w.b, rv)) // SVG: written as it is
 	w.s("</div>\n<figcaption>")
-	w.b = strconv.AppendFloat(w.b, rv.Location.Lat, 'f', 4, 64)
+	w.keep(strconv.AppendFloat(w.b, rv.Location.Lat, 'f', 4, 64))
 	w.s(", ")
-	w.b = strconv.AppendFloat(w.b, rv.Location.Lon, 'f', 4, 64)
+	w.keep(strconv.AppendFloat(w.b, rv.Location.Lon, 'f', 4, 64))
 	w.s(" <span class=\"muted\">(latitude, longitude) · map data: Natural Earth, GeoNames</span></figcaption>\n</figure>\n<p class=\"on-map\"><a class=\"button\" href=\"../../#id=")
-	w.b = appendURLPart(w.b, rv.ID)
+	w.keep(appendURLPart(w.b, rv.ID))
 	w.s("\">Show on the map</a></p>\n<dl class=\"facts\">\n<dt>Date</dt><dd><time datetime=\"")
 	w.iso(rv.Date.Start)
 	w.s("\">")
@@ -524,7 +569,7 @@ func (w *fastWriter) recordMain() {
 	w.s("</code></dd>\n</dl>\n</aside>\n</div>\n</article>\n<nav class=\"prevnext\" aria-label=\"Records in time\">\n")
 	if o := rv.Prev; o != nil {
 		w.s(`<a rel="prev" class="prev" href="../../`)
-		w.b = appendURLRest(w.b, o.URL)
+		w.keep(appendURLRest(w.b, o.URL))
 		w.s(`"><span class="dir">← Earlier</span> <span class="t">`)
 		w.h(o.Title)
 		w.s(`</span> <span class="muted">`)
@@ -536,7 +581,7 @@ func (w *fastWriter) recordMain() {
 	w.s("\n")
 	if o := rv.Next; o != nil {
 		w.s(`<a rel="next" class="next" href="../../`)
-		w.b = appendURLRest(w.b, o.URL)
+		w.keep(appendURLRest(w.b, o.URL))
 		w.s(`"><span class="dir">Later →</span> <span class="t">`)
 		w.h(o.Title)
 		w.s(`</span> <span class="muted">`)
@@ -677,7 +722,7 @@ func (w *fastWriter) tableRow(rv *recordView) {
 	w.s("\">")
 	w.h(rv.dateText())
 	w.s("</time></td>\n<td><a href=\"../")
-	w.b = appendURLRest(w.b, rv.URL)
+	w.keep(appendURLRest(w.b, rv.URL))
 	w.s("\">")
 	w.h(rv.Title)
 	w.s("</a></td>\n<td data-value=\"")
@@ -757,7 +802,7 @@ func (w *fastWriter) aboutMain() {
 `)
 	for _, l := range w.p.Layers {
 		w.s(`<li><a href="../layers/`)
-		w.b = appendURLRest(w.b, l.Key)
+		w.keep(appendURLRest(w.b, l.Key))
 		w.s(`.geojson" download>`)
 		w.h(l.Key)
 		w.s(".geojson</a>: ")
