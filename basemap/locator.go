@@ -212,7 +212,8 @@ func (l *Locators) Body(m Mark) Body {
 // that LandFile made of it, at that address.
 func AppendLocator(b []byte, m Mark, body Body, landHref string) []byte {
 	b = append(b, locatorOpen...)
-	b = appendEscaped(b, "Locator map: "+m.Label)
+	b = append(b, "Locator map: "...)
+	b = appendEscaped(b, m.Label)
 	b = append(b, `">`...)
 	if landHref == "" {
 		b = append(b, `<path class="land" d="`...)
