@@ -110,7 +110,8 @@ func (l *Locators) Body(m Mark) Body {
 	nw, se := unproject(x0-landMargin, y0-landMargin), unproject(x0+LocatorWidth+landMargin, y0+LocatorHeight+landMargin)
 	view := orb.Bound{Min: orb.Point{nw[0], se[1]}, Max: orb.Point{se[0], nw[1]}}
 
-	b := make([]byte, 0, 8<<10)
+	bp := bodyBuffers.Get().(*[]byte)
+	b := (*bp)[:0]
 	size := 256 * math.Exp2(float64(z))
 	for _, p := range l.land(z, view) {
 		if !within(view, p) {
@@ -202,8 +203,19 @@ func (l *Locators) Body(m Mark) Body {
 		b = appendEscaped(b, lb.Name)
 		b = append(b, "</text>"...)
 	}
-	return Body{Land: land, Places: string(b)}
+	places := string(b)
+	*bp = b[:0]
+	bodyBuffers.Put(bp)
+	return Body{Land: land, Places: places}
 }
+
+// bodyBuffers hold what Body writes before it makes its strings: a
+// locator is drawn for each view of a site (most of 100,000 records have
+// their own), each of whose buffers was 8 kB, zeroed, and garbage.
+var bodyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 8<<10)
+	return &b
+}}
 
 // AppendLocator appends the locator of m to b, made of body, which must be
 // what Body returns for a mark at m's point and zoom: the opening tag and
@@ -336,9 +348,14 @@ func within(view orb.Bound, p orb.Polygon) bool {
 // country's zoom draws a few hundred points of a continent's outline.
 func trimmed(view orb.Bound, p orb.Polygon) orb.Polygon {
 	out := make(orb.Polygon, len(p))
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	pts := make([]orb.Point, 0, n) // every ring's, one allocation
 	for i, r := range p {
-		keep := make(orb.Ring, 0, len(r))
-		prev, side := -1, -1 // the cuts of the points before and at j
+		keep := orb.Ring(pts[len(pts):]) // in pts, which has room for every point
+		prev, side := -1, -1             // the cuts of the points before and at j
 		for j, pt := range r {
 			if side < 0 {
 				side = firstCut(view, pt)
@@ -352,7 +369,8 @@ func trimmed(view orb.Bound, p orb.Polygon) orb.Polygon {
 			}
 			prev, side = side, next
 		}
-		out[i] = keep
+		out[i] = keep[:len(keep):len(keep)] // clipping appends: not into the next ring
+		pts = pts[:len(pts)+len(keep)]
 	}
 	return out
 }
