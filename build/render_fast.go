@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -179,7 +180,7 @@ func (w *fastWriter) base() {
 	if a, ok := w.asset("favicon.svg"); ok {
 		// A template.URL: html/template skips the scheme check.
 		w.s("<link rel=\"icon\" type=\"image/svg+xml\" href=\"")
-		w.keep(appendURLRest(w.b, string(a.DataURI)))
+		w.favicon(string(a.DataURI))
 		w.s("\">")
 	}
 	w.s("\n")
@@ -290,10 +291,47 @@ func (w *fastWriter) footer() {
 		w.s(" · Updated <time datetime=\"")
 		w.iso(p.Updated)
 		w.s("\">")
-		w.h(p.Updated.Format("2 January 2006"))
+		w.updated(p.Updated)
 		w.s("</time>")
 	}
 	w.s("</p>\n</footer>\n")
+}
+
+// Every page of a build shows the same favicon and date of update: the
+// last build's are kept, escaped, for the next page to take (the favicon
+// is a data URI of about 900 bytes).
+var (
+	lastFavicon atomic.Pointer[struct{ uri, href string }]
+	lastUpdated atomic.Pointer[struct {
+		t    time.Time
+		text string
+	}]
+)
+
+// favicon appends the favicon's data URI in an href (a template.URL:
+// html/template skips the scheme check).
+func (w *fastWriter) favicon(uri string) {
+	if l := lastFavicon.Load(); l != nil && l.uri == uri {
+		w.s(l.href)
+		return
+	}
+	start := len(w.b)
+	w.keep(appendURLRest(w.b, uri))
+	lastFavicon.Store(&struct{ uri, href string }{uri, string(w.b[start:])})
+}
+
+// updated appends t as the footer shows it, escaped.
+func (w *fastWriter) updated(t time.Time) {
+	if l := lastUpdated.Load(); l != nil && l.t == t { // the same instant and location
+		w.s(l.text)
+		return
+	}
+	start := len(w.b)
+	w.h(t.Format("2 January 2006"))
+	lastUpdated.Store(&struct {
+		t    time.Time
+		text string
+	}{t, string(w.b[start:])})
 }
 
 // symbol is base.html's "symbol": a layer's symbol in its colour.

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The escapers and paragraphs look at eight bytes at a time while none
@@ -154,6 +155,31 @@ func TestPageBufferGrowth(t *testing.T) {
 			if string(got) != string(want) {
 				t.Fatalf("%s from a buffer of %d bytes:\n%s", rv.ID, small, firstDifference(got, want))
 			}
+		}
+	}
+}
+
+// TestLastFaviconAndUpdated checks that the favicon and the date of update
+// kept from the last page are taken only for the same value: pages of
+// builds one after another (mapsite serve) with other icons and dates.
+func TestLastFaviconAndUpdated(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip(err)
+	}
+	t1 := time.Date(2024, 3, 31, 23, 30, 0, 0, time.UTC)
+	for _, u := range []time.Time{t1, t1, t1.In(paris), t1.Add(time.Hour), {}, t1} {
+		w := &fastWriter{}
+		w.updated(u)
+		if want := appendHTML(nil, u.Format("2 January 2006")); string(w.b) != string(want) {
+			t.Errorf("updated(%v) = %q, want %q", u, w.b, want)
+		}
+	}
+	for _, uri := range []string{"data:image/svg+xml;base64,PHN2Zz4+", "data:image/svg+xml;base64,PHN2Zz4+", "data:a+b&c", "", "data:image/svg+xml;base64,PHN2Zz4+"} {
+		w := &fastWriter{b: []byte("x")}
+		w.favicon(uri)
+		if want := appendURLRest([]byte("x"), uri); string(w.b) != string(want) {
+			t.Errorf("favicon(%q) = %q, want %q", uri, w.b, want)
 		}
 	}
 }
