@@ -352,10 +352,10 @@ func trimmed(view orb.Bound, p orb.Polygon) orb.Polygon {
 	for _, r := range p {
 		n += len(r)
 	}
-	pts := make([]orb.Point, 0, n) // every ring's, one allocation
+	pts := make([]orb.Point, 0, n) // every ring's room, one allocation
 	for i, r := range p {
-		keep := orb.Ring(pts[len(pts):]) // in pts, which has room for every point
-		prev, side := -1, -1             // the cuts of the points before and at j
+		keep := orb.Ring(pts[len(pts) : len(pts) : len(pts)+len(r)]) // as much room as r: clipping appends
+		prev, side := -1, -1                                         // the cuts of the points before and at j
 		for j, pt := range r {
 			if side < 0 {
 				side = firstCut(view, pt)
@@ -369,8 +369,8 @@ func trimmed(view orb.Bound, p orb.Polygon) orb.Polygon {
 			}
 			prev, side = side, next
 		}
-		out[i] = keep[:len(keep):len(keep)] // clipping appends: not into the next ring
-		pts = pts[:len(pts)+len(keep)]
+		out[i] = keep
+		pts = pts[:len(pts)+len(r)]
 	}
 	return out
 }
