@@ -93,7 +93,18 @@ func (w *fastWriter) int(n int) { w.keep(strconv.AppendInt(w.b, int64(n), 10)) }
 func (w *fastWriter) number(n int) { w.h(w.p.Number(n)) }
 
 // iso appends a day as 2006-01-02 (the "iso" template function).
-func (w *fastWriter) iso(t time.Time) { w.keep(t.AppendFormat(w.b, "2006-01-02")) }
+func (w *fastWriter) iso(t time.Time) { w.keep(appendISODate(w.b, t)) }
+
+// appendISODate appends t as t.AppendFormat(b, "2006-01-02") does, its
+// digits written directly for the years 0 to 9999.
+func appendISODate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
 
 // asset returns a named asset; a missing one fails the page, as it does in
 // the templates' {{with .Asset "name"}}.

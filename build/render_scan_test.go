@@ -183,3 +183,23 @@ func TestLastFaviconAndUpdated(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendISODate checks appendISODate against the time.Format call it
+// replaces, over years from before 0 to after 9999, in several locations.
+func TestAppendISODate(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skip(err)
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	days := []time.Time{{}, time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1993, 3, 24, 0, 0, 0, 0, time.UTC)}
+	for range 5000 {
+		days = append(days, time.Unix(r.Int64N(400e9)-200e9, 0).In([]*time.Location{time.UTC, tokyo}[r.IntN(2)]))
+	}
+	for _, d := range days {
+		if got, want := string(appendISODate([]byte("x"), d)), d.Format("x2006-01-02"); got != want {
+			t.Errorf("appendISODate(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
