@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/mapsite/mapsite/internal/synth"
-	"github.com/mapsite/mapsite/site"
 )
 
 // holdSink is a memSink whose putTransient first calls hold with the
@@ -106,18 +105,7 @@ func TestEncodeOnceMatchesEachFile(t *testing.T) {
 	if _, err := synth.Site("..", synthDir, 2*onceBatch+7, 3); err != nil {
 		t.Fatal(err)
 	}
-	load := func(dir string) *model {
-		s, problems := site.Load(dir)
-		located, err := s.Locate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		problems.Append(located)
-		if problems.Err() != nil {
-			t.Fatalf("%s: %v", dir, problems.Err())
-		}
-		return newModel(s, "https://example.org/")
-	}
+	load := func(dir string) *model { return locatedModel(t, dir, "https://example.org/") }
 	for _, dir := range []string{"../testdata/hostile", synthDir} {
 		once := &memSink{files: Files{}}
 		onceJS, err := load(dir).aggregatesOnce(once, [2]bool{})

@@ -26,16 +26,7 @@ func TestFeatureJSONMatchesMarshal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{"..", "../testdata/hostile", synthDir} {
-		s, problems := site.Load(dir)
-		located, err := s.Locate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		problems.Append(located)
-		if problems.Err() != nil {
-			t.Fatalf("%s: %v", dir, problems.Err())
-		}
-		m := newModel(s, "")
+		m := locatedModel(t, dir, "")
 		for _, rv := range m.Records {
 			want, err := json.Marshal(referenceFeature(rv))
 			if err != nil {
@@ -164,4 +155,19 @@ func TestAppendCount(t *testing.T) {
 			t.Errorf("%q: %s needs escaping", s, want)
 		}
 	}
+}
+
+// locatedModel loads and places the site in dir and returns its model,
+// failing the test on any error.
+func locatedModel(t testing.TB, dir, baseURL string) *model {
+	t.Helper()
+	s, problems := site.Load(dir)
+	located, err := s.Locate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems.Append(located); problems.Err() != nil {
+		t.Fatalf("%s: %v", dir, problems.Err())
+	}
+	return newModel(s, baseURL)
 }

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/mapsite/mapsite/site"
 )
 
 func TestSearchWords(t *testing.T) {
@@ -121,15 +119,7 @@ func TestSearchIndex(t *testing.T) {
 	if len(cards) != fields*n {
 		t.Fatalf("%d card values, want %d for each of %d records", len(cards), fields, n)
 	}
-	s, problems := site.Load(dir)
-	located, err := s.Locate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if problems.Append(located); problems.Err() != nil {
-		t.Fatal(problems.Err())
-	}
-	m := newModel(s, "")
+	m := locatedModel(t, dir, "")
 	attributions := 0
 	for k, rv := range m.Records {
 		card := cards[fields*k : fields*(k+1)]
@@ -138,7 +128,7 @@ func TestSearchIndex(t *testing.T) {
 		}
 		// The attribution, numbered from 1 in site.toml's order.
 		want := 0
-		for i, a := range s.Config.Attributions {
+		for i, a := range m.Config.Attributions {
 			if a.Key == rv.Attribution {
 				want = i + 1
 				attributions++
