@@ -168,9 +168,12 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 		file, tmpl string
 		p          *page
 	}
+	// The table page is put in pieces, a row a record, when the built-in
+	// template renders it in a build (see renderFastPieces).
+	tableInPieces := tmpl.fast["table.html"] && !keepEncodings.Load()
 	render := func(j job) error {
 		j.p.model, j.p.assets, j.p.Updated = m, a, updated
-		if j.tmpl == "table.html" && tmpl.fast[j.tmpl] && !keepEncodings.Load() {
+		if j.tmpl == "table.html" && tableInPieces {
 			// In pieces: the page is a row a record (see renderFastPieces).
 			err := putPieces(out, j.file, func(add func([]byte, bool) error) error {
 				return renderFastPieces(j.p, make([]byte, 0, 96<<10), add)
@@ -261,7 +264,7 @@ func (m *model) pages(tmpl *templateSet, a *assetSet, updated time.Time, out sin
 	// the sink on one, it left a core idle (about 0.2 s at 100,000
 	// records).
 	var table []job
-	if !early && tmpl.fast["table.html"] && !keepEncodings.Load() {
+	if !early && tableInPieces {
 		table, jobs = jobs[1:2], append(jobs[:1:1], jobs[2:]...)
 	}
 	err := parallel(len(table)+len(rest), func(i int) error {
