@@ -41,6 +41,7 @@ type Base struct {
 
 	landMu sync.Mutex
 	land   map[[3]int][]landPart // decoded outlines of a band's cell, for the locators
+	lats   []func() *latitudes   // by band, for the locators
 
 	outlines     string // the outline cells' folder, which Generate stored (see outlineDir)
 	outlineCells int    // the number of outline cells, of every band

@@ -128,9 +128,14 @@ func mercator(lon, lat float64, z int) (x, y float64) {
 
 // mercatorAt is mercator for a world size pixels wide: 256·2^z.
 func mercatorAt(lon, lat, size float64) (x, y float64) {
+	return (lon + 180) / 360 * size, mercatorY(lat) * size
+}
+
+// mercatorY is mercatorAt's y for size 1.
+func mercatorY(lat float64) float64 {
 	lat = math.Max(-85.0511, math.Min(85.0511, lat))
 	s := math.Sin(lat * math.Pi / 180)
-	return (lon + 180) / 360 * size, (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * size
+	return 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
 }
 
 // countryAnchor is where a country's label goes: the visual centre of

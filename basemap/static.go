@@ -222,6 +222,9 @@ func Load(data []byte) (*Base, error) {
 	}
 	d := &staticReader{b: rest}
 	b := &Base{world: d.bytes(), cells: make([][]outlineCell, len(Bands)), land: map[[3]int][]landPart{}}
+	for i := range Bands {
+		b.lats = append(b.lats, newLatitudes(i))
+	}
 	for i := 1; i < len(Bands); i++ {
 		b.cells[i] = make([]outlineCell, d.count())
 		for j := range b.cells[i] {
