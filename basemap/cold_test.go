@@ -1,9 +1,13 @@
 package basemap
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/paulmach/orb"
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/mapsite/mapsite/internal/synth"
@@ -94,5 +98,50 @@ func TestLatitudes(t *testing.T) {
 		if band.Quantum >= 0.003 && len(ys.ys) == 0 {
 			t.Errorf("band %d has no table", i)
 		}
+	}
+}
+
+// TestDecodeLand checks decodeLand against encoding/json on the land of
+// every outline script of the bundled base map: the same polygons, rings
+// and points, and each polygon's bound as orb makes it.
+func TestDecodeLand(t *testing.T) {
+	b := bundled(t)
+	check := func(name string, obj []byte, q float64) {
+		t.Helper()
+		var want struct{ Land [][][]int64 }
+		if err := json.Unmarshal(obj, &want); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got := decodeLand(obj, q)
+		if len(got) != len(want.Land) {
+			t.Fatalf("%s: %d polygons, want %d", name, len(got), len(want.Land))
+		}
+		for i, wp := range want.Land {
+			var p orb.Polygon
+			for _, wr := range wp {
+				var r orb.Ring
+				var x, y int64
+				for j := 0; j+1 < len(wr); j += 2 {
+					x, y = x+wr[j], y+wr[j+1]
+					r = append(r, orb.Point{float64(x) * q, float64(y) * q})
+				}
+				p = append(p, r)
+			}
+			if !p.Equal(got[i].Polygon) || p.Bound() != got[i].bound {
+				t.Fatalf("%s: polygon %d differs", name, i)
+			}
+		}
+	}
+	check("world", append(append([]byte("{"), b.world...), '}'), Bands[0].Quantum)
+	n := 0
+	for i, cells := range b.cells {
+		for _, c := range cells {
+			obj := c.script[bytes.IndexByte(c.script, '=')+1 : len(c.script)-1]
+			check(c.path, obj, Bands[i].Quantum)
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no outline cells")
 	}
 }

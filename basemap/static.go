@@ -360,10 +360,7 @@ func (b *Base) cellLand(i int, k cellKey) []landPart {
 			js = cs[j].script
 		}
 	}
-	var land []landPart
-	for _, p := range decodeLand(js, Bands[i].Quantum) {
-		land = append(land, landPart{p, p.Bound()})
-	}
+	land := decodeLand(js, Bands[i].Quantum)
 	b.land[key] = land
 	return land
 }
@@ -377,33 +374,40 @@ type landPart struct {
 
 // decodeLand reads the member "land" of a script (see appendOutlines):
 // polygons of rings of integers, the first pair a point in quanta of q
-// degrees, each pair after it the step from the point before.
-func decodeLand(js []byte, q float64) []orb.Polygon {
+// degrees, each pair after it the step from the point before. Each ring
+// is made at its length, which the commas before its end tell.
+func decodeLand(js []byte, q float64) []landPart {
 	i := bytes.Index(js, []byte(`"land":`))
 	if i < 0 {
 		return nil
 	}
-	var out []orb.Polygon
-	var poly orb.Polygon
-	var nums []int64
+	var (
+		out   []landPart
+		poly  orb.Polygon
+		ring  orb.Ring
+		x, y  int64 // the ring's point so far, in quanta
+		first int64 // the pair's first number
+		odd   bool  // first holds a number, its pair's second to come
+	)
 	depth := 0
 	for i += len(`"land":`); i < len(js); i++ {
 		switch c := js[i]; {
 		case c == '[':
 			depth++
-			nums = nums[:0]
+			if depth == 3 {
+				n := bytes.IndexByte(js[i:], ']')
+				if n < 0 {
+					n = len(js) - i
+				}
+				ring = make(orb.Ring, 0, (bytes.Count(js[i:i+n], []byte{','})+1)/2)
+				x, y, odd = 0, 0, false
+			}
 		case c == ']':
 			switch depth {
 			case 3: // a ring
-				r := make(orb.Ring, 0, len(nums)/2)
-				var x, y int64
-				for j := 0; j+1 < len(nums); j += 2 {
-					x, y = x+nums[j], y+nums[j+1]
-					r = append(r, orb.Point{float64(x) * q, float64(y) * q})
-				}
-				poly = append(poly, r)
+				poly = append(poly, ring)
 			case 2:
-				out = append(out, poly)
+				out = append(out, landPart{poly, poly.Bound()})
 				poly = nil
 			case 1:
 				return out
@@ -421,8 +425,16 @@ func decodeLand(js []byte, q float64) []orb.Polygon {
 			if neg {
 				v = -v
 			}
-			nums = append(nums, v)
 			i = j - 1
+			if depth != 3 {
+				continue
+			}
+			if !odd {
+				first, odd = v, true
+				continue
+			}
+			x, y, odd = x+first, y+v, false
+			ring = append(ring, orb.Point{float64(x) * q, float64(y) * q})
 		}
 	}
 	return out
