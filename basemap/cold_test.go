@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -143,5 +144,38 @@ func TestDecodeLand(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no outline cells")
+	}
+}
+
+// TestZoomCells checks the labels indexed by 1° cell at every zoom against
+// a map of each cell's labels, on a synthetic site's labels and two
+// outside the array of cells.
+func TestZoomCells(t *testing.T) {
+	s, _ := synthMarks(t, 1000)
+	all := bundled(t).Labels(s)
+	all = append(all, Label{Name: "far", Lon: 181.5, Lat: 10, MinZoom: 0, MaxZoom: MaxZoom}, Label{Name: "pole", Lon: 0, Lat: -91, MinZoom: 4, MaxZoom: 4})
+	l := bundled(t).locators(all)
+	rank := [...]int64{KindCountry: 3, KindRegion: 2, KindCity: 0, KindDistrict: 1}
+	for z := 0; z <= MaxZoom; z++ {
+		want := map[[2]int][]int64{}
+		for i, lb := range all {
+			if z >= lb.MinZoom && z <= lb.MaxZoom {
+				k := [2]int{int(math.Floor(lb.Lon)), int(math.Floor(lb.Lat))}
+				want[k] = append(want[k], rank[lb.Kind]<<32|int64(i))
+			}
+		}
+		c, n := l.zoomCells(z), 0
+		for y := -92; y <= 92; y++ {
+			for x := -182; x <= 182; x++ {
+				got := slices.Sorted(slices.Values(c.at(x, y)))
+				if w := slices.Sorted(slices.Values(want[[2]int{x, y}])); !slices.Equal(got, w) {
+					t.Fatalf("zoom %d, cell %d %d: %v, want %v", z, x, y, got, w)
+				}
+				n += len(got)
+			}
+		}
+		if z == 4 && n < 100 {
+			t.Errorf("zoom 4: %d labels", n)
+		}
 	}
 }
