@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -34,9 +35,9 @@ type Base struct {
 	world      []byte          // the world band's outlines and badge points: the members "land", "cc" and "lp" of MAPSITE_BASEMAP
 	cells      [][]outlineCell // per band, by row, then column; nil for the world band
 	countries  []countryAnchor
-	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), most populous first
+	cities     []Label    // those labelled worldwide (MinZoom <= worldLabelZoom), in sortLabels' order
 	deepCities *labelGrid // the others, MinZoom set as worldwide, by place
-	regions    []Label    // admin-1 regions, MinZoom set
+	regions    []Label    // admin-1 regions, MinZoom set, in sortLabels' order
 	districts  *labelGrid // districts and neighbourhoods, by place
 
 	landMu sync.Mutex
@@ -50,8 +51,9 @@ type Base struct {
 // outlineCell is one cell script of outlines, written as it is.
 type outlineCell struct {
 	key    cellKey
-	script []byte // MAPSITE_BASEMAP.cells["o1/2/3"]={…};
-	path   string // its path under assets/ (see Scripts.Cells)
+	script []byte            // MAPSITE_BASEMAP.cells["o1/2/3"]={…};
+	sum    [sha256.Size]byte // the script's SHA-256
+	path   string            // its path under assets/ (see Scripts.Cells)
 }
 
 // prepared is the base map as Generate makes it from the Natural Earth
@@ -293,34 +295,32 @@ func (b *Base) Labels(s Site) []Label {
 	thin(ds, districtMinZoom, MaxZoom, nil)
 	thin(hs, hoodMinZoom, MaxZoom, nil)
 
-	// The list is made at its length: grown by appending, it allocated
-	// twice its size (about 4 MB for any site).
-	size := len(countries) + len(b.cities)
-	size += countFunc(local, func(l *Label) bool { return l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom })
-	size += countFunc(b.regions, func(l *Label) bool { return l.MinZoom <= regionMaxZoom })
+	// The labels of every site (the cities labelled worldwide and the
+	// regions up to their last zoom) come from the binary in the order a
+	// map places them, in which they are merged with the site's own,
+	// sorted (a sort of all of them was about 5 ms of every build). No
+	// label of one list compares equal to one of another, as their kinds
+	// or zooms differ, so the merge is the order of sorting them all.
+	regions := b.regions[:countFunc(b.regions, func(l *Label) bool { return l.MinZoom <= regionMaxZoom })]
 	deep := func(l *Label) bool { return l.MinZoom <= MaxZoom }
+	size := len(countries)
+	size += countFunc(local, func(l *Label) bool { return l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom })
 	size += countFunc(ds, deep) + countFunc(hs, deep)
-	out := append(make([]Label, 0, size), countries...)
-	out = append(out, b.cities...)
+	own := append(make([]Label, 0, size), countries...)
 	for _, l := range local {
 		if l.MinZoom > worldLabelZoom && l.MinZoom <= MaxZoom {
-			out = append(out, l)
-		}
-	}
-	for _, l := range b.regions {
-		if l.MinZoom <= regionMaxZoom {
-			out = append(out, l)
+			own = append(own, l)
 		}
 	}
 	for _, ls := range [2][]Label{ds, hs} {
 		for _, l := range ls {
 			if deep(&l) {
-				out = append(out, l)
+				own = append(own, l)
 			}
 		}
 	}
-	sortLabels(out)
-	return out
+	sortLabels(own)
+	return mergeLabels(make([]Label, 0, len(own)+len(b.cities)+len(regions)), b.cities, own, regions)
 }
 
 // countFunc returns the number of labels of ls for which f is true.
@@ -332,6 +332,21 @@ func countFunc(ls []Label, f func(*Label) bool) int {
 		}
 	}
 	return n
+}
+
+// OutlineSums yields each outline cell script of Scripts.Cells, the
+// Base's own bytes in every site's scripts, with its SHA-256, which was
+// made with it (see Generate).
+func (b *Base) OutlineSums() iter.Seq2[[]byte, [sha256.Size]byte] {
+	return func(yield func([]byte, [sha256.Size]byte) bool) {
+		for _, cells := range b.cells {
+			for i := range cells {
+				if !yield(cells[i].script, cells[i].sum) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Scripts returns the base-map scripts of a site. Their bytes depend only

@@ -179,3 +179,22 @@ func TestZoomCells(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelsInOrder checks that a site's labels, merged from the stored
+// lists and the site's own, are in sortLabels' order, for sites of
+// several sizes and languages.
+func TestLabelsInOrder(t *testing.T) {
+	b := bundled(t)
+	s1k, _ := synthMarks(t, 1000)
+	de := s1k
+	de.Language = "de"
+	for name, s := range map[string]Site{"seed": seed, "1k": s1k, "1k de": de, "none": {Language: "en"}} {
+		ls := b.Labels(s)
+		if !slices.IsSortedFunc(ls, func(a, b Label) int { return compareLabels(&a, &b) }) {
+			t.Errorf("%s: the labels are not in sortLabels' order", name)
+		}
+		if len(ls) < len(b.cities) {
+			t.Errorf("%s: %d labels", name, len(ls))
+		}
+	}
+}

@@ -395,20 +395,8 @@ func sortLabels(ls []Label) {
 		idx[i] = int32(i)
 	}
 	slices.SortFunc(idx, func(i, j int32) int {
-		a, b := &ls[i], &ls[j]
-		switch {
-		case a.MinZoom != b.MinZoom:
-			return cmp.Compare(a.MinZoom, b.MinZoom)
-		case a.Kind != b.Kind:
-			return cmp.Compare(a.Kind, b.Kind)
-		case a.Population != b.Population:
-			return cmp.Compare(b.Population, a.Population)
-		case a.Name != b.Name:
-			return strings.Compare(a.Name, b.Name)
-		case a.Lon != b.Lon:
-			return cmp.Compare(a.Lon, b.Lon)
-		case a.Lat != b.Lat:
-			return cmp.Compare(a.Lat, b.Lat)
+		if c := compareLabels(&ls[i], &ls[j]); c != 0 {
+			return c
 		}
 		return cmp.Compare(i, j)
 	})
@@ -429,6 +417,46 @@ func sortLabels(ls []Label) {
 			}
 			ls[j], j = ls[i], i
 		}
+	}
+}
+
+// compareLabels compares labels in the order a map places them (see
+// sortLabels); 0 when equal in every field it looks at.
+func compareLabels(a, b *Label) int {
+	switch {
+	case a.MinZoom != b.MinZoom:
+		return cmp.Compare(a.MinZoom, b.MinZoom)
+	case a.Kind != b.Kind:
+		return cmp.Compare(a.Kind, b.Kind)
+	case a.Population != b.Population:
+		return cmp.Compare(b.Population, a.Population)
+	case a.Name != b.Name:
+		return strings.Compare(a.Name, b.Name)
+	case a.Lon != b.Lon:
+		return cmp.Compare(a.Lon, b.Lon)
+	case a.Lat != b.Lat:
+		return cmp.Compare(a.Lat, b.Lat)
+	}
+	return 0
+}
+
+// mergeLabels appends to out the labels of lists, each in sortLabels'
+// order, in that order: where labels of two lists compare equal, the
+// list given first goes first, as sortLabels keeps labels that compare
+// equal in their order.
+func mergeLabels(out []Label, lists ...[]Label) []Label {
+	for {
+		best := -1
+		for i, l := range lists {
+			if len(l) > 0 && (best < 0 || compareLabels(&l[0], &lists[best][0]) < 0) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		out = append(out, lists[best][0])
+		lists[best] = lists[best][1:]
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // (count, then each one's path and script) and the site's labels. The
 // outline cells are the Base's own, and not stored.
 
-const preparedMagic = "mapsite prepared basemap 1\n"
+const preparedMagic = "mapsite prepared basemap 2\n"
 
 // AppendPrepared appends s and l, which b.ForSite returned, to dst in the
 // form that DecodePrepared of b reads back, with room for extra bytes more

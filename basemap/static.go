@@ -2,6 +2,8 @@ package basemap
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,21 +21,30 @@ import (
 // writes data/basemap.bin), and a build only loads them: the outline
 // cell scripts are kept as the bytes the site gets.
 //
-// data/basemap.bin holds, after staticMagic, as unsigned varints and
-// length-prefixed bytes:
+// data/basemap.bin holds, after staticMagic, as unsigned varints, floats
+// (see staticWriter.float) and length-prefixed bytes:
 //
 //   - the world band's outlines and the countries' badge points, as the
 //     world script carries them (its members "land", "cc" and "lp");
 //   - for each finer band, its number of cells, then each cell's column,
-//     row and script, by row, then column;
+//     row, script and the script's SHA-256, by row, then column: a build
+//     writes the scripts as they are, and its manifest need not hash
+//     them (about 5 ms of CPU);
 //   - the folder of the outline cells (see cellDir), which names their
 //     content: hashing 8 MB of scripts cost every build about 6 ms of CPU;
 //   - the countries' label anchors (code, lon, lat, width);
 //   - the cities, the regions and the districts, each a count, then each
 //     label's name, lon, lat, kind, zooms, population, precision and rank
-//     (coordinates as the bits of float64, so nothing is rounded).
+//     (coordinates as the 8 bytes of a float64, little-endian, so nothing
+//     is rounded); the
+//     cities not labelled worldwide and the districts by 1° cell, the
+//     cells' keys and lengths before their labels (see grid). The
+//     cities labelled worldwide and the regions are in the order a map
+//     places them (see sortLabels), in which every site's labels take
+//     them: a build merges them with its own instead of sorting all
+//     (see Labels).
 
-const staticMagic = "mapsite basemap 2\n"
+const staticMagic = "mapsite basemap 3\n"
 
 // Generate makes the embedded base map (data/basemap.bin) from a TopoJSON
 // topology of countries (world-atlas's countries-10m.json) and a
@@ -58,6 +69,8 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 			e.uint(uint64(k.Y))
 			script := outlineScript(i, k, p.cells[i][k])
 			e.bytes(script)
+			d := sha256.Sum256(script)
+			e.bytes(d[:])
 			cells = append(cells, cell{outlineName(i, k), script})
 		}
 	}
@@ -85,6 +98,8 @@ func Generate(topoJSON []byte, g *geo.Gazetteer) ([]byte, error) {
 			deep = append(deep, l)
 		}
 	}
+	sortLabels(world)
+	sortLabels(p.regions)
 	e.labels(world)
 	e.grid(deep)
 	e.labels(p.regions)
@@ -106,8 +121,10 @@ func outlineScript(i int, k cellKey, o outlines) []byte {
 
 type staticWriter struct{ b []byte }
 
-func (e *staticWriter) uint(v uint64)   { e.b = binary.AppendUvarint(e.b, v) }
-func (e *staticWriter) float(f float64) { e.uint(math.Float64bits(f)) }
+func (e *staticWriter) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *staticWriter) float(f float64) {
+	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f))
+}
 func (e *staticWriter) bytes(p []byte) {
 	e.uint(uint64(len(p)))
 	e.b = append(e.b, p...)
@@ -121,7 +138,9 @@ func (e *staticWriter) labels(ls []Label) {
 }
 
 // grid writes labels by 1° cell (see labelGrid), by row, then column, each
-// cell's labels in their order in ls.
+// cell's labels in their order in ls: the cells' keys and lengths first,
+// then their labels, so that Load reads the keys without the labels (6 MB
+// that a site reads a few cells of).
 func (e *staticWriter) grid(ls []Label) {
 	cells := map[cellKey][]Label{}
 	for _, l := range ls {
@@ -130,13 +149,16 @@ func (e *staticWriter) grid(ls []Label) {
 	}
 	keys := sortedKeys(cells)
 	e.uint(uint64(len(keys)))
+	all := &staticWriter{}
 	for _, k := range keys {
-		e.uint(zigzag(k.X))
-		e.uint(zigzag(k.Y))
 		c := &staticWriter{}
 		c.labels(cells[k])
-		e.bytes(c.b)
+		e.uint(zigzag(k.X))
+		e.uint(zigzag(k.Y))
+		e.uint(uint64(len(c.b)))
+		all.b = append(all.b, c.b...)
 	}
+	e.bytes(all.b)
 }
 
 func zigzag(v int) uint64   { return uint64(v<<1) ^ uint64(v>>63) }
@@ -172,7 +194,21 @@ func (d *staticReader) uint() uint64 {
 	return v
 }
 
-func (d *staticReader) float() float64 { return math.Float64frombits(d.uint()) }
+// float reads the 8 bytes of a float64's bits, little-endian: a label's
+// coordinates are most of what Load reads, and as varints they were 9
+// or 10 bytes each, read a byte at a time.
+func (d *staticReader) float() float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.err = errTruncated
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return math.Float64frombits(v)
+}
 
 // count reads a length, which may not exceed what is left to read.
 func (d *staticReader) count() int {
@@ -229,7 +265,11 @@ func Load(data []byte) (*Base, error) {
 		b.cells[i] = make([]outlineCell, d.count())
 		for j := range b.cells[i] {
 			x, y := d.uint(), d.uint()
-			b.cells[i][j] = outlineCell{key: cellKey{int(x), int(y)}, script: d.bytes()}
+			c := outlineCell{key: cellKey{int(x), int(y)}, script: d.bytes()}
+			if n := copy(c.sum[:], d.bytes()); n != len(c.sum) && d.err == nil {
+				d.err = errTruncated
+			}
+			b.cells[i][j] = c
 		}
 	}
 	b.outlines = string(d.bytes())
@@ -258,10 +298,15 @@ func Load(data []byte) (*Base, error) {
 // only when a site asks for them.
 func (d *staticReader) grid() *labelGrid {
 	n := d.count()
-	g := &labelGrid{cells: make(map[cellKey][]byte, n)}
-	for ; n > 0 && d.err == nil; n-- {
-		x, y := unzigzag(d.uint()), unzigzag(d.uint())
-		g.cells[cellKey{x, y}] = d.bytes()
+	g := &labelGrid{keys: make([]cellKey, n), ends: make([]int, n)}
+	end := 0
+	for i := range n {
+		g.keys[i] = cellKey{unzigzag(d.uint()), unzigzag(d.uint())}
+		end += int(d.uint())
+		g.ends[i] = end
+	}
+	if g.data = d.bytes(); end != len(g.data) && d.err == nil {
+		d.err = errTruncated
 	}
 	return g
 }
@@ -271,16 +316,36 @@ func (d *staticReader) grid() *labelGrid {
 // those of the cells near its records: a build reads a few cells rather
 // than 160,000 labels.
 type labelGrid struct {
-	cells map[cellKey][]byte
+	keys []cellKey // the cells that hold labels, by row, then column
+	ends []int     // where each cell's labels end in data
+	data []byte    // the cells' labels, one after another
 }
 
 func gridCell(lon, lat float64) cellKey {
 	return cellKey{int(math.Floor(lon)), int(math.Floor(lat))}
 }
 
+// encoded returns the encoded labels of cell k, and whether it has any.
+func (g *labelGrid) encoded(k cellKey) ([]byte, bool) {
+	i, ok := slices.BinarySearchFunc(g.keys, k, func(a, b cellKey) int {
+		if a.Y != b.Y {
+			return cmp.Compare(a.Y, b.Y)
+		}
+		return cmp.Compare(a.X, b.X)
+	})
+	if !ok {
+		return nil, false
+	}
+	start := 0
+	if i > 0 {
+		start = g.ends[i-1]
+	}
+	return g.data[start:g.ends[i]], true
+}
+
 // cell returns the labels of cell k, in the order Generate found them.
 func (g *labelGrid) cell(k cellKey) []Label {
-	c, ok := g.cells[k]
+	c, ok := g.encoded(k)
 	if !ok {
 		return nil
 	}
@@ -293,7 +358,7 @@ func (g *labelGrid) cell(k cellKey) []Label {
 func (g *labelGrid) near(n *near, c *nearby) []Label {
 	var out, cell []Label // cell: each cell's labels in turn
 	for _, k := range c.cells {
-		b, ok := g.cells[k]
+		b, ok := g.encoded(k)
 		if !ok {
 			continue
 		}

@@ -2,7 +2,9 @@ package basemap
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -55,7 +57,7 @@ func TestLabelGridNear(t *testing.T) {
 		g    *labelGrid
 	}{{"cities", b.deepCities}, {"districts", b.districts}} {
 		var want []Label
-		for k := range tc.g.cells {
+		for _, k := range tc.g.keys {
 			for _, l := range tc.g.cell(k) {
 				if n.has(l.Lon, l.Lat) {
 					want = append(want, l)
@@ -100,5 +102,42 @@ func TestOutlineDirStored(t *testing.T) {
 	}
 	if want := cellDir(cells, 'o'); b.outlineDir() != want || len(cells) < 1000 {
 		t.Errorf("data/basemap.bin names the outline cells' folder %q; their %d scripts hash to %q", b.outlineDir(), len(cells), want)
+	}
+}
+
+// TestOutlineSums checks the digests of the outline cells that
+// data/basemap.bin stores against hashing each script, and that they are
+// found by the bytes of the cells a site's scripts hold.
+func TestOutlineSums(t *testing.T) {
+	b := bundled(t)
+	sums := map[*byte][sha256.Size]byte{}
+	for c, d := range b.OutlineSums() {
+		sums[&c[0]] = d
+	}
+	n := 0
+	for p, c := range b.Scripts(seed, "").Cells {
+		if !isOutline(p) {
+			continue
+		}
+		n++
+		if got, ok := sums[&c[0]]; !ok || got != sha256.Sum256(c) {
+			t.Fatalf("%s: stored digest %x (found %v), want %x", p, got, ok, sha256.Sum256(c))
+		}
+	}
+	if n != len(sums) || n < 1000 {
+		t.Errorf("%d outline cells in the scripts, %d digests", n, len(sums))
+	}
+}
+
+// TestStoredLabelsSorted checks that the labels every site takes are
+// stored in the order a map places them, which Labels merges in.
+func TestStoredLabelsSorted(t *testing.T) {
+	b := bundled(t)
+	for name, ls := range map[string][]Label{"cities": b.cities, "regions": b.regions} {
+		sorted := slices.Clone(ls)
+		sortLabels(sorted)
+		if !slices.Equal(sorted, ls) {
+			t.Errorf("the %s are not stored in sortLabels' order", name)
+		}
 	}
 }
