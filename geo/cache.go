@@ -61,7 +61,7 @@ func embeddedData() [][2]string {
 		{"data/cities.tsv", citiesTSV},
 		{"data/divisions.tsv", divisionsTSV},
 		{"data/index.bin", indexBin},
-		{"data/outlines.bin.gz", string(outlinesGz)},
+		{"data/outlines.bin", string(outlinesBin)},
 	}
 }
 

@@ -16,7 +16,7 @@
 //     second-level divisions (districts, precision District), with CLDR
 //     names (data/divisions.tsv);
 //   - the countries of ISO 3166-1 with Natural Earth outlines
-//     (data/countries.tsv, data/outlines.bin.gz);
+//     (data/countries.tsv, data/outlines.bin);
 //   - a sorted index of the keys of the GeoNames lists (data/index.bin),
 //     searched in place, so that loading builds no map of their names,
 //     with the offsets of their rows in blocks: a GeoNames row becomes a

@@ -2,17 +2,15 @@ package geo
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/binary"
 	"errors"
-	"io"
 	"math"
 	"sync"
 )
 
-//go:embed data/outlines.bin.gz
-var outlinesGz []byte
+//go:embed data/outlines.bin
+var outlinesBin []byte
 
 // coastTolerance is how far outside its outline a point may lie and still
 // count as inside its country: the 1:50m outlines cut off piers, harbours
@@ -27,19 +25,13 @@ type polygon struct {
 // outlines indexes the outlines by country; each country's polygons are
 // decoded when InCountry first asks for them (a site's records lie in a
 // few of about 240 countries).
+// The file is embedded uncompressed: unzipping it took about 4 ms of
+// every build that geocodes, for 86 kB less in the binary.
 var outlines = sync.OnceValues(func() (map[string]*countryOutline, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(outlinesGz))
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, err
-	}
-	return indexOutlines(data)
+	return indexOutlines(outlinesBin)
 })
 
-var errOutlines = errors.New("geo: corrupt data/outlines.bin.gz")
+var errOutlines = errors.New("geo: corrupt data/outlines.bin")
 
 // A countryOutline is a country's polygons: the runs of data that hold
 // them, decoded once.

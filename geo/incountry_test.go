@@ -1,9 +1,6 @@
 package geo
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"strings"
 	"testing"
 )
@@ -87,14 +84,7 @@ func TestInCountryCities(t *testing.T) {
 // decoded when first asked for: every country decodes, using all of its
 // bytes, and data cut short anywhere in its last country is refused.
 func TestOutlinesIndex(t *testing.T) {
-	zr, err := gzip.NewReader(bytes.NewReader(outlinesGz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := outlinesBin
 	idx, err := indexOutlines(data)
 	if err != nil {
 		t.Fatal(err)
