@@ -588,9 +588,24 @@ func hexColor(c string) bool {
 	return true
 }
 
-// appendNum appends v with one decimal, without a trailing ".0" (see
-// appendFixed).
-func appendNum(b []byte, v float64) []byte { return appendFixed(b, v, 1) }
+// appendNum appends v with one decimal, without a trailing ".0": what
+// appendFixed(b, v, 1) appends, written for one decimal, as the locators
+// write about 200,000 numbers for 1,000 records.
+func appendNum(b []byte, v float64) []byte {
+	k := math.Round(v * 10)
+	if !(math.Abs(k) < 1e15) { // huge, or NaN
+		return strconv.AppendFloat(b, k/10, 'f', -1, 64)
+	}
+	if math.Signbit(k) {
+		b, k = append(b, '-'), -k
+	}
+	n := int64(k)
+	b = strconv.AppendInt(b, n/10, 10)
+	if d := n % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
+	}
+	return b
+}
 
 // appendFixed appends v rounded to places decimals (0 to 6), without
 // trailing zeros: what strconv.AppendFloat(b, math.Round(v*10^places)/
