@@ -47,8 +47,8 @@ func (b *Base) AppendPrepared(dst []byte, s Scripts, l *Locators, extra int) []b
 }
 
 // DecodePrepared returns the scripts and locators that data, made by
-// AppendPrepared of b, holds. The scripts share data's memory, which must
-// not change afterwards.
+// AppendPrepared of b, holds. The scripts and the labels' names share
+// data's memory, which must not change afterwards.
 func (b *Base) DecodePrepared(data []byte) (Scripts, *Locators, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(preparedMagic))
 	if !ok {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"unsafe"
 
 	"github.com/mapsite/mapsite/geo"
 	"github.com/paulmach/orb"
@@ -231,6 +232,17 @@ func (d *staticReader) bytes() []byte {
 	return p
 }
 
+// string returns the next length-prefixed bytes as a string that shares
+// d's memory, which must not change afterwards (see Load): the names of
+// about 15,000 labels a build, each allocated before.
+func (d *staticReader) string() string {
+	p := d.bytes()
+	if len(p) == 0 {
+		return ""
+	}
+	return unsafe.String(&p[0], len(p))
+}
+
 func (d *staticReader) labels() []Label { return d.appendLabels(nil) }
 
 // appendLabels appends the labels that staticWriter.labels wrote to ls.
@@ -239,7 +251,7 @@ func (d *staticReader) appendLabels(ls []Label) []Label {
 	ls = slices.Grow(ls, n)[:start+n]
 	for i := start; i < len(ls); i++ {
 		l := &ls[i]
-		l.Name = string(d.bytes())
+		l.Name = d.string()
 		l.Lon, l.Lat = d.float(), d.float()
 		l.Kind = Kind(d.uint())
 		l.MinZoom, l.MaxZoom, l.Population = int(d.uint()), int(d.uint()), int(d.uint())
@@ -250,7 +262,8 @@ func (d *staticReader) appendLabels(ls []Label) []Label {
 }
 
 // Load returns the base map that Generate wrote to data. The outline
-// scripts share data's memory, which must not change afterwards.
+// scripts and the labels' names share data's memory, which must not
+// change afterwards.
 func Load(data []byte) (*Base, error) {
 	rest, ok := bytes.CutPrefix(data, []byte(staticMagic))
 	if !ok {
@@ -440,37 +453,30 @@ type landPart struct {
 // decodeLand reads the member "land" of a script (see appendOutlines):
 // polygons of rings of integers, the first pair a point in quanta of q
 // degrees, each pair after it the step from the point before. Each ring
-// is made at its length, which the commas before its end tell.
+// is made at its length, which the commas before its end tell, and read
+// number by number (see readRing): a locator at a country's zoom decodes
+// hundreds of kilobytes of them.
 func decodeLand(js []byte, q float64) []landPart {
 	i := bytes.Index(js, []byte(`"land":`))
 	if i < 0 {
 		return nil
 	}
 	var (
-		out   []landPart
-		poly  orb.Polygon
-		ring  orb.Ring
-		x, y  int64 // the ring's point so far, in quanta
-		first int64 // the pair's first number
-		odd   bool  // first holds a number, its pair's second to come
+		out  []landPart
+		poly orb.Polygon
 	)
 	depth := 0
 	for i += len(`"land":`); i < len(js); i++ {
-		switch c := js[i]; {
-		case c == '[':
-			depth++
-			if depth == 3 {
-				n := bytes.IndexByte(js[i:], ']')
-				if n < 0 {
-					n = len(js) - i
-				}
-				ring = make(orb.Ring, 0, (bytes.Count(js[i:i+n], []byte{','})+1)/2)
-				x, y, odd = 0, 0, false
+		switch js[i] {
+		case '[':
+			if depth++; depth == 3 {
+				var r orb.Ring
+				r, i = readRing(js, i+1, q)
+				poly = append(poly, r)
+				depth--
 			}
-		case c == ']':
+		case ']':
 			switch depth {
-			case 3: // a ring
-				poly = append(poly, ring)
 			case 2:
 				out = append(out, landPart{poly, poly.Bound()})
 				poly = nil
@@ -478,29 +484,51 @@ func decodeLand(js []byte, q float64) []landPart {
 				return out
 			}
 			depth--
-		case c == '-' || c >= '0' && c <= '9':
-			neg, j := c == '-', i
-			if neg {
-				j++
-			}
-			var v int64
-			for ; j < len(js) && js[j] >= '0' && js[j] <= '9'; j++ {
-				v = v*10 + int64(js[j]-'0')
-			}
-			if neg {
-				v = -v
-			}
-			i = j - 1
-			if depth != 3 {
-				continue
-			}
-			if !odd {
-				first, odd = v, true
-				continue
-			}
-			x, y, odd = x+first, y+v, false
-			ring = append(ring, orb.Point{float64(x) * q, float64(y) * q})
 		}
 	}
 	return out
+}
+
+// readRing reads the ring whose numbers start at js[i], up to its ']',
+// and returns it and the index of that ']' (len(js) when there is none).
+// A number is an optional '-' and digits; what ends it (a comma, or the
+// ']') is skipped, as is anything else between numbers.
+func readRing(js []byte, i int, q float64) (orb.Ring, int) {
+	end := bytes.IndexByte(js[i:], ']')
+	if end < 0 {
+		end = len(js)
+	} else {
+		end += i
+	}
+	r := make(orb.Ring, 0, (bytes.Count(js[i:end], []byte{','})+1)/2)
+	var (
+		x, y  int64 // the point so far, in quanta
+		first int64 // the pair's first number
+		odd   bool  // first holds a number, its pair's second to come
+	)
+	for i < end {
+		c := js[i]
+		if c != '-' && (c < '0' || c > '9') {
+			i++
+			continue
+		}
+		neg := c == '-'
+		if neg {
+			i++
+		}
+		var v int64
+		for ; i < end && js[i] >= '0' && js[i] <= '9'; i++ {
+			v = v*10 + int64(js[i]-'0')
+		}
+		if neg {
+			v = -v
+		}
+		if !odd {
+			first, odd = v, true
+			continue
+		}
+		x, y, odd = x+first, y+v, false
+		r = append(r, orb.Point{float64(x) * q, float64(y) * q})
+	}
+	return r, end
 }
