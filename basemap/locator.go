@@ -441,21 +441,24 @@ func firstCut(view orb.Bound, pt orb.Point) int {
 	return 0
 }
 
-// land returns the polygons of the band for zoom z that touch view.
+// land returns the polygons of the band for zoom z that touch view,
+// taken from each cell's as they are tested (a cell at a country's zoom
+// holds thousands, most of them islands far from the view).
 func (l *Locators) land(z int, view orb.Bound) []orb.Polygon {
 	band := bandFor(z)
-	var src []landPart
-	if Bands[band].Cell == 0 {
-		src = l.base.cellLand(band, cellKey{})
-	} else {
-		for _, k := range cellsOf(view, Bands[band].Cell) {
-			src = append(src, l.base.cellLand(band, k)...)
+	var out []orb.Polygon
+	add := func(src []landPart) {
+		for i := range src {
+			if src[i].bound.Intersects(view) {
+				out = append(out, src[i].Polygon)
+			}
 		}
 	}
-	var out []orb.Polygon
-	for _, p := range src {
-		if p.bound.Intersects(view) {
-			out = append(out, p.Polygon)
+	if Bands[band].Cell == 0 {
+		add(l.base.cellLand(band, cellKey{}))
+	} else {
+		for _, k := range cellsOf(view, Bands[band].Cell) {
+			add(l.base.cellLand(band, k))
 		}
 	}
 	return out
