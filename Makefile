@@ -76,7 +76,7 @@ bench-go: vendor
 gazetteer: node_modules/.package-lock.json
 	node scripts/gazetteer/gen.mjs
 	$(GO) test ./geo -run 'TestCuratedData|TestDataDigest' -update
-	$(GO) test ./geo -run 'TestAbsorbedData' -update # after the digest: it names it
+	$(GO) test ./geo -run 'TestCuratedFound' -update # after the digest: it names it
 
 # Regenerates the base map's table of country names by language, then the
 # embedded base map (outline cell scripts, ranked labels) from world-atlas

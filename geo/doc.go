@@ -24,9 +24,9 @@
 //
 // places/curated.toml is decoded once, into curated_data.go (go test ./geo
 // -run TestCuratedData -update; the test fails when the two differ), not
-// at every load; and the GeoNames places its entries absorb are found
-// once, into absorbed_data.go (go test ./geo -run TestAbsorbedData
-// -update), which a load of other data does without.
+// at every load; and the places its entries name and the GeoNames places
+// they absorb are found once, into curated_found.go (go test ./geo -run
+// TestCuratedFound -update), which a load of other data does without.
 //
 // scripts/gazetteer/gen.mjs generates the data files; its places.mjs states
 // every rule in full. In short:

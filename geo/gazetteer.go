@@ -46,8 +46,8 @@ type Gazetteer struct {
 	// divStart to divEnd, sorted by ID. find searches them.
 	geoStart, c500Start, divStart, divEnd int32
 	rows                                  *rowStore
-	curated                               []int32     // places that places/curated.toml adds or changes
-	absorbed                              *[][2]int32 // when not nil, absorbOne notes each merge here (see absorbNotes)
+	curated                               []int32       // places that places/curated.toml adds or changes
+	notes                                 *curatedNotes // when not nil, the load notes what it finds of the curated places here
 
 	// countries maps "TR" to the index of "country:TR", for linkParents;
 	// laterCountries are the places after geoStart that are countries (a
@@ -114,6 +114,7 @@ func loadPlaces() (*Gazetteer, error) {
 	// Room for the countries and the curated places.
 	room := 256 + len(curatedEntries())
 	g := &Gazetteer{
+		notes:  noteCurated,
 		places: make([]Place, 0, room),
 		admin:  make([]string, 0, room),
 		seat:   make([]bool, 0, room),
@@ -131,6 +132,7 @@ func loadPlaces() (*Gazetteer, error) {
 		return nil, err
 	}
 	g.absorbCurated()
+	g.notes = nil
 	g.linkParents()
 	return g, nil
 }
@@ -272,10 +274,25 @@ var extraCountryAliases = map[string][]string{
 // aliases are added to the existing ones.
 func (g *Gazetteer) loadCurated() error {
 	entries := curatedEntries()
+	found := g.foundCurated()
 	for i := range entries {
 		e := &entries[i]
 		p := e.place
-		if i, ok := g.find(p.ID); ok {
+		var at int32
+		var ok bool
+		if found != nil {
+			at, ok = found[i], found[i] >= 0
+		} else {
+			at, ok = g.find(p.ID)
+			if g.notes != nil {
+				n := at
+				if !ok {
+					n = -1
+				}
+				g.notes.found = append(g.notes.found, n)
+			}
+		}
+		if i := at; ok {
 			old := g.mutable(i)
 			if e.has("name") {
 				old.Aliases = append(old.Aliases, old.Name)
@@ -313,9 +330,8 @@ func (g *Gazetteer) loadCurated() error {
 // duplicates (see absorb), before linkParents: a curated place may take
 // its admin codes from GeoNames.
 func (g *Gazetteer) absorbCurated() {
-	if cur := curatedEntries(); absorbNotes == nil && absorbedFor == strings.TrimSpace(dataDigest) &&
-		len(cur) == len(generatedCurated) && len(cur) > 0 && &cur[0] == &generatedCurated[0] {
-		// What absorb found when absorbed_data.go was made from this
+	if g.foundCurated() != nil {
+		// What absorb found when curated_found.go was made from this
 		// data, in its order: the keys' look-ups in the index were about
 		// 4 ms of every build.
 		for _, p := range absorbedData {
@@ -323,11 +339,22 @@ func (g *Gazetteer) absorbCurated() {
 		}
 		return
 	}
-	g.absorbed = absorbNotes
 	for _, i := range g.curated {
 		g.absorb(i)
 	}
-	g.absorbed = nil
+}
+
+// foundCurated returns curatedFound when it holds what loadCurated finds:
+// when curated_found.go was made from this data, with the generated
+// curated entries (tests put others in their place), and no test notes
+// what a load finds; else nil.
+func (g *Gazetteer) foundCurated() []int32 {
+	cur := curatedEntries()
+	if g.notes != nil || curatedFoundFor != strings.TrimSpace(dataDigest) || len(cur) != len(curatedFound) ||
+		len(cur) != len(generatedCurated) || len(cur) == 0 || &cur[0] != &generatedCurated[0] {
+		return nil
+	}
+	return curatedFound
 }
 
 // linkParents gives every place without a parent one: a GeoNames place or
@@ -497,8 +524,8 @@ func (g *Gazetteer) absorb(c int32) {
 
 // absorbOne merges GeoNames place j into curated place c (see absorb).
 func (g *Gazetteer) absorbOne(c, j int32) {
-	if g.absorbed != nil {
-		*g.absorbed = append(*g.absorbed, [2]int32{c, j})
+	if g.notes != nil {
+		g.notes.absorbed = append(g.notes.absorbed, [2]int32{c, j})
 	}
 	g.hidden[j] = true
 	g.byID[g.place(j).ID] = c
@@ -512,14 +539,22 @@ func (g *Gazetteer) absorbOne(c, j int32) {
 	g.setAdmin(c, adminCodes(a1, a2))
 }
 
-// generatedCurated is curatedData as generated, with which absorbedData
-// was found (tests put other entries in its place).
+// generatedCurated is curatedData as generated, with which curatedFound
+// and absorbedData were found (tests put other entries in its place).
 var generatedCurated = curatedData
 
-// absorbNotes, when not nil, makes absorbCurated look the curated places'
-// duplicates up whatever absorbed_data.go holds, and note each merge
-// there: for the test that makes the file.
-var absorbNotes *[][2]int32
+// curatedNotes is what a load found of the curated places (see
+// curated_found.go): the place each entry's id names (-1: none), and
+// each merge absorb made, {curated place, GeoNames place}.
+type curatedNotes struct {
+	found    []int32
+	absorbed [][2]int32
+}
+
+// noteCurated, when not nil, makes loadPlaces find the curated places
+// whatever curated_found.go holds, and note what it found there: for the
+// test that makes the file.
+var noteCurated *curatedNotes
 
 // RegionInfo is a first-level administrative division (GeoNames admin-1),
 // as Regions yields it: for map labels and the like.
