@@ -551,6 +551,9 @@ func TestAppendFixed(t *testing.T) {
 			if got := appendFixed(nil, v, places); string(got) != string(want) {
 				t.Errorf("appendFixed(%v, %d) = %s, want %s", v, places, got, want)
 			}
+			if got := appendCoord(nil, v); places == 4 && string(got) != string(want) {
+				t.Errorf("appendCoord(%v) = %s, want %s", v, got, want)
+			}
 		}
 	}
 }

@@ -2,7 +2,9 @@ package basemap
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -195,6 +197,23 @@ func TestLabelsInOrder(t *testing.T) {
 		}
 		if len(ls) < len(b.cities) {
 			t.Errorf("%s: %d labels", name, len(ls))
+		}
+	}
+}
+
+// TestSortByRank checks sortByRank against sorting the labels by rank,
+// on a shuffled list of unique ranks.
+func TestSortByRank(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 2, 17, 5000} {
+		ls := make([]Label, n)
+		for i, rank := range r.Perm(n) {
+			ls[i] = Label{Name: fmt.Sprint(rank), rank: rank * 3}
+		}
+		want := slices.Clone(ls)
+		slices.SortFunc(want, func(a, b Label) int { return cmp.Compare(a.rank, b.rank) })
+		if sortByRank(ls); !slices.Equal(ls, want) {
+			t.Errorf("%d labels: not in the order of their ranks", n)
 		}
 	}
 }

@@ -127,12 +127,15 @@ func appendLabel(b []byte, l *Label) []byte {
 // quotes, backslashes, <, >, & and the line and paragraph separators),
 // which is true of almost every place name; else through json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			return appendMarshalled(b, s)
+		} else if c >= 0x80 {
+			ascii = false
 		}
 	}
-	if !utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029") {
+	if !ascii && (!utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029")) {
 		return appendMarshalled(b, s)
 	}
 	b = append(b, '"')
@@ -145,6 +148,25 @@ func appendMarshalled(b []byte, s string) []byte {
 	return append(b, j...)
 }
 
-// appendCoord appends v to four decimals, without trailing zeros (see
-// appendFixed).
-func appendCoord(b []byte, v float64) []byte { return appendFixed(b, v, 4) }
+// appendCoord appends v to four decimals, without trailing zeros: what
+// appendFixed(b, v, 4) appends, written for four decimals (a site's
+// labels have about 36,000 coordinates).
+func appendCoord(b []byte, v float64) []byte {
+	k := math.Round(v * 10000)
+	if !(math.Abs(k) < 1e15) { // huge, or NaN
+		return strconv.AppendFloat(b, k/10000, 'f', -1, 64)
+	}
+	if math.Signbit(k) {
+		b, k = append(b, '-'), -k
+	}
+	n := int64(k)
+	b = strconv.AppendInt(b, n/10000, 10)
+	if d := n % 10000; d != 0 {
+		b = append(b, '.')
+		for unit := int64(1000); d != 0; unit /= 10 {
+			b = append(b, byte('0'+d/unit))
+			d %= unit
+		}
+	}
+	return b
+}

@@ -400,9 +400,14 @@ func sortLabels(ls []Label) {
 		}
 		return cmp.Compare(i, j)
 	})
-	// Move the labels into that order in place, one cycle of the
-	// permutation at a time (a sorted copy was 1.5 MB for a small site):
-	// place j takes the label at idx[j], and idx[j] is -1 once it has.
+	permute(ls, idx)
+}
+
+// permute moves the labels of ls into the order idx gives (place j takes
+// the label at idx[j]) in place, one cycle of the permutation at a time
+// (a sorted copy was 1.5 MB for a small site). idx is spent: each is -1
+// once its place has its label.
+func permute(ls []Label, idx []int32) {
 	for k := range idx {
 		if idx[k] < 0 {
 			continue
@@ -460,7 +465,19 @@ func mergeLabels(out []Label, lists ...[]Label) []Label {
 	}
 }
 
-// sortByRank puts labels taken from a ranked list back in its order.
+// sortByRank puts labels taken from a ranked list back in its order, in
+// which each has a rank of its own: their ranks and indexes are sorted as
+// numbers, and the labels moved once (sorting the labels moved 88 bytes a
+// swap).
 func sortByRank(ls []Label) {
-	slices.SortFunc(ls, func(a, b Label) int { return cmp.Compare(a.rank, b.rank) })
+	keys := make([]uint64, len(ls))
+	for i := range ls {
+		keys[i] = uint64(uint32(ls[i].rank))<<32 | uint64(i)
+	}
+	slices.Sort(keys)
+	idx := make([]int32, len(ls))
+	for j, k := range keys {
+		idx[j] = int32(uint32(k))
+	}
+	permute(ls, idx)
 }
