@@ -173,3 +173,22 @@ func BenchmarkLocate10k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStoreDigests writes the cache entry of a data file of 1,000
+// records as a cold build does, its records' digests made with it.
+func BenchmarkStoreDigests(b *testing.B) {
+	dir := benchSite(b)
+	f := "data/part-0001.toml"
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dec := decodeData(dir, f, src, [32]byte{})
+	buf := make([]byte, 0, 1<<20)
+	loop(b, func() {
+		for k := range dec.where {
+			dec.where[k].digested = false
+		}
+		buf, _ = encodeDecoded(buf, "k", f, dec, true)
+	})
+}

@@ -78,7 +78,7 @@ func (c *diskCache) flush() {
 	c.pending, c.later = nil, false
 	c.mu.Unlock()
 	for _, p := range pending {
-		c.store(p.f, p.dec) // dec may be read meanwhile: it is not changed
+		c.store(p.f, p.dec, false) // dec may be read meanwhile: it is not changed
 	}
 	c.prune()
 }
@@ -195,15 +195,15 @@ func (c *diskCache) put(f string, dec *decoded) {
 		return
 	}
 	c.mu.Unlock()
-	noteDigests(dec) // the load has not handed dec out yet
-	c.store(f, dec)
+	c.store(f, dec, true) // the load has not handed dec out yet
 }
 
-// store writes dec, the decoding of data file f, into the cache.
-func (c *diskCache) store(f string, dec *decoded) {
+// store writes dec, the decoding of data file f, into the cache; with
+// note, it gives dec's records their digests (see encodeDecoded).
+func (c *diskCache) store(f string, dec *decoded, note bool) {
 	key := c.key(f, dec.sum)
 	buf := c.buffer()
-	b, ok := encodeDecoded(buf, key, f, dec)
+	b, ok := encodeDecoded(buf, key, f, dec, note)
 	if ok {
 		c.write(c.path(key), b)
 	}

@@ -24,18 +24,20 @@ import (
 //	magic, key
 //	diagnostics: n, then File Line Column Record Field Message Severity Source
 //	tables: indexed (0/1), n, then path line column
-//	records: n, then path, the record's FieldsDigest (16 bytes) and its
-//	fields (see record), of which the counts as a mask of those that are
-//	not zero, then those
+//	records: n, then path, the record's FieldsDigest (16 bytes), the
+//	fields it covers (see covered; of the counts, a mask of those that
+//	are not zero, then those), then File, Line and Location
 //	the CRC-32C of all that, 4 bytes little-endian
 //
 // Strings are a uvarint length and the bytes; numbers varints; floats
 // their IEEE 754 bits as uvarints; dates and counts their MarshalBinary
-// bytes, as strings. The digests are read back, not made again: a build
-// after an edit takes them from there (see DecodedDigest) instead of
-// hashing 100,000 records; the checksum refuses an entry damaged on disk.
+// bytes, as strings. A record's digest is the hash of the bytes of the
+// fields it covers, as written here (see FieldsDigest): one encoding
+// serves both. The digests are read back, not made again: a build after
+// an edit takes them from there (see DecodedDigest) instead of hashing
+// 100,000 records; the checksum refuses an entry damaged on disk.
 
-const wireMagic = "mapsite decoded file 4\n"
+const wireMagic = "mapsite decoded file 5\n"
 
 var errWire = errors.New("site: bad cache entry")
 
@@ -91,8 +93,10 @@ func (w *wireWriter) strings(list []string) {
 }
 
 // encodeDecoded returns the binary form of dec, the decoding of data file
-// f, under key, appended to buf[:0].
-func encodeDecoded(buf []byte, key, f string, dec *decoded) ([]byte, bool) {
+// f, under key, appended to buf[:0]. With note, it gives every record of
+// dec that has none its digest, hashed from the bytes written (only while
+// nothing else reads dec).
+func encodeDecoded(buf []byte, key, f string, dec *decoded, note bool) ([]byte, bool) {
 	w := &wireWriter{b: buf[:0]}
 	w.b = append(w.b, wireMagic...)
 	w.str(key)
@@ -125,27 +129,22 @@ func encodeDecoded(buf []byte, key, f string, dec *decoded) ([]byte, bool) {
 	}
 	w.int(len(dec.records))
 	for k, r := range dec.records {
-		p := dec.where[k]
+		p := &dec.where[k]
 		w.str(p.path)
-		d := p.digest
+		at := len(w.b)
+		w.b = append(w.b, p.digest[:]...) // its place, when it has none
+		w.covered(r)
 		if !p.digested {
-			d = FieldsDigest(r)
+			d := digestOf(w.b[at+len(p.digest):])
+			copy(w.b[at:], d[:])
+			if note {
+				p.digest, p.digested = d, true
+			}
 		}
-		w.b = append(w.b, d[:]...)
-		w.record(r)
+		w.placed(r)
 	}
 	w.b = crc.Append(w.b)
 	return w.b, true
-}
-
-// noteDigests gives every record of dec its FieldsDigest, where it has
-// none.
-func noteDigests(dec *decoded) {
-	for k, r := range dec.records {
-		if p := &dec.where[k]; !p.digested {
-			p.digest, p.digested = FieldsDigest(r), true
-		}
-	}
 }
 
 // DecodedDigest returns the FieldsDigest of r, a record of s, when the
@@ -161,88 +160,34 @@ func (s *Site) DecodedDigest(r *incident.Record) ([16]byte, bool) {
 
 // FieldsDigest returns the SHA-256, cut to 128 bits, of every field of r
 // that a page may show, but where it was placed (Location, which
-// geocoding sets after the load): all but File, Line and Location.
-// TestFieldsDigestCoversEveryField fails when a field is added to
+// geocoding sets after the load): all but File, Line and Location, as
+// the cache on disk writes them (see covered), which reads them back
+// equal. TestFieldsDigestCoversEveryField fails when a field is added to
 // incident.Record and not here.
 func FieldsDigest(r *incident.Record) [16]byte {
-	e := digestEncoders.Get().(*digestEncoder)
-	defer digestEncoders.Put(e)
-	e.b = e.b[:0]
-	e.str(r.ID)
-	e.str(r.Layer)
-	e.date(r.Date)
-	e.str(r.Title)
-	e.str(r.Place)
-	e.str(r.Country)
-	if r.Coordinates != nil {
-		e.num(1)
-		e.float(r.Coordinates[0])
-		e.float(r.Coordinates[1])
-	} else {
-		e.num(0)
-	}
-	for _, name := range incident.CountFields {
-		c := r.Counts.Get(name)
-		if c.IsSet() {
-			e.num(1)
-		} else {
-			e.num(0)
-		}
-		e.str(c.Qualifier())
-		e.num(int64(c.N))
-		e.num(int64(c.Max))
-	}
-	e.str(r.Note)
-	e.str(r.Attribution)
-	e.str(r.Perpetrator)
-	e.str(r.Summary)
-	e.strs(r.Related)
-	e.strs(r.Tags)
-	e.num(int64(len(r.Sources)))
-	for _, s := range r.Sources {
-		e.str(s.Title)
-		e.str(s.URL)
-		e.date(s.Published)
-	}
-	sum := sha256.Sum256(e.b)
+	w := digestWriters.Get().(*wireWriter)
+	defer digestWriters.Put(w)
+	w.b = w.b[:0]
+	w.covered(r)
+	return digestOf(w.b)
+}
+
+// digestOf returns the digest of a record whose covered fields are b.
+func digestOf(b []byte) [16]byte {
+	sum := sha256.Sum256(b)
 	return [16]byte(sum[:16])
 }
 
-// digestEncoder writes values unambiguously: every string with its length.
-type digestEncoder struct{ b []byte }
-
-// digestEncoders keeps FieldsDigest's buffers (the 1 kB of each record's
+// digestWriters keeps FieldsDigest's buffers (the 1 kB of each record's
 // was 100 MB of garbage at 100,000 records).
-var digestEncoders = sync.Pool{New: func() any { return &digestEncoder{b: make([]byte, 0, 1024)} }}
+var digestWriters = sync.Pool{New: func() any { return &wireWriter{b: make([]byte, 0, 1024)} }}
 
-func (e *digestEncoder) num(n int64) { e.b = binary.AppendVarint(e.b, n) }
-func (e *digestEncoder) float(f float64) {
-	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f))
-}
-func (e *digestEncoder) str(s string) {
-	e.num(int64(len(s)))
-	e.b = append(e.b, s...)
-}
-func (e *digestEncoder) strs(ss []string) {
-	e.num(int64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
-	}
-}
-func (e *digestEncoder) date(d incident.Date) {
-	e.str(d.ISO()) // with the fields below, all that String shows
-	e.num(d.Start.UnixNano())
-	e.num(d.End.UnixNano())
-	e.num(int64(d.Precision))
-	if d.Span {
-		e.num(1)
-	} else {
-		e.num(0)
-	}
-}
-
-func (w *wireWriter) record(r *incident.Record) {
-	for _, s := range []string{r.ID, r.Layer, r.Title, r.Place, r.Country, r.Note, r.Attribution, r.Perpetrator, r.Summary, r.File} {
+// covered writes the fields of r that FieldsDigest covers: all but File,
+// Line and Location. Every string, list and binary form is written with
+// its length, so two records write the same bytes only when decodeWire
+// reads them back equal.
+func (w *wireWriter) covered(r *incident.Record) {
+	for _, s := range []string{r.ID, r.Layer, r.Title, r.Place, r.Country, r.Note, r.Attribution, r.Perpetrator, r.Summary} {
 		w.str(s)
 	}
 	w.date(r.Date)
@@ -275,6 +220,11 @@ func (w *wireWriter) record(r *incident.Record) {
 			w.date(s.Published)
 		}
 	}
+}
+
+// placed writes the fields of r that covered leaves out.
+func (w *wireWriter) placed(r *incident.Record) {
+	w.str(r.File)
 	w.int(r.Line)
 	loc := r.Location
 	w.float(loc.Lon)
@@ -522,7 +472,7 @@ func readTables(b []byte) tomlpos.Index {
 }
 
 func (r *wireReader) record(rec *incident.Record) {
-	for _, p := range []*string{&rec.ID, &rec.Layer, &rec.Title, &rec.Place, &rec.Country, &rec.Note, &rec.Attribution, &rec.Perpetrator, &rec.Summary, &rec.File} {
+	for _, p := range []*string{&rec.ID, &rec.Layer, &rec.Title, &rec.Place, &rec.Country, &rec.Note, &rec.Attribution, &rec.Perpetrator, &rec.Summary} {
 		*p = r.str()
 	}
 	rec.Date = r.date()
@@ -548,6 +498,7 @@ func (r *wireReader) record(rec *incident.Record) {
 			s.Published = r.date()
 		}
 	}
+	rec.File = r.str()
 	rec.Line = r.int()
 	loc := &rec.Location
 	loc.Lon, loc.Lat = r.float(), r.float()

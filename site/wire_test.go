@@ -39,7 +39,7 @@ func TestWireCorrupt(t *testing.T) {
 	if len(dec.records) < 5 {
 		t.Fatalf("decoded %d records", len(dec.records))
 	}
-	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
+	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec, false)
 	if !ok {
 		t.Fatal("encodeDecoded refused a decoding")
 	}
@@ -321,7 +321,7 @@ func TestWireListsApart(t *testing.T) {
 	}
 	sum := sha256.Sum256(src)
 	dec := decodeData("..", "data/iran.toml", src, sum)
-	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
+	b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec, false)
 	if !ok {
 		t.Fatal("encodeDecoded refused a decoding")
 	}
@@ -368,7 +368,7 @@ func TestWireTables(t *testing.T) {
 		if got := dec.where[0].ix.headers != nil; got != fast {
 			t.Fatalf("fast %v: decoded with headers %v", fast, got)
 		}
-		b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec)
+		b, ok := encodeDecoded(nil, "k", "data/iran.toml", dec, false)
 		if !ok {
 			t.Fatal("encodeDecoded refused a decoding")
 		}
@@ -397,12 +397,12 @@ func TestStoreReusesBuffer(t *testing.T) {
 	}
 	dec := decodeData("..", "data/iran.toml", src, sha256.Sum256(src))
 	c := &diskCache{dir: t.TempDir(), version: "test"}
-	c.store("data/iran.toml", dec)
+	c.store("data/iran.toml", dec, true)
 	if len(c.buffers) != 1 || cap(c.buffers[0]) == 0 {
 		t.Fatalf("store kept %d buffers", len(c.buffers))
 	}
 	first := unsafe.SliceData(c.buffers[0])
-	c.store("data/iran.toml", dec)
+	c.store("data/iran.toml", dec, true)
 	if len(c.buffers) != 1 || unsafe.SliceData(c.buffers[0]) != first {
 		t.Error("the second store did not write from the first one's buffer")
 	}
@@ -425,12 +425,11 @@ func TestEncodeDecodedAllocates(t *testing.T) {
 		t.Fatal(err)
 	}
 	dec := decodeData(dir, f, src, sha256.Sum256(src))
-	noteDigests(dec)
-	buf, ok := encodeDecoded(nil, "k", f, dec)
+	buf, ok := encodeDecoded(nil, "k", f, dec, true)
 	if !ok || len(dec.records) != 500 {
 		t.Fatalf("%d records, encoded %v", len(dec.records), ok)
 	}
-	n := testing.AllocsPerRun(20, func() { buf, _ = encodeDecoded(buf, "k", f, dec) })
+	n := testing.AllocsPerRun(20, func() { buf, _ = encodeDecoded(buf, "k", f, dec, true) })
 	if n > 20 {
 		t.Errorf("encoding %d records allocates %.0f times", len(dec.records), n)
 	}
