@@ -70,7 +70,45 @@ func DateOf(t time.Time) Date {
 	return Date{Start: day, End: day, Precision: Day, text: day.Format(time.DateOnly)}
 }
 
+// ParseDay reads a day as TOML writes a local date, "2024-01-03" (years
+// 0000 to 9999): what DateOf gives for that day, whose text is s itself,
+// without formatting it. ok is false for anything else.
+func ParseDay(s string) (d Date, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	var n [8]int
+	for i, j := range [8]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if s[j] < '0' || s[j] > '9' {
+			return Date{}, false
+		}
+		n[i] = int(s[j] - '0')
+	}
+	year := n[0]*1000 + n[1]*100 + n[2]*10 + n[3]
+	month := time.Month(n[4]*10 + n[5])
+	day := n[6]*10 + n[7]
+	if month < time.January || month > time.December || day < 1 || day > daysIn(month, year) {
+		return Date{}, false
+	}
+	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
+	return Date{Start: t, End: t, Precision: Day, text: s}, true
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	if m == time.February {
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((0b1010110101010>>m)&1) // 31 in January, March, May, July, August, October, December
+}
+
 func parsePoint(s string) (Date, error) {
+	if d, ok := ParseDay(s); ok && s[:4] != "0000" {
+		return d, nil // the usual form, without splitting and parsing it
+	}
 	bad := func() (Date, error) {
 		return Date{}, fmt.Errorf("cannot read %q as a date: write 2024-01-03, \"2024-01\", \"2023-summer\", \"2023\" or a span \"2022/2023\"", s)
 	}

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -126,5 +127,57 @@ func TestRecordSize(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(Count{}); n > 12 {
 		t.Errorf("a Count takes %d bytes, more than 12", n)
+	}
+}
+
+// TestParseDay compares ParseDay with DateOf of time.Parse, the way a
+// TOML local date was read before, on every day of years at both ends of
+// the range and around today, and checks that it refuses what time.Parse
+// refuses or reads otherwise; and that ParseDate reads those days as
+// before.
+func TestParseDay(t *testing.T) {
+	var years []int
+	for y := range 5 {
+		years = append(years, y, 1895+y, 9995+y)
+	}
+	for y := 1900; y <= 2104; y++ {
+		years = append(years, y)
+	}
+	for _, y := range years {
+		for day := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() == y; day = day.AddDate(0, 0, 1) {
+			s := day.Format(time.DateOnly)
+			want := DateOf(day)
+			got, ok := ParseDay(s)
+			if !ok || got != want || got.ISO() != s {
+				t.Fatalf("ParseDay(%q) = %v, %v; want %v", s, got, ok, want)
+			}
+			if y < 1 {
+				continue
+			}
+			parsed, err := ParseDate(s)
+			if err != nil || parsed != want {
+				t.Fatalf("ParseDate(%q) = %v, %v; want %v", s, parsed, err, want)
+			}
+		}
+	}
+	for _, bad := range []string{"", "2024-02-30", "2023-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-01-00",
+		"2024-01-32", "2024-1-03", "2024-01-3 ", " 2024-01-3", "2024/01/03", "+024-01-03", "-024-01-03", "2024-0a-03",
+		"2024-01-03x", "２０２４-01-03", "2024-01-03T00:00:00"} {
+		if d, ok := ParseDay(bad); ok {
+			t.Errorf("ParseDay(%q) = %v, want none", bad, d)
+		}
+	}
+	// Every month's last day and the one after, leap years included.
+	for _, y := range []int{1900, 2000, 2023, 2024, 2100} {
+		for m := time.January; m <= time.December; m++ {
+			last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			for d := last; d <= last+1; d++ {
+				s := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-") + fmt.Sprintf("%02d", d)
+				_, err := time.Parse(time.DateOnly, s)
+				if _, ok := ParseDay(s); ok != (err == nil) {
+					t.Errorf("ParseDay(%q) ok = %v; time.Parse error %v", s, ok, err)
+				}
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -190,5 +191,35 @@ func BenchmarkStoreDigests(b *testing.B) {
 			dec.where[k].digested = false
 		}
 		buf, _ = encodeDecoded(buf, "k", f, dec, true)
+	})
+}
+
+// BenchmarkDecodeStore decodes a data file of 1,000 records and stores
+// its decoding in the cache on disk, its digests made, as a cold build
+// does.
+func BenchmarkDecodeStore(b *testing.B) {
+	dir := benchSite(b)
+	f := "data/part-0001.toml"
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum := sha256.Sum256(src)
+	c := &diskCache{dir: b.TempDir(), version: "bench"}
+	loop(b, func() {
+		c.put(f, decodeData(dir, f, src, sum))
+	})
+}
+
+// BenchmarkDecodeFile decodes a data file of 1,000 records from TOML.
+func BenchmarkDecodeFile(b *testing.B) {
+	dir := benchSite(b)
+	f := "data/part-0001.toml"
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	loop(b, func() {
+		decodeData(dir, f, src, [32]byte{})
 	})
 }

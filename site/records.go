@@ -365,7 +365,13 @@ func (d *decoder) required(t table, key, what string) (string, bool) {
 }
 
 func (d *decoder) date(t table) incident.Date {
-	// A date or a string, the usual values, without making an any.
+	// A date or a string, the usual values, without making an any; a
+	// local date as it is written, without making a time.Time.
+	if s, ok := t.day("date"); ok {
+		if date, ok := incident.ParseDay(s); ok {
+			return date
+		}
+	}
 	if v, ok := t.time("date"); ok {
 		return d.dateOfTime(v)
 	}
@@ -582,6 +588,11 @@ func (d *decoder) sources(t table) []incident.Source {
 // string "2024-04-30" or "2024-04".
 func (d *decoder) published(t table) incident.Date {
 	const how = `write published = 2024-04-30 (or "2024-04")`
+	if s, ok := t.day("published"); ok {
+		if date, ok := incident.ParseDay(s); ok {
+			return date // the usual value, without making an any or a time.Time
+		}
+	}
 	if v, ok := t.time("published"); ok && v.Location().String() == "date-local" {
 		return incident.DateOf(v) // the usual value, without making an any
 	}

@@ -58,6 +58,16 @@ func (t table) time(key string) (time.Time, bool) {
 	return v, ok
 }
 
+// day returns the value of key, as it is written, when tomlfast decoded
+// it as a local date ("2024-01-03"); false otherwise (time then gives it).
+func (t table) day(key string) (string, bool) {
+	if !t.isFast {
+		return "", false
+	}
+	v, _ := t.fast.Value(key)
+	return v.DateText(), v.Kind() == tomlfast.Date
+}
+
 // int returns the value of key when it is an integer.
 func (t table) int(key string) (int64, bool) {
 	if t.isFast {

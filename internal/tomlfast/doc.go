@@ -46,9 +46,9 @@ type subTable struct {
 // field is a key and its value, or an item of an array (without a key).
 type field struct {
 	key    uint32 // where the key starts in Doc.text
-	off    uint32 // String: where it starts in Doc.text, or with esc, its index in Doc.strs; Array: its first item in Doc.items
+	off    uint32 // String, Date: where it starts in Doc.text, or with esc, its index in Doc.strs; Array: its first item in Doc.items
 	n      uint64 // Integer: int64; Float: its bits; Bool: 0 or 1; Date: year<<16 | month<<8 | day
-	len    uint32 // String, Array
+	len    uint32 // String, Date, Array
 	keyLen uint16
 	kind   Kind
 	esc    bool
@@ -149,6 +149,15 @@ func (v Value) Any() any {
 		return list
 	}
 	return nil
+}
+
+// DateText returns a Date as it is written, "2024-01-03": what its Time
+// gives in the layout time.DateOnly.
+func (v Value) DateText() string {
+	if v.f.kind != Date {
+		return ""
+	}
+	return v.d.text[v.f.off : v.f.off+v.f.len]
 }
 
 // Time returns a Date as toml.Decode gives it: midnight in its location

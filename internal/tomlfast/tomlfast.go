@@ -485,6 +485,17 @@ func (p *parser) digits() bool {
 	return p.i > start
 }
 
+// daysIn returns the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	if m == time.February {
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((0b1010110101010>>m)&1) // 31 in January, March, May, July, August, October, December
+}
+
 // date reads a local date, YYYY-MM-DD, that starts at start, where p.i
 // is at its first '-'. A date followed by a time of day, or anything the
 // lexer would take as part of a date-time, is declined.
@@ -522,10 +533,10 @@ func (p *parser) date(start int) (field, bool) {
 	if m < 1 || m > 12 || day < 1 {
 		return field{}, false
 	}
-	if time.Date(y, m, day, 0, 0, 0, 0, time.UTC).Day() != day {
+	if day > daysIn(m, y) {
 		return field{}, false // past the end of the month
 	}
-	return field{kind: Date, n: uint64(y)<<16 | uint64(m)<<8 | uint64(day)}, true
+	return field{kind: Date, n: uint64(y)<<16 | uint64(m)<<8 | uint64(day), off: uint32(start), len: 10}, true
 }
 
 // basic reads a one-line basic string, from its '"'.

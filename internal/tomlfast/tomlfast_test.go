@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/BurntSushi/toml"
@@ -115,6 +116,9 @@ func checkTables(t *testing.T, name string, doc *Doc) {
 			}
 			if isValue && val.Kind() == Date && !reflect.DeepEqual(val.Time(), v) {
 				t.Errorf("%s: table %d: Value(%q).Time() = %v, want %v", name, i, k, val.Time(), v)
+			}
+			if isValue && val.Kind() == Date && val.DateText() != v.(time.Time).Format(time.DateOnly) {
+				t.Errorf("%s: table %d: Value(%q).DateText() = %q, want %v", name, i, k, val.DateText(), v)
 			}
 			if isValue && val.Kind() == Array && val.Len() != len(v.([]any)) {
 				t.Errorf("%s: table %d: Value(%q).Len() = %d, want %d", name, i, k, val.Len(), len(v.([]any)))
