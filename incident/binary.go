@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // The binary forms of Date and Count let a decoded record be stored (in
@@ -34,20 +35,42 @@ func (d Date) AppendBinary(b []byte) ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (d *Date) UnmarshalBinary(b []byte) error {
+	date, at, err := dateOfBinary(b)
+	if err != nil {
+		return err
+	}
+	date.text = string(b[at:])
+	*d = date
+	return nil
+}
+
+// DateOfBinary decodes what MarshalBinary encoded, held in s, as
+// UnmarshalBinary does, but the Date's text is a piece of s, not a copy.
+func DateOfBinary(s string) (Date, error) {
+	date, at, err := dateOfBinary(unsafe.Slice(unsafe.StringData(s), len(s))) // only read
+	if err != nil {
+		return Date{}, err
+	}
+	date.text = s[at:]
+	return date, nil
+}
+
+// dateOfBinary decodes what MarshalBinary encoded in b but the text,
+// which starts at b[at].
+func dateOfBinary(b []byte) (d Date, at int, err error) {
 	if len(b) < 2 || b[0] > byte(Year) || b[1] > 1 {
-		return errBinary
+		return Date{}, 0, errBinary
 	}
 	start, n := binary.Varint(b[2:])
 	if n <= 0 {
-		return errBinary
+		return Date{}, 0, errBinary
 	}
 	end, m := binary.Varint(b[2+n:])
 	if m <= 0 {
-		return errBinary
+		return Date{}, 0, errBinary
 	}
-	*d = Date{Start: time.Unix(start, 0).UTC(), End: time.Unix(end, 0).UTC(),
-		Precision: DatePrecision(b[0]), Span: b[1] == 1, text: string(b[2+n+m:])}
-	return nil
+	return Date{Start: time.Unix(start, 0).UTC(), End: time.Unix(end, 0).UTC(),
+		Precision: DatePrecision(b[0]), Span: b[1] == 1}, 2 + n + m, nil
 }
 
 // MarshalBinary encodes c: whether it is set, N, Max and the qualifier.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestBinaryRoundTrip encodes dates and counts of every kind, alone and
@@ -32,6 +33,17 @@ func TestBinaryRoundTrip(t *testing.T) {
 		var got Date
 		if err := got.UnmarshalBinary(b); err != nil || !reflect.DeepEqual(got, d) {
 			t.Errorf("Date %q: round trip gives %#v, %v; want %#v", d.ISO(), got, err, d)
+		}
+		if len(b) == 0 {
+			continue
+		}
+		s := string(b)
+		got, err = DateOfBinary(s)
+		if err != nil || !reflect.DeepEqual(got, d) {
+			t.Errorf("Date %q: DateOfBinary gives %#v, %v; want %#v", d.ISO(), got, err, d)
+		}
+		if text := got.ISO(); text != "" && unsafe.StringData(text) != unsafe.StringData(s[len(s)-len(text):]) {
+			t.Errorf("Date %q: DateOfBinary's text is a copy, not a piece of its input", d.ISO())
 		}
 	}
 	var counts []Count
@@ -73,6 +85,9 @@ func TestBinaryRoundTrip(t *testing.T) {
 	for _, bad := range [][]byte{nil, {9, 0}, {0, 2}, {0, 0, 0x80}} {
 		if (&Date{}).UnmarshalBinary(bad) == nil {
 			t.Errorf("Date.UnmarshalBinary(%v) accepted it", bad)
+		}
+		if _, err := DateOfBinary(string(bad)); err == nil {
+			t.Errorf("DateOfBinary(%q) accepted it", bad)
 		}
 		if (&Count{}).UnmarshalBinary(bad) == nil && len(bad) < 3 {
 			t.Errorf("Count.UnmarshalBinary(%v) accepted it", bad)

@@ -247,6 +247,7 @@ type wireReader struct {
 	// records.
 	strs    []string
 	sources []incident.Source
+	points  [][2]float64 // the records' coordinates, likewise
 }
 
 // wireBlock is the number of list items a block holds.
@@ -350,10 +351,14 @@ func (r *wireReader) str() string {
 	return r.s[i:j]
 }
 
+// date reads a date; its text is a piece of r.s, as the strings are.
 func (r *wireReader) date() incident.Date {
 	i, j := r.span()
-	var d incident.Date
-	if r.err == nil && i < j && d.UnmarshalBinary(r.b[i:j]) != nil {
+	if r.err != nil || i == j {
+		return incident.Date{}
+	}
+	d, err := incident.DateOfBinary(r.s[i:j])
+	if err != nil {
 		r.fail()
 	}
 	return d
@@ -477,7 +482,12 @@ func (r *wireReader) record(rec *incident.Record) {
 	}
 	rec.Date = r.date()
 	if r.bool() {
-		rec.Coordinates = &[2]float64{r.float(), r.float()}
+		if len(r.points) == 0 {
+			r.points = make([][2]float64, wireBlock)
+		}
+		rec.Coordinates = &r.points[0]
+		r.points = r.points[1:]
+		*rec.Coordinates = [2]float64{r.float(), r.float()}
 	}
 	mask := r.int()
 	for i, name := range incident.CountFields {
