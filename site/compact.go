@@ -8,7 +8,7 @@ import (
 )
 
 // compact copies the strings of records, decoded from one data file whose
-// bytes are src, into one string of their own. The TOML decoder's strings
+// bytes are src, into an arena of their own. The TOML decoder's strings
 // are pieces of the file (keys, comments and syntax included): a record
 // keeping any of them would keep it all, which is most of a loaded site's
 // memory. A string that is not in src (one with escapes, which the decoder
@@ -18,46 +18,55 @@ import (
 func compact(records []*incident.Record, src []byte) {
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(src)))
 	hi := lo + uintptr(len(src))
-	keep := func(s string) bool { // a string of its own, long enough not to be interned
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		return len(s) > maxInterned && (p < lo || p >= hi)
-	}
-	n, short := 0, 0
+	var a arena
+	seen := make(map[string]string, len(records)) // a short value, by its piece of the arena
 	for _, r := range records {
 		r.EachString(func(s *string) {
-			if !keep(*s) {
-				n += len(*s)
-				if len(*s) <= maxInterned {
-					short++
-				}
-			}
-		})
-	}
-	// The arena has room for every string counted, so it never grows: a
-	// piece of b.String() stays where it is while more is written after.
-	var b strings.Builder
-	b.Grow(n)
-	seen := make(map[string]string, min(short, len(records))) // a short value, by its piece of the arena
-	for _, r := range records {
-		r.EachString(func(s *string) {
-			if len(*s) == 0 || keep(*s) {
+			if len(*s) == 0 {
 				return
 			}
-			interned := len(*s) <= maxInterned && !seldomRepeated(r, s)
+			p := uintptr(unsafe.Pointer(unsafe.StringData(*s)))
+			short := len(*s) <= maxInterned
+			if !short && (p < lo || p >= hi) {
+				return // a string of its own, long enough not to be interned
+			}
+			interned := short && !seldomRepeated(r, s)
 			if interned {
 				if piece, ok := seen[*s]; ok {
 					*s = piece
 					return
 				}
 			}
-			at := b.Len()
-			b.WriteString(*s)
-			*s = b.String()[at:]
+			*s = a.copy(*s)
 			if interned {
 				seen[*s] = *s
 			}
 		})
 	}
+}
+
+// arena holds copies of strings side by side, in chunks of arenaChunk
+// bytes: compact fills them in one pass over the records, without first
+// adding up the strings' lengths to make one of the exact size.
+type arena struct{ b []byte }
+
+// arenaChunk is the size of an arena's chunks; a string longer than an
+// eighth of it is copied on its own, so that at most that much of a
+// chunk is left unused before the next.
+const arenaChunk = 32 << 10
+
+// copy returns a copy of s in the arena. Bytes written are never
+// changed, and a full chunk is left as it is, never grown.
+func (a *arena) copy(s string) string {
+	if len(s) > cap(a.b)-len(a.b) {
+		if len(s) > arenaChunk/8 {
+			return strings.Clone(s)
+		}
+		a.b = make([]byte, 0, arenaChunk)
+	}
+	at := len(a.b)
+	a.b = append(a.b, s...)
+	return unsafe.String(&a.b[at], len(s))
 }
 
 // seldomRepeated reports whether s is a field of r whose value other
