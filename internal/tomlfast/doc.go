@@ -28,6 +28,7 @@ type table struct {
 	lo, hi       int32
 	subLo, subHi int32
 	keys         uint64 // the keyBit of each of its keys: most keys looked for are not there
+	subKeys      uint64 // the keyBit of each name of its sub-tables, likewise
 }
 
 // keyBit returns the bit of key k in table.keys.
@@ -257,6 +258,9 @@ func (t Table) Has(key string) bool {
 	if t.t.has(t.d, key) {
 		return true
 	}
+	if t.t.subKeys&keyBit(key) == 0 {
+		return false
+	}
 	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
 		if s.name == key {
 			return true
@@ -304,6 +308,9 @@ func (t Table) Tables(key string) (list []Table, ok bool) {
 
 // NumTables returns the number of sub-tables of t named key.
 func (t Table) NumTables(key string) int {
+	if t.t.subKeys&keyBit(key) == 0 {
+		return 0
+	}
 	n := 0
 	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
 		if s.name == key {
@@ -316,6 +323,9 @@ func (t Table) NumTables(key string) int {
 // AppendTables appends the sub-tables of t named key to list, in order,
 // and returns it.
 func (t Table) AppendTables(list []Table, key string) []Table {
+	if t.t.subKeys&keyBit(key) == 0 {
+		return list
+	}
 	for _, s := range t.d.subs[t.t.subLo:t.t.subHi] {
 		if s.name == key {
 			list = append(list, Table{t.d, s.table})

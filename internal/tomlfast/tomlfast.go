@@ -155,6 +155,7 @@ func (p *parser) run() bool {
 			}
 			d.subs = append(d.subs, subTable{name: sub, table: table{lo: n, hi: n}})
 			record.subHi = int32(len(d.subs))
+			record.subKeys |= keyBit(sub)
 			cur = &d.subs[len(d.subs)-1].table
 		default:
 			if cur == nil {
