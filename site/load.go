@@ -148,7 +148,7 @@ func load(dir string, cache map[string]*decoded, spool func(*diskCache)) (*Site,
 		case p.err != nil:
 			l.Add(diag.Diagnostic{File: f, Line: 1, Message: readError(p.err)})
 		case p.dec == nil:
-			s.decodeFile(f, p.src, &l)
+			s.decodeFile(f, p.src, &l, nil)
 		case cache == nil:
 			// Nothing else holds these records: take them as they are
 			// (their file's bytes were let go of once decoded).
@@ -325,13 +325,10 @@ type decoded struct {
 
 // decodeData decodes the records of data file f, whose bytes are src.
 func decodeData(dir, f string, src []byte, sum [32]byte) *decoded {
-	s := &Site{Dir: dir, where: map[*incident.Record]position{}}
+	s := &Site{Dir: dir}
 	var l diag.List
-	s.decodeFile(f, src, &l)
-	where := make([]position, len(s.Records))
-	for k, r := range s.Records {
-		where[k] = s.where[r]
-	}
+	var where []position
+	s.decodeFile(f, src, &l, &where)
 	return &decoded{sum: sum, records: s.Records, where: where, l: l}
 }
 
@@ -478,8 +475,9 @@ func (l *Loader) store() {
 
 // decodeFile decodes one data file. A panic, which no input should cause,
 // becomes a diagnostic on that file rather than ending check, build or
-// serve; the file's records are then left out.
-func (s *Site) decodeFile(f string, src []byte, l *diag.List) {
+// serve; the file's records are then left out. Where the records are
+// written goes into where, in their order, or without it, into s.where.
+func (s *Site) decodeFile(f string, src []byte, l *diag.List, where *[]position) {
 	records, places := len(s.Records), len(s.Places)
 	defer func() {
 		if r := recover(); r != nil {
@@ -492,7 +490,15 @@ func (s *Site) decodeFile(f string, src []byte, l *diag.List) {
 		s.Places = append(s.Places, s.decodePlaces(f, src, l)...)
 		return
 	}
-	s.Records = append(s.Records, s.decodeRecords(f, src, l)...)
+	list, at := s.decodeRecords(f, src, l)
+	s.Records = append(s.Records, list...)
+	if where != nil {
+		*where = append(*where, at...)
+		return
+	}
+	for k, r := range list {
+		s.where[r] = at[k]
+	}
 }
 
 // dataFiles lists data/**/*.toml, relative to dir, sorted, and warnings

@@ -220,28 +220,34 @@ func decodeTables(file string, src []byte, key string, l *diag.List) (*decoder, 
 	return d, tablesOf(tables)
 }
 
-// decodeRecords reads the [[record]] tables of one data file.
-func (s *Site) decodeRecords(file string, src []byte, l *diag.List) []*incident.Record {
+// decodeRecords reads the [[record]] tables of one data file, and where
+// each is written.
+func (s *Site) decodeRecords(file string, src []byte, l *diag.List) ([]*incident.Record, []position) {
 	d, tables := decodeTables(file, src, "record", l)
 	records := make([]*incident.Record, 0, len(tables))
+	where := make([]position, 0, len(tables))
 	if d != nil {
 		d.blockSize = len(tables)
 	}
-	if len(s.where) == 0 {
-		s.where = make(map[*incident.Record]position, len(tables))
-	}
+	// The tables' paths, record[i], are pieces of one buffer with room
+	// for all (were it to grow, the pieces cut before would still hold).
+	paths := make([]byte, 0, len(tables)*len("record[]")+len(tables)*len(strconv.Itoa(len(tables))))
 	for i, t := range tables {
 		if d.tooMany() {
 			break
 		}
-		d.base, d.i = "record["+strconv.Itoa(i)+"]", i
+		at := len(paths)
+		paths = append(paths, "record["...)
+		paths = strconv.AppendInt(paths, int64(i), 10)
+		paths = append(paths, ']')
+		d.base, d.i = unsafe.String(&paths[at], len(paths)-at), i
 		r := d.record1(t)
-		s.where[r] = position{file: file, ix: d.ix, path: d.base}
+		where = append(where, position{file: file, ix: d.ix, path: d.base})
 		records = append(records, r)
 	}
 	d.release()
 	compact(records, src)
-	return records
+	return records, where
 }
 
 // MaxFileErrors is how many errors are reported in one data file before
