@@ -189,14 +189,15 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		renderer bool
 	}{{"spare", 0, true}, {"no spare", 1 << 30, true}, {"spare, new process", 0, false}} {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func(n, big, copyMin int, keep bool) {
-				spareMinFiles, bigFile, minCopy = n, big, copyMin
+			defer func(n, big, copyMin, run int, keep bool) {
+				spareMinFiles, bigFile, minCopy, inputsRun = n, big, copyMin, run
 				keepEncodings.Store(keep)
-			}(spareMinFiles, bigFile, minCopy, keepEncodings.Load())
+			}(spareMinFiles, bigFile, minCopy, inputsRun, keepEncodings.Load())
 			spareMinFiles = tt.minFiles
-			bigFile = 1 // every file compared with the spare's before it is hashed (see dirSink.sum)
+			bigFile = 1    // every file compared with the spare's before it is hashed (see dirSink.sum)
+			inputsRun = 16 // columns spliced from runs of the output's (see spliceColumn)
 			keepEncodings.Store(false)
-			copied, patched := runsCopied.Load(), filesPatched.Load()
+			copied, patched, spliced := runsCopied.Load(), filesPatched.Load(), runsSpliced.Load()
 			if !tt.renderer {
 				minCopy = 1 // every run of taken encodings copied file to file (see pieceFile.write)
 			}
@@ -206,6 +207,9 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			}
 			if tt.name == "spare, new process" && filesPatched.Load() == patched {
 				t.Error("no file of the spare was written into in place")
+			}
+			if !tt.renderer && runsSpliced.Load() == spliced {
+				t.Error("no run of a list column was copied from the output's")
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -378,15 +380,29 @@ func (d *dict) appendTo(b []byte) []byte {
 func (m *model) appendColumns(b []byte) []byte {
 	cols := m.columns()
 	parts := make([][]byte, len(cols))
-	var inputs []digest
+	var (
+		inputs      []digest
+		made, prior *columnRuns
+	)
+	olds := make([][]byte, len(cols)) // the output's list columns to splice (see spliceColumn)
 	built := builtWanted()
 	if built {
-		inputs = columnInputs(m, cols)
+		inputs, made, prior = columnInputs(m, cols)
 		for i, c := range cols {
-			parts[i] = takeColumn(c.name, inputs[i])
+			if parts[i] = takeColumn(c.name, inputs[i]); parts[i] == nil && c.item != nil && prior != nil && !keepEncodings.Load() {
+				olds[i] = priorColumn(c.name)
+			}
+		}
+	}
+	for i, c := range cols {
+		if parts[i] == nil && olds[i] == nil && c.want != nil {
+			c.want() // made in one pass with the others wanted (see columns)
 		}
 	}
 	parallel(len(cols), func(i int) error {
+		if parts[i] == nil && olds[i] != nil {
+			parts[i] = m.spliceColumn(cols[i], i, olds[i], made, prior)
+		}
 		if parts[i] == nil {
 			parts[i] = cols[i].make()
 		}
@@ -416,6 +432,105 @@ type mapColumn struct {
 	make  func() []byte
 	ctx   string
 	input func(b []byte, rv *recordView) []byte
+	// want, where set, says that make will be called: a single build
+	// makes the columns wanted of a kind in one pass over the records,
+	// and only those (not the columns taken from the output).
+	want func()
+	// A list column's item appends a record's value, scalars JSON values
+	// (a point is two numbers), for spliceColumn; nil for the others.
+	item    func(b []byte, rv *recordView) []byte
+	scalars int
+}
+
+// runsSpliced counts the runs of records whose values spliceColumn took
+// from the output's column, for tests.
+var runsSpliced atomic.Int64
+
+// spliceColumn makes the list column c, the i-th of the map's data, from
+// old, the output's: the values of each run of records whose inputs to
+// it are unchanged (see columnRuns: made is this build's, prior the
+// output's) are copied from old, the others appended anew. After a new
+// title at 100,000 records, 4,096 titles are written instead of all. It
+// returns nil when old cannot be read so.
+func (m *model) spliceColumn(c mapColumn, i int, old []byte, made, prior *columnRuns) []byte {
+	if len(old) < 2 || old[0] != '[' || old[len(old)-1] != ']' || made == nil || prior == nil {
+		return nil
+	}
+	rest := old[1 : len(old)-1]
+	b := make([]byte, 0, len(old)+len(old)/16)
+	b = append(b, '[')
+	for k := range made.keys {
+		lo, hi := k*inputsRun, min((k+1)*inputsRun, len(m.Records))
+		if k > 0 {
+			b = append(b, ',')
+		}
+		run, next, ok := cutValues(rest, (hi-lo)*c.scalars)
+		if ok && k < len(prior.keys) && prior.parts[k][i] == made.parts[k][i] {
+			b = append(b, run...)
+			runsSpliced.Add(1)
+		} else {
+			for j, rv := range m.Records[lo:hi] {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = c.item(b, rv)
+			}
+		}
+		rest = next // nil once old has no more values: the runs after are made
+	}
+	return append(b, ']')
+}
+
+// cutValues returns the first n values of b, a list of JSON strings and
+// numbers with a comma after each but the last, and what follows them
+// and their comma; ok is false when b holds fewer.
+func cutValues(b []byte, n int) (values, rest []byte, ok bool) {
+	i := 0
+	for v := range n {
+		if v > 0 {
+			if i >= len(b) || b[i] != ',' {
+				return nil, nil, false
+			}
+			i++
+		}
+		if i >= len(b) {
+			return nil, nil, false
+		}
+		if b[i] != '"' {
+			j := bytes.IndexByte(b[i:], ',')
+			if j < 0 {
+				j = len(b) - i
+			}
+			i += j
+			continue
+		}
+		// A string: up to the first quote that no backslash escapes.
+		j := i + 1
+		for {
+			q := bytes.IndexByte(b[j:], '"')
+			if q < 0 {
+				return nil, nil, false
+			}
+			j += q
+			escapes := 0
+			for b[j-1-escapes] == '\\' {
+				escapes++
+			}
+			j++
+			if escapes%2 == 0 {
+				break
+			}
+		}
+		i = j
+	}
+	values = b[:i]
+	if i < len(b) {
+		if b[i] != ',' {
+			return nil, nil, false
+		}
+		i++
+	}
+	return values, b[i:], true
 }
 
 // lastColumns holds, by name, the columns of the map's data as a
@@ -463,10 +578,14 @@ func (m *model) listColumn(name, ctx string, value func(b []byte, rv *recordView
 // buffer for the rest.
 const sampled = 256
 
+// listsMade counts the columns appendLists made, for tests.
+var listsMade atomic.Int64
+
 // appendLists makes the columns of a single build whose values items
 // append, one value per record, in one pass over the records: each
 // column as listColumn makes it.
 func (m *model) appendLists(items []func(b []byte, rv *recordView) []byte) [][]byte {
+	listsMade.Add(int64(len(items)))
 	out := make([][]byte, len(items))
 	for k := range out {
 		out[k] = append(make([]byte, 0, 16*len(m.Records)+2), '[')
@@ -507,30 +626,37 @@ func (m *model) columns() []mapColumn {
 	for _, l := range m.Layers {
 		layerKeys.WriteString(strconv.Quote(l.Key))
 	}
-	// The columns made by dict: in a single build, all are made by one
-	// pass over the records (see dicts), which most of the time reaches.
+	// The columns made by dict: in a single build, all those wanted are
+	// made by one pass over the records (see dicts), which most of the
+	// time reaches.
 	var values []func(rv *recordView) string
+	var dictsWanted []bool
 	dicts := sync.OnceValue(func() []*dict {
 		out := make([]*dict, len(values))
 		for k := range out {
-			out[k] = newDict(len(m.Records))
+			if dictsWanted[k] {
+				out[k] = newDict(len(m.Records))
+			}
 		}
 		for _, rv := range m.Records {
 			for k, value := range values {
-				out[k].add(value(rv))
+				if out[k] != nil {
+					out[k].add(value(rv))
+				}
 			}
 		}
 		return out
 	})
 	dict := func(name string, value func(rv *recordView) string) mapColumn {
 		k := len(values)
-		values = append(values, value)
-		return m.dictColumn(name, "", func(a, b *recordView) bool { return value(a) == value(b) }, func() []byte {
+		values, dictsWanted = append(values, value), append(dictsWanted, false)
+		c := m.dictColumn(name, "", func(a, b *recordView) bool { return value(a) == value(b) }, func() []byte {
 			if !keepEncodings.Load() {
 				all := dicts()
-				b := all[k].appendTo(nil)
-				all[k] = nil // made: its refs and index go
-				return b
+				if d := all[k]; d != nil {
+					all[k] = nil // made: its refs and index go
+					return d.appendTo(nil)
+				}
 			}
 			d := newDict(len(m.Records))
 			for _, rv := range m.Records {
@@ -538,20 +664,42 @@ func (m *model) columns() []mapColumn {
 			}
 			return d.appendTo(nil)
 		}, func(b []byte, rv *recordView) []byte { return append(b, value(rv)...) })
+		c.want = func() { dictsWanted[k] = true }
+		return c
 	}
 	// And those made by list, one value per record, in another.
 	var items []func(b []byte, rv *recordView) []byte
-	lists := sync.OnceValue(func() [][]byte { return m.appendLists(items) })
+	var listsWanted []bool
+	lists := sync.OnceValue(func() [][]byte {
+		var wanted []func(b []byte, rv *recordView) []byte
+		for k, value := range items {
+			if listsWanted[k] {
+				wanted = append(wanted, value)
+			}
+		}
+		made := m.appendLists(wanted)
+		out := make([][]byte, len(items))
+		for k := range items {
+			if listsWanted[k] {
+				out[k], made = made[0], made[1:]
+			}
+		}
+		return out
+	})
 	list := func(name string, value func(b []byte, rv *recordView) []byte) mapColumn {
 		c := m.listColumn(name, "", value)
 		k, each := len(items), c.make
-		items = append(items, value)
+		items, listsWanted = append(items, value), append(listsWanted, false)
 		c.make = func() []byte {
 			if !keepEncodings.Load() {
-				return lists()[k]
+				if b := lists()[k]; b != nil {
+					return b
+				}
 			}
-			return each()
+			return each() // not wanted first: alone
 		}
+		c.want = func() { listsWanted[k] = true }
+		c.item, c.scalars = value, 1
 		return c
 	}
 	date := func(name string, end bool) mapColumn {
@@ -569,6 +717,7 @@ func (m *model) columns() []mapColumn {
 		b = append(b, ',')
 		return appendFloat(b, pt[1])
 	})
+	xy.scalars = 2
 	xy.input = func(b []byte, rv *recordView) []byte { // what appendFloat writes, unwritten
 		pt := point(rv.Record)
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[0]))

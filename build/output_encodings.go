@@ -867,7 +867,10 @@ type namedColumn struct {
 // order. The records are read once for all columns (most of the time is
 // reaching them), in runs of inputsRun on every core; a column's digest
 // is that of its runs' digests.
-func columnInputs(m *model, cols []mapColumn) []digest {
+//
+// It also returns the runs' digests (made), and the output's (prior; nil
+// when its index has none of these columns), which spliceColumn compares.
+func columnInputs(m *model, cols []mapColumn) (inputs []digest, made, prior *columnRuns) {
 	runs := (len(m.Records) + inputsRun - 1) / inputsRun
 	parts := make([][]digest, runs)
 	names := make([]string, len(cols))
@@ -875,12 +878,12 @@ func columnInputs(m *model, cols []mapColumn) []digest {
 		names[c] = col.name
 	}
 	lastColumnsBuilt.Lock()
-	prior := lastColumnsBuilt.priorRuns
+	prior = lastColumnsBuilt.priorRuns
 	lastColumnsBuilt.Unlock()
 	if prior != nil && !slices.Equal(prior.names, names) {
 		prior = nil
 	}
-	made := &columnRuns{names: names, keys: make([]digest, runs), parts: parts}
+	made = &columnRuns{names: names, keys: make([]digest, runs), parts: parts}
 	digests := recordDigests(m)
 	parallel(runs, func(k int) error {
 		lo, hi := k*inputsRun, min((k+1)*inputsRun, len(m.Records))
@@ -942,7 +945,15 @@ func columnInputs(m *model, cols []mapColumn) []digest {
 		}
 		out[c] = sum(b)
 	}
-	return out
+	return out, made, prior
+}
+
+// priorColumn returns the output's column name, whatever it was made
+// from, or nil.
+func priorColumn(name string) []byte {
+	lastColumnsBuilt.Lock()
+	defer lastColumnsBuilt.Unlock()
+	return lastColumnsBuilt.prior[name].b
 }
 
 // takeColumn returns the output's column name when it was made from
@@ -1004,8 +1015,9 @@ type columnRuns struct {
 	parts [][]digest
 }
 
-// inputsRun is the number of records of a run (see columnInputs).
-const inputsRun = 4096
+// inputsRun is the number of records of a run (see columnInputs). Tests
+// lower it.
+var inputsRun = 4096
 
 // runsTaken counts the runs whose column digests were taken, for tests.
 var runsTaken atomic.Int64

@@ -252,35 +252,37 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		columns        int64 // of the map's data taken from the output: 16 in all
 		runs           int64 // runs of records whose column digests were taken: 1 in all
 		atOnce         int64 // builds that made the CSV, layers and map data at once (takesEncodings)
+		lists          int64 // list columns of the map's data made (5 in all), in one pass: not those taken or spliced
 	}{
 		// The text chunk is made again too: it is known by its records'
 		// digests (see chunkInputs).
-		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 15, 0, 1},
-		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 5, 16, 1, 1},
+		{"one title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, "", 1, 1, 1, 1, 15, 0, 1, 0}, // spliced
+		{"base URL", func() {}, "https://example.net/", 0, 4, 0, 5, 16, 1, 1, 0},
 		{"all.geojson changed", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Z", false)
-		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0},
+		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0, 0},
 		// Another file, of the same size and time: told apart by its
 		// file number.
 		{"all.geojson replaced, same size and time", func() {
 			editOutput(t, out, "layers/all.geojson", "Edited A", "Edited Y", true)
-		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0},
+		}, "https://example.net/", 4, 0, 0, 5, 16, 1, 0, 0},
 		{"table page changed", func() {
 			editOutput(t, out, "incidents/index.html", "Edited A", "Edited X", false)
-		}, "https://example.net/", 0, 0, 4, 5, 16, 1, 1},
+		}, "https://example.net/", 0, 0, 4, 5, 16, 1, 1, 0},
 		{"a chunk changed", func() {
 			editOutput(t, out, "assets/records/s0.*.js", "a", "b", true)
-		}, "https://example.net/", 0, 0, 0, 4, 16, 1, 1},
+		}, "https://example.net/", 0, 0, 0, 4, 16, 1, 1, 0},
 		{"data.js changed", func() {
 			editOutput(t, out, "assets/data.*.js", `"id":["`, `"id":["x`, true)
-		}, "https://example.net/", 0, 0, 0, 5, 0, 1, 1},
+		}, "https://example.net/", 0, 0, 0, 5, 0, 1, 1, 5},
 		// The index itself damaged, or of another version: ignored
 		// whole, and everything made again.
-		{"index damaged", func() { editIndex(t, out, 2) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0},
-		{"index of an older version", func() { editIndex(t, out, -1) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0},
+		{"index damaged", func() { editIndex(t, out, 2) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0, 5},
+		{"index of an older version", func() { editIndex(t, out, -1) }, "https://example.net/", 4, 4, 4, 0, 0, 0, 0, 5},
 	} {
 		tt.change()
 		f0, r0, t0, c0, k0, n0, a0 := lastFeatures.fresh.Load(), lastCSVRows.fresh.Load(), tableRowIndex.fresh.Load(), builtTaken.Load(), columnsTaken.Load(), runsTaken.Load(), madeAtOnce.Load()
+		l0 := listsMade.Load()
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: out, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
@@ -302,11 +304,89 @@ func TestRebuildTakesEncodings(t *testing.T) {
 		if n := madeAtOnce.Load() - a0; n != tt.atOnce {
 			t.Errorf("%s: %d builds made the CSV, layers and map data at once, want %d", tt.name, n, tt.atOnce)
 		}
+		if n := listsMade.Load() - l0; n != tt.lists {
+			t.Errorf("%s: made %d list columns of the map's data, want %d", tt.name, n, tt.lists)
+		}
 		cold := filepath.Join(t.TempDir(), "cold")
 		if _, err := Build(context.Background(), Options{SiteDir: e.siteDir, OutDir: cold, BaseURL: tt.baseURL}); err != nil {
 			t.Fatal(err)
 		}
 		compareTrees(t, tt.name, readTree(t, cold), readTree(t, out))
+	}
+}
+
+// TestRebuildSplicesListColumns: a list column of the map's data whose
+// inputs changed is made from the output's own (spliceColumn): the runs
+// of records whose values are unchanged are copied from it, the others
+// made, and data.js is a cold build's. Here a run is a record, so three
+// of the fixture's four are copied each time; a title with quotes,
+// commas and backslashes is copied too.
+func TestRebuildSplicesListColumns(t *testing.T) {
+	useSpare(t)
+	asNewProcess(t)
+	defer func(n int) { inputsRun = n }(inputsRun)
+	inputsRun = 1
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, e.siteDir, out)
+	for _, tt := range []struct {
+		name    string
+		change  func()
+		spliced int64
+		lists   int64
+	}{
+		{"a title with quotes and backslashes", func() { e.retitle(t, "A span placed by coordinates", `A span, \"placed\" \\\\`) }, 3, 0},
+		{"another title", func() { e.retitle(t, "A day-precision attack", "Edited A") }, 3, 0},
+		{"a point", func() {
+			b, err := os.ReadFile(filepath.Join(e.siteDir, "data", "records.toml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = bytes.Replace(b, []byte("[32.854, 39.9208]"), []byte("[32.9, 39.95]"), 1)
+			e.src = bytes.Replace(e.src, []byte("[32.854, 39.9208]"), []byte("[32.9, 39.95]"), 1)
+			if err := os.WriteFile(filepath.Join(e.siteDir, "data", "records.toml"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, 3, 0},
+	} {
+		tt.change()
+		s0, l0 := runsSpliced.Load(), listsMade.Load()
+		buildTo(t, e.siteDir, out)
+		if n := runsSpliced.Load() - s0; n != tt.spliced {
+			t.Errorf("%s: copied %d runs of list columns from the output, want %d", tt.name, n, tt.spliced)
+		}
+		if n := listsMade.Load() - l0; n != tt.lists {
+			t.Errorf("%s: made %d list columns whole, want %d", tt.name, n, tt.lists)
+		}
+		compareTrees(t, tt.name, coldTree(t, e.siteDir), readTree(t, out))
+	}
+}
+
+func TestCutValues(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		n      int
+		values string
+		rest   string
+		ok     bool
+	}{
+		{`"a","b","c"`, 2, `"a","b"`, `"c"`, true},
+		{`"a","b"`, 2, `"a","b"`, ``, true},
+		{`"a,\"b\"","c"`, 1, `"a,\"b\""`, `"c"`, true},
+		{`"a\\","b"`, 1, `"a\\"`, `"b"`, true},
+		{`"a\\\"","b"`, 1, `"a\\\""`, `"b"`, true},
+		{`"",""`, 1, `""`, `""`, true},
+		{`1.5,-2,3`, 2, `1.5,-2`, `3`, true},
+		{`"a",1`, 2, `"a",1`, ``, true},
+		{`"a"`, 2, ``, ``, false},
+		{`"a`, 1, ``, ``, false},
+		{`"a""b"`, 2, ``, ``, false},
+		{``, 0, ``, ``, true},
+	} {
+		values, rest, ok := cutValues([]byte(tt.in), tt.n)
+		if string(values) != tt.values || string(rest) != tt.rest || ok != tt.ok {
+			t.Errorf("cutValues(%s, %d) = %s, %s, %v, want %s, %s, %v", tt.in, tt.n, values, rest, ok, tt.values, tt.rest, tt.ok)
+		}
 	}
 }
 
