@@ -458,10 +458,11 @@ func (m *model) putLinks(out sink) error {
 	})
 }
 
-// linksInputs returns the digest of all that links reads: the id, title,
-// point and related ids of each record that has related ones, and the
-// id, title and point of each record it names. It reports false when no
-// build notes what its files are made from (see builtWanted).
+// linksInputs returns the digest of all that links reads, and the links
+// of the map's data (appendLinks): the id, title, point, number (see
+// number) and related ids of each record that has related ones, and the
+// id, title, point and number of each record it names. It reports false
+// when no build notes what its files are made from (see builtWanted).
 func (m *model) linksInputs() (digest, bool) {
 	if !builtWanted() {
 		return digest{}, false
@@ -476,6 +477,7 @@ func (m *model) linksInputs() (digest, bool) {
 		}
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[0]))
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pt[1]))
+		b = binary.AppendVarint(b, m.number(rv))
 	}
 	for _, rv := range m.Records {
 		if len(rv.Related) == 0 {

@@ -225,7 +225,7 @@ func (r *indexReader) int() int64 {
 // indexedFiles, the encodings it lists by key, read from the file in the
 // output tree root, whose manifest is live: nil for a file that is not
 // the one the index was made with.
-func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*priorEncoded, map[string]builtFile, error) {
+func decodeIndex(b []byte, live *liveManifest, root string, pf *priorFiles) ([]*priorEncoded, map[string]builtFile, error) {
 	rest, ok := bytes.CutPrefix(b, []byte(encodingsHeader))
 	bin := binaryDigest()
 	if !ok || !bytes.HasPrefix(rest, bin[:]) {
@@ -278,7 +278,7 @@ func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*prior
 			sp.k.label = labels[l]
 		}
 		name := filepath.Join(root, filepath.FromSlash(path))
-		if e, ok := live[path]; !ok || e.size != int64(size) {
+		if e, ok := live.get(path); !ok || e.size != int64(size) {
 			continue // made for another output
 		}
 		fi, err := os.Lstat(name)
@@ -321,7 +321,7 @@ func decodeIndex(b []byte, live manifest, root string, pf *priorFiles) ([]*prior
 // them keep this build's for its index. It returns the output's files it
 // read them from (see priorFiles), which the build lets go of at its end
 // (see endBuild).
-func (o *output) priorEncodings(live manifest) *priorFiles {
+func (o *output) priorEncodings(live *liveManifest) *priorFiles {
 	var prior []*priorEncoded
 	var built map[string]builtFile
 	resetColumns(nil)
@@ -666,7 +666,7 @@ func (s *dirSink) putUnchanged(p string) (bool, error) {
 	if err := s.ready(); err != nil {
 		return false, err
 	}
-	e, ok := s.prev[p]
+	e, ok := s.prev.get(p)
 	if !ok || e.keyed || e.summed != hashed(int(e.size), false) {
 		return false, nil
 	}
@@ -798,7 +798,7 @@ func encodeBuilt(b []byte, root string, made map[string]builtFile) []byte {
 // decodeBuilt reads the list encodeBuilt wrote, and returns the chunks
 // whose files in the output tree root, whose manifest is live, are still
 // the ones listed.
-func decodeBuilt(r *indexReader, live manifest, root string) map[string]builtFile {
+func decodeBuilt(r *indexReader, live *liveManifest, root string) map[string]builtFile {
 	n := r.uint()
 	prior := make(map[string]builtFile, min(n, len(r.b)))
 	for range n {
@@ -810,7 +810,7 @@ func decodeBuilt(r *indexReader, live manifest, root string) map[string]builtFil
 		if r.err != nil {
 			return nil
 		}
-		if e, ok := live[path]; !ok || e.size != int64(size) {
+		if e, ok := live.get(path); !ok || e.size != int64(size) {
 			continue
 		}
 		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(path)))
@@ -959,13 +959,21 @@ func priorColumn(name string) []byte {
 // takeColumn returns the output's column name when it was made from
 // inputs, else nil.
 func takeColumn(name string, inputs digest) []byte {
+	b := priorColumnMadeOf(name, inputs)
+	if b != nil {
+		columnsTaken.Add(1)
+	}
+	return b
+}
+
+// priorColumnMadeOf is takeColumn, uncounted.
+func priorColumnMadeOf(name string, inputs digest) []byte {
 	lastColumnsBuilt.Lock()
 	defer lastColumnsBuilt.Unlock()
 	c, ok := lastColumnsBuilt.prior[name]
 	if !ok || c.inputs != inputs {
 		return nil
 	}
-	columnsTaken.Add(1)
 	return c.b
 }
 
@@ -1113,7 +1121,7 @@ func encodeColumns(b []byte, root string) []byte {
 // decodeColumns reads the list encodeColumns wrote and returns the
 // columns, with their bytes read from the data.js of the output tree
 // root, whose manifest is live, when it is still the file listed.
-func decodeColumns(r *indexReader, live manifest, root string, pf *priorFiles) map[string]builtColumn {
+func decodeColumns(r *indexReader, live *liveManifest, root string, pf *priorFiles) map[string]builtColumn {
 	if r.uint() != 1 || r.err != nil {
 		return nil
 	}
@@ -1131,7 +1139,7 @@ func decodeColumns(r *indexReader, live manifest, root string, pf *priorFiles) m
 		}
 		cols[name] = c
 	}
-	if e, ok := live[path]; !ok || e.size != int64(size) {
+	if e, ok := live.get(path); !ok || e.size != int64(size) {
 		return nil
 	}
 	name := filepath.Join(root, filepath.FromSlash(path))

@@ -362,6 +362,33 @@ func TestRebuildSplicesListColumns(t *testing.T) {
 	}
 }
 
+// TestRebuildTakesLinks: the links of the map's data are taken from the
+// output's data.js when made from the same (see linksInputs), and made
+// again when a linked record changed; data.js is a cold build's.
+func TestRebuildTakesLinks(t *testing.T) {
+	useSpare(t)
+	asNewProcess(t)
+	e := newSpareEditor(t)
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, e.siteDir, out)
+	for _, tt := range []struct {
+		name      string
+		title, to string
+		taken     int64
+	}{
+		{"a record without links", "A whole-country record", "Edited Z", 1},
+		{"a linked record", "A day-precision attack", "Edited A", 0},
+	} {
+		e.retitle(t, tt.title, tt.to)
+		n0 := linksTaken.Load()
+		buildTo(t, e.siteDir, out)
+		if n := linksTaken.Load() - n0; n != tt.taken {
+			t.Errorf("%s: took the links %d times, want %d", tt.name, n, tt.taken)
+		}
+		compareTrees(t, tt.name, coldTree(t, e.siteDir), readTree(t, out))
+	}
+}
+
 func TestCutValues(t *testing.T) {
 	for _, tt := range []struct {
 		in     string
@@ -466,5 +493,38 @@ func editOutput(t *testing.T, out, pattern, old, new string, sameTime bool) {
 		if sameTime {
 			os.Chtimes(f, fi.ModTime(), fi.ModTime())
 		}
+	}
+}
+
+// TestLiveManifestBesideSpare: a build beside a spare reads the output's
+// manifest in place (see liveManifest), and one without decodes it.
+func TestLiveManifestBesideSpare(t *testing.T) {
+	for _, spare := range []bool{false, true} {
+		func() {
+			defer func(n int) { spareMinFiles = n }(spareMinFiles)
+			spareMinFiles = 1 << 30
+			if spare {
+				spareMinFiles = 0
+			}
+			out := filepath.Join(t.TempDir(), "public")
+			siteDir := copySite(t)
+			buildTo(t, siteDir, out)
+			buildTo(t, siteDir, out)
+			o, err := openOutput(out, DefaultLockWait, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer o.close()
+			tmp, dir, err := o.begin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer endBuild()
+			defer o.discard(tmp)
+			defer dir.release()
+			if dir.prev.len() == 0 || (dir.prev.m == nil) != spare {
+				t.Errorf("spare %v: the output's manifest of %d entries read in place: %v", spare, dir.prev.len(), dir.prev.m == nil)
+			}
+		}()
 	}
 }

@@ -197,7 +197,7 @@ func (s *memSink) count() (int, int) {
 // the index knows to have no other name (see output_patch.go).
 type dirSink struct {
 	root     string
-	prev     manifest // of the output being replaced; nil without one
+	prev     *liveManifest // of the output being replaced; nil without one
 	prevRoot string
 	keys     *pageKeys // the record pages' keys, once known
 
@@ -232,8 +232,8 @@ type dirSink struct {
 
 // newDirSink returns a sink into the empty folder root, reusing files of
 // prev, the manifest of the output folder prevRoot (nil for none).
-func newDirSink(root string, prev manifest, prevRoot string) *dirSink {
-	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: newMadeFiles(len(prev))}
+func newDirSink(root string, prev *liveManifest, prevRoot string) *dirSink {
+	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: newMadeFiles(prev.len())}
 }
 
 // onSpare makes s a sink into a folder that will hold the files of stale
@@ -368,10 +368,10 @@ func (s *dirSink) reuseFile(p string, key digest) bool {
 	}
 	if old, ok := s.stale[p]; ok && old.keyed && old.key == key {
 		s.taken.Add(1) // the spare has it already
-		s.record(p, old)
+		s.recordStale(p, old)
 		return true
 	}
-	old, ok := s.prev[p]
+	old, ok := s.prev.get(p)
 	if !ok || !old.keyed || old.key != key || s.mkdirs(slashDir(p)) != nil || s.clear(p) != nil || s.take(p) != nil {
 		return false
 	}
@@ -387,11 +387,14 @@ func (s *dirSink) keyedPath(dir string, key digest) string {
 	index := s.keyedIndex[dir]
 	if index == nil {
 		index = map[digest]string{}
-		for _, m := range []manifest{s.prev, s.stale} {
-			for p, e := range m {
-				if e.keyed && strings.HasPrefix(p, dir) {
-					index[e.key] = p
-				}
+		for p, e := range s.prev.under(dir) {
+			if e.keyed {
+				index[e.key] = p
+			}
+		}
+		for p, e := range s.stale { // the spare's path wins
+			if e.keyed && strings.HasPrefix(p, dir) {
+				index[e.key] = p
 			}
 		}
 		if s.keyedIndex == nil {
@@ -411,7 +414,7 @@ func (s *dirSink) putKeyed(p string, key digest, b []byte) error {
 	return s.put(p, b)
 }
 
-func (s *dirSink) takes() bool { return len(s.prev) > 0 || len(s.stale) > 0 }
+func (s *dirSink) takes() bool { return s.prev.len() > 0 || len(s.stale) > 0 }
 
 // bigFile is the size from which a file is compared with the old one byte
 // for byte rather than by digest (see hashed). Tests lower it.
@@ -422,6 +425,11 @@ var bigFile = 256 << 10
 // by size, then bytes.
 func holds(m manifest, root, p string, e entry, b []byte) bool {
 	old, ok := m[p]
+	return holdsAs(old, ok, root, p, e, b)
+}
+
+// holdsAs is holds, given the tree's entry of p, old (ok: there is one).
+func holdsAs(old entry, ok bool, root, p string, e entry, b []byte) bool {
 	switch {
 	case !ok || old.size != e.size:
 		return false
@@ -434,11 +442,11 @@ func holds(m manifest, root, p string, e entry, b []byte) bool {
 // holdsPrev is holds for the previous output, compared in memory when
 // the file is one of priors.
 func (s *dirSink) holdsPrev(p string, e entry, b []byte) bool {
+	old, ok := s.prev.get(p)
 	if f := s.priors.get(p); f != nil {
-		old, ok := s.prev[p]
 		return ok && old.size == e.size && len(f.b) == len(b) && f.holdsAt(0, b)
 	}
-	return holds(s.prev, s.prevRoot, p, e, b)
+	return holdsAs(old, ok, s.prevRoot, p, e, b)
 }
 
 // sameBytes reports whether the file name holds exactly b.
@@ -597,6 +605,24 @@ var pruneScans, pruneLookups atomic.Int64
 // record notes the file p, put or reused.
 func (s *dirSink) record(p string, e entry) {
 	s.setMade(p, e)
+	s.recorded(p, e)
+}
+
+// recordStale is record of a file the spare holds, whose entry there is
+// e, kept: the spare's manifest is not looked up again (twice for each
+// of 100,000 record pages).
+func (s *dirSink) recordStale(p string, e entry) {
+	if s.made.setListed(p, e, e) {
+		s.madeStale.Add(1)
+		if e.keyed {
+			s.madeStaleKeyed.Add(1)
+		}
+	}
+	s.recorded(p, e)
+}
+
+// recorded counts the file p, of entry e, recorded.
+func (s *dirSink) recorded(p string, e entry) {
 	if p == tablePage {
 		s.priors.drop(p) // its rows are taken (see priorFiles.dropPages)
 	}
@@ -699,10 +725,14 @@ func (o *output) begin() (string, *dirSink, error) {
 		t.tmp, t.stale, t.prepare = o.takeSpare()
 		spare <- t
 	}()
-	live := o.previous()
+	// The output's manifest is read in place beside a spare (see
+	// liveManifest), decoded otherwise.
+	text := readManifestText(o.dir)
+	t := <-spare
+	live := o.previous(text, t.stale != nil)
 	priors := o.priorEncodings(live)
 	var s *dirSink
-	if t := <-spare; t.stale != nil {
+	if t.stale != nil {
 		tmp, stale, prepare := t.tmp, t.stale, t.prepare
 		s = newDirSink(tmp, live, o.dir)
 		s.onSpare(stale, prepare)
@@ -909,18 +939,21 @@ func (f *pieceFile) add(piece []byte, encoding bool) error {
 func (f *pieceFile) stream() {
 	f.streaming = true
 	if prior := f.s.priors.get(f.p); prior != nil {
-		if e, ok := f.s.prev[f.p]; ok && e.size == int64(len(prior.b)) && len(prior.b) >= len(f.buf) {
+		if e, ok := f.s.prev.get(f.p); ok && e.size == int64(len(prior.b)) && len(prior.b) >= len(f.buf) {
 			f.prior = prior
 			f.olds = append(f.olds, &oldFile{f: prior.f, mapped: prior})
 			return
 		}
 	}
+	inSpare, spared := f.s.stale[f.p]
+	inPrev, prev := f.s.prev.get(f.p)
 	for _, t := range []struct {
-		m     manifest
+		e     entry
+		ok    bool
 		root  string
 		spare bool
-	}{{f.s.stale, f.s.root, true}, {f.s.prev, f.s.prevRoot, false}} {
-		if e, ok := t.m[f.p]; !ok || e.size < int64(len(f.buf)) {
+	}{{inSpare, spared, f.s.root, true}, {inPrev, prev, f.s.prevRoot, false}} {
+		if !t.ok || t.e.size < int64(len(f.buf)) {
 			continue
 		}
 		o, err := os.Open(filepath.Join(t.root, filepath.FromSlash(f.p)))

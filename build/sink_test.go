@@ -66,7 +66,7 @@ func TestPutPieces(t *testing.T) {
 				}
 				d.m[p] = entry{size: int64(len(d.text))}
 			}
-			s := newDirSink(root, prev, prevRoot)
+			s := newDirSink(root, mappedManifest(prev), prevRoot)
 			s.onSpare(stale, nil)
 			lastFeatures.forBuild(nil, false)
 			w := s.pieces(p)
