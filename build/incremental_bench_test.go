@@ -194,4 +194,12 @@ func BenchmarkManifest(b *testing.B) {
 			}
 		}
 	})
+	b.Run("index", func(b *testing.B) { // read in place, as beside a spare (see liveManifest)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := indexManifest(text); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
