@@ -68,3 +68,43 @@ func TestLimitMemory(t *testing.T) {
 		t.Errorf("with GOMEMLIMIT set the limit became %d, want %d as it was", got, ceiling)
 	}
 }
+
+// TestPaceLoad: a build with LimitMemory loads at loadGCPercent, keeps
+// that pace when its limit is the floor, and goes back to the default
+// when the rule gives more; GOGC set, or a build without LimitMemory
+// (mapsite serve's), leaves the pace alone.
+func TestPaceLoad(t *testing.T) {
+	oldLimit := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(oldLimit)
+	oldPercent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(oldPercent)
+	floor := memoryFloor
+	defer func() { memoryFloor = floor }()
+	pace := func(t *testing.T, limit bool) int {
+		t.Helper()
+		debug.SetMemoryLimit(64 << 30)
+		debug.SetGCPercent(100)
+		if _, err := Build(context.Background(), Options{SiteDir: fixture, OutDir: filepath.Join(t.TempDir(), "public"), LimitMemory: limit}); err != nil {
+			t.Fatal(err)
+		}
+		return debug.SetGCPercent(100)
+	}
+
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	if got := pace(t, true); got != loadGCPercent {
+		t.Errorf("a small build: GOGC %d after it, want %d (the floor's limit bounds the heap)", got, loadGCPercent)
+	}
+	memoryFloor = 0 // the rule, not the floor, gives the limit
+	if got := pace(t, true); got != 100 {
+		t.Errorf("a build over the floor: GOGC %d after it, want the default 100", got)
+	}
+	memoryFloor = floor
+	if got := pace(t, false); got != 100 {
+		t.Errorf("without LimitMemory: GOGC %d after it, want 100 as it was", got)
+	}
+	t.Setenv("GOGC", "100")
+	if got := pace(t, true); got != 100 {
+		t.Errorf("with GOGC set: GOGC %d after it, want 100 as it was", got)
+	}
+}
