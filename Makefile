@@ -57,14 +57,16 @@ fuzz: vendor
 
 # make bench prints one table, mapsite against Hugo, for BENCH_N records
 # (scripts/bench/run; docs/SCALING.md). Hugo is installed once into
-# BENCH_CACHE. bench-go runs the Go benchmarks (load, geocode, render, write).
-BENCH_N     ?= 1000,10000,100000
-BENCH_RUNS  ?= 3
-BENCH_CACHE ?= $(HOME)/.cache/mapsite-bench
-HUGO        := $(BENCH_CACHE)/bin/hugo
+# BENCH_CACHE; BENCH_BROWSER=false leaves out the map's times in Chromium.
+# bench-go runs the Go benchmarks (load, geocode, render, write).
+BENCH_N       ?= 1000,10000,100000
+BENCH_RUNS    ?= 3
+BENCH_BROWSER ?= true
+BENCH_CACHE   ?= $(HOME)/.cache/mapsite-bench
+HUGO          := $(BENCH_CACHE)/bin/hugo
 
 bench: mapsite $(HUGO)
-	$(GO) run ./scripts/bench/run -n $(BENCH_N) -runs $(BENCH_RUNS) -mapsite ./mapsite -hugo $(HUGO)
+	$(GO) run ./scripts/bench/run -n $(BENCH_N) -runs $(BENCH_RUNS) -browser=$(BENCH_BROWSER) -mapsite ./mapsite -hugo $(HUGO)
 
 $(HUGO):
 	GOBIN=$(BENCH_CACHE)/bin $(GO) install github.com/gohugoio/hugo@v0.165.0

@@ -46,6 +46,11 @@ func main() {
 	if b.mapsite, err = filepath.Abs(*mapsite); err != nil {
 		log.Fatal(err)
 	}
+	if b.browser {
+		if err := findBrowser(); err != nil {
+			log.Fatalf("run: %v", err)
+		}
+	}
 	var rows []row
 	for _, f := range strings.Split(*ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -201,6 +206,23 @@ func (b *bench) measure(n int) (row, error) {
 		}
 	}
 	return r, nil
+}
+
+// findBrowser checks, before minutes of builds, that the map can be timed:
+// Node and the Chromium that tests/lib/harness.mjs starts ($CHROMIUM, or
+// Debian's /usr/bin/chromium).
+func findBrowser() error {
+	if _, err := exec.LookPath("node"); err != nil {
+		return fmt.Errorf("node is needed to time the map: %w (or pass -browser=false, BENCH_BROWSER=false with make)", err)
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := exec.LookPath(chromium); err != nil {
+		return fmt.Errorf("no Chromium at %s to time the map: install Debian's (apt-get install chromium), set CHROMIUM to another, or pass -browser=false (BENCH_BROWSER=false with make)", chromium)
+	}
+	return nil
 }
 
 // progress says on stderr what the run of n records is doing, so that a
