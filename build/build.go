@@ -197,9 +197,6 @@ func render(ctx context.Context, opt Options, open func() (sink, error), prog *p
 	tmplKey, ownTemplates := templatesDigest(opt.SiteDir) // before they are read: see pageKeys
 	prep := prepare(opt, tmplKey)
 	defer prep.wait() // nothing may still run when the build returns
-	if opt.LimitMemory {
-		paceLoad()
-	}
 	err := step("load", func() error {
 		if opt.Loader != nil {
 			s, problems = opt.Loader.Load()

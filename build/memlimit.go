@@ -24,27 +24,10 @@ const (
 // this small (up to about 50,000 records) keeps the runtime's own pace.
 var memoryFloor int64 = 256 << 20 // a variable for the tests
 
-// loadGCPercent is the collector's pace (GOGC) while a build loads, and
-// for the rest of a build whose limit is the floor: the heap may grow to
-// five times what is alive, not twice, so a small build collects a few
-// times instead of a dozen. A large build goes back to the default pace
-// once its limit is set.
-const loadGCPercent = 400
-
-// paceLoad sets the collector's pace for the load (loadGCPercent), unless
-// GOGC or GOMEMLIMIT is set.
-func paceLoad() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(loadGCPercent)
-	}
-}
-
 // limitMemory lowers the Go runtime's soft memory limit, once the site is
 // loaded, to memoryLimit of the live heap then, so that the collector
 // keeps the heap near what is alive instead of letting it reach twice
 // that. It never raises the limit, and does nothing if GOMEMLIMIT is set.
-// A build given more than the floor goes back to the default pace (see
-// paceLoad); a smaller one keeps the load's, under the floor's limit.
 func limitMemory(records int) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
@@ -55,9 +38,6 @@ func limitMemory(records int) {
 	if limit := memoryLimit(readMetric("/memory/classes/heap/objects:bytes"), records, ceiling); limit <= memoryFloor {
 		debug.SetMemoryLimit(limit)
 		return
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
 	}
 	runtime.GC() // measures the live heap, and frees the load's garbage
 	debug.SetMemoryLimit(memoryLimit(readMetric("/gc/heap/live:bytes"), records, ceiling))
