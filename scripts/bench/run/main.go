@@ -39,7 +39,12 @@ func main() {
 	hugo := flag.String("hugo", "", "the Hugo binary (Hugo columns are left empty without it)")
 	browser := flag.Bool("browser", true, "time the map in headless Chromium (node scripts/bench/map.mjs)")
 	keep := flag.Bool("keep", false, "keep each size's sites and outputs in the scratch folder (by default removed once measured)")
+	pageOnly := flag.Bool("page-cost", false, "print what touching a page of fresh memory costs, in nanoseconds, and exit")
 	flag.Parse()
+	if *pageOnly {
+		fmt.Println(pageCost().Nanoseconds())
+		return
+	}
 
 	b := bench{runs: *runs, dir: *dir, hugo: *hugo, browser: *browser, keep: *keep}
 	var err error
@@ -50,6 +55,10 @@ func main() {
 		if err := findBrowser(); err != nil {
 			log.Fatalf("run: %v", err)
 		}
+	}
+	page := pageCostApart()
+	if page > 0 {
+		fmt.Fprintf(os.Stderr, "bench: this machine takes %.1f µs to touch a page of fresh memory\n", float64(page.Nanoseconds())/1000)
 	}
 	var rows []row
 	for _, f := range strings.Split(*ns, ",") {
@@ -64,7 +73,7 @@ func main() {
 		rows = append(rows, r)
 		fmt.Fprintf(os.Stderr, "%d records done\n", n)
 	}
-	printTable(os.Stdout, rows, *runs)
+	printTable(os.Stdout, rows, *runs, page)
 }
 
 type bench struct {
@@ -223,6 +232,26 @@ func findBrowser() error {
 		return fmt.Errorf("no Chromium at %s to time the map: install Debian's (apt-get install chromium), set CHROMIUM to another, or pass -browser=false (BENCH_BROWSER=false with make)", chromium)
 	}
 	return nil
+}
+
+// pageCostApart measures pageCost in a process of its own (this program
+// with -page-cost): the memory it touches would otherwise count in the
+// peak RSS of every child started after it, as a child begins in its
+// parent's memory. Zero if it cannot.
+func pageCostApart() time.Duration {
+	self, err := os.Executable()
+	if err != nil {
+		return 0
+	}
+	out, err := exec.Command(self, "-page-cost").Output()
+	if err != nil {
+		return 0
+	}
+	ns, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(ns)
 }
 
 // progress says on stderr what the run of n records is doing, so that a

@@ -31,8 +31,10 @@ var columns = []column{
 	{"first search: at once / 1 s after the focus", func(r row) string { return pair(millis(r.search), millis(r.searchFocused)) }},
 }
 
-// printTable writes rows as a Markdown table.
-func printTable(w io.Writer, rows []row, runs int) {
+// printTable writes rows as a Markdown table, and under it how the runs
+// were made and what a page of fresh memory cost on the machine (page;
+// zero if not measured).
+func printTable(w io.Writer, rows []row, runs int, page time.Duration) {
 	heads := make([]string, len(columns))
 	rules := make([]string, len(columns))
 	for i, c := range columns {
@@ -48,6 +50,9 @@ func printTable(w io.Writer, rows []row, runs int) {
 	}
 	fmt.Fprintf(w, "\nMedians of %d alternating runs; outputs on tmpfs; Hugo with --minify; map times in headless Chromium.\n", runs)
 	fmt.Fprintln(w, "mapsite's build starts with empty caches (MAPSITE_CACHE); \"warm caches\" builds into a new output folder with the decoded files, geocoding answers and minified assets of an earlier run; the rebuild after an edit and serve keep them.")
+	if page > 0 {
+		fmt.Fprintf(w, "This machine: %.1f µs to touch a page of fresh memory (median of three 256 MiB mappings); runs on machines that differ here differ throughout.\n", float64(page.Nanoseconds())/1000)
+	}
 }
 
 const none = "–"
