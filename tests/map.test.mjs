@@ -119,7 +119,7 @@ for (const site of h.sites()) {
         await h.waitForMap(page);
         await clickMarker(page, f);
         assert.equal(await popupTitle(page), f.properties.title, `popup of ${f.id} (${layer})`);
-        assert.match(page.url(), new RegExp(`#id=${f.id}(&|$)`));
+        await h.urlMatches(page, new RegExp(`#id=${f.id}(&|$)`));
         await scriptsLoaded(page);
         await page.locator('.record-popup .popup-link').click();
         await page.waitForURL(`**/incidents/${f.id}/`);
@@ -163,7 +163,7 @@ for (const site of h.sites()) {
       assert.equal(await popupTitle(page), a.properties.title);
       await page.evaluate((id) => window.mapsite.open(id), b.id);
       assert.equal(await popupTitle(page), b.properties.title);
-      assert.match(page.url(), new RegExp(`#id=${b.id}(&|$)`));
+      await h.urlMatches(page, new RegExp(`#id=${b.id}(&|$)`));
       await page.goBack();
       await page.waitForFunction((t) => document.querySelector('.record-popup .popup-title')?.textContent === t, a.properties.title);
       await page.goForward();
@@ -183,7 +183,7 @@ for (const site of h.sites()) {
       await page.waitForFunction(([n]) => window.mapsite.visible().length === n, [total - n]);
       assert.equal((await page.evaluate(() => window.mapsite.drawn())).byLayer[layer], 0);
       assert.equal(await listCount(page), Math.min(total - n, 300));
-      assert.match(page.url(), /[#&]layers=/);
+      await h.urlMatches(page, /[#&]layers=/);
       assert.equal(await page.locator(`[data-layer-count="${layer}"]`).textContent(), String(n), 'an unchecked layer still says how many it holds');
       await page.locator(`input[name="layer"][value="${layer}"]`).check();
       await page.waitForFunction(([n]) => window.mapsite.visible().length === n, [total]);
@@ -197,7 +197,7 @@ for (const site of h.sites()) {
         const want = inCountry.filter((f) => f.properties.layer === key).length;
         assert.equal(await page.locator(`[data-layer-count="${key}"]`).textContent(), String(want), `count of ${key} in ${cc} (of ${count})`);
       }
-      assert.match(page.url(), new RegExp(`[#&]country=${cc}(&|$)`));
+      await h.urlMatches(page, new RegExp(`[#&]country=${cc}(&|$)`));
       const shared = page.url();
 
       // Search, within the country.
@@ -249,7 +249,7 @@ for (const site of h.sites()) {
       assert.ok(r.now.stale > 0, 'the entries of the layer are still listed in the markers\' frame');
       assert.deepEqual(r.later, { busy: null, stale: 0 }, 'listed in the task after the frame');
       // The keyboard and the URL follow as before.
-      assert.match(page.url(), /[#&]layers=/);
+      await h.urlMatches(page, /[#&]layers=/);
       assert.ok(await listCount(page) > 0);
     });
 
@@ -507,7 +507,7 @@ for (const site of h.sites()) {
       const f = features[0];
       await page.evaluate((id) => window.mapsite.open(id), f.id);
       assert.equal(await popupTitle(page), f.properties.title);
-      assert.match(page.url(), new RegExp(`#id=${f.id}`));
+      await h.urlMatches(page, new RegExp(`#id=${f.id}`));
       // Links to folders lead to their index.html, not to a folder listing.
       await page.locator('.record-popup .popup-link').click();
       await page.waitForURL(`${base}incidents/${f.id}/index.html`);

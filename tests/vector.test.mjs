@@ -13,7 +13,7 @@ import { appendFile, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, ARTIFACTS, build, removeBuild, launch, newPage, fileURL, waitForMap } from './lib/harness.mjs';
+import { ROOT, ARTIFACTS, build, removeBuild, launch, newPage, fileURL, waitForMap, urlMatches } from './lib/harness.mjs';
 
 const run = promisify(execFile);
 const GEN = 3000; // synthetic records, and SCRIPTS below: N in all
@@ -173,7 +173,7 @@ test('clusters from the tiles; a cluster zooms in; filters change what is drawn'
   await page.selectOption('select[name="attribution"]', attr);
   await settled(page);
   assert.match(await page.textContent('#panel-status'), new RegExp(`${num(attrN)} of ${num(N)} records shown`));
-  assert.match(page.url(), new RegExp(`[#&]attribution=${attr}(&|$)`), 'the URL keeps the attribution');
+  await urlMatches(page, new RegExp(`[#&]attribution=${attr}(&|$)`), 'the URL keeps the attribution');
   // With the country above too (all in view at this zoom, as above).
   const both = Object.values(records).filter((f) => f.properties.attribution === attr && f.properties.country === option.value).length;
   await page.selectOption('select[name="country"]', option.value);
@@ -239,7 +239,7 @@ test('the perpetrator, tag and links filters count, draw, list and search their 
   await settled(page);
   const n1 = Object.values(records).filter(keep).length;
   assert.match(await page.textContent('#panel-status'), new RegExp(`^${num(n1)} of ${num(N)} records shown`));
-  assert.match(page.url(), new RegExp(`[#&]perpetrator=${encodeURIComponent(perp).replace(/%20/g, '(%20|\\+)')}(&|$)`), 'the URL keeps the perpetrator');
+  await urlMatches(page, new RegExp(`[#&]perpetrator=${encodeURIComponent(perp).replace(/%20/g, '(%20|\\+)')}(&|$)`), 'the URL keeps the perpetrator');
   await page.evaluate(() => window.mapsite.map.setView([20, 10], 2, { animate: false }));
   await settled(page);
   assert.equal(total((await page.evaluate(() => window.mapsite.drawn())).byLayer), n1, `the clusters count the ${n1} records of ${perp}`);
@@ -545,7 +545,7 @@ test('search: the page folds words as the build does, and finds what each word b
   const newest = want.map((f) => f.properties.date_start).sort().at(-1);
   assert.equal(records[ids[0]].properties.date_start, newest, 'the newest is listed first');
   assert.ok(await page.isHidden('#record-list'));
-  assert.match(page.url(), /[#&]q=/, 'the query is in the link');
+  await urlMatches(page, /[#&]q=/, 'the query is in the link');
   await page.screenshot({ path: path.join(ARTIFACTS, 'vector-tiles-search-1280x800.png') });
 
   // The other filters: an unticked layer is not listed.
@@ -581,7 +581,7 @@ test('search: a record found opens with the keyboard, from disk too', { timeout:
     await page.keyboard.press('Enter');
     await page.waitForSelector('.leaflet-popup .popup-link');
     assert.equal(await page.textContent('.leaflet-popup .popup-title'), records[id].properties.title);
-    assert.match(page.url(), new RegExp(`[#&]id=${id}(&|$)`));
+    await urlMatches(page, new RegExp(`[#&]id=${id}(&|$)`));
     assert.deepEqual(problems().filter((p) => !/pmtiles/.test(p)), []);
   }
 });

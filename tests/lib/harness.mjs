@@ -2,6 +2,7 @@
 // serve it from a loopback static server (at / or under a sub-path), and
 // drive headless Debian Chromium with playwright-core, failing on any
 // request that leaves the site and on any page error or CSP violation.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, stat, rm, readdir } from 'node:fs/promises';
@@ -188,4 +189,14 @@ export async function layerCounts(out) {
 
 export async function allFeatures(out) {
   return JSON.parse(await readFile(path.join(out, 'layers', 'all.geojson'), 'utf8')).features;
+}
+
+// urlMatches asserts that the page's URL comes to match re. The map writes
+// a filter's state into the URL once the step's frame is painted
+// (map-state.js, writeHashLater), so a test that has seen the markers and
+// counts change may still be a frame ahead of it on a slow machine.
+export async function urlMatches(page, re, message) {
+  await page.waitForFunction(([source, flags]) => new RegExp(source, flags).test(location.href),
+    [re.source, re.flags], { timeout: 10_000 }).catch(() => {});
+  assert.match(page.url(), re, message);
 }
