@@ -7,7 +7,9 @@
 // Without GOMEMLIMIT, the runtime's
 // soft memory limit is four fifths of the memory available at start
 // (setMemoryLimit), and mapsite build lowers it once the site is loaded
-// (build.Options.LimitMemory).
+// (build.Options.LimitMemory). Where Linux gives transparent huge pages
+// only on request, the heap's first heapReserve bytes ask for them
+// (hugeheap.Reserve).
 package main
 
 import (
@@ -19,7 +21,17 @@ import (
 	"runtime/trace"
 
 	"github.com/mapsite/mapsite/cli"
+	"github.com/mapsite/mapsite/internal/hugeheap"
 )
+
+// heapReserve is the heap that asks for huge pages from the start, above
+// the peak of a cold build of 100,000 records (about 450 MB). On a
+// machine whose page faults cost 18 µs, 1,000- and 10,000-record builds
+// took the same time with 256 MB and 1 GB, and a 4 GB reserve cost them
+// 1,000 faults more (the runtime's metadata for the address space); a
+// second reserve once the site is loaded, sized by its records, made
+// 100,000-record builds 14% slower than this one at start.
+const heapReserve = 1 << 30
 
 func main() {
 	if code := run(); code != 0 {
@@ -31,6 +43,7 @@ func main() {
 // which are written before it returns the exit status.
 func run() int {
 	setMemoryLimit()
+	hugeheap.Reserve(heapReserve)
 	if name := os.Getenv("MAPSITE_CPUPROFILE"); name != "" {
 		f, err := os.Create(name)
 		if err != nil {
