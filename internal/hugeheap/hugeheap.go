@@ -11,11 +11,24 @@
 // See docs/SCALING.md, "What makes a build fast".
 package hugeheap
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // hugePage is the size of a transparent huge page on amd64 and arm64
 // with 4 kB pages; were it larger, the advice would only cover less.
 const hugePage = 2 << 20
+
+// Mode returns the mode of the kernel's transparent huge pages ("always",
+// "madvise" or "never"), or "" where there are none to read.
+func Mode() string {
+	enabled, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		return ""
+	}
+	return thpMode(string(enabled))
+}
 
 // thpMode returns the mode the kernel's transparent huge pages are in,
 // the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled

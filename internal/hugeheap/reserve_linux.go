@@ -31,8 +31,7 @@ func Reserve(n int) (collected bool) {
 	if n < hugePage || disabled(os.Getenv("GODEBUG")) {
 		return false
 	}
-	enabled, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil || thpMode(string(enabled)) != "madvise" {
+	if Mode() != "madvise" {
 		return false
 	}
 	if overcommit, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || strings.TrimSpace(string(overcommit)) == "2" {

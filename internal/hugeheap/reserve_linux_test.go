@@ -60,9 +60,8 @@ func inside(ranges [][2]uintptr, p uintptr, n int) bool {
 // TestReserve checks, on the kernel the tests run on, that the reserve is
 // advised for huge pages and that the heap then grows into it.
 func TestReserve(t *testing.T) {
-	enabled, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	if err != nil || thpMode(string(enabled)) != "madvise" || disabled(os.Getenv("GODEBUG")) {
-		t.Skipf("transparent huge pages are not in the madvise mode here (%q, %v)", enabled, err)
+	if mode := Mode(); mode != "madvise" || disabled(os.Getenv("GODEBUG")) {
+		t.Skipf("transparent huge pages are not in the madvise mode here (%q)", mode)
 	}
 	const n = 64 << 20
 	if !Reserve(n) {

@@ -29,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mapsite/mapsite/internal/hugeheap"
 )
 
 func main() {
@@ -73,7 +75,7 @@ func main() {
 		rows = append(rows, r)
 		fmt.Fprintf(os.Stderr, "%d records done\n", n)
 	}
-	printTable(os.Stdout, rows, *runs, page)
+	printTable(os.Stdout, rows, *runs, page, hugeheap.Mode())
 }
 
 type bench struct {

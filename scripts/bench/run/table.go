@@ -32,9 +32,10 @@ var columns = []column{
 }
 
 // printTable writes rows as a Markdown table, and under it how the runs
-// were made and what a page of fresh memory cost on the machine (page;
-// zero if not measured).
-func printTable(w io.Writer, rows []row, runs int, page time.Duration) {
+// were made, what a page of fresh memory cost on the machine (page; zero
+// if not measured) and the mode of its transparent huge pages (thp; ""
+// if there are none).
+func printTable(w io.Writer, rows []row, runs int, page time.Duration, thp string) {
 	heads := make([]string, len(columns))
 	rules := make([]string, len(columns))
 	for i, c := range columns {
@@ -52,6 +53,9 @@ func printTable(w io.Writer, rows []row, runs int, page time.Duration) {
 	fmt.Fprintln(w, "mapsite's build starts with empty caches (MAPSITE_CACHE); \"warm caches\" builds into a new output folder with the decoded files, geocoding answers and minified assets of an earlier run; the rebuild after an edit and serve keep them.")
 	if page > 0 {
 		fmt.Fprintf(w, "This machine: %.1f µs to touch a page of fresh memory (median of three 256 MiB mappings); runs on machines that differ here differ throughout.\n", float64(page.Nanoseconds())/1000)
+	}
+	if thp != "" {
+		fmt.Fprintf(w, "Transparent huge pages: %s (in the madvise mode mapsite's heap asks for them, Hugo's does not: internal/hugeheap).\n", thp)
 	}
 }
 
