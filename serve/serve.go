@@ -212,7 +212,7 @@ func (s *Server) rebuild(ctx context.Context) (errMsg string) {
 		english.Fprintf(s.opt.Log, "%s %d", st.Name, st.Duration.Milliseconds())
 	}
 	if rep.Reused > 0 {
-		english.Fprintf(s.opt.Log, "; %d of %d pages unchanged", rep.Reused, rep.Pages)
+		english.Fprintf(s.opt.Log, "; %d of %d files unchanged", rep.Reused, rep.Files)
 	}
 	fmt.Fprintln(s.opt.Log, ")")
 	s.broadcast("reload")
