@@ -41,8 +41,7 @@ func Reserve(n int) (collected bool) {
 	if lo, hi := aligned(uintptr(unsafe.Pointer(unsafe.SliceData(b))), n); lo < hi {
 		syscall.Madvise(b[lo:hi], syscall.MADV_HUGEPAGE)
 	}
-	runtime.KeepAlive(b)
-	b = nil
+	runtime.KeepAlive(b) // the object is garbage from here, for the collection to free
 	runtime.GC()
 	return true
 }
