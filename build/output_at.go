@@ -15,6 +15,9 @@ type heldDir struct {
 	name string   // the folder's path
 	f    *os.File // the folder, open; nil where the system is given paths (see holdDir)
 	fd   int      // f's descriptor
+	// inMemory is set where f is on a file system held in memory, whose
+	// files are made by brief system calls (see output_brief_linux.go).
+	inMemory bool
 }
 
 // path returns the path of rel, a name relative to d.

@@ -32,7 +32,7 @@ func killSelf() {
 // first offers the file to the network poller, which refuses it. A build
 // creates a file per page.
 func createFile(name string, data []byte) error {
-	return createAt(unix.AT_FDCWD, name, name, data)
+	return createAt(unix.AT_FDCWD, name, name, data, false)
 }
 
 // holdDir returns the folder name, held open (see heldDir).
@@ -41,12 +41,13 @@ func holdDir(name string) (*heldDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &heldDir{name: name, f: f, fd: int(f.Fd())}, nil
+	fd := int(f.Fd())
+	return &heldDir{name: name, f: f, fd: fd, inMemory: onMemoryFS(fd)}, nil
 }
 
 // createIn is createFile for the file rel in the folder d.
 func createIn(d *heldDir, rel string, data []byte) error {
-	err := createAt(d.fd, rel, "", data)
+	err := createAt(d.fd, rel, "", data, d.inMemory && len(data) <= briefMax)
 	runtime.KeepAlive(d.f)
 	if pe, ok := err.(*fs.PathError); ok {
 		pe.Path = d.path(rel)
@@ -56,9 +57,13 @@ func createIn(d *heldDir, rel string, data []byte) error {
 
 // mkdirIn makes the folder rel in the folder d.
 func mkdirIn(d *heldDir, rel string) error {
-	err := unix.Mkdirat(d.fd, rel, 0o755)
+	mkdirat := unix.Mkdirat
+	if d.inMemory {
+		mkdirat = briefMkdirat
+	}
+	err := mkdirat(d.fd, rel, 0o755)
 	for err == unix.EINTR {
-		err = unix.Mkdirat(d.fd, rel, 0o755)
+		err = mkdirat(d.fd, rel, 0o755)
 	}
 	runtime.KeepAlive(d.f)
 	if err != nil {
@@ -67,19 +72,29 @@ func mkdirIn(d *heldDir, rel string) error {
 	return nil
 }
 
+// briefMax is the most a file made by brief system calls may hold (see
+// createAt): a longer copy is made in the scheduler's view.
+const briefMax = 1 << 20
+
 // createAt creates the file rel in the folder open as dirfd (AT_FDCWD for
 // the working folder), which must not exist, holding data; name is its
-// path in errors.
-func createAt(dirfd int, rel, name string, data []byte) error {
-	fd, err := unix.Openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+// path in errors. With brief, the calls are made without telling Go's
+// scheduler (see briefOpenat): only for a folder on a file system held in
+// memory, which never waits for a device.
+func createAt(dirfd int, rel, name string, data []byte, brief bool) error {
+	openat, write, closeFD := unix.Openat, unix.Write, unix.Close
+	if brief {
+		openat, write, closeFD = briefOpenat, briefWrite, briefClose
+	}
+	fd, err := openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
 	for err == unix.EINTR {
-		fd, err = unix.Openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
+		fd, err = openat(dirfd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o644)
 	}
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	for len(data) > 0 {
-		n, err := unix.Write(fd, data)
+		n, err := write(fd, data)
 		if err == unix.EINTR {
 			continue
 		}
@@ -87,12 +102,12 @@ func createAt(dirfd int, rel, name string, data []byte) error {
 			err = unix.EIO
 		}
 		if err != nil {
-			unix.Close(fd)
+			closeFD(fd)
 			return &fs.PathError{Op: "write", Path: name, Err: err}
 		}
 		data = data[n:]
 	}
-	if err := unix.Close(fd); err != nil {
+	if err := closeFD(fd); err != nil {
 		return &fs.PathError{Op: "close", Path: name, Err: err}
 	}
 	return nil
