@@ -379,8 +379,8 @@ func TestRebuildCopiesWhereLinksFail(t *testing.T) {
 	buildTo(t, fixture, out)
 	before := readTree(t, out)
 	var tries atomic.Int32
-	defer func(orig func(string, string) error) { linkFile = orig }(linkFile)
-	linkFile = func(from, to string) error {
+	defer func(orig func(string, string, bool) error) { linkFile = orig }(linkFile)
+	linkFile = func(from, to string, _ bool) error {
 		tries.Add(1)
 		return &os.LinkError{Op: "link", Old: from, New: to, Err: syscall.EXDEV}
 	}

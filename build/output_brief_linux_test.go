@@ -57,8 +57,8 @@ func TestBriefCalls(t *testing.T) {
 		}
 		defer in.close()
 		typ := mountType(t, dir)
-		if want := typ == "tmpfs" || typ == "ramfs"; in.inMemory != want {
-			t.Errorf("%s (%s): inMemory = %v, want %v", dir, typ, in.inMemory, want)
+		if want := typ == "tmpfs" || typ == "ramfs"; in.inMemory != want || memoryFSAt(dir) != want {
+			t.Errorf("%s (%s): inMemory = %v, memoryFSAt = %v, want %v", dir, typ, in.inMemory, memoryFSAt(dir), want)
 		}
 		sawMemory = sawMemory || in.inMemory
 		big := strings.Repeat("x", briefMax+3)
@@ -73,6 +73,15 @@ func TestBriefCalls(t *testing.T) {
 				t.Errorf("%s: %s holds %d bytes, %v; want %d", typ, f.rel, len(b), err, len(f.data))
 			}
 		}
+		page, link := filepath.Join(dir, "r1", "index.html"), filepath.Join(dir, "linked.html")
+		if err := linkFile(page, link, in.inMemory); err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		if a, err1 := os.Stat(page); err1 != nil {
+			t.Fatal(err1)
+		} else if b, err2 := os.Stat(link); err2 != nil || !os.SameFile(a, b) {
+			t.Errorf("%s: %s is not a link of %s (%v)", typ, link, page, err2)
+		}
 		for _, c := range []struct {
 			name, op string
 			err      error
@@ -82,10 +91,19 @@ func TestBriefCalls(t *testing.T) {
 			{"file again", "open", fs.ErrExist, func() error { return createIn(in, "r1/index.html", nil) }},
 			{"missing folder", "open", fs.ErrNotExist, func() error { return createIn(in, "r2/index.html", nil) }},
 			{"folder in missing folder", "mkdir", fs.ErrNotExist, func() error { return mkdirIn(in, "r2/map") }},
+			{"link again", "link", fs.ErrExist, func() error { return linkFile(page, link, in.inMemory) }},
+			{"link of missing file", "link", fs.ErrNotExist, func() error { return linkFile(filepath.Join(dir, "gone.html"), link+"2", in.inMemory) }},
 		} {
 			err := c.do()
 			var pe *fs.PathError
-			if !errors.Is(err, c.err) || !errors.As(err, &pe) || pe.Op != c.op || !strings.HasPrefix(pe.Path, dir+string(filepath.Separator)) {
+			var le *os.LinkError
+			path, op := "", ""
+			if errors.As(err, &pe) {
+				path, op = pe.Path, pe.Op
+			} else if errors.As(err, &le) {
+				path, op = le.New, le.Op
+			}
+			if !errors.Is(err, c.err) || op != c.op || !strings.HasPrefix(path, dir+string(filepath.Separator)) {
 				t.Errorf("%s, %s: err = %v; want %s of a path in %s, %v", typ, c.name, err, c.op, dir, c.err)
 			}
 		}

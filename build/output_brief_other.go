@@ -1,16 +1,12 @@
-//go:build unix && !linux
+//go:build !linux
 
 package build
 
-import "golang.org/x/sys/unix"
+import "os"
 
-// onMemoryFS reports false: brief system calls (see output_brief_linux.go)
-// are made on Linux alone, and the ordinary ones here.
-func onMemoryFS(int) bool { return false }
+// memoryFSAt reports false: brief system calls (see output_brief_linux.go)
+// are made on Linux alone.
+func memoryFSAt(string) bool { return false }
 
-var (
-	briefMkdirat = unix.Mkdirat
-	briefOpenat  = unix.Openat
-	briefWrite   = unix.Write
-	briefClose   = unix.Close
-)
+// briefLink is os.Link.
+var briefLink = os.Link

@@ -225,6 +225,7 @@ type dirSink struct {
 	madeStale, madeStaleKeyed atomic.Int64
 	staleKeyed                int64
 	noLink                    atomic.Bool // links failed once: copy instead
+	brief                     bool        // root is on a file system held in memory: links are brief calls
 	// keyedIndex holds, by folder, the keyed files of prev and stale under
 	// it by key (see keyedPath).
 	keyedIndex map[string]map[digest]string
@@ -233,7 +234,8 @@ type dirSink struct {
 // newDirSink returns a sink into the empty folder root, reusing files of
 // prev, the manifest of the output folder prevRoot (nil for none).
 func newDirSink(root string, prev *liveManifest, prevRoot string) *dirSink {
-	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: newMadeFiles(prev.len())}
+	return &dirSink{root: root, prev: prev, prevRoot: prevRoot, dirs: map[string]bool{"": true}, made: newMadeFiles(prev.len()),
+		brief: memoryFSAt(filepath.Dir(root))}
 }
 
 // onSpare makes s a sink into a folder that will hold the files of stale
@@ -652,7 +654,7 @@ func (s *dirSink) take(p string) error {
 	from := filepath.Join(s.prevRoot, filepath.FromSlash(p))
 	to := filepath.Join(s.root, filepath.FromSlash(p))
 	if !s.noLink.Load() {
-		err := linkFile(from, to)
+		err := linkFile(from, to, s.brief)
 		if err == nil {
 			s.taken.Add(1)
 			return nil
@@ -669,8 +671,14 @@ func (s *dirSink) take(p string) error {
 	return nil
 }
 
-// linkFile is os.Link, a variable so that tests can make links fail.
-var linkFile = os.Link
+// linkFile is os.Link, made by a brief system call with brief (see
+// output_brief_linux.go); a variable so that tests can make links fail.
+var linkFile = func(from, to string, brief bool) error {
+	if brief {
+		return briefLink(from, to)
+	}
+	return os.Link(from, to)
+}
 
 // copyFile copies from into a new file to.
 func copyFile(from, to string) error {
