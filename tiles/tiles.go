@@ -1,6 +1,6 @@
 // Package tiles writes a site's records as vector tiles (Mapbox Vector
 // Tiles, encoded with orb's encoding/mvt) into one PMTiles v3 archive
-// (laid out with go-pmtiles), for a map with more records than a browser
+// (laid out by pmtiles.go), for a map with more records than a browser
 // can take in one data script.
 //
 // The archive has one layer, "records". From PointZoom on, its tiles hold
@@ -40,7 +40,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 )
 
 // LayerName is the name of the archive's one vector layer.
@@ -207,9 +206,9 @@ func Archive(records []Record, opt Options) ([]byte, Stats, error) {
 	})
 
 	var data bytes.Buffer
-	entries := make([]pmtiles.EntryV3, 0, len(outs))
+	entries := make([]entry, 0, len(outs))
 	for _, t := range outs {
-		entries = append(entries, pmtiles.EntryV3{TileID: t.id, Offset: uint64(data.Len()), Length: uint32(len(t.data)), RunLength: 1})
+		entries = append(entries, entry{id: t.id, offset: uint64(data.Len()), length: uint32(len(t.data)), run: 1})
 		data.Write(t.data)
 		st.Largest = max(st.Largest, len(t.data))
 	}
@@ -348,7 +347,7 @@ func byTile(items []item, z int) map[uint64][]int32 {
 	for i := range items {
 		it := &items[i]
 		tx, ty := uint32(it.sx/float64(it.n)*n), uint32(it.sy/float64(it.n)*n)
-		id := pmtiles.ZxyToID(uint8(z), tx, ty)
+		id := tileID(uint8(z), tx, ty)
 		out[id] = append(out[id], int32(i))
 	}
 	return out
@@ -357,7 +356,7 @@ func byTile(items []item, z int) map[uint64][]int32 {
 // encodeTile encodes the items of one tile as a vector tile, compressed
 // with gz.
 func encodeTile(gz *gzip.Writer, records []Record, items []item, which []int32, id uint64) ([]byte, error) {
-	z, tx, ty := pmtiles.IDToZxy(id)
+	z, tx, ty := tileZXY(id)
 	n := math.Ldexp(1, int(z))
 	fc := geojson.NewFeatureCollection()
 	fc.Features = make([]*geojson.Feature, 0, len(which))
@@ -441,22 +440,22 @@ func histText(h []bin) string {
 
 // pack lays out a PMTiles v3 archive: header, root directory, metadata,
 // leaf directories and the tile data, in tile-ID order.
-func pack(entries []pmtiles.EntryV3, data []byte, records []Record, opt Options) ([]byte, error) {
+func pack(entries []entry, data []byte, records []Record, opt Options) ([]byte, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("tiles: no records")
 	}
-	root, leaves, _ := pmtiles.BuildDirectories(entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
-	meta, err := pmtiles.SerializeMetadata(map[string]interface{}{
+	root, leaves := directories(entries)
+	meta, err := metadata(map[string]any{
 		"name":        "mapsite records",
 		"description": "The site's records: clusters below zoom " + strconv.Itoa(opt.PointZoom) + ", every record from it on",
-		"vector_layers": []map[string]interface{}{{
+		"vector_layers": []map[string]any{{
 			"id": LayerName, "minzoom": opt.MinZoom, "maxzoom": opt.PointZoom,
 			"fields": map[string]string{
 				"k": "Number", "id": "String", "t": "String", "l": "Number", "cc": "String", "s": "String", "e": "String",
 				"dt": "String", "pl": "String", "pr": "String", "n": "Number", "h": "String", "x": "Number", "a": "Number", "at": "Number",
 			},
 		}},
-	}, pmtiles.Gzip)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -465,22 +464,18 @@ func pack(entries []pmtiles.EntryV3, data []byte, records []Record, opt Options)
 		bound = bound.Extend(orb.Point{records[i].Lon, records[i].Lat})
 	}
 	c := bound.Center()
-	h := pmtiles.HeaderV3{
-		SpecVersion: 3, RootOffset: pmtiles.HeaderV3LenBytes, RootLength: uint64(len(root)),
-		AddressedTilesCount: uint64(len(entries)), TileEntriesCount: uint64(len(entries)), TileContentsCount: uint64(len(entries)),
-		Clustered: true, InternalCompression: pmtiles.Gzip, TileCompression: pmtiles.Gzip, TileType: pmtiles.Mvt,
-		MinZoom: uint8(opt.MinZoom), MaxZoom: uint8(opt.PointZoom), CenterZoom: uint8(opt.MinZoom),
-		MinLonE7: e7(bound.Min[0]), MinLatE7: e7(bound.Min[1]), MaxLonE7: e7(bound.Max[0]), MaxLatE7: e7(bound.Max[1]),
-		CenterLonE7: e7(c[0]), CenterLatE7: e7(c[1]),
+	n := uint64(len(entries))
+	h := header{
+		root: span{headerLen, uint64(len(root))}, addressed: n, entries: n, contents: n,
+		minZoom: uint8(opt.MinZoom), maxZoom: uint8(opt.PointZoom), centerZoom: uint8(opt.MinZoom),
+		minLon: e7(bound.Min[0]), minLat: e7(bound.Min[1]), maxLon: e7(bound.Max[0]), maxLat: e7(bound.Max[1]),
+		centerLon: e7(c[0]), centerLat: e7(c[1]),
 	}
-	h.MetadataOffset = h.RootOffset + h.RootLength
-	h.MetadataLength = uint64(len(meta))
-	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
-	h.LeafDirectoryLength = uint64(len(leaves))
-	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
-	h.TileDataLength = uint64(len(data))
-	out := make([]byte, 0, int(h.TileDataOffset)+len(data))
-	out = append(out, pmtiles.SerializeHeader(h)...)
+	h.meta = span{h.root.offset + h.root.length, uint64(len(meta))}
+	h.leaves = span{h.meta.offset + h.meta.length, uint64(len(leaves))}
+	h.data = span{h.leaves.offset + h.leaves.length, uint64(len(data))}
+	out := make([]byte, 0, int(h.data.offset)+len(data))
+	out = appendHeader(out, h)
 	out = append(out, root...)
 	out = append(out, meta...)
 	out = append(out, leaves...)
