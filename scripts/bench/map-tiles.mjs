@@ -100,7 +100,8 @@ try {
       m.setView(m.getCenter(), 4, { animate: false });
       const t0 = performance.now();
       const poll = () => {
-        if (window.mapsiteTiles.loaded() > before || performance.now() - t0 > 5_000) setTimeout(resolve, 300);
+        const clusters = window.mapsiteTiles.drawn().some((it) => it.cluster != null);
+        if ((window.mapsiteTiles.loaded() > before && clusters) || performance.now() - t0 > 5_000) setTimeout(resolve, 300);
         else requestAnimationFrame(poll);
       };
       poll();
@@ -112,7 +113,10 @@ try {
     const far = await page.evaluate(() => {
       const m = window.mapsite.map, mid = m.getSize().divideBy(2), box = m.getContainer().getBoundingClientRect();
       const it = window.mapsiteTiles.drawn().filter((it) => it.cluster != null)
-        .filter((it) => m.getContainer().contains(document.elementFromPoint(box.left + it.x, box.top + it.y)))
+        .filter((it) => {
+          const el = document.elementFromPoint(box.left + it.x, box.top + it.y);
+          return el && m.getContainer().contains(el) && !el.closest('.leaflet-control-container');
+        })
         .sort((a, b) => Math.hypot(b.x - mid.x, b.y - mid.y) - Math.hypot(a.x - mid.x, a.y - mid.y))[0];
       if (!it) return null;
       window.benchZoomIn = { before: window.mapsiteTiles.loaded(), zoom: m.getZoom(), t0: 0 };
