@@ -8,7 +8,7 @@ package tiles
 // The build lays the archive out itself. go-pmtiles, which DESIGN.md
 // named for it, is one package that also holds its cloud-storage server
 // and converters, and brings about 300 packages into the binary (storage
-// clients, SQLite, gRPC): 37 MB, and 40 ms of package initialisation at
+// clients, SQLite, gRPC): 36 MB, and 40 ms of package initialisation at
 // every start on a slow machine, a fifth of a 1,000-record build, for the
 // few lines below. The tests read every archive back with go-pmtiles.
 
