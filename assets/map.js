@@ -130,6 +130,8 @@
       },
       // links returns how many links between records are drawn.
       links: function () { return A.linksDrawn || 0; },
+      // textsLoaded says whether the summaries (for search) are in.
+      textsLoaded: function () { return A.textsLoaded(); },
       // highlighted returns the id whose marker the list highlights.
       highlighted: function () { return A.highlighted || null; },
       // symbolColors returns, per layer and precision, the colours a

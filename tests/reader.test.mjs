@@ -399,9 +399,10 @@ describe('the map for readers (seed)', { timeout: 300_000 }, () => {
     await page.locator('a', { hasText: 'Go to the map' }).click();
     await page.waitForURL(sub.url);
     await h.waitForMap(page);
-    // The map loads a small site's summaries when it is idle: let that
-    // finish before the build it is served from is removed.
-    await page.waitForLoadState('networkidle');
+    // The map loads a small site's summaries when it is idle (a callback
+    // that may come after the network has been quiet for a while): let
+    // that finish before the build it is served from is removed.
+    await page.waitForFunction(() => window.mapsite.textsLoaded());
   });
 
   for (const vp of [DESKTOP, PHONE]) {
