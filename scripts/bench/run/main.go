@@ -42,9 +42,18 @@ func main() {
 	browser := flag.Bool("browser", true, "time the map in headless Chromium (node scripts/bench/map.mjs)")
 	keep := flag.Bool("keep", false, "keep each size's sites and outputs in the scratch folder (by default removed once measured)")
 	pageOnly := flag.Bool("page-cost", false, "print what touching a page of fresh memory costs, in nanoseconds, and exit")
+	floorOf := flag.String("write-floor", "", "print the median wall and CPU time, in nanoseconds, of writing copies of this output folder from memory (see floor.go), and exit")
 	flag.Parse()
 	if *pageOnly {
 		fmt.Println(pageCost().Nanoseconds())
+		return
+	}
+	if *floorOf != "" {
+		r, err := writeFloor(*floorOf, *runs)
+		if err != nil {
+			log.Fatalf("run: -write-floor: %v", err)
+		}
+		fmt.Println(r.wall.Nanoseconds(), r.cpu.Nanoseconds())
 		return
 	}
 
@@ -111,6 +120,7 @@ type row struct {
 	hugo, mapsite           result
 	mapsiteWarm             result // a new output folder, the caches on disk warm
 	hugoBytes, mapsiteBytes int64
+	hugoFloor, mapsiteFloor result // writing the same output from memory (floor.go)
 	hugoEdit, mapsiteEdit   time.Duration
 	serveEdit               time.Duration
 	drawn, popup, filter    float64 // ms
@@ -173,8 +183,11 @@ func (b *bench) measure(n int) (row, error) {
 	}
 	r.mapsiteWarm = medianResult(cold["warm"])
 	r.mapsiteBytes = treeSize(out)
+	b.progress(n, "writing each output from memory × %d", b.runs)
+	r.mapsiteFloor = writeFloorApart(out, b.runs)
 	if b.hugo != "" {
 		r.hugoBytes = treeSize(hugoOut)
+		r.hugoFloor = writeFloorApart(hugoOut, b.runs)
 	}
 
 	// A one-record edit: the title of the middle record, a new text each run.

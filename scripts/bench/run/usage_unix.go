@@ -23,6 +23,13 @@ func usage(ps *os.ProcessState) (cpu time.Duration, rss int64) {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rss
 }
 
+// selfCPU is this process's user and system time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // pageCost is what this machine takes to touch a page of fresh memory
 // (the kernel's fault and zeroing): the median of three 256 MiB anonymous
 // mappings touched page by page. Builds write and fault in hundreds of
