@@ -48,6 +48,28 @@ func (f Files) Size() int {
 	return n
 }
 
+// WriteFiles writes f into dir, a folder it makes (whose parent must
+// exist), as a build writes its output: each file's folders when first
+// needed, then the file, by the system calls a build makes (brief ones on
+// a file system held in memory), on as many goroutines as there are
+// cores. It hashes nothing, keeps no manifest and swaps nothing in:
+// scripts/bench/run times with it what writing an output costs alone.
+func WriteFiles(dir string, f Files) error {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	s := newDirSink(dir, nil, "")
+	defer s.release()
+	paths := f.Paths()
+	return parallel(len(paths), func(i int) error {
+		p := paths[i]
+		if err := s.mkdirs(slashDir(p)); err != nil {
+			return err
+		}
+		return s.create(p, f[p])
+	})
+}
+
 // checkOutput refuses an output folder that would destroy the analyst's
 // work: the site folder itself, one of its parents, or a folder with files
 // that mapsite did not write (unless force).

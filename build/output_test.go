@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -241,4 +242,38 @@ func checkNoEmptyFolders(t *testing.T, what, dir string) {
 		}
 		return nil
 	})
+}
+
+// TestWriteFiles writes a built output again with WriteFiles, on disk and,
+// where there is one, on tmpfs (brief calls), and reads back the same
+// files; it refuses a folder that exists.
+func TestWriteFiles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildTo(t, fixture, out)
+	want := Files(readTree(t, out))
+	bases := []string{t.TempDir()}
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if dir, err := os.MkdirTemp("/dev/shm", "mapsite-test-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			bases = append(bases, dir)
+		}
+	}
+	for _, base := range bases {
+		dst := filepath.Join(base, "copy")
+		if err := WriteFiles(dst, want); err != nil {
+			t.Fatalf("WriteFiles into %s: %v", base, err)
+		}
+		got := Files(readTree(t, dst))
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, want %d", base, len(got), len(want))
+		}
+		for _, p := range want.Paths() {
+			if !bytes.Equal(got[p], want[p]) {
+				t.Errorf("%s: %s differs (%d bytes, want %d)", base, p, len(got[p]), len(want[p]))
+			}
+		}
+		if err := WriteFiles(dst, want); !errors.Is(err, fs.ErrExist) {
+			t.Errorf("WriteFiles into an existing folder: %v, want it refused", err)
+		}
+	}
 }

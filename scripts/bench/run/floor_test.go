@@ -5,47 +5,31 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/mapsite/mapsite/build"
 )
 
+// TestWriteFloor reads a small tree, times copies of it, and leaves none
+// behind.
 func TestWriteFloor(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "public")
-	files := map[string]string{
-		"index.html":                 "<!DOCTYPE html>",
-		"incidents/r1/index.html":    "one",
-		"incidents/r2/index.html":    "two",
-		"assets/basemap/a/o1-0-0.js": "cell",
-		"empty.txt":                  "",
+	want := build.Files{
+		"index.html":                 []byte("<!DOCTYPE html>"),
+		"incidents/r1/index.html":    []byte("one"),
+		"incidents/r2/index.html":    []byte("two"),
+		"assets/basemap/a/o1-0-0.js": []byte("cell"),
+		"empty.txt":                  []byte{},
 	}
-	for name, body := range files {
-		p := filepath.Join(src, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.MkdirAll(filepath.Join(src, "about"), 0o755) // an empty folder is written too
-
-	want, err := readTree(src)
-	if err != nil {
+	if err := build.WriteFiles(src, want); err != nil {
 		t.Fatal(err)
 	}
-	if len(want.files) != len(files) || len(want.dirs) != 8 {
-		t.Fatalf("read %d files and %d folders, want %d and 8", len(want.files), len(want.dirs), len(files))
-	}
-	dst := filepath.Join(filepath.Dir(src), "copy")
-	if _, err := want.write(dst); err != nil {
-		t.Fatal(err)
-	}
-	got, err := readTree(dst)
+	got, err := readFiles(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("the copy differs:\n got %+v\nwant %+v", got, want)
+		t.Errorf("readFiles:\n got %q\nwant %q", got, want)
 	}
-
 	r, err := writeFloor(src, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +37,10 @@ func TestWriteFloor(t *testing.T) {
 	if r.wall <= 0 {
 		t.Errorf("wall time %v", r.wall)
 	}
-	left, _ := filepath.Glob(src + ".floor-*")
-	if len(left) > 0 {
+	if left, _ := filepath.Glob(src + ".floor-*"); len(left) > 0 {
 		t.Errorf("copies left behind: %v", left)
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Errorf("the tree measured: %v", err)
 	}
 }

@@ -1,6 +1,6 @@
 // Command run measures mapsite against Hugo on synthetic sites and prints
 // one Markdown table: cold build time, a build with warm caches, peak RSS,
-// output size, a rebuild after a one-record edit, mapsite serve's
+// output size, what writing each output alone takes, a rebuild after a one-record edit, mapsite serve's
 // save-to-reload time, and the map's first draw, popup, filter and first
 // search times in headless Chromium.
 //
@@ -42,7 +42,7 @@ func main() {
 	browser := flag.Bool("browser", true, "time the map in headless Chromium (node scripts/bench/map.mjs)")
 	keep := flag.Bool("keep", false, "keep each size's sites and outputs in the scratch folder (by default removed once measured)")
 	pageOnly := flag.Bool("page-cost", false, "print what touching a page of fresh memory costs, in nanoseconds, and exit")
-	floorOf := flag.String("write-floor", "", "print the median wall and CPU time, in nanoseconds, of writing copies of this output folder from memory (see floor.go), and exit")
+	floorOf := flag.String("write-floor", "", "print the median wall and CPU time, in nanoseconds, of writing -runs copies of this output folder from memory as a build writes its own (floor.go), and exit")
 	flag.Parse()
 	if *pageOnly {
 		fmt.Println(pageCost().Nanoseconds())

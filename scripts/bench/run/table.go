@@ -51,7 +51,7 @@ func printTable(w io.Writer, rows []row, runs int, page time.Duration, thp strin
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(w, "\nMedians of %d alternating runs; outputs on tmpfs; Hugo with --minify; map times in headless Chromium.\n", runs)
-	fmt.Fprintln(w, "\"Writing the output alone\" writes a copy of each tool's output from memory, its files shared among as many goroutines as there are cores: the kernel's part, which no build of that output goes below.")
+	fmt.Fprintln(w, "\"Writing the output alone\" writes a copy of each tool's output from memory as mapsite's build writes its own (build.WriteFiles), with nothing else to do: the kernel's part, which no build of that output with that writer goes below.")
 	fmt.Fprintln(w, "mapsite's build starts with empty caches (MAPSITE_CACHE); \"warm caches\" builds into a new output folder with the decoded files, geocoding answers and minified assets of an earlier run; the rebuild after an edit and serve keep them.")
 	if page > 0 {
 		fmt.Fprintf(w, "This machine: %.1f µs to touch a page of fresh memory (median of three 256 MiB mappings); runs on machines that differ here differ throughout.\n", float64(page.Nanoseconds())/1000)
