@@ -1,8 +1,8 @@
 // Command run measures mapsite against Hugo on synthetic sites and prints
 // one Markdown table: cold build time, a build with warm caches, peak RSS,
-// output size, what writing each output alone takes, a rebuild after a one-record edit, mapsite serve's
-// save-to-reload time, and the map's first draw, popup, filter and first
-// search times in headless Chromium.
+// output size, what writing each output alone takes, a rebuild after a
+// one-record edit, mapsite serve's save-to-reload time, and the map's
+// first draw, popup, filter and first search times in headless Chromium.
 //
 // Runs of mapsite and Hugo alternate, and each figure is the median of
 // -runs runs. Sites and outputs live under -dir (tmpfs by default). Peak
